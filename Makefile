@@ -1,0 +1,66 @@
+# kontakt -- build, test, lint, fuzz, bench.
+#   make            library and build/kontakt
+#   make test       unit tests + golden cases (the README's test command)
+#   make test SAN=1 the same under AddressSanitizer + UBSan (in build-san/)
+#   make fuzz       a short libFuzzer run of the case parser (clang)
+#   make bench      the benchmarks in bench/ (figures: bench/README.md)
+CC      ?= cc
+SAN     ?= 0
+SHARED  ?= ../shared
+
+ifeq ($(SAN),1)
+BUILD   ?= build-san
+OPT     = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+else
+BUILD   ?= build
+OPT     = -O2 -g
+endif
+
+CFLAGS  ?=
+CFLAGS  += -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wformat=2 -Wvla -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc $(OPT)
+LDFLAGS += $(OPT)
+LIBS    = -ljansson
+
+LIB_SRC  = $(wildcard src/*.c)
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_SRC  = $(wildcard cli/*.c)
+CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
+TEST_SRC = $(wildcard tests/test_*.c)
+TEST_BIN = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+
+.PHONY: all test unit golden clean fuzz bench lint format
+all: $(BUILD)/kontakt
+
+$(BUILD)/%.o: %.c $(wildcard include/*.h src/*.h cli/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libkontakt.a: $(LIB_OBJ)
+	ar rcs $@ $^
+
+$(BUILD)/kontakt: $(CLI_OBJ) $(BUILD)/libkontakt.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libkontakt.a $(LIBS)
+
+$(BUILD)/tests/%: tests/%.c tests/testutil.h $(BUILD)/libkontakt.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests $< -o $@ $(BUILD)/libkontakt.a $(LIBS) -lcmocka
+
+test: $(BUILD)/kontakt $(TEST_BIN)
+	BUILD=$(BUILD) SHARED=$(SHARED) tests/run-tests.sh
+
+fuzz:
+	tests/fuzz-smoke.sh
+
+bench: $(BUILD)/kontakt
+	bench/run.sh
+
+lint:
+	clang-tidy $(LIB_SRC) $(CLI_SRC) -- -std=c11 -Iinclude -Isrc -D_POSIX_C_SOURCE=200809L
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability -Iinclude -Isrc src cli
+
+format:
+	clang-format -i include/*.h src/*.[ch] cli/*.[ch] tests/*.[ch] bench/*.c fuzz/*.c
+
+clean:
+	rm -rf build build-san build-fuzz

@@ -1,0 +1,144 @@
+/*
+ * date.c -- civil dates without libc time functions: they are locale- and
+ * zone-free, and fast enough to run millions of times a second.
+ * days_from_civil/civil_from_days follow Howard Hinnant's algorithms.
+ */
+#include "date.h"
+
+#include <string.h>
+
+kt_date kt_date_from_ymd(int y, int m, int d) {
+    y -= m <= 2;
+    int era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153u * (unsigned)(m + (m > 2 ? -3 : 9)) + 2u) / 5u + (unsigned)d - 1u;
+    unsigned doe = yoe * 365u + yoe / 4u - yoe / 100u + doy;
+    return (kt_date)(era * 146097 + (int)doe - 719468);
+}
+
+void kt_date_to_ymd(kt_date z0, int *year, int *month, int *day) {
+    int z = z0 + 719468;
+    int era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460u + doe / 36524u - doe / 146096u) / 365u;
+    int y = (int)yoe + era * 400;
+    unsigned doy = doe - (365u * yoe + yoe / 4u - yoe / 100u);
+    unsigned mp = (5u * doy + 2u) / 153u;
+    unsigned d = doy - (153u * mp + 2u) / 5u + 1u;
+    unsigned m = mp < 10u ? mp + 3u : mp - 9u;
+    *year = y + (m <= 2u);
+    *month = (int)m;
+    *day = (int)d;
+}
+
+static bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+int kt_days_in_month(int y, int m) {
+    static const unsigned char dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && is_leap(y) ? 29 : dim[m - 1];
+}
+
+kt_date kt_add_months(kt_date d, int n) {
+    int y, m, day;
+    kt_date_to_ymd(d, &y, &m, &day);
+    int total = y * 12 + (m - 1) + n;
+    /* floor division: total may not be negative for supported years, but
+     * keep it exact anyway */
+    int ny = total >= 0 ? total / 12 : -((11 - total) / 12);
+    int nm = total - ny * 12 + 1;
+    int dim = kt_days_in_month(ny, nm);
+    return kt_date_from_ymd(ny, nm, day < dim ? day : dim);
+}
+
+int kt_weekday(kt_date d) {
+    /* 1970-01-01 was a Thursday (3 with Monday = 0) */
+    int w = (d + 3) % 7;
+    return w < 0 ? w + 7 : w;
+}
+
+kt_date kt_easter(int year) {
+    /* Anonymous Gregorian algorithm (Meeus/Jones/Butcher) */
+    int a = year % 19, b = year / 100, c = year % 100, d = b / 4, e = b % 4;
+    int f = (b + 8) / 25, g = (b - f + 1) / 3;
+    int h = (19 * a + b - d - g + 15) % 30;
+    int i = c / 4, k = c % 4;
+    int l = (32 + 2 * e + 2 * i - h - k) % 7;
+    int m = (a + 11 * h + 22 * l) / 451;
+    int month = (h + l - 7 * m + 114) / 31;
+    int day = (h + l - 7 * m + 114) % 31 + 1;
+    return kt_date_from_ymd(year, month, day);
+}
+
+const char *kt_holiday_name(kt_date d) {
+    int y, m, day;
+    kt_date_to_ymd(d, &y, &m, &day);
+    if (m == 1 && day == 1) return "nytårsdag";
+    if (m == 12 && day == 25) return "juledag";
+    if (m == 12 && day == 26) return "2. juledag";
+    int off = d - kt_easter(y);
+    switch (off) {
+    case -3: return "skærtorsdag";
+    case -2: return "langfredag";
+    case 0: return "påskedag";
+    case 1: return "2. påskedag";
+    case 26: return y <= 2023 ? "store bededag" : NULL; /* abolished from 2024 */
+    case 39: return "Kristi himmelfartsdag";
+    case 49: return "pinsedag";
+    case 50: return "2. pinsedag";
+    default: return NULL;
+    }
+}
+
+bool kt_is_holiday(kt_date d) { return kt_holiday_name(d) != NULL; }
+
+bool kt_is_closed_day(kt_date d) { return kt_weekday(d) >= 5 || kt_is_holiday(d); }
+
+int kt_age_on(kt_date birth, kt_date d) {
+    int by, bm, bd, y, m, day;
+    kt_date_to_ymd(birth, &by, &bm, &bd);
+    kt_date_to_ymd(d, &y, &m, &day);
+    int age = y - by;
+    /* birthday not yet reached this year; 29 Feb counts as reached on 1 Mar */
+    if (m < bm || (m == bm && day < bd)) age--;
+    return age;
+}
+
+static int digits(const char *s, int n) {
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+int kt_date_parse(const char *s, size_t len, kt_date *out) {
+    if (len != 10 || s[4] != '-' || s[7] != '-') return KT_EINVALID;
+    int y = digits(s, 4), m = digits(s + 5, 2), d = digits(s + 8, 2);
+    if (y < KT_DATE_MIN_YEAR || y > KT_DATE_MAX_YEAR || m < 1 || m > 12 || d < 1 ||
+        d > kt_days_in_month(y, m))
+        return KT_EINVALID;
+    *out = kt_date_from_ymd(y, m, d);
+    return KT_OK;
+}
+
+void kt_date_format(kt_date d, char buf[11]) {
+    if (d == KT_NO_DATE) {
+        buf[0] = '\0';
+        return;
+    }
+    int y, m, day;
+    kt_date_to_ymd(d, &y, &m, &day);
+    /* years are 1900..2199 here, always four digits */
+    buf[0] = (char)('0' + y / 1000 % 10);
+    buf[1] = (char)('0' + y / 100 % 10);
+    buf[2] = (char)('0' + y / 10 % 10);
+    buf[3] = (char)('0' + y % 10);
+    buf[4] = '-';
+    buf[5] = (char)('0' + m / 10);
+    buf[6] = (char)('0' + m % 10);
+    buf[7] = '-';
+    buf[8] = (char)('0' + day / 10);
+    buf[9] = (char)('0' + day % 10);
+    buf[10] = '\0';
+}

@@ -1,0 +1,1254 @@
+/*
+ * engine.c -- from a case to its plan.
+ *
+ * The steps, in order: courses are formed from the benefit periods (a run of
+ * one benefit; gaps under 31 days join), each course gets its stopped days
+ * (gaps and exemptions, which stop the benefit clock), each conversation gets
+ * a form verdict per course, and then every rule slot is evaluated for every
+ * course by the shape of its row (single window, 12-month windows, recurring
+ * chain, monthly). Rows are looked up in the table of the generation in force
+ * on the day that decides (S, or the day a window opens). See
+ * spec/conventions.md; choices the spec leaves open are in docs/decisions.md.
+ */
+#include "engine.h"
+
+#include "date.h"
+#include "plan.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FOREVER INT32_MAX
+#define KT_MAX_OCCURRENCES 2000 /* per chain; generations end chains long before */
+#define GRACE_DAYS 14           /* dp.monthly (STAR practice 2018) */
+#define SAME_COURSE_GAP 31      /* a gap shorter than this continues a course */
+
+/* ---- engine ------------------------------------------------------------------- */
+
+int kt_engine_new(kt_engine **out) {
+    *out = NULL;
+    kt_engine *e = calloc(1, sizeof *e);
+    if (!e) return KT_ENOMEM;
+    for (int i = 0; i < KT_N_GENERATIONS; i++) {
+        const kt_generation *g = &kt_generations[i];
+        e->first[i] = kt_date_from_ymd(g->year, g->month, g->day);
+        for (size_t r = 0; r < g->n_rules; r++) {
+            const kt_rule *row = g->rules[r];
+            if (!e->proto[row->slot]) e->proto[row->slot] = row;
+        }
+        for (size_t x = 0; x < g->n_exemptions; x++) {
+            const kt_exemption *ex = g->exemptions[x];
+            bool seen = false;
+            for (int k = 0; k < e->n_exemptions; k++) seen |= e->exemptions[k] == ex;
+            if (!seen) e->exemptions[e->n_exemptions++] = ex;
+        }
+    }
+    e->first[KT_N_GENERATIONS] = kt_date_from_ymd(KT_BEYOND_YEAR, KT_BEYOND_MONTH, KT_BEYOND_DAY);
+    *out = e;
+    return KT_OK;
+}
+
+void kt_engine_free(kt_engine *e) { free(e); }
+
+int kt_engine_set_generation_start(kt_engine *e, const char *name, kt_date first_day) {
+    int idx = -1;
+    for (int i = 0; i < KT_N_GENERATIONS; i++)
+        if (strcmp(kt_generations[i].name, name) == 0) idx = i;
+    if (strcmp(name, KT_BEYOND_NAME) == 0) idx = KT_N_GENERATIONS;
+    if (idx < 0 || first_day == KT_NO_DATE) return KT_EARG;
+    kt_date saved = e->first[idx];
+    e->first[idx] = first_day;
+    for (int i = 1; i <= KT_N_GENERATIONS; i++)
+        if (e->first[i] <= e->first[i - 1]) {
+            e->first[idx] = saved;
+            return KT_EARG;
+        }
+    return KT_OK;
+}
+
+int kt_engine_set_generation_arg(kt_engine *e, const char *arg) {
+    const char *eq = strchr(arg, '=');
+    if (!eq || eq - arg > 15) return KT_EARG;
+    char name[16];
+    memcpy(name, arg, (size_t)(eq - arg));
+    name[eq - arg] = '\0';
+    kt_date d;
+    if (kt_date_parse(eq + 1, strlen(eq + 1), &d) != KT_OK) return KT_EARG;
+    return kt_engine_set_generation_start(e, name, d);
+}
+
+/* The generation in force on d: index, or -1 before the catalogue. Days from
+ * the first day of newer law follow the newest generation; *beyond says so. */
+int kt_engine_generation_on(const kt_engine *e, kt_date d, bool *beyond) {
+    if (beyond) *beyond = d >= e->first[KT_N_GENERATIONS];
+    for (int i = KT_N_GENERATIONS - 1; i >= 0; i--)
+        if (d >= e->first[i]) return i;
+    return -1;
+}
+
+void kt_plan_options_init(kt_plan_options *o) {
+    o->as_of = KT_NO_DATE;
+    o->today = KT_NO_DATE;
+    o->horizon_days = 180;
+    o->explain = 0;
+}
+
+/* ---- per-call state ------------------------------------------------------------ */
+
+typedef struct ivl {
+    kt_date a, b; /* inclusive; b FOREVER = no end */
+    const kt_exemption *x; /* NULL for a gap between periods */
+} ivl;
+
+typedef struct course {
+    uint8_t benefit, group;
+    kt_date S, end; /* end KT_NO_DATE = running */
+    int gen;        /* on S */
+    bool beyond;
+    uint32_t *periods; /* indices into case periods, by from */
+    uint32_t n_periods;
+    ivl *gaps;
+    uint32_t n_gaps;
+    ivl *exempt; /* exemption pieces, sorted by a */
+    uint32_t n_exempt;
+    ivl *stops; /* gaps and exemptions merged */
+    uint32_t n_stops;
+    kt_category_at *cats; /* known by as_of, sorted */
+    uint32_t n_cats;
+    /* per conversation (case order, sorted by date) */
+    bool *in_course;
+    uint8_t *form; /* kt_form_verdict */
+    uint64_t *claimed;
+    int first_in_person; /* index, or -1 */
+    /* results that later slots build on */
+    kt_date first_met[S_COUNT], first_due[S_COUNT];
+    bool first_done[S_COUNT];
+} course;
+
+typedef struct ctx {
+    const kt_engine *e;
+    const kt_case *c;
+    kt_plan *p;
+    kt_date as_of, last_listed;
+    kt_arena scratch;
+    course *courses;
+    uint32_t n_courses;
+    int oom;
+    bool any_beyond, any_after_2025, any_dp, any_g2020_after6;
+    uint16_t groups_after_2025;
+} ctx;
+
+static void *scratch(ctx *x, size_t n) {
+    void *p = kt_arena_alloc(&x->scratch, n ? n : 1);
+    if (!p) x->oom = 1;
+    else memset(p, 0, n);
+    return p;
+}
+
+/* ---- warnings ------------------------------------------------------------------ */
+
+static void warn(ctx *x, const char *code, const char *message, const char *pointer) {
+    kt_plan *p = x->p;
+    for (size_t i = 0; i < p->n_warnings; i++) /* each said once */
+        if (strcmp(p->warnings[i].code, code) == 0 && strcmp(p->warnings[i].message, message) == 0 &&
+            strcmp(p->warnings[i].pointer, pointer) == 0)
+            return;
+    if (p->n_warnings == p->cap_warnings) {
+        size_t cap = p->cap_warnings ? p->cap_warnings * 2 : 8;
+        kt_warning *w = realloc(p->warnings, cap * sizeof *w);
+        if (!w) {
+            x->oom = 1;
+            return;
+        }
+        p->warnings = w;
+        p->cap_warnings = cap;
+    }
+    const char *m = kt_arena_strdup(&p->arena, message);
+    const char *ptr = kt_arena_strdup(&p->arena, pointer);
+    if (!m || !ptr) {
+        x->oom = 1;
+        return;
+    }
+    p->warnings[p->n_warnings++] = (kt_warning){code, m, ptr};
+}
+
+/* ---- small helpers ------------------------------------------------------------- */
+
+static kt_date min_d(kt_date a, kt_date b) { return a < b ? a : b; }
+
+/* Does an event hold on day d? Events dated after as_of are unknown. */
+static bool event_holds(const ctx *x, const kt_event *ev, kt_date d) {
+    if (ev->from > x->as_of) return false;
+    return ev->from <= d && (ev->to == KT_NO_DATE || d <= ev->to);
+}
+
+static bool any_event_holds(const ctx *x, int type, kt_date d) {
+    for (uint32_t i = 0; i < x->c->n_events; i++)
+        if (x->c->events[i].type == type && event_holds(x, &x->c->events[i], d)) return true;
+    return false;
+}
+
+static kt_category category_on(const course *co, kt_date d) {
+    if (co->n_cats == 0)
+        return (co->group == G_KH || co->group == G_UH) ? C_UNKNOWN : C_NONE;
+    kt_category cat = co->cats[0].category; /* the first visitation reaches back to S */
+    for (uint32_t i = 0; i < co->n_cats && co->cats[i].from <= d; i++) cat = co->cats[i].category;
+    return cat;
+}
+
+static bool in_gap(const course *co, kt_date d) {
+    for (uint32_t i = 0; i < co->n_gaps; i++)
+        if (co->gaps[i].a <= d && d <= co->gaps[i].b) return true;
+    return false;
+}
+
+static bool in_course_span(const course *co, kt_date d) {
+    return d >= co->S && (co->end == KT_NO_DATE || d <= co->end) && !in_gap(co, d);
+}
+
+/* ---- the benefit clock ------------------------------------------------------------ */
+
+/* The day on which the L-th day that is not stopped falls, counting from f
+ * (f included); KT_NO_DATE when a stop for good comes first. */
+static kt_date clock_day(const course *co, kt_date f, int32_t L) {
+    kt_date d = f;
+    int32_t left = L;
+    for (uint32_t i = 0; i < co->n_stops; i++) {
+        const ivl *s = &co->stops[i];
+        if (s->b != FOREVER && s->b < d) continue;
+        if (s->a > d) {
+            int32_t run = s->a - d;
+            if (left <= run) return d + left - 1;
+            left -= run;
+        }
+        if (s->b == FOREVER) return KT_NO_DATE;
+        d = s->b + 1;
+    }
+    return d + left - 1;
+}
+
+/* [S + m months] on benefit time: the first day after the first m months. */
+static kt_date clock_after_months(const course *co, int m) {
+    if (m == 0) return co->S;
+    kt_date end = clock_day(co, co->S, kt_add_months(co->S, m) - co->S);
+    return end == KT_NO_DATE ? KT_NO_DATE : end + 1;
+}
+
+/* The end of a window counted from S: [S, addMonths(S, months) + days]. */
+static kt_date clock_end(const course *co, int months, int days) {
+    kt_date plain = kt_add_months(co->S, months) + days;
+    return clock_day(co, co->S, plain - co->S + 1);
+}
+
+/* The exemption that holds on d in this course, or NULL. */
+static const kt_exemption *exempt_on(const course *co, kt_date d) {
+    for (uint32_t i = 0; i < co->n_exempt; i++)
+        if (co->exempt[i].a <= d && (co->exempt[i].b == FOREVER || d <= co->exempt[i].b))
+            return co->exempt[i].x;
+    return NULL;
+}
+
+static const kt_exemption *exempt_forever(const course *co) {
+    for (uint32_t i = 0; i < co->n_exempt; i++)
+        if (co->exempt[i].b == FOREVER) return co->exempt[i].x;
+    return NULL;
+}
+
+/* ---- courses -------------------------------------------------------------------- */
+
+static int cmp_period_ptr(const void *a, const void *b, const kt_case *c) {
+    const kt_period *p = &c->periods[*(const uint32_t *)a], *q = &c->periods[*(const uint32_t *)b];
+    if (p->from != q->from) return p->from < q->from ? -1 : 1;
+    return p->index < q->index ? -1 : p->index > q->index;
+}
+
+/* insertion sort: few periods, and qsort has no context argument in C11 */
+static void sort_periods(uint32_t *idx, uint32_t n, const kt_case *c) {
+    for (uint32_t i = 1; i < n; i++) {
+        uint32_t v = idx[i], j = i;
+        while (j > 0 && cmp_period_ptr(&idx[j - 1], &v, c) > 0) {
+            idx[j] = idx[j - 1];
+            j--;
+        }
+        idx[j] = v;
+    }
+}
+
+static kt_date period_end(const ctx *x, const kt_period *p) {
+    /* a period that ends after as_of is still running as far as we know */
+    return (p->to == KT_NO_DATE || p->to > x->as_of) ? KT_NO_DATE : p->to;
+}
+
+static kt_date period_start_S(const kt_period *p) {
+    kt_date s = p->from;
+    if ((p->benefit == B_KONTANTHJAELP || p->benefit == B_UDDANNELSESHJAELP ||
+         p->benefit == B_INTEGRATIONSYDELSE) &&
+        p->first_inquiry != KT_NO_DATE)
+        s = p->first_inquiry;
+    if (p->benefit == B_SYGEDAGPENGE && p->first_sick_day != KT_NO_DATE) s = p->first_sick_day;
+    return s;
+}
+
+static char *fmt_ptr(ctx *x, const char *prefix, uint32_t i, const char *suffix) {
+    char buf[96];
+    snprintf(buf, sizeof buf, "%s/%u%s", prefix, i, suffix);
+    char *s = kt_arena_strdup(&x->scratch, buf);
+    if (!s) x->oom = 1;
+    return s ? s : "";
+}
+
+static kt_group course_group(ctx *x, course *co) {
+    const kt_case *c = x->c;
+    int age = kt_age_on(c->birth_date, co->S);
+    bool kh_by_age = age >= 30 || c->vocational_education;
+    const kt_period *first = &c->periods[co->periods[0]];
+    char msg[240];
+    switch (co->benefit) {
+    case B_KONTANTHJAELP:
+        if (!kh_by_age) {
+            snprintf(msg, sizeof msg,
+                     "Personen er %d år på forløbets start og uden erhvervskompetencegivende "
+                     "uddannelse og burde efter visitationsreglen modtage uddannelseshjælp; "
+                     "beregnet som kontanthjælp, som angivet.", age);
+            warn(x, "category_mismatch", msg, fmt_ptr(x, "/benefits", first->index, ""));
+        }
+        return G_KH;
+    case B_UDDANNELSESHJAELP:
+        if (kh_by_age) {
+            snprintf(msg, sizeof msg,
+                     "Personen er %d år på forløbets start%s og burde efter visitationsreglen "
+                     "modtage kontanthjælp; beregnet som uddannelseshjælp, som angivet.",
+                     age, c->vocational_education ? " med erhvervskompetencegivende uddannelse" : "");
+            warn(x, "category_mismatch", msg, fmt_ptr(x, "/benefits", first->index, ""));
+        }
+        return G_UH;
+    case B_INTEGRATIONSYDELSE: {
+        kt_group by_age = kh_by_age ? G_KH : G_UH;
+        kt_group by_cat = by_age;
+        for (uint32_t i = 0; i < co->n_cats; i++) {
+            uint8_t k = co->cats[i].category;
+            if (k == C_JOBPARAT) by_cat = G_KH;
+            if (k == C_AABENLYST || k == C_UDDANNELSESPARAT) by_cat = G_UH;
+        }
+        if (by_cat != by_age) {
+            snprintf(msg, sizeof msg,
+                     "Integrationsydelse: personens alder (%d år) og uddannelse svarer til %s, men "
+                     "visitationskategorien hører til %s; beregnet efter kategorien, som angivet.",
+                     age, by_age == G_KH ? "kontanthjælp" : "uddannelseshjælp",
+                     by_cat == G_KH ? "kontanthjælp" : "uddannelseshjælp");
+            warn(x, "category_mismatch", msg, fmt_ptr(x, "/benefits", first->index, "/categories"));
+        }
+        return by_cat;
+    }
+    default: return kt_benefit_group((kt_benefit)co->benefit);
+    }
+}
+
+static int build_courses(ctx *x) {
+    const kt_case *c = x->c;
+    uint32_t *idx = scratch(x, sizeof(uint32_t) * (c->n_periods + 1));
+    x->courses = scratch(x, sizeof(course) * (c->n_periods + 1));
+    if (x->oom) return KT_ENOMEM;
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < c->n_periods; i++) {
+        const kt_period *p = &c->periods[i];
+        /* a period is known once it or its first inquiry has happened */
+        if (min_d(p->from, period_start_S(p)) <= x->as_of) idx[n++] = i;
+    }
+    sort_periods(idx, n, c);
+    course *cur = NULL;
+    for (uint32_t k = 0; k < n; k++) {
+        const kt_period *p = &c->periods[idx[k]];
+        kt_date pend = period_end(x, p);
+        if (cur && cur->benefit == p->benefit) {
+            bool running = cur->end == KT_NO_DATE;
+            int32_t gap = running ? -1 : p->from - cur->end - 1;
+            if (gap < SAME_COURSE_GAP || p->benefit == B_REVALIDERING) {
+                if (gap > 0) cur->gaps[cur->n_gaps++] = (ivl){cur->end + 1, p->from - 1, NULL};
+                if (!running) cur->end = pend == KT_NO_DATE ? KT_NO_DATE : (pend > cur->end ? pend : cur->end);
+                cur->periods[cur->n_periods++] = idx[k];
+                continue;
+            }
+        }
+        if (cur && (cur->end == KT_NO_DATE || cur->end >= p->from)) {
+            /* a change of benefit ends the earlier course (ydelsesskift) */
+            cur->end = p->from - 1;
+            warn(x, "overlapping_benefits",
+                 "To ydelsesperioder overlapper; den tidligere ydelse anses for ophørt dagen før "
+                 "den nye begynder (ydelsesskift).",
+                 fmt_ptr(x, "/benefits", p->index, ""));
+            if (cur->end < cur->S) x->n_courses--; /* nothing of it is left */
+        }
+        cur = &x->courses[x->n_courses++];
+        memset(cur, 0, sizeof *cur);
+        cur->benefit = p->benefit;
+        cur->S = period_start_S(p);
+        cur->end = pend;
+        cur->periods = scratch(x, sizeof(uint32_t) * n);
+        cur->gaps = scratch(x, sizeof(ivl) * n);
+        if (x->oom) return KT_ENOMEM;
+        cur->periods[cur->n_periods++] = idx[k];
+    }
+    return KT_OK;
+}
+
+/* Categories of a course, known by as_of, in date order. */
+static int course_categories(ctx *x, course *co) {
+    const kt_case *c = x->c;
+    uint32_t total = 0;
+    for (uint32_t i = 0; i < co->n_periods; i++) total += c->periods[co->periods[i]].cat_count;
+    co->cats = scratch(x, sizeof(kt_category_at) * (total + 1));
+    if (x->oom) return KT_ENOMEM;
+    for (uint32_t i = 0; i < co->n_periods; i++) {
+        const kt_period *p = &c->periods[co->periods[i]];
+        for (uint32_t j = 0; j < p->cat_count; j++) {
+            kt_category_at v = c->categories[p->cat_first + j];
+            if (v.from > x->as_of) continue;
+            uint32_t k = co->n_cats++;
+            while (k > 0 && co->cats[k - 1].from > v.from) {
+                co->cats[k] = co->cats[k - 1];
+                k--;
+            }
+            co->cats[k] = v;
+        }
+    }
+    return KT_OK;
+}
+
+/* Adds the exemption pieces of a course: each exemption event, cut to the
+ * days on which a generation that has the exemption is in force and to the
+ * course's days. Then merges gaps and exemptions into the stopped days. */
+static int course_stops(ctx *x, course *co) {
+    const kt_case *c = x->c;
+    const kt_engine *e = x->e;
+    size_t cap = (size_t)c->n_events * (KT_N_GENERATIONS + 1) * 2 + 1;
+    co->exempt = scratch(x, sizeof(ivl) * cap);
+    co->stops = scratch(x, sizeof(ivl) * (cap + co->n_gaps + 1));
+    if (x->oom) return KT_ENOMEM;
+    kt_date course_end = co->end == KT_NO_DATE ? FOREVER : co->end;
+    for (uint32_t i = 0; i < c->n_events; i++) {
+        const kt_event *ev = &c->events[i];
+        if (ev->from > x->as_of) continue;
+        for (int k = 0; k < e->n_exemptions; k++) {
+            const kt_exemption *xr = e->exemptions[k];
+            if (xr->event != ev->type || (xr->reason != R_NONE && xr->reason != ev->reason)) continue;
+            if (!(xr->groups & GB(co->group))) continue;
+            kt_date a = ev->from, b = ev->to == KT_NO_DATE ? FOREVER : ev->to;
+            if (xr->xform == X_BEFORE_28) {
+                a = ev->from - 28;
+                b = ev->from - 1;
+            } else if (xr->xform == X_CONTRACT) {
+                if (ev->starts == KT_NO_DATE || ev->starts < ev->from || ev->starts - ev->from > 28)
+                    continue;
+                b = ev->starts;
+            }
+            if (a < co->S) a = co->S;
+            if (b > course_end) b = course_end;
+            for (int g = 0; g < KT_N_GENERATIONS; g++) {
+                if (!kt_generation_has_exemption(&kt_generations[g], xr)) continue;
+                kt_date ga = e->first[g], gb = g + 1 < KT_N_GENERATIONS ? e->first[g + 1] - 1 : FOREVER;
+                kt_date pa = a > ga ? a : ga, pb = b < gb ? b : gb;
+                if (pa <= pb) co->exempt[co->n_exempt++] = (ivl){pa, pb, xr};
+            }
+        }
+    }
+    /* sort exemption pieces by start (few) */
+    for (uint32_t i = 1; i < co->n_exempt; i++) {
+        ivl v = co->exempt[i];
+        uint32_t j = i;
+        while (j > 0 && co->exempt[j - 1].a > v.a) {
+            co->exempt[j] = co->exempt[j - 1];
+            j--;
+        }
+        co->exempt[j] = v;
+    }
+    /* merge gaps (already sorted) and exemptions */
+    uint32_t gi = 0, xi = 0;
+    while (gi < co->n_gaps || xi < co->n_exempt) {
+        ivl v;
+        if (xi >= co->n_exempt || (gi < co->n_gaps && co->gaps[gi].a <= co->exempt[xi].a))
+            v = co->gaps[gi++];
+        else
+            v = co->exempt[xi++];
+        ivl *last = co->n_stops ? &co->stops[co->n_stops - 1] : NULL;
+        if (last && (last->b == FOREVER || v.a <= last->b + 1)) {
+            if (last->b != FOREVER && (v.b == FOREVER || v.b > last->b)) last->b = v.b;
+        } else {
+            co->stops[co->n_stops++] = v;
+        }
+    }
+    return KT_OK;
+}
+
+/* ---- contact forms ------------------------------------------------------------------ */
+
+static bool standby_on(const ctx *x, const course *co, kt_date d) {
+    if (!any_event_holds(x, EV_ALVORLIG_SYGDOM, d)) return false;
+    int gi = kt_engine_generation_on(x->e, d, NULL);
+    const kt_generation *g = &kt_generations[gi < 0 ? 0 : gi];
+    if (g->standby_everyone || (g->standby_groups & GB(co->group)) ||
+        (g->standby_benefits & (1u << co->benefit)))
+        return true;
+    return (co->group == G_KH || co->group == G_UH) &&
+           (g->standby_kh_uh_cats & CB(category_on(co, d)));
+}
+
+/* In-person exceptions of g2014-g2020 (seed 001 §5). */
+static bool remote_allowed(const ctx *x, const course *co, kt_date d, const kt_generation *g) {
+    if (co->group == G_UH && (g->any_form_cats & CB(category_on(co, d)))) return true;
+    if (any_event_holds(x, EV_TILBUD, d)) return true;
+    if (co->group == G_DP || co->group == G_KH || co->group == G_LY) {
+        if (any_event_holds(x, EV_ARBEJDSFORDELING, d) || any_event_holds(x, EV_HJEMSENDT, d))
+            return true;
+        for (uint32_t i = 0; i < x->c->n_events; i++) {
+            const kt_event *ev = &x->c->events[i];
+            /* jobstart: documented on its date, work starting within 6 weeks */
+            if (ev->type == EV_JOBSTART && ev->from <= x->as_of && ev->from <= d && d <= ev->from + 42)
+                return true;
+        }
+    }
+    return false;
+}
+
+static kt_form_verdict form_verdict(const ctx *x, const course *co, uint32_t i) {
+    const kt_conversation *cv = &x->c->conversations[i];
+    int gi = kt_engine_generation_on(x->e, cv->date, NULL);
+    const kt_generation *g = &kt_generations[gi < 0 ? 0 : gi];
+    if (cv->form == KT_FORM_UDEN_KONTAKT)
+        return standby_on(x, co, cv->date) ? FV_OK : FV_NO_STANDBY;
+    if (cv->form == KT_FORM_FREMMOEDE) return FV_OK;
+    if (g->form_regime == FORMS_FIRST_IN_PERSON) {
+        if (cv->form == KT_FORM_BREV) return FV_BREV;
+        return co->first_in_person >= 0 && (uint32_t)co->first_in_person < i ? FV_OK
+                                                                               : FV_BEFORE_FIRST_IN_PERSON;
+    }
+    return remote_allowed(x, co, cv->date, g) ? FV_OK : FV_NOT_IN_PERSON;
+}
+
+/* The forms that would count on as_of for an obligation of this row. */
+static uint8_t forms_on_as_of(const ctx *x, const course *co, const kt_rule *row) {
+    const uint8_t any = 1u << KT_FORM_FREMMOEDE | 1u << KT_FORM_TELEFON | 1u << KT_FORM_DIGITALT |
+                        1u << KT_FORM_BREV;
+    if (!row->by_conversations && row->met_topic < 0) return 0;
+    if (row->flags & F_NO_FORM_RULE) return any;
+    kt_date d = x->as_of;
+    int gi = kt_engine_generation_on(x->e, d, NULL);
+    const kt_generation *g = &kt_generations[gi < 0 ? 0 : gi];
+    uint8_t f = 1u << KT_FORM_FREMMOEDE;
+    if (g->form_regime == FORMS_FIRST_IN_PERSON) {
+        if (!(row->flags & F_FIRST_OF_COURSE) && co->first_in_person >= 0)
+            f |= 1u << KT_FORM_TELEFON | 1u << KT_FORM_DIGITALT;
+    } else if (remote_allowed(x, co, d, g)) {
+        f = any;
+    }
+    if (standby_on(x, co, d)) f |= 1u << KT_FORM_UDEN_KONTAKT;
+    return f;
+}
+
+/* ---- obligations ------------------------------------------------------------------- */
+
+static bool holder_ok(uint8_t holders, uint8_t h) {
+    if (holders & (1u << h)) return true;
+    /* an other actor acts for the jobcentre; a joint conversation counts
+     * wherever either of its holders does */
+    if (h == KT_HOLDER_ANDEN_AKTOER) return holders & (1u << KT_HOLDER_JOBCENTER);
+    if (h == KT_HOLDER_FAELLES)
+        return holders & (1u << KT_HOLDER_JOBCENTER | 1u << KT_HOLDER_A_KASSE);
+    return false;
+}
+
+/* Why conversation i cannot count toward `row` in a window from `from`
+ * (V_COUNTED if it can). Claims and occurrences are the caller's. */
+static kt_verdict conv_check(const ctx *x, const course *co, const kt_rule *row, uint32_t i,
+                             kt_date from, uint8_t *detail) {
+    const kt_conversation *cv = &x->c->conversations[i];
+    if (!cv->held) return V_NOT_HELD;
+    if (!co->in_course[i]) return V_OUTSIDE_COURSE;
+    if (cv->date < from) return V_BEFORE_WINDOW;
+    uint8_t holders = row->holders ? row->holders : 1u << KT_HOLDER_JOBCENTER;
+    if (!holder_ok(holders, cv->holder)) return V_HOLDER;
+    if (!(row->flags & F_NO_FORM_RULE) && co->form[i] != FV_OK) {
+        *detail = co->form[i];
+        return V_FORM;
+    }
+    if (row->met_topic >= 0 && !(cv->topics & (1u << row->met_topic))) return V_NO_TOPIC;
+    uint64_t ex = co->claimed[i] & row->excludes;
+    if (ex) {
+        *detail = (uint8_t)__builtin_ctzll(ex);
+        return V_CLAIMED;
+    }
+    return V_COUNTED;
+}
+
+static bool qualifies(const ctx *x, const course *co, const kt_rule *row, uint32_t i, kt_date from) {
+    uint8_t d = 0;
+    return conv_check(x, co, row, i, from, &d) == V_COUNTED;
+}
+
+static bool who_ok(const ctx *x, const course *co, const kt_rule *row, kt_date open) {
+    const kt_case *c = x->c;
+    if (!(row->groups & GB(co->group))) return false;
+    if (row->min_age >= 0 || row->below_age >= 0) {
+        int age = kt_age_on(c->birth_date, co->S);
+        if (row->min_age >= 0 && age < row->min_age) return false;
+        if (row->below_age >= 0 && age >= row->below_age) return false;
+    }
+    if ((row->needs & NEED_NO_YOUTH_EDU) && c->youth_education) return false;
+    if ((row->needs & NEED_NO_VOCATIONAL_EDU) && c->vocational_education) return false;
+    if ((row->needs & NEED_REPATRIERING) && !c->repatriering) return false;
+    if (row->cats && !(row->cats & CB(category_on(co, open)))) return false;
+    return true;
+}
+
+/* The first event of a type on or after `from` that the course knows of. */
+static kt_date first_event(const ctx *x, const course *co, int type, kt_date from) {
+    kt_date best = KT_NO_DATE;
+    kt_date last = co->end == KT_NO_DATE ? x->as_of : min_d(co->end, x->as_of);
+    for (uint32_t i = 0; i < x->c->n_events; i++) {
+        const kt_event *ev = &x->c->events[i];
+        if (ev->type == type && ev->from >= from && ev->from <= last &&
+            (best == KT_NO_DATE || ev->from < best))
+            best = ev->from;
+    }
+    return best;
+}
+
+static kt_ob *new_ob(ctx *x, const course *co, const kt_rule *row, int gen, bool beyond,
+                     kt_date gen_day) {
+    kt_plan *p = x->p;
+    if (p->n_obs == p->cap_obs) {
+        size_t cap = p->cap_obs ? p->cap_obs * 2 : 16;
+        kt_ob *o = realloc(p->obs, cap * sizeof *o);
+        if (!o) {
+            x->oom = 1;
+            return NULL;
+        }
+        p->obs = o;
+        p->cap_obs = cap;
+    }
+    kt_ob *ob = &p->obs[p->n_obs++];
+    memset(ob, 0, sizeof *ob);
+    ob->rule = row;
+    ob->gen = (uint8_t)gen;
+    ob->beyond = beyond;
+    ob->gen_day = gen_day;
+    ob->course = (uint8_t)(co - x->courses);
+    ob->benefit = co->benefit;
+    ob->required = row->required;
+    ob->met_on = KT_NO_DATE;
+    ob->to = KT_NO_DATE;
+    if (beyond) x->any_beyond = true;
+    if (gen_day >= kt_date_from_ymd(2025, 1, 1)) {
+        x->any_after_2025 = true;
+        x->groups_after_2025 |= GB(co->group);
+    }
+    return ob;
+}
+
+/* Drops the newest obligation (its window opens past the horizon). */
+static void drop_ob(ctx *x) { x->p->n_obs--; }
+
+static void set_status(const ctx *x, const course *co, kt_ob *ob, bool grace) {
+    const kt_rule *row = ob->rule;
+    if (ob->met_on != KT_NO_DATE) {
+        bool in_time = ob->to == KT_NO_DATE || ob->met_on <= ob->to || grace;
+        ob->status = in_time ? KT_MET : KT_LATE;
+        return;
+    }
+    if (row->kind == K_SAMTALE) {
+        const kt_exemption *xr = ob->to == KT_NO_DATE ? exempt_forever(co) : exempt_on(co, ob->to);
+        if (xr) {
+            ob->status = KT_EXEMPT;
+            ob->exempt = xr;
+            return;
+        }
+    }
+    if (co->end != KT_NO_DATE && (ob->to == KT_NO_DATE || co->end < ob->to)) {
+        ob->status = KT_LAPSED;
+        return;
+    }
+    kt_date last_open = ob->to == KT_NO_DATE ? KT_NO_DATE : ob->to + (grace ? GRACE_DAYS : 0);
+    ob->status = (last_open == KT_NO_DATE || last_open >= x->as_of) ? KT_OPEN : KT_OVERDUE;
+}
+
+/* Records, for explain, why each conversation did or did not count. */
+static void trace(ctx *x, const course *co, kt_ob *ob, const uint32_t *counted, int n_counted,
+                  const bool *used, kt_date window_end_for_count) {
+    kt_plan *p = x->p;
+    if (!p->explain) return;
+    const kt_rule *row = ob->rule;
+    if (!row->by_conversations && row->met_topic < 0) return;
+    ob->trace_first = (uint32_t)p->n_trace;
+    for (uint32_t i = 0; i < x->c->n_conversations; i++) {
+        if (x->c->conversations[i].date > x->as_of) continue;
+        uint8_t detail = 0;
+        kt_verdict v = V_COUNTED;
+        bool is_counted = false;
+        for (int k = 0; k < n_counted; k++) is_counted |= counted[k] == i;
+        if (!is_counted) {
+            v = conv_check(x, co, row, i, ob->from, &detail);
+            if (v == V_CLAIMED && (co->claimed[i] & SB(row->slot))) v = V_COUNTED; /* own claim */
+            if (v == V_COUNTED) {
+                if (used && used[i]) v = V_USED_BY_EARLIER;
+                else if (window_end_for_count != KT_NO_DATE &&
+                         x->c->conversations[i].date > window_end_for_count)
+                    v = V_AFTER_WINDOW;
+                else if (ob->met_on != KT_NO_DATE && x->c->conversations[i].date < ob->met_on)
+                    v = V_EVENT_EARLIER;
+                else
+                    v = V_SURPLUS;
+            }
+        }
+        if (p->n_trace == p->cap_trace) {
+            size_t cap = p->cap_trace ? p->cap_trace * 2 : 64;
+            kt_trace_entry *t = realloc(p->trace, cap * sizeof *t);
+            if (!t) {
+                x->oom = 1;
+                return;
+            }
+            p->trace = t;
+            p->cap_trace = cap;
+        }
+        p->trace[p->n_trace++] = (kt_trace_entry){i, (uint8_t)v, detail};
+        ob->trace_count++;
+    }
+}
+
+/* Counts conversations for a single window; claims what it counts. */
+static void count_single(ctx *x, course *co, kt_ob *ob, kt_date count_until) {
+    const kt_rule *row = ob->rule;
+    uint32_t counted[256];
+    int n = 0;
+    kt_date conv_met = KT_NO_DATE;
+    if (row->by_conversations || row->met_topic >= 0) {
+        int need = row->by_conversations ? row->required : 1;
+        for (uint32_t i = 0; i < x->c->n_conversations && n < need; i++) {
+            const kt_conversation *cv = &x->c->conversations[i];
+            if (cv->date > x->as_of) break;
+            if (count_until != KT_NO_DATE && cv->date > count_until) break;
+            if (!qualifies(x, co, row, i, ob->from)) continue;
+            counted[n++] = i;
+            if (n == need) conv_met = cv->date;
+        }
+    }
+    kt_date ev_met = row->met_event >= 0 ? first_event(x, co, row->met_event, ob->from) : KT_NO_DATE;
+    if (ev_met != KT_NO_DATE && (conv_met == KT_NO_DATE || ev_met < conv_met)) {
+        /* an event fulfilled it first: the conversations are not needed */
+        ob->met_on = ev_met;
+        ob->counted = (int16_t)row->required;
+        n = 0;
+    } else {
+        ob->met_on = conv_met;
+        ob->counted = (int16_t)(row->by_conversations ? n : (conv_met != KT_NO_DATE));
+    }
+    for (int k = 0; k < n; k++) co->claimed[counted[k]] |= SB(row->slot);
+    trace(x, co, ob, counted, n, NULL, count_until);
+}
+
+/* Window of a row from an anchor day: benefit time from S, else calendar. */
+static void window_from_S(const course *co, const kt_rule *row, kt_ob *ob) {
+    ob->from = clock_after_months(co, row->from_months);
+    if (row->flags & F_NO_DEADLINE) return;
+    ob->to = clock_end(co, row->to_months, row->to_days);
+    kt_date plain = kt_add_months(co->S, row->to_months) + row->to_days;
+    if (ob->to != KT_NO_DATE) ob->stopped_days = ob->to - plain;
+}
+
+static kt_date calendar_to(const kt_rule *row, kt_date anchor) {
+    return kt_add_months(anchor, row->to_months) + row->to_days;
+}
+
+/* The first conversation for the jobcentre on or after d (F_UNTIL_JC_CONV). */
+static kt_date first_jc_conversation(const ctx *x, const course *co, kt_date d) {
+    for (uint32_t i = 0; i < x->c->n_conversations; i++) {
+        const kt_conversation *cv = &x->c->conversations[i];
+        if (cv->date > x->as_of) break;
+        if (cv->date >= d && cv->held && co->in_course[i] && co->form[i] == FV_OK &&
+            holder_ok(1u << KT_HOLDER_JOBCENTER, cv->holder))
+            return cv->date;
+    }
+    return KT_NO_DATE;
+}
+
+static const kt_rule *row_on(const ctx *x, const course *co, int slot, kt_date d, int *gen,
+                            bool *beyond) {
+    *gen = kt_engine_generation_on(x->e, d, beyond);
+    if (*gen < 0) return NULL;
+    return kt_generation_find(&kt_generations[*gen], slot, co->group);
+}
+
+static void eval_single_at(ctx *x, course *co, const kt_rule *row, int gen, bool beyond,
+                           kt_date open, kt_date to) {
+    kt_ob *ob = new_ob(x, co, row, gen, beyond, open);
+    if (!ob) return;
+    ob->from = open;
+    ob->to = to;
+    if (ob->from > x->last_listed) {
+        drop_ob(x);
+        return;
+    }
+    count_single(x, co, ob, KT_NO_DATE);
+    ob->forms = forms_on_as_of(x, co, row);
+    set_status(x, co, ob, false);
+}
+
+/* Rules whose window is counted from S: single windows and dp.monthly. */
+static void eval_from_S(ctx *x, course *co, int slot) {
+    const kt_rule *row = kt_generation_find(&kt_generations[co->gen], slot, co->group);
+    if (!row || !who_ok(x, co, row, co->S)) return;
+    if (row->shape == SH_MONTHLY) {
+        kt_ob *months[12];
+        int nm = 0;
+        for (int k = row->first_month; k <= row->last_month && nm < 12; k++) {
+            kt_ob *ob = new_ob(x, co, row, co->gen, co->beyond, co->S);
+            if (!ob) return;
+            ob->occurrence = (uint8_t)k;
+            ob->from = clock_after_months(co, k - 1);
+            ob->to = ob->from == KT_NO_DATE ? KT_NO_DATE : clock_end(co, k, -1);
+            if (ob->from == KT_NO_DATE || ob->from > x->last_listed) {
+                drop_ob(x);
+                break;
+            }
+            if (ob->to != KT_NO_DATE) ob->stopped_days = ob->to - (kt_add_months(co->S, k) - 1);
+            months[nm++] = ob;
+        }
+        /* re-take pointers: new_ob may have moved the array */
+        size_t base = x->p->n_obs - (size_t)nm;
+        for (int k = 0; k < nm; k++) months[k] = &x->p->obs[base + (size_t)k];
+        for (uint32_t i = 0; i < x->c->n_conversations; i++) {
+            const kt_conversation *cv = &x->c->conversations[i];
+            if (cv->date > x->as_of) break;
+            for (int k = 0; k < nm; k++) {
+                kt_ob *ob = months[k];
+                if (ob->met_on != KT_NO_DATE) continue;
+                if (cv->date < ob->from || (ob->to != KT_NO_DATE && cv->date > ob->to + GRACE_DAYS))
+                    continue;
+                if (!qualifies(x, co, row, i, ob->from)) continue;
+                ob->met_on = cv->date;
+                ob->counted = 1;
+                co->claimed[i] |= SB(row->slot);
+                break; /* never for two months */
+            }
+        }
+        for (int k = 0; k < nm; k++) {
+            kt_ob *ob = months[k];
+            ob->forms = forms_on_as_of(x, co, row);
+            set_status(x, co, ob, true);
+            if (x->p->explain) {
+                uint32_t cnt[1];
+                int n = 0;
+                for (uint32_t i = 0; i < x->c->n_conversations && ob->met_on != KT_NO_DATE; i++)
+                    if (x->c->conversations[i].date == ob->met_on && (co->claimed[i] & SB(row->slot)) &&
+                        qualifies(x, co, row, i, ob->from)) {
+                        cnt[n++] = i;
+                        break;
+                    }
+                trace(x, co, ob, cnt, n, NULL, ob->to == KT_NO_DATE ? KT_NO_DATE : ob->to + GRACE_DAYS);
+            }
+        }
+        return;
+    }
+    kt_ob *ob = new_ob(x, co, row, co->gen, co->beyond, co->S);
+    if (!ob) return;
+    window_from_S(co, row, ob);
+    if (ob->from == KT_NO_DATE || ob->from > x->last_listed) {
+        drop_ob(x);
+        return;
+    }
+    count_single(x, co, ob, KT_NO_DATE);
+    ob->forms = forms_on_as_of(x, co, row);
+    set_status(x, co, ob, false);
+    co->first_done[slot] = true;
+    co->first_met[slot] = ob->met_on;
+    co->first_due[slot] = ob->to;
+}
+
+/* "At least K in each 12-month window from S" (benefit time). */
+static void eval_twelve(ctx *x, course *co, int slot) {
+    for (int k = 0; k < KT_MAX_OCCURRENCES; k++) {
+        kt_date from = clock_after_months(co, 12 * k);
+        if (from == KT_NO_DATE || from > x->last_listed) return;
+        if (co->end != KT_NO_DATE && from > co->end) return;
+        int gen;
+        bool beyond;
+        const kt_rule *row = row_on(x, co, slot, from, &gen, &beyond);
+        if (!row) return; /* the generation has no such rule: the chain ends */
+        if (!who_ok(x, co, row, from)) continue;
+        kt_ob *ob = new_ob(x, co, row, gen, beyond, from);
+        if (!ob) return;
+        ob->occurrence = (uint8_t)(k + 1 > 255 ? 255 : k + 1);
+        ob->from = from;
+        ob->to = clock_end(co, 12 * (k + 1), -1);
+        if (ob->to != KT_NO_DATE) ob->stopped_days = ob->to - (kt_add_months(co->S, 12 * (k + 1)) - 1);
+        /* a conversation counts only in the window that holds it */
+        count_single(x, co, ob, ob->to);
+        ob->forms = forms_on_as_of(x, co, row);
+        set_status(x, co, ob, false);
+        if (ob->to == KT_NO_DATE) return;
+    }
+}
+
+/* A recurring chain: each next conversation at the latest `months` after the
+ * previous (rules.md, recurring obligations). Windows are calendar windows. */
+static void eval_recur(ctx *x, course *co, int slot) {
+    const kt_rule *proto = x->e->proto[slot];
+    kt_date A, open;
+    if (proto->anchor == A_AFTER_FIRST) {
+        int f = proto->first_slot;
+        if (!co->first_done[f]) return;
+        A = co->first_met[f] != KT_NO_DATE ? co->first_met[f] : co->first_due[f];
+        if (A == KT_NO_DATE) return;
+        open = A + 1;
+    } else if (proto->anchor == A_AFTER_6M) {
+        kt_date end6 = clock_end(co, 6, -1);
+        if (end6 == KT_NO_DATE) return;
+        A = end6;
+        for (uint32_t i = 0; i < x->c->n_conversations; i++) {
+            const kt_conversation *cv = &x->c->conversations[i];
+            if (cv->date > x->as_of || cv->date > end6) break;
+            if (qualifies(x, co, proto, i, co->S)) A = cv->date;
+        }
+        open = A + 1;
+    } else {
+        A = open = co->S;
+    }
+    bool *used = scratch(x, x->c->n_conversations + 1);
+    if (x->oom) return;
+    for (int k = 0; k < KT_MAX_OCCURRENCES; k++) {
+        if (open > x->last_listed) return;
+        if (co->end != KT_NO_DATE && open > co->end) return;
+        int gen;
+        bool beyond;
+        const kt_rule *row = row_on(x, co, slot, open, &gen, &beyond);
+        if (!row) return;
+        if (!who_ok(x, co, row, open)) {
+            if (!row->cats) return;
+            /* the category does not fit: the chain waits for one that does */
+            kt_date next = KT_NO_DATE;
+            for (uint32_t i = 0; i < co->n_cats; i++)
+                if (co->cats[i].from > open && (row->cats & CB(co->cats[i].category))) {
+                    next = co->cats[i].from;
+                    break;
+                }
+            if (next == KT_NO_DATE) return;
+            A = open = next;
+            continue;
+        }
+        kt_ob *ob = new_ob(x, co, row, gen, beyond, open);
+        if (!ob) return;
+        ob->occurrence = (uint8_t)(k + 1 > 255 ? 255 : k + 1);
+        ob->from = open;
+        ob->to = kt_add_months(A, row->months);
+        uint32_t met_i = UINT32_MAX;
+        for (uint32_t i = 0; i < x->c->n_conversations; i++) {
+            if (x->c->conversations[i].date > x->as_of) break;
+            if (used[i] || !qualifies(x, co, row, i, open)) continue;
+            met_i = i;
+            break;
+        }
+        if (met_i != UINT32_MAX) {
+            ob->met_on = x->c->conversations[met_i].date;
+            ob->counted = 1;
+            co->claimed[met_i] |= SB(row->slot);
+        }
+        ob->forms = forms_on_as_of(x, co, row);
+        set_status(x, co, ob, false);
+        trace(x, co, ob, &met_i, met_i != UINT32_MAX, used, KT_NO_DATE);
+        kt_date due = ob->to;
+        if (met_i != UINT32_MAX) {
+            used[met_i] = true;
+            kt_date c = x->c->conversations[met_i].date;
+            open = min_d(due, c) + 1;
+            A = c;
+        } else {
+            open = due + 1;
+            A = due;
+        }
+    }
+}
+
+/* Rules with one obligation per anchoring fact: an event, the start of a
+ * category, a leave. Each follows the generation in force on its first day. */
+static void eval_anchored(ctx *x, course *co, int slot) {
+    const kt_rule *proto = x->e->proto[slot];
+    kt_date last = co->end == KT_NO_DATE ? x->as_of : min_d(co->end, x->as_of);
+    if (proto->anchor == A_CATEGORY_START) {
+        bool prev_fits = false;
+        for (uint32_t i = 0; i < co->n_cats; i++) {
+            bool fits = proto->cats & CB(co->cats[i].category);
+            if (fits && !prev_fits) {
+                kt_date open = co->cats[i].from < co->S ? co->S : co->cats[i].from;
+                int gen;
+                bool beyond;
+                const kt_rule *row = row_on(x, co, slot, open, &gen, &beyond);
+                if (row && open <= last && who_ok(x, co, row, open))
+                    eval_single_at(x, co, row, gen, beyond, open, calendar_to(row, open));
+            }
+            prev_fits = fits;
+        }
+        return;
+    }
+    for (uint32_t i = 0; i < x->c->n_events; i++) {
+        const kt_event *ev = &x->c->events[i];
+        if (ev->from > x->as_of) continue;
+        kt_date open, to;
+        if (proto->anchor == A_BARSEL_END) {
+            if (ev->type != EV_BARSEL) continue;
+            /* the leave must overlap the course */
+            if ((ev->to != KT_NO_DATE && ev->to < co->S) || ev->from > last) continue;
+            if (ev->to == KT_NO_DATE) {
+                open = ev->from;
+                to = KT_NO_DATE;
+            } else {
+                open = kt_add_months(ev->to, -3);
+                to = ev->to;
+            }
+        } else {
+            if (ev->type != proto->anchor_event || ev->from < co->S || ev->from > last) continue;
+            open = ev->from;
+            to = KT_NO_DATE;
+        }
+        int gen;
+        bool beyond;
+        const kt_rule *row = row_on(x, co, slot, open, &gen, &beyond);
+        if (!row || !who_ok(x, co, row, open)) continue;
+        if (proto->anchor == A_EVENT) {
+            to = calendar_to(row, open);
+            if (row->flags & F_UNTIL_JC_CONV) {
+                kt_date c = first_jc_conversation(x, co, open);
+                if (c != KT_NO_DATE) to = c;
+            }
+        }
+        eval_single_at(x, co, row, gen, beyond, open, to);
+    }
+}
+
+/* ---- warnings about conversations ---------------------------------------------------- */
+
+static void warn_unused_conversations(ctx *x) {
+    const kt_case *c = x->c;
+    for (uint32_t i = 0; i < c->n_conversations; i++) {
+        const kt_conversation *cv = &c->conversations[i];
+        if (cv->date > x->as_of) continue;
+        const char *why = NULL;
+        char buf[256];
+        bool in_any = false, claimed = false;
+        uint8_t fv = FV_OK;
+        for (uint32_t k = 0; k < x->n_courses; k++) {
+            const course *co = &x->courses[k];
+            if (!co->in_course || !co->in_course[i]) continue;
+            in_any = true;
+            claimed |= co->claimed[i] != 0;
+            if (co->form[i] != FV_OK) fv = co->form[i];
+        }
+        if (claimed) continue;
+        if (!cv->held) continue; /* a no-show is not expected to count */
+        char day[11];
+        kt_date_format(cv->date, day);
+        if (!in_any) {
+            why = "den ligger uden for ethvert ydelsesforløb";
+        } else if (fv != FV_OK) {
+            why = kt_form_verdict_text[fv];
+        } else {
+            why = "ingen forpligtelse i planen kunne bruge den (fx efter de første seks måneder, "
+                  "hvor samtaler holdes efter behov, eller holdt af en aktør, reglerne ikke nævner)";
+        }
+        snprintf(buf, sizeof buf, "Samtalen %s tæller ikke med: %s.", day, why);
+        char ptr[32];
+        snprintf(ptr, sizeof ptr, "/conversations/%u", cv->index);
+        warn(x, "conversation_not_counted", buf, ptr);
+    }
+}
+
+static void warn_closed_days(ctx *x) {
+    kt_plan *p = x->p;
+    for (size_t i = 0; i < p->n_obs; i++) {
+        const kt_ob *ob = &p->obs[i];
+        if (ob->status != KT_OPEN || ob->to == KT_NO_DATE || !kt_is_closed_day(ob->to)) continue;
+        char day[11], buf[200];
+        kt_date_format(ob->to, day);
+        const char *h = kt_holiday_name(ob->to);
+        snprintf(buf, sizeof buf,
+                 "Fristen for %s falder %s %s, hvor jobcentret er lukket; fristen flyttes ikke, så "
+                 "planlæg samtalen en arbejdsdag før.",
+                 ob->rule->id, day, h ? h : (kt_weekday(ob->to) == 5 ? "(lørdag)" : "(søndag)"));
+        warn(x, "deadline_closed_day", buf, "");
+    }
+}
+
+static void warn_general(ctx *x) {
+    if (x->any_dp)
+        warn(x, "dagpenge_calendar_time",
+             "Forenkling: for dagpenge tæller loven sammenlagt ledighed i udbetalte timer (LAB § 9, "
+             "BEK 2636/2021 § 7); planen regner med kalendertid på ydelsen.",
+             "");
+    if (x->any_g2020_after6)
+        warn(x, "individual_after_six_months",
+             "Efter de første seks måneder af et forløb efter LAB 2019 aftales kontaktforløbet "
+             "individuelt; borgeren har ret til samtaler, når borgeren ønsker det (LAB § 32).",
+             "");
+    if (x->any_beyond)
+        warn(x, "newer_law",
+             "Nyere regler gælder fra 2026-07-01 (lov nr. 1750 af 29/12 2025), som kataloget ikke "
+             "rummer endnu; forpligtelser derefter er beregnet efter g2024.",
+             "");
+    if (x->any_after_2025) {
+        char buf[600];
+        size_t n = (size_t)snprintf(buf, sizeof buf,
+                                    "Senere lovændringer, som kataloget ikke modellerer, kan ændre "
+                                    "svaret:");
+        if (x->groups_after_2025 & GB(G_SDP))
+            n += (size_t)snprintf(buf + n, sizeof buf - n,
+                                  " fra 2025-01-01 færre opfølgningssamtaler for nogle beskæftigede "
+                                  "sygemeldte (kategori 3 afskaffet);");
+        if (x->groups_after_2025 & (GB(G_KH) | GB(G_UH)))
+            n += (size_t)snprintf(buf + n, sizeof buf - n,
+                                  " fra 2025-07-01 er uddannelseshjælp og integrationsydelse lagt "
+                                  "sammen med kontanthjælp og 225-timers-reglen ophævet (lov "
+                                  "1655/2024);");
+        if (n < sizeof buf)
+            snprintf(buf + n, sizeof buf - n, " fra 2026-07-01 lov nr. 1750 af 29/12 2025.");
+        warn(x, "later_law_changes", buf, "");
+    }
+}
+
+/* ---- the plan --------------------------------------------------------------------- */
+
+static int prepare_course(ctx *x, course *co) {
+    const kt_case *c = x->c;
+    if (course_categories(x, co) != KT_OK) return KT_ENOMEM;
+    co->group = (uint8_t)course_group(x, co);
+    co->gen = kt_engine_generation_on(x->e, co->S, &co->beyond);
+    if (course_stops(x, co) != KT_OK) return KT_ENOMEM;
+    uint32_t n = c->n_conversations;
+    co->in_course = scratch(x, n + 1);
+    co->form = scratch(x, n + 1);
+    co->claimed = scratch(x, sizeof(uint64_t) * (n + 1));
+    if (x->oom) return KT_ENOMEM;
+    co->first_in_person = -1;
+    for (uint32_t i = 0; i < n; i++) {
+        const kt_conversation *cv = &c->conversations[i];
+        co->in_course[i] = cv->date <= x->as_of && in_course_span(co, cv->date);
+        if (co->first_in_person < 0 && co->in_course[i] && cv->held && cv->form == KT_FORM_FREMMOEDE)
+            co->first_in_person = (int)i;
+    }
+    for (uint32_t i = 0; i < n; i++) co->form[i] = (uint8_t)form_verdict(x, co, i);
+    return KT_OK;
+}
+
+static void evaluate_course(ctx *x, course *co) {
+    if (co->group == G_DP) x->any_dp = true;
+    if (co->gen < 0) {
+        char buf[160], day[11];
+        kt_date_format(co->S, day);
+        snprintf(buf, sizeof buf,
+                 "Forløbet på %s begyndte %s, før katalogets første regler (2014-01-01); det giver "
+                 "ingen forpligtelser.",
+                 kt_benefit_names[co->benefit], day);
+        warn(x, "before_catalogue", buf, "");
+        return;
+    }
+    if (co->gen >= 2) { /* g2020 on: individual after six months */
+        kt_date end6 = clock_end(co, 6, -1);
+        if (end6 != KT_NO_DATE && end6 < x->as_of && co->end == KT_NO_DATE)
+            x->any_g2020_after6 = true;
+    }
+    for (int slot = 0; slot < S_COUNT; slot++) {
+        const kt_rule *proto = x->e->proto[slot];
+        if (!proto) continue;
+        /* rows of one slot may differ in groups (all.cv): any that binds */
+        bool binds = false;
+        for (int g = 0; g < KT_N_GENERATIONS && !binds; g++)
+            binds = kt_generation_find(&kt_generations[g], slot, co->group) != NULL;
+        if (!binds) continue;
+        switch (proto->shape) {
+        case SH_TWELVE: eval_twelve(x, co, slot); break;
+        case SH_RECUR: eval_recur(x, co, slot); break;
+        default:
+            if (proto->anchor == A_S) eval_from_S(x, co, slot);
+            else eval_anchored(x, co, slot);
+        }
+        if (x->oom) return;
+    }
+}
+
+static int save_courses(ctx *x) {
+    kt_plan *p = x->p;
+    p->n_courses = x->n_courses;
+    if (!p->explain || !x->n_courses) return KT_OK;
+    p->courses = kt_arena_alloc(&p->arena, sizeof(kt_course_view) * x->n_courses);
+    if (!p->courses) return KT_ENOMEM;
+    for (uint32_t k = 0; k < x->n_courses; k++) {
+        const course *co = &x->courses[k];
+        kt_course_view *v = &p->courses[k];
+        v->benefit = co->benefit;
+        v->group = co->group;
+        v->start = co->S;
+        v->end = co->end;
+        v->gen = co->gen;
+        uint32_t n = co->n_gaps + co->n_exempt;
+        v->stops = kt_arena_alloc(&p->arena, sizeof(kt_date) * 2 * (n + 1));
+        v->stop_why = kt_arena_alloc(&p->arena, sizeof(char *) * (n + 1));
+        if (!v->stops || !v->stop_why) return KT_ENOMEM;
+        for (uint32_t i = 0; i < co->n_gaps; i++) {
+            v->stops[2 * v->n_stops] = co->gaps[i].a;
+            v->stops[2 * v->n_stops + 1] = co->gaps[i].b;
+            v->stop_why[v->n_stops++] = "ophold mellem ydelsesperioder";
+        }
+        for (uint32_t i = 0; i < co->n_exempt; i++) {
+            v->stops[2 * v->n_stops] = co->exempt[i].a;
+            v->stops[2 * v->n_stops + 1] = co->exempt[i].b;
+            v->stop_why[v->n_stops++] = co->exempt[i].x->id;
+        }
+    }
+    return KT_OK;
+}
+
+int kt_plan_compute(const kt_engine *e, const kt_case *c, const kt_plan_options *o,
+                    kt_plan **out) {
+    *out = NULL;
+    kt_plan_options defaults;
+    if (!o) {
+        kt_plan_options_init(&defaults);
+        o = &defaults;
+    }
+    kt_date as_of = o->as_of != KT_NO_DATE ? o->as_of : c->as_of != KT_NO_DATE ? c->as_of : o->today;
+    if (as_of == KT_NO_DATE || o->horizon_days < 0) return KT_EARG;
+    kt_plan *p = calloc(1, sizeof *p);
+    if (!p) return KT_ENOMEM;
+    memcpy(p->id, c->id, sizeof p->id);
+    p->as_of = as_of;
+    p->horizon = o->horizon_days;
+    p->explain = o->explain != 0;
+    for (int i = 0; i < KT_N_GENERATIONS; i++) p->gen_names[i] = kt_generations[i].name;
+    memcpy(p->gen_first, e->first, sizeof p->gen_first);
+
+    ctx x = {.e = e, .c = c, .p = p, .as_of = as_of, .last_listed = as_of + o->horizon_days};
+    int rc = build_courses(&x);
+    for (uint32_t k = 0; rc == KT_OK && k < x.n_courses; k++) {
+        rc = prepare_course(&x, &x.courses[k]);
+        if (rc == KT_OK) evaluate_course(&x, &x.courses[k]);
+        if (x.oom) rc = KT_ENOMEM;
+    }
+    if (rc == KT_OK) {
+        warn_unused_conversations(&x);
+        warn_closed_days(&x);
+        warn_general(&x);
+        rc = x.oom ? KT_ENOMEM : save_courses(&x);
+    }
+    if (rc == KT_OK && p->explain) {
+        p->n_conversations = c->n_conversations;
+        p->conversations = kt_arena_alloc(&p->arena, sizeof(kt_conversation) * (c->n_conversations + 1));
+        if (!p->conversations) rc = KT_ENOMEM;
+        else memcpy(p->conversations, c->conversations, sizeof(kt_conversation) * c->n_conversations);
+    }
+    kt_arena_free(&x.scratch);
+    if (rc != KT_OK) {
+        kt_plan_free(p);
+        return rc;
+    }
+    *out = p;
+    return KT_OK;
+}

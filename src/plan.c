@@ -1,0 +1,395 @@
+/*
+ * plan.c -- the plan object: its arena, accessors, the `why` text, and its
+ * three renderings (JSON for machines, a table for caseworkers, and the
+ * explanation of how each obligation was derived).
+ */
+#include "plan.h"
+
+#include "date.h"
+#include "out.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- arena ------------------------------------------------------------------------- */
+
+struct kt_arena_chunk {
+    kt_arena_chunk *next;
+    size_t size;
+    max_align_t data[];
+};
+
+void *kt_arena_alloc(kt_arena *a, size_t n) {
+    n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+    if (!a->head || a->used + n > a->size) {
+        size_t size = a->size ? a->size * 2 : 4096;
+        while (size < n) size *= 2;
+        kt_arena_chunk *c = malloc(sizeof *c + size);
+        if (!c) return NULL;
+        c->next = a->head;
+        c->size = size;
+        a->head = c;
+        a->size = size;
+        a->used = 0;
+    }
+    void *p = (char *)a->head->data + a->used;
+    a->used += n;
+    return p;
+}
+
+char *kt_arena_strdup(kt_arena *a, const char *s) {
+    size_t n = strlen(s) + 1;
+    char *d = kt_arena_alloc(a, n);
+    if (d) memcpy(d, s, n);
+    return d;
+}
+
+void kt_arena_free(kt_arena *a) {
+    kt_arena_chunk *c = a->head;
+    while (c) {
+        kt_arena_chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+    a->head = NULL;
+    a->used = a->size = 0;
+}
+
+/* ---- accessors --------------------------------------------------------------------------- */
+
+const char *const kt_form_verdict_text[FV_COUNT] = {
+    "formen tæller",
+    "samtalen skulle holdes ved personligt fremmøde (g2014-g2020), og ingen undtagelse gjaldt",
+    "fra 2023-03-22 skal forløbets første samtale holdes ved personligt fremmøde; en samtale i "
+    "anden form før den tæller ikke",
+    "brev tæller ikke som samtale fra 2023-03-22",
+    "opfølgning uden kontakt tæller kun, mens stand-by-reglen gælder (alvorlig sygdom)",
+};
+
+const char *const kt_verdict_text[V_COUNT] = {
+    "talte med", "ikke afholdt (udeblivelse eller aflyst)", "uden for forløbets ydelsesperioder",
+    "før vinduets første dag", "efter vinduet (tæller kun i det vindue, der rummer den)",
+    "holdt af en aktør, reglen ikke godtager", "formen tæller ikke",
+    "talte allerede med til en anden regel, hvis samtaler ikke tæller her", "emnet blev ikke drøftet",
+    "overskydende: det krævede antal var nået", "talte allerede med til en tidligere forekomst",
+    "forpligtelsen var allerede opfyldt ved en hændelse"};
+
+void kt_plan_free(kt_plan *p) {
+    if (!p) return;
+    free(p->obs);
+    free(p->warnings);
+    free(p->trace);
+    kt_arena_free(&p->arena);
+    free(p);
+}
+
+size_t kt_plan_count(const kt_plan *p) { return p->n_obs; }
+kt_date kt_plan_as_of(const kt_plan *p) { return p->as_of; }
+const char *kt_plan_id(const kt_plan *p) { return p->id; }
+
+void kt_plan_get(const kt_plan *p, size_t i, kt_obligation *out) {
+    const kt_ob *ob = &p->obs[i];
+    const kt_rule *r = ob->rule;
+    out->rule = r->id;
+    out->generation = kt_generations[ob->gen].name;
+    out->kind = kt_kind_names[r->kind];
+    out->benefit = kt_benefit_names[ob->benefit];
+    out->course = ob->course;
+    out->from = ob->from;
+    out->to = ob->to;
+    out->required = ob->required;
+    out->counted = ob->counted;
+    out->status = (kt_ob_status)ob->status;
+    out->met_on = ob->met_on;
+    out->exempt_reason = ob->exempt ? ob->exempt->id : NULL;
+    out->holders = r->holders;
+    out->forms = ob->forms;
+    out->law = r->law;
+    out->seed = r->seed;
+}
+
+size_t kt_plan_warning_count(const kt_plan *p) { return p->n_warnings; }
+
+void kt_plan_warning(const kt_plan *p, size_t i, const char **code, const char **message,
+                     const char **pointer) {
+    *code = p->warnings[i].code;
+    *message = p->warnings[i].message;
+    *pointer = p->warnings[i].pointer;
+}
+
+/* ---- why ------------------------------------------------------------------------------------ */
+
+static size_t why_into(const kt_plan *p, const kt_ob *ob, char *buf, size_t size) {
+    char from[11], to[11], met[11];
+    kt_date_format(ob->from, from);
+    kt_date_format(ob->to, to);
+    kt_date_format(ob->met_on, met);
+    const kt_rule *r = ob->rule;
+    size_t n = 0;
+#define PUT(...)                                                                          \
+    do {                                                                                  \
+        int k_ = snprintf(buf + (n < size ? n : size), n < size ? size - n : 0, __VA_ARGS__); \
+        if (k_ > 0) n += (size_t)k_;                                                      \
+    } while (0)
+    PUT("%s", r->why);
+    switch ((kt_ob_status)ob->status) {
+    case KT_MET:
+        if (r->required > 1) PUT(" Opfyldt %s med %d af %d samtaler.", met, ob->counted, ob->required);
+        else PUT(" Opfyldt %s.", met);
+        break;
+    case KT_LATE: PUT(" Opfyldt for sent %s; fristen var %s.", met, to); break;
+    case KT_OPEN:
+        if (ob->to == KT_NO_DATE) PUT(" Åben uden frist");
+        else PUT(" Frist %s", to);
+        if (r->required > 1) PUT("; %d af %d samtaler holdt.", ob->counted, ob->required);
+        else PUT(".");
+        break;
+    case KT_OVERDUE:
+        PUT(" Fristen %s er overskredet", to);
+        if (r->required > 1) PUT("; %d af %d samtaler holdt.", ob->counted, ob->required);
+        else PUT(".");
+        break;
+    case KT_EXEMPT:
+        PUT(" Borgeren er fritaget fra kontaktforløbet på fristen (%s).", ob->exempt ? ob->exempt->id : "");
+        break;
+    case KT_LAPSED: PUT(" Ydelsen ophørte før fristen, så intet skyldes længere."); break;
+    }
+    if (ob->stopped_days > 0)
+        PUT(" Fristen er rykket %d dage, fordi ydelsesuret stod stille under ophold eller "
+            "fritagelse (fortolkning).",
+            ob->stopped_days);
+    if (r->kind == K_SAMTALE && ob->to == KT_NO_DATE && ob->status == KT_EXEMPT)
+        PUT(" Fritagelsen har ingen slutdato, så fristen er ukendt.");
+    if (ob->beyond) PUT(" Beregnet efter %s; nyere regler gælder fra 2026-07-01.", p->gen_names[ob->gen]);
+    (void)from;
+#undef PUT
+    if (size) buf[n < size ? n : size - 1] = '\0';
+    return n;
+}
+
+size_t kt_plan_why(const kt_plan *p, size_t i, char *buf, size_t size) {
+    return why_into(p, &p->obs[i], buf, size);
+}
+
+/* ---- JSON ------------------------------------------------------------------------------------- */
+
+static void json_bits(kt_out *o, unsigned bits, const char *(*name)(int), int count) {
+    kt_out_str(o, "[");
+    bool first = true;
+    for (int b = 0; b < count; b++) {
+        if (!(bits & (1u << b))) continue;
+        if (!first) kt_out_str(o, ",");
+        kt_out_json_str(o, name(b));
+        first = false;
+    }
+    kt_out_str(o, "]");
+}
+
+static void json_ob(kt_out *o, const kt_plan *p, const kt_ob *ob) {
+    const kt_rule *r = ob->rule;
+    kt_out_str(o, "{\"rule\":");
+    kt_out_json_str(o, r->id);
+    kt_out_str(o, ",\"generation\":\"");
+    kt_out_str(o, p->gen_names[ob->gen]);
+    kt_out_str(o, "\",\"kind\":\"");
+    kt_out_str(o, kt_kind_names[r->kind]);
+    kt_out_str(o, "\",\"benefit\":\"");
+    kt_out_str(o, kt_benefit_names[ob->benefit]);
+    kt_out_str(o, "\",\"course\":");
+    kt_out_int(o, ob->course);
+    kt_out_str(o, ",\"window\":{\"from\":");
+    kt_out_json_date(o, ob->from);
+    kt_out_str(o, ",\"to\":");
+    kt_out_json_date(o, ob->to);
+    kt_out_str(o, "},\"required\":");
+    kt_out_int(o, ob->required);
+    kt_out_str(o, ",\"counted\":");
+    kt_out_int(o, ob->counted);
+    if (r->holders) {
+        kt_out_str(o, ",\"holders\":");
+        json_bits(o, r->holders, kt_holder_name, KT_HOLDER_COUNT);
+    }
+    if (ob->forms) {
+        kt_out_str(o, ",\"forms\":");
+        json_bits(o, ob->forms, kt_form_name, KT_FORM_COUNT);
+    }
+    kt_out_str(o, ",\"status\":\"");
+    kt_out_str(o, kt_ob_status_name((kt_ob_status)ob->status));
+    kt_out_str(o, "\"");
+    if (ob->met_on != KT_NO_DATE) {
+        kt_out_str(o, ",\"met_on\":");
+        kt_out_json_date(o, ob->met_on);
+    }
+    if (ob->exempt) {
+        kt_out_str(o, ",\"exempt_reason\":");
+        kt_out_json_str(o, ob->exempt->id);
+    }
+    kt_out_str(o, ",\"source\":{");
+    if (r->law) {
+        kt_out_str(o, "\"law\":");
+        kt_out_json_str(o, r->law);
+        kt_out_str(o, ",");
+    }
+    kt_out_str(o, "\"seed\":");
+    kt_out_json_str(o, r->seed);
+    kt_out_str(o, "},\"why\":");
+    char why[1024];
+    why_into(p, ob, why, sizeof why);
+    kt_out_json_str(o, why);
+    kt_out_str(o, "}");
+}
+
+int kt_plan_write_json(const kt_plan *p, kt_write_fn w, void *ctx) {
+    kt_out o;
+    kt_out_init(&o, w, ctx);
+    kt_out_str(&o, "{\"id\":");
+    kt_out_json_str(&o, p->id);
+    kt_out_str(&o, ",\"as_of\":");
+    kt_out_json_date(&o, p->as_of);
+    kt_out_str(&o, ",\"obligations\":[");
+    for (size_t i = 0; i < p->n_obs; i++) {
+        if (i) kt_out_str(&o, ",");
+        json_ob(&o, p, &p->obs[i]);
+    }
+    kt_out_str(&o, "],\"warnings\":[");
+    for (size_t i = 0; i < p->n_warnings; i++) {
+        const kt_warning *wa = &p->warnings[i];
+        if (i) kt_out_str(&o, ",");
+        kt_out_str(&o, "{\"code\":");
+        kt_out_json_str(&o, wa->code);
+        kt_out_str(&o, ",\"message\":");
+        kt_out_json_str(&o, wa->message);
+        if (wa->pointer[0]) {
+            kt_out_str(&o, ",\"pointer\":");
+            kt_out_json_str(&o, wa->pointer);
+        }
+        kt_out_str(&o, "}");
+    }
+    kt_out_str(&o, "]}");
+    return kt_out_finish(&o);
+}
+
+/* ---- text ------------------------------------------------------------------------------------- */
+
+static const char *status_da(int s) {
+    static const char *const n[] = {"opfyldt", "for sent", "åben", "overskredet", "fritaget", "bortfaldet"};
+    return (unsigned)s < 6 ? n[s] : "";
+}
+
+int kt_plan_write_text(const kt_plan *p, kt_write_fn w, void *ctx) {
+    kt_out o;
+    kt_out_init(&o, w, ctx);
+    char asof[11];
+    kt_date_format(p->as_of, asof);
+    kt_out_fmt(&o, "Plan for %s pr. %s\n\n", p->id, asof);
+    kt_out_fmt(&o, "%-28s %-6s %-23s %-12s %-6s %-10s\n", "Regel", "Gen.", "Vindue", "Status", "Talt",
+               "Opfyldt");
+    for (size_t i = 0; i < p->n_obs; i++) {
+        const kt_ob *ob = &p->obs[i];
+        char f[11], t[11], m[11], win[24], cnt[16];
+        kt_date_format(ob->from, f);
+        kt_date_format(ob->to, t);
+        kt_date_format(ob->met_on, m);
+        snprintf(win, sizeof win, "%s..%s", f, ob->to == KT_NO_DATE ? "" : t);
+        snprintf(cnt, sizeof cnt, "%d/%d", ob->counted, ob->required);
+        /* status names are UTF-8: pad by hand so the columns line up */
+        const char *st = status_da(ob->status);
+        kt_out_fmt(&o, "%-28s %-6s %-23s %s", ob->rule->id, p->gen_names[ob->gen], win, st);
+        size_t chars = 0;
+        for (const char *s = st; *s; s++) chars += ((unsigned char)*s & 0xC0) != 0x80;
+        for (size_t k = chars; k < 13; k++) kt_out_str(&o, " ");
+        kt_out_fmt(&o, "%-6s %s\n", cnt, m);
+    }
+    if (p->n_obs == 0) kt_out_str(&o, "(ingen forpligtelser)\n");
+    if (p->n_warnings) {
+        kt_out_str(&o, "\nAdvarsler:\n");
+        for (size_t i = 0; i < p->n_warnings; i++) kt_out_fmt(&o, "- %s\n", p->warnings[i].message);
+    }
+    return kt_out_finish(&o);
+}
+
+/* ---- explain ----------------------------------------------------------------------------------- */
+
+static const char *slot_name(int slot) {
+    /* the first row of a slot in any generation names it */
+    for (int g = 0; g < KT_N_GENERATIONS; g++) {
+        const kt_rule *r = kt_generation_find(&kt_generations[g], slot, -1);
+        if (r) return r->id;
+    }
+    return "?";
+}
+
+int kt_plan_write_explain(const kt_plan *p, kt_write_fn w, void *ctx) {
+    kt_out o;
+    kt_out_init(&o, w, ctx);
+    char d1[11], d2[11], d3[11];
+    kt_date_format(p->as_of, d1);
+    kt_out_fmt(&o, "Forklaring af planen for %s pr. %s\n", p->id, d1);
+    if (!p->explain) {
+        kt_out_str(&o, "(planen blev beregnet uden forklaring)\n");
+        return kt_out_finish(&o);
+    }
+    kt_out_str(&o, "\nGenerationer (første dag):");
+    for (int g = 0; g < KT_N_GENERATIONS; g++) {
+        kt_date_format(p->gen_first[g], d1);
+        kt_out_fmt(&o, " %s=%s", p->gen_names[g], d1);
+    }
+    kt_date_format(p->gen_first[KT_N_GENERATIONS], d1);
+    kt_out_fmt(&o, "; nyere lov fra %s\n", d1);
+    for (size_t k = 0; k < p->n_courses; k++) {
+        const kt_course_view *c = &p->courses[k];
+        kt_date_format(c->start, d1);
+        kt_date_format(c->end, d2);
+        kt_out_fmt(&o, "\nForløb %zu: %s (målgruppe %s), S = %s, %s%s\n", k, kt_benefit_names[c->benefit],
+                   kt_group_names[c->group], d1, c->end == KT_NO_DATE ? "løbende" : "sluttede ",
+                   c->end == KT_NO_DATE ? "" : d2);
+        if (c->gen >= 0)
+            kt_out_fmt(&o, "  Regler fra S: %s (den generation, der gælder på S = %s)\n",
+                       p->gen_names[c->gen], d1);
+        else
+            kt_out_str(&o, "  S ligger før katalogets første generation: ingen forpligtelser\n");
+        for (uint32_t i = 0; i < c->n_stops; i++) {
+            kt_date_format(c->stops[2 * i], d2);
+            bool forever = c->stops[2 * i + 1] == INT32_MAX;
+            if (!forever) kt_date_format(c->stops[2 * i + 1], d3);
+            kt_out_fmt(&o, "  Uret står stille %s..%s: %s\n", d2, forever ? "(ingen slutdato)" : d3,
+                       c->stop_why[i]);
+        }
+        if (c->n_stops == 0) kt_out_str(&o, "  Uret står ikke stille i forløbet\n");
+    }
+    for (size_t i = 0; i < p->n_obs; i++) {
+        const kt_ob *ob = &p->obs[i];
+        const kt_rule *r = ob->rule;
+        kt_date_format(ob->from, d1);
+        kt_date_format(ob->to, d2);
+        kt_date_format(ob->gen_day, d3);
+        kt_out_fmt(&o, "\n%s (forløb %d) %s..%s: %s, %d/%d\n", r->id, ob->course, d1,
+                   ob->to == KT_NO_DATE ? "(ingen frist)" : d2, kt_ob_status_name((kt_ob_status)ob->status),
+                   ob->counted, ob->required);
+        kt_out_fmt(&o, "  Generation %s: gælder på %s (%s)%s\n", p->gen_names[ob->gen], d3,
+                   r->anchor == A_S && r->shape != SH_RECUR && r->shape != SH_TWELVE
+                       ? "forløbets start S; gælder hele forløbet"
+                       : "den dag vinduet åbner",
+                   ob->beyond ? "; nyere lov gælder, beregnet efter katalogets nyeste" : "");
+        kt_out_fmt(&o, "  Kilde: %s%s%s\n", r->law ? r->law : "", r->law ? ", " : "", r->seed);
+        if (ob->stopped_days > 0)
+            kt_out_fmt(&o, "  Fristen er rykket %d dage af stillestående ur\n", ob->stopped_days);
+        if (ob->exempt) kt_out_fmt(&o, "  Fritaget på fristen: %s\n", ob->exempt->id);
+        for (uint32_t t = 0; t < ob->trace_count; t++) {
+            const kt_trace_entry *te = &p->trace[ob->trace_first + t];
+            const kt_conversation *cv = &p->conversations[te->conversation];
+            kt_date_format(cv->date, d1);
+            kt_out_fmt(&o, "  - samtale %s (%s, %s): %s", d1, kt_holder_name(cv->holder),
+                       kt_form_name(cv->form), kt_verdict_text[te->verdict]);
+            if (te->verdict == V_FORM) kt_out_fmt(&o, ": %s", kt_form_verdict_text[te->detail]);
+            if (te->verdict == V_CLAIMED) kt_out_fmt(&o, " (%s)", slot_name(te->detail));
+            kt_out_str(&o, "\n");
+        }
+    }
+    if (p->n_warnings) {
+        kt_out_str(&o, "\nAdvarsler:\n");
+        for (size_t i = 0; i < p->n_warnings; i++) kt_out_fmt(&o, "- %s\n", p->warnings[i].message);
+    }
+    return kt_out_finish(&o);
+}

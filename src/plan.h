@@ -1,0 +1,91 @@
+/*
+ * plan.h -- the plan as the engine builds it (internal), and the small
+ * arena that owns a plan's strings and traces.
+ */
+#ifndef KT_PLAN_H
+#define KT_PLAN_H
+
+#include "model.h"
+#include "rules.h"
+
+/* Bump allocator: many small allocations, one free. Chunks grow; an
+ * allocation never moves. */
+typedef struct kt_arena_chunk kt_arena_chunk;
+typedef struct kt_arena {
+    kt_arena_chunk *head;
+    size_t used, size; /* within head */
+} kt_arena;
+
+void *kt_arena_alloc(kt_arena *a, size_t n); /* NULL when out of memory */
+char *kt_arena_strdup(kt_arena *a, const char *s);
+void kt_arena_free(kt_arena *a);
+
+/* Why one conversation did or did not count toward one obligation. */
+typedef enum {
+    V_COUNTED, V_NOT_HELD, V_OUTSIDE_COURSE, V_BEFORE_WINDOW, V_AFTER_WINDOW, V_HOLDER,
+    V_FORM, V_CLAIMED, V_NO_TOPIC, V_SURPLUS, V_USED_BY_EARLIER, V_EVENT_EARLIER, V_COUNT
+} kt_verdict;
+
+typedef struct kt_trace_entry {
+    uint32_t conversation; /* index in the case's sorted conversations */
+    uint8_t verdict;
+    uint8_t detail; /* V_FORM: kt_form_verdict; V_CLAIMED: the slot */
+} kt_trace_entry;
+
+typedef struct kt_ob {
+    const kt_rule *rule;
+    const kt_exemption *exempt; /* with KT_EXEMPT */
+    kt_date from, to, met_on;
+    kt_date gen_day;      /* the day whose generation applies */
+    int32_t stopped_days; /* how far the stopped clock moved the deadline */
+    int16_t required, counted;
+    uint8_t gen, status, course, forms, benefit;
+    bool beyond; /* gen_day is after the catalogue's newest generation */
+    uint8_t occurrence; /* 1-based for chains and windows, else 0 */
+    uint32_t trace_first, trace_count;
+} kt_ob;
+
+typedef struct kt_course_view {
+    uint8_t benefit, group;
+    kt_date start, end; /* end KT_NO_DATE: running on as_of */
+    int gen;            /* generation on S, -1 before the catalogue */
+    uint32_t n_stops;
+    kt_date *stops;     /* pairs [from, to]; to INT32_MAX = for good */
+    const char **stop_why; /* "ophold" or an exemption id, per pair */
+} kt_course_view;
+
+typedef struct kt_warning {
+    const char *code;
+    const char *message;
+    const char *pointer;
+} kt_warning;
+
+struct kt_plan {
+    char id[KT_MAX_ID_LEN + 1];
+    kt_date as_of;
+    int horizon;
+    kt_ob *obs;
+    size_t n_obs, cap_obs;
+    kt_warning *warnings;
+    size_t n_warnings, cap_warnings;
+    kt_course_view *courses;
+    size_t n_courses;
+    /* explain: the case's conversations (sorted) and the traces */
+    bool explain;
+    kt_conversation *conversations;
+    uint32_t n_conversations;
+    kt_trace_entry *trace;
+    size_t n_trace, cap_trace;
+    const char *gen_names[KT_N_GENERATIONS];
+    kt_date gen_first[KT_N_GENERATIONS + 1];
+    kt_arena arena;
+};
+
+/* Form verdicts (contact forms, rules.md). */
+typedef enum {
+    FV_OK, FV_NOT_IN_PERSON, FV_BEFORE_FIRST_IN_PERSON, FV_BREV, FV_NO_STANDBY, FV_COUNT
+} kt_form_verdict;
+extern const char *const kt_form_verdict_text[FV_COUNT];
+extern const char *const kt_verdict_text[V_COUNT];
+
+#endif
