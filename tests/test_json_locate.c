@@ -176,6 +176,7 @@ static void test_index_out_of_range(void **state) {
     EXPECT_AT(text, "/x", 1, 1, 1);
     EXPECT_AT(text, "/", 1, 1, 1);
     EXPECT_AT(text, "/99999999999999999999999999", 1, 1, 1); /* overflows size_t */
+    EXPECT_AT(text, "/18446744073709551616", 1, 1, 1);       /* 2^64: must not wrap to 0 */
     EXPECT_AT("[]", "/0", 1, 1, 1);
     EXPECT_AT("[ ]", "/0", 1, 1, 1);
     EXPECT_AT(case_text, "/conversations/2", 1, 3, 20);

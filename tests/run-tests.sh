@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs every unit test binary (cmocka, each in its own process) and the golden
+# cases of ../shared/cases, and ends with one line: "N passed, N failed".
+set -u
+BUILD=${BUILD:-build}
+SHARED=${SHARED:-../shared}
+passed=0
+failed=0
+for t in "$BUILD"/tests/test_*; do
+    [ -x "$t" ] || continue
+    out=$("$t" 2>&1)
+    rc=$?
+    echo "$out" | grep -E '^\[  (PASSED|FAILED|  OK|ERROR)' | grep -v '^\[       OK' || true
+    p=$(echo "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
+    f=$(echo "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -1)
+    passed=$((passed + ${p:-0}))
+    failed=$((failed + ${f:-0}))
+    if [ "$rc" -ne 0 ] && [ -z "$f" ]; then
+        echo "$out" | tail -20
+        echo "FAIL $(basename "$t") exited $rc"
+        failed=$((failed + 1))
+    fi
+    echo "$(basename "$t"): ${p:-0} passed, ${f:-0} failed"
+done
+if [ -x "$SHARED/tools/check-cases" ]; then
+    golden=$(python3 "$SHARED/tools/check-cases" --cmd "$BUILD/kontakt plan" "$SHARED/cases" "$SHARED/cases/invalid" 2>&1)
+    echo "$golden" | grep -v '^ok ' || true
+    gp=$(echo "$golden" | tail -1 | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+    gf=$(echo "$golden" | tail -1 | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+    if [ -z "$gp" ]; then gf=1; gp=0; echo "golden cases did not run"; fi
+    echo "golden cases: $gp passed, $gf failed"
+    passed=$((passed + gp))
+    failed=$((failed + gf))
+else
+    echo "golden cases: $SHARED/tools/check-cases not found"
+    failed=$((failed + 1))
+fi
+for s in tests/cli-*.sh; do
+    [ -f "$s" ] || continue
+    if BUILD="$BUILD" bash "$s"; then passed=$((passed + 1)); echo "ok   $(basename "$s")"
+    else failed=$((failed + 1)); echo "FAIL $(basename "$s")"; fi
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

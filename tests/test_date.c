@@ -1,0 +1,114 @@
+/* test_date.c -- civil dates, addMonths, weekdays, holidays, strict parsing. */
+#include "testutil.h"
+
+#include "date.h"
+
+#include <string.h>
+
+static void fmt_is(kt_date d, const char *want) {
+    char b[11];
+    kt_date_format(d, b);
+    assert_string_equal(b, want);
+}
+
+static void test_round_trip(void **s) {
+    (void)s;
+    assert_int_equal(D("1970-01-01"), 0);
+    assert_int_equal(D("1970-01-02"), 1);
+    assert_int_equal(D("1969-12-31"), -1);
+    for (kt_date d = D("1900-01-01"); d <= D("2199-12-31"); d += 17) {
+        char b[11];
+        kt_date_format(d, b);
+        kt_date back;
+        assert_int_equal(kt_date_parse(b, 10, &back), KT_OK);
+        assert_int_equal(back, d);
+    }
+}
+
+static void test_add_months_month_ends(void **s) {
+    (void)s;
+    fmt_is(kt_add_months(D("2024-01-31"), 1), "2024-02-29");
+    fmt_is(kt_add_months(D("2023-01-31"), 1), "2023-02-28");
+    fmt_is(kt_add_months(D("2023-08-31"), 6), "2024-02-29");
+    fmt_is(kt_add_months(D("2024-03-04"), 6), "2024-09-04");
+    fmt_is(kt_add_months(D("2024-03-31"), -1), "2024-02-29");
+    fmt_is(kt_add_months(D("2021-09-30"), -3), "2021-06-30");
+    fmt_is(kt_add_months(D("2024-12-15"), 1), "2025-01-15");
+    fmt_is(kt_add_months(D("2025-01-15"), -1), "2024-12-15");
+    fmt_is(kt_add_months(D("2024-02-29"), 12), "2025-02-28");
+    fmt_is(kt_add_months(D("2100-01-31"), 1), "2100-02-28"); /* 2100 is no leap year */
+    fmt_is(kt_add_months(D("2000-01-31"), 1), "2000-02-29"); /* 2000 is */
+}
+
+static void test_weekday(void **s) {
+    (void)s;
+    assert_int_equal(kt_weekday(D("2024-03-04")), 0); /* Monday */
+    assert_int_equal(kt_weekday(D("2026-11-23")), 0);
+    assert_int_equal(kt_weekday(D("1970-01-01")), 3); /* Thursday */
+    assert_int_equal(kt_weekday(D("1900-01-01")), 0);
+    assert_int_equal(kt_weekday(D("2024-12-29")), 6);
+}
+
+static void test_easter(void **s) {
+    (void)s;
+    fmt_is(kt_easter(2019), "2019-04-21");
+    fmt_is(kt_easter(2020), "2020-04-12");
+    fmt_is(kt_easter(2021), "2021-04-04");
+    fmt_is(kt_easter(2024), "2024-03-31");
+    fmt_is(kt_easter(2025), "2025-04-20");
+    fmt_is(kt_easter(2038), "2038-04-25");
+}
+
+static void test_holidays(void **s) {
+    (void)s;
+    /* 2023: Store Bededag was still a holiday (5 May 2023) */
+    assert_true(kt_is_holiday(D("2023-05-05")));
+    /* 2024: abolished (26 April 2024 is an ordinary Friday) */
+    assert_false(kt_is_holiday(D("2024-04-26")));
+    assert_true(kt_is_holiday(D("2024-03-28"))); /* skærtorsdag */
+    assert_true(kt_is_holiday(D("2024-03-29"))); /* langfredag */
+    assert_true(kt_is_holiday(D("2024-04-01"))); /* 2. påskedag */
+    assert_true(kt_is_holiday(D("2024-05-09"))); /* Kristi himmelfart */
+    assert_true(kt_is_holiday(D("2024-05-20"))); /* 2. pinsedag */
+    assert_true(kt_is_holiday(D("2025-01-01")));
+    assert_true(kt_is_holiday(D("2025-12-25")));
+    assert_true(kt_is_holiday(D("2025-12-26")));
+    assert_false(kt_is_holiday(D("2025-12-24"))); /* juleaften: not a public holiday */
+    assert_false(kt_is_holiday(D("2025-06-05"))); /* grundlovsdag: not one either */
+    assert_true(kt_is_holiday(D("2022-05-13")));  /* store bededag 2022 */
+    assert_string_equal(kt_holiday_name(D("2021-04-05")), "2. påskedag");
+    assert_true(kt_is_closed_day(D("2024-03-09")));  /* Saturday */
+    assert_true(kt_is_closed_day(D("2024-03-10")));  /* Sunday */
+    assert_false(kt_is_closed_day(D("2024-03-11"))); /* Monday */
+}
+
+static void test_strict_parse(void **s) {
+    (void)s;
+    kt_date d;
+    const char *bad[] = {"2021-02-30", "2021-13-01", "2021-00-10", "2021-01-00", "2023-02-29",
+                         "1899-12-31", "2200-01-01", "2021-1-01",  "2021/01/01", "20210101",
+                         "2021-01-01T00:00", " 2021-01-01", "abcd-ef-gh"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        assert_int_equal(kt_date_parse(bad[i], strlen(bad[i]), &d), KT_EINVALID);
+    assert_int_equal(kt_date_parse("2024-02-29", 10, &d), KT_OK);
+    assert_int_equal(kt_date_parse("1900-01-01", 10, &d), KT_OK);
+    assert_int_equal(kt_date_parse("2199-12-31", 10, &d), KT_OK);
+}
+
+static void test_age(void **s) {
+    (void)s;
+    assert_int_equal(kt_age_on(D("1995-04-10"), D("2025-04-09")), 29);
+    assert_int_equal(kt_age_on(D("1995-04-10"), D("2025-04-10")), 30);
+    assert_int_equal(kt_age_on(D("2000-02-29"), D("2025-02-28")), 24);
+    assert_int_equal(kt_age_on(D("2000-02-29"), D("2025-03-01")), 25);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_round_trip), cmocka_unit_test(test_add_months_month_ends),
+        cmocka_unit_test(test_weekday),    cmocka_unit_test(test_easter),
+        cmocka_unit_test(test_holidays),   cmocka_unit_test(test_strict_parse),
+        cmocka_unit_test(test_age),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
