@@ -17,34 +17,52 @@ OPT     = -O2 -g
 endif
 
 CFLAGS  ?=
-CFLAGS  += -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+CFLAGS  += -std=c11 -Istore -Iserver -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wvla -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc $(OPT)
 LDFLAGS += $(OPT)
-LIBS    = -ljansson
+# libkontakt (src/) needs only jansson; the store (store/) adds SQLite and the
+# server (server/) libmicrohttpd. The CLI links all three.
+LIBS       = -ljansson
+STORE_LIBS = -lsqlite3
+SERVER_LIBS = -lmicrohttpd
 
 LIB_SRC  = $(wildcard src/*.c)
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
+STORE_SRC = $(wildcard store/*.c)
+STORE_OBJ = $(STORE_SRC:%.c=$(BUILD)/%.o)
+SERVER_SRC = $(wildcard server/*.c)
+SERVER_OBJ = $(SERVER_SRC:%.c=$(BUILD)/%.o)
 CLI_SRC  = $(wildcard cli/*.c)
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
+ALL_LIBS = $(BUILD)/libkontakt-server.a $(BUILD)/libkontakt-store.a $(BUILD)/libkontakt.a \
+           $(SERVER_LIBS) $(STORE_LIBS) $(LIBS) -lpthread
 TEST_SRC = $(wildcard tests/test_*.c)
 TEST_BIN = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
 .PHONY: all test unit golden clean fuzz bench lint format
 all: $(BUILD)/kontakt
 
-$(BUILD)/%.o: %.c $(wildcard include/*.h src/*.h cli/*.h)
+$(BUILD)/%.o: %.c $(wildcard include/*.h src/*.h cli/*.h store/*.h server/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/libkontakt.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
-$(BUILD)/kontakt: $(CLI_OBJ) $(BUILD)/libkontakt.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libkontakt.a $(LIBS)
+$(BUILD)/libkontakt-store.a: $(STORE_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
 
-$(BUILD)/tests/%: tests/%.c tests/testutil.h $(BUILD)/libkontakt.a
+$(BUILD)/libkontakt-server.a: $(SERVER_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/kontakt: $(CLI_OBJ) $(BUILD)/libkontakt.a $(BUILD)/libkontakt-store.a $(BUILD)/libkontakt-server.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(ALL_LIBS)
+
+$(BUILD)/tests/%: tests/%.c tests/testutil.h $(BUILD)/libkontakt.a $(BUILD)/libkontakt-store.a $(BUILD)/libkontakt-server.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests $< -o $@ $(BUILD)/libkontakt.a $(LIBS) -lcmocka
+	$(CC) $(CFLAGS) -Itests $< -o $@ $(ALL_LIBS) -lcmocka
 
 test: $(BUILD)/kontakt $(TEST_BIN)
 	BUILD=$(BUILD) SHARED=$(SHARED) tests/run-tests.sh
