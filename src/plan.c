@@ -61,8 +61,8 @@ void kt_arena_free(kt_arena *a) {
 const char *const kt_form_verdict_text[FV_COUNT] = {
     "formen tæller",
     "samtalen skulle holdes ved personligt fremmøde (g2014-g2020), og ingen undtagelse gjaldt",
-    "fra 2023-03-22 skal forløbets første samtale holdes ved personligt fremmøde; en samtale i "
-    "anden form før den tæller ikke",
+    ("fra 2023-03-22 skal forløbets første samtale holdes ved personligt fremmøde; en samtale i "
+     "anden form før den tæller ikke"),
     "brev tæller ikke som samtale fra 2023-03-22",
     "opfølgning uden kontakt tæller kun, mens stand-by-reglen gælder (alvorlig sygdom)",
 };
