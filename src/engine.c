@@ -16,6 +16,7 @@
 #include "plan.h"
 
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,8 @@
 #define KT_MAX_OCCURRENCES 2000 /* per chain; generations end chains long before */
 #define GRACE_DAYS 14           /* dp.monthly (STAR practice 2018) */
 #define SAME_COURSE_GAP 31      /* a gap shorter than this continues a course */
+#define SCRATCH_STACK 8192      /* bytes of per-call scratch on the stack */
+#define DAY_2025_01_01 20089    /* kt_date_from_ymd(2025, 1, 1), checked in kt_engine_new */
 
 /* ---- engine ------------------------------------------------------------------- */
 
@@ -46,6 +49,21 @@ int kt_engine_new(kt_engine **out) {
         }
     }
     e->first[KT_N_GENERATIONS] = kt_date_from_ymd(KT_BEYOND_YEAR, KT_BEYOND_MONTH, KT_BEYOND_DAY);
+    if (kt_date_from_ymd(2025, 1, 1) != DAY_2025_01_01) {
+        free(e);
+        return KT_EARG;
+    }
+    for (int g = 0; g < KT_N_GENERATIONS; g++) {
+        for (int slot = 0; slot < S_COUNT; slot++)
+            for (int grp = 0; grp < G_COUNT; grp++) {
+                const kt_rule *r = kt_generation_find(&kt_generations[g], slot, grp);
+                e->row[g][slot][grp] = r;
+                if (r) e->binds[slot] |= (uint16_t)GB(grp);
+            }
+        for (int k = 0; k < e->n_exemptions; k++)
+            if (kt_generation_has_exemption(&kt_generations[g], e->exemptions[k]))
+                e->has_x[g] |= 1u << k;
+    }
     *out = e;
     return KT_OK;
 }
@@ -156,8 +174,14 @@ static void warn(ctx *x, const char *code, const char *message, const char *poin
             strcmp(p->warnings[i].pointer, pointer) == 0)
             return;
     if (p->n_warnings == p->cap_warnings) {
-        size_t cap = p->cap_warnings ? p->cap_warnings * 2 : 8;
-        kt_warning *w = realloc(p->warnings, cap * sizeof *w);
+        size_t cap = p->cap_warnings * 2;
+        kt_warning *w;
+        if (p->warnings == p->warnings_inline) {
+            w = malloc(cap * sizeof *w);
+            if (w) memcpy(w, p->warnings, p->n_warnings * sizeof *w);
+        } else {
+            w = realloc(p->warnings, cap * sizeof *w);
+        }
         if (!w) {
             x->oom = 1;
             return;
@@ -433,6 +457,7 @@ static int course_stops(ctx *x, course *co) {
         if (ev->from > x->as_of) continue;
         for (int k = 0; k < e->n_exemptions; k++) {
             const kt_exemption *xr = e->exemptions[k];
+            const uint32_t xbit = 1u << k;
             if (xr->event != ev->type || (xr->reason != R_NONE && xr->reason != ev->reason)) continue;
             if (!(xr->groups & GB(co->group))) continue;
             kt_date a = ev->from, b = ev->to == KT_NO_DATE ? FOREVER : ev->to;
@@ -447,7 +472,7 @@ static int course_stops(ctx *x, course *co) {
             if (a < co->S) a = co->S;
             if (b > course_end) b = course_end;
             for (int g = 0; g < KT_N_GENERATIONS; g++) {
-                if (!kt_generation_has_exemption(&kt_generations[g], xr)) continue;
+                if (!(e->has_x[g] & xbit)) continue;
                 kt_date ga = e->first[g], gb = g + 1 < KT_N_GENERATIONS ? e->first[g + 1] - 1 : FOREVER;
                 kt_date pa = a > ga ? a : ga, pb = b < gb ? b : gb;
                 if (pa <= pb) co->exempt[co->n_exempt++] = (ivl){pa, pb, xr};
@@ -619,8 +644,14 @@ static kt_ob *new_ob(ctx *x, const course *co, const kt_rule *row, int gen, bool
                      kt_date gen_day) {
     kt_plan *p = x->p;
     if (p->n_obs == p->cap_obs) {
-        size_t cap = p->cap_obs ? p->cap_obs * 2 : 16;
-        kt_ob *o = realloc(p->obs, cap * sizeof *o);
+        size_t cap = p->cap_obs * 2;
+        kt_ob *o;
+        if (p->obs == p->obs_inline) {
+            o = malloc(cap * sizeof *o);
+            if (o) memcpy(o, p->obs, p->n_obs * sizeof *o);
+        } else {
+            o = realloc(p->obs, cap * sizeof *o);
+        }
         if (!o) {
             x->oom = 1;
             return NULL;
@@ -640,7 +671,7 @@ static kt_ob *new_ob(ctx *x, const course *co, const kt_rule *row, int gen, bool
     ob->met_on = KT_NO_DATE;
     ob->to = KT_NO_DATE;
     if (beyond) x->any_beyond = true;
-    if (gen_day >= kt_date_from_ymd(2025, 1, 1)) {
+    if (gen_day >= DAY_2025_01_01) {
         x->any_after_2025 = true;
         x->groups_after_2025 |= GB(co->group);
     }
@@ -776,7 +807,7 @@ static const kt_rule *row_on(const ctx *x, const course *co, int slot, kt_date d
                             bool *beyond) {
     *gen = kt_engine_generation_on(x->e, d, beyond);
     if (*gen < 0) return NULL;
-    return kt_generation_find(&kt_generations[*gen], slot, co->group);
+    return x->e->row[*gen][slot][co->group];
 }
 
 static void eval_single_at(ctx *x, course *co, const kt_rule *row, int gen, bool beyond,
@@ -796,7 +827,7 @@ static void eval_single_at(ctx *x, course *co, const kt_rule *row, int gen, bool
 
 /* Rules whose window is counted from S: single windows and dp.monthly. */
 static void eval_from_S(ctx *x, course *co, int slot) {
-    const kt_rule *row = kt_generation_find(&kt_generations[co->gen], slot, co->group);
+    const kt_rule *row = x->e->row[co->gen][slot][co->group];
     if (!row || !who_ok(x, co, row, co->S)) return;
     if (row->shape == SH_MONTHLY) {
         kt_ob *months[12];
@@ -1159,10 +1190,7 @@ static void evaluate_course(ctx *x, course *co) {
         const kt_rule *proto = x->e->proto[slot];
         if (!proto) continue;
         /* rows of one slot may differ in groups (all.cv): any that binds */
-        bool binds = false;
-        for (int g = 0; g < KT_N_GENERATIONS && !binds; g++)
-            binds = kt_generation_find(&kt_generations[g], slot, co->group) != NULL;
-        if (!binds) continue;
+        if (!(x->e->binds[slot] & GB(co->group))) continue;
         switch (proto->shape) {
         case SH_TWELVE: eval_twelve(x, co, slot); break;
         case SH_RECUR: eval_recur(x, co, slot); break;
@@ -1216,8 +1244,14 @@ int kt_plan_compute(const kt_engine *e, const kt_case *c, const kt_plan_options 
     }
     kt_date as_of = o->as_of != KT_NO_DATE ? o->as_of : c->as_of != KT_NO_DATE ? c->as_of : o->today;
     if (as_of == KT_NO_DATE || o->horizon_days < 0) return KT_EARG;
-    kt_plan *p = calloc(1, sizeof *p);
+    kt_plan *p = malloc(sizeof *p);
     if (!p) return KT_ENOMEM;
+    memset(p, 0, offsetof(kt_plan, obs_inline));
+    p->obs = p->obs_inline;
+    p->cap_obs = KT_PLAN_INLINE_OBS;
+    p->warnings = p->warnings_inline;
+    p->cap_warnings = KT_PLAN_INLINE_WARNINGS;
+    kt_arena_init_buf(&p->arena, p->arena_inline, sizeof p->arena_inline);
     memcpy(p->id, c->id, sizeof p->id);
     p->as_of = as_of;
     p->horizon = o->horizon_days;
@@ -1226,6 +1260,9 @@ int kt_plan_compute(const kt_engine *e, const kt_case *c, const kt_plan_options 
     memcpy(p->gen_first, e->first, sizeof p->gen_first);
 
     ctx x = {.e = e, .c = c, .p = p, .as_of = as_of, .last_listed = as_of + o->horizon_days};
+    /* the scratch of one call starts on the stack: most cases need no more */
+    max_align_t scratch_buf[SCRATCH_STACK / sizeof(max_align_t)];
+    kt_arena_init_buf(&x.scratch, scratch_buf, sizeof scratch_buf);
     int rc = build_courses(&x);
     for (uint32_t k = 0; rc == KT_OK && k < x.n_courses; k++) {
         rc = prepare_course(&x, &x.courses[k]);

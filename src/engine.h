@@ -15,6 +15,14 @@ struct kt_engine {
     const kt_rule *proto[S_COUNT];
     const kt_exemption *exemptions[KT_MAX_EXEMPTION_ROWS];
     int n_exemptions;
+    /* Precomputed lookups (kt_engine_new), so that the engine never scans
+     * the generation tables per case:
+     * row[g][slot][group] = kt_generation_find(&kt_generations[g], slot, group) */
+    const kt_rule *row[KT_N_GENERATIONS][S_COUNT][G_COUNT];
+    /* binds[slot]: groups for which some generation has a row of the slot */
+    uint16_t binds[S_COUNT];
+    /* has_x[g]: bit k set if generation g has exemptions[k] */
+    uint32_t has_x[KT_N_GENERATIONS];
 };
 
 int kt_engine_generation_on(const kt_engine *e, kt_date d, bool *beyond);

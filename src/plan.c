@@ -17,18 +17,36 @@
 struct kt_arena_chunk {
     kt_arena_chunk *next;
     size_t size;
+    bool external; /* the caller's buffer (kt_arena_init_buf): not freed */
     max_align_t data[];
 };
 
+_Static_assert(sizeof(kt_arena_chunk) <= KT_ARENA_OVERHEAD, "KT_ARENA_OVERHEAD too small");
+
+#define ARENA_ALIGN _Alignof(max_align_t)
+
+void kt_arena_init_buf(kt_arena *a, void *buf, size_t size) {
+    a->head = NULL;
+    a->used = a->size = 0;
+    if (size <= sizeof(kt_arena_chunk)) return;
+    kt_arena_chunk *c = buf;
+    c->next = NULL;
+    c->size = size - sizeof(kt_arena_chunk);
+    c->external = true;
+    a->head = c;
+    a->size = c->size;
+}
+
 void *kt_arena_alloc(kt_arena *a, size_t n) {
-    n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+    n = (n + ARENA_ALIGN - 1) / ARENA_ALIGN * ARENA_ALIGN;
     if (!a->head || a->used + n > a->size) {
-        size_t size = a->size ? a->size * 2 : 4096;
+        size_t size = a->size >= 4096 ? a->size * 2 : 4096;
         while (size < n) size *= 2;
         kt_arena_chunk *c = malloc(sizeof *c + size);
         if (!c) return NULL;
         c->next = a->head;
         c->size = size;
+        c->external = false;
         a->head = c;
         a->size = size;
         a->used = 0;
@@ -49,7 +67,7 @@ void kt_arena_free(kt_arena *a) {
     kt_arena_chunk *c = a->head;
     while (c) {
         kt_arena_chunk *next = c->next;
-        free(c);
+        if (!c->external) free(c);
         c = next;
     }
     a->head = NULL;
@@ -77,8 +95,8 @@ const char *const kt_verdict_text[V_COUNT] = {
 
 void kt_plan_free(kt_plan *p) {
     if (!p) return;
-    free(p->obs);
-    free(p->warnings);
+    if (p->obs != p->obs_inline) free(p->obs);
+    if (p->warnings != p->warnings_inline) free(p->warnings);
     free(p->trace);
     kt_arena_free(&p->arena);
     free(p);

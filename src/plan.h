@@ -8,6 +8,8 @@
 #include "model.h"
 #include "rules.h"
 
+#include <stddef.h>
+
 /* Bump allocator: many small allocations, one free. Chunks grow; an
  * allocation never moves. */
 typedef struct kt_arena_chunk kt_arena_chunk;
@@ -19,6 +21,12 @@ typedef struct kt_arena {
 void *kt_arena_alloc(kt_arena *a, size_t n); /* NULL when out of memory */
 char *kt_arena_strdup(kt_arena *a, const char *s);
 void kt_arena_free(kt_arena *a);
+/* Starts an (empty) arena on a caller's buffer, which the arena uses first
+ * and never frees; `buf` must be aligned for max_align_t and outlive the
+ * arena. Later chunks come from malloc as usual. */
+void kt_arena_init_buf(kt_arena *a, void *buf, size_t size);
+/* Bytes a buffer for kt_arena_init_buf needs beyond its payload. */
+#define KT_ARENA_OVERHEAD 32
 
 /* Why one conversation did or did not count toward one obligation. */
 typedef enum {
@@ -60,6 +68,10 @@ typedef struct kt_warning {
     const char *pointer;
 } kt_warning;
 
+#define KT_PLAN_INLINE_OBS 24
+#define KT_PLAN_INLINE_WARNINGS 8
+#define KT_PLAN_INLINE_ARENA 2048
+
 struct kt_plan {
     char id[KT_MAX_ID_LEN + 1];
     kt_date as_of;
@@ -79,6 +91,11 @@ struct kt_plan {
     const char *gen_names[KT_N_GENERATIONS];
     kt_date gen_first[KT_N_GENERATIONS + 1];
     kt_arena arena;
+    /* First storage of obs, warnings and the arena, in the plan's own
+     * allocation: most plans need no other. Not zeroed. */
+    kt_ob obs_inline[KT_PLAN_INLINE_OBS];
+    kt_warning warnings_inline[KT_PLAN_INLINE_WARNINGS];
+    max_align_t arena_inline[KT_PLAN_INLINE_ARENA / sizeof(max_align_t)];
 };
 
 /* Form verdicts (contact forms, rules.md). */
