@@ -79,6 +79,30 @@ typedef struct walk {
     kt_case *c; /* NULL on the first (counting) pass */
 } walk;
 
+/* Replaces every byte that does not begin a well-formed UTF-8 sequence with
+ * '?', in place. Messages quote input (jansson's error text quotes raw bytes
+ * of the text, and "%.40s" may cut a character in two); the problems are
+ * written as JSON, which must be UTF-8. */
+static void utf8_sanitize(char *s) {
+    unsigned char *p = (unsigned char *)s;
+    while (*p) {
+        unsigned c = p[0];
+        unsigned n = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3
+                   : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
+        bool ok = n > 0;
+        for (unsigned k = 1; ok && k < n; k++) ok = (p[k] & 0xC0) == 0x80; /* stops at the NUL */
+        if (ok && n == 3) /* no overlong forms, no surrogates */
+            ok = !(c == 0xE0 && p[1] < 0xA0) && !(c == 0xED && p[1] > 0x9F);
+        if (ok && n == 4) /* no overlong forms, nothing above U+10FFFF */
+            ok = !(c == 0xF0 && p[1] < 0x90) && !(c == 0xF4 && p[1] > 0x8F);
+        if (!ok) {
+            *p++ = '?';
+            continue;
+        }
+        p += n;
+    }
+}
+
 static void problem_at(walk *w, const char *pointer, const char *message, const char *expected) {
     kt_problems *pr = w->pr;
     if (pr->n == KT_MAX_PROBLEMS) {
@@ -87,7 +111,9 @@ static void problem_at(walk *w, const char *pointer, const char *message, const 
     }
     problem *q = &pr->items[pr->n];
     q->pointer = kt_arena_strdup(&pr->arena, pointer);
-    q->message = kt_arena_strdup(&pr->arena, message);
+    char *msg = kt_arena_strdup(&pr->arena, message);
+    if (msg) utf8_sanitize(msg);
+    q->message = msg;
     q->expected = kt_arena_strdup(&pr->arena, expected);
     if (!q->pointer || !q->message || !q->expected) {
         w->oom = true;
