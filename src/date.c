@@ -5,6 +5,7 @@
  */
 #include "date.h"
 
+#include <stdint.h>
 #include <string.h>
 
 kt_date kt_date_from_ymd(int y, int m, int d) {
@@ -16,7 +17,8 @@ kt_date kt_date_from_ymd(int y, int m, int d) {
     return (kt_date)(era * 146097 + (int)doe - 719468);
 }
 
-void kt_date_to_ymd(kt_date z0, int *year, int *month, int *day) {
+/* Howard Hinnant's civil_from_days: any date. */
+static void to_ymd_slow(kt_date z0, int *year, int *month, int *day) {
     int z = z0 + 719468;
     int era = (z >= 0 ? z : z - 146096) / 146097;
     unsigned doe = (unsigned)(z - era * 146097);
@@ -31,6 +33,35 @@ void kt_date_to_ymd(kt_date z0, int *year, int *month, int *day) {
     *day = (int)d;
 }
 
+/* Neri and Schneider, "Euclidean affine functions and their application to
+ * calendar algorithms" (2022): the same result with multiplications and
+ * shifts only. Exact for |z0| up to a few million days (tested in
+ * tests/test_date.c against the slow one); other days take the slow path. */
+void kt_date_to_ymd(kt_date z0, int *year, int *month, int *day) {
+    if (z0 < -3000000 || z0 > 3000000) {
+        to_ymd_slow(z0, year, month, day);
+        return;
+    }
+    enum { SHIFT = 82 };
+    const uint32_t K = 719468u + 146097u * SHIFT, L = 400u * SHIFT;
+    uint32_t N = (uint32_t)((int64_t)z0 + K);
+    uint32_t N1 = 4u * N + 3u;
+    uint32_t C = N1 / 146097u;
+    uint32_t NC = N1 % 146097u / 4u;
+    uint32_t N2 = 4u * NC + 3u;
+    uint64_t P2 = (uint64_t)2939745u * N2;
+    uint32_t Z = (uint32_t)(P2 >> 32);
+    uint32_t NY = (uint32_t)P2 / 2939745u / 4u;
+    uint32_t Y = 100u * C + Z;
+    uint32_t N3 = 2141u * NY + 197913u;
+    uint32_t M = N3 >> 16;
+    uint32_t D = (N3 & 0xFFFFu) / 2141u;
+    uint32_t J = NY >= 306u;
+    *year = (int)(Y - L + J);
+    *month = (int)(J ? M - 12u : M);
+    *day = (int)(D + 1u);
+}
+
 static bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 int kt_days_in_month(int y, int m) {
@@ -38,9 +69,7 @@ int kt_days_in_month(int y, int m) {
     return m == 2 && is_leap(y) ? 29 : dim[m - 1];
 }
 
-kt_date kt_add_months(kt_date d, int n) {
-    int y, m, day;
-    kt_date_to_ymd(d, &y, &m, &day);
+kt_date kt_add_months_ymd(int y, int m, int day, int n) {
     int total = y * 12 + (m - 1) + n;
     /* floor division: total may not be negative for supported years, but
      * keep it exact anyway */
@@ -48,6 +77,12 @@ kt_date kt_add_months(kt_date d, int n) {
     int nm = total - ny * 12 + 1;
     int dim = kt_days_in_month(ny, nm);
     return kt_date_from_ymd(ny, nm, day < dim ? day : dim);
+}
+
+kt_date kt_add_months(kt_date d, int n) {
+    int y, m, day;
+    kt_date_to_ymd(d, &y, &m, &day);
+    return kt_add_months_ymd(y, m, day, n);
 }
 
 int kt_weekday(kt_date d) {

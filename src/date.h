@@ -16,6 +16,8 @@
 /* addMonths (conventions.md): the same day of month n months later (n may be
  * negative); where that month is shorter, its last day. */
 kt_date kt_add_months(kt_date d, int n);
+/* The same from a day already split into year, month and day. */
+kt_date kt_add_months_ymd(int year, int month, int day, int n);
 
 /* 0 = Monday ... 6 = Sunday. */
 int kt_weekday(kt_date d);

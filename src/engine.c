@@ -14,6 +14,7 @@
 
 #include "date.h"
 #include "plan.h"
+#include "strbuf.h"
 
 #include <limits.h>
 #include <stddef.h>
@@ -123,6 +124,7 @@ typedef struct ivl {
 typedef struct course {
     uint8_t benefit, group;
     kt_date S, end; /* end KT_NO_DATE = running */
+    int Sy, Sm, Sd; /* S as year, month, day (prepare_course) */
     int gen;        /* on S */
     bool beyond;
     uint32_t *periods; /* indices into case periods, by from */
@@ -140,6 +142,7 @@ typedef struct course {
     uint8_t *form; /* kt_form_verdict */
     uint64_t *claimed;
     int first_in_person; /* index, or -1 */
+    int8_t remote_as_of, standby_as_of; /* forms_on_as_of's, once known; -1 before */
     /* results that later slots build on */
     kt_date first_met[S_COUNT], first_due[S_COUNT];
     bool first_done[S_COUNT];
@@ -154,6 +157,7 @@ typedef struct ctx {
     course *courses;
     uint32_t n_courses;
     int oom;
+    int gen_as_of; /* kt_engine_generation_on(as_of) */
     bool any_beyond, any_after_2025, any_dp, any_g2020_after6;
     uint16_t groups_after_2025;
 } ctx;
@@ -167,12 +171,21 @@ static void *scratch(ctx *x, size_t n) {
 
 /* ---- warnings ------------------------------------------------------------------ */
 
-static void warn(ctx *x, const char *code, const char *message, const char *pointer) {
+/* Has the plan said this already? (each warning is said once) */
+static bool warn_seen(const kt_plan *p, const char *code, const char *message, size_t mlen,
+                      const char *pointer, size_t plen) {
+    for (size_t i = 0; i < p->n_warnings; i++) {
+        const kt_warning *w = &p->warnings[i];
+        if (w->mlen == mlen && w->plen == plen && memcmp(w->pointer, pointer, plen) == 0 &&
+            memcmp(w->message, message, mlen) == 0 && (w->code == code || strcmp(w->code, code) == 0))
+            return true;
+    }
+    return false;
+}
+
+/* Room for one more warning, or NULL (out of memory). */
+static kt_warning *warn_slot(ctx *x) {
     kt_plan *p = x->p;
-    for (size_t i = 0; i < p->n_warnings; i++) /* each said once */
-        if (strcmp(p->warnings[i].code, code) == 0 && strcmp(p->warnings[i].message, message) == 0 &&
-            strcmp(p->warnings[i].pointer, pointer) == 0)
-            return;
     if (p->n_warnings == p->cap_warnings) {
         size_t cap = p->cap_warnings * 2;
         kt_warning *w;
@@ -184,18 +197,37 @@ static void warn(ctx *x, const char *code, const char *message, const char *poin
         }
         if (!w) {
             x->oom = 1;
-            return;
+            return NULL;
         }
         p->warnings = w;
         p->cap_warnings = cap;
     }
-    const char *m = kt_arena_strdup(&p->arena, message);
-    const char *ptr = kt_arena_strdup(&p->arena, pointer);
-    if (!m || !ptr) {
+    return &p->warnings[p->n_warnings];
+}
+
+/* message and pointer with their lengths (strlen) */
+static void warn_n(ctx *x, const char *code, const char *message, size_t mlen, const char *pointer,
+                   size_t plen) {
+    kt_plan *p = x->p;
+    if (warn_seen(p, code, message, mlen, pointer, plen)) return;
+    kt_warning *w = warn_slot(x);
+    if (!w) return;
+    char *m = kt_arena_alloc(&p->arena, mlen + 1 + plen + 1);
+    if (!m) {
         x->oom = 1;
         return;
     }
-    p->warnings[p->n_warnings++] = (kt_warning){code, m, ptr};
+    memcpy(m, message, mlen);
+    m[mlen] = '\0';
+    char *ptr = m + mlen + 1;
+    memcpy(ptr, pointer, plen);
+    ptr[plen] = '\0';
+    *w = (kt_warning){code, m, ptr, (uint32_t)mlen, (uint32_t)plen};
+    p->n_warnings++;
+}
+
+static void warn(ctx *x, const char *code, const char *message, const char *pointer) {
+    warn_n(x, code, message, strlen(message), pointer, strlen(pointer));
 }
 
 /* ---- small helpers ------------------------------------------------------------- */
@@ -234,6 +266,9 @@ static bool in_course_span(const course *co, kt_date d) {
 
 /* ---- the benefit clock ------------------------------------------------------------ */
 
+/* kt_add_months(co->S, n) */
+static kt_date add_months_S(const course *co, int n) { return kt_add_months_ymd(co->Sy, co->Sm, co->Sd, n); }
+
 /* The day on which the L-th day that is not stopped falls, counting from f
  * (f included); KT_NO_DATE when a stop for good comes first. */
 static kt_date clock_day(const course *co, kt_date f, int32_t L) {
@@ -256,13 +291,13 @@ static kt_date clock_day(const course *co, kt_date f, int32_t L) {
 /* [S + m months] on benefit time: the first day after the first m months. */
 static kt_date clock_after_months(const course *co, int m) {
     if (m == 0) return co->S;
-    kt_date end = clock_day(co, co->S, kt_add_months(co->S, m) - co->S);
+    kt_date end = clock_day(co, co->S, add_months_S(co, m) - co->S);
     return end == KT_NO_DATE ? KT_NO_DATE : end + 1;
 }
 
 /* The end of a window counted from S: [S, addMonths(S, months) + days]. */
 static kt_date clock_end(const course *co, int months, int days) {
-    kt_date plain = kt_add_months(co->S, months) + days;
+    kt_date plain = add_months_S(co, months) + days;
     return clock_day(co, co->S, plain - co->S + 1);
 }
 
@@ -317,7 +352,13 @@ static kt_date period_start_S(const kt_period *p) {
 
 static char *fmt_ptr(ctx *x, const char *prefix, uint32_t i, const char *suffix) {
     char buf[96];
-    snprintf(buf, sizeof buf, "%s/%u%s", prefix, i, suffix);
+    kt_sb b;
+    kt_sb_init(&b, buf, sizeof buf);
+    kt_sb_str(&b, prefix);
+    KT_SB_LIT(&b, "/");
+    kt_sb_int(&b, i);
+    kt_sb_str(&b, suffix);
+    kt_sb_end(&b);
     char *s = kt_arena_strdup(&x->scratch, buf);
     if (!s) x->oom = 1;
     return s ? s : "";
@@ -553,22 +594,24 @@ static kt_form_verdict form_verdict(const ctx *x, const course *co, uint32_t i) 
 }
 
 /* The forms that would count on as_of for an obligation of this row. */
-static uint8_t forms_on_as_of(const ctx *x, const course *co, const kt_rule *row) {
+static uint8_t forms_on_as_of(const ctx *x, course *co, const kt_rule *row) {
     const uint8_t any = 1u << KT_FORM_FREMMOEDE | 1u << KT_FORM_TELEFON | 1u << KT_FORM_DIGITALT |
                         1u << KT_FORM_BREV;
     if (!row->by_conversations && row->met_topic < 0) return 0;
     if (row->flags & F_NO_FORM_RULE) return any;
+    /* both facts depend on the course and as_of only: computed once per course */
     kt_date d = x->as_of;
-    int gi = kt_engine_generation_on(x->e, d, NULL);
-    const kt_generation *g = &kt_generations[gi < 0 ? 0 : gi];
+    const kt_generation *g = &kt_generations[x->gen_as_of < 0 ? 0 : x->gen_as_of];
     uint8_t f = 1u << KT_FORM_FREMMOEDE;
     if (g->form_regime == FORMS_FIRST_IN_PERSON) {
         if (!(row->flags & F_FIRST_OF_COURSE) && co->first_in_person >= 0)
             f |= 1u << KT_FORM_TELEFON | 1u << KT_FORM_DIGITALT;
-    } else if (remote_allowed(x, co, d, g)) {
-        f = any;
+    } else {
+        if (co->remote_as_of < 0) co->remote_as_of = remote_allowed(x, co, d, g);
+        if (co->remote_as_of) f = any;
     }
-    if (standby_on(x, co, d)) f |= 1u << KT_FORM_UDEN_KONTAKT;
+    if (co->standby_as_of < 0) co->standby_as_of = standby_on(x, co, d);
+    if (co->standby_as_of) f |= 1u << KT_FORM_UDEN_KONTAKT;
     return f;
 }
 
@@ -783,7 +826,7 @@ static void window_from_S(const course *co, const kt_rule *row, kt_ob *ob) {
     ob->from = clock_after_months(co, row->from_months);
     if (row->flags & F_NO_DEADLINE) return;
     ob->to = clock_end(co, row->to_months, row->to_days);
-    kt_date plain = kt_add_months(co->S, row->to_months) + row->to_days;
+    kt_date plain = add_months_S(co, row->to_months) + row->to_days;
     if (ob->to != KT_NO_DATE) ob->stopped_days = ob->to - plain;
 }
 
@@ -842,7 +885,7 @@ static void eval_from_S(ctx *x, course *co, int slot) {
                 drop_ob(x);
                 break;
             }
-            if (ob->to != KT_NO_DATE) ob->stopped_days = ob->to - (kt_add_months(co->S, k) - 1);
+            if (ob->to != KT_NO_DATE) ob->stopped_days = ob->to - (add_months_S(co, k) - 1);
             months[nm++] = ob;
         }
         /* re-take pointers: new_ob may have moved the array */
@@ -912,7 +955,7 @@ static void eval_twelve(ctx *x, course *co, int slot) {
         ob->occurrence = (uint8_t)(k + 1 > 255 ? 255 : k + 1);
         ob->from = from;
         ob->to = clock_end(co, 12 * (k + 1), -1);
-        if (ob->to != KT_NO_DATE) ob->stopped_days = ob->to - (kt_add_months(co->S, 12 * (k + 1)) - 1);
+        if (ob->to != KT_NO_DATE) ob->stopped_days = ob->to - (add_months_S(co, 12 * (k + 1)) - 1);
         /* a conversation counts only in the window that holds it */
         count_single(x, co, ob, ob->to);
         ob->forms = forms_on_as_of(x, co, row);
@@ -1058,13 +1101,74 @@ static void eval_anchored(ctx *x, course *co, int slot) {
 
 /* ---- warnings about conversations ---------------------------------------------------- */
 
+/* "Samtalen D tæller ikke med: WHY." at /conversations/N, written straight
+ * into the plan's arena. */
+static void warn_conversation(ctx *x, const kt_conversation *cv, const char *why, size_t why_len) {
+    static const char pre[] = "Samtalen ", mid[] = " tæller ikke med: ", cp[] = "/conversations/";
+    static const char code[] = "conversation_not_counted";
+    char digits[16];
+    int nd = 0;
+    uint32_t v = cv->index;
+    do {
+        digits[sizeof digits - 1 - nd++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    size_t mlen = sizeof pre - 1 + 10 + sizeof mid - 1 + why_len + 1;
+    size_t plen = sizeof cp - 1 + (size_t)nd;
+    if (mlen >= 256) { /* what the 256-byte message buffer of old would have cut */
+        char buf[256], ptr[32];
+        kt_sb b;
+        kt_sb_init(&b, buf, sizeof buf);
+        KT_SB_LIT(&b, "Samtalen ");
+        kt_sb_date(&b, cv->date);
+        KT_SB_LIT(&b, " tæller ikke med: ");
+        kt_sb_mem(&b, why, why_len);
+        KT_SB_LIT(&b, ".");
+        kt_sb_end(&b);
+        kt_sb_init(&b, ptr, sizeof ptr);
+        kt_sb_mem(&b, cp, sizeof cp - 1);
+        kt_sb_mem(&b, digits + sizeof digits - nd, (size_t)nd);
+        kt_sb_end(&b);
+        warn(x, code, buf, ptr);
+        return;
+    }
+    kt_plan *p = x->p;
+    char *m = kt_arena_alloc(&p->arena, mlen + 1 + plen + 1);
+    if (!m) {
+        x->oom = 1;
+        return;
+    }
+    char *w = m;
+    memcpy(w, pre, sizeof pre - 1);
+    w += sizeof pre - 1;
+    kt_date_format(cv->date, w); /* 10 characters and a NUL, overwritten next */
+    w += 10;
+    memcpy(w, mid, sizeof mid - 1);
+    w += sizeof mid - 1;
+    memcpy(w, why, why_len);
+    w += why_len;
+    *w++ = '.';
+    *w++ = '\0';
+    char *ptr = w;
+    memcpy(w, cp, sizeof cp - 1);
+    w += sizeof cp - 1;
+    memcpy(w, digits + sizeof digits - nd, (size_t)nd);
+    w[nd] = '\0';
+    /* a repeat leaves its bytes unused in the arena */
+    if (warn_seen(p, code, m, mlen, ptr, plen)) return;
+    kt_warning *slot = warn_slot(x);
+    if (!slot) return;
+    *slot = (kt_warning){code, m, ptr, (uint32_t)mlen, (uint32_t)plen};
+    p->n_warnings++;
+}
+
 static void warn_unused_conversations(ctx *x) {
     const kt_case *c = x->c;
     for (uint32_t i = 0; i < c->n_conversations; i++) {
         const kt_conversation *cv = &c->conversations[i];
         if (cv->date > x->as_of) continue;
         const char *why = NULL;
-        char buf[256];
+        size_t why_len;
         bool in_any = false, claimed = false;
         uint8_t fv = FV_OK;
         for (uint32_t k = 0; k < x->n_courses; k++) {
@@ -1076,20 +1180,21 @@ static void warn_unused_conversations(ctx *x) {
         }
         if (claimed) continue;
         if (!cv->held) continue; /* a no-show is not expected to count */
-        char day[11];
-        kt_date_format(cv->date, day);
+        static const char outside[] = "den ligger uden for ethvert ydelsesforløb";
+        static const char unused[] =
+            "ingen forpligtelse i planen kunne bruge den (fx efter de første seks måneder, "
+            "hvor samtaler holdes efter behov, eller holdt af en aktør, reglerne ikke nævner)";
         if (!in_any) {
-            why = "den ligger uden for ethvert ydelsesforløb";
+            why = outside;
+            why_len = sizeof outside - 1;
         } else if (fv != FV_OK) {
             why = kt_form_verdict_text[fv];
+            why_len = strlen(why);
         } else {
-            why = "ingen forpligtelse i planen kunne bruge den (fx efter de første seks måneder, "
-                  "hvor samtaler holdes efter behov, eller holdt af en aktør, reglerne ikke nævner)";
+            why = unused;
+            why_len = sizeof unused - 1;
         }
-        snprintf(buf, sizeof buf, "Samtalen %s tæller ikke med: %s.", day, why);
-        char ptr[32];
-        snprintf(ptr, sizeof ptr, "/conversations/%u", cv->index);
-        warn(x, "conversation_not_counted", buf, ptr);
+        warn_conversation(x, cv, why, why_len);
     }
 }
 
@@ -1098,13 +1203,19 @@ static void warn_closed_days(ctx *x) {
     for (size_t i = 0; i < p->n_obs; i++) {
         const kt_ob *ob = &p->obs[i];
         if (ob->status != KT_OPEN || ob->to == KT_NO_DATE || !kt_is_closed_day(ob->to)) continue;
-        char day[11], buf[200];
-        kt_date_format(ob->to, day);
+        char buf[200];
         const char *h = kt_holiday_name(ob->to);
-        snprintf(buf, sizeof buf,
-                 "Fristen for %s falder %s %s, hvor jobcentret er lukket; fristen flyttes ikke, så "
-                 "planlæg samtalen en arbejdsdag før.",
-                 ob->rule->id, day, h ? h : (kt_weekday(ob->to) == 5 ? "(lørdag)" : "(søndag)"));
+        kt_sb b;
+        kt_sb_init(&b, buf, sizeof buf);
+        KT_SB_LIT(&b, "Fristen for ");
+        kt_sb_str(&b, ob->rule->id);
+        KT_SB_LIT(&b, " falder ");
+        kt_sb_date(&b, ob->to);
+        KT_SB_LIT(&b, " ");
+        kt_sb_str(&b, h ? h : (kt_weekday(ob->to) == 5 ? "(lørdag)" : "(søndag)"));
+        KT_SB_LIT(&b, ", hvor jobcentret er lukket; fristen flyttes ikke, så "
+                      "planlæg samtalen en arbejdsdag før.");
+        kt_sb_end(&b);
         warn(x, "deadline_closed_day", buf, "");
     }
 }
@@ -1127,20 +1238,19 @@ static void warn_general(ctx *x) {
              "");
     if (x->any_after_2025) {
         char buf[600];
-        size_t n = (size_t)snprintf(buf, sizeof buf,
-                                    "Senere lovændringer, som kataloget ikke modellerer, kan ændre "
-                                    "svaret:");
+        kt_sb b;
+        kt_sb_init(&b, buf, sizeof buf);
+        KT_SB_LIT(&b, "Senere lovændringer, som kataloget ikke modellerer, kan ændre "
+                      "svaret:");
         if (x->groups_after_2025 & GB(G_SDP))
-            n += (size_t)snprintf(buf + n, sizeof buf - n,
-                                  " fra 2025-01-01 færre opfølgningssamtaler for nogle beskæftigede "
-                                  "sygemeldte (kategori 3 afskaffet);");
+            KT_SB_LIT(&b, " fra 2025-01-01 færre opfølgningssamtaler for nogle beskæftigede "
+                          "sygemeldte (kategori 3 afskaffet);");
         if (x->groups_after_2025 & (GB(G_KH) | GB(G_UH)))
-            n += (size_t)snprintf(buf + n, sizeof buf - n,
-                                  " fra 2025-07-01 er uddannelseshjælp og integrationsydelse lagt "
-                                  "sammen med kontanthjælp og 225-timers-reglen ophævet (lov "
-                                  "1655/2024);");
-        if (n < sizeof buf)
-            snprintf(buf + n, sizeof buf - n, " fra 2026-07-01 lov nr. 1750 af 29/12 2025.");
+            KT_SB_LIT(&b, " fra 2025-07-01 er uddannelseshjælp og integrationsydelse lagt "
+                          "sammen med kontanthjælp og 225-timers-reglen ophævet (lov "
+                          "1655/2024);");
+        KT_SB_LIT(&b, " fra 2026-07-01 lov nr. 1750 af 29/12 2025.");
+        kt_sb_end(&b);
         warn(x, "later_law_changes", buf, "");
     }
 }
@@ -1149,6 +1259,7 @@ static void warn_general(ctx *x) {
 
 static int prepare_course(ctx *x, course *co) {
     const kt_case *c = x->c;
+    kt_date_to_ymd(co->S, &co->Sy, &co->Sm, &co->Sd);
     if (course_categories(x, co) != KT_OK) return KT_ENOMEM;
     co->group = (uint8_t)course_group(x, co);
     co->gen = kt_engine_generation_on(x->e, co->S, &co->beyond);
@@ -1159,6 +1270,7 @@ static int prepare_course(ctx *x, course *co) {
     co->claimed = scratch(x, sizeof(uint64_t) * (n + 1));
     if (x->oom) return KT_ENOMEM;
     co->first_in_person = -1;
+    co->remote_as_of = co->standby_as_of = -1;
     for (uint32_t i = 0; i < n; i++) {
         const kt_conversation *cv = &c->conversations[i];
         co->in_course[i] = cv->date <= x->as_of && in_course_span(co, cv->date);
@@ -1263,6 +1375,7 @@ int kt_plan_compute(const kt_engine *e, const kt_case *c, const kt_plan_options 
     /* the scratch of one call starts on the stack: most cases need no more */
     max_align_t scratch_buf[SCRATCH_STACK / sizeof(max_align_t)];
     kt_arena_init_buf(&x.scratch, scratch_buf, sizeof scratch_buf);
+    x.gen_as_of = kt_engine_generation_on(e, as_of, NULL);
     int rc = build_courses(&x);
     for (uint32_t k = 0; rc == KT_OK && k < x.n_courses; k++) {
         rc = prepare_course(&x, &x.courses[k]);

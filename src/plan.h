@@ -66,6 +66,7 @@ typedef struct kt_warning {
     const char *code;
     const char *message;
     const char *pointer;
+    uint32_t mlen, plen; /* strlen of message and pointer */
 } kt_warning;
 
 #define KT_PLAN_INLINE_OBS 24

@@ -25,6 +25,25 @@ static void test_round_trip(void **s) {
     }
 }
 
+/* kt_date_to_ymd has a fast path for |d| <= 3,000,000 and a slow one
+ * beyond: both must agree with kt_date_from_ymd and step day by day. */
+static void test_to_ymd_wide(void **s) {
+    (void)s;
+    int py, pm, pd;
+    kt_date_to_ymd(-3100001, &py, &pm, &pd);
+    for (kt_date d = -3100000; d <= 3100000; d++) {
+        int y, m, day;
+        kt_date_to_ymd(d, &y, &m, &day);
+        if (kt_date_from_ymd(y, m, day) != d || m < 1 || m > 12 || day < 1 ||
+            day > kt_days_in_month(y, m))
+            fail_msg("kt_date_to_ymd(%d) = %d-%d-%d", (int)d, y, m, day);
+        bool next = day == pd + 1 && m == pm && y == py;
+        bool new_month = day == 1 && ((m == pm + 1 && y == py) || (m == 1 && pm == 12 && y == py + 1));
+        if (!next && !new_month) fail_msg("kt_date_to_ymd(%d) does not follow the day before", (int)d);
+        py = y, pm = m, pd = day;
+    }
+}
+
 static void test_add_months_month_ends(void **s) {
     (void)s;
     fmt_is(kt_add_months(D("2024-01-31"), 1), "2024-02-29");
@@ -105,7 +124,8 @@ static void test_age(void **s) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_round_trip), cmocka_unit_test(test_add_months_month_ends),
+        cmocka_unit_test(test_round_trip), cmocka_unit_test(test_to_ymd_wide),
+        cmocka_unit_test(test_add_months_month_ends),
         cmocka_unit_test(test_weekday),    cmocka_unit_test(test_easter),
         cmocka_unit_test(test_holidays),   cmocka_unit_test(test_strict_parse),
         cmocka_unit_test(test_age),
