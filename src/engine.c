@@ -1328,6 +1328,7 @@ static int save_courses(ctx *x) {
         v->start = co->S;
         v->end = co->end;
         v->gen = co->gen;
+        v->n_stops = 0; /* arena memory is not zeroed */
         uint32_t n = co->n_gaps + co->n_exempt;
         v->stops = kt_arena_alloc(&p->arena, sizeof(kt_date) * 2 * (n + 1));
         v->stop_why = kt_arena_alloc(&p->arena, sizeof(char *) * (n + 1));
