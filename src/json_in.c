@@ -7,6 +7,7 @@
  * json_locate.c finds each problem's line and column in the text afterwards.
  * Unknown members are ignored: the format grows by new optional fields.
  */
+#include "case_reader.h"
 #include "json_locate.h"
 #include "model.h"
 #include "out.h"
@@ -246,7 +247,7 @@ static bool is_object(walk *w, const json_t *v, const ptr *p) {
 }
 
 /* A CPR number is DDMMYY-NNNN or ten digits (possibly inside a longer id). */
-static bool looks_like_cpr(const char *s, size_t n) {
+bool kt_looks_like_cpr(const char *s, size_t n) {
     for (size_t i = 0; i < n; i++) {
         size_t d = 0;
         while (i + d < n && s[i + d] >= '0' && s[i + d] <= '9') d++;
@@ -282,7 +283,7 @@ static void get_id(walk *w, const json_t *root) {
         problem_at(w, "/id", "not 1-64 printable characters", expected);
         return;
     }
-    if (looks_like_cpr(s, n)) {
+    if (kt_looks_like_cpr(s, n)) {
         problem_at(w, "/id", "looks like a CPR number; personal identifiers must not be sent",
                    "an opaque case id");
         return;
@@ -517,7 +518,8 @@ static void locate_all(kt_problems *pr, const char *json, size_t len) {
         kt_json_locate(json, len, pr->items[i].pointer, &pr->items[i].line, &pr->items[i].column);
 }
 
-int kt_case_parse(const char *json, size_t len, kt_case **out, kt_problems **problems) {
+/* The reference reader (case_reader.h); kt_case_parse tries a fast one first. */
+int kt_case_parse_jansson(const char *json, size_t len, kt_case **out, kt_problems **problems) {
     *out = NULL;
     if (problems) *problems = NULL;
     kt_problems *pr = calloc(1, sizeof *pr);

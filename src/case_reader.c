@@ -1,0 +1,694 @@
+/*
+ * case_reader.c -- kt_case_parse: a fast, strict reader of valid cases, with
+ * the jansson reader of json_in.c as the reference for everything else.
+ *
+ * The fast reader walks the text once, directed by the case format
+ * (spec/case-format.md), and fills the same kt_case the reference builds.
+ * It gives up (KT_FAST_UNSURE) on the first thing that is not plainly valid,
+ * and then the reference parses the text again and decides, with its
+ * problems, pointers, lines and columns. Giving up is always safe; accepting
+ * is allowed only where the reference would accept with the same result:
+ *
+ *  - JSON: exactly RFC 8259 as jansson reads it with JSON_REJECT_DUPLICATES,
+ *    minus what this reader leaves to the reference: any backslash escape,
+ *    numbers with an exponent, integers of more than 18 digits or numbers of
+ *    more than 64 characters, objects with more than MAX_KEYS members,
+ *    nesting deeper than MAX_DEPTH. Strings must be strict UTF-8 without
+ *    control characters, keys must not repeat in any object (unknown ones
+ *    included), and nothing but whitespace may follow the case.
+ *  - The case: every rule of json_in.c's walk (types, required members,
+ *    enums, strict dates, to >= from, categories that belong to the benefit,
+ *    printable ids that do not look like a CPR number, the named limits).
+ *    Without escapes a string's bytes in the text are its value, so lengths
+ *    and comparisons are those of the reference.
+ */
+#include "case_reader.h"
+
+#include "model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_KEYS 48  /* members of one object */
+#define MAX_DEPTH 32 /* nesting of unknown members */
+
+/* ---- growable arrays that start on the stack --------------------------------------- */
+
+typedef struct vec {
+    void *p;
+    uint32_t n, cap;
+    bool heap;
+} vec;
+
+static void *vec_push(vec *v, size_t elem) {
+    if (v->n == v->cap) {
+        uint32_t cap = v->cap * 2;
+        void *p = v->heap ? realloc(v->p, (size_t)cap * elem) : malloc((size_t)cap * elem);
+        if (!p) return NULL;
+        if (!v->heap) memcpy(p, v->p, (size_t)v->n * elem);
+        v->p = p;
+        v->cap = cap;
+        v->heap = true;
+    }
+    return (char *)v->p + (size_t)v->n++ * elem;
+}
+
+static void vec_free(vec *v) {
+    if (v->heap) free(v->p);
+}
+
+/* ---- the reader ------------------------------------------------------------------- */
+
+typedef struct rd {
+    const unsigned char *p, *end;
+    int depth;
+    /* what the case is made of, in input order */
+    vec periods, cats, convs, events;
+    kt_period periods0[8];
+    kt_category_at cats0[16];
+    kt_conversation convs0[32];
+    kt_event events0[16];
+} rd;
+
+/* Byte classes inside a string: 0 plain, 1 the closing quote, 2 a backslash
+ * or a control character (left to the reference), 3 a UTF-8 lead byte. */
+static const unsigned char str_class[256] = {
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+};
+
+static inline void ws(rd *r) {
+    while (r->p < r->end && (*r->p == ' ' || *r->p == '\n' || *r->p == '\r' || *r->p == '\t')) r->p++;
+}
+
+/* The next byte after whitespace, or -1 at the end. */
+static inline int peek(rd *r) {
+    ws(r);
+    return r->p < r->end ? *r->p : -1;
+}
+
+static inline bool eat(rd *r, unsigned char c) {
+    ws(r);
+    if (r->p < r->end && *r->p == c) {
+        r->p++;
+        return true;
+    }
+    return false;
+}
+
+/* One well-formed UTF-8 sequence (RFC 3629: no overlong forms, no
+ * surrogates, nothing above U+10FFFF) starting at p[0] >= 0x80. Returns its
+ * length, or 0. */
+static size_t utf8_seq(const unsigned char *p, const unsigned char *end) {
+    unsigned c = p[0];
+    size_t n;
+    unsigned lo = 0x80, hi = 0xBF; /* range of the second byte */
+    if (c >= 0xC2 && c <= 0xDF) n = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        if (c == 0xE0) lo = 0xA0;
+        if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        if (c == 0xF0) lo = 0x90;
+        if (c == 0xF4) hi = 0x8F;
+    } else
+        return 0;
+    if ((size_t)(end - p) < n) return 0;
+    if (p[1] < lo || p[1] > hi) return 0;
+    for (size_t k = 2; k < n; k++)
+        if (p[k] < 0x80 || p[k] > 0xBF) return 0;
+    return n;
+}
+
+/* A string without escapes, at its opening quote; its bytes in *s, *n. */
+static bool str(rd *r, const char **s, size_t *n) {
+    const unsigned char *p = r->p + 1, *end = r->end;
+    const unsigned char *start = p;
+    for (;;) {
+        if (p >= end) return false;
+        unsigned k = str_class[*p];
+        if (k == 0) {
+            p++;
+            continue;
+        }
+        if (k == 1) break;
+        if (k == 2) return false;
+        size_t q = utf8_seq(p, end);
+        if (!q) return false;
+        p += q;
+    }
+    *s = (const char *)start;
+    *n = (size_t)(p - start);
+    r->p = p + 1;
+    return true;
+}
+
+static bool literal(rd *r, const char *lit, size_t n) {
+    if ((size_t)(r->end - r->p) < n || memcmp(r->p, lit, n) != 0) return false;
+    r->p += n;
+    return true;
+}
+
+static inline bool is_digit(int c) { return c >= '0' && c <= '9'; }
+
+/* A number as jansson reads it, less what is left to the reference. */
+static bool number(rd *r) {
+    const unsigned char *p = r->p, *end = r->end, *start = r->p;
+    if (p < end && *p == '-') p++;
+    if (p >= end) return false;
+    size_t digits = 0;
+    if (*p == '0') {
+        p++;
+        digits = 1;
+        if (p < end && is_digit(*p)) return false; /* leading zero: invalid */
+    } else if (*p >= '1' && *p <= '9') {
+        while (p < end && is_digit(*p)) p++, digits++;
+    } else {
+        return false;
+    }
+    bool real = false;
+    if (p < end && *p == '.') {
+        p++;
+        if (p >= end || !is_digit(*p)) return false;
+        while (p < end && is_digit(*p)) p++;
+        real = true;
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) return false; /* left to the reference */
+    if (!real && digits > 18) return false;                 /* might not fit json_int_t */
+    if (p - start > 64) return false;
+    r->p = p;
+    return true;
+}
+
+typedef struct keyset {
+    const char *k[MAX_KEYS];
+    uint32_t n[MAX_KEYS];
+    int count;
+} keyset;
+
+/* The next member of an object whose '{' was read: 1 with its key (and the
+ * ':' read), 0 after the closing '}', -1 on anything else (a repeated key
+ * included). */
+static int member(rd *r, keyset *ks, const char **k, size_t *n) {
+    int c = peek(r);
+    if (c == '}') {
+        r->p++;
+        return 0;
+    }
+    if (ks->count > 0) {
+        if (c != ',') return -1;
+        r->p++;
+        c = peek(r);
+    }
+    if (c != '"' || !str(r, k, n)) return -1;
+    for (int i = 0; i < ks->count; i++)
+        if (ks->n[i] == *n && memcmp(ks->k[i], *k, *n) == 0) return -1;
+    if (ks->count == MAX_KEYS) return -1;
+    ks->k[ks->count] = *k;
+    ks->n[ks->count++] = (uint32_t)*n;
+    return eat(r, ':') ? 1 : -1;
+}
+
+/* The next element of an array whose '[' was read: 1 if one follows, 0
+ * after the closing ']', -1 on anything else. *i counts elements. */
+static int element(rd *r, size_t *i) {
+    int c = peek(r);
+    if (c == ']') {
+        r->p++;
+        return 0;
+    }
+    if (*i > 0) {
+        if (c != ',') return -1;
+        r->p++;
+    }
+    return 1;
+}
+
+static bool skip_value(rd *r);
+
+static bool skip_object(rd *r) {
+    keyset ks;
+    ks.count = 0;
+    const char *k;
+    size_t n;
+    int m;
+    r->p++;
+    while ((m = member(r, &ks, &k, &n)) == 1)
+        if (!skip_value(r)) return false;
+    return m == 0;
+}
+
+static bool skip_array(rd *r) {
+    size_t i = 0;
+    int m;
+    r->p++;
+    while ((m = element(r, &i)) == 1) {
+        if (!skip_value(r)) return false;
+        i++;
+    }
+    return m == 0;
+}
+
+/* Any JSON value, checked and passed over (unknown members). */
+static bool skip_value(rd *r) {
+    const char *s;
+    size_t n;
+    bool ok;
+    switch (peek(r)) {
+    case '{':
+        if (++r->depth > MAX_DEPTH) return false;
+        ok = skip_object(r);
+        r->depth--;
+        return ok;
+    case '[':
+        if (++r->depth > MAX_DEPTH) return false;
+        ok = skip_array(r);
+        r->depth--;
+        return ok;
+    case '"': return str(r, &s, &n);
+    case 't': return literal(r, "true", 4);
+    case 'f': return literal(r, "false", 5);
+    case 'n': return literal(r, "null", 4);
+    default: return number(r);
+    }
+}
+
+/* ---- values of known members --------------------------------------------------------- */
+
+enum { F_ABSENT, F_NULL, F_STR, F_TRUE, F_FALSE, F_OTHER };
+
+typedef struct fv {
+    uint8_t kind;
+    const char *s;
+    size_t n;
+} fv;
+
+static bool value(rd *r, fv *v) {
+    switch (peek(r)) {
+    case '"': v->kind = F_STR; return str(r, &v->s, &v->n);
+    case 'n': v->kind = F_NULL; return literal(r, "null", 4);
+    case 't': v->kind = F_TRUE; return literal(r, "true", 4);
+    case 'f': v->kind = F_FALSE; return literal(r, "false", 5);
+    default: v->kind = F_OTHER; return skip_value(r);
+    }
+}
+
+/* get_date of json_in.c, without a problem: false where it would report one. */
+static bool date_of(const fv *v, bool required, bool nullable, kt_date *d) {
+    if (v->kind == F_ABSENT || (v->kind == F_NULL && nullable)) {
+        *d = KT_NO_DATE;
+        return !required;
+    }
+    return v->kind == F_STR && kt_date_parse(v->s, v->n, d) == KT_OK;
+}
+
+/* get_bool: absent or null gives the default. */
+static bool bool_of(const fv *v, bool dflt, bool *b) {
+    if (v->kind == F_ABSENT || v->kind == F_NULL) *b = dflt;
+    else if (v->kind == F_TRUE) *b = true;
+    else if (v->kind == F_FALSE) *b = false;
+    else return false;
+    return true;
+}
+
+/* get_enum: required, a string, a known name. */
+static bool enum_of(const fv *v, const char *const *names, int count, int *k) {
+    if (v->kind != F_STR) return false;
+    *k = kt_lookup(names, count, v->s, v->n);
+    return *k >= 0;
+}
+
+#define KEY(lit) (n == sizeof(lit) - 1 && memcmp(k, lit, sizeof(lit) - 1) == 0)
+
+/* Arrays of known members: '[' next, or null (= absent) when allowed. */
+static int array_or_null(rd *r, bool nullable) {
+    int c = peek(r);
+    if (c == '[') {
+        r->p++;
+        return 1;
+    }
+    if (c == 'n' && nullable) return literal(r, "null", 4) ? 0 : -1;
+    return -1;
+}
+
+/* category_allowed of json_in.c */
+static bool category_allowed(int benefit, int cat) {
+    switch (benefit) {
+    case B_KONTANTHJAELP: return cat == C_JOBPARAT || cat == C_AKTIVITETSPARAT;
+    case B_UDDANNELSESHJAELP:
+        return cat == C_AABENLYST || cat == C_UDDANNELSESPARAT || cat == C_AKTIVITETSPARAT;
+    case B_INTEGRATIONSYDELSE: return true;
+    default: return false;
+    }
+}
+
+static bool read_category(rd *r) {
+    if (peek(r) != '{') return false;
+    r->p++;
+    keyset ks;
+    ks.count = 0;
+    fv from = {F_ABSENT, NULL, 0}, cat = {F_ABSENT, NULL, 0};
+    const char *k;
+    size_t n;
+    int m;
+    while ((m = member(r, &ks, &k, &n)) == 1) {
+        bool ok = KEY("from") ? value(r, &from) : KEY("category") ? value(r, &cat) : skip_value(r);
+        if (!ok) return false;
+    }
+    if (m != 0) return false;
+    kt_category_at v;
+    int kc;
+    if (!date_of(&from, true, false, &v.from) ||
+        !enum_of(&cat, kt_category_names, C_COUNT, &kc))
+        return false;
+    v.category = (uint8_t)kc;
+    kt_category_at *slot = vec_push(&r->cats, sizeof v);
+    if (!slot) return false;
+    *slot = v;
+    return r->cats.n <= KT_MAX_CATEGORIES;
+}
+
+static bool read_period(rd *r, uint32_t index) {
+    if (peek(r) != '{') return false;
+    r->p++;
+    keyset ks;
+    ks.count = 0;
+    fv benefit = {F_ABSENT, NULL, 0}, from = benefit, to = benefit, fi = benefit, fs = benefit;
+    uint32_t first = r->cats.n;
+    const char *k;
+    size_t n;
+    int m;
+    while ((m = member(r, &ks, &k, &n)) == 1) {
+        bool ok;
+        if (KEY("benefit")) ok = value(r, &benefit);
+        else if (KEY("from")) ok = value(r, &from);
+        else if (KEY("to")) ok = value(r, &to);
+        else if (KEY("first_inquiry")) ok = value(r, &fi);
+        else if (KEY("first_sick_day")) ok = value(r, &fs);
+        else if (KEY("categories")) {
+            int a = array_or_null(r, true);
+            ok = a >= 0;
+            size_t i = 0;
+            int e;
+            if (a == 1) {
+                while ((e = element(r, &i)) == 1) {
+                    if (!read_category(r)) return false;
+                    i++;
+                }
+                ok = e == 0;
+            }
+        } else
+            ok = skip_value(r);
+        if (!ok) return false;
+    }
+    if (m != 0) return false;
+    kt_period p;
+    memset(&p, 0, sizeof p);
+    int b;
+    if (!enum_of(&benefit, kt_benefit_names, B_COUNT, &b) || !date_of(&from, true, false, &p.from) ||
+        !date_of(&to, false, true, &p.to) || !date_of(&fi, false, true, &p.first_inquiry) ||
+        !date_of(&fs, false, true, &p.first_sick_day))
+        return false;
+    if (p.to != KT_NO_DATE && p.to < p.from) return false;
+    /* the categories of this period: allowed, then sorted by from (stable) */
+    kt_category_at *cats = r->cats.p;
+    for (uint32_t i = first; i < r->cats.n; i++)
+        if (!category_allowed(b, cats[i].category)) return false;
+    for (uint32_t i = first + 1; i < r->cats.n; i++) {
+        kt_category_at v = cats[i];
+        uint32_t j = i;
+        while (j > first && cats[j - 1].from > v.from) {
+            cats[j] = cats[j - 1];
+            j--;
+        }
+        cats[j] = v;
+    }
+    p.benefit = (uint8_t)b;
+    p.cat_first = first;
+    p.cat_count = r->cats.n - first;
+    p.index = index;
+    kt_period *slot = vec_push(&r->periods, sizeof p);
+    if (!slot) return false;
+    *slot = p;
+    return true;
+}
+
+static bool read_conversation(rd *r, uint32_t index) {
+    if (peek(r) != '{') return false;
+    r->p++;
+    keyset ks;
+    ks.count = 0;
+    fv date = {F_ABSENT, NULL, 0}, holder = date, form = date, held = date;
+    uint32_t topics = 0;
+    const char *k;
+    size_t n;
+    int m;
+    while ((m = member(r, &ks, &k, &n)) == 1) {
+        bool ok;
+        if (KEY("date")) ok = value(r, &date);
+        else if (KEY("holder")) ok = value(r, &holder);
+        else if (KEY("form")) ok = value(r, &form);
+        else if (KEY("held")) ok = value(r, &held);
+        else if (KEY("topics")) {
+            int a = array_or_null(r, true);
+            ok = a >= 0;
+            size_t i = 0;
+            int e;
+            if (a == 1) {
+                while ((e = element(r, &i)) == 1) {
+                    fv t;
+                    if (!value(r, &t) || t.kind != F_STR || ++i > KT_MAX_TOPICS) return false;
+                    int tk = kt_lookup(kt_topic_names, T_COUNT, t.s, t.n);
+                    if (tk >= 0) topics |= 1u << tk;
+                }
+                ok = e == 0;
+            }
+        } else
+            ok = skip_value(r);
+        if (!ok) return false;
+    }
+    if (m != 0) return false;
+    kt_conversation cv;
+    memset(&cv, 0, sizeof cv);
+    int h, f;
+    bool he;
+    if (!date_of(&date, true, false, &cv.date) ||
+        !enum_of(&holder, kt_holder_names, KT_HOLDER_COUNT, &h) ||
+        !enum_of(&form, kt_form_names, KT_FORM_COUNT, &f) || !bool_of(&held, true, &he))
+        return false;
+    cv.holder = (uint8_t)h;
+    cv.form = (uint8_t)f;
+    cv.held = he;
+    cv.topics = topics;
+    cv.index = index;
+    kt_conversation *slot = vec_push(&r->convs, sizeof cv);
+    if (!slot) return false;
+    *slot = cv;
+    return true;
+}
+
+static bool read_event(rd *r, uint32_t index) {
+    if (peek(r) != '{') return false;
+    r->p++;
+    keyset ks;
+    ks.count = 0;
+    fv type = {F_ABSENT, NULL, 0}, date = type, from = type, to = type, starts = type,
+       reason = type, what = type;
+    const char *k;
+    size_t n;
+    int m;
+    while ((m = member(r, &ks, &k, &n)) == 1) {
+        bool ok;
+        if (KEY("type")) ok = value(r, &type);
+        else if (KEY("date")) ok = value(r, &date);
+        else if (KEY("from")) ok = value(r, &from);
+        else if (KEY("to")) ok = value(r, &to);
+        else if (KEY("starts")) ok = value(r, &starts);
+        else if (KEY("reason")) ok = value(r, &reason);
+        else if (KEY("what")) ok = value(r, &what);
+        else ok = skip_value(r);
+        if (!ok) return false;
+    }
+    if (m != 0) return false;
+    int t;
+    if (!enum_of(&type, kt_event_names, EV_COUNT, &t)) return false;
+    kt_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = (uint8_t)t;
+    ev.reason = R_NONE;
+    ev.starts = KT_NO_DATE;
+    ev.index = index;
+    if (kt_event_is_dated[t]) {
+        if (!date_of(&date, true, false, &ev.from)) return false;
+        ev.to = ev.from;
+    } else {
+        if (!date_of(&from, true, false, &ev.from) || !date_of(&to, false, true, &ev.to)) return false;
+        if (ev.to != KT_NO_DATE && ev.to < ev.from) return false;
+    }
+    if (t == EV_KONTRAKT && !date_of(&starts, false, true, &ev.starts)) return false;
+    if (t == EV_FRITAGET) {
+        int rs;
+        if (!enum_of(&reason, kt_reason_names, R_COUNT, &rs)) return false;
+        ev.reason = (uint8_t)rs;
+    }
+    if (t == EV_JOBSTART && what.kind != F_ABSENT && what.kind != F_NULL &&
+        (what.kind != F_STR || what.n > KT_MAX_TEXT_LEN))
+        return false;
+    kt_event *slot = vec_push(&r->events, sizeof ev);
+    if (!slot) return false;
+    *slot = ev;
+    return true;
+}
+
+typedef bool (*read_fn)(rd *r, uint32_t index);
+
+/* benefits, conversations, events: an array of at most `max` elements. */
+static bool read_list(rd *r, bool nullable, size_t max, read_fn fn) {
+    int a = array_or_null(r, nullable);
+    if (a <= 0) return a == 0;
+    size_t i = 0;
+    int e;
+    while ((e = element(r, &i)) == 1) {
+        if (i >= max || !fn(r, (uint32_t)i)) return false;
+        i++;
+    }
+    return e == 0;
+}
+
+typedef struct person {
+    kt_date birth;
+    bool youth, voc, rep;
+} person;
+
+static bool read_person(rd *r, person *pe) {
+    if (peek(r) != '{') return false;
+    r->p++;
+    keyset ks;
+    ks.count = 0;
+    fv birth = {F_ABSENT, NULL, 0}, youth = birth, voc = birth, rep = birth;
+    const char *k;
+    size_t n;
+    int m;
+    while ((m = member(r, &ks, &k, &n)) == 1) {
+        bool ok;
+        if (KEY("birth_date")) ok = value(r, &birth);
+        else if (KEY("youth_education")) ok = value(r, &youth);
+        else if (KEY("vocational_education")) ok = value(r, &voc);
+        else if (KEY("repatriering")) ok = value(r, &rep);
+        else ok = skip_value(r);
+        if (!ok) return false;
+    }
+    return m == 0 && date_of(&birth, true, false, &pe->birth) && bool_of(&youth, false, &pe->youth) &&
+           bool_of(&voc, false, &pe->voc) && bool_of(&rep, false, &pe->rep);
+}
+
+/* get_id of json_in.c */
+static bool id_ok(const fv *v) {
+    if (v->kind != F_STR || v->n < 1 || v->n > KT_MAX_ID_LEN) return false;
+    for (size_t i = 0; i < v->n; i++)
+        if ((unsigned char)v->s[i] < 0x20 || v->s[i] == 0x7f) return false;
+    return !kt_looks_like_cpr(v->s, v->n);
+}
+
+static void sort_conversations(kt_conversation *v, uint32_t n) {
+    /* stable insertion sort by date, as json_in.c */
+    for (uint32_t i = 1; i < n; i++) {
+        kt_conversation x = v[i];
+        uint32_t j = i;
+        while (j > 0 && v[j - 1].date > x.date) {
+            v[j] = v[j - 1];
+            j--;
+        }
+        v[j] = x;
+    }
+}
+
+static bool read_case(rd *r, kt_case **out) {
+    if (peek(r) != '{') return false;
+    r->p++;
+    keyset ks;
+    ks.count = 0;
+    fv id = {F_ABSENT, NULL, 0}, as_of = id;
+    person pe;
+    bool have_person = false, have_benefits = false;
+    const char *k;
+    size_t n;
+    int m;
+    while ((m = member(r, &ks, &k, &n)) == 1) {
+        bool ok;
+        if (KEY("id")) ok = value(r, &id);
+        else if (KEY("as_of")) ok = value(r, &as_of);
+        else if (KEY("person")) ok = have_person = read_person(r, &pe);
+        else if (KEY("benefits")) ok = have_benefits = read_list(r, false, KT_MAX_PERIODS, read_period);
+        else if (KEY("conversations")) ok = read_list(r, true, KT_MAX_CONVERSATIONS, read_conversation);
+        else if (KEY("events")) ok = read_list(r, true, KT_MAX_EVENTS, read_event);
+        else ok = skip_value(r);
+        if (!ok) return false;
+    }
+    kt_date asof;
+    if (m != 0 || !have_person || !have_benefits || !id_ok(&id) ||
+        !date_of(&as_of, false, true, &asof))
+        return false;
+    ws(r);
+    if (r->p != r->end) return false; /* only whitespace may follow */
+
+    uint32_t np = r->periods.n, nk = r->cats.n, nc = r->convs.n, ne = r->events.n;
+    size_t bytes = sizeof(kt_case) + np * sizeof(kt_period) + nk * sizeof(kt_category_at) +
+                   nc * sizeof(kt_conversation) + ne * sizeof(kt_event);
+    kt_case *c = calloc(1, bytes);
+    if (!c) return false;
+    c->periods = (kt_period *)(c + 1);
+    c->conversations = (kt_conversation *)(c->periods + np);
+    c->events = (kt_event *)(c->conversations + nc);
+    c->categories = (kt_category_at *)(c->events + ne);
+    memcpy(c->id, id.s, id.n);
+    c->as_of = asof;
+    c->birth_date = pe.birth;
+    c->youth_education = pe.youth;
+    c->vocational_education = pe.voc;
+    c->repatriering = pe.rep;
+    c->n_periods = np;
+    c->n_categories = nk;
+    c->n_conversations = nc;
+    c->n_events = ne;
+    if (np) memcpy(c->periods, r->periods.p, np * sizeof(kt_period));
+    if (nk) memcpy(c->categories, r->cats.p, nk * sizeof(kt_category_at));
+    if (nc) memcpy(c->conversations, r->convs.p, nc * sizeof(kt_conversation));
+    if (ne) memcpy(c->events, r->events.p, ne * sizeof(kt_event));
+    sort_conversations(c->conversations, nc);
+    *out = c;
+    return true;
+}
+
+int kt_case_read_fast(const char *json, size_t len, kt_case **out) {
+    *out = NULL;
+    if (len > KT_MAX_CASE_BYTES) return KT_FAST_UNSURE;
+    rd r;
+    r.p = (const unsigned char *)json;
+    r.end = r.p + len;
+    r.depth = 0;
+    r.periods = (vec){r.periods0, 0, sizeof r.periods0 / sizeof r.periods0[0], false};
+    r.cats = (vec){r.cats0, 0, sizeof r.cats0 / sizeof r.cats0[0], false};
+    r.convs = (vec){r.convs0, 0, sizeof r.convs0 / sizeof r.convs0[0], false};
+    r.events = (vec){r.events0, 0, sizeof r.events0 / sizeof r.events0[0], false};
+    bool ok = read_case(&r, out);
+    vec_free(&r.periods);
+    vec_free(&r.cats);
+    vec_free(&r.convs);
+    vec_free(&r.events);
+    return ok ? KT_OK : KT_FAST_UNSURE;
+}
+
+int kt_case_parse(const char *json, size_t len, kt_case **out, kt_problems **problems) {
+    *out = NULL;
+    if (problems) *problems = NULL;
+    if (kt_case_read_fast(json, len, out) == KT_OK) return KT_OK;
+    return kt_case_parse_jansson(json, len, out, problems);
+}

@@ -1,0 +1,33 @@
+/*
+ * case_reader.h -- the two ways a case is read (internal).
+ *
+ * kt_case_parse (case_reader.c) first tries kt_case_read_fast: a strict,
+ * schema-directed reader of the case format that builds the kt_case straight
+ * from the text. It handles only input that it can prove valid; for anything
+ * else (invalid input, JSON escapes, exponents, very deep or very wide
+ * unknown members, ...) it answers KT_FAST_UNSURE and kt_case_parse_jansson
+ * (json_in.c), the reference, decides: it parses with jansson, validates and
+ * reports every problem with its pointer, line and column. So the fast path
+ * changes no answer, only how fast a valid case is read; tests/
+ * test_fastparse.c holds the two paths to that.
+ */
+#ifndef KT_CASE_READER_H
+#define KT_CASE_READER_H
+
+#include "kontakt.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define KT_FAST_UNSURE 1
+
+/* KT_OK with *out set, or KT_FAST_UNSURE (*out NULL): ask the reference. */
+int kt_case_read_fast(const char *json, size_t len, kt_case **out);
+
+/* The reference: jansson, full validation, every problem located. */
+int kt_case_parse_jansson(const char *json, size_t len, kt_case **out, kt_problems **problems);
+
+/* A CPR number is DDMMYY-NNNN or ten digits (possibly inside a longer id). */
+bool kt_looks_like_cpr(const char *s, size_t n);
+
+#endif
