@@ -2,8 +2,10 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char plan_help[] =
     "usage: kontakt plan [options] FILE\n"
@@ -157,49 +159,92 @@ static void ndjson_error(long line, const kt_problems *pr, const char *message) 
     printf("]}\n");
 }
 
+/* One line of an NDJSON input: planned, or an error record. Returns the
+ * new exit status; *stop is set on a failure that ends the run. */
+static int ndjson_line(const kt_engine *e, const opts *o, char *line, size_t len, long lineno,
+                       int status, int *stop) {
+    while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) len--;
+    size_t k = 0;
+    while (k < len && (line[k] == ' ' || line[k] == '\t')) k++;
+    if (k == len) return status; /* blank lines separate nothing */
+    kt_case *c = NULL;
+    kt_problems *pr = NULL;
+    int rc = kt_case_parse(line, len, &c, &pr);
+    if (rc == KT_EINVALID) {
+        ndjson_error(lineno, pr, NULL);
+        fprintf(stderr, "kontakt: %s:%ld: invalid case\n", o->file, lineno);
+        kt_problems_free(pr);
+        return EXIT_INVALID;
+    }
+    if (rc != KT_OK) {
+        fprintf(stderr, "kontakt: %s:%ld: %s\n", o->file, lineno, kt_strerror(rc));
+        *stop = 1;
+        return EXIT_FAIL;
+    }
+    int s = print_plan(e, c, o);
+    kt_case_free(c);
+    if (s == EXIT_FAIL) {
+        *stop = 1;
+        return EXIT_FAIL;
+    }
+    return s != EXIT_OK ? s : status;
+}
+
+/* Reads FILE in big blocks and hands on each line (without its '\n'): no
+ * per-line stdio calls, and a line is moved only when it spans two blocks. */
 static int plan_ndjson(const kt_engine *e, const opts *o) {
     FILE *f = strcmp(o->file, "-") == 0 ? stdin : fopen(o->file, "rb");
     if (!f) {
         perror(o->file);
         return EXIT_FAIL;
     }
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
+    size_t cap = 1u << 20, have = 0; /* bytes in buf not yet handed on */
+    char *buf = malloc(cap);
     long lineno = 0;
-    int status = EXIT_OK;
-    while ((n = getline(&line, &cap, f)) >= 0) {
-        lineno++;
-        size_t len = (size_t)n;
-        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) len--;
-        size_t k = 0;
-        while (k < len && (line[k] == ' ' || line[k] == '\t')) k++;
-        if (k == len) continue; /* blank lines separate nothing */
-        kt_case *c = NULL;
-        kt_problems *pr = NULL;
-        int rc = kt_case_parse(line, len, &c, &pr);
-        if (rc == KT_EINVALID) {
-            ndjson_error(lineno, pr, NULL);
-            fprintf(stderr, "kontakt: %s:%ld: invalid case\n", o->file, lineno);
-            kt_problems_free(pr);
-            status = EXIT_INVALID;
-            continue;
-        }
-        if (rc != KT_OK) {
-            fprintf(stderr, "kontakt: %s:%ld: %s\n", o->file, lineno, kt_strerror(rc));
-            status = EXIT_FAIL;
-            break;
-        }
-        int s = print_plan(e, c, o);
-        kt_case_free(c);
-        if (s == EXIT_FAIL) {
-            status = EXIT_FAIL;
-            break;
-        }
-        if (s != EXIT_OK) status = s;
+    int status = EXIT_OK, stop = 0, eof = 0, read_error = 0;
+    if (!buf) {
+        fprintf(stderr, "kontakt: out of memory\n");
+        stop = 1;
+        status = EXIT_FAIL;
     }
-    free(line);
-    if (ferror(f)) {
+    while (!stop && !eof) {
+        if (have == cap) { /* a line longer than the buffer */
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                fprintf(stderr, "kontakt: %s:%ld: out of memory\n", o->file, lineno + 1);
+                status = EXIT_FAIL;
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        /* read(2), not fread: a pipe's lines are planned as they come */
+        ssize_t r = read(fileno(f), buf + have, cap - have);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) read_error = 1;
+        size_t got = r > 0 ? (size_t)r : 0;
+        if (got == 0) eof = 1;
+        size_t end = have + got, start = 0;
+        /* only bytes new in this block can hold the next '\n' */
+        char *nl = memchr(buf + have, '\n', got);
+        while (nl && !stop) {
+            size_t at = (size_t)(nl - buf);
+            lineno++;
+            status = ndjson_line(e, o, buf + start, at - start + 1, lineno, status, &stop);
+            start = at + 1;
+            nl = memchr(buf + start, '\n', end - start);
+        }
+        if (stop) break;
+        if (eof && !read_error && start < end) { /* the last line, without '\n' */
+            lineno++;
+            status = ndjson_line(e, o, buf + start, end - start, lineno, status, &stop);
+            start = end;
+        }
+        memmove(buf, buf + start, end - start);
+        have = end - start;
+    }
+    free(buf);
+    if (read_error) {
         fprintf(stderr, "kontakt: %s: read error\n", o->file);
         status = EXIT_FAIL;
     }
@@ -223,7 +268,7 @@ static int run(int argc, char **argv, int explain) {
         o.explain = explain;
         o.po.explain = explain;
         if (o.ndjson) {
-            static char big[1 << 16];
+            static char big[1 << 20];
             setvbuf(stdout, big, _IOFBF, sizeof big);
         }
         status = o.ndjson ? plan_ndjson(e, &o) : plan_one(e, &o);

@@ -127,11 +127,25 @@ static size_t utf8_seq(const unsigned char *p, const unsigned char *end) {
     return n;
 }
 
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* Eight bytes that hold nothing but plain ASCII: no quote, no backslash, no
+ * control character, no byte >= 0x80 (exact SWAR tests, "haszero"). */
+static inline bool plain8(const unsigned char *p) {
+    uint64_t x;
+    memcpy(&x, p, 8);
+    uint64_t q = x ^ (ONES * '"'), b = x ^ (ONES * '\\');
+    uint64_t hit = ((x - ONES * 0x20) & ~x) | ((q - ONES) & ~q) | ((b - ONES) & ~b) | x;
+    return (hit & HIGHS) == 0;
+}
+
 /* A string without escapes, at its opening quote; its bytes in *s, *n. */
 static bool str(rd *r, const char **s, size_t *n) {
     const unsigned char *p = r->p + 1, *end = r->end;
     const unsigned char *start = p;
     for (;;) {
+        while (end - p >= 8 && plain8(p)) p += 8;
         if (p >= end) return false;
         unsigned k = str_class[*p];
         if (k == 0) {

@@ -2,6 +2,7 @@
 #include "out.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -30,7 +31,7 @@ void kt_out_mem(kt_out *o, const char *s, size_t n) {
     o->len += n;
 }
 
-void kt_out_str(kt_out *o, const char *s) { kt_out_mem(o, s, strlen(s)); }
+void kt_out_str(kt_out *o, const char *s) { kt_out_put(o, s, strlen(s)); }
 
 void kt_out_fmt(kt_out *o, const char *fmt, ...) {
     char tmp[1024];
@@ -51,33 +52,63 @@ void kt_out_int(kt_out *o, long v) {
         u /= 10;
     } while (u);
     if (v < 0) tmp[--i] = '-';
-    kt_out_mem(o, tmp + i, sizeof tmp - (size_t)i);
+    kt_out_put(o, tmp + i, sizeof tmp - (size_t)i);
 }
 
-void kt_out_json_str(kt_out *o, const char *s) {
+/* SWAR: a byte of x below 0x20 (any n <= 128 works), or equal to b. Exact:
+ * never set without such a byte (Hacker's Delight / "haszero"). */
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+static inline uint64_t has_less(uint64_t x, unsigned n) { return (x - ONES * n) & ~x & HIGHS; }
+static inline uint64_t has_byte(uint64_t x, unsigned b) {
+    uint64_t y = x ^ (ONES * b);
+    return (y - ONES) & ~y & HIGHS;
+}
+
+/* How many bytes from s need no escape (< n). */
+static size_t plain_run(const char *s, size_t n) {
+    size_t i = 0;
+    while (i + 8 <= n) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        if (has_less(x, 0x20) | has_byte(x, '"') | has_byte(x, '\\')) break;
+        i += 8;
+    }
+    while (i < n) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch < 0x20 || ch == '"' || ch == '\\') break;
+        i++;
+    }
+    return i;
+}
+
+void kt_out_json_strn(kt_out *o, const char *s, size_t n) {
     static const char hex[] = "0123456789abcdef";
-    kt_out_mem(o, "\"", 1);
-    const char *run = s;
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch >= 0x20 && ch != '"' && ch != '\\') continue;
-        kt_out_mem(o, run, (size_t)(s - run));
+    kt_out_put(o, "\"", 1);
+    for (;;) {
+        size_t run = plain_run(s, n);
+        kt_out_put(o, s, run);
+        s += run;
+        n -= run;
+        if (!n) break;
+        unsigned char ch = (unsigned char)*s++;
+        n--;
         switch (ch) {
-        case '"': kt_out_mem(o, "\\\"", 2); break;
-        case '\\': kt_out_mem(o, "\\\\", 2); break;
-        case '\n': kt_out_mem(o, "\\n", 2); break;
-        case '\t': kt_out_mem(o, "\\t", 2); break;
-        case '\r': kt_out_mem(o, "\\r", 2); break;
+        case '"': kt_out_put(o, "\\\"", 2); break;
+        case '\\': kt_out_put(o, "\\\\", 2); break;
+        case '\n': kt_out_put(o, "\\n", 2); break;
+        case '\t': kt_out_put(o, "\\t", 2); break;
+        case '\r': kt_out_put(o, "\\r", 2); break;
         default: {
             char esc[6] = {'\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 15]};
-            kt_out_mem(o, esc, 6);
+            kt_out_put(o, esc, 6);
         }
         }
-        run = s + 1;
     }
-    kt_out_mem(o, run, (size_t)(s - run));
-    kt_out_mem(o, "\"", 1);
+    kt_out_put(o, "\"", 1);
 }
+
+void kt_out_json_str(kt_out *o, const char *s) { kt_out_json_strn(o, s, strlen(s)); }
 
 void kt_out_date(kt_out *o, kt_date d) {
     char b[11];
@@ -87,14 +118,14 @@ void kt_out_date(kt_out *o, kt_date d) {
 
 void kt_out_json_date(kt_out *o, kt_date d) {
     if (d == KT_NO_DATE) {
-        kt_out_mem(o, "null", 4);
+        kt_out_put(o, "null", 4);
         return;
     }
     char b[12];
     b[0] = '"';
     kt_date_format(d, b + 1);
-    kt_out_mem(o, b, 11);
-    kt_out_mem(o, "\"", 1);
+    b[11] = '"';
+    kt_out_put(o, b, 12);
 }
 
 int kt_out_finish(kt_out *o) {

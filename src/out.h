@@ -9,6 +9,7 @@
 #include "kontakt.h"
 
 #include <stdbool.h>
+#include <string.h>
 
 typedef struct kt_out {
     kt_write_fn fn;
@@ -20,12 +21,27 @@ typedef struct kt_out {
 
 void kt_out_init(kt_out *o, kt_write_fn fn, void *ctx);
 void kt_out_mem(kt_out *o, const char *s, size_t n);
+
+/* kt_out_mem with the common case inline: the bytes fit in the buffer.
+ * (After a failure the buffer still fills, but it is never handed on.) */
+static inline void kt_out_put(kt_out *o, const char *s, size_t n) {
+    if (o->len + n <= sizeof o->buf) {
+        memcpy(o->buf + o->len, s, n);
+        o->len += n;
+    } else {
+        kt_out_mem(o, s, n);
+    }
+}
+/* A string literal, without strlen. */
+#define KT_OUT_LIT(o, lit) kt_out_put((o), "" lit, sizeof(lit) - 1)
 void kt_out_str(kt_out *o, const char *s);
 void kt_out_fmt(kt_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void kt_out_int(kt_out *o, long v);
 /* A JSON string with quotes; invalid UTF-8 is passed through as given (the
  * library only writes text it made or validated). */
 void kt_out_json_str(kt_out *o, const char *s);
+/* The same for n bytes (no NUL among them). */
+void kt_out_json_strn(kt_out *o, const char *s, size_t n);
 /* "YYYY-MM-DD" with quotes, or null. */
 void kt_out_json_date(kt_out *o, kt_date d);
 void kt_out_date(kt_out *o, kt_date d);

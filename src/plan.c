@@ -7,6 +7,7 @@
 
 #include "date.h"
 #include "out.h"
+#include "strbuf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,50 +139,87 @@ void kt_plan_warning(const kt_plan *p, size_t i, const char **code, const char *
 
 /* ---- why ------------------------------------------------------------------------------------ */
 
+/* The why text: exactly what snprintf appends into buf[size] would give (cut
+ * to size-1 bytes), and the length it needed. */
 static size_t why_into(const kt_plan *p, const kt_ob *ob, char *buf, size_t size) {
-    char from[11], to[11], met[11];
-    kt_date_format(ob->from, from);
-    kt_date_format(ob->to, to);
-    kt_date_format(ob->met_on, met);
+    char dummy[1];
+    kt_sb b;
+    kt_sb_init(&b, size ? buf : dummy, size ? size : 1);
     const kt_rule *r = ob->rule;
-    size_t n = 0;
-#define PUT(...)                                                                          \
-    do {                                                                                  \
-        int k_ = snprintf(buf + (n < size ? n : size), n < size ? size - n : 0, __VA_ARGS__); \
-        if (k_ > 0) n += (size_t)k_;                                                      \
-    } while (0)
-    PUT("%s", r->why);
+    kt_sb_str(&b, r->why);
     switch ((kt_ob_status)ob->status) {
     case KT_MET:
-        if (r->required > 1) PUT(" Opfyldt %s med %d af %d samtaler.", met, ob->counted, ob->required);
-        else PUT(" Opfyldt %s.", met);
+        KT_SB_LIT(&b, " Opfyldt ");
+        kt_sb_date(&b, ob->met_on);
+        if (r->required > 1) {
+            KT_SB_LIT(&b, " med ");
+            kt_sb_int(&b, ob->counted);
+            KT_SB_LIT(&b, " af ");
+            kt_sb_int(&b, ob->required);
+            KT_SB_LIT(&b, " samtaler.");
+        } else {
+            KT_SB_LIT(&b, ".");
+        }
         break;
-    case KT_LATE: PUT(" Opfyldt for sent %s; fristen var %s.", met, to); break;
+    case KT_LATE:
+        KT_SB_LIT(&b, " Opfyldt for sent ");
+        kt_sb_date(&b, ob->met_on);
+        KT_SB_LIT(&b, "; fristen var ");
+        kt_sb_date(&b, ob->to);
+        KT_SB_LIT(&b, ".");
+        break;
     case KT_OPEN:
-        if (ob->to == KT_NO_DATE) PUT(" Åben uden frist");
-        else PUT(" Frist %s", to);
-        if (r->required > 1) PUT("; %d af %d samtaler holdt.", ob->counted, ob->required);
-        else PUT(".");
+        if (ob->to == KT_NO_DATE) {
+            KT_SB_LIT(&b, " Åben uden frist");
+        } else {
+            KT_SB_LIT(&b, " Frist ");
+            kt_sb_date(&b, ob->to);
+        }
+        if (r->required > 1) {
+            KT_SB_LIT(&b, "; ");
+            kt_sb_int(&b, ob->counted);
+            KT_SB_LIT(&b, " af ");
+            kt_sb_int(&b, ob->required);
+            KT_SB_LIT(&b, " samtaler holdt.");
+        } else {
+            KT_SB_LIT(&b, ".");
+        }
         break;
     case KT_OVERDUE:
-        PUT(" Fristen %s er overskredet", to);
-        if (r->required > 1) PUT("; %d af %d samtaler holdt.", ob->counted, ob->required);
-        else PUT(".");
+        KT_SB_LIT(&b, " Fristen ");
+        kt_sb_date(&b, ob->to);
+        KT_SB_LIT(&b, " er overskredet");
+        if (r->required > 1) {
+            KT_SB_LIT(&b, "; ");
+            kt_sb_int(&b, ob->counted);
+            KT_SB_LIT(&b, " af ");
+            kt_sb_int(&b, ob->required);
+            KT_SB_LIT(&b, " samtaler holdt.");
+        } else {
+            KT_SB_LIT(&b, ".");
+        }
         break;
     case KT_EXEMPT:
-        PUT(" Borgeren er fritaget fra kontaktforløbet på fristen (%s).", ob->exempt ? ob->exempt->id : "");
+        KT_SB_LIT(&b, " Borgeren er fritaget fra kontaktforløbet på fristen (");
+        kt_sb_str(&b, ob->exempt ? ob->exempt->id : "");
+        KT_SB_LIT(&b, ").");
         break;
-    case KT_LAPSED: PUT(" Ydelsen ophørte før fristen, så intet skyldes længere."); break;
+    case KT_LAPSED: KT_SB_LIT(&b, " Ydelsen ophørte før fristen, så intet skyldes længere."); break;
     }
-    if (ob->stopped_days > 0)
-        PUT(" Fristen er rykket %d dage, fordi ydelsesuret stod stille under ophold eller "
-            "fritagelse (fortolkning).",
-            ob->stopped_days);
+    if (ob->stopped_days > 0) {
+        KT_SB_LIT(&b, " Fristen er rykket ");
+        kt_sb_int(&b, ob->stopped_days);
+        KT_SB_LIT(&b, " dage, fordi ydelsesuret stod stille under ophold eller "
+                      "fritagelse (fortolkning).");
+    }
     if (r->kind == K_SAMTALE && ob->to == KT_NO_DATE && ob->status == KT_EXEMPT)
-        PUT(" Fritagelsen har ingen slutdato, så fristen er ukendt.");
-    if (ob->beyond) PUT(" Beregnet efter %s; nyere regler gælder fra 2026-07-01.", p->gen_names[ob->gen]);
-    (void)from;
-#undef PUT
+        KT_SB_LIT(&b, " Fritagelsen har ingen slutdato, så fristen er ukendt.");
+    if (ob->beyond) {
+        KT_SB_LIT(&b, " Beregnet efter ");
+        kt_sb_str(&b, p->gen_names[ob->gen]);
+        KT_SB_LIT(&b, "; nyere regler gælder fra 2026-07-01.");
+    }
+    size_t n = kt_sb_end(&b);
     if (size) buf[n < size ? n : size - 1] = '\0';
     return n;
 }
@@ -193,98 +231,98 @@ size_t kt_plan_why(const kt_plan *p, size_t i, char *buf, size_t size) {
 /* ---- JSON ------------------------------------------------------------------------------------- */
 
 static void json_bits(kt_out *o, unsigned bits, const char *(*name)(int), int count) {
-    kt_out_str(o, "[");
+    kt_out_put(o, "[", 1);
     bool first = true;
     for (int b = 0; b < count; b++) {
         if (!(bits & (1u << b))) continue;
-        if (!first) kt_out_str(o, ",");
+        if (!first) kt_out_put(o, ",", 1);
         kt_out_json_str(o, name(b));
         first = false;
     }
-    kt_out_str(o, "]");
+    kt_out_put(o, "]", 1);
 }
 
 static void json_ob(kt_out *o, const kt_plan *p, const kt_ob *ob) {
     const kt_rule *r = ob->rule;
-    kt_out_str(o, "{\"rule\":");
+    KT_OUT_LIT(o, "{\"rule\":");
     kt_out_json_str(o, r->id);
-    kt_out_str(o, ",\"generation\":\"");
+    KT_OUT_LIT(o, ",\"generation\":\"");
     kt_out_str(o, p->gen_names[ob->gen]);
-    kt_out_str(o, "\",\"kind\":\"");
+    KT_OUT_LIT(o, "\",\"kind\":\"");
     kt_out_str(o, kt_kind_names[r->kind]);
-    kt_out_str(o, "\",\"benefit\":\"");
+    KT_OUT_LIT(o, "\",\"benefit\":\"");
     kt_out_str(o, kt_benefit_names[ob->benefit]);
-    kt_out_str(o, "\",\"course\":");
+    KT_OUT_LIT(o, "\",\"course\":");
     kt_out_int(o, ob->course);
-    kt_out_str(o, ",\"window\":{\"from\":");
+    KT_OUT_LIT(o, ",\"window\":{\"from\":");
     kt_out_json_date(o, ob->from);
-    kt_out_str(o, ",\"to\":");
+    KT_OUT_LIT(o, ",\"to\":");
     kt_out_json_date(o, ob->to);
-    kt_out_str(o, "},\"required\":");
+    KT_OUT_LIT(o, "},\"required\":");
     kt_out_int(o, ob->required);
-    kt_out_str(o, ",\"counted\":");
+    KT_OUT_LIT(o, ",\"counted\":");
     kt_out_int(o, ob->counted);
     if (r->holders) {
-        kt_out_str(o, ",\"holders\":");
+        KT_OUT_LIT(o, ",\"holders\":");
         json_bits(o, r->holders, kt_holder_name, KT_HOLDER_COUNT);
     }
     if (ob->forms) {
-        kt_out_str(o, ",\"forms\":");
+        KT_OUT_LIT(o, ",\"forms\":");
         json_bits(o, ob->forms, kt_form_name, KT_FORM_COUNT);
     }
-    kt_out_str(o, ",\"status\":\"");
+    KT_OUT_LIT(o, ",\"status\":\"");
     kt_out_str(o, kt_ob_status_name((kt_ob_status)ob->status));
-    kt_out_str(o, "\"");
+    KT_OUT_LIT(o, "\"");
     if (ob->met_on != KT_NO_DATE) {
-        kt_out_str(o, ",\"met_on\":");
+        KT_OUT_LIT(o, ",\"met_on\":");
         kt_out_json_date(o, ob->met_on);
     }
     if (ob->exempt) {
-        kt_out_str(o, ",\"exempt_reason\":");
+        KT_OUT_LIT(o, ",\"exempt_reason\":");
         kt_out_json_str(o, ob->exempt->id);
     }
-    kt_out_str(o, ",\"source\":{");
+    KT_OUT_LIT(o, ",\"source\":{");
     if (r->law) {
-        kt_out_str(o, "\"law\":");
+        KT_OUT_LIT(o, "\"law\":");
         kt_out_json_str(o, r->law);
-        kt_out_str(o, ",");
+        KT_OUT_LIT(o, ",");
     }
-    kt_out_str(o, "\"seed\":");
+    KT_OUT_LIT(o, "\"seed\":");
     kt_out_json_str(o, r->seed);
-    kt_out_str(o, "},\"why\":");
+    KT_OUT_LIT(o, "},\"why\":");
     char why[1024];
-    why_into(p, ob, why, sizeof why);
-    kt_out_json_str(o, why);
-    kt_out_str(o, "}");
+    size_t n = why_into(p, ob, why, sizeof why);
+    kt_out_json_strn(o, why, n < sizeof why ? n : sizeof why - 1);
+    KT_OUT_LIT(o, "}");
 }
 
 int kt_plan_write_json(const kt_plan *p, kt_write_fn w, void *ctx) {
     kt_out o;
     kt_out_init(&o, w, ctx);
-    kt_out_str(&o, "{\"id\":");
+    KT_OUT_LIT(&o, "{\"id\":");
     kt_out_json_str(&o, p->id);
-    kt_out_str(&o, ",\"as_of\":");
+    KT_OUT_LIT(&o, ",\"as_of\":");
     kt_out_json_date(&o, p->as_of);
-    kt_out_str(&o, ",\"obligations\":[");
+    KT_OUT_LIT(&o, ",\"obligations\":[");
     for (size_t i = 0; i < p->n_obs; i++) {
-        if (i) kt_out_str(&o, ",");
+        if (i) KT_OUT_LIT(&o, ",");
         json_ob(&o, p, &p->obs[i]);
     }
-    kt_out_str(&o, "],\"warnings\":[");
+    KT_OUT_LIT(&o, "],\"warnings\":[");
     for (size_t i = 0; i < p->n_warnings; i++) {
         const kt_warning *wa = &p->warnings[i];
-        if (i) kt_out_str(&o, ",");
-        kt_out_str(&o, "{\"code\":");
+        if (i) KT_OUT_LIT(&o, ",");
+        KT_OUT_LIT(&o, "{\"code\":");
         kt_out_json_str(&o, wa->code);
-        kt_out_str(&o, ",\"message\":");
-        kt_out_json_str(&o, wa->message);
+        KT_OUT_LIT(&o, ",\"message\":");
+        kt_out_json_strn(&o, wa->message, wa->mlen);
         if (wa->pointer[0]) {
-            kt_out_str(&o, ",\"pointer\":");
-            kt_out_json_str(&o, wa->pointer);
+            KT_OUT_LIT(&o, ",\"pointer\":");
+            kt_out_json_strn(&o, wa->pointer, wa->plen);
         }
-        kt_out_str(&o, "}");
+        KT_OUT_LIT(&o, "}");
     }
-    kt_out_str(&o, "]}");
+    KT_OUT_LIT(&o, "]}");
     return kt_out_finish(&o);
 }
 
