@@ -28,6 +28,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define MAX_KEYS 48  /* members of one object */
 #define MAX_DEPTH 32 /* nesting of unknown members */
@@ -145,6 +148,21 @@ static bool str(rd *r, const char **s, size_t *n) {
     const unsigned char *p = r->p + 1, *end = r->end;
     const unsigned char *start = p;
     for (;;) {
+#ifdef __SSE2__
+        while (end - p >= 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+            __m128i hit = _mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+                _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1F)), x)); /* x <= 0x1F */
+            /* movemask of hit, and of x itself for the bytes >= 0x80 */
+            unsigned m = (unsigned)(_mm_movemask_epi8(hit) | _mm_movemask_epi8(x));
+            if (m) {
+                p += __builtin_ctz(m);
+                break;
+            }
+            p += 16;
+        }
+#endif
         while (end - p >= 8 && plain8(p)) p += 8;
         if (p >= end) return false;
         unsigned k = str_class[*p];

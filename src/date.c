@@ -165,15 +165,21 @@ void kt_date_format(kt_date d, char buf[11]) {
     int y, m, day;
     kt_date_to_ymd(d, &y, &m, &day);
     /* years are 1900..2199 here, always four digits */
-    buf[0] = (char)('0' + y / 1000 % 10);
-    buf[1] = (char)('0' + y / 100 % 10);
-    buf[2] = (char)('0' + y / 10 % 10);
-    buf[3] = (char)('0' + y % 10);
+    static const char two[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                 "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                 "8081828384858687888990919293949596979899";
+    if (y < 0 || y > 9999) { /* not from kt_date_parse: keep the old digits */
+        buf[0] = (char)('0' + y / 1000 % 10);
+        buf[1] = (char)('0' + y / 100 % 10);
+        buf[2] = (char)('0' + y / 10 % 10);
+        buf[3] = (char)('0' + y % 10);
+    } else {
+        memcpy(buf, two + 2 * (y / 100), 2);
+        memcpy(buf + 2, two + 2 * (y % 100), 2);
+    }
     buf[4] = '-';
-    buf[5] = (char)('0' + m / 10);
-    buf[6] = (char)('0' + m % 10);
+    memcpy(buf + 5, two + 2 * m, 2);
     buf[7] = '-';
-    buf[8] = (char)('0' + day / 10);
-    buf[9] = (char)('0' + day % 10);
+    memcpy(buf + 8, two + 2 * day, 2);
     buf[10] = '\0';
 }

@@ -5,6 +5,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 void kt_out_init(kt_out *o, kt_write_fn fn, void *ctx) {
     o->fn = fn;
@@ -68,6 +71,17 @@ static inline uint64_t has_byte(uint64_t x, unsigned b) {
 /* How many bytes from s need no escape (< n). */
 static size_t plain_run(const char *s, size_t n) {
     size_t i = 0;
+#ifdef __SSE2__
+    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), c1f = _mm_set1_epi8(0x1F);
+    while (i + 16 <= n) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash)),
+                                   _mm_cmpeq_epi8(_mm_min_epu8(x, c1f), x)); /* x <= 0x1F */
+        unsigned m = (unsigned)_mm_movemask_epi8(hit);
+        if (m) return i + (size_t)__builtin_ctz(m);
+        i += 16;
+    }
+#endif
     while (i + 8 <= n) {
         uint64_t x;
         memcpy(&x, s + i, 8);
@@ -82,9 +96,8 @@ static size_t plain_run(const char *s, size_t n) {
     return i;
 }
 
-void kt_out_json_strn(kt_out *o, const char *s, size_t n) {
+void kt_out_json_body(kt_out *o, const char *s, size_t n) {
     static const char hex[] = "0123456789abcdef";
-    kt_out_put(o, "\"", 1);
     for (;;) {
         size_t run = plain_run(s, n);
         kt_out_put(o, s, run);
@@ -105,6 +118,11 @@ void kt_out_json_strn(kt_out *o, const char *s, size_t n) {
         }
         }
     }
+}
+
+void kt_out_json_strn(kt_out *o, const char *s, size_t n) {
+    kt_out_put(o, "\"", 1);
+    kt_out_json_body(o, s, n);
     kt_out_put(o, "\"", 1);
 }
 

@@ -42,6 +42,8 @@ void kt_out_int(kt_out *o, long v);
 void kt_out_json_str(kt_out *o, const char *s);
 /* The same for n bytes (no NUL among them). */
 void kt_out_json_strn(kt_out *o, const char *s, size_t n);
+/* The inside of a JSON string: n bytes escaped, no quotes. */
+void kt_out_json_body(kt_out *o, const char *s, size_t n);
 /* "YYYY-MM-DD" with quotes, or null. */
 void kt_out_json_date(kt_out *o, kt_date d);
 void kt_out_date(kt_out *o, kt_date d);

@@ -139,89 +139,114 @@ void kt_plan_warning(const kt_plan *p, size_t i, const char **code, const char *
 
 /* ---- why ------------------------------------------------------------------------------------ */
 
+/* The why text after the rule's own: appended to b. */
+static void why_tail(kt_sb *b, const kt_plan *p, const kt_ob *ob) {
+    const kt_rule *r = ob->rule;
+    switch ((kt_ob_status)ob->status) {
+    case KT_MET:
+        KT_SB_LIT(b, " Opfyldt ");
+        kt_sb_date(b, ob->met_on);
+        if (r->required > 1) {
+            KT_SB_LIT(b, " med ");
+            kt_sb_int(b, ob->counted);
+            KT_SB_LIT(b, " af ");
+            kt_sb_int(b, ob->required);
+            KT_SB_LIT(b, " samtaler.");
+        } else {
+            KT_SB_LIT(b, ".");
+        }
+        break;
+    case KT_LATE:
+        KT_SB_LIT(b, " Opfyldt for sent ");
+        kt_sb_date(b, ob->met_on);
+        KT_SB_LIT(b, "; fristen var ");
+        kt_sb_date(b, ob->to);
+        KT_SB_LIT(b, ".");
+        break;
+    case KT_OPEN:
+        if (ob->to == KT_NO_DATE) {
+            KT_SB_LIT(b, " Åben uden frist");
+        } else {
+            KT_SB_LIT(b, " Frist ");
+            kt_sb_date(b, ob->to);
+        }
+        if (r->required > 1) {
+            KT_SB_LIT(b, "; ");
+            kt_sb_int(b, ob->counted);
+            KT_SB_LIT(b, " af ");
+            kt_sb_int(b, ob->required);
+            KT_SB_LIT(b, " samtaler holdt.");
+        } else {
+            KT_SB_LIT(b, ".");
+        }
+        break;
+    case KT_OVERDUE:
+        KT_SB_LIT(b, " Fristen ");
+        kt_sb_date(b, ob->to);
+        KT_SB_LIT(b, " er overskredet");
+        if (r->required > 1) {
+            KT_SB_LIT(b, "; ");
+            kt_sb_int(b, ob->counted);
+            KT_SB_LIT(b, " af ");
+            kt_sb_int(b, ob->required);
+            KT_SB_LIT(b, " samtaler holdt.");
+        } else {
+            KT_SB_LIT(b, ".");
+        }
+        break;
+    case KT_EXEMPT:
+        KT_SB_LIT(b, " Borgeren er fritaget fra kontaktforløbet på fristen (");
+        kt_sb_str(b, ob->exempt ? ob->exempt->id : "");
+        KT_SB_LIT(b, ").");
+        break;
+    case KT_LAPSED: KT_SB_LIT(b, " Ydelsen ophørte før fristen, så intet skyldes længere."); break;
+    }
+    if (ob->stopped_days > 0) {
+        KT_SB_LIT(b, " Fristen er rykket ");
+        kt_sb_int(b, ob->stopped_days);
+        KT_SB_LIT(b, " dage, fordi ydelsesuret stod stille under ophold eller "
+                      "fritagelse (fortolkning).");
+    }
+    if (r->kind == K_SAMTALE && ob->to == KT_NO_DATE && ob->status == KT_EXEMPT)
+        KT_SB_LIT(b, " Fritagelsen har ingen slutdato, så fristen er ukendt.");
+    if (ob->beyond) {
+        KT_SB_LIT(b, " Beregnet efter ");
+        kt_sb_str(b, p->gen_names[ob->gen]);
+        KT_SB_LIT(b, "; nyere regler gælder fra 2026-07-01.");
+    }
+}
+
 /* The why text: exactly what snprintf appends into buf[size] would give (cut
  * to size-1 bytes), and the length it needed. */
 static size_t why_into(const kt_plan *p, const kt_ob *ob, char *buf, size_t size) {
     char dummy[1];
     kt_sb b;
     kt_sb_init(&b, size ? buf : dummy, size ? size : 1);
-    const kt_rule *r = ob->rule;
-    kt_sb_str(&b, r->why);
-    switch ((kt_ob_status)ob->status) {
-    case KT_MET:
-        KT_SB_LIT(&b, " Opfyldt ");
-        kt_sb_date(&b, ob->met_on);
-        if (r->required > 1) {
-            KT_SB_LIT(&b, " med ");
-            kt_sb_int(&b, ob->counted);
-            KT_SB_LIT(&b, " af ");
-            kt_sb_int(&b, ob->required);
-            KT_SB_LIT(&b, " samtaler.");
-        } else {
-            KT_SB_LIT(&b, ".");
-        }
-        break;
-    case KT_LATE:
-        KT_SB_LIT(&b, " Opfyldt for sent ");
-        kt_sb_date(&b, ob->met_on);
-        KT_SB_LIT(&b, "; fristen var ");
-        kt_sb_date(&b, ob->to);
-        KT_SB_LIT(&b, ".");
-        break;
-    case KT_OPEN:
-        if (ob->to == KT_NO_DATE) {
-            KT_SB_LIT(&b, " Åben uden frist");
-        } else {
-            KT_SB_LIT(&b, " Frist ");
-            kt_sb_date(&b, ob->to);
-        }
-        if (r->required > 1) {
-            KT_SB_LIT(&b, "; ");
-            kt_sb_int(&b, ob->counted);
-            KT_SB_LIT(&b, " af ");
-            kt_sb_int(&b, ob->required);
-            KT_SB_LIT(&b, " samtaler holdt.");
-        } else {
-            KT_SB_LIT(&b, ".");
-        }
-        break;
-    case KT_OVERDUE:
-        KT_SB_LIT(&b, " Fristen ");
-        kt_sb_date(&b, ob->to);
-        KT_SB_LIT(&b, " er overskredet");
-        if (r->required > 1) {
-            KT_SB_LIT(&b, "; ");
-            kt_sb_int(&b, ob->counted);
-            KT_SB_LIT(&b, " af ");
-            kt_sb_int(&b, ob->required);
-            KT_SB_LIT(&b, " samtaler holdt.");
-        } else {
-            KT_SB_LIT(&b, ".");
-        }
-        break;
-    case KT_EXEMPT:
-        KT_SB_LIT(&b, " Borgeren er fritaget fra kontaktforløbet på fristen (");
-        kt_sb_str(&b, ob->exempt ? ob->exempt->id : "");
-        KT_SB_LIT(&b, ").");
-        break;
-    case KT_LAPSED: KT_SB_LIT(&b, " Ydelsen ophørte før fristen, så intet skyldes længere."); break;
-    }
-    if (ob->stopped_days > 0) {
-        KT_SB_LIT(&b, " Fristen er rykket ");
-        kt_sb_int(&b, ob->stopped_days);
-        KT_SB_LIT(&b, " dage, fordi ydelsesuret stod stille under ophold eller "
-                      "fritagelse (fortolkning).");
-    }
-    if (r->kind == K_SAMTALE && ob->to == KT_NO_DATE && ob->status == KT_EXEMPT)
-        KT_SB_LIT(&b, " Fritagelsen har ingen slutdato, så fristen er ukendt.");
-    if (ob->beyond) {
-        KT_SB_LIT(&b, " Beregnet efter ");
-        kt_sb_str(&b, p->gen_names[ob->gen]);
-        KT_SB_LIT(&b, "; nyere regler gælder fra 2026-07-01.");
-    }
+    kt_sb_str(&b, ob->rule->why);
+    why_tail(&b, p, ob);
     size_t n = kt_sb_end(&b);
     if (size) buf[n < size ? n : size - 1] = '\0';
     return n;
+}
+
+/* "why": the rule's text and the tail, escaped straight into the output;
+ * through why_into's 1024 bytes where that would cut it. */
+static void json_why(kt_out *o, const kt_plan *p, const kt_ob *ob) {
+    char tail[512];
+    kt_sb b;
+    kt_sb_init(&b, tail, sizeof tail);
+    why_tail(&b, p, ob);
+    size_t tn = kt_sb_end(&b), wn = strlen(ob->rule->why);
+    if (tn < sizeof tail && wn + tn < 1024) {
+        kt_out_put(o, "\"", 1);
+        kt_out_json_body(o, ob->rule->why, wn);
+        kt_out_json_body(o, tail, tn);
+        kt_out_put(o, "\"", 1);
+        return;
+    }
+    char why[1024];
+    size_t n = why_into(p, ob, why, sizeof why);
+    kt_out_json_strn(o, why, n < sizeof why ? n : sizeof why - 1);
 }
 
 size_t kt_plan_why(const kt_plan *p, size_t i, char *buf, size_t size) {
@@ -290,9 +315,7 @@ static void json_ob(kt_out *o, const kt_plan *p, const kt_ob *ob) {
     KT_OUT_LIT(o, "\"seed\":");
     kt_out_json_str(o, r->seed);
     KT_OUT_LIT(o, "},\"why\":");
-    char why[1024];
-    size_t n = why_into(p, ob, why, sizeof why);
-    kt_out_json_strn(o, why, n < sizeof why ? n : sizeof why - 1);
+    json_why(o, p, ob);
     KT_OUT_LIT(o, "}");
 }
 
