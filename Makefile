@@ -53,6 +53,10 @@ $(BUILD)/libkontakt-store.a: $(STORE_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
+# The web UI and the OpenAPI document, embedded (the output is committed).
+server/assets_gen.c: server/gen-assets.sh server/openapi.json $(wildcard server/ui/*)
+	server/gen-assets.sh
+
 $(BUILD)/libkontakt-server.a: $(SERVER_OBJ)
 	@rm -f $@
 	ar rcs $@ $^

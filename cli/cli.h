@@ -12,6 +12,7 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_INVALID = 2 };
 int cmd_plan(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 /* fwrite-based kt_write_fn; ctx is a FILE*. */
 int cli_write_file(void *ctx, const char *data, size_t len);

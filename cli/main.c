@@ -13,6 +13,7 @@ static const char usage[] =
     "  plan FILE      the plan of a case (FILE - = stdin); --ndjson for one case per line\n"
     "  explain FILE   how each obligation of a case's plan was derived\n"
     "  rules          the rule catalogue with its sources\n"
+    "  serve          the HTTP API and web UI (--db FILE --listen ADDR:PORT)\n"
     "  version        the program's version\n"
     "\n"
     "`kontakt <command> --help` describes a command's options.\n"
@@ -28,6 +29,7 @@ int main(int argc, char **argv) {
     if (strcmp(cmd, "plan") == 0) return cmd_plan(argc - 1, argv + 1);
     if (strcmp(cmd, "explain") == 0) return cmd_explain(argc - 1, argv + 1);
     if (strcmp(cmd, "rules") == 0) return cmd_rules(argc - 1, argv + 1);
+    if (strcmp(cmd, "serve") == 0) return cmd_serve(argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         if (argc > 2 && strcmp(argv[2], "--help") == 0) {
             puts("usage: kontakt version\n\nPrints the version of kontakt and of its rule catalogue.");

@@ -1,0 +1,74 @@
+/* api_plan.c -- the endpoints that need no store: /healthz, POST /v1/plan,
+ * GET /v1/rules, GET /v1/openapi.json. */
+#include "srv.h"
+#include "store_glue.h"
+
+#include <string.h>
+
+void api_healthz(ksrv_req *rq, ksrv_resp *rs) {
+    ksrv_json_ok(rs, 200);
+    sb_str(&rs->body, "{\"status\":\"ok\",\"version\":\"" KT_VERSION "\",\"store\":");
+    sb_str(&rs->body, ksrv_store_configured(ksrv_stores(rq->srv)) ? "true" : "false");
+    sb_chr(&rs->body, '}');
+}
+
+void api_plan(ksrv_req *rq, ksrv_resp *rs) {
+    if (ksrv_require_json(rq, rs)) return;
+    kt_plan_options o;
+    kt_plan_options_init(&o);
+    o.today = rq->today;
+    if (ksrv_query_date(rq, rs, "as_of", &o.as_of)) return;
+    if (ksrv_query_int(rq, rs, "horizon", 0, 36500, &o.horizon_days)) return;
+    if (rq->body_len == 0) {
+        ksrv_problem_field(rs, 400, "", NULL, "the body is empty", "a case as JSON", rq->path);
+        return;
+    }
+    kt_case *c = NULL;
+    kt_problems *pr = NULL;
+    int rc = kt_case_parse(rq->body, rq->body_len, &c, &pr);
+    if (rc == KT_EINVALID) {
+        ksrv_problem_case(rs, pr, rq->path);
+        kt_problems_free(pr);
+        return;
+    }
+    if (rc == KT_ELIMIT) {
+        ksrv_problem(rs, 422, "limit", NULL, "The case exceeds one of the engine's limits.",
+                     rq->path);
+        return;
+    }
+    if (rc != KT_OK) {
+        ksrv_problem(rs, 503, NULL, NULL, kt_strerror(rc), rq->path);
+        return;
+    }
+    kt_plan *p = NULL;
+    rc = kt_plan_compute(ksrv_engine(rq->srv), c, &o, &p);
+    kt_case_free(c);
+    if (rc != KT_OK) {
+        ksrv_problem(rs, rc == KT_EARG ? 422 : 503, rc == KT_EARG ? "no-plan" : NULL, NULL,
+                     kt_strerror(rc), rq->path);
+        return;
+    }
+    ksrv_json_ok(rs, 200);
+    kt_plan_write_json(p, sb_write, &rs->body);
+    kt_plan_free(p);
+}
+
+void api_rules(ksrv_req *rq, ksrv_resp *rs) {
+    kt_date on = KT_NO_DATE;
+    if (ksrv_query_date(rq, rs, "on", &on)) return;
+    ksrv_json_ok(rs, 200);
+    kt_rules_write_json(ksrv_engine(rq->srv), on, sb_write, &rs->body);
+}
+
+const char *ksrv_openapi(size_t *len) {
+    const ksrv_asset *a = ksrv_asset_find("openapi.json");
+    *len = a ? a->len : 0;
+    return a ? (const char *)a->data : "";
+}
+
+void api_openapi(ksrv_req *rq, ksrv_resp *rs) {
+    (void)rq;
+    ksrv_json_ok(rs, 200);
+    rs->static_body = ksrv_openapi(&rs->static_len);
+    rs->cache_control = "no-cache";
+}

@@ -1,0 +1,338 @@
+/* http.c -- the libmicrohttpd adapter: the only file that includes
+ * microhttpd.h. Sets up the daemon (internal polling, thread pool, connection
+ * and per-IP limits, idle timeout), collects the request body up to the cap,
+ * hands a ksrv_req to the router and turns its ksrv_resp into a response. */
+#define _POSIX_C_SOURCE 200809L
+#include "srv.h"
+#include "store_glue.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+struct ksrv_server {
+    struct MHD_Daemon *d;
+    kt_engine *engine;
+    ksrv_config cfg;
+    char host[64];
+    uint16_t port;
+    ksrv_store_pool *stores;
+};
+
+const char *ksrv_strerror(int status) {
+    switch (status) {
+    case KSRV_OK: return "ok";
+    case KSRV_EARG: return "invalid server configuration";
+    case KSRV_ENOMEM: return "out of memory";
+    case KSRV_ESTART: return "could not listen on the address (in use, or not allowed?)";
+    case KSRV_ESTORE: return "could not open the store";
+    default: return "unknown error";
+    }
+}
+
+void ksrv_config_init(ksrv_config *c) {
+    memset(c, 0, sizeof *c);
+    c->host = "127.0.0.1";
+    c->port = 8080;
+    c->threads = 2;
+    c->max_connections = 4096;
+    c->per_ip_limit = 256;
+    c->timeout_s = 30;
+    c->max_body = (size_t)1 << 20;
+    c->today = KT_NO_DATE;
+}
+
+const kt_engine *ksrv_engine(const ksrv_server *s) { return s->engine; }
+const ksrv_config *ksrv_cfg(const ksrv_server *s) { return &s->cfg; }
+ksrv_store_pool *ksrv_stores(const ksrv_server *s) { return s->stores; }
+uint16_t ksrv_port(const ksrv_server *s) { return s->port; }
+
+const char *ksrv_query(const ksrv_req *r, const char *key) {
+    return MHD_lookup_connection_value((struct MHD_Connection *)r->conn, MHD_GET_ARGUMENT_KIND,
+                                       key);
+}
+
+const char *ksrv_header(const ksrv_req *r, const char *name) {
+    return MHD_lookup_connection_value((struct MHD_Connection *)r->conn, MHD_HEADER_KIND, name);
+}
+
+__attribute__((format(printf, 2, 3))) static void logf_(const ksrv_server *s, const char *fmt,
+                                                      ...) {
+    if (!s->cfg.log) return;
+    char line[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    s->cfg.log(s->cfg.log_ctx, line);
+}
+
+__attribute__((format(printf, 2, 0))) static void mhd_logger(void *cls, const char *fmt,
+                                                           va_list ap) {
+    ksrv_server *s = cls;
+    if (!s->cfg.log) return;
+    char line[512];
+    vsnprintf(line, sizeof line, fmt, ap);
+    size_t n = strlen(line);
+    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = '\0';
+    s->cfg.log(s->cfg.log_ctx, line);
+}
+
+/* Today's local date, looked up at most once a second per thread. */
+static kt_date today(const ksrv_server *s) {
+    if (s->cfg.today != KT_NO_DATE) return s->cfg.today;
+    static _Thread_local time_t last;
+    static _Thread_local kt_date cached = KT_NO_DATE;
+    time_t now = time(NULL);
+    if (now != last || cached == KT_NO_DATE) {
+        struct tm tm;
+        if (localtime_r(&now, &tm))
+            cached = kt_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+        last = now;
+    }
+    return cached;
+}
+
+/* Per request: the body as it arrives. */
+typedef struct reqctx {
+    sbuf body;
+    int too_big;
+    size_t discarded; /* bytes dropped after the cap was passed */
+} reqctx;
+
+static void add_header(struct MHD_Response *r, const char *name, const char *value) {
+    if (value) MHD_add_response_header(r, name, value);
+}
+
+static enum MHD_Result send_resp(struct MHD_Connection *c, ksrv_resp *rs) {
+    struct MHD_Response *r;
+    if (rs->static_body) {
+        r = MHD_create_response_from_buffer(rs->static_len, (void *)rs->static_body,
+                                            MHD_RESPMEM_PERSISTENT);
+    } else {
+        if (rs->body.failed) {
+            ksrv_problem(rs, 500, "response-too-large", NULL,
+                         "The answer could not be built (out of memory or over the size limit).",
+                         NULL);
+            if (rs->body.failed) {
+                static const char oom[] = "{\"type\":\"about:blank\",\"status\":500}";
+                sb_free(&rs->body);
+                rs->static_body = oom;
+                rs->static_len = sizeof oom - 1;
+                return send_resp(c, rs);
+            }
+        }
+        r = MHD_create_response_from_buffer_with_free_callback(rs->body.len, rs->body.p, free);
+        if (r) rs->body.p = NULL; /* now MHD's */
+    }
+    if (!r) return MHD_NO;
+    add_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, rs->content_type);
+    add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, rs->cache_control ? rs->cache_control : "no-store");
+    add_header(r, "X-Content-Type-Options", "nosniff");
+    add_header(r, MHD_HTTP_HEADER_ALLOW, rs->allow[0] ? rs->allow : NULL);
+    add_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, rs->disposition);
+    add_header(r, MHD_HTTP_HEADER_ETAG, rs->etag);
+    add_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, rs->www_authenticate);
+    if (rs->is_ui) {
+        add_header(r, "Content-Security-Policy",
+                   "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src "
+                   "'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+                   "form-action 'self'");
+        add_header(r, "Referrer-Policy", "no-referrer");
+        add_header(r, "X-Frame-Options", "DENY");
+    }
+    enum MHD_Result ret = MHD_queue_response(c, (unsigned)rs->status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static enum MHD_Result send_problem(struct MHD_Connection *c, int status, const char *type,
+                                    const char *detail, const char *url) {
+    ksrv_resp rs;
+    memset(&rs, 0, sizeof rs);
+    sb_init(&rs.body, 0);
+    ksrv_problem(&rs, status, type, NULL, detail, url);
+    enum MHD_Result ret = send_resp(c, &rs);
+    sb_free(&rs.body);
+    return ret;
+}
+
+static void remote_addr(struct MHD_Connection *c, char *out, size_t size) {
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    out[0] = '\0';
+    if (!ci || !ci->client_addr) return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+                  (socklen_t)size);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+                  (socklen_t)size);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls) {
+    (void)version;
+    ksrv_server *s = cls;
+    reqctx *rc = *con_cls;
+    if (!rc) {
+        rc = calloc(1, sizeof *rc);
+        if (!rc) return MHD_NO;
+        sb_init(&rc->body, s->cfg.max_body);
+        *con_cls = rc;
+        const char *cl =
+            MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl) {
+            char *end;
+            errno = 0;
+            unsigned long long n = strtoull(cl, &end, 10);
+            if (errno || *end || n > s->cfg.max_body) {
+                /* answer before the body is read (no 100 Continue is sent) */
+                char detail[128];
+                snprintf(detail, sizeof detail, "The request body is larger than %zu bytes.",
+                         s->cfg.max_body);
+                rc->too_big = 1;
+                return send_problem(c, 413, "body-too-large", detail, url);
+            }
+        }
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        if (rc->too_big) {
+            /* a client that goes on sending far past the cap is cut off */
+            rc->discarded += *upload_data_size;
+            if (rc->discarded / 16 > s->cfg.max_body) return MHD_NO;
+        } else {
+            sb_mem(&rc->body, upload_data, *upload_data_size);
+            if (rc->body.failed) {
+                rc->too_big = 1;
+                sb_free(&rc->body);
+            }
+        }
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (rc->too_big) {
+        char detail[128];
+        snprintf(detail, sizeof detail, "The request body is larger than %zu bytes.",
+                 s->cfg.max_body);
+        return send_problem(c, 413, "body-too-large", detail, url);
+    }
+
+    ksrv_req rq;
+    memset(&rq, 0, sizeof rq);
+    rq.srv = s;
+    rq.conn = c;
+    rq.method = method;
+    rq.path = url;
+    rq.body = rc->body.p ? rc->body.p : "";
+    rq.body_len = rc->body.len;
+    rq.content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    rq.today = today(s);
+    remote_addr(c, rq.remote, sizeof rq.remote);
+
+    ksrv_resp rs;
+    memset(&rs, 0, sizeof rs);
+    sb_init(&rs.body, 0);
+    rs.status = 200;
+    rs.content_type = "application/json";
+    ksrv_dispatch(&rq, &rs);
+    if (rs.status >= 500) logf_(s, "%s %s -> %d", method, url, rs.status);
+    enum MHD_Result ret = send_resp(c, &rs);
+    sb_free(&rs.body);
+    return ret;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe) {
+    (void)cls, (void)c, (void)toe;
+    reqctx *rc = *con_cls;
+    if (!rc) return;
+    sb_free(&rc->body);
+    free(rc);
+    *con_cls = NULL;
+}
+
+int ksrv_start(const ksrv_config *cfg, ksrv_server **out) {
+    *out = NULL;
+    if (!cfg || cfg->threads < 1 || cfg->threads > 256 || cfg->max_connections < 1 ||
+        cfg->timeout_s < 1 || cfg->max_body < 1)
+        return KSRV_EARG;
+    ksrv_server *s = calloc(1, sizeof *s);
+    if (!s) return KSRV_ENOMEM;
+    s->cfg = *cfg;
+    snprintf(s->host, sizeof s->host, "%s", cfg->host ? cfg->host : "127.0.0.1");
+    s->cfg.host = s->host;
+    s->cfg.db_path = NULL; /* owned by the store pool below */
+
+    struct sockaddr_in sin;
+    struct sockaddr_in6 sin6;
+    struct sockaddr *sa;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
+    memset(&sin, 0, sizeof sin);
+    memset(&sin6, 0, sizeof sin6);
+    if (inet_pton(AF_INET, s->host, &sin.sin_addr) == 1) {
+        sin.sin_family = AF_INET;
+        sin.sin_port = htons(cfg->port);
+        sa = (struct sockaddr *)&sin;
+    } else if (inet_pton(AF_INET6, s->host, &sin6.sin6_addr) == 1) {
+        sin6.sin6_family = AF_INET6;
+        sin6.sin6_port = htons(cfg->port);
+        sa = (struct sockaddr *)&sin6;
+        flags |= MHD_USE_IPv6;
+    } else {
+        free(s);
+        return KSRV_EARG;
+    }
+    if (kt_engine_new(&s->engine) != KT_OK) {
+        free(s);
+        return KSRV_ENOMEM;
+    }
+    int rc = ksrv_stores_open(cfg->db_path, &s->stores);
+    if (rc != KSRV_OK) {
+        kt_engine_free(s->engine);
+        free(s);
+        return rc;
+    }
+    struct MHD_OptionItem opts[16];
+    int n = 0;
+#define OPT(o, v, p) opts[n++] = (struct MHD_OptionItem){(o), (intptr_t)(v), (p)}
+    OPT(MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_logger, s);
+    OPT(MHD_OPTION_SOCK_ADDR, 0, sa);
+    OPT(MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections, NULL);
+    OPT(MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip_limit, NULL);
+    OPT(MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s, NULL);
+    OPT(MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096, NULL);
+    OPT(MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s);
+    if (cfg->threads > 1) OPT(MHD_OPTION_THREAD_POOL_SIZE, cfg->threads, NULL);
+    OPT(MHD_OPTION_END, 0, NULL);
+#undef OPT
+    s->d = MHD_start_daemon(flags, cfg->port, NULL, NULL, on_request, s, MHD_OPTION_ARRAY, opts,
+                            MHD_OPTION_END);
+    if (!s->d) {
+        ksrv_stores_close(s->stores);
+        kt_engine_free(s->engine);
+        free(s);
+        return KSRV_ESTART;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = di ? di->port : cfg->port;
+    *out = s;
+    return KSRV_OK;
+}
+
+void ksrv_stop(ksrv_server *s) {
+    if (!s) return;
+    MHD_stop_daemon(s->d);
+    ksrv_stores_close(s->stores);
+    kt_engine_free(s->engine);
+    free(s);
+}
