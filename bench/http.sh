@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# bench/http.sh -- POST /v1/plan through the HTTP server under wrk
+# (figures and what they mean: bench/README.md, "HTTP").
+#
+#   bench/http.sh
+#   BENCH_HTTP_SECONDS=30 bench/http.sh
+#
+# Environment:
+#   BENCH_HTTP_SECONDS  seconds per run (default 10)
+#   BENCH_HTTP_THREADS  server threads (default 2) -- wrk always uses 2
+#   BENCH_HTTP_CASE     the case to post (default examples/borger-17.json)
+#   BENCH_STRICT=1      exit 1 when a target is missed
+#
+# Needs wrk (Debian package "wrk"); not part of CI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BUILD=${BUILD:-build}
+SECS=${BENCH_HTTP_SECONDS:-10}
+SRV_THREADS=${BENCH_HTTP_THREADS:-2}
+CASE=${BENCH_HTTP_CASE:-examples/borger-17.json}
+STRICT=${BENCH_STRICT:-0}
+T_RPS=20000
+T_P99_MS=10
+
+command -v wrk >/dev/null || { echo "http.sh: wrk is not installed (apt-get install wrk)" >&2; exit 2; }
+make --no-print-directory "$BUILD/kontakt" >/dev/null
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+tmp=$(mktemp -d)
+SPID=""
+trap '[ -n "$SPID" ] && kill "$SPID" 2>/dev/null; rm -rf "$tmp"' EXIT
+"$BUILD/kontakt" serve --db "$tmp/bench.db" --listen 127.0.0.1:0 --threads "$SRV_THREADS" \
+    --per-ip 0 --max-connections 4096 2>"$tmp/server.log" &
+SPID=$!
+PORT=""
+for _ in $(seq 1 100); do
+    PORT=$(sed -n 's|.*serving http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/server.log")
+    [ -n "$PORT" ] && break
+    sleep 0.05
+done
+[ -n "$PORT" ] || { cat "$tmp/server.log"; exit 1; }
+URL="http://127.0.0.1:$PORT/v1/plan"
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' --data-binary @"$CASE" "$URL")
+[ "$code" = 200 ] || { echo "http.sh: the case does not plan (HTTP $code)"; exit 1; }
+
+# ms LATENCY: wrk's "1.23ms" / "456.00us" / "1.02s" in milliseconds
+ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'; }
+
+MISSED=0
+declare -A RPS P99 ERR
+for c in 100 1000; do
+    echo "== wrk -t2 -c$c -d${SECS}s --latency POST /v1/plan ($(wc -c <"$CASE") bytes; server: $SRV_THREADS threads)"
+    KT_CASE=$CASE wrk -t2 -c"$c" -d"${SECS}s" --timeout 5s --latency -s bench/http-post.lua "$URL" | tee "$tmp/wrk-$c.txt"
+    RPS[$c]=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$tmp/wrk-$c.txt")
+    P99[$c]=$(ms "$(awk '$1 == "99%" { print $2 }' "$tmp/wrk-$c.txt")")
+    sock=$(awk '/Socket errors:/ { gsub(",", ""); print $4 + $6 + $8 + $10 }' "$tmp/wrk-$c.txt")
+    non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$tmp/wrk-$c.txt")
+    ERR[$c]=$(( ${sock:-0} + ${non2xx:-0} ))
+done
+
+verdict() { # verdict RPS P99 ERR
+    awk -v r="$1" -v p="$2" -v e="$3" -v tr="$T_RPS" -v tp="$T_P99_MS" \
+        'BEGIN { if (r >= tr && p < tp && e == 0) print "ok"; else print "BELOW TARGET" }'
+}
+echo
+echo "== summary (targets: >= $T_RPS req/s, p99 < $T_P99_MS ms, no errors)"
+for c in 100 1000; do
+    v=$(verdict "${RPS[$c]}" "${P99[$c]}" "${ERR[$c]}")
+    [ "$v" = ok ] || MISSED=1
+    printf '%5d connections: %7s req/s   p99 %6s ms   errors %s   %s\n' "$c" "${RPS[$c]}" "${P99[$c]}" "${ERR[$c]}" "$v"
+done
+if [[ $STRICT == 1 && $MISSED == 1 ]]; then exit 1; fi
