@@ -87,7 +87,10 @@ static const unsigned char str_class[256] = {
 };
 
 static inline void ws(rd *r) {
-    while (r->p < r->end && (*r->p == ' ' || *r->p == '\n' || *r->p == '\r' || *r->p == '\t')) r->p++;
+    /* compact JSON has none: one test for the common case */
+    while (r->p < r->end && *r->p <= ' ' &&
+           (*r->p == ' ' || *r->p == '\n' || *r->p == '\r' || *r->p == '\t'))
+        r->p++;
 }
 
 /* The next byte after whitespace, or -1 at the end. */
@@ -133,6 +136,7 @@ static size_t utf8_seq(const unsigned char *p, const unsigned char *end) {
 #define ONES 0x0101010101010101ull
 #define HIGHS 0x8080808080808080ull
 
+#ifndef __SSE2__
 /* Eight bytes that hold nothing but plain ASCII: no quote, no backslash, no
  * control character, no byte >= 0x80 (exact SWAR tests, "haszero"). */
 static inline bool plain8(const unsigned char *p) {
@@ -142,6 +146,7 @@ static inline bool plain8(const unsigned char *p) {
     uint64_t hit = ((x - ONES * 0x20) & ~x) | ((q - ONES) & ~q) | ((b - ONES) & ~b) | x;
     return (hit & HIGHS) == 0;
 }
+#endif
 
 /* A string without escapes, at its opening quote; its bytes in *s, *n. */
 static bool str(rd *r, const char **s, size_t *n) {
@@ -149,6 +154,7 @@ static bool str(rd *r, const char **s, size_t *n) {
     const unsigned char *start = p;
     for (;;) {
 #ifdef __SSE2__
+        /* 16 plain bytes at a time; stops on the first byte that is not */
         while (end - p >= 16) {
             __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
             __m128i hit = _mm_or_si128(
@@ -162,15 +168,16 @@ static bool str(rd *r, const char **s, size_t *n) {
             }
             p += 16;
         }
-#endif
+#else
         while (end - p >= 8 && plain8(p)) p += 8;
+#endif
         if (p >= end) return false;
+        if (*p == '"') break;
         unsigned k = str_class[*p];
         if (k == 0) {
             p++;
             continue;
         }
-        if (k == 1) break;
         if (k == 2) return false;
         size_t q = utf8_seq(p, end);
         if (!q) return false;
@@ -350,10 +357,18 @@ static bool bool_of(const fv *v, bool dflt, bool *b) {
     return true;
 }
 
+/* kt_lookup, looking at the first byte before the length */
+static int lookup(const char *const *names, int count, const char *s, size_t n) {
+    if (n == 0) return -1; /* the empty names are never matched */
+    for (int i = 0; i < count; i++)
+        if (names[i][0] == s[0] && strlen(names[i]) == n && memcmp(names[i], s, n) == 0) return i;
+    return -1;
+}
+
 /* get_enum: required, a string, a known name. */
 static bool enum_of(const fv *v, const char *const *names, int count, int *k) {
     if (v->kind != F_STR) return false;
-    *k = kt_lookup(names, count, v->s, v->n);
+    *k = lookup(names, count, v->s, v->n);
     return *k >= 0;
 }
 
@@ -497,7 +512,7 @@ static bool read_conversation(rd *r, uint32_t index) {
                 while ((e = element(r, &i)) == 1) {
                     fv t;
                     if (!value(r, &t) || t.kind != F_STR || ++i > KT_MAX_TOPICS) return false;
-                    int tk = kt_lookup(kt_topic_names, T_COUNT, t.s, t.n);
+                    int tk = lookup(kt_topic_names, T_COUNT, t.s, t.n);
                     if (tk >= 0) topics |= 1u << tk;
                 }
                 ok = e == 0;

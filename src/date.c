@@ -110,6 +110,10 @@ const char *kt_holiday_name(kt_date d) {
     if (m == 1 && day == 1) return "nytårsdag";
     if (m == 12 && day == 25) return "juledag";
     if (m == 12 && day == 26) return "2. juledag";
+    /* the movable feasts fall from 19 March (Maundy Thursday after the
+     * earliest Easter, 22 March) to 14 June (Whit Monday after the latest,
+     * 25 April): no Easter to compute outside March-June */
+    if (m < 3 || m > 6) return NULL;
     int off = d - kt_easter(y);
     switch (off) {
     case -3: return "skærtorsdag";

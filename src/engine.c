@@ -65,6 +65,10 @@ int kt_engine_new(kt_engine **out) {
             if (kt_generation_has_exemption(&kt_generations[g], e->exemptions[k]))
                 e->has_x[g] |= 1u << k;
     }
+    for (int grp = 0; grp < G_COUNT; grp++)
+        for (int slot = 0; slot < S_COUNT; slot++)
+            if (e->proto[slot] && (e->binds[slot] & GB(grp)))
+                e->slots[grp][e->n_slots[grp]++] = (uint8_t)slot;
     *out = e;
     return KT_OK;
 }
@@ -125,6 +129,8 @@ typedef struct course {
     uint8_t benefit, group;
     kt_date S, end; /* end KT_NO_DATE = running */
     int Sy, Sm, Sd; /* S as year, month, day (prepare_course) */
+    uint32_t am_valid; /* add_months_S: bit n set when am[n] is known */
+    kt_date am[32];
     int gen;        /* on S */
     bool beyond;
     uint32_t *periods; /* indices into case periods, by from */
@@ -267,7 +273,16 @@ static bool in_course_span(const course *co, kt_date d) {
 /* ---- the benefit clock ------------------------------------------------------------ */
 
 /* kt_add_months(co->S, n) */
-static kt_date add_months_S(const course *co, int n) { return kt_add_months_ymd(co->Sy, co->Sm, co->Sd, n); }
+static kt_date add_months_S(course *co, int n) {
+    if ((unsigned)n < 32u) { /* the same few month counts come back for every rule */
+        if (!(co->am_valid & (1u << n))) {
+            co->am[n] = kt_add_months_ymd(co->Sy, co->Sm, co->Sd, n);
+            co->am_valid |= 1u << n;
+        }
+        return co->am[n];
+    }
+    return kt_add_months_ymd(co->Sy, co->Sm, co->Sd, n);
+}
 
 /* The day on which the L-th day that is not stopped falls, counting from f
  * (f included); KT_NO_DATE when a stop for good comes first. */
@@ -289,14 +304,14 @@ static kt_date clock_day(const course *co, kt_date f, int32_t L) {
 }
 
 /* [S + m months] on benefit time: the first day after the first m months. */
-static kt_date clock_after_months(const course *co, int m) {
+static kt_date clock_after_months(course *co, int m) {
     if (m == 0) return co->S;
     kt_date end = clock_day(co, co->S, add_months_S(co, m) - co->S);
     return end == KT_NO_DATE ? KT_NO_DATE : end + 1;
 }
 
 /* The end of a window counted from S: [S, addMonths(S, months) + days]. */
-static kt_date clock_end(const course *co, int months, int days) {
+static kt_date clock_end(course *co, int months, int days) {
     kt_date plain = add_months_S(co, months) + days;
     return clock_day(co, co->S, plain - co->S + 1);
 }
@@ -748,10 +763,9 @@ static void set_status(const ctx *x, const course *co, kt_ob *ob, bool grace) {
 }
 
 /* Records, for explain, why each conversation did or did not count. */
-static void trace(ctx *x, const course *co, kt_ob *ob, const uint32_t *counted, int n_counted,
-                  const bool *used, kt_date window_end_for_count) {
+static void trace_explain(ctx *x, const course *co, kt_ob *ob, const uint32_t *counted,
+                          int n_counted, const bool *used, kt_date window_end_for_count) {
     kt_plan *p = x->p;
-    if (!p->explain) return;
     const kt_rule *row = ob->rule;
     if (!row->by_conversations && row->met_topic < 0) return;
     ob->trace_first = (uint32_t)p->n_trace;
@@ -790,6 +804,24 @@ static void trace(ctx *x, const course *co, kt_ob *ob, const uint32_t *counted, 
     }
 }
 
+/* The first conversation (sorted by date) on or after d: those before it
+ * could only give V_BEFORE_WINDOW for a window from d. */
+static uint32_t conv_from(const ctx *x, kt_date d) {
+    const kt_conversation *v = x->c->conversations;
+    uint32_t lo = 0, hi = x->c->n_conversations;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (v[mid].date < d) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+static inline void trace(ctx *x, const course *co, kt_ob *ob, const uint32_t *counted, int n_counted,
+                         const bool *used, kt_date window_end_for_count) {
+    if (x->p->explain) trace_explain(x, co, ob, counted, n_counted, used, window_end_for_count);
+}
+
 /* Counts conversations for a single window; claims what it counts. */
 static void count_single(ctx *x, course *co, kt_ob *ob, kt_date count_until) {
     const kt_rule *row = ob->rule;
@@ -798,7 +830,7 @@ static void count_single(ctx *x, course *co, kt_ob *ob, kt_date count_until) {
     kt_date conv_met = KT_NO_DATE;
     if (row->by_conversations || row->met_topic >= 0) {
         int need = row->by_conversations ? row->required : 1;
-        for (uint32_t i = 0; i < x->c->n_conversations && n < need; i++) {
+        for (uint32_t i = conv_from(x, ob->from); i < x->c->n_conversations && n < need; i++) {
             const kt_conversation *cv = &x->c->conversations[i];
             if (cv->date > x->as_of) break;
             if (count_until != KT_NO_DATE && cv->date > count_until) break;
@@ -822,7 +854,7 @@ static void count_single(ctx *x, course *co, kt_ob *ob, kt_date count_until) {
 }
 
 /* Window of a row from an anchor day: benefit time from S, else calendar. */
-static void window_from_S(const course *co, const kt_rule *row, kt_ob *ob) {
+static void window_from_S(course *co, const kt_rule *row, kt_ob *ob) {
     ob->from = clock_after_months(co, row->from_months);
     if (row->flags & F_NO_DEADLINE) return;
     ob->to = clock_end(co, row->to_months, row->to_days);
@@ -1016,7 +1048,7 @@ static void eval_recur(ctx *x, course *co, int slot) {
         ob->from = open;
         ob->to = kt_add_months(A, row->months);
         uint32_t met_i = UINT32_MAX;
-        for (uint32_t i = 0; i < x->c->n_conversations; i++) {
+        for (uint32_t i = conv_from(x, open); i < x->c->n_conversations; i++) {
             if (x->c->conversations[i].date > x->as_of) break;
             if (used[i] || !qualifies(x, co, row, i, open)) continue;
             met_i = i;
@@ -1298,11 +1330,11 @@ static void evaluate_course(ctx *x, course *co) {
         if (end6 != KT_NO_DATE && end6 < x->as_of && co->end == KT_NO_DATE)
             x->any_g2020_after6 = true;
     }
-    for (int slot = 0; slot < S_COUNT; slot++) {
+    /* the slots with a row that binds the group in some generation, in order
+     * (rows of one slot may differ in groups, as all.cv's do) */
+    for (int k = 0; k < x->e->n_slots[co->group]; k++) {
+        int slot = x->e->slots[co->group][k];
         const kt_rule *proto = x->e->proto[slot];
-        if (!proto) continue;
-        /* rows of one slot may differ in groups (all.cv): any that binds */
-        if (!(x->e->binds[slot] & GB(co->group))) continue;
         switch (proto->shape) {
         case SH_TWELVE: eval_twelve(x, co, slot); break;
         case SH_RECUR: eval_recur(x, co, slot); break;

@@ -23,6 +23,9 @@ struct kt_engine {
     uint16_t binds[S_COUNT];
     /* has_x[g]: bit k set if generation g has exemptions[k] */
     uint32_t has_x[KT_N_GENERATIONS];
+    /* slots[group]: the slots, in order, that some generation binds the group by */
+    uint8_t slots[G_COUNT][S_COUNT];
+    int n_slots[G_COUNT];
 };
 
 int kt_engine_generation_on(const kt_engine *e, kt_date d, bool *beyond);
