@@ -23,7 +23,7 @@ LDFLAGS += $(OPT)
 # libkontakt (src/) needs only jansson; the store (store/) adds SQLite and the
 # server (server/) libmicrohttpd. The CLI links all three.
 LIBS       = -ljansson
-STORE_LIBS = -lsqlite3
+STORE_LIBS = -lsqlite3 -lnettle
 SERVER_LIBS = -lmicrohttpd
 
 LIB_SRC  = $(wildcard src/*.c)

@@ -658,10 +658,12 @@ typedef struct out {
 #define OUT_CAP (4u << 20)
 #define CASE_MAX (32u << 10) /* far above the largest case this program writes */
 
+#ifndef KONTAKT_GEN_LIBRARY
 static void out_flush(out *o) {
     if (o->len && fwrite(o->buf, 1, o->len, o->f) != o->len) o->failed = 1;
     o->len = 0;
 }
+#endif
 
 static void put(out *o, const char *s, size_t n) {
     memcpy(o->buf + o->len, s, n);
@@ -819,6 +821,9 @@ static void write_case(out *o, const gen *g, const gcase *c) {
 }
 
 /* ---- command line ---------------------------------------------------------- */
+/* store/demo.c includes this file with KONTAKT_GEN_LIBRARY defined, for
+ * build_case() and write_case() (`kontakt db demo`). */
+#ifndef KONTAKT_GEN_LIBRARY
 
 static void usage(FILE *f) {
     fputs("usage: kontakt-gen [--cases N] [--seed S] [--jobcenters J]\n"
@@ -899,3 +904,4 @@ int main(int argc, char **argv) {
     free(g.date_text);
     return 0;
 }
+#endif /* KONTAKT_GEN_LIBRARY */

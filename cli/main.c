@@ -1,5 +1,6 @@
 /* main.c -- `kontakt`: dispatch to a subcommand. */
 #include "cli.h"
+#include "dbutil.h"
 
 #include <string.h>
 
@@ -14,6 +15,8 @@ static const char usage[] =
     "  explain FILE   how each obligation of a case's plan was derived\n"
     "  rules          the rule catalogue with its sources\n"
     "  serve          the HTTP API and web UI (--db FILE --listen ADDR:PORT)\n"
+    "  db ...         the case store: import, record, show, export (`kontakt db --help`)\n"
+    "  token ...      API tokens of the HTTP server: create, revoke, check\n"
     "  version        the program's version\n"
     "\n"
     "`kontakt <command> --help` describes a command's options.\n"
@@ -30,6 +33,8 @@ int main(int argc, char **argv) {
     if (strcmp(cmd, "explain") == 0) return cmd_explain(argc - 1, argv + 1);
     if (strcmp(cmd, "rules") == 0) return cmd_rules(argc - 1, argv + 1);
     if (strcmp(cmd, "serve") == 0) return cmd_serve(argc - 1, argv + 1);
+    if (strcmp(cmd, "db") == 0) return cmd_db(argc - 1, argv + 1);
+    if (strcmp(cmd, "token") == 0) return cmd_token(argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         if (argc > 2 && strcmp(argv[2], "--help") == 0) {
             puts("usage: kontakt version\n\nPrints the version of kontakt and of its rule catalogue.");

@@ -1,0 +1,77 @@
+/* dbutil.c -- what `kontakt db` and `kontakt token` share: finding and
+ * opening the store, who is acting, exit statuses. */
+#define _POSIX_C_SOURCE 200809L
+#include "dbutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int db_exit_status(int status) {
+    switch (status) {
+    case KS_OK: return EXIT_OK;
+    case KS_EINVALID:
+    case KS_ENOTFOUND:
+    case KS_EFOREIGN:
+    case KS_EDENIED: return EXIT_INVALID;
+    default: return EXIT_FAIL;
+    }
+}
+
+int db_fail(const ks_error *e) {
+    fprintf(stderr, "kontakt: %s\n", e->message[0] ? e->message : ks_strerror(e->status));
+    return db_exit_status(e->status);
+}
+
+int db_common_opt(db_common *c, int argc, char **argv, int *i) {
+    const char *a = argv[*i];
+    const char *v = *i + 1 < argc ? argv[*i + 1] : NULL;
+    if (strcmp(a, "--db") == 0) {
+        if (!v) return -1;
+        c->path = v;
+        (*i)++;
+        return 1;
+    }
+    if (strcmp(a, "--as") == 0) {
+        if (!v || !*v) return -1;
+        c->who = v;
+        (*i)++;
+        return 1;
+    }
+    return 0;
+}
+
+int db_open(db_common *c, unsigned flags, ks_store **out) {
+    if (!c->path) c->path = getenv("KONTAKT_DB");
+    if (!c->path || !*c->path) {
+        fputs("kontakt: no database: give --db FILE or set KONTAKT_DB\n", stderr);
+        return EXIT_INVALID;
+    }
+    if (!c->who) c->who = getenv("USER");
+    if (!c->who || !*c->who) c->who = "unknown";
+    ks_error e = {0};
+    if (ks_open(c->path, flags, out, &e) != KS_OK) return db_fail(&e);
+    ks_set_actor(*out, c->who);
+    const char *today = getenv("KONTAKT_TODAY");
+    if (today && *today) {
+        kt_date d;
+        if (kt_date_parse(today, strlen(today), &d) != KT_OK) {
+            fprintf(stderr, "kontakt: KONTAKT_TODAY must be a date YYYY-MM-DD, got '%s'\n", today);
+            ks_close(*out);
+            *out = NULL;
+            return EXIT_INVALID;
+        }
+        ks_set_today(*out, d);
+    }
+    const char *now = getenv("KONTAKT_NOW");
+    if (now && *now) ks_set_now(*out, now);
+    return EXIT_OK;
+}
+
+void db_log(ks_store *s, const db_common *c, const char *case_id, const char *action) {
+    ks_case_info info;
+    const char *jc = NULL;
+    if (case_id && ks_case_info_get(s, case_id, &info, NULL) == KS_OK) jc = info.jobcenter;
+    ks_error e = {0};
+    if (ks_access_log_append(s, c->who, jc, case_id, action, &e) != KS_OK)
+        fprintf(stderr, "kontakt: warning: the access log was not written: %s\n", e.message);
+}

@@ -1,0 +1,26 @@
+/* dbutil.h -- shared by `kontakt db` (cmd_db.c) and `kontakt token`. */
+#ifndef KT_CLI_DBUTIL_H
+#define KT_CLI_DBUTIL_H
+
+#include "cli.h"
+#include "kontakt_store.h"
+
+typedef struct db_common {
+    const char *path; /* --db FILE, else $KONTAKT_DB */
+    const char *who;  /* --as NAME, else $USER */
+} db_common;
+
+/* Handles --db and --as at argv[*i]: 1 taken, 0 not ours, -1 missing value. */
+int db_common_opt(db_common *c, int argc, char **argv, int *i);
+/* Opens the store (KONTAKT_TODAY, KONTAKT_NOW from the environment); an
+ * exit status, with the message printed. */
+int db_open(db_common *c, unsigned flags, ks_store **out);
+/* Prints e's message and returns the exit status for it. */
+int db_fail(const ks_error *e);
+int db_exit_status(int status);
+/* Appends to the access log (a warning on failure). */
+void db_log(ks_store *s, const db_common *c, const char *case_id, const char *action);
+
+int cmd_db(int argc, char **argv);
+int cmd_token(int argc, char **argv);
+#endif

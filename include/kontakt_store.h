@@ -1,0 +1,243 @@
+/*
+ * kontakt_store.h -- the durable case store (libkontakt-store).
+ *
+ * A jobcentre's cases as an append-only log of events in an embedded SQLite
+ * database, with each case's plan kept materialised as events arrive
+ * (docs/store.md describes the schema and the decisions behind it).
+ *
+ * The interface is narrow on purpose: nothing here names SQLite, so a
+ * PostgreSQL backend can implement the same functions.
+ *
+ * Conventions:
+ *  - Every fallible function returns KS_OK (0) or a negative ks_status and,
+ *    if `err` is not NULL, fills it with a message. The library never prints
+ *    and never exits.
+ *  - Strings handed in are copied; strings handed out are either in
+ *    caller-owned buffers or malloc'ed and freed by the caller with free().
+ *  - Timestamps are UTC ISO-8601 with milliseconds, "2024-06-01T12:00:00.000Z".
+ *  - A store handle belongs to one thread at a time; any number of processes
+ *    may open the same database file at once.
+ */
+#ifndef KONTAKT_STORE_H
+#define KONTAKT_STORE_H
+
+#include "kontakt.h"
+
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum ks_status {
+    KS_OK = 0,
+    KS_EINVALID = -1,  /* invalid input (a case, a record, an argument) */
+    KS_ENOTFOUND = -2, /* no such case, event or token */
+    KS_EFOREIGN = -3,  /* the file is not a kontakt database, is newer, or is corrupt */
+    KS_EDB = -4,       /* the database failed (I/O, locked for too long, full disk) */
+    KS_ENOMEM = -5,
+    KS_EDENIED = -6,   /* a revoked or unknown token */
+    KS_EIO = -7,       /* reading input or a write callback failed */
+} ks_status;
+
+typedef struct ks_error {
+    int status;
+    char message[512];
+} ks_error;
+
+const char *ks_strerror(int status);
+
+/* The schema version this program writes (docs/store.md, "Migrations"). */
+#define KS_SCHEMA_VERSION 1
+/* PRAGMA application_id of a kontakt database: "KTKT". */
+#define KS_APPLICATION_ID 0x4B544B54
+
+typedef struct ks_store ks_store;
+
+enum {
+    KS_OPEN_CREATE = 1,   /* create the file if it does not exist */
+    KS_OPEN_READONLY = 2, /* never write (no migrations either) */
+};
+
+/* Opens (and with KS_OPEN_CREATE creates) the database at `path`, applying
+ * migrations. Refuses, without writing to it, a file that is not a SQLite
+ * database, a SQLite database of another program, a kontakt database newer
+ * than this program, or a damaged one (KS_EFOREIGN). */
+int ks_open(const char *path, unsigned flags, ks_store **out, ks_error *err);
+void ks_close(ks_store *s);
+
+/* The day plans are computed for when events are written (default: today,
+ * local time). Tests and batch jobs set it. */
+void ks_set_today(ks_store *s, kt_date today);
+kt_date ks_today(const ks_store *s);
+/* A fixed "now" for recorded_at (tests); NULL returns to the clock. */
+void ks_set_now(ks_store *s, const char *timestamp);
+/* Who writes: recorded_by of the events (default "unknown"). */
+void ks_set_actor(ks_store *s, const char *who);
+
+/* PRAGMA integrity_check: KS_OK if sound, else KS_EFOREIGN and *report
+ * (malloc'ed) lists what is wrong. */
+int ks_check(ks_store *s, char **report, ks_error *err);
+
+/* The schema version of the open database. */
+int ks_schema_version(const ks_store *s);
+
+/* Parses a --known-at argument: YYYY-MM-DD (meaning the end of that day,
+ * UTC), YYYY-MM-DDTHH:MM[:SS[.mmm]][Z]. Writes the canonical 24-character
+ * form into out. KS_EINVALID if it is not one of those. */
+int ks_timestamp_parse(const char *s, char out[25]);
+
+/* ---- problems with input ------------------------------------------------- */
+
+/* Called once per problem in a record: `line` (1-based; 0 for a record that
+ * is not from a file), `pointer` into the record (RFC 6901, "" = the whole
+ * record), the message, what was expected ("" if nothing to say), and the
+ * column in the line (0 where unknown). */
+typedef void (*ks_problem_fn)(void *ctx, long line, const char *pointer, const char *message,
+                              const char *expected, int column);
+
+/* ---- import and export ----------------------------------------------------- */
+
+typedef enum ks_format { KS_FORMAT_NDJSON, KS_FORMAT_CSV } ks_format;
+
+typedef struct ks_import_options {
+    ks_format format;
+    const char *jobcenter; /* for NDJSON lines without "jobcenter"; may be NULL */
+} ks_import_options;
+
+typedef struct ks_import_result {
+    long records;     /* lines (NDJSON) or rows (CSV) read */
+    long invalid;     /* records with problems (then nothing was written) */
+    long cases_new;   /* cases created */
+    long cases_changed; /* existing cases that got new events */
+    long events;      /* events appended, corrections included */
+    long corrections; /* of those, corrections */
+} ks_import_result;
+
+/* Imports a whole file in one transaction: every record is checked, and if
+ * any is invalid, every problem is reported through `problem` and nothing is
+ * written (KS_EINVALID). Idempotent: importing the same file again adds
+ * nothing (docs/store.md, "Import"). */
+int ks_import(ks_store *s, FILE *in, const ks_import_options *o, ks_problem_fn problem,
+              void *ctx, ks_import_result *res, ks_error *err);
+
+/* Writes every case as it is now, one case-format.md object per line with
+ * the extra members "jobcenter" and "caseworker" (ordered by id). */
+int ks_export(ks_store *s, kt_write_fn w, void *ctx, ks_error *err);
+
+/* ---- recording ----------------------------------------------------------- */
+
+typedef enum ks_kind {
+    KS_PERSON, KS_BENEFIT, KS_CATEGORY, KS_CONVERSATION, KS_EVENT, KS_ASSIGN, KS_CORRECTION,
+    KS_KIND_COUNT
+} ks_kind;
+const char *ks_kind_name(ks_kind k);
+
+/* Appends one event to an existing case: `body` is a JSON object in the
+ * shape of case-format.md (a conversation, an event, a benefit period, or
+ * {"from":D,"category":C} for a category change). The case with the new
+ * event must still be valid (else KS_EINVALID, problems reported, nothing
+ * written). The case's plan is recomputed in the same transaction. *seq is
+ * the new event's number. */
+int ks_record(ks_store *s, const char *case_id, ks_kind kind, const char *body,
+              ks_problem_fn problem, void *ctx, long *seq, ks_error *err);
+
+/* Appends a correction of event `target` (of case_id): a replacement body,
+ * or with body NULL a retraction. A correction of a correction corrects the
+ * original. Same checks as ks_record. */
+int ks_correct(ks_store *s, const char *case_id, long target, const char *body,
+               ks_problem_fn problem, void *ctx, long *seq, ks_error *err);
+
+/* Assigns the case to a caseworker (NULL: none); an "assign" event. */
+int ks_assign(ks_store *s, const char *case_id, const char *caseworker, ks_error *err);
+
+/* ---- reading ------------------------------------------------------------- */
+
+typedef struct ks_case_info {
+    char id[65];
+    char jobcenter[65];
+    char caseworker[65]; /* "" = none */
+    char created_at[25];
+    long events;
+} ks_case_info;
+
+int ks_case_info_get(ks_store *s, const char *case_id, ks_case_info *out, ks_error *err);
+
+/* The case as the store knew it at `known_at` (NULL = now), assembled from
+ * its events with corrections applied, as case-format.md JSON (malloc'ed,
+ * no as_of). */
+int ks_case_json(ks_store *s, const char *case_id, const char *known_at, char **json,
+                 ks_error *err);
+
+typedef struct ks_event_view {
+    long seq;
+    ks_kind kind;
+    const char *body; /* JSON */
+    long corrects;    /* 0 = none */
+    const char *recorded_at, *recorded_by;
+} ks_event_view;
+
+/* Calls fn for every event of the case recorded at or before known_at (NULL
+ * = all), in order. fn returns non-zero to stop. */
+int ks_events_each(ks_store *s, const char *case_id, const char *known_at,
+                   int (*fn)(void *ctx, const ks_event_view *ev), void *ctx, ks_error *err);
+
+/* Recomputes the stored plans that may be stale on `as_of` (valid_until
+ * before it) and sets as_of as the store's today. *count: plans recomputed. */
+int ks_refresh(ks_store *s, kt_date as_of, long *count, ks_error *err);
+
+/* The plan of a case as JSON (case-format.md; malloc'ed), computed from the
+ * case as known at known_at (NULL = now), as of as_of (KT_NO_DATE = the
+ * store's today). The stored obligations rows are the same plan in columns. */
+int ks_plan_json(ks_store *s, const char *case_id, const char *known_at, kt_date as_of,
+                 char **plan_json, ks_error *err);
+
+/* ---- demo data --------------------------------------------------------------- */
+
+/* Adds n synthetic cases (the benchmark generator's) of jobcentre
+ * `jobcenter`, dated so that each case's own as_of falls on the store's
+ * today. Ids demo-000000...; idempotent like an import. */
+int ks_demo(ks_store *s, long n, const char *jobcenter, ks_import_result *res, ks_error *err);
+
+/* ---- access: tokens and the access log ------------------------------------ */
+
+typedef enum ks_role { KS_ROLE_CASEWORKER, KS_ROLE_MANAGER, KS_ROLE_AUDITOR, KS_ROLE_COUNT } ks_role;
+const char *ks_role_name(ks_role r);
+/* -1 if not a role name. */
+int ks_role_parse(const char *s);
+
+typedef struct ks_token_info {
+    long id;
+    char jobcenter[65];
+    ks_role role;
+} ks_token_info;
+
+/* Creates a token: `token` receives it (shown once, never stored: only its
+ * SHA-256 is), *id its number. */
+#define KS_TOKEN_LEN 67 /* "kt_" + 64 hex digits */
+int ks_token_create(ks_store *s, const char *jobcenter, ks_role role, char token[KS_TOKEN_LEN + 1],
+                    long *id, ks_error *err);
+/* KS_OK and *out for a valid token; KS_EDENIED for an unknown or revoked one. */
+int ks_token_check(ks_store *s, const char *token, ks_token_info *out, ks_error *err);
+int ks_token_revoke(ks_store *s, long id, ks_error *err);
+
+/* Appends to the access log (at = now). case_id may be NULL. */
+int ks_access_log_append(ks_store *s, const char *who, const char *jobcenter, const char *case_id,
+                         const char *action, ks_error *err);
+
+typedef struct ks_access_entry {
+    long seq;
+    const char *at, *who, *jobcenter, *case_id, *action; /* "" where none */
+} ks_access_entry;
+
+/* The access log of one case (NULL = all), oldest first. */
+int ks_access_log_list(ks_store *s, const char *case_id,
+                       int (*fn)(void *ctx, const ks_access_entry *e), void *ctx, ks_error *err);
+
+/* SHA-256 of len bytes as 64 hex digits and a NUL. */
+void ks_sha256_hex(const void *data, size_t len, char hex[65]);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* KONTAKT_STORE_H */

@@ -1,0 +1,130 @@
+/* internal.h -- shared by the files of the SQLite store (the files in store/); not
+ * part of the interface (include/kontakt_store.h). */
+#ifndef KS_INTERNAL_H
+#define KS_INTERNAL_H
+
+#include "kontakt_store.h"
+
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stddef.h>
+
+/* Prepared statements, made once per store and reused. */
+typedef enum ks_stmt_id {
+    ST_CASE_GET,
+    ST_CASE_INSERT,
+    ST_CASE_SET_CASEWORKER,
+    ST_CASE_SET_JOBCENTER,
+    ST_EVENT_INSERT,
+    ST_EVENTS_OF_CASE,
+    ST_EVENTS_OF_CASE_AT,
+    ST_EVENT_GET,
+    ST_IDENTITY_EXISTS,
+    ST_OBLIGATIONS_DELETE,
+    ST_OBLIGATION_INSERT,
+    ST_PLAN_UPSERT,
+    ST_MAX_SEQ,
+    ST_COUNT
+} ks_stmt_id;
+
+struct ks_store {
+    sqlite3 *db;
+    unsigned flags;
+    int version;
+    kt_date today;
+    int has_now;
+    char now_fixed[25];
+    char actor[65];
+    kt_engine *engine;
+    sqlite3_stmt *st[ST_COUNT];
+    long next_seq; /* inside a write transaction: the next event's seq */
+    int in_tx;
+};
+
+/* Fills err (if any) and returns status. */
+int ks__fail(ks_error *err, int status, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+/* A failure of SQLite: KS_EDB (KS_EFOREIGN for a damaged file). */
+int ks__dbfail(ks_store *s, ks_error *err, const char *what);
+
+sqlite3_stmt *ks__stmt(ks_store *s, ks_stmt_id id, ks_error *err);
+int ks__exec(ks_store *s, const char *sql, ks_error *err);
+
+/* BEGIN IMMEDIATE (and s->next_seq), COMMIT, ROLLBACK. */
+int ks__begin(ks_store *s, ks_error *err);
+int ks__commit(ks_store *s, ks_error *err);
+void ks__rollback(ks_store *s);
+
+/* The current UTC time (or the fixed one) as YYYY-MM-DDTHH:MM:SS.mmmZ. */
+void ks__now(const ks_store *s, char out[25]);
+
+/* Canonical JSON: sorted keys, compact. malloc'ed; NULL on no memory. */
+char *ks__canon(const json_t *v);
+
+int ks__kind_parse(const char *s);
+
+/* The identity of a record known by its content (conversation, event,
+ * category): "h" + the first 16 hex digits of the SHA-256 of its canonical
+ * JSON (docs/store.md, "Identity"). */
+#define KS_CONTENT_ID_LEN 17
+void ks__content_identity(const char *canon, char out[KS_CONTENT_ID_LEN + 1]);
+
+/* schema.c */
+int ks__migrate(ks_store *s, ks_error *err);
+/* store.c: 1-64 printable ASCII characters (ids, jobcentres, names). */
+int ks__valid_name(const char *s);
+
+/* ---- events of one case in memory (case_build.c) ---------------------------- */
+
+typedef struct ks_ev {
+    long seq;
+    int kind;        /* ks_kind */
+    json_t *body;    /* owned */
+    long corrects;   /* 0 = none */
+    char *identity;  /* owned */
+} ks_ev;
+
+typedef struct ks_evlist {
+    ks_ev *v;
+    size_t n, cap;
+} ks_evlist;
+
+/* Appends (takes ownership of body, copies identity). */
+int ks__evlist_push(ks_evlist *l, long seq, int kind, json_t *body, long corrects,
+                    const char *identity);
+void ks__evlist_free(ks_evlist *l);
+/* Loads every event of a case (recorded at or before known_at, NULL = all). */
+int ks__load_events(ks_store *s, const char *case_id, const char *known_at, ks_evlist *l,
+                    ks_error *err);
+/* The effective body of event i after corrections (NULL if retracted);
+ * the index of the original a correction chain points to. */
+const json_t *ks__effective(const ks_evlist *l, size_t i);
+long ks__root_of(const ks_evlist *l, long seq);
+/* Assembles the case-format.md object of a case from its events. */
+json_t *ks__build_case(const char *case_id, const ks_evlist *l);
+
+/* ---- plans (materialize.c) ---------------------------------------------------- */
+
+/* Computes c's plan as of the store's today and replaces the case's
+ * obligations and plans rows (fresh: the case had none). */
+int ks__materialize(ks_store *s, const char *case_id, const kt_case *c, int fresh,
+                    ks_error *err);
+/* Loads the case's events, assembles and parses the case and materialises
+ * its plan. An invalid case: its problems go to `problem` (with `line`) and
+ * KS_EINVALID. */
+int ks__rebuild(ks_store *s, const char *case_id, ks_problem_fn problem, void *ctx, long line,
+                ks_error *err);
+
+/* Reports kt_problems through a ks_problem_fn. */
+void ks__report_problems(const kt_problems *p, ks_problem_fn fn, void *ctx, long line);
+
+/* ---- writing events (record.c) ------------------------------------------------- */
+
+int ks__insert_event(ks_store *s, const char *case_id, int kind, const char *body,
+                     const char *identity, long corrects, const char *recorded_at, long *seq,
+                     ks_error *err);
+
+#endif

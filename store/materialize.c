@@ -1,0 +1,234 @@
+/* materialize.c -- a case's plan kept as rows (obligations, plans) so that
+ * worklists, reports and forecasts are queries, not recomputations. */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* How long a stored plan is trusted without new events (docs/store.md). */
+#define KS_PLAN_VALID_DAYS 30
+
+typedef struct buf {
+    char *p;
+    size_t n, cap;
+} buf;
+
+static int buf_write(void *ctx, const char *data, size_t len) {
+    buf *b = ctx;
+    if (b->n + len + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->n + len + 1) cap *= 2;
+        char *p = realloc(b->p, cap);
+        if (!p) return -1;
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->n, data, len);
+    b->n += len;
+    b->p[b->n] = '\0';
+    return 0;
+}
+
+static void bind_date(sqlite3_stmt *st, int i, kt_date d) {
+    if (d == KT_NO_DATE) {
+        sqlite3_bind_null(st, i);
+        return;
+    }
+    char t[11];
+    kt_date_format(d, t);
+    sqlite3_bind_text(st, i, t, 10, SQLITE_TRANSIENT);
+}
+
+static void bind_str(sqlite3_stmt *st, int i, const char *s) {
+    if (s && *s) sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+    else sqlite3_bind_null(st, i);
+}
+
+int ks__materialize(ks_store *s, const char *case_id, const kt_case *c, int fresh,
+                    ks_error *err) {
+    kt_plan_options o;
+    kt_plan_options_init(&o);
+    o.today = o.as_of = ks_today(s);
+    kt_plan *p = NULL;
+    int rc = kt_plan_compute(s->engine, c, &o, &p);
+    if (rc != KT_OK)
+        return ks__fail(err, rc == KT_ENOMEM ? KS_ENOMEM : KS_EINVALID, "case %s: plan: %s",
+                        case_id, kt_strerror(rc));
+    sqlite3_stmt *st;
+    if (!fresh) {
+        st = ks__stmt(s, ST_OBLIGATIONS_DELETE, err);
+        if (!st) goto fail;
+        sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE) {
+            rc = ks__dbfail(s, err, "obligations");
+            goto out;
+        }
+    }
+    kt_date valid_until = o.as_of + KS_PLAN_VALID_DAYS;
+    char whybuf[1024], *why = whybuf;
+    size_t n = kt_plan_count(p);
+    st = ks__stmt(s, ST_OBLIGATION_INSERT, err);
+    if (!st) goto fail;
+    for (size_t i = 0; i < n; i++) {
+        kt_obligation ob;
+        kt_plan_get(p, i, &ob);
+        size_t need = kt_plan_why(p, i, whybuf, sizeof whybuf);
+        why = whybuf;
+        if (need >= sizeof whybuf && (why = malloc(need + 1)) != NULL) kt_plan_why(p, i, why, need + 1);
+        if (!why) why = whybuf;
+        if (ob.status == KT_OPEN && ob.to != KT_NO_DATE && ob.to < valid_until) valid_until = ob.to;
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+        sqlite3_bind_text(st, 3, ob.rule, -1, SQLITE_STATIC);
+        bind_str(st, 4, ob.kind);
+        bind_str(st, 5, ob.benefit);
+        bind_str(st, 6, ob.generation);
+        bind_date(st, 7, ob.from);
+        bind_date(st, 8, ob.to);
+        sqlite3_bind_text(st, 9, kt_ob_status_name(ob.status), -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 10, ob.required);
+        sqlite3_bind_int(st, 11, ob.counted);
+        bind_date(st, 12, ob.met_on);
+        sqlite3_bind_text(st, 13, why, -1, SQLITE_STATIC);
+        bind_str(st, 14, ob.law);
+        bind_str(st, 15, ob.seed);
+        int r = sqlite3_step(st);
+        if (why != whybuf) free(why);
+        if (r != SQLITE_DONE) {
+            rc = ks__dbfail(s, err, "obligations");
+            goto out;
+        }
+    }
+    sqlite3_reset(st);
+    char now[25];
+    ks__now(s, now);
+    st = ks__stmt(s, ST_PLAN_UPSERT, err);
+    if (!st) goto fail;
+    sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+    bind_date(st, 2, o.as_of);
+    sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+    bind_date(st, 4, valid_until);
+    sqlite3_bind_null(st, 5); /* plan_json: not stored (docs/store.md, "Plans") */
+    int r = sqlite3_step(st);
+    sqlite3_reset(st);
+    rc = r == SQLITE_DONE ? KS_OK : ks__dbfail(s, err, "plans");
+out:
+    kt_plan_free(p);
+    return rc;
+fail:
+    kt_plan_free(p);
+    return err ? err->status : KS_EDB;
+}
+
+void ks__report_problems(const kt_problems *p, ks_problem_fn fn, void *ctx, long line) {
+    if (!fn || !p) return;
+    for (size_t i = 0; i < kt_problems_count(p); i++) {
+        kt_problem q;
+        kt_problems_get(p, i, &q);
+        fn(ctx, line, q.pointer, q.message, q.expected, q.column);
+    }
+}
+
+int ks__rebuild(ks_store *s, const char *case_id, ks_problem_fn problem, void *ctx, long line,
+                ks_error *err) {
+    ks_evlist l = {0};
+    int rc = ks__load_events(s, case_id, NULL, &l, err);
+    if (rc != KS_OK) {
+        ks__evlist_free(&l);
+        return rc;
+    }
+    json_t *cj = ks__build_case(case_id, &l);
+    ks__evlist_free(&l);
+    char *text = cj ? json_dumps(cj, JSON_COMPACT) : NULL;
+    json_decref(cj);
+    if (!text) return ks__fail(err, KS_ENOMEM, "out of memory");
+    kt_case *c = NULL;
+    kt_problems *pr = NULL;
+    int r = kt_case_parse(text, strlen(text), &c, &pr);
+    free(text);
+    if (r == KT_EINVALID) {
+        ks__report_problems(pr, problem, ctx, line);
+        kt_problems_free(pr);
+        return ks__fail(err, KS_EINVALID, "case %s would no longer be valid: nothing was written", case_id);
+    }
+    if (r != KT_OK) return ks__fail(err, KS_ENOMEM, "case %s: %s", case_id, kt_strerror(r));
+    rc = ks__materialize(s, case_id, c, 0, err);
+    kt_case_free(c);
+    return rc;
+}
+
+int ks_refresh(ks_store *s, kt_date as_of, long *count, ks_error *err) {
+    if (count) *count = 0;
+    s->today = as_of;
+    int rc = ks__begin(s, err);
+    if (rc != KS_OK) return rc;
+    char d[11];
+    kt_date_format(as_of, d);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT case_id FROM plans WHERE valid_until < ?1 OR as_of > ?1",
+                           -1, &st, NULL) != SQLITE_OK) {
+        rc = ks__dbfail(s, err, "plans");
+        ks__rollback(s);
+        return rc;
+    }
+    sqlite3_bind_text(st, 1, d, -1, SQLITE_STATIC);
+    /* collect first: the loop rewrites the plans table */
+    char **ids = NULL;
+    size_t n = 0, cap = 0;
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 256;
+            char **v = realloc(ids, cap * sizeof *v);
+            if (!v) break;
+            ids = v;
+        }
+        ids[n] = strdup((const char *)sqlite3_column_text(st, 0));
+        if (!ids[n]) break;
+        n++;
+    }
+    if (r != SQLITE_DONE) rc = r == SQLITE_ROW ? ks__fail(err, KS_ENOMEM, "out of memory")
+                                               : ks__dbfail(s, err, "plans");
+    sqlite3_finalize(st);
+    for (size_t i = 0; rc == KS_OK && i < n; i++) rc = ks__rebuild(s, ids[i], NULL, NULL, 0, err);
+    for (size_t i = 0; i < n; i++) free(ids[i]);
+    free(ids);
+    if (rc != KS_OK) {
+        ks__rollback(s);
+        return rc;
+    }
+    rc = ks__commit(s, err);
+    if (rc == KS_OK && count) *count = (long)n;
+    return rc;
+}
+
+int ks_plan_json(ks_store *s, const char *case_id, const char *known_at, kt_date as_of,
+                 char **plan_json, ks_error *err) {
+    *plan_json = NULL;
+    char *cj = NULL;
+    int rc = ks_case_json(s, case_id, known_at, &cj, err);
+    if (rc != KS_OK) return rc;
+    kt_case *c = NULL;
+    int r = kt_case_parse(cj, strlen(cj), &c, NULL);
+    free(cj);
+    if (r != KT_OK)
+        return ks__fail(err, r == KT_EINVALID ? KS_EINVALID : KS_ENOMEM,
+                        "case %s as stored is not a valid case", case_id);
+    kt_plan_options o;
+    kt_plan_options_init(&o);
+    o.as_of = o.today = as_of != KT_NO_DATE ? as_of : ks_today(s);
+    kt_plan *p = NULL;
+    r = kt_plan_compute(s->engine, c, &o, &p);
+    kt_case_free(c);
+    if (r != KT_OK) return ks__fail(err, KS_EINVALID, "case %s: plan: %s", case_id, kt_strerror(r));
+    buf b = {0};
+    r = kt_plan_write_json(p, buf_write, &b);
+    kt_plan_free(p);
+    if (r != KT_OK || !b.p) {
+        free(b.p);
+        return ks__fail(err, KS_ENOMEM, "out of memory");
+    }
+    *plan_json = b.p;
+    return KS_OK;
+}

@@ -1,0 +1,319 @@
+/* record.c -- appending events to a case: record, correct, assign; and
+ * reading a case back. */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int ks__insert_event(ks_store *s, const char *case_id, int kind, const char *body,
+                     const char *identity, long corrects, const char *recorded_at, long *seq,
+                     ks_error *err) {
+    sqlite3_stmt *st = ks__stmt(s, ST_EVENT_INSERT, err);
+    if (!st) return KS_EDB;
+    sqlite3_bind_int64(st, 1, s->next_seq);
+    sqlite3_bind_text(st, 2, case_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, ks_kind_name((ks_kind)kind), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, body, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, identity, -1, SQLITE_STATIC);
+    if (corrects > 0) sqlite3_bind_int64(st, 6, corrects);
+    else sqlite3_bind_null(st, 6);
+    sqlite3_bind_text(st, 7, recorded_at, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, s->actor, -1, SQLITE_STATIC);
+    int r = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (r != SQLITE_DONE) return ks__dbfail(s, err, "events");
+    if (seq) *seq = s->next_seq;
+    s->next_seq++;
+    return KS_OK;
+}
+
+/* Is there a case? Fills jobcenter/caseworker (64 + NUL) if asked. */
+static int case_exists(ks_store *s, const char *case_id, char *jobcenter, char *caseworker,
+                       ks_error *err) {
+    sqlite3_stmt *st = ks__stmt(s, ST_CASE_GET, err);
+    if (!st) return KS_EDB;
+    sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+    int r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        const char *j = (const char *)sqlite3_column_text(st, 0);
+        const char *c = (const char *)sqlite3_column_text(st, 1);
+        if (jobcenter) snprintf(jobcenter, 65, "%s", j ? j : "");
+        if (caseworker) snprintf(caseworker, 65, "%s", c ? c : "");
+    }
+    sqlite3_reset(st);
+    if (r == SQLITE_ROW) return KS_OK;
+    if (r == SQLITE_DONE) return ks__fail(err, KS_ENOTFOUND, "no case '%s' in the store", case_id);
+    return ks__dbfail(s, err, "cases");
+}
+
+static int identity_exists(ks_store *s, const char *case_id, const char *identity, long *seq,
+                           ks_error *err) {
+    sqlite3_stmt *st = ks__stmt(s, ST_IDENTITY_EXISTS, err);
+    if (!st) return -1;
+    sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, identity, -1, SQLITE_STATIC);
+    int r = sqlite3_step(st);
+    if (r == SQLITE_ROW && seq) *seq = (long)sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (r == SQLITE_ROW) return 1;
+    if (r == SQLITE_DONE) return 0;
+    ks__dbfail(s, err, "events");
+    return -1;
+}
+
+static json_t *parse_object(const char *body, ks_problem_fn problem, void *ctx) {
+    json_error_t je;
+    json_t *v = body ? json_loads(body, 0, &je) : NULL;
+    if (!json_is_object(v)) {
+        if (problem) problem(ctx, 0, "", v ? "not a JSON object" : "not valid JSON", "a JSON object", 0);
+        json_decref(v);
+        return NULL;
+    }
+    return v;
+}
+
+int ks_record(ks_store *s, const char *case_id, ks_kind kind, const char *body,
+              ks_problem_fn problem, void *ctx, long *seq, ks_error *err) {
+    if (kind != KS_BENEFIT && kind != KS_CATEGORY && kind != KS_CONVERSATION && kind != KS_EVENT)
+        return ks__fail(err, KS_EINVALID, "only benefits, categories, conversations and events are "
+                                          "recorded; a person is changed by a correction");
+    json_t *v = parse_object(body, problem, ctx);
+    if (!v) return ks__fail(err, KS_EINVALID, "the record is not a JSON object");
+    char *canon = ks__canon(v);
+    char identity[512];
+    const char *bn = json_string_value(json_object_get(v, "benefit"));
+    const char *bf = json_string_value(json_object_get(v, "from"));
+    if (kind == KS_BENEFIT)
+        snprintf(identity, sizeof identity, "benefit:%.64s:%.32s", bn ? bn : "", bf ? bf : "");
+    json_decref(v);
+    if (!canon) return ks__fail(err, KS_ENOMEM, "out of memory");
+    int rc = ks__begin(s, err);
+    if (rc != KS_OK) goto out;
+    rc = case_exists(s, case_id, NULL, NULL, err);
+    if (rc != KS_OK) goto fail;
+    char *ident = kind == KS_BENEFIT ? identity : NULL;
+    size_t cl = KS_CONTENT_ID_LEN;
+    char *buf = NULL;
+    if (kind == KS_BENEFIT) {
+        long old = 0;
+        int e = identity_exists(s, case_id, identity, &old, err);
+        if (e < 0) {
+            rc = KS_EDB;
+            goto fail;
+        }
+        if (e) {
+            rc = ks__fail(err, KS_EINVALID,
+                          "case %s already has a period of %s from %s (event %ld): correct that "
+                          "event instead", case_id, bn ? bn : "?", bf ? bf : "?", old);
+            goto fail;
+        }
+    } else {
+        /* the k-th identical record of a case has identity "BODY#k" */
+        buf = malloc(cl + 24);
+        if (!buf) {
+            rc = ks__fail(err, KS_ENOMEM, "out of memory");
+            goto fail;
+        }
+        ks__content_identity(canon, buf);
+        for (int k = 2;; k++) {
+            int e = identity_exists(s, case_id, buf, NULL, err);
+            if (e < 0) {
+                free(buf);
+                rc = KS_EDB;
+                goto fail;
+            }
+            if (!e) break;
+            snprintf(buf + cl, 24, "#%d", k);
+        }
+        ident = buf;
+    }
+    char now[25];
+    ks__now(s, now);
+    rc = ks__insert_event(s, case_id, kind, canon, ident, 0, now, seq, err);
+    free(buf);
+    if (rc == KS_OK) rc = ks__rebuild(s, case_id, problem, ctx, 0, err);
+    if (rc == KS_OK) rc = ks__commit(s, err);
+    else ks__rollback(s);
+    goto out;
+fail:
+    ks__rollback(s);
+out:
+    free(canon);
+    return rc;
+}
+
+/* The event seq of case_id: its kind and what it corrects. */
+static int event_get(ks_store *s, const char *case_id, long seq, int *kind, long *corrects,
+                     ks_error *err) {
+    sqlite3_stmt *st = ks__stmt(s, ST_EVENT_GET, err);
+    if (!st) return KS_EDB;
+    sqlite3_bind_int64(st, 1, seq);
+    int r = sqlite3_step(st);
+    int rc = KS_OK;
+    if (r == SQLITE_ROW) {
+        const char *c = (const char *)sqlite3_column_text(st, 0);
+        *kind = ks__kind_parse((const char *)sqlite3_column_text(st, 1));
+        *corrects = (long)sqlite3_column_int64(st, 2);
+        if (!c || strcmp(c, case_id) != 0)
+            rc = ks__fail(err, KS_ENOTFOUND, "event %ld is not an event of case %s", seq, case_id);
+    } else if (r == SQLITE_DONE) {
+        rc = ks__fail(err, KS_ENOTFOUND, "no event %ld", seq);
+    } else {
+        rc = ks__dbfail(s, err, "events");
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+int ks_correct(ks_store *s, const char *case_id, long target, const char *body,
+               ks_problem_fn problem, void *ctx, long *seq, ks_error *err) {
+    json_t *v = body ? parse_object(body, problem, ctx) : json_pack("{s:b}", "retract", 1);
+    if (!v) return ks__fail(err, KS_EINVALID, "the correction is not a JSON object");
+    char *canon = ks__canon(v);
+    json_decref(v);
+    if (!canon) return ks__fail(err, KS_ENOMEM, "out of memory");
+    int rc = ks__begin(s, err);
+    if (rc != KS_OK) {
+        free(canon);
+        return rc;
+    }
+    rc = case_exists(s, case_id, NULL, NULL, err);
+    int kind = -1;
+    long corrects = 0, root = target;
+    for (int guard = 0; rc == KS_OK && guard < 64; guard++) {
+        rc = event_get(s, case_id, root, &kind, &corrects, err);
+        if (rc != KS_OK || kind != KS_CORRECTION) break;
+        root = corrects;
+    }
+    if (rc == KS_OK && (kind == KS_ASSIGN || kind == KS_CORRECTION))
+        rc = ks__fail(err, KS_EINVALID, "event %ld is an assignment: assign the case again instead",
+                      target);
+    if (rc == KS_OK) {
+        char identity[64], now[25];
+        snprintf(identity, sizeof identity, "correction:%ld", s->next_seq);
+        ks__now(s, now);
+        rc = ks__insert_event(s, case_id, KS_CORRECTION, canon, identity, root, now, seq, err);
+    }
+    if (rc == KS_OK) rc = ks__rebuild(s, case_id, problem, ctx, 0, err);
+    if (rc == KS_OK) rc = ks__commit(s, err);
+    else ks__rollback(s);
+    free(canon);
+    return rc;
+}
+
+int ks_assign(ks_store *s, const char *case_id, const char *caseworker, ks_error *err) {
+    if (caseworker && !ks__valid_name(caseworker))
+        return ks__fail(err, KS_EINVALID, "a caseworker is 1-64 printable characters");
+    json_t *v = json_pack("{s:s?}", "caseworker", caseworker);
+    char *canon = v ? ks__canon(v) : NULL;
+    json_decref(v);
+    if (!canon) return ks__fail(err, KS_ENOMEM, "out of memory");
+    int rc = ks__begin(s, err);
+    if (rc != KS_OK) {
+        free(canon);
+        return rc;
+    }
+    rc = case_exists(s, case_id, NULL, NULL, err);
+    if (rc == KS_OK) {
+        char identity[64], now[25];
+        snprintf(identity, sizeof identity, "assign:%ld", s->next_seq);
+        ks__now(s, now);
+        rc = ks__insert_event(s, case_id, KS_ASSIGN, canon, identity, 0, now, NULL, err);
+    }
+    if (rc == KS_OK) {
+        sqlite3_stmt *st = ks__stmt(s, ST_CASE_SET_CASEWORKER, err);
+        if (!st) rc = KS_EDB;
+        else {
+            sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+            if (caseworker) sqlite3_bind_text(st, 2, caseworker, -1, SQLITE_STATIC);
+            if (sqlite3_step(st) != SQLITE_DONE) rc = ks__dbfail(s, err, "cases");
+            sqlite3_reset(st);
+        }
+    }
+    if (rc == KS_OK) rc = ks__commit(s, err);
+    else ks__rollback(s);
+    free(canon);
+    return rc;
+}
+
+/* ---- reading ------------------------------------------------------------------- */
+
+int ks_case_info_get(ks_store *s, const char *case_id, ks_case_info *out, ks_error *err) {
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT jobcenter, caseworker, created_at, "
+                           "(SELECT count(*) FROM events WHERE case_id = ?1) FROM cases WHERE id = ?1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return ks__dbfail(s, err, "cases");
+    sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+    int r = sqlite3_step(st), rc = KS_OK;
+    if (r == SQLITE_ROW) {
+        const char *j = (const char *)sqlite3_column_text(st, 0);
+        const char *c = (const char *)sqlite3_column_text(st, 1);
+        const char *t = (const char *)sqlite3_column_text(st, 2);
+        snprintf(out->id, sizeof out->id, "%s", case_id);
+        snprintf(out->jobcenter, sizeof out->jobcenter, "%s", j ? j : "");
+        snprintf(out->caseworker, sizeof out->caseworker, "%s", c ? c : "");
+        snprintf(out->created_at, sizeof out->created_at, "%s", t ? t : "");
+        out->events = (long)sqlite3_column_int64(st, 3);
+    } else if (r == SQLITE_DONE) {
+        rc = ks__fail(err, KS_ENOTFOUND, "no case '%s' in the store", case_id);
+    } else {
+        rc = ks__dbfail(s, err, "cases");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int ks_case_json(ks_store *s, const char *case_id, const char *known_at, char **json,
+                 ks_error *err) {
+    *json = NULL;
+    int rc = case_exists(s, case_id, NULL, NULL, err);
+    if (rc != KS_OK) return rc;
+    ks_evlist l = {0};
+    rc = ks__load_events(s, case_id, known_at, &l, err);
+    if (rc == KS_OK) {
+        if (l.n == 0) {
+            rc = ks__fail(err, KS_ENOTFOUND, "case %s was not yet known at %s", case_id,
+                          known_at ? known_at : "that time");
+        } else {
+            json_t *cj = ks__build_case(case_id, &l);
+            *json = cj ? json_dumps(cj, JSON_COMPACT) : NULL;
+            json_decref(cj);
+            if (!*json) rc = ks__fail(err, KS_ENOMEM, "out of memory");
+        }
+    }
+    ks__evlist_free(&l);
+    return rc;
+}
+
+int ks_events_each(ks_store *s, const char *case_id, const char *known_at,
+                   int (*fn)(void *ctx, const ks_event_view *ev), void *ctx, ks_error *err) {
+    sqlite3_stmt *st;
+    const char *sql = known_at ? "SELECT seq, kind, body, corrects, recorded_at, recorded_by FROM "
+                                 "events WHERE case_id = ?1 AND recorded_at <= ?2 ORDER BY seq"
+                               : "SELECT seq, kind, body, corrects, recorded_at, recorded_by FROM "
+                                 "events WHERE case_id = ?1 ORDER BY seq";
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return ks__dbfail(s, err, "events");
+    sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+    if (known_at) sqlite3_bind_text(st, 2, known_at, -1, SQLITE_STATIC);
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        ks_event_view ev = {
+            .seq = (long)sqlite3_column_int64(st, 0),
+            .kind = (ks_kind)ks__kind_parse((const char *)sqlite3_column_text(st, 1)),
+            .body = (const char *)sqlite3_column_text(st, 2),
+            .corrects = (long)sqlite3_column_int64(st, 3),
+            .recorded_at = (const char *)sqlite3_column_text(st, 4),
+            .recorded_by = (const char *)sqlite3_column_text(st, 5),
+        };
+        if (fn(ctx, &ev)) {
+            r = SQLITE_DONE;
+            break;
+        }
+    }
+    int rc = r == SQLITE_DONE ? KS_OK : ks__dbfail(s, err, "events");
+    sqlite3_finalize(st);
+    return rc;
+}

@@ -1,0 +1,141 @@
+/* schema.c -- the schema and its migrations (docs/store.md). */
+#include "internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* migrations[i] takes a database from schema version i to i + 1. Never edit
+ * one that has shipped: add the next. */
+static const char *const migrations[KS_SCHEMA_VERSION] = {
+    /* 0 -> 1 */
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;"
+    "CREATE TABLE cases("
+    "  id TEXT PRIMARY KEY,"
+    "  jobcenter TEXT NOT NULL,"
+    "  caseworker TEXT,"
+    "  created_at TEXT NOT NULL) STRICT, WITHOUT ROWID;"
+    "CREATE INDEX cases_jobcenter ON cases(jobcenter, caseworker);"
+    "CREATE TABLE events("
+    "  seq INTEGER PRIMARY KEY,"
+    "  case_id TEXT NOT NULL REFERENCES cases(id),"
+    "  kind TEXT NOT NULL CHECK(kind IN ('person','benefit','category','conversation','event',"
+    "                                    'assign','correction')),"
+    "  body TEXT NOT NULL,"
+    "  identity TEXT NOT NULL,"
+    "  corrects INTEGER REFERENCES events(seq),"
+    "  recorded_at TEXT NOT NULL,"
+    "  recorded_by TEXT NOT NULL,"
+    "  UNIQUE(case_id, identity),"
+    "  CHECK((kind = 'correction') = (corrects IS NOT NULL))) STRICT;"
+    "CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN"
+    "  SELECT RAISE(ABORT, 'events are append-only: record a correction instead'); END;"
+    "CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN"
+    "  SELECT RAISE(ABORT, 'events are append-only: record a correction instead'); END;"
+    "CREATE TABLE obligations("
+    "  case_id TEXT NOT NULL,"
+    "  idx INTEGER NOT NULL,"
+    "  rule TEXT NOT NULL,"
+    "  kind TEXT,"
+    "  benefit TEXT,"
+    "  generation TEXT,"
+    "  window_from TEXT,"
+    "  deadline TEXT,"
+    "  status TEXT NOT NULL,"
+    "  required INTEGER,"
+    "  counted INTEGER,"
+    "  met_on TEXT,"
+    "  why TEXT,"
+    "  law TEXT,"
+    "  seed TEXT,"
+    "  PRIMARY KEY(case_id, idx)) STRICT, WITHOUT ROWID;"
+    "CREATE INDEX obligations_status_deadline ON obligations(status, deadline);"
+    "CREATE INDEX obligations_deadline ON obligations(deadline);"
+    "CREATE TABLE plans("
+    "  case_id TEXT PRIMARY KEY,"
+    "  as_of TEXT NOT NULL,"
+    "  computed_at TEXT NOT NULL,"
+    "  valid_until TEXT NOT NULL,"
+    "  plan_json TEXT) STRICT, WITHOUT ROWID;"
+    "CREATE INDEX plans_valid_until ON plans(valid_until);"
+    "CREATE TABLE tokens("
+    "  id INTEGER PRIMARY KEY,"
+    "  hash TEXT UNIQUE NOT NULL,"
+    "  jobcenter TEXT NOT NULL,"
+    "  role TEXT NOT NULL CHECK(role IN ('caseworker','manager','auditor')),"
+    "  created_at TEXT NOT NULL,"
+    "  revoked_at TEXT) STRICT;"
+    "CREATE TABLE access_log("
+    "  seq INTEGER PRIMARY KEY,"
+    "  at TEXT NOT NULL,"
+    "  who TEXT NOT NULL,"
+    "  jobcenter TEXT,"
+    "  case_id TEXT,"
+    "  action TEXT NOT NULL) STRICT;"
+    "CREATE INDEX access_log_case ON access_log(case_id, seq);"
+    "CREATE TRIGGER access_log_no_update BEFORE UPDATE ON access_log BEGIN"
+    "  SELECT RAISE(ABORT, 'the access log is append-only'); END;"
+    "CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log BEGIN"
+    "  SELECT RAISE(ABORT, 'the access log is append-only'); END;"
+    "INSERT INTO meta(key, value) VALUES ('application', 'kontakt');",
+};
+
+static int read_int(ks_store *s, const char *sql, long *out, ks_error *err) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return ks__dbfail(s, err, sql);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        rc = ks__dbfail(s, err, sql);
+        sqlite3_finalize(st);
+        return rc;
+    }
+    *out = (long)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return KS_OK;
+}
+
+/* Reads the version; refuses what is not ours (again, now under the lock). */
+static int current_version(ks_store *s, long *version, ks_error *err) {
+    long app, uv, objects;
+    int rc = read_int(s, "PRAGMA application_id", &app, err);
+    if (rc == KS_OK) rc = read_int(s, "PRAGMA user_version", &uv, err);
+    if (rc == KS_OK) rc = read_int(s, "SELECT count(*) FROM sqlite_master", &objects, err);
+    if (rc != KS_OK) return rc;
+    if (app != KS_APPLICATION_ID && !(app == 0 && objects == 0))
+        return ks__fail(err, KS_EFOREIGN, "not a kontakt database (application_id 0x%08lx)",
+                        (unsigned long)app & 0xffffffffUL);
+    if (uv > KS_SCHEMA_VERSION)
+        return ks__fail(err, KS_EFOREIGN, "schema version %ld is newer than this program's (%d)",
+                        uv, KS_SCHEMA_VERSION);
+    *version = app == 0 ? 0 : uv;
+    return KS_OK;
+}
+
+int ks__migrate(ks_store *s, ks_error *err) {
+    long v;
+    int rc = current_version(s, &v, err);
+    if (rc != KS_OK) return rc;
+    if (v == KS_SCHEMA_VERSION || (s->flags & KS_OPEN_READONLY)) {
+        s->version = (int)v;
+        if (v == 0) return ks__fail(err, KS_EFOREIGN, "an empty database: `kontakt db init` first");
+        return KS_OK;
+    }
+    rc = ks__exec(s, "BEGIN IMMEDIATE", err);
+    if (rc != KS_OK) return rc;
+    rc = current_version(s, &v, err); /* another process may have migrated meanwhile */
+    for (long i = v; rc == KS_OK && i < KS_SCHEMA_VERSION; i++) rc = ks__exec(s, migrations[i], err);
+    if (rc == KS_OK && v < KS_SCHEMA_VERSION) {
+        char sql[256];
+        snprintf(sql, sizeof sql,
+                 "PRAGMA application_id = %d; PRAGMA user_version = %d; "
+                 "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '%d');",
+                 KS_APPLICATION_ID, KS_SCHEMA_VERSION, KS_SCHEMA_VERSION);
+        rc = ks__exec(s, sql, err);
+    }
+    if (rc == KS_OK) rc = ks__exec(s, "COMMIT", err);
+    if (rc != KS_OK) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return rc;
+    }
+    s->version = KS_SCHEMA_VERSION;
+    return KS_OK;
+}

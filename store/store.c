@@ -1,0 +1,376 @@
+/* store.c -- opening and closing a store, transactions, errors, clocks. */
+#define _POSIX_C_SOURCE 200809L
+#include "internal.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+static const char *const stmt_sql[ST_COUNT] = {
+    [ST_CASE_GET] = "SELECT jobcenter, caseworker, created_at FROM cases WHERE id = ?1",
+    [ST_CASE_INSERT] = "INSERT INTO cases(id, jobcenter, caseworker, created_at) VALUES (?1, ?2, ?3, ?4)",
+    [ST_CASE_SET_CASEWORKER] = "UPDATE cases SET caseworker = ?2 WHERE id = ?1",
+    [ST_CASE_SET_JOBCENTER] = "UPDATE cases SET jobcenter = ?2 WHERE id = ?1",
+    [ST_EVENT_INSERT] = "INSERT INTO events(seq, case_id, kind, body, identity, corrects, "
+                        "recorded_at, recorded_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [ST_EVENTS_OF_CASE] = "SELECT seq, kind, body, corrects, identity, recorded_at, recorded_by "
+                          "FROM events WHERE case_id = ?1 ORDER BY seq",
+    [ST_EVENTS_OF_CASE_AT] = "SELECT seq, kind, body, corrects, identity, recorded_at, recorded_by "
+                             "FROM events WHERE case_id = ?1 AND recorded_at <= ?2 ORDER BY seq",
+    [ST_EVENT_GET] = "SELECT case_id, kind, corrects FROM events WHERE seq = ?1",
+    [ST_IDENTITY_EXISTS] = "SELECT seq FROM events WHERE case_id = ?1 AND identity = ?2",
+    [ST_OBLIGATIONS_DELETE] = "DELETE FROM obligations WHERE case_id = ?1",
+    [ST_OBLIGATION_INSERT] =
+        "INSERT INTO obligations(case_id, idx, rule, kind, benefit, generation, window_from, "
+        "deadline, status, required, counted, met_on, why, law, seed) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+    [ST_PLAN_UPSERT] = "INSERT OR REPLACE INTO plans(case_id, as_of, computed_at, valid_until, "
+                       "plan_json) VALUES (?1, ?2, ?3, ?4, ?5)",
+    [ST_MAX_SEQ] = "SELECT coalesce(max(seq), 0) FROM events",
+};
+
+const char *ks_strerror(int status) {
+    switch (status) {
+    case KS_OK: return "ok";
+    case KS_EINVALID: return "invalid input";
+    case KS_ENOTFOUND: return "not found";
+    case KS_EFOREIGN: return "not a usable kontakt database";
+    case KS_EDB: return "database failure";
+    case KS_ENOMEM: return "out of memory";
+    case KS_EDENIED: return "access denied";
+    case KS_EIO: return "input/output failure";
+    default: return "unknown error";
+    }
+}
+
+int ks__fail(ks_error *err, int status, const char *fmt, ...) {
+    if (err) {
+        err->status = status;
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err->message, sizeof err->message, fmt, ap);
+        va_end(ap);
+    }
+    return status;
+}
+
+int ks__dbfail(ks_store *s, ks_error *err, const char *what) {
+    int code = sqlite3_errcode(s->db);
+    if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+        return ks__fail(err, KS_EFOREIGN, "%s: the database is damaged: %s", what,
+                        sqlite3_errmsg(s->db));
+    if (code == SQLITE_NOMEM) return ks__fail(err, KS_ENOMEM, "%s: out of memory", what);
+    return ks__fail(err, KS_EDB, "%s: %s", what, sqlite3_errmsg(s->db));
+}
+
+sqlite3_stmt *ks__stmt(ks_store *s, ks_stmt_id id, ks_error *err) {
+    if (!s->st[id] && sqlite3_prepare_v3(s->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+                                         &s->st[id], NULL) != SQLITE_OK) {
+        ks__dbfail(s, err, "prepare");
+        return NULL;
+    }
+    sqlite3_reset(s->st[id]);
+    sqlite3_clear_bindings(s->st[id]);
+    return s->st[id];
+}
+
+int ks__exec(ks_store *s, const char *sql, ks_error *err) {
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        int code = sqlite3_errcode(s->db);
+        int st = code == SQLITE_CORRUPT || code == SQLITE_NOTADB ? KS_EFOREIGN : KS_EDB;
+        ks__fail(err, st, "%s", msg ? msg : sqlite3_errmsg(s->db));
+        sqlite3_free(msg);
+        return st;
+    }
+    return KS_OK;
+}
+
+int ks__begin(ks_store *s, ks_error *err) {
+    if (s->flags & KS_OPEN_READONLY) return ks__fail(err, KS_EINVALID, "the store is open read-only");
+    int rc = ks__exec(s, "BEGIN IMMEDIATE", err);
+    if (rc != KS_OK) return rc;
+    s->in_tx = 1;
+    sqlite3_stmt *st = ks__stmt(s, ST_MAX_SEQ, err);
+    if (!st || sqlite3_step(st) != SQLITE_ROW) {
+        rc = st ? ks__dbfail(s, err, "events") : KS_EDB;
+        ks__rollback(s);
+        return rc;
+    }
+    s->next_seq = (long)sqlite3_column_int64(st, 0) + 1;
+    sqlite3_reset(st);
+    return KS_OK;
+}
+
+int ks__commit(ks_store *s, ks_error *err) {
+    int rc = ks__exec(s, "COMMIT", err);
+    if (rc != KS_OK) {
+        ks__rollback(s);
+        return rc;
+    }
+    s->in_tx = 0;
+    return KS_OK;
+}
+
+void ks__rollback(ks_store *s) {
+    for (int i = 0; i < ST_COUNT; i++)
+        if (s->st[i]) sqlite3_reset(s->st[i]);
+    if (!sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    s->in_tx = 0;
+}
+
+void ks__now(const ks_store *s, char out[25]) {
+    if (s->has_now) {
+        memcpy(out, s->now_fixed, 25);
+        return;
+    }
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct tm tm;
+    gmtime_r(&ts.tv_sec, &tm);
+    char tmp[96];
+    snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+             (int)(ts.tv_nsec / 1000000));
+    memcpy(out, tmp, 24);
+    out[24] = '\0';
+}
+
+char *ks__canon(const json_t *v) { return json_dumps(v, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENCODE_ANY); }
+
+int ks__valid_name(const char *s) {
+    size_t n = s ? strlen(s) : 0;
+    if (n < 1 || n > 64) return 0;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] == 0x7f) return 0;
+    return 1;
+}
+
+static int parse_digits(const char *s, int n, int *out) {
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+int ks_timestamp_parse(const char *s, char out[25]) {
+    size_t n = s ? strlen(s) : 0;
+    kt_date d;
+    if (n < 10 || kt_date_parse(s, 10, &d) != KT_OK) return KS_EINVALID;
+    int hh = 23, mm = 59, ss = 59, ms = 999;
+    if (n > 10) {
+        const char *t = s + 10;
+        size_t k = n - 10;
+        if (t[k - 1] == 'Z') k--;
+        if (k < 6 || (t[0] != 'T' && t[0] != ' ') || t[3] != ':' || parse_digits(t + 1, 2, &hh) ||
+            parse_digits(t + 4, 2, &mm))
+            return KS_EINVALID;
+        ss = 0;
+        ms = 0;
+        if (k > 6) {
+            if (k < 9 || t[6] != ':' || parse_digits(t + 7, 2, &ss)) return KS_EINVALID;
+            if (k > 9) {
+                if (k != 13 || t[9] != '.' || parse_digits(t + 10, 3, &ms)) return KS_EINVALID;
+            }
+        }
+        if (hh > 23 || mm > 59 || ss > 59) return KS_EINVALID;
+    }
+    char tmp[64];
+    snprintf(tmp, sizeof tmp, "%.10sT%02d:%02d:%02d.%03dZ", s, hh, mm, ss, ms);
+    memcpy(out, tmp, 24);
+    out[24] = '\0';
+    return KS_OK;
+}
+
+/* ---- opening ------------------------------------------------------------------ */
+
+/* Looks at an existing file read-only: is it a (possibly empty) kontakt
+ * database this program can use? Never writes. */
+static int check_existing(const char *path, ks_error *err) {
+    sqlite3 *db = NULL;
+    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
+    if (rc != SQLITE_OK) {
+        int st = ks__fail(err, KS_EFOREIGN, "%s: cannot be opened as a database: %s", path,
+                          db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        sqlite3_close(db);
+        return st;
+    }
+    sqlite3_busy_timeout(db, 10000);
+    sqlite3_stmt *st = NULL;
+    long app = 0, uv = 0, objects = 0;
+    int status = KS_OK;
+    const char *sql = "SELECT (SELECT application_id FROM pragma_application_id), "
+                      "(SELECT user_version FROM pragma_user_version), "
+                      "(SELECT count(*) FROM sqlite_master)";
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+        int code = sqlite3_errcode(db);
+        if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
+            status = ks__fail(err, KS_EFOREIGN,
+                              "%s: not a kontakt database (not a SQLite database, or damaged): "
+                              "refused, the file is left as it is", path);
+        else
+            status = ks__fail(err, KS_EDB, "%s: %s", path, sqlite3_errmsg(db));
+    } else {
+        app = (long)sqlite3_column_int64(st, 0);
+        uv = (long)sqlite3_column_int64(st, 1);
+        objects = (long)sqlite3_column_int64(st, 2);
+        if (app != KS_APPLICATION_ID && !(app == 0 && objects == 0))
+            status = ks__fail(err, KS_EFOREIGN,
+                              "%s: a SQLite database of another program (application_id "
+                              "0x%08lx, not kontakt's 0x%08x): refused, the file is left as it is",
+                              path, (unsigned long)app & 0xffffffffUL, KS_APPLICATION_ID);
+        else if (uv > KS_SCHEMA_VERSION)
+            status = ks__fail(err, KS_EFOREIGN,
+                              "%s: schema version %ld is newer than this program's (%d): use a "
+                              "newer kontakt; the file is left as it is", path, uv, KS_SCHEMA_VERSION);
+    }
+    sqlite3_finalize(st);
+    if (status == KS_OK && app == KS_APPLICATION_ID) {
+        /* the meta table must agree with the header */
+        st = NULL;
+        if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &st,
+                               NULL) != SQLITE_OK ||
+            sqlite3_step(st) != SQLITE_ROW || sqlite3_column_int(st, 0) != uv)
+            status = ks__fail(err, KS_EFOREIGN,
+                              "%s: damaged kontakt database (meta.schema_version does not match "
+                              "the header): refused", path);
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    return status;
+}
+
+static int set_pragmas(ks_store *s, ks_error *err) {
+    sqlite3_busy_timeout(s->db, 10000);
+    int rc = ks__exec(s,
+                      "PRAGMA page_size = 8192; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; "
+                      "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;",
+                      err);
+    if (rc != KS_OK || (s->flags & KS_OPEN_READONLY)) return rc;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st, NULL) != SQLITE_OK)
+        return ks__dbfail(s, err, "journal_mode");
+    rc = sqlite3_step(st);
+    int wal = rc == SQLITE_ROW && sqlite3_stricmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
+    sqlite3_finalize(st);
+    if (!wal) return ks__fail(err, KS_EDB, "cannot switch the database to WAL mode");
+    return KS_OK;
+}
+
+int ks_open(const char *path, unsigned flags, ks_store **out, ks_error *err) {
+    *out = NULL;
+    if (!path || !*path) return ks__fail(err, KS_EINVALID, "no database file given");
+    struct stat sb;
+    int exists = stat(path, &sb) == 0;
+    if (exists && !S_ISREG(sb.st_mode))
+        return ks__fail(err, KS_EFOREIGN, "%s: not a regular file", path);
+    if (!exists && !(flags & KS_OPEN_CREATE))
+        return ks__fail(err, KS_ENOTFOUND, "%s: no such database (`kontakt db init` makes one)", path);
+    if (exists && sb.st_size > 0) {
+        int rc = check_existing(path, err);
+        if (rc != KS_OK) return rc;
+    }
+    ks_store *s = calloc(1, sizeof *s);
+    if (!s) return ks__fail(err, KS_ENOMEM, "out of memory");
+    s->flags = flags;
+    s->today = KT_NO_DATE;
+    snprintf(s->actor, sizeof s->actor, "unknown");
+    if (kt_engine_new(&s->engine) != KT_OK) {
+        free(s);
+        return ks__fail(err, KS_ENOMEM, "out of memory");
+    }
+    int oflags = (flags & KS_OPEN_READONLY) ? SQLITE_OPEN_READONLY
+                                            : SQLITE_OPEN_READWRITE | ((flags & KS_OPEN_CREATE) ? SQLITE_OPEN_CREATE : 0);
+    if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        int rc = ks__fail(err, KS_EDB, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : "cannot open");
+        ks_close(s);
+        return rc;
+    }
+    int rc = set_pragmas(s, err);
+    if (rc == KS_OK) rc = ks__migrate(s, err);
+    if (rc != KS_OK) {
+        ks_close(s);
+        return rc;
+    }
+    *out = s;
+    return KS_OK;
+}
+
+void ks_close(ks_store *s) {
+    if (!s) return;
+    for (int i = 0; i < ST_COUNT; i++) sqlite3_finalize(s->st[i]);
+    if (s->db) {
+        if (!sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_close(s->db);
+    }
+    kt_engine_free(s->engine);
+    free(s);
+}
+
+void ks_set_today(ks_store *s, kt_date today) { s->today = today; }
+
+kt_date ks_today(const ks_store *s) {
+    if (s->today != KT_NO_DATE) return s->today;
+    time_t now = time(NULL);
+    struct tm tm;
+    if (!localtime_r(&now, &tm)) return KT_NO_DATE;
+    return kt_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+void ks_set_now(ks_store *s, const char *timestamp) {
+    s->has_now = timestamp && ks_timestamp_parse(timestamp, s->now_fixed) == KS_OK;
+}
+
+void ks_set_actor(ks_store *s, const char *who) {
+    snprintf(s->actor, sizeof s->actor, "%s", who && *who ? who : "unknown");
+}
+
+int ks_schema_version(const ks_store *s) { return s->version; }
+
+static const char *const kind_names[KS_KIND_COUNT] = {
+    "person", "benefit", "category", "conversation", "event", "assign", "correction"};
+
+const char *ks_kind_name(ks_kind k) { return (unsigned)k < KS_KIND_COUNT ? kind_names[k] : ""; }
+
+int ks__kind_parse(const char *s) {
+    for (int i = 0; i < KS_KIND_COUNT; i++)
+        if (s && strcmp(s, kind_names[i]) == 0) return i;
+    return -1;
+}
+
+int ks_check(ks_store *s, char **report, ks_error *err) {
+    *report = NULL;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK)
+        return ks__dbfail(s, err, "integrity_check");
+    size_t n = 0;
+    char *text = NULL;
+    int r, ok = 0;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *line = (const char *)sqlite3_column_text(st, 0);
+        if (!line) continue;
+        if (n == 0 && strcmp(line, "ok") == 0) ok = 1;
+        size_t l = strlen(line);
+        char *t = realloc(text, n + l + 2);
+        if (!t) break;
+        text = t;
+        memcpy(text + n, line, l);
+        text[n + l] = '\n';
+        text[n + l + 1] = '\0';
+        n += l + 1;
+    }
+    int rc = r == SQLITE_DONE ? KS_OK : ks__dbfail(s, err, "integrity_check");
+    sqlite3_finalize(st);
+    if (rc == KS_OK && !ok) {
+        *report = text;
+        return ks__fail(err, KS_EFOREIGN, "the database is damaged (PRAGMA integrity_check)");
+    }
+    free(text);
+    return rc;
+}

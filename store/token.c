@@ -1,0 +1,193 @@
+/* token.c -- API tokens (only their SHA-256 is stored) and the access log. */
+#define _DEFAULT_SOURCE /* getrandom */
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <nettle/sha2.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+static const char *const role_names[KS_ROLE_COUNT] = {"caseworker", "manager", "auditor"};
+
+const char *ks_role_name(ks_role r) { return (unsigned)r < KS_ROLE_COUNT ? role_names[r] : ""; }
+
+int ks_role_parse(const char *s) {
+    for (int i = 0; i < KS_ROLE_COUNT; i++)
+        if (s && strcmp(s, role_names[i]) == 0) return i;
+    return -1;
+}
+
+void ks_sha256_hex(const void *data, size_t len, char hex[65]) {
+    struct sha256_ctx c;
+    uint8_t d[SHA256_DIGEST_SIZE];
+    sha256_init(&c);
+    sha256_update(&c, len, data);
+    sha256_digest(&c, sizeof d, d);
+    static const char x[] = "0123456789abcdef";
+    for (int i = 0; i < SHA256_DIGEST_SIZE; i++) {
+        hex[2 * i] = x[d[i] >> 4];
+        hex[2 * i + 1] = x[d[i] & 15];
+    }
+    hex[64] = '\0';
+}
+
+static int random_bytes(unsigned char *b, size_t n) {
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = getrandom(b + got, n - got, 0);
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        got += (size_t)r;
+    }
+    return 0;
+}
+
+int ks_token_create(ks_store *s, const char *jobcenter, ks_role role, char token[KS_TOKEN_LEN + 1],
+                    long *id, ks_error *err) {
+    token[0] = '\0';
+    if (!ks__valid_name(jobcenter))
+        return ks__fail(err, KS_EINVALID, "a jobcentre id is 1-64 printable characters");
+    if ((unsigned)role >= KS_ROLE_COUNT)
+        return ks__fail(err, KS_EINVALID, "the role is caseworker, manager or auditor");
+    unsigned char r[32];
+    if (random_bytes(r, sizeof r)) return ks__fail(err, KS_EIO, "no random numbers: %s", strerror(errno));
+    static const char x[] = "0123456789abcdef";
+    memcpy(token, "kt_", 3);
+    for (int i = 0; i < 32; i++) {
+        token[3 + 2 * i] = x[r[i] >> 4];
+        token[4 + 2 * i] = x[r[i] & 15];
+    }
+    token[KS_TOKEN_LEN] = '\0';
+    char hash[65], now[25];
+    ks_sha256_hex(token, KS_TOKEN_LEN, hash);
+    ks__now(s, now);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT INTO tokens(hash, jobcenter, role, created_at) VALUES (?1, ?2, ?3, ?4)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return ks__dbfail(s, err, "tokens");
+    sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, jobcenter, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, role_names[role], -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? KS_OK : ks__dbfail(s, err, "tokens");
+    sqlite3_finalize(st);
+    if (rc == KS_OK && id) *id = (long)sqlite3_last_insert_rowid(s->db);
+    if (rc != KS_OK) token[0] = '\0';
+    return rc;
+}
+
+int ks_token_check(ks_store *s, const char *token, ks_token_info *out, ks_error *err) {
+    memset(out, 0, sizeof *out);
+    if (!token || strlen(token) != KS_TOKEN_LEN)
+        return ks__fail(err, KS_EDENIED, "unknown token");
+    char hash[65];
+    ks_sha256_hex(token, KS_TOKEN_LEN, hash);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT id, jobcenter, role, revoked_at FROM tokens WHERE hash = ?1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return ks__dbfail(s, err, "tokens");
+    sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+    int r = sqlite3_step(st), rc;
+    if (r == SQLITE_ROW) {
+        if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
+            rc = ks__fail(err, KS_EDENIED, "the token was revoked");
+        } else {
+            out->id = (long)sqlite3_column_int64(st, 0);
+            snprintf(out->jobcenter, sizeof out->jobcenter, "%s",
+                     (const char *)sqlite3_column_text(st, 1));
+            out->role = (ks_role)ks_role_parse((const char *)sqlite3_column_text(st, 2));
+            rc = KS_OK;
+        }
+    } else if (r == SQLITE_DONE) {
+        rc = ks__fail(err, KS_EDENIED, "unknown token");
+    } else {
+        rc = ks__dbfail(s, err, "tokens");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int ks_token_revoke(ks_store *s, long id, ks_error *err) {
+    char now[25];
+    ks__now(s, now);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "UPDATE tokens SET revoked_at = coalesce(revoked_at, ?2) WHERE id = ?1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return ks__dbfail(s, err, "tokens");
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? KS_OK : ks__dbfail(s, err, "tokens");
+    if (rc == KS_OK && sqlite3_changes(s->db) == 0)
+        rc = ks__fail(err, KS_ENOTFOUND, "no token %ld", id);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static void bind_opt(sqlite3_stmt *st, int i, const char *v) {
+    if (v && *v) sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+    else sqlite3_bind_null(st, i);
+}
+
+int ks_access_log_append(ks_store *s, const char *who, const char *jobcenter, const char *case_id,
+                         const char *action, ks_error *err) {
+    char now[25];
+    ks__now(s, now);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT INTO access_log(at, who, jobcenter, case_id, action) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return ks__dbfail(s, err, "access_log");
+    sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, who && *who ? who : "unknown", -1, SQLITE_STATIC);
+    bind_opt(st, 3, jobcenter);
+    bind_opt(st, 4, case_id);
+    sqlite3_bind_text(st, 5, action ? action : "", -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? KS_OK : ks__dbfail(s, err, "access_log");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static const char *col(sqlite3_stmt *st, int i) {
+    const char *t = (const char *)sqlite3_column_text(st, i);
+    return t ? t : "";
+}
+
+int ks_access_log_list(ks_store *s, const char *case_id,
+                       int (*fn)(void *ctx, const ks_access_entry *e), void *ctx, ks_error *err) {
+    sqlite3_stmt *st;
+    const char *sql = case_id ? "SELECT seq, at, who, jobcenter, case_id, action FROM access_log "
+                                "WHERE case_id = ?1 ORDER BY seq"
+                              : "SELECT seq, at, who, jobcenter, case_id, action FROM access_log "
+                                "ORDER BY seq";
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return ks__dbfail(s, err, "access_log");
+    if (case_id) sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        ks_access_entry e = {(long)sqlite3_column_int64(st, 0), col(st, 1), col(st, 2),
+                             col(st, 3), col(st, 4), col(st, 5)};
+        if (fn(ctx, &e)) {
+            r = SQLITE_DONE;
+            break;
+        }
+    }
+    int rc = r == SQLITE_DONE ? KS_OK : ks__dbfail(s, err, "access_log");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+void ks__content_identity(const char *canon, char out[KS_CONTENT_ID_LEN + 1]) {
+    char hex[65];
+    ks_sha256_hex(canon, strlen(canon), hex);
+    out[0] = 'h';
+    memcpy(out + 1, hex, KS_CONTENT_ID_LEN - 1);
+    out[KS_CONTENT_ID_LEN] = '\0';
+}
