@@ -81,6 +81,14 @@ static size_t plain_run(const char *s, size_t n) {
         if (m) return i + (size_t)__builtin_ctz(m);
         i += 16;
     }
+    if (i < n && n >= 16) { /* the tail: the last 16 bytes, those before i masked off */
+        size_t j = n - 16;
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + j));
+        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash)),
+                                   _mm_cmpeq_epi8(_mm_min_epu8(x, c1f), x));
+        unsigned m = (unsigned)_mm_movemask_epi8(hit) & ~((1u << (i - j)) - 1u);
+        return m ? j + (size_t)__builtin_ctz(m) : n;
+    }
 #endif
     while (i + 8 <= n) {
         uint64_t x;
