@@ -585,8 +585,10 @@ static bool remote_allowed(const ctx *x, const course *co, kt_date d, const kt_g
             return true;
         for (uint32_t i = 0; i < x->c->n_events; i++) {
             const kt_event *ev = &x->c->events[i];
-            /* jobstart: documented on its date, work starting within 6 weeks */
-            if (ev->type == EV_JOBSTART && ev->from <= x->as_of && ev->from <= d && d <= ev->from + 42)
+            /* jobstart: the event's date is the documented first day of work;
+             * conversations in the 6 weeks up to it may be remote (seed 001
+             * §5: "inden for de næste 6 uger skal påbegynde") */
+            if (ev->type == EV_JOBSTART && ev->from <= x->as_of && ev->from - 42 <= d && d <= ev->from)
                 return true;
         }
     }
