@@ -1,17 +1,506 @@
-/* api_cases.c -- the case endpoints (need the store). */
+/* api_cases.c -- the case endpoints: list, create, read (case and plan),
+ * record a conversation or an event, and the calendar. A token sees only
+ * its own jobcentre's cases; every read or write of a case, and every
+ * refused attempt, goes into the store's access log. */
+#define _POSIX_C_SOURCE 200809L
+#include "ics.h"
 #include "srv.h"
+#include "store_glue.h"
 
-static void no_store(ksrv_req *rq, ksrv_resp *rs) {
-    ksrv_problem(rs, 501, "not-implemented", NULL, "The store is not available in this build.",
-                 rq->path);
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* ---- problems from the store ------------------------------------------------ */
+
+typedef struct problems {
+    sbuf list; /* JSON array members */
+    int n;
+    const char *body; /* a record's text: pointers are made relative to it */
+    size_t body_len;
+} problems;
+
+/* Line and column (1-based) of the value of top-level member `key` in the
+ * JSON object `s`, by a scan that skips strings and nested values. */
+static int locate_member(const char *s, size_t n, const char *key, size_t klen, int *line,
+                         int *col) {
+    int depth = 0, ln = 1;
+    size_t line_start = 0;
+    int want_value = 0;
+    for (size_t i = 0; i < n; i++) {
+        char ch = s[i];
+        if (ch == '\n') {
+            ln++;
+            line_start = i + 1;
+        } else if (ch == '"') {
+            size_t start = i + 1, j = start;
+            while (j < n && s[j] != '"') j += s[j] == '\\' ? 2 : 1;
+            if (depth == 1 && !want_value) {
+                size_t k = j + 1;
+                while (k < n && (s[k] == ' ' || s[k] == '\t' || s[k] == '\r' || s[k] == '\n')) k++;
+                if (k < n && s[k] == ':') {
+                    if (j - start == klen && memcmp(s + start, key, klen) == 0) want_value = 2;
+                    else want_value = 1;
+                }
+            } else if (want_value == 2 && depth == 1) {
+                *line = ln;
+                *col = (int)(i - line_start) + 1;
+                return 0;
+            } else if (depth == 1) {
+                want_value = 0;
+            }
+            i = j < n ? j : n;
+        } else if (ch == '{' || ch == '[') {
+            if (want_value == 2 && depth == 1) {
+                *line = ln;
+                *col = (int)(i - line_start) + 1;
+                return 0;
+            }
+            depth++;
+        } else if (ch == '}' || ch == ']') {
+            depth--;
+        } else if (ch == ',' && depth == 1) {
+            want_value = 0;
+        } else if (want_value == 2 && depth == 1 && ch != ':' && ch != ' ' && ch != '\t' &&
+                   ch != '\r') {
+            *line = ln;
+            *col = (int)(i - line_start) + 1;
+            return 0;
+        }
+    }
+    return -1;
 }
 
-void api_cases_list(ksrv_req *rq, ksrv_resp *rs) { no_store(rq, rs); }
-void api_cases_create(ksrv_req *rq, ksrv_resp *rs) { no_store(rq, rs); }
-void api_case_get(ksrv_req *rq, ksrv_resp *rs) { no_store(rq, rs); }
-void api_case_conversation(ksrv_req *rq, ksrv_resp *rs) { no_store(rq, rs); }
-void api_case_event(ksrv_req *rq, ksrv_resp *rs) { no_store(rq, rs); }
-void api_case_calendar(ksrv_req *rq, ksrv_resp *rs) { no_store(rq, rs); }
-void api_worklist(ksrv_req *rq, ksrv_resp *rs) { no_store(rq, rs); }
-void api_timeliness(ksrv_req *rq, ksrv_resp *rs) { no_store(rq, rs); }
-void api_forecast(ksrv_req *rq, ksrv_resp *rs) { no_store(rq, rs); }
+static void collect(void *ctx, long line, const char *pointer, const char *message,
+                    const char *expected, int column) {
+    problems *pr = ctx;
+    if (pr->n >= 100) return;
+    if (pr->body) {
+        /* the store reports pointers into the case the record joins
+         * (/conversations/4/date); make them relative to the record */
+        static const char *const prefixes[] = {"/conversations/", "/events/"};
+        for (size_t k = 0; k < 2; k++) {
+            size_t pl = strlen(prefixes[k]);
+            if (strncmp(pointer, prefixes[k], pl) == 0) {
+                const char *q = pointer + pl;
+                while (*q >= '0' && *q <= '9') q++;
+                if (q > pointer + pl && (*q == '/' || *q == '\0')) pointer = q;
+            }
+        }
+        line = 0;
+        column = 0;
+        if (pointer[0] == '/') {
+            const char *key = pointer + 1;
+            size_t klen = strcspn(key, "/");
+            int l, c;
+            if (locate_member(pr->body, pr->body_len, key, klen, &l, &c) == 0) {
+                line = l;
+                column = c;
+            }
+        }
+    }
+    if (pr->n++) sb_chr(&pr->list, ',');
+    sb_str(&pr->list, "{\"pointer\":");
+    sb_json_str(&pr->list, pointer);
+    sb_str(&pr->list, ",\"message\":");
+    sb_json_str(&pr->list, message);
+    sb_str(&pr->list, ",\"expected\":");
+    sb_json_str(&pr->list, expected);
+    sb_fmt(&pr->list, ",\"line\":%ld,\"column\":%d}", line, column);
+}
+
+static void problems_reply(ksrv_req *rq, ksrv_resp *rs, problems *pr, const char *title,
+                           const char *detail) {
+    sb_free(&rs->body);
+    sb_init(&rs->body, 0);
+    rs->status = 422;
+    rs->content_type = "application/problem+json";
+    sb_str(&rs->body, "{\"type\":\"urn:kontakt:problem:invalid-record\",\"title\":");
+    sb_json_str(&rs->body, title);
+    sb_str(&rs->body, ",\"status\":422,\"detail\":");
+    sb_json_str(&rs->body, detail);
+    sb_str(&rs->body, ",\"instance\":");
+    sb_json_str(&rs->body, rq->path);
+    sb_str(&rs->body, ",\"problems\":[");
+    if (pr->list.p) sb_mem(&rs->body, pr->list.p, pr->list.len);
+    sb_str(&rs->body, "]}");
+}
+
+static void store_error(ksrv_req *rq, ksrv_resp *rs, int rc, const ks_error *err) {
+    if (rc == KS_ENOTFOUND)
+        ksrv_problem(rs, 404, "not-found", NULL, err->message, rq->path);
+    else if (rc == KS_EINVALID)
+        ksrv_problem(rs, 422, "invalid-record", NULL, err->message, rq->path);
+    else
+        ksrv_problem(rs, 503, "store-unavailable", NULL, err->message, rq->path);
+}
+
+/* The body as a JSON object: 400 for malformed JSON (with line and column),
+ * 422 for anything but an object. NULL after filling the problem. */
+static json_t *body_object(ksrv_req *rq, ksrv_resp *rs) {
+    if (ksrv_require_json(rq, rs)) return NULL;
+    if (rq->body_len == 0) {
+        ksrv_problem_field(rs, 400, "", NULL, "the body is empty", "a JSON object", rq->path);
+        return NULL;
+    }
+    json_error_t e;
+    json_t *j = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &e);
+    if (!j) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "not valid JSON: %s", e.text);
+        sb_free(&rs->body);
+        sb_init(&rs->body, 0);
+        ksrv_problem_field(rs, 400, "", NULL, msg, "a JSON object", rq->path);
+        /* put the position in: rebuild with line and column */
+        sb_free(&rs->body);
+        sb_init(&rs->body, 0);
+        rs->status = 400;
+        rs->content_type = "application/problem+json";
+        sb_str(&rs->body, "{\"type\":\"urn:kontakt:problem:malformed-json\",\"title\":\"The body "
+                          "is not valid JSON\",\"status\":400,\"instance\":");
+        sb_json_str(&rs->body, rq->path);
+        sb_str(&rs->body, ",\"problems\":[{\"pointer\":\"\",\"message\":");
+        sb_json_str(&rs->body, msg);
+        sb_fmt(&rs->body, ",\"expected\":\"a JSON object\",\"line\":%d,\"column\":%d}]}", e.line,
+               e.column);
+        return NULL;
+    }
+    if (!json_is_object(j)) {
+        json_decref(j);
+        ksrv_problem_field(rs, 422, "", NULL, "not an object", "a JSON object", rq->path);
+        return NULL;
+    }
+    return j;
+}
+
+/* The case of the path, if it is the token's jobcentre's: 404 if there is
+ * none, 403 (and logged) if it is another jobcentre's. */
+static int case_access(ksrv_req *rq, ksrv_resp *rs, ks_store *st, const char *action,
+                       ks_case_info *ci) {
+    ks_error err = {0};
+    int rc = ks_case_info_get(st, rq->param, ci, &err);
+    if (rc == KS_ENOTFOUND) {
+        ksrv_problem(rs, 404, "not-found", NULL, "No such case.", rq->path);
+        return -1;
+    }
+    if (rc != KS_OK) {
+        store_error(rq, rs, rc, &err);
+        return -1;
+    }
+    if (strcmp(ci->jobcenter, rq->jobcenter) != 0) {
+        char act[64];
+        snprintf(act, sizeof act, "denied:%s", action);
+        ksrv_access_log(rq, rs, st, rq->param, act, 0);
+        ksrv_problem(rs, 403, "other-jobcenter", NULL,
+                     "The case belongs to another jobcentre; the attempt was logged.", rq->path);
+        return -1;
+    }
+    return 0;
+}
+
+/* The case as known at known_at (NULL = now) and its plan as of as_of. */
+static int load_plan(ksrv_req *rq, ksrv_resp *rs, ks_store *st, const char *id,
+                     const char *known_at, kt_date as_of, char **case_json, kt_plan **plan) {
+    ks_error err = {0};
+    *plan = NULL;
+    int rc = ks_case_json(st, id, known_at, case_json, &err);
+    if (rc != KS_OK) {
+        store_error(rq, rs, rc, &err);
+        return -1;
+    }
+    kt_case *c = NULL;
+    rc = kt_case_parse(*case_json, strlen(*case_json), &c, NULL);
+    if (rc != KT_OK) {
+        ksrv_problem(rs, 503, "stored-case-invalid", NULL,
+                     "The case as stored is not a valid case.", rq->path);
+        return -1;
+    }
+    kt_plan_options o;
+    kt_plan_options_init(&o);
+    o.today = rq->today;
+    o.as_of = as_of != KT_NO_DATE ? as_of : rq->today;
+    rc = kt_plan_compute(ksrv_engine(rq->srv), c, &o, plan);
+    kt_case_free(c);
+    if (rc != KT_OK) {
+        ksrv_problem(rs, 503, NULL, NULL, kt_strerror(rc), rq->path);
+        return -1;
+    }
+    return 0;
+}
+
+/* {"id", "jobcenter", "caseworker", "events", "created_at", "known_at",
+ *  "case": {...}, "plan": {...}} */
+static void reply_case(ksrv_req *rq, ksrv_resp *rs, ks_store *st, const char *id, int status,
+                       const char *known_at, kt_date as_of, long seq) {
+    ks_case_info ci;
+    ks_error err = {0};
+    int rc = ks_case_info_get(st, id, &ci, &err);
+    if (rc != KS_OK) {
+        store_error(rq, rs, rc, &err);
+        return;
+    }
+    char *cj = NULL;
+    kt_plan *p = NULL;
+    if (load_plan(rq, rs, st, id, known_at, as_of, &cj, &p) == 0) {
+        ksrv_json_ok(rs, status);
+        sb_str(&rs->body, "{\"id\":");
+        sb_json_str(&rs->body, ci.id);
+        sb_str(&rs->body, ",\"jobcenter\":");
+        sb_json_str(&rs->body, ci.jobcenter);
+        sb_str(&rs->body, ",\"caseworker\":");
+        sb_json_str(&rs->body, ci.caseworker);
+        sb_fmt(&rs->body, ",\"events\":%ld,\"created_at\":", ci.events);
+        sb_json_str(&rs->body, ci.created_at);
+        if (known_at) {
+            sb_str(&rs->body, ",\"known_at\":");
+            sb_json_str(&rs->body, known_at);
+        }
+        if (seq) sb_fmt(&rs->body, ",\"seq\":%ld", seq);
+        sb_str(&rs->body, ",\"case\":");
+        sb_str(&rs->body, cj);
+        sb_str(&rs->body, ",\"plan\":");
+        kt_plan_write_json(p, sb_write, &rs->body);
+        sb_chr(&rs->body, '}');
+    }
+    kt_plan_free(p);
+    free(cj);
+}
+
+/* ---- GET /v1/cases/{id} ------------------------------------------------------- */
+
+void api_case_get(ksrv_req *rq, ksrv_resp *rs) {
+    kt_date as_of = KT_NO_DATE;
+    if (ksrv_query_date(rq, rs, "as_of", &as_of)) return;
+    const char *ka = ksrv_query(rq, "known_at");
+    char known[25];
+    if (ka && ks_timestamp_parse(ka, known) != KS_OK) {
+        ksrv_problem_field(rs, 400, "", "known_at", "not a date or time",
+                           "YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS[.mmm]][Z]", rq->path);
+        return;
+    }
+    ks_store *st = ksrv_store(rq, rs);
+    ks_case_info ci;
+    if (!st || case_access(rq, rs, st, "read", &ci)) return;
+    if (ksrv_access_log(rq, rs, st, rq->param, "read", 1)) return;
+    reply_case(rq, rs, st, rq->param, 200, ka ? known : NULL, as_of, 0);
+}
+
+/* ---- POST /v1/cases/{id}/conversations and /events ------------------------------ */
+
+static void record(ksrv_req *rq, ksrv_resp *rs, ks_kind kind, const char *action) {
+    ks_store *st = ksrv_store(rq, rs);
+    if (!st) return;
+    json_t *j = body_object(rq, rs);
+    if (!j) return;
+    json_decref(j);
+    ks_case_info ci;
+    if (case_access(rq, rs, st, action, &ci)) return;
+    problems pr = {.n = 0, .body = rq->body, .body_len = rq->body_len};
+    sb_init(&pr.list, 0);
+    ks_error err = {0};
+    long seq = 0;
+    int rc = ks_record(st, rq->param, kind, rq->body, collect, &pr, &seq, &err);
+    if (rc == KS_EINVALID) {
+        problems_reply(rq, rs, &pr,
+                       kind == KS_CONVERSATION ? "Not a valid conversation" : "Not a valid event",
+                       pr.n ? "Nothing was recorded; see problems." : err.message);
+    } else if (rc != KS_OK) {
+        store_error(rq, rs, rc, &err);
+    } else if (ksrv_access_log(rq, rs, st, rq->param, action, 0) == 0) {
+        reply_case(rq, rs, st, rq->param, 201, NULL, KT_NO_DATE, seq);
+    }
+    sb_free(&pr.list);
+}
+
+void api_case_conversation(ksrv_req *rq, ksrv_resp *rs) {
+    record(rq, rs, KS_CONVERSATION, "record:conversation");
+}
+
+void api_case_event(ksrv_req *rq, ksrv_resp *rs) { record(rq, rs, KS_EVENT, "record:event"); }
+
+/* ---- GET /v1/cases/{id}/calendar.ics ------------------------------------------- */
+
+void api_case_calendar(ksrv_req *rq, ksrv_resp *rs) {
+    ks_store *st = ksrv_store(rq, rs);
+    ks_case_info ci;
+    if (!st || case_access(rq, rs, st, "calendar", &ci)) return;
+    if (ksrv_access_log(rq, rs, st, rq->param, "calendar", 1)) return;
+    char *cj = NULL;
+    kt_plan *p = NULL;
+    if (load_plan(rq, rs, st, rq->param, NULL, KT_NO_DATE, &cj, &p) == 0) {
+        char stamp[20];
+        time_t now = time(NULL);
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+        rs->status = 200;
+        rs->content_type = "text/calendar; charset=utf-8";
+        ics_plan(&rs->body, p, rq->param, stamp);
+        static _Thread_local char disp[KSRV_MAX_PARAM + 64];
+        char safe[KSRV_MAX_PARAM];
+        size_t k = 0;
+        for (const char *s = rq->param; *s && k + 1 < sizeof safe; s++) {
+            char ch = *s;
+            int okc = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                      ch == '-' || ch == '_' || ch == '.';
+            safe[k++] = okc ? ch : '_';
+        }
+        safe[k] = '\0';
+        snprintf(disp, sizeof disp, "attachment; filename=\"kontakt-%s.ics\"", safe);
+        rs->disposition = disp;
+    }
+    kt_plan_free(p);
+    free(cj);
+}
+
+/* ---- POST /v1/cases ---------------------------------------------------------------- */
+
+void api_cases_create(ksrv_req *rq, ksrv_resp *rs) {
+    if (ksrv_require_json(rq, rs)) return;
+    if (rq->body_len == 0) {
+        ksrv_problem_field(rs, 400, "", NULL, "the body is empty", "a case as JSON", rq->path);
+        return;
+    }
+    /* first the engine's own check, for problems with line and column */
+    kt_case *c = NULL;
+    kt_problems *kp = NULL;
+    int krc = kt_case_parse(rq->body, rq->body_len, &c, &kp);
+    if (krc == KT_EINVALID) {
+        ksrv_problem_case(rs, kp, rq->path);
+        kt_problems_free(kp);
+        return;
+    }
+    if (krc != KT_OK) {
+        ksrv_problem(rs, krc == KT_ELIMIT ? 422 : 503, NULL, NULL, kt_strerror(krc), rq->path);
+        return;
+    }
+    char id[KSRV_MAX_PARAM];
+    snprintf(id, sizeof id, "%s", kt_case_id(c));
+    kt_case_free(c);
+
+    json_t *j = json_loadb(rq->body, rq->body_len, 0, NULL);
+    if (!j) {
+        ksrv_problem(rs, 503, NULL, NULL, "Out of memory.", rq->path);
+        return;
+    }
+    const char *jc = json_string_value(json_object_get(j, "jobcenter"));
+    if (jc && strcmp(jc, rq->jobcenter) != 0) {
+        json_decref(j);
+        ksrv_problem(rs, 403, "other-jobcenter", NULL,
+                     "A token may only create cases of its own jobcentre.", rq->path);
+        return;
+    }
+    json_object_set_new(j, "jobcenter", json_string(rq->jobcenter));
+    const char *cw = ksrv_query(rq, "caseworker");
+    if (cw) json_object_set_new(j, "caseworker", json_string(cw));
+
+    ks_store *st = ksrv_store(rq, rs);
+    if (!st) {
+        json_decref(j);
+        return;
+    }
+    snprintf(rq->param, sizeof rq->param, "%s", id);
+    ks_case_info ci;
+    ks_error err = {0};
+    int exists = ks_case_info_get(st, id, &ci, &err) == KS_OK;
+    if (exists && case_access(rq, rs, st, "write", &ci)) {
+        json_decref(j);
+        return;
+    }
+    char *line = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    if (!line) {
+        ksrv_problem(rs, 503, NULL, NULL, "Out of memory.", rq->path);
+        return;
+    }
+    FILE *f = fmemopen(line, strlen(line), "r");
+    problems pr = {.n = 0};
+    sb_init(&pr.list, 0);
+    ks_import_options io = {KS_FORMAT_NDJSON, rq->jobcenter};
+    ks_import_result res;
+    memset(&res, 0, sizeof res);
+    int rc = f ? ks_import(st, f, &io, collect, &pr, &res, &err) : KS_ENOMEM;
+    if (f) fclose(f);
+    free(line);
+    if (rc == KS_EINVALID) {
+        problems_reply(rq, rs, &pr, "The case was not stored",
+                       pr.n ? "Nothing was written; see problems." : err.message);
+    } else if (rc != KS_OK) {
+        store_error(rq, rs, rc, &err);
+    } else if (ksrv_access_log(rq, rs, st, id, exists ? "write:case" : "create:case", 0) == 0) {
+        reply_case(rq, rs, st, id, exists ? 200 : 201, NULL, KT_NO_DATE, 0);
+    }
+    sb_free(&pr.list);
+}
+
+/* ---- GET /v1/cases ------------------------------------------------------------------ */
+
+typedef struct lister {
+    sbuf line; /* the export's current line */
+    sbuf *out;
+    const char *jobcenter, *caseworker, *after;
+    long limit, n;
+    int more;
+} lister;
+
+static void list_line(lister *l) {
+    if (!l->line.len || l->line.failed) return;
+    json_t *j = json_loadb(l->line.p, l->line.len, 0, NULL);
+    if (!j) return;
+    const char *id = json_string_value(json_object_get(j, "id"));
+    const char *jc = json_string_value(json_object_get(j, "jobcenter"));
+    const char *cw = json_string_value(json_object_get(j, "caseworker"));
+    if (id && jc && strcmp(jc, l->jobcenter) == 0 &&
+        (!l->caseworker || (cw && strcmp(cw, l->caseworker) == 0)) &&
+        (!l->after || strcmp(id, l->after) > 0)) {
+        if (l->n == l->limit) {
+            l->more = 1;
+        } else {
+            if (l->n++) sb_chr(l->out, ',');
+            sb_str(l->out, "{\"id\":");
+            sb_json_str(l->out, id);
+            sb_str(l->out, ",\"caseworker\":");
+            sb_json_str(l->out, cw ? cw : "");
+            sb_chr(l->out, '}');
+        }
+    }
+    json_decref(j);
+}
+
+static int list_write(void *ctx, const char *data, size_t len) {
+    lister *l = ctx;
+    for (size_t i = 0; i < len; i++) {
+        if (data[i] == '\n') {
+            list_line(l);
+            l->line.len = 0;
+        } else {
+            sb_chr(&l->line, data[i]);
+        }
+    }
+    return l->more; /* stop once one more than the page was seen */
+}
+
+void api_cases_list(ksrv_req *rq, ksrv_resp *rs) {
+    int limit = 1000;
+    if (ksrv_query_int(rq, rs, "limit", 1, 10000, &limit)) return;
+    ks_store *st = ksrv_store(rq, rs);
+    if (!st) return;
+    lister l = {.out = &rs->body, .jobcenter = rq->jobcenter, .limit = limit};
+    l.caseworker = ksrv_query(rq, "caseworker");
+    l.after = ksrv_query(rq, "after");
+    sb_init(&l.line, 0);
+    ksrv_json_ok(rs, 200);
+    sb_str(&rs->body, "{\"cases\":[");
+    ks_error err = {0};
+    int rc = ks_export(st, list_write, &l, &err);
+    list_line(&l);
+    sb_free(&l.line);
+    if (rc != KS_OK && !l.more) {
+        store_error(rq, rs, rc, &err);
+        return;
+    }
+    sb_fmt(&rs->body, "],\"more\":%s}", l.more ? "true" : "false");
+    ksrv_access_log(rq, rs, st, NULL, "list:cases", 0);
+}

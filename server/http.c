@@ -186,7 +186,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (!rc) {
         rc = calloc(1, sizeof *rc);
         if (!rc) return MHD_NO;
-        sb_init(&rc->body, s->cfg.max_body);
+        sb_init(&rc->body, s->cfg.max_body + 1); /* + 1 for a NUL */
         *con_cls = rc;
         const char *cl =
             MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -212,7 +212,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             if (rc->discarded / 16 > s->cfg.max_body) return MHD_NO;
         } else {
             sb_mem(&rc->body, upload_data, *upload_data_size);
-            if (rc->body.failed) {
+            if (rc->body.failed || rc->body.len > s->cfg.max_body) {
                 rc->too_big = 1;
                 sb_free(&rc->body);
             }
@@ -226,6 +226,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                  s->cfg.max_body);
         return send_problem(c, 413, "body-too-large", detail, url);
     }
+
+    /* handlers may treat the body as a C string */
+    sb_chr(&rc->body, '\0');
+    if (rc->body.failed) return send_problem(c, 503, NULL, "Out of memory.", url);
+    rc->body.len--;
 
     ksrv_req rq;
     memset(&rq, 0, sizeof rq);
@@ -296,7 +301,9 @@ int ksrv_start(const ksrv_config *cfg, ksrv_server **out) {
         free(s);
         return KSRV_ENOMEM;
     }
-    int rc = ksrv_stores_open(cfg->db_path, &s->stores);
+    ks_error serr = {0};
+    int rc = ksrv_stores_open(cfg->db_path, &s->stores, &serr);
+    if (rc == KSRV_ESTORE) logf_(s, "%s", serr.message);
     if (rc != KSRV_OK) {
         kt_engine_free(s->engine);
         free(s);

@@ -169,6 +169,160 @@ etag=$(sed -n 's/^ETag: *\(.*\)\r$/\1/Ip' "$T/head")
 LAST="GET / If-None-Match (304)"; req GET / -H "If-None-Match: $etag"; expect 304
 LAST="GET /ui/nope.js (404)"; req GET /ui/nope.js; expect 404 application/problem+json
 
+# ---- tokens and roles ---------------------------------------------------------------------
+DB=$T/kontakt.db
+tok() { "$K" token create --db "$DB" --jobcenter "$1" --role "$2" 2>/dev/null | head -1; }
+TA=$(tok aarhus caseworker)
+TB=$(tok odense caseworker)
+TM=$(tok aarhus manager)
+TU=$(tok aarhus auditor)
+"$K" token create --db "$DB" --jobcenter aarhus --role manager >"$T/tok.out" 2>&1
+TREV=$(head -1 "$T/tok.out")
+rid=$(sed -n 's/^id \([0-9]*\),.*/\1/p' "$T/tok.out")
+"$K" token revoke "$rid" --db "$DB" >/dev/null 2>&1 || fail "token revoke $rid"
+for t in "$TA" "$TB" "$TM" "$TU" "$TREV"; do [[ $t == kt_* ]] || { fail "token create gave '$t'"; }; done
+AU() { echo "Authorization: Bearer $1"; }
+
+LAST="GET /v1/rules without a token (401)"; req GET /v1/rules
+expect 401 application/problem+json && has_header '^WWW-Authenticate: Bearer'
+LAST="GET /v1/rules with a made-up token (401)"; req GET /v1/rules -H "$(AU kt_0000)"; expect 401 application/problem+json
+LAST="GET /v1/rules with a revoked token (401)"; req GET /v1/rules -H "$(AU "$TREV")"; expect 401 application/problem+json
+LAST="GET /v1/rules as auditor"; req GET /v1/rules -H "$(AU "$TU")"; expect 200 application/json && json 'len(d["generations"]) > 0'
+LAST="GET /v1/rules?on=2024-06-01"; req GET '/v1/rules?on=2024-06-01' -H "$(AU "$TA")"; expect 200 && json 'len(d["generations"]) == 1'
+LAST="GET /v1/rules?on=bad (400)"; req GET '/v1/rules?on=bad' -H "$(AU "$TA")"; expect 400 application/problem+json
+LAST="GET /v1/openapi.json"; req GET /v1/openapi.json -H "$(AU "$TA")"; expect 200 application/json && json 'd["openapi"].startswith("3.") and "/v1/cases/{id}/calendar.ics" in d["paths"]'
+LAST="POST /v1/plan needs no token"; req POST /v1/plan "${JSONH[@]}" --data-binary @"$EX"; expect 200
+
+# ---- cases -------------------------------------------------------------------------------------
+LAST="POST /v1/cases as auditor (403)"; req POST /v1/cases "${JSONH[@]}" -H "$(AU "$TU")" --data-binary @"$EX"; expect 403 application/problem+json
+LAST="POST /v1/cases without a token (401)"; req POST /v1/cases "${JSONH[@]}" --data-binary @"$EX"; expect 401
+LAST="POST /v1/cases as caseworker (201)"
+req POST '/v1/cases?caseworker=mette' "${JSONH[@]}" -H "$(AU "$TA")" --data-binary @"$EX"
+expect 201 application/json && json 'd["id"] == "borger-17" and d["jobcenter"] == "aarhus" and d["caseworker"] == "mette" and len(d["plan"]["obligations"]) > 0 and d["plan"]["as_of"] == "2024-06-01"'
+LAST="POST /v1/cases again (200, idempotent)"
+req POST '/v1/cases' "${JSONH[@]}" -H "$(AU "$TA")" --data-binary @"$EX"; expect 200
+LAST="POST /v1/cases of another jobcentre's case (403)"
+req POST '/v1/cases' "${JSONH[@]}" -H "$(AU "$TB")" --data-binary @"$EX"; expect 403 application/problem+json
+LAST="POST /v1/cases naming another jobcentre (403)"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["id"]="borger-99"; d["jobcenter"]="odense"; print(json.dumps(d))' "$EX" >"$T/other.json"
+req POST '/v1/cases' "${JSONH[@]}" -H "$(AU "$TA")" --data-binary @"$T/other.json"; expect 403 application/problem+json
+LAST="POST /v1/cases invalid (422 with pointers)"
+req POST '/v1/cases' "${JSONH[@]}" -H "$(AU "$TA")" --data-binary @"$T/bad.json"
+expect 422 application/problem+json && json '"/person/birth_date" in [p["pointer"] for p in d["problems"]]'
+LAST="POST /v1/cases malformed (400)"
+req POST '/v1/cases' "${JSONH[@]}" -H "$(AU "$TA")" --data-binary @"$T/malformed.json"; expect 400 application/problem+json
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["id"]="odense-1"; print(json.dumps(d))' "$EX" >"$T/odense.json"
+LAST="POST /v1/cases as odense"; req POST '/v1/cases' "${JSONH[@]}" -H "$(AU "$TB")" --data-binary @"$T/odense.json"; expect 201
+
+LAST="GET /v1/cases (own jobcentre only)"; req GET /v1/cases -H "$(AU "$TA")"
+expect 200 && json '[c["id"] for c in d["cases"]] == ["borger-17"]'
+LAST="GET /v1/cases?caseworker=mette"; req GET '/v1/cases?caseworker=mette' -H "$(AU "$TU")"; expect 200 && json 'len(d["cases"]) == 1'
+LAST="GET /v1/cases?caseworker=nobody"; req GET '/v1/cases?caseworker=nobody' -H "$(AU "$TA")"; expect 200 && json 'd["cases"] == []'
+LAST="GET /v1/cases as odense"; req GET /v1/cases -H "$(AU "$TB")"; expect 200 && json '[c["id"] for c in d["cases"]] == ["odense-1"]'
+
+LAST="GET /v1/cases/borger-17 (caseworker)"; req GET /v1/cases/borger-17 -H "$(AU "$TA")"
+expect 200 application/json && json 'd["case"]["id"] == "borger-17" and d["plan"]["id"] == "borger-17" and d["events"] > 0'
+cp "$T/body" "$T/before.json"
+LAST="GET /v1/cases/borger-17 (auditor)"; req GET /v1/cases/borger-17 -H "$(AU "$TU")"; expect 200
+LAST="GET /v1/cases/borger-17?as_of=2024-12-01"; req GET '/v1/cases/borger-17?as_of=2024-12-01' -H "$(AU "$TM")"; expect 200 && json 'd["plan"]["as_of"] == "2024-12-01"'
+LAST="GET /v1/cases/borger-17?known_at=2000-01-01 (nothing known then)"; req GET '/v1/cases/borger-17?known_at=2000-01-01' -H "$(AU "$TA")"
+if [ "$STATUS" = 404 ] || [ "$STATUS" = 200 ] || [ "$STATUS" = 422 ] || [ "$STATUS" = 503 ]; then ok; else fail "$LAST: $STATUS"; fi
+LAST="GET /v1/cases/borger-17?known_at=bad (400)"; req GET '/v1/cases/borger-17?known_at=bad' -H "$(AU "$TA")"; expect 400 application/problem+json
+LAST="GET a case of another jobcentre (403)"; req GET /v1/cases/borger-17 -H "$(AU "$TB")"
+expect 403 application/problem+json
+LAST="GET /v1/cases/nope (404)"; req GET /v1/cases/nope -H "$(AU "$TA")"; expect 404 application/problem+json
+
+# ---- recording ------------------------------------------------------------------------------
+LAST="POST conversation as auditor (403)"
+req POST /v1/cases/borger-17/conversations "${JSONH[@]}" -H "$(AU "$TU")" --data-binary '{"date":"2024-05-30","holder":"jobcenter","form":"fremmoede"}'
+expect 403 application/problem+json
+LAST="POST conversation to another jobcentre's case (403)"
+req POST /v1/cases/borger-17/conversations "${JSONH[@]}" -H "$(AU "$TB")" --data-binary '{"date":"2024-05-30","holder":"jobcenter","form":"fremmoede"}'
+expect 403 application/problem+json
+LAST="POST conversation (201, the plan changes)"
+req POST /v1/cases/borger-17/conversations "${JSONH[@]}" -H "$(AU "$TA")" --data-binary '{"date":"2024-05-30","holder":"jobcenter","form":"fremmoede"}'
+expect 201 application/json && json 'd["seq"] > 0 and {"date":"2024-05-30","holder":"jobcenter","form":"fremmoede"}.items() <= d["case"]["conversations"][-1].items()'
+python3 - "$T/before.json" "$T/body" <<'PY' && ok || fail "$LAST: the plan did not change"
+import json, sys
+a = json.load(open(sys.argv[1]))["plan"]["obligations"]
+b = json.load(open(sys.argv[2]))["plan"]["obligations"]
+sys.exit(0 if a != b else 1)
+PY
+LAST="POST conversation invalid (422, pointers into the record with line/column)"
+req POST /v1/cases/borger-17/conversations "${JSONH[@]}" -H "$(AU "$TA")" --data-binary $'{"date": "2024-05-3",\n "holder": "jobcentre", "form": "fremmoede"}'
+expect 422 application/problem+json && json 'sorted(p["pointer"] for p in d["problems"]) == ["/date", "/holder"] and [(p["line"], p["column"]) for p in d["problems"] if p["pointer"] == "/holder"] == [(2, 12)]'
+LAST="POST conversation malformed (400)"
+req POST /v1/cases/borger-17/conversations "${JSONH[@]}" -H "$(AU "$TA")" --data-binary '{"date": '
+expect 400 application/problem+json && json 'd["problems"][0]["line"] == 1'
+LAST="POST conversation that is an array (422)"
+req POST /v1/cases/borger-17/conversations "${JSONH[@]}" -H "$(AU "$TA")" --data-binary '[]'
+expect 422 application/problem+json
+LAST="POST conversation to a missing case (404)"
+req POST /v1/cases/nope/conversations "${JSONH[@]}" -H "$(AU "$TA")" --data-binary '{"date":"2024-05-30","holder":"jobcenter","form":"fremmoede"}'
+expect 404 application/problem+json
+LAST="POST event (201)"
+req POST /v1/cases/borger-17/events "${JSONH[@]}" -H "$(AU "$TM")" --data-binary '{"type":"barsel","from":"2024-07-01","to":"2024-09-30"}'
+expect 201 application/json && json 'd["case"]["events"][-1]["type"] == "barsel"'
+LAST="POST event invalid (422)"
+req POST /v1/cases/borger-17/events "${JSONH[@]}" -H "$(AU "$TA")" --data-binary '{"type":"nope","date":"2024-07-01"}'
+expect 422 application/problem+json && json '"/type" in [p["pointer"] for p in d["problems"]]'
+
+# ---- calendar --------------------------------------------------------------------------------
+LAST="GET calendar.ics"
+req GET /v1/cases/borger-17/calendar.ics -H "$(AU "$TA")"
+expect 200 text/calendar && has_header '^Content-Disposition: attachment; filename="kontakt-borger-17.ics"'
+cp "$T/body" "$T/cal.ics"
+req GET /v1/cases/borger-17 -H "$(AU "$TA")"
+python3 - "$T/cal.ics" "$T/body" <<'PY' && ok || fail "GET calendar.ics: not RFC 5545 as expected"
+import json, sys
+raw = open(sys.argv[1], "rb").read()
+plan = json.load(open(sys.argv[2]))["plan"]
+def bad(msg):
+    print("calendar:", msg); sys.exit(1)
+if not raw.endswith(b"\r\n"): bad("no CRLF at the end")
+lines = raw[:-2].split(b"\r\n")
+if any(b"\n" in l or b"\r" in l for l in lines): bad("bare LF or CR")
+if any(len(l) > 75 for l in lines): bad("a line longer than 75 octets")
+for l in lines: l.decode("utf-8")  # folding never splits a UTF-8 sequence
+unfolded = []
+for l in lines:
+    if l.startswith(b" "): unfolded[-1] += l[1:]
+    else: unfolded.append(l)
+u = [l.decode() for l in unfolded]
+if u[0] != "BEGIN:VCALENDAR" or u[-1] != "END:VCALENDAR": bad("not a VCALENDAR")
+if "VERSION:2.0" not in u or not any(l.startswith("PRODID:") for l in u): bad("VERSION/PRODID")
+events = u.count("BEGIN:VEVENT")
+want = [o for o in plan["obligations"] if o["status"] in ("open", "overdue") and o["window"].get("to")]
+if events != len(want) or events == 0: bad(f"{events} VEVENTs for {len(want)} open/overdue deadlines")
+uids = [l for l in u if l.startswith("UID:")]
+if len(set(uids)) != events: bad("UIDs missing or not unique")
+if sum(l.startswith("DTSTAMP:") for l in u) != events: bad("DTSTAMP")
+starts = sorted(l.split(":")[1] for l in u if l.startswith("DTSTART;VALUE=DATE:"))
+if starts != sorted(o["window"]["to"].replace("-", "") for o in want): bad(f"DTSTART {starts}")
+PY
+LAST="GET calendar.ics of another jobcentre (403)"; req GET /v1/cases/borger-17/calendar.ics -H "$(AU "$TB")"; expect 403
+
+# ---- reports (the store's queries, filled in later) -----------------------------------------
+LAST="GET /v1/worklist as caseworker"; req GET /v1/worklist -H "$(AU "$TA")"
+if [ "$STATUS" = 200 ] || [ "$STATUS" = 501 ]; then ok; else fail "$LAST: $STATUS"; fi
+LAST="GET /v1/worklist without a token (401)"; req GET /v1/worklist; expect 401
+LAST="GET /v1/reports/timeliness as caseworker (403)"; req GET /v1/reports/timeliness -H "$(AU "$TA")"; expect 403
+LAST="GET /v1/forecast as caseworker (403)"; req GET /v1/forecast -H "$(AU "$TA")"; expect 403
+LAST="GET /v1/reports/timeliness as manager"; req GET /v1/reports/timeliness -H "$(AU "$TM")"
+if [ "$STATUS" = 200 ] || [ "$STATUS" = 501 ]; then ok; else fail "$LAST: $STATUS"; fi
+LAST="GET /v1/forecast as manager"; req GET /v1/forecast -H "$(AU "$TM")"
+if [ "$STATUS" = 200 ] || [ "$STATUS" = 501 ]; then ok; else fail "$LAST: $STATUS"; fi
+
+# ---- the access log --------------------------------------------------------------------------
+LAST="access log"
+"$K" db access-log borger-17 --db "$DB" >"$T/log.txt" 2>&1 || fail "$LAST: kontakt db access-log failed: $(cat "$T/log.txt")"
+for want in 'aarhus.*borger-17.*create:case' 'aarhus.*borger-17.*read' 'odense.*borger-17.*denied:read' \
+    'odense.*borger-17.*denied:write' 'odense.*borger-17.*denied:record:conversation' 'auditor.*borger-17.*denied:role' \
+    'aarhus.*borger-17.*record:conversation' 'aarhus.*borger-17.*record:event' 'aarhus.*borger-17.*calendar' \
+    'odense.*borger-17.*denied:calendar'; do
+    if grep -qE "$want" "$T/log.txt"; then ok; else fail "$LAST: no entry matching $want"; cat "$T/log.txt"; fi
+done
+
 # ---- slow clients ---------------------------------------------------------------------
 # A connection that sends half its headers and stalls is closed after the idle
 # timeout (2 s here); meanwhile other requests are served at once.

@@ -1,0 +1,225 @@
+#!/usr/bin/env bash
+# cli-db.sh -- `kontakt db` and `kontakt token` end to end: exit codes,
+# import all or nothing, idempotence, record/correct/show, time travel,
+# export round trip, refusing foreign files unchanged, concurrent writers,
+# and SIGKILL at random moments during import and recording.
+set -u
+BUILD=${BUILD:-build}
+K="$PWD/$BUILD/kontakt"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+export KONTAKT_TODAY=2024-06-01
+export KONTAKT_DB="$T/store.db"
+unset KONTAKT_NOW
+fails=0
+checks=0
+ok() { checks=$((checks + 1)); }
+bad() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; }
+# expect STATUS DESCRIPTION COMMAND...: runs COMMAND, checks its exit status
+expect() {
+    local want=$1 what=$2; shift 2
+    "$@" >"$T/out" 2>"$T/err"
+    local got=$?
+    if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, wanted $want"; sed 's/^/    /' "$T/err" | head -5; fi
+}
+q() { sqlite3 "$KONTAKT_DB" "$1" 2>/dev/null || python3 -c "import sqlite3,sys; print('\n'.join('|'.join(map(str,r)) for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2])))" "$KONTAKT_DB" "$1"; }
+same() { if [ "$2" == "$3" ]; then ok; else bad "$1: got '$2', wanted '$3'"; fi; }
+
+cat >"$T/cases.ndjson" <<'EOF'
+{"id":"a1","jobcenter":"jc-1","caseworker":"cw-1","person":{"birth_date":"1985-06-15","youth_education":true,"vocational_education":true},"benefits":[{"benefit":"kontanthjaelp","from":"2024-01-08","first_inquiry":"2024-01-05","categories":[{"from":"2024-01-08","category":"jobparat"}]}],"conversations":[{"date":"2024-01-10","holder":"jobcenter","form":"fremmoede"}],"events":[{"type":"cv_oprettet","date":"2024-01-20"}]}
+{"id":"a2","jobcenter":"jc-1","person":{"birth_date":"1990-03-01"},"benefits":[{"benefit":"dagpenge","from":"2024-02-01"}],"conversations":[{"date":"2024-02-10","holder":"a_kasse","form":"telefon"}]}
+
+{"id":"a3","person":{"birth_date":"1970-11-11"},"benefits":[{"benefit":"sygedagpenge","from":"2024-03-01","first_sick_day":"2024-02-20"}],"events":[{"type":"barsel","from":"2024-04-01","to":"2024-05-01"}]}
+EOF
+
+# ---- help, init, usage errors ----------------------------------------------------
+expect 0 "db --help" "$K" db --help
+expect 2 "db without command" "$K" db
+expect 2 "db unknown command" "$K" db frobnicate
+for c in init import export record correct show refresh demo access-log check assign; do
+    expect 0 "db $c --help" "$K" db "$c" --help
+done
+expect 0 "token --help" "$K" token --help
+expect 2 "show without a store" env -u KONTAKT_DB "$K" db show a1
+expect 2 "show on a missing file" "$K" db show a1 --db "$T/missing.db"
+expect 0 "init" "$K" db init
+expect 0 "init again" "$K" db init
+
+# ---- import -------------------------------------------------------------------------
+expect 2 "import: a line without jobcenter and no --jobcenter" "$K" db import "$T/cases.ndjson"
+grep -q 'cases.ndjson:4:.*/jobcenter' "$T/err" && ok || bad "the problem names line 4 and /jobcenter"
+same "nothing written" "$(q 'SELECT count(*) FROM cases')" 0
+KONTAKT_NOW=2024-05-01T10:00:00.000Z expect 0 "import" "$K" db import --jobcenter jc-2 "$T/cases.ndjson"
+same "cases" "$(q 'SELECT count(*) FROM cases')" 3
+same "a3 took --jobcenter" "$(q "SELECT jobcenter FROM cases WHERE id = 'a3'")" jc-2
+events=$(q 'SELECT count(*) FROM events')
+expect 0 "import again" "$K" db import --jobcenter jc-2 "$T/cases.ndjson"
+same "idempotent" "$(q 'SELECT count(*) FROM events')" "$events"
+grep -q '0 events added' "$T/out" && ok || bad "import again says 0 events added"
+same "plans kept" "$(q 'SELECT count(*) FROM plans')" 3
+
+# bad input of every kind: nothing changes
+before=$(q 'SELECT count(*) FROM events')
+printf '{"id":"b1","jobcenter":"j","person":{"birth_date":"1990-01-01"},"benefits":[{"benefit":"dagpenge","from":"2024-02-30"}]}\n' >"$T/bad-date.ndjson"
+printf '{"id":"b1","jobcenter":"j","person":{"birth_date":"1990-01-01"},"benefits":[{"benefit":"dagpenge","from":20240201}]}\n' >"$T/bad-type.ndjson"
+printf '{"id":"b1","jobcenter":"j","person":{"birth_date":"1990-01-01"},"benefits":[{"benefit":"dagpenge","from":"2024-02-01"}],"conversations":[{"date":"2024-02-02","holder":"me","form":"telefon"}]}\n' >"$T/bad-enum.ndjson"
+printf '{"id":"b1","jobcenter":"j",,}\n' >"$T/bad-json.ndjson"
+head -c 250 "$T/cases.ndjson" >"$T/truncated.ndjson"
+for f in bad-date bad-type bad-enum bad-json truncated; do
+    expect 2 "import $f" "$K" db import "$T/$f.ndjson"
+    grep -q "$f.ndjson:[0-9]*:[0-9]*: " "$T/err" && ok || bad "$f: problem with line and column"
+done
+same "bad input wrote nothing" "$(q 'SELECT count(*) FROM events')" "$before"
+
+# CSV of conversations
+printf 'case_id,date,holder,form\na1,2024-02-01,jobcenter,telefon\n' >"$T/wrong.csv"
+expect 2 "CSV with the wrong columns" "$K" db import --format csv "$T/wrong.csv"
+grep -q 'wrong columns' "$T/err" && ok || bad "CSV: says the columns are wrong"
+printf 'case_id,date,holder,form,held,topics\na1,2024-02-07,jobcenter,fremmoede,,225_timers_reglen\na2,2024-03-01,a_kasse,digitalt,false,\n' >"$T/conv.csv"
+expect 0 "CSV import" "$K" db import --format csv "$T/conv.csv"
+same "CSV added two" "$(q 'SELECT count(*) FROM events')" $((before + 2))
+expect 0 "CSV import again" "$K" db import --format csv "$T/conv.csv"
+same "CSV idempotent" "$(q 'SELECT count(*) FROM events')" $((before + 2))
+
+# ---- record, correct, show, time travel ------------------------------------------------------
+export KONTAKT_NOW=2024-05-02T10:00:00.000Z
+expect 0 "record a conversation" "$K" db record a1 --conversation 2024-03-04 --holder jobcenter --form fremmoede --topic 225_timers_reglen
+seq=$(cat "$T/out")
+expect 2 "record: unknown holder" "$K" db record a1 --conversation 2024-03-05 --holder me --form fremmoede
+expect 2 "record: impossible date" "$K" db record a1 --conversation 2024-02-30 --holder jobcenter --form fremmoede
+expect 2 "record: unknown case" "$K" db record nobody --conversation 2024-03-05 --holder jobcenter --form fremmoede
+expect 2 "record: nothing to record" "$K" db record a1
+expect 0 "record an event" "$K" db record a2 --event sygemeldt --from 2024-03-10 --to 2024-03-20
+expect 0 "record a category" "$K" db record a1 --category aktivitetsparat --from 2024-04-01
+expect 0 "record a benefit" "$K" db record a3 --benefit sygedagpenge --from 2024-05-20
+expect 2 "record the same benefit period again" "$K" db record a3 --benefit sygedagpenge --from 2024-05-20
+export KONTAKT_NOW=2024-05-03T10:00:00.000Z
+expect 0 "correct: retract" "$K" db correct a1 "$seq" --retract
+expect 2 "correct: no such event" "$K" db correct a1 99999 --retract
+expect 0 "correct the person" "$K" db correct a2 "$(q "SELECT seq FROM events WHERE case_id='a2' AND kind='person'")" --person --birth-date 1990-03-02
+unset KONTAKT_NOW
+expect 0 "show" "$K" db show a1
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['plan']['obligations'] and d['case']['id']=='a1'" "$T/out" && ok || bad "show: JSON with case and plan"
+grep -q '2024-03-04' "$T/out" && ! python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if any(c['date']=='2024-03-04' for c in d['case']['conversations']) else 1)" "$T/out" && ok || bad "show: the retracted conversation is listed as an event but not in the case"
+expect 0 "show --format text" "$K" db show a1 --format text
+grep -q 'kh.first' "$T/out" && ok || bad "show text: the plan"
+expect 0 "show --known-at before the recording" "$K" db show a1 --known-at 2024-05-01T12:00
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if not any(c['date']=='2024-03-04' for c in d['case']['conversations']) and d['plan']['as_of']=='2024-05-01' else 1)" "$T/out" && ok || bad "known-at: without the later conversation, as of that day"
+expect 0 "show --known-at between recording and retraction" "$K" db show a1 --known-at 2024-05-02T12:00:00Z
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if any(c['date']=='2024-03-04' for c in d['case']['conversations']) else 1)" "$T/out" && ok || bad "known-at: with the conversation before its retraction"
+expect 2 "show --known-at before the case existed" "$K" db show a1 --known-at 2024-04-01
+expect 2 "show --known-at nonsense" "$K" db show a1 --known-at yesterday
+expect 2 "show an unknown case" "$K" db show nobody
+expect 0 "assign" "$K" db assign a2 cw-9
+same "assigned" "$(q "SELECT caseworker FROM cases WHERE id='a2'")" cw-9
+expect 0 "access log" "$K" db access-log a1 --as auditor
+grep -q 'record' "$T/out" && grep -q 'show' "$T/out" && ok || bad "access log lists record and show"
+expect 0 "refresh" "$K" db refresh --as-of 2024-09-01
+same "refresh recomputed" "$(q "SELECT count(*) FROM plans WHERE as_of = '2024-09-01'")" 3
+
+# ---- export round trip --------------------------------------------------------------------------
+expect 0 "export" "$K" db export
+cp "$T/out" "$T/export.ndjson"
+same "export: one line per case" "$(wc -l <"$T/export.ndjson")" 3
+expect 0 "import the export into a new store" "$K" db import --db "$T/copy.db" "$T/export.ndjson"
+for id in a1 a2 a3; do
+    "$K" db show "$id" >"$T/p1.json" 2>/dev/null
+    "$K" db show "$id" --db "$T/copy.db" >"$T/p2.json" 2>/dev/null
+    python3 -c "import json,sys; a=json.load(open(sys.argv[1]))['plan']; b=json.load(open(sys.argv[2]))['plan']; sys.exit(0 if a==b else 1)" "$T/p1.json" "$T/p2.json" && ok || bad "export round trip: the plan of $id"
+done
+same "export round trip: jobcentres and caseworkers" "$(sqlite3 "$T/copy.db" 'SELECT id, jobcenter, caseworker FROM cases ORDER BY id' 2>/dev/null | tr '\n' ' ')" "$(q 'SELECT id, jobcenter, caseworker FROM cases ORDER BY id' | tr '\n' ' ')"
+
+# ---- foreign and damaged files are refused unchanged ------------------------------------------------
+head -c 20000 /dev/urandom >"$T/noise.db"
+sum=$(cksum <"$T/noise.db")
+expect 2 "a file that is not a database" "$K" db init --db "$T/noise.db"
+grep -q 'not a kontakt database' "$T/err" && ok || bad "says it is not a kontakt database"
+same "noise unchanged" "$(cksum <"$T/noise.db")" "$sum"
+python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('create table x(y)'); c.commit()" "$T/other.db"
+sum=$(cksum <"$T/other.db")
+expect 2 "another program's database" "$K" db import --db "$T/other.db" "$T/cases.ndjson"
+same "other database unchanged" "$(cksum <"$T/other.db")" "$sum"
+cp "$KONTAKT_DB" "$T/newer.db"
+python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('pragma user_version=99'); c.commit(); c.close()" "$T/newer.db"
+sum=$(cksum <"$T/newer.db")
+expect 2 "a newer schema" "$K" db show a1 --db "$T/newer.db"
+same "newer database unchanged" "$(cksum <"$T/newer.db")" "$sum"
+
+# ---- tokens ---------------------------------------------------------------------------------------------
+expect 0 "token create" "$K" token create --jobcenter jc-1 --role manager
+tok=$(head -1 "$T/out")
+tid=$(sed -n 's/^id \([0-9]*\),.*/\1/p' "$T/out")
+expect 0 "token check" "$K" token check "$tok"
+grep -q 'role manager' "$T/out" && ok || bad "token check shows the role"
+expect 2 "token create: bad role" "$K" token create --jobcenter jc-1 --role king
+expect 0 "token revoke" "$K" token revoke "$tid"
+expect 2 "token check after revoke" "$K" token check "$tok"
+
+# ---- two writers at once ------------------------------------------------------------------------------------
+writer() { # writer CASE DAY0: 15 conversations
+    local i rc=0
+    for i in $(seq 10 24); do
+        "$K" db record "$1" --conversation "2024-05-$i" --holder jobcenter --form telefon >/dev/null 2>>"$T/writer.err" || rc=1
+    done
+    return $rc
+}
+before=$(q "SELECT count(*) FROM events")
+writer a1 & p1=$!
+writer a2 & p2=$!
+wait $p1; r1=$?
+wait $p2; r2=$?
+same "concurrent writers both succeed" "$r1 $r2" "0 0"
+same "concurrent writers: every record stored" "$(q 'SELECT count(*) FROM events')" $((before + 30))
+
+# ---- SIGKILL at random moments ------------------------------------------------------------------------------
+GEN="$T/kontakt-gen"
+cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L bench/gen.c -o "$GEN" 2>"$T/gen.err" || bad "build kontakt-gen"
+"$GEN" --cases 6000 --seed 7 >"$T/big.ndjson"
+n=$(wc -l <"$T/big.ndjson")
+kdb="$T/kill.db"
+"$K" db init --db "$kdb" >/dev/null
+full=0 none=0
+for i in $(seq 1 12); do
+    "$K" db import --db "$kdb" "$T/big.ndjson" >/dev/null 2>&1 &
+    pid=$!
+    sleep "0.$((RANDOM % 9))$((RANDOM % 10))"
+    kill -9 $pid 2>/dev/null
+    wait $pid 2>/dev/null
+    "$K" db check --db "$kdb" >/dev/null 2>&1 && ok || bad "integrity after killing import $i"
+    c=$(sqlite3 "$kdb" 'SELECT count(*) FROM cases' 2>/dev/null)
+    p=$(sqlite3 "$kdb" 'SELECT count(*) FROM plans' 2>/dev/null)
+    if [ "$c" = 0 ]; then none=$((none + 1)); ok
+    elif [ "$c" = "$n" ] && [ "$p" = "$n" ]; then full=$((full + 1)); ok
+    else bad "after kill $i: $c cases, $p plans (wanted 0 or $n)"; fi
+    [ "$c" = "$n" ] && { rm -f "$kdb" "$kdb-wal" "$kdb-shm"; "$K" db init --db "$kdb" >/dev/null; }
+done
+echo "kill during import: $none times nothing, $full times everything"
+# recording, killed mid-flight
+"$K" db import --db "$kdb" "$T/cases.ndjson" --jobcenter jc >/dev/null 2>&1
+for i in $(seq 1 8); do
+    : >"$T/seqs"
+    (
+        for d in $(seq 1 28); do
+            "$K" db record a1 --db "$kdb" --conversation "2024-0$((i % 9 + 1))-$(printf %02d "$d")" \
+                --holder jobcenter --form fremmoede >>"$T/seqs" 2>/dev/null
+        done
+    ) &
+    loop=$!
+    sleep "0.$((RANDOM % 5))$((RANDOM % 10))"
+    kill -STOP $loop 2>/dev/null
+    victim=$(pgrep -P $loop | head -1)
+    [ -n "$victim" ] && kill -9 "$victim" 2>/dev/null
+    kill -9 $loop 2>/dev/null
+    wait $loop 2>/dev/null
+    "$K" db check --db "$kdb" >/dev/null 2>&1 && ok || bad "integrity after killing record $i"
+done
+stored=$(sqlite3 "$kdb" "SELECT count(*) FROM events WHERE case_id='a1' AND kind='conversation'" 2>/dev/null)
+plans=$(sqlite3 "$kdb" "SELECT count(*) FROM plans" 2>/dev/null)
+same "after killed recordings every case keeps its plan" "$plans" 3
+[ "$stored" -ge 1 ] && ok || bad "recordings stored"
+last=$(sqlite3 "$kdb" "SELECT max(recorded_at) FROM events WHERE case_id='a1'" 2>/dev/null)
+computed=$(sqlite3 "$kdb" "SELECT computed_at FROM plans WHERE case_id='a1'" 2>/dev/null)
+[[ "$computed" > "$last" || "$computed" == "$last" ]] && ok || bad "the plan was computed with the last recording ($computed < $last)"
+
+echo "cli-db: $checks checks, $fails failed"
+[ "$fails" -eq 0 ]

@@ -1,0 +1,398 @@
+/* test_store.c -- the SQLite case store: migrations, refusing foreign files,
+ * import (idempotent, all or nothing), record, corrections, time travel,
+ * tokens, append-only events. */
+#define _POSIX_C_SOURCE 200809L
+#include "testutil.h"
+
+#include "kontakt_store.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char dir[64];
+static char path[128];
+
+static int setup(void **st) {
+    (void)st;
+    snprintf(dir, sizeof dir, "/tmp/kontakt-test-XXXXXX");
+    if (!mkdtemp(dir)) return -1;
+    snprintf(path, sizeof path, "%s/store.db", dir);
+    return 0;
+}
+
+static int teardown(void **st) {
+    (void)st;
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static const char case1[] =
+    "{\"id\":\"c1\",\"jobcenter\":\"jc\",\"caseworker\":\"cw-1\","
+    "\"person\":{\"birth_date\":\"1985-06-15\",\"youth_education\":true,\"vocational_education\":true},"
+    "\"benefits\":[{\"benefit\":\"kontanthjaelp\",\"from\":\"2024-01-08\","
+    "\"categories\":[{\"from\":\"2024-01-08\",\"category\":\"jobparat\"}]}],"
+    "\"conversations\":[{\"date\":\"2024-01-10\",\"holder\":\"jobcenter\",\"form\":\"fremmoede\"}],"
+    "\"events\":[]}\n";
+
+static const char case2[] =
+    "{\"id\":\"c2\",\"jobcenter\":\"jc\","
+    "\"person\":{\"birth_date\":\"1990-01-01\"},"
+    "\"benefits\":[{\"benefit\":\"dagpenge\",\"from\":\"2024-02-01\"}]}\n";
+
+static ks_store *open_new(void) {
+    ks_store *s = NULL;
+    ks_error e = {0};
+    int rc = ks_open(path, KS_OPEN_CREATE, &s, &e);
+    if (rc != KS_OK) fprintf(stderr, "ks_open: %s\n", e.message);
+    assert_int_equal(rc, KS_OK);
+    ks_set_today(s, D("2024-06-01"));
+    ks_set_actor(s, "tester");
+    return s;
+}
+
+static int problems;
+static long last_line;
+static void count_problem(void *ctx, long line, const char *pointer, const char *message,
+                          const char *expected, int column) {
+    (void)ctx, (void)pointer, (void)message, (void)expected, (void)column;
+    problems++;
+    last_line = line;
+}
+
+static int import_text(ks_store *s, const char *text, ks_format fmt, ks_import_result *res) {
+    FILE *f = fmemopen((void *)text, strlen(text), "r");
+    assert_non_null(f);
+    ks_import_options o = {fmt, NULL};
+    ks_error e = {0};
+    problems = 0;
+    int rc = ks_import(s, f, &o, count_problem, NULL, res, &e);
+    fclose(f);
+    return rc;
+}
+
+static long count(const char *sql) {
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    long n = (long)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+static int exec_rw(const char *sql) {
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    sqlite3_close(db);
+    return rc;
+}
+
+static char *slurp(const char *p, size_t *n) {
+    FILE *f = fopen(p, "rb");
+    assert_non_null(f);
+    char *b = malloc(1 << 20);
+    *n = fread(b, 1, 1 << 20, f);
+    fclose(f);
+    return b;
+}
+
+/* ---- tests ----------------------------------------------------------------------- */
+
+static void test_open_migrates(void **st) {
+    (void)st;
+    ks_store *s = open_new();
+    assert_int_equal(ks_schema_version(s), KS_SCHEMA_VERSION);
+    ks_close(s);
+    assert_int_equal(count("PRAGMA application_id"), KS_APPLICATION_ID);
+    assert_int_equal(count("PRAGMA user_version"), KS_SCHEMA_VERSION);
+    assert_int_equal(count("SELECT value FROM meta WHERE key = 'schema_version'"), KS_SCHEMA_VERSION);
+    assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE sql LIKE '%STRICT%'"), 7);
+    s = open_new(); /* again: nothing to migrate */
+    ks_close(s);
+    /* without KS_OPEN_CREATE a missing file is not made */
+    ks_error e = {0};
+    char other[160];
+    snprintf(other, sizeof other, "%s/none.db", dir);
+    assert_int_equal(ks_open(other, 0, &s, &e), KS_ENOTFOUND);
+    assert_int_equal(access(other, F_OK), -1);
+}
+
+static void test_refuses_foreign_newer_and_garbage(void **st) {
+    (void)st;
+    ks_error e = {0};
+    ks_store *s = NULL;
+    /* another program's SQLite database */
+    assert_int_equal(exec_rw("CREATE TABLE t(x); INSERT INTO t VALUES (1);"), SQLITE_OK);
+    size_t n1, n2;
+    char *before = slurp(path, &n1);
+    assert_int_equal(ks_open(path, KS_OPEN_CREATE, &s, &e), KS_EFOREIGN);
+    assert_null(s);
+    assert_non_null(strstr(e.message, "another program"));
+    char *after = slurp(path, &n2);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(before, after, n1);
+    free(before);
+    free(after);
+    unlink(path);
+    /* not a database at all */
+    FILE *f = fopen(path, "wb");
+    for (int i = 0; i < 200; i++) fputs("this is not a database, it is text. ", f);
+    fclose(f);
+    before = slurp(path, &n1);
+    assert_int_equal(ks_open(path, KS_OPEN_CREATE, &s, &e), KS_EFOREIGN);
+    after = slurp(path, &n2);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(before, after, n1);
+    free(before);
+    free(after);
+    unlink(path);
+    /* a kontakt database from a newer program */
+    s = open_new();
+    ks_close(s);
+    assert_int_equal(exec_rw("PRAGMA user_version = 99"), SQLITE_OK);
+    assert_int_equal(ks_open(path, 0, &s, &e), KS_EFOREIGN);
+    assert_non_null(strstr(e.message, "newer"));
+    assert_int_equal(count("PRAGMA user_version"), 99);
+}
+
+static void test_import_idempotent_and_corrections(void **st) {
+    (void)st;
+    ks_store *s = open_new();
+    char text[2048];
+    snprintf(text, sizeof text, "%s%s", case1, case2);
+    ks_import_result r;
+    assert_int_equal(import_text(s, text, KS_FORMAT_NDJSON, &r), KS_OK);
+    assert_int_equal(r.cases_new, 2);
+    long events = count("SELECT count(*) FROM events");
+    assert_int_equal(events, 5);
+    assert_true(count("SELECT count(*) FROM obligations WHERE case_id = 'c1'") > 0);
+    assert_int_equal(count("SELECT count(*) FROM plans"), 2);
+    /* again: nothing new */
+    assert_int_equal(import_text(s, text, KS_FORMAT_NDJSON, &r), KS_OK);
+    assert_int_equal(r.events, 0);
+    assert_int_equal(r.cases_new, 0);
+    assert_int_equal(count("SELECT count(*) FROM events"), events);
+    /* the benefit ended and the person changed: two corrections */
+    const char *changed =
+        "{\"id\":\"c2\",\"jobcenter\":\"jc\",\"person\":{\"birth_date\":\"1990-01-02\"},"
+        "\"benefits\":[{\"benefit\":\"dagpenge\",\"from\":\"2024-02-01\",\"to\":\"2024-04-30\"}]}\n";
+    assert_int_equal(import_text(s, changed, KS_FORMAT_NDJSON, &r), KS_OK);
+    assert_int_equal(r.corrections, 2);
+    assert_int_equal(count("SELECT count(*) FROM events WHERE kind = 'correction'"), 2);
+    char *json = NULL;
+    ks_error e = {0};
+    assert_int_equal(ks_case_json(s, "c2", NULL, &json, &e), KS_OK);
+    assert_non_null(strstr(json, "\"to\": \"2024-04-30\"") ? json : strstr(json, "\"to\":\"2024-04-30\""));
+    assert_non_null(strstr(json, "1990-01-02"));
+    free(json);
+    assert_int_equal(import_text(s, changed, KS_FORMAT_NDJSON, &r), KS_OK);
+    assert_int_equal(r.events, 0);
+    ks_close(s);
+}
+
+static void test_invalid_import_writes_nothing(void **st) {
+    (void)st;
+    ks_store *s = open_new();
+    char text[4096];
+    snprintf(text, sizeof text,
+             "%s{\"id\":\"bad\",\"jobcenter\":\"jc\",\"person\":{\"birth_date\":\"1990-02-30\"},"
+             "\"benefits\":[{\"benefit\":\"kontanthjalp\",\"from\":\"2024-01-01\"}]}\n%s"
+             "{\"id\":\"trunc\",\"jobcenter\":\"jc\",\"person\":{\"birth",
+             case1, case2);
+    ks_import_result r;
+    assert_int_equal(import_text(s, text, KS_FORMAT_NDJSON, &r), KS_EINVALID);
+    assert_int_equal(r.invalid, 2);
+    assert_true(problems >= 3); /* impossible date, unknown benefit, broken JSON */
+    assert_int_equal(last_line, 4);
+    assert_int_equal(count("SELECT count(*) FROM cases"), 0);
+    assert_int_equal(count("SELECT count(*) FROM events"), 0);
+    assert_int_equal(count("SELECT count(*) FROM obligations"), 0);
+    /* a line without a jobcentre and no default */
+    assert_int_equal(import_text(s, "{\"id\":\"x\",\"person\":{\"birth_date\":\"1990-01-01\"},"
+                                    "\"benefits\":[]}\n", KS_FORMAT_NDJSON, &r),
+                     KS_EINVALID);
+    /* CSV with the wrong columns */
+    assert_int_equal(import_text(s, case1, KS_FORMAT_NDJSON, &r), KS_OK);
+    assert_int_equal(import_text(s, "case_id,date,holder,form\nc1,2024-02-01,jobcenter,telefon\n",
+                                 KS_FORMAT_CSV, &r),
+                     KS_EINVALID);
+    /* a CSV row for an unknown case, and one with a bad form */
+    assert_int_equal(import_text(s, "case_id,date,holder,form,held,topics\n"
+                                    "nope,2024-02-01,jobcenter,telefon,,\n"
+                                    "c1,2024-02-01,jobcenter,fax,,\n",
+                                 KS_FORMAT_CSV, &r),
+                     KS_EINVALID);
+    assert_int_equal(r.invalid, 2);
+    assert_int_equal(count("SELECT count(*) FROM events WHERE case_id = 'c1'"), 3);
+    /* a good CSV, twice */
+    const char *csv = "case_id,date,holder,form,held,topics\n"
+                      "c1,2024-02-01,jobcenter,fremmoede,true,225_timers_reglen;laese_skrive_regnetest\n"
+                      "c1,2024-03-01,jobcenter,telefon,false,\n";
+    assert_int_equal(import_text(s, csv, KS_FORMAT_CSV, &r), KS_OK);
+    assert_int_equal(r.events, 2);
+    assert_int_equal(import_text(s, csv, KS_FORMAT_CSV, &r), KS_OK);
+    assert_int_equal(r.events, 0);
+    ks_close(s);
+}
+
+static void test_record_correct_time_travel(void **st) {
+    (void)st;
+    ks_store *s = open_new();
+    ks_set_now(s, "2024-05-01T10:00:00.000Z");
+    ks_import_result r;
+    assert_int_equal(import_text(s, case1, KS_FORMAT_NDJSON, &r), KS_OK);
+    ks_set_now(s, "2024-05-02T10:00:00.000Z");
+    ks_error e = {0};
+    long seq = 0;
+    problems = 0;
+    assert_int_equal(ks_record(s, "c1", KS_CONVERSATION,
+                               "{\"date\":\"2024-02-05\",\"holder\":\"jobcenter\",\"form\":\"fremmoede\"}",
+                               count_problem, NULL, &seq, &e),
+                     KS_OK);
+    assert_true(seq > 0);
+    /* an invalid record is refused and writes nothing */
+    long events = count("SELECT count(*) FROM events");
+    assert_int_equal(ks_record(s, "c1", KS_CONVERSATION,
+                               "{\"date\":\"2024-02-05\",\"holder\":\"jobcentre\",\"form\":\"fremmoede\"}",
+                               count_problem, NULL, NULL, &e),
+                     KS_EINVALID);
+    assert_int_equal(problems, 1);
+    assert_int_equal(ks_record(s, "nope", KS_CONVERSATION, "{}", NULL, NULL, NULL, &e), KS_ENOTFOUND);
+    assert_int_equal(count("SELECT count(*) FROM events"), events);
+    /* the same conversation twice is two conversations */
+    long seq2 = 0;
+    assert_int_equal(ks_record(s, "c1", KS_CONVERSATION,
+                               "{\"date\":\"2024-02-05\",\"holder\":\"jobcenter\",\"form\":\"fremmoede\"}",
+                               NULL, NULL, &seq2, &e),
+                     KS_OK);
+    /* a category change lands in its period */
+    assert_int_equal(ks_record(s, "c1", KS_CATEGORY,
+                               "{\"from\":\"2024-03-01\",\"category\":\"aktivitetsparat\"}", NULL,
+                               NULL, NULL, &e),
+                     KS_OK);
+    char *json = NULL;
+    assert_int_equal(ks_case_json(s, "c1", NULL, &json, &e), KS_OK);
+    assert_non_null(strstr(json, "aktivitetsparat"));
+    free(json);
+    /* retract the second one */
+    ks_set_now(s, "2024-05-03T10:00:00.000Z");
+    long cseq = 0;
+    assert_int_equal(ks_correct(s, "c1", seq2, NULL, NULL, NULL, &cseq, &e), KS_OK);
+    assert_int_equal(count("SELECT count(*) FROM events WHERE kind = 'correction'"), 1);
+    /* replace the first: another date */
+    assert_int_equal(ks_correct(s, "c1", seq,
+                                "{\"date\":\"2024-02-06\",\"holder\":\"jobcenter\",\"form\":\"fremmoede\"}",
+                                NULL, NULL, NULL, &e),
+                     KS_OK);
+    assert_int_equal(ks_case_json(s, "c1", NULL, &json, &e), KS_OK);
+    assert_null(strstr(json, "2024-02-05"));
+    assert_non_null(strstr(json, "2024-02-06"));
+    free(json);
+    /* a correction of an event of another case is refused */
+    assert_int_equal(ks_correct(s, "c1", 999, NULL, NULL, NULL, NULL, &e), KS_ENOTFOUND);
+    /* time travel */
+    assert_int_equal(ks_case_json(s, "c1", "2024-05-01T12:00:00.000Z", &json, &e), KS_OK);
+    assert_null(strstr(json, "2024-02-05"));
+    free(json);
+    assert_int_equal(ks_case_json(s, "c1", "2024-05-02T12:00:00.000Z", &json, &e), KS_OK);
+    char *first = strstr(json, "2024-02-05");
+    assert_non_null(first);
+    assert_non_null(strstr(first + 1, "2024-02-05")); /* both, before the retraction */
+    free(json);
+    assert_int_equal(ks_case_json(s, "c1", "2024-04-30T00:00:00.000Z", &json, &e), KS_ENOTFOUND);
+    /* the plan follows */
+    char *plan = NULL;
+    assert_int_equal(ks_plan_json(s, "c1", NULL, KT_NO_DATE, &plan, &e), KS_OK);
+    assert_non_null(strstr(plan, "\"obligations\""));
+    free(plan);
+    char stamp[25];
+    assert_int_equal(ks_timestamp_parse("2024-05-02", stamp), KS_OK);
+    assert_string_equal(stamp, "2024-05-02T23:59:59.999Z");
+    assert_int_equal(ks_timestamp_parse("2024-05-02T10:11Z", stamp), KS_OK);
+    assert_string_equal(stamp, "2024-05-02T10:11:00.000Z");
+    assert_int_equal(ks_timestamp_parse("2024-05-02T25:00", stamp), KS_EINVALID);
+    ks_close(s);
+}
+
+static void test_refresh(void **st) {
+    (void)st;
+    ks_store *s = open_new();
+    ks_import_result r;
+    assert_int_equal(import_text(s, case1, KS_FORMAT_NDJSON, &r), KS_OK);
+    long n = -1;
+    ks_error e = {0};
+    assert_int_equal(ks_refresh(s, D("2024-06-02"), &n, &e), KS_OK);
+    assert_int_equal(n, 0); /* still valid */
+    assert_int_equal(ks_refresh(s, D("2024-09-01"), &n, &e), KS_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(count("SELECT count(*) FROM plans WHERE as_of = '2024-09-01'"), 1);
+    ks_close(s);
+}
+
+static void test_tokens(void **st) {
+    (void)st;
+    ks_store *s = open_new();
+    char token[KS_TOKEN_LEN + 1];
+    long id = 0;
+    ks_error e = {0};
+    assert_int_equal(ks_token_create(s, "jc-1", KS_ROLE_MANAGER, token, &id, &e), KS_OK);
+    assert_int_equal(strlen(token), KS_TOKEN_LEN);
+    assert_int_equal(count("SELECT count(*) FROM tokens WHERE hash LIKE 'kt_%'"), 0);
+    ks_token_info info;
+    assert_int_equal(ks_token_check(s, token, &info, &e), KS_OK);
+    assert_int_equal(info.id, id);
+    assert_string_equal(info.jobcenter, "jc-1");
+    assert_int_equal(info.role, KS_ROLE_MANAGER);
+    token[5] ^= 1;
+    assert_int_equal(ks_token_check(s, token, &info, &e), KS_EDENIED);
+    token[5] ^= 1;
+    assert_int_equal(ks_token_revoke(s, id, &e), KS_OK);
+    assert_int_equal(ks_token_check(s, token, &info, &e), KS_EDENIED);
+    assert_int_equal(ks_token_revoke(s, 12345, &e), KS_ENOTFOUND);
+    assert_int_equal(ks_token_create(s, "jc-1", (ks_role)7, token, &id, &e), KS_EINVALID);
+    char hex[65];
+    ks_sha256_hex("abc", 3, hex);
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    assert_int_equal(ks_access_log_append(s, "tester", "jc-1", "c1", "show", &e), KS_OK);
+    ks_close(s);
+    assert_int_equal(count("SELECT count(*) FROM access_log"), 1);
+    assert_int_not_equal(exec_rw("DELETE FROM access_log"), SQLITE_OK);
+}
+
+static void test_events_append_only(void **st) {
+    (void)st;
+    ks_store *s = open_new();
+    ks_import_result r;
+    assert_int_equal(import_text(s, case1, KS_FORMAT_NDJSON, &r), KS_OK);
+    ks_close(s);
+    assert_int_not_equal(exec_rw("UPDATE events SET body = '{}' WHERE seq = 1"), SQLITE_OK);
+    assert_int_not_equal(exec_rw("DELETE FROM events WHERE seq = 1"), SQLITE_OK);
+    assert_int_not_equal(exec_rw("INSERT INTO events(case_id, kind, body, identity, recorded_at, "
+                                 "recorded_by) VALUES ('c1', 'gossip', '{}', 'x', 'now', 'me')"),
+                         SQLITE_OK);
+    assert_int_not_equal(exec_rw("INSERT INTO events(case_id, kind, body, identity, recorded_at, "
+                                 "recorded_by) VALUES ('c1', 'event', x'00', 'y', 'now', 'me')"),
+                         SQLITE_OK); /* STRICT: no blob in a TEXT column */
+    assert_int_equal(count("SELECT count(*) FROM events"), 3);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_open_migrates, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refuses_foreign_newer_and_garbage, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_idempotent_and_corrections, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_invalid_import_writes_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_record_correct_time_travel, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refresh, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tokens, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_events_append_only, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
