@@ -47,6 +47,11 @@ void kt_out_fmt(kt_out *o, const char *fmt, ...) {
 }
 
 void kt_out_int(kt_out *o, long v) {
+    if (v >= 0 && v < 10) { /* counts and course numbers mostly */
+        char c = (char)('0' + v);
+        kt_out_put(o, &c, 1);
+        return;
+    }
     char tmp[24];
     int i = (int)sizeof tmp;
     unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;

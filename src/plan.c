@@ -140,12 +140,13 @@ void kt_plan_warning(const kt_plan *p, size_t i, const char **code, const char *
 /* ---- why ------------------------------------------------------------------------------------ */
 
 /* The why text after the rule's own: appended to b. */
-static void why_tail(kt_sb *b, const kt_plan *p, const kt_ob *ob) {
+/* to and met_on: ob's dates as kt_date_format writes them */
+static void why_tail(kt_sb *b, const kt_plan *p, const kt_ob *ob, const char *to, const char *met) {
     const kt_rule *r = ob->rule;
     switch ((kt_ob_status)ob->status) {
     case KT_MET:
         KT_SB_LIT(b, " Opfyldt ");
-        kt_sb_date(b, ob->met_on);
+        kt_sb_mem(b, met, ob->met_on == KT_NO_DATE ? 0 : 10);
         if (r->required > 1) {
             KT_SB_LIT(b, " med ");
             kt_sb_int(b, ob->counted);
@@ -158,9 +159,9 @@ static void why_tail(kt_sb *b, const kt_plan *p, const kt_ob *ob) {
         break;
     case KT_LATE:
         KT_SB_LIT(b, " Opfyldt for sent ");
-        kt_sb_date(b, ob->met_on);
+        kt_sb_mem(b, met, ob->met_on == KT_NO_DATE ? 0 : 10);
         KT_SB_LIT(b, "; fristen var ");
-        kt_sb_date(b, ob->to);
+        kt_sb_mem(b, to, ob->to == KT_NO_DATE ? 0 : 10);
         KT_SB_LIT(b, ".");
         break;
     case KT_OPEN:
@@ -168,7 +169,7 @@ static void why_tail(kt_sb *b, const kt_plan *p, const kt_ob *ob) {
             KT_SB_LIT(b, " Åben uden frist");
         } else {
             KT_SB_LIT(b, " Frist ");
-            kt_sb_date(b, ob->to);
+            kt_sb_mem(b, to, ob->to == KT_NO_DATE ? 0 : 10);
         }
         if (r->required > 1) {
             KT_SB_LIT(b, "; ");
@@ -182,7 +183,7 @@ static void why_tail(kt_sb *b, const kt_plan *p, const kt_ob *ob) {
         break;
     case KT_OVERDUE:
         KT_SB_LIT(b, " Fristen ");
-        kt_sb_date(b, ob->to);
+        kt_sb_mem(b, to, ob->to == KT_NO_DATE ? 0 : 10);
         KT_SB_LIT(b, " er overskredet");
         if (r->required > 1) {
             KT_SB_LIT(b, "; ");
@@ -222,8 +223,11 @@ static size_t why_into(const kt_plan *p, const kt_ob *ob, char *buf, size_t size
     char dummy[1];
     kt_sb b;
     kt_sb_init(&b, size ? buf : dummy, size ? size : 1);
+    char to[11], met[11];
+    kt_date_format(ob->to, to);
+    kt_date_format(ob->met_on, met);
     kt_sb_str(&b, ob->rule->why);
-    why_tail(&b, p, ob);
+    why_tail(&b, p, ob, to, met);
     size_t n = kt_sb_end(&b);
     if (size) buf[n < size ? n : size - 1] = '\0';
     return n;
@@ -231,11 +235,11 @@ static size_t why_into(const kt_plan *p, const kt_ob *ob, char *buf, size_t size
 
 /* "why": the rule's text and the tail, escaped straight into the output;
  * through why_into's 1024 bytes where that would cut it. */
-static void json_why(kt_out *o, const kt_plan *p, const kt_ob *ob) {
+static void json_why(kt_out *o, const kt_plan *p, const kt_ob *ob, const char *to, const char *met) {
     char tail[512];
     kt_sb b;
     kt_sb_init(&b, tail, sizeof tail);
-    why_tail(&b, p, ob);
+    why_tail(&b, p, ob, to, met);
     size_t tn = kt_sb_end(&b), wn = strlen(ob->rule->why);
     if (tn < sizeof tail && wn + tn < 1024) {
         kt_out_put(o, "\"", 1);
@@ -255,22 +259,45 @@ size_t kt_plan_why(const kt_plan *p, size_t i, char *buf, size_t size) {
 
 /* ---- JSON ------------------------------------------------------------------------------------- */
 
+/* Identifiers of the catalogue and of case-format.md (rule ids, laws,
+ * seeds, holder and form names, exemption ids) need no JSON
+ * escaping: tests/test_fastparse.c checks that, so they are written as they
+ * are, the same bytes kt_out_json_str would write. */
+static void json_plain(kt_out *o, const char *s) {
+    kt_out_put(o, "\"", 1);
+    kt_out_str(o, s);
+    kt_out_put(o, "\"", 1);
+}
+
 static void json_bits(kt_out *o, unsigned bits, const char *(*name)(int), int count) {
     kt_out_put(o, "[", 1);
     bool first = true;
     for (int b = 0; b < count; b++) {
         if (!(bits & (1u << b))) continue;
         if (!first) kt_out_put(o, ",", 1);
-        kt_out_json_str(o, name(b));
+        json_plain(o, name(b));
         first = false;
     }
     kt_out_put(o, "]", 1);
 }
 
+/* kt_out_json_date from the day's text (kt_date_format's) */
+static void json_day(kt_out *o, kt_date d, const char *text) {
+    if (d == KT_NO_DATE) {
+        KT_OUT_LIT(o, "null");
+        return;
+    }
+    char b[12];
+    b[0] = '"';
+    memcpy(b + 1, text, 10);
+    b[11] = '"';
+    kt_out_put(o, b, 12);
+}
+
 static void json_ob(kt_out *o, const kt_plan *p, const kt_ob *ob) {
     const kt_rule *r = ob->rule;
     KT_OUT_LIT(o, "{\"rule\":");
-    kt_out_json_str(o, r->id);
+    json_plain(o, r->id);
     KT_OUT_LIT(o, ",\"generation\":\"");
     kt_out_str(o, p->gen_names[ob->gen]);
     KT_OUT_LIT(o, "\",\"kind\":\"");
@@ -279,10 +306,13 @@ static void json_ob(kt_out *o, const kt_plan *p, const kt_ob *ob) {
     kt_out_str(o, kt_benefit_names[ob->benefit]);
     KT_OUT_LIT(o, "\",\"course\":");
     kt_out_int(o, ob->course);
+    char to[11], met[11];
+    kt_date_format(ob->to, to);
+    kt_date_format(ob->met_on, met);
     KT_OUT_LIT(o, ",\"window\":{\"from\":");
     kt_out_json_date(o, ob->from);
     KT_OUT_LIT(o, ",\"to\":");
-    kt_out_json_date(o, ob->to);
+    json_day(o, ob->to, to);
     KT_OUT_LIT(o, "},\"required\":");
     kt_out_int(o, ob->required);
     KT_OUT_LIT(o, ",\"counted\":");
@@ -300,22 +330,22 @@ static void json_ob(kt_out *o, const kt_plan *p, const kt_ob *ob) {
     KT_OUT_LIT(o, "\"");
     if (ob->met_on != KT_NO_DATE) {
         KT_OUT_LIT(o, ",\"met_on\":");
-        kt_out_json_date(o, ob->met_on);
+        json_day(o, ob->met_on, met);
     }
     if (ob->exempt) {
         KT_OUT_LIT(o, ",\"exempt_reason\":");
-        kt_out_json_str(o, ob->exempt->id);
+        json_plain(o, ob->exempt->id);
     }
     KT_OUT_LIT(o, ",\"source\":{");
     if (r->law) {
         KT_OUT_LIT(o, "\"law\":");
-        kt_out_json_str(o, r->law);
+        json_plain(o, r->law);
         KT_OUT_LIT(o, ",");
     }
     KT_OUT_LIT(o, "\"seed\":");
-    kt_out_json_str(o, r->seed);
+    json_plain(o, r->seed);
     KT_OUT_LIT(o, "},\"why\":");
-    json_why(o, p, ob);
+    json_why(o, p, ob, to, met);
     KT_OUT_LIT(o, "}");
 }
 

@@ -12,6 +12,7 @@
 
 #include "case_reader.h"
 #include "model.h"
+#include "rules.h"
 
 #include <dirent.h>
 #include <jansson.h>
@@ -573,12 +574,39 @@ static void test_limits(void **state) {
     }
 }
 
+/* src/plan.c writes these identifiers into JSON without escaping them:
+ * that is the same as escaping only while none holds a quote, a backslash
+ * or a control character. (Use kt_out_json_str in plan.c for any that may.) */
+static void assert_plain(const char *what, const char *s) {
+    if (!s) return;
+    for (const char *c = s; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == '"' || *c == '\\')
+            fail_msg("%s \"%s\" needs JSON escaping, but plan.c writes it as it is", what, s);
+}
+
+static void test_identifiers_plain(void **state) {
+    (void)state;
+    for (int g = 0; g < KT_N_GENERATIONS; g++) {
+        const kt_generation *gen = &kt_generations[g];
+        assert_plain("generation", gen->name);
+        for (size_t i = 0; i < gen->n_rules; i++) {
+            assert_plain("rule id", gen->rules[i]->id);
+            assert_plain("rule law", gen->rules[i]->law);
+            assert_plain("rule seed", gen->rules[i]->seed);
+        }
+        for (size_t i = 0; i < gen->n_exemptions; i++) assert_plain("exemption id", gen->exemptions[i]->id);
+    }
+    for (int i = 0; i < KT_HOLDER_COUNT; i++) assert_plain("holder", kt_holder_name(i));
+    for (int i = 0; i < KT_FORM_COUNT; i++) assert_plain("form", kt_form_name(i));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rich),
         cmocka_unit_test(test_edges),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_golden),
+        cmocka_unit_test(test_identifiers_plain),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     fprintf(stderr, "test_fastparse: %zu inputs, %zu read by the fast path, %zu valid\n", st.inputs,
