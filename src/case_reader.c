@@ -247,8 +247,9 @@ static int member(rd *r, keyset *ks, const char **k, size_t *n) {
         c = peek(r);
     }
     if (c != '"' || !str(r, k, n)) return -1;
-    for (int i = 0; i < ks->count; i++)
-        if (ks->n[i] == *n && memcmp(ks->k[i], *k, *n) == 0) return -1;
+    for (int i = 0; i < ks->count; i++) /* a repeated key: left to the reference */
+        if (ks->n[i] == *n && (*n == 0 || (ks->k[i][0] == (*k)[0] && memcmp(ks->k[i], *k, *n) == 0)))
+            return -1;
     if (ks->count == MAX_KEYS) return -1;
     ks->k[ks->count] = *k;
     ks->n[ks->count++] = (uint32_t)*n;

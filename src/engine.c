@@ -1254,38 +1254,48 @@ static void warn_closed_days(ctx *x) {
     }
 }
 
+/* A warning whose message is a string literal, which the plan points to
+ * instead of copying (it lives longer than any plan); pointer "". */
+static void warn_static(ctx *x, const char *code, const char *message, size_t mlen) {
+    kt_plan *p = x->p;
+    if (warn_seen(p, code, message, mlen, "", 0)) return;
+    kt_warning *w = warn_slot(x);
+    if (!w) return;
+    *w = (kt_warning){code, message, "", (uint32_t)mlen, 0};
+    p->n_warnings++;
+}
+#define WARN_STATIC(x, code, lit) warn_static((x), (code), "" lit, sizeof(lit) - 1)
+
+/* later_law_changes: its four possible texts */
+#define LATER_HEAD "Senere lovændringer, som kataloget ikke modellerer, kan ændre svaret:"
+#define LATER_SDP                                                                              \
+    " fra 2025-01-01 færre opfølgningssamtaler for nogle beskæftigede sygemeldte (kategori 3 " \
+    "afskaffet);"
+#define LATER_KH_UH                                                                            \
+    " fra 2025-07-01 er uddannelseshjælp og integrationsydelse lagt sammen med kontanthjælp og " \
+    "225-timers-reglen ophævet (lov 1655/2024);"
+#define LATER_TAIL " fra 2026-07-01 lov nr. 1750 af 29/12 2025."
+
 static void warn_general(ctx *x) {
     if (x->any_dp)
-        warn(x, "dagpenge_calendar_time",
-             "Forenkling: for dagpenge tæller loven sammenlagt ledighed i udbetalte timer (LAB § 9, "
-             "BEK 2636/2021 § 7); planen regner med kalendertid på ydelsen.",
-             "");
+        WARN_STATIC(x, "dagpenge_calendar_time",
+                    "Forenkling: for dagpenge tæller loven sammenlagt ledighed i udbetalte timer (LAB § 9, "
+                    "BEK 2636/2021 § 7); planen regner med kalendertid på ydelsen.");
     if (x->any_g2020_after6)
-        warn(x, "individual_after_six_months",
-             "Efter de første seks måneder af et forløb efter LAB 2019 aftales kontaktforløbet "
-             "individuelt; borgeren har ret til samtaler, når borgeren ønsker det (LAB § 32).",
-             "");
+        WARN_STATIC(x, "individual_after_six_months",
+                    "Efter de første seks måneder af et forløb efter LAB 2019 aftales kontaktforløbet "
+                    "individuelt; borgeren har ret til samtaler, når borgeren ønsker det (LAB § 32).");
     if (x->any_beyond)
-        warn(x, "newer_law",
-             "Nyere regler gælder fra 2026-07-01 (lov nr. 1750 af 29/12 2025), som kataloget ikke "
-             "rummer endnu; forpligtelser derefter er beregnet efter g2024.",
-             "");
+        WARN_STATIC(x, "newer_law",
+                    "Nyere regler gælder fra 2026-07-01 (lov nr. 1750 af 29/12 2025), som kataloget ikke "
+                    "rummer endnu; forpligtelser derefter er beregnet efter g2024.");
     if (x->any_after_2025) {
-        char buf[600];
-        kt_sb b;
-        kt_sb_init(&b, buf, sizeof buf);
-        KT_SB_LIT(&b, "Senere lovændringer, som kataloget ikke modellerer, kan ændre "
-                      "svaret:");
-        if (x->groups_after_2025 & GB(G_SDP))
-            KT_SB_LIT(&b, " fra 2025-01-01 færre opfølgningssamtaler for nogle beskæftigede "
-                          "sygemeldte (kategori 3 afskaffet);");
-        if (x->groups_after_2025 & (GB(G_KH) | GB(G_UH)))
-            KT_SB_LIT(&b, " fra 2025-07-01 er uddannelseshjælp og integrationsydelse lagt "
-                          "sammen med kontanthjælp og 225-timers-reglen ophævet (lov "
-                          "1655/2024);");
-        KT_SB_LIT(&b, " fra 2026-07-01 lov nr. 1750 af 29/12 2025.");
-        kt_sb_end(&b);
-        warn(x, "later_law_changes", buf, "");
+        bool sdp = x->groups_after_2025 & GB(G_SDP);
+        bool khuh = x->groups_after_2025 & (GB(G_KH) | GB(G_UH));
+        if (sdp && khuh) WARN_STATIC(x, "later_law_changes", LATER_HEAD LATER_SDP LATER_KH_UH LATER_TAIL);
+        else if (sdp) WARN_STATIC(x, "later_law_changes", LATER_HEAD LATER_SDP LATER_TAIL);
+        else if (khuh) WARN_STATIC(x, "later_law_changes", LATER_HEAD LATER_KH_UH LATER_TAIL);
+        else WARN_STATIC(x, "later_law_changes", LATER_HEAD LATER_TAIL);
     }
 }
 
