@@ -169,7 +169,7 @@ typedef struct ctx {
 } ctx;
 
 static void *scratch(ctx *x, size_t n) {
-    void *p = kt_arena_alloc(&x->scratch, n ? n : 1);
+    void *p = kt_arena_get(&x->scratch, n ? n : 1);
     if (!p) x->oom = 1;
     else memset(p, 0, n);
     return p;
@@ -1309,10 +1309,19 @@ static int prepare_course(ctx *x, course *co) {
     co->gen = kt_engine_generation_on(x->e, co->S, &co->beyond);
     if (course_stops(x, co) != KT_OK) return KT_ENOMEM;
     uint32_t n = c->n_conversations;
-    co->in_course = scratch(x, n + 1);
-    co->form = scratch(x, n + 1);
-    co->claimed = scratch(x, sizeof(uint64_t) * (n + 1));
-    if (x->oom) return KT_ENOMEM;
+    /* one block: claimed (zeroed), then in_course and form (written below) */
+    size_t nb = ((size_t)n + 8) / 8 * 8;
+    char *blk = kt_arena_get(&x->scratch, sizeof(uint64_t) * (n + 1) + 2 * nb);
+    if (!blk) {
+        x->oom = 1;
+        return KT_ENOMEM;
+    }
+    co->claimed = (uint64_t *)(void *)blk;
+    memset(co->claimed, 0, sizeof(uint64_t) * (n + 1));
+    co->in_course = (bool *)(blk + sizeof(uint64_t) * (n + 1));
+    co->form = (uint8_t *)(blk + sizeof(uint64_t) * (n + 1) + nb);
+    co->in_course[n] = false;
+    co->form[n] = 0;
     co->first_in_person = -1;
     co->remote_as_of = co->standby_as_of = -1;
     for (uint32_t i = 0; i < n; i++) {

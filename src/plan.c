@@ -29,6 +29,7 @@ _Static_assert(sizeof(kt_arena_chunk) <= KT_ARENA_OVERHEAD, "KT_ARENA_OVERHEAD t
 void kt_arena_init_buf(kt_arena *a, void *buf, size_t size) {
     a->head = NULL;
     a->used = a->size = 0;
+    a->base = NULL;
     if (size <= sizeof(kt_arena_chunk)) return;
     kt_arena_chunk *c = buf;
     c->next = NULL;
@@ -36,6 +37,7 @@ void kt_arena_init_buf(kt_arena *a, void *buf, size_t size) {
     c->external = true;
     a->head = c;
     a->size = c->size;
+    a->base = (char *)c->data;
 }
 
 void *kt_arena_alloc(kt_arena *a, size_t n) {
@@ -51,6 +53,7 @@ void *kt_arena_alloc(kt_arena *a, size_t n) {
         a->head = c;
         a->size = size;
         a->used = 0;
+        a->base = (char *)c->data;
     }
     void *p = (char *)a->head->data + a->used;
     a->used += n;
@@ -73,6 +76,7 @@ void kt_arena_free(kt_arena *a) {
     }
     a->head = NULL;
     a->used = a->size = 0;
+    a->base = NULL;
 }
 
 /* ---- accessors --------------------------------------------------------------------------- */

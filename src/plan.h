@@ -16,9 +16,20 @@ typedef struct kt_arena_chunk kt_arena_chunk;
 typedef struct kt_arena {
     kt_arena_chunk *head;
     size_t used, size; /* within head */
+    char *base;        /* head's data */
 } kt_arena;
 
 void *kt_arena_alloc(kt_arena *a, size_t n); /* NULL when out of memory */
+/* kt_arena_alloc with the common case inline: it fits in the chunk. */
+static inline void *kt_arena_get(kt_arena *a, size_t n) {
+    n = (n + _Alignof(max_align_t) - 1) / _Alignof(max_align_t) * _Alignof(max_align_t);
+    if (a->head && a->used + n <= a->size) {
+        void *p = a->base + a->used;
+        a->used += n;
+        return p;
+    }
+    return kt_arena_alloc(a, n);
+}
 char *kt_arena_strdup(kt_arena *a, const char *s);
 void kt_arena_free(kt_arena *a);
 /* Starts an (empty) arena on a caller's buffer, which the arena uses first
