@@ -80,11 +80,10 @@ int ks_record(ks_store *s, const char *case_id, ks_kind kind, const char *body,
     json_t *v = parse_object(body, problem, ctx);
     if (!v) return ks__fail(err, KS_EINVALID, "the record is not a JSON object");
     char *canon = ks__canon(v);
-    char identity[512];
-    const char *bn = json_string_value(json_object_get(v, "benefit"));
-    const char *bf = json_string_value(json_object_get(v, "from"));
-    if (kind == KS_BENEFIT)
-        snprintf(identity, sizeof identity, "benefit:%.64s:%.32s", bn ? bn : "", bf ? bf : "");
+    char identity[512], bn[65], bf[33];
+    snprintf(bn, sizeof bn, "%s", json_string_value(json_object_get(v, "benefit")) ? json_string_value(json_object_get(v, "benefit")) : "?");
+    snprintf(bf, sizeof bf, "%s", json_string_value(json_object_get(v, "from")) ? json_string_value(json_object_get(v, "from")) : "?");
+    if (kind == KS_BENEFIT) snprintf(identity, sizeof identity, "benefit:%s:%s", bn, bf);
     json_decref(v);
     if (!canon) return ks__fail(err, KS_ENOMEM, "out of memory");
     int rc = ks__begin(s, err);
@@ -104,7 +103,7 @@ int ks_record(ks_store *s, const char *case_id, ks_kind kind, const char *body,
         if (e) {
             rc = ks__fail(err, KS_EINVALID,
                           "case %s already has a period of %s from %s (event %ld): correct that "
-                          "event instead", case_id, bn ? bn : "?", bf ? bf : "?", old);
+                          "event instead", case_id, bn, bf, old);
             goto fail;
         }
     } else {
