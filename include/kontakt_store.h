@@ -79,6 +79,12 @@ void ks_set_actor(ks_store *s, const char *who);
  * (malloc'ed) lists what is wrong. */
 int ks_check(ks_store *s, char **report, ks_error *err);
 
+/* Copies the write-ahead log into the database file (PASSIVE: never waits
+ * for readers or writers). Writes do not checkpoint (unless the log has
+ * grown past 128 MiB): call this from a maintenance thread now and then;
+ * ks_close does it too. */
+int ks_checkpoint(ks_store *s, ks_error *err);
+
 /* The schema version of the open database. */
 int ks_schema_version(const ks_store *s);
 

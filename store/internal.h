@@ -38,8 +38,13 @@ struct ks_store {
     kt_engine *engine;
     sqlite3_stmt *st[ST_COUNT];
     long next_seq; /* inside a write transaction: the next event's seq */
+    int wal_pages; /* pages in the write-ahead log after the last commit */
     int in_tx;
 };
+
+/* A commit that leaves more pages than this in the log checkpoints (8 KiB
+ * pages: 128 MiB). */
+#define KS_WAL_CHECKPOINT_PAGES 16384
 
 /* Fills err (if any) and returns status. */
 int ks__fail(ks_error *err, int status, const char *fmt, ...)

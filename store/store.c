@@ -112,6 +112,9 @@ int ks__commit(ks_store *s, ks_error *err) {
         return rc;
     }
     s->in_tx = 0;
+    /* Checkpoints are not paid by every write: only when the log has grown
+     * big, and at ks_close (or ks_checkpoint from a maintenance thread). */
+    if (s->wal_pages >= KS_WAL_CHECKPOINT_PAGES) ks_checkpoint(s, NULL);
     return KS_OK;
 }
 
@@ -246,6 +249,21 @@ static int check_existing(const char *path, ks_error *err) {
     return status;
 }
 
+/* After each commit: how big the write-ahead log has grown. */
+static int wal_hook(void *ctx, sqlite3 *db, const char *name, int pages) {
+    (void)db, (void)name;
+    ((ks_store *)ctx)->wal_pages = pages;
+    return SQLITE_OK;
+}
+
+int ks_checkpoint(ks_store *s, ks_error *err) {
+    if (s->flags & KS_OPEN_READONLY) return KS_OK;
+    int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY) return ks__dbfail(s, err, "checkpoint");
+    s->wal_pages = 0;
+    return KS_OK;
+}
+
 static int set_pragmas(ks_store *s, ks_error *err) {
     sqlite3_busy_timeout(s->db, 10000);
     int rc = ks__exec(s,
@@ -260,6 +278,8 @@ static int set_pragmas(ks_store *s, ks_error *err) {
     int wal = rc == SQLITE_ROW && sqlite3_stricmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
     sqlite3_finalize(st);
     if (!wal) return ks__fail(err, KS_EDB, "cannot switch the database to WAL mode");
+    /* replaces SQLite's automatic checkpoint (docs/store.md, "Checkpoints") */
+    sqlite3_wal_hook(s->db, wal_hook, s);
     return KS_OK;
 }
 
@@ -307,6 +327,7 @@ void ks_close(ks_store *s) {
     for (int i = 0; i < ST_COUNT; i++) sqlite3_finalize(s->st[i]);
     if (s->db) {
         if (!sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        else if (s->wal_pages > 0) ks_checkpoint(s, NULL);
         sqlite3_close(s->db);
     }
     kt_engine_free(s->engine);
