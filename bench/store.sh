@@ -9,13 +9,13 @@
 # 2. record: bench-store records 2000 conversations into random cases of
 #    that store, one transaction each, and prints latency percentiles.
 # Environment: BENCH_CASES (1000000), BENCH_SEED (20261123),
-# BENCH_JOBCENTERS (5), BENCH_RECORDS (2000), BENCH_STRICT=1 (exit 1 when a
+# BENCH_JOBCENTERS (5), BENCH_RECORDS (2000), BENCH_BUILD (build), BENCH_STRICT=1 (exit 1 when a
 # target is missed), BENCH_DB (store file; default build/bench/store.db).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CC=${CC:-cc}
-BUILD=build
+BUILD=${BENCH_BUILD:-build}
 OUT=$BUILD/bench
 N=${BENCH_CASES:-1000000}
 SEED=${BENCH_SEED:-20261123}
