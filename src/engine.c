@@ -129,8 +129,8 @@ typedef struct course {
     uint8_t benefit, group;
     kt_date S, end; /* end KT_NO_DATE = running */
     int Sy, Sm, Sd; /* S as year, month, day (prepare_course) */
+    int age_S;      /* the person's age on S (prepare_course) */
     uint32_t am_valid; /* add_months_S: bit n set when am[n] is known */
-    kt_date am[32];
     int gen;        /* on S */
     bool beyond;
     uint32_t *periods; /* indices into case periods, by from */
@@ -149,10 +149,14 @@ typedef struct course {
     uint64_t *claimed;
     int first_in_person; /* index, or -1 */
     int8_t remote_as_of, standby_as_of; /* forms_on_as_of's, once known; -1 before */
-    /* results that later slots build on */
-    kt_date first_met[S_COUNT], first_due[S_COUNT];
+    /* results that later slots build on: first_met and first_due hold only
+     * where first_done says so */
     bool first_done[S_COUNT];
+    /* ---- from here on not cleared when a course is made (COURSE_CLEAR) ---- */
+    kt_date first_met[S_COUNT], first_due[S_COUNT];
+    kt_date am[32]; /* see am_valid */
 } course;
+#define COURSE_CLEAR offsetof(course, first_met)
 
 typedef struct ctx {
     const kt_engine *e;
@@ -167,6 +171,13 @@ typedef struct ctx {
     bool any_beyond, any_after_2025, any_dp, any_g2020_after6;
     uint16_t groups_after_2025;
 } ctx;
+
+/* Scratch that the caller writes before it reads any of it. */
+static void *scratch_raw(ctx *x, size_t n) {
+    void *p = kt_arena_get(&x->scratch, n ? n : 1);
+    if (!p) x->oom = 1;
+    return p;
+}
 
 static void *scratch(ctx *x, size_t n) {
     void *p = kt_arena_get(&x->scratch, n ? n : 1);
@@ -381,7 +392,7 @@ static char *fmt_ptr(ctx *x, const char *prefix, uint32_t i, const char *suffix)
 
 static kt_group course_group(ctx *x, course *co) {
     const kt_case *c = x->c;
-    int age = kt_age_on(c->birth_date, co->S);
+    int age = co->age_S;
     bool kh_by_age = age >= 30 || c->vocational_education;
     const kt_period *first = &c->periods[co->periods[0]];
     char msg[240];
@@ -428,8 +439,8 @@ static kt_group course_group(ctx *x, course *co) {
 
 static int build_courses(ctx *x) {
     const kt_case *c = x->c;
-    uint32_t *idx = scratch(x, sizeof(uint32_t) * (c->n_periods + 1));
-    x->courses = scratch(x, sizeof(course) * (c->n_periods + 1));
+    uint32_t *idx = scratch_raw(x, sizeof(uint32_t) * (c->n_periods + 1));
+    x->courses = scratch_raw(x, sizeof(course) * (c->n_periods + 1)); /* each cleared when made */
     if (x->oom) return KT_ENOMEM;
     uint32_t n = 0;
     for (uint32_t i = 0; i < c->n_periods; i++) {
@@ -462,12 +473,12 @@ static int build_courses(ctx *x) {
             if (cur->end < cur->S) x->n_courses--; /* nothing of it is left */
         }
         cur = &x->courses[x->n_courses++];
-        memset(cur, 0, sizeof *cur);
+        memset(cur, 0, COURSE_CLEAR);
         cur->benefit = p->benefit;
         cur->S = period_start_S(p);
         cur->end = pend;
-        cur->periods = scratch(x, sizeof(uint32_t) * n);
-        cur->gaps = scratch(x, sizeof(ivl) * n);
+        cur->periods = scratch_raw(x, sizeof(uint32_t) * n);
+        cur->gaps = scratch_raw(x, sizeof(ivl) * n);
         if (x->oom) return KT_ENOMEM;
         cur->periods[cur->n_periods++] = idx[k];
     }
@@ -479,7 +490,7 @@ static int course_categories(ctx *x, course *co) {
     const kt_case *c = x->c;
     uint32_t total = 0;
     for (uint32_t i = 0; i < co->n_periods; i++) total += c->periods[co->periods[i]].cat_count;
-    co->cats = scratch(x, sizeof(kt_category_at) * (total + 1));
+    co->cats = scratch_raw(x, sizeof(kt_category_at) * (total + 1));
     if (x->oom) return KT_ENOMEM;
     for (uint32_t i = 0; i < co->n_periods; i++) {
         const kt_period *p = &c->periods[co->periods[i]];
@@ -504,8 +515,8 @@ static int course_stops(ctx *x, course *co) {
     const kt_case *c = x->c;
     const kt_engine *e = x->e;
     size_t cap = (size_t)c->n_events * (KT_N_GENERATIONS + 1) * 2 + 1;
-    co->exempt = scratch(x, sizeof(ivl) * cap);
-    co->stops = scratch(x, sizeof(ivl) * (cap + co->n_gaps + 1));
+    co->exempt = scratch_raw(x, sizeof(ivl) * cap);
+    co->stops = scratch_raw(x, sizeof(ivl) * (cap + co->n_gaps + 1));
     if (x->oom) return KT_ENOMEM;
     kt_date course_end = co->end == KT_NO_DATE ? FOREVER : co->end;
     for (uint32_t i = 0; i < c->n_events; i++) {
@@ -676,7 +687,7 @@ static bool who_ok(const ctx *x, const course *co, const kt_rule *row, kt_date o
     const kt_case *c = x->c;
     if (!(row->groups & GB(co->group))) return false;
     if (row->min_age >= 0 || row->below_age >= 0) {
-        int age = kt_age_on(c->birth_date, co->S);
+        int age = co->age_S;
         if (row->min_age >= 0 && age < row->min_age) return false;
         if (row->below_age >= 0 && age >= row->below_age) return false;
     }
@@ -1304,6 +1315,7 @@ static void warn_general(ctx *x) {
 static int prepare_course(ctx *x, course *co) {
     const kt_case *c = x->c;
     kt_date_to_ymd(co->S, &co->Sy, &co->Sm, &co->Sd);
+    co->age_S = kt_age_on(c->birth_date, co->S);
     if (course_categories(x, co) != KT_OK) return KT_ENOMEM;
     co->group = (uint8_t)course_group(x, co);
     co->gen = kt_engine_generation_on(x->e, co->S, &co->beyond);
