@@ -198,7 +198,7 @@ static int plan_ndjson(const kt_engine *e, const opts *o) {
         perror(o->file);
         return EXIT_FAIL;
     }
-    size_t cap = 1u << 20, have = 0; /* bytes in buf not yet handed on */
+    size_t cap = 1u << 18, have = 0; /* bytes in buf not yet handed on */
     char *buf = malloc(cap);
     long lineno = 0;
     int status = EXIT_OK, stop = 0, eof = 0, read_error = 0;
@@ -268,7 +268,7 @@ static int run(int argc, char **argv, int explain) {
         o.explain = explain;
         o.po.explain = explain;
         if (o.ndjson) {
-            static char big[1 << 20];
+            static char big[1 << 18];
             setvbuf(stdout, big, _IOFBF, sizeof big);
         }
         status = o.ndjson ? plan_ndjson(e, &o) : plan_one(e, &o);
