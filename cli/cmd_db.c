@@ -22,6 +22,9 @@ static const char db_help[] =
     "  assign CASE [CW]       give CASE to caseworker CW (none without CW)\n"
     "  show CASE              the case, its events and its plan (--known-at: time travel)\n"
     "  refresh                recompute the stored plans that may have gone stale\n"
+    "  worklist               open and overdue obligations due soon, most urgent first\n"
+    "  report --from --to     timeliness (rettidighed) and STAR's 4-in-6-months measure\n"
+    "  forecast [--weeks N]   conversations due per week, jobcentre and caseworker\n"
     "  demo --cases N         fill the store with a synthetic caseload\n"
     "  access-log [CASE]      who read or wrote the case, and when\n"
     "  check                  verify the database file (PRAGMA integrity_check)\n"
@@ -857,6 +860,9 @@ int cmd_db(int argc, char **argv) {
     if (!strcmp(c, "assign")) return db_assign(argc, argv);
     if (!strcmp(c, "show")) return db_show(argc, argv);
     if (!strcmp(c, "refresh")) return db_refresh(argc, argv);
+    if (!strcmp(c, "worklist")) return cmd_db_worklist(argc, argv);
+    if (!strcmp(c, "report")) return cmd_db_report(argc, argv);
+    if (!strcmp(c, "forecast")) return cmd_db_forecast(argc, argv);
     if (!strcmp(c, "demo")) return db_demo(argc, argv);
     if (!strcmp(c, "access-log")) return db_access_log(argc, argv);
     if (!strcmp(c, "check")) return db_check(argc, argv);

@@ -22,5 +22,9 @@ int db_exit_status(int status);
 void db_log(ks_store *s, const db_common *c, const char *case_id, const char *action);
 
 int cmd_db(int argc, char **argv);
+/* cmd_db_query.c */
+int cmd_db_worklist(int argc, char **argv);
+int cmd_db_report(int argc, char **argv);
+int cmd_db_forecast(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 #endif

@@ -163,6 +163,7 @@ typedef struct kt_obligation {
     const char *exempt_reason; /* exemption rule id, or NULL */
     unsigned holders, forms;   /* bit sets; 0 where not a conversation duty */
     const char *law, *seed;    /* the rule's source */
+    const char *group;         /* the course's group in rules.md: dp, kh, uh, sdp, ... */
 } kt_obligation;
 
 size_t kt_plan_count(const kt_plan *p);

@@ -243,6 +243,98 @@ int ks_access_log_list(ks_store *s, const char *case_id,
 /* SHA-256 of len bytes as 64 hex digits and a NUL. */
 void ks_sha256_hex(const void *data, size_t len, char hex[65]);
 
+
+/* ---- the caseload: worklist, timeliness, forecast (query.c) ---------------- */
+
+/* These read the plans kept materialised as events arrive; they never
+ * recompute one. An obligation stored as open whose deadline has passed on
+ * as_of is read as overdue. docs/store.md, "Worklist, timeliness, forecast". */
+
+typedef struct ks_worklist_query {
+    kt_date as_of;          /* KT_NO_DATE = the store's today */
+    int within_days;        /* deadlines up to as_of + within_days (default 14) */
+    int overdue_days;       /* overdue longer than this are left out (default 90; < 0: none) */
+    const char *jobcenter;  /* NULL = every jobcentre */
+    const char *caseworker; /* NULL = every caseworker */
+    long limit;             /* 0 = no limit */
+} ks_worklist_query;
+void ks_worklist_query_init(ks_worklist_query *q);
+
+/* One obligation due; strings live until the callback returns. */
+typedef struct ks_worklist_item {
+    const char *case_id, *jobcenter, *caseworker; /* caseworker "" = none */
+    const char *rule, *group, *kind, *benefit, *generation;
+    kt_date window_from, deadline;
+    int required, counted;
+    const char *status; /* "open" or "overdue" on as_of */
+    int days_left;      /* deadline - as_of; negative when overdue */
+    const char *why, *law, *seed;
+} ks_worklist_item;
+typedef int (*ks_worklist_fn)(void *ctx, const ks_worklist_item *it); /* non-zero stops */
+
+/* Open and overdue obligations with a deadline in [as_of - overdue_days,
+ * as_of + within_days], most urgent (earliest deadline) first. */
+int ks_worklist(ks_store *s, const ks_worklist_query *q, ks_worklist_fn fn, void *ctx,
+                ks_error *err);
+
+typedef enum ks_report_by {
+    KS_BY_ALL, KS_BY_GROUP, KS_BY_MONTH, KS_BY_JOBCENTER, KS_BY_CASEWORKER, KS_BY_COUNT
+} ks_report_by;
+extern const char *const ks_report_by_names[KS_BY_COUNT];
+int ks_report_by_parse(const char *s); /* -1 if unknown */
+
+typedef struct ks_report_query {
+    kt_date from, to;      /* deadlines in [from, to] */
+    ks_report_by by;
+    kt_date as_of;         /* KT_NO_DATE = the store's today */
+    const char *jobcenter; /* NULL = every jobcentre */
+} ks_report_query;
+
+typedef struct ks_report_row {
+    const char *key; /* the group, month (YYYY-MM), jobcentre or caseworker */
+    long met, late, missed, open, exempt, lapsed;
+    double on_time_share; /* met / (met + late + missed); -1 if none was due */
+} ks_report_row;
+
+/* STAR's measure under LAB 2019: of the courses whose first 6 months ended
+ * in the period (not exempt, not ended before), the share with at least 4
+ * conversations in them; the line is 80 %. */
+#define KS_STAR_LINE 0.80
+typedef struct ks_star_row {
+    const char *key;
+    long persons, with_four;
+    double share; /* -1 if no one */
+    int meets_line;
+} ks_star_row;
+typedef int (*ks_report_fn)(void *ctx, const ks_report_row *r);
+typedef int (*ks_star_fn)(void *ctx, const ks_star_row *r);
+
+int ks_report(ks_store *s, const ks_report_query *q, ks_report_fn row, ks_star_fn star,
+              void *ctx, ks_error *err);
+
+typedef struct ks_forecast_query {
+    int weeks;             /* 1..104, from the week as_of falls in */
+    kt_date as_of;         /* KT_NO_DATE = the store's today */
+    int overdue_days;      /* as for the worklist (default 90) */
+    const char *jobcenter; /* NULL = every jobcentre */
+} ks_forecast_query;
+
+typedef struct ks_forecast_row {
+    const char *jobcenter, *caseworker; /* caseworker "" = none */
+    int week;                           /* 0 = the week of as_of (with what is overdue) */
+    kt_date week_start;                 /* its Monday */
+    long conversations;                 /* still needed, due that week */
+    long obligations;                   /* open conversation duties due that week */
+} ks_forecast_row;
+typedef int (*ks_forecast_fn)(void *ctx, const ks_forecast_row *r);
+
+/* Conversations due per week, jobcentre and caseworker: what each open
+ * conversation duty still needs (required - counted), in the week of its
+ * deadline. Rows ordered by jobcentre, caseworker, week; weeks with nothing
+ * due are left out. */
+int ks_forecast(ks_store *s, const ks_forecast_query *q, ks_forecast_fn fn, void *ctx,
+                ks_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -738,6 +738,7 @@ static kt_ob *new_ob(ctx *x, const course *co, const kt_rule *row, int gen, bool
     ob->gen_day = gen_day;
     ob->course = (uint8_t)(co - x->courses);
     ob->benefit = co->benefit;
+    ob->group = co->group;
     ob->required = row->required;
     ob->met_on = KT_NO_DATE;
     ob->to = KT_NO_DATE;

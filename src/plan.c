@@ -130,6 +130,7 @@ void kt_plan_get(const kt_plan *p, size_t i, kt_obligation *out) {
     out->forms = ob->forms;
     out->law = r->law;
     out->seed = r->seed;
+    out->group = kt_group_names[ob->group];
 }
 
 size_t kt_plan_warning_count(const kt_plan *p) { return p->n_warnings; }

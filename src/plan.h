@@ -58,7 +58,7 @@ typedef struct kt_ob {
     kt_date gen_day;      /* the day whose generation applies */
     int32_t stopped_days; /* how far the stopped clock moved the deadline */
     int16_t required, counted;
-    uint8_t gen, status, course, forms, benefit;
+    uint8_t gen, status, course, forms, benefit, group;
     bool beyond; /* gen_day is after the catalogue's newest generation */
     uint8_t occurrence; /* 1-based for chains and windows, else 0 */
     uint32_t trace_first, trace_count;

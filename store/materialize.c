@@ -93,6 +93,7 @@ int ks__materialize(ks_store *s, const char *case_id, const kt_case *c, int fres
         sqlite3_bind_text(st, 13, why, -1, SQLITE_STATIC);
         bind_str(st, 14, ob.law);
         bind_str(st, 15, ob.seed);
+        bind_str(st, 16, ob.group);
         int r = sqlite3_step(st);
         if (why != whybuf) free(why);
         if (r != SQLITE_DONE) {

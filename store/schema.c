@@ -35,6 +35,7 @@ static const char *const migrations[KS_SCHEMA_VERSION] = {
     "  case_id TEXT NOT NULL,"
     "  idx INTEGER NOT NULL,"
     "  rule TEXT NOT NULL,"
+    "  grp TEXT,"
     "  kind TEXT,"
     "  benefit TEXT,"
     "  generation TEXT,"

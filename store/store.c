@@ -25,8 +25,8 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_OBLIGATIONS_DELETE] = "DELETE FROM obligations WHERE case_id = ?1",
     [ST_OBLIGATION_INSERT] =
         "INSERT INTO obligations(case_id, idx, rule, kind, benefit, generation, window_from, "
-        "deadline, status, required, counted, met_on, why, law, seed) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+        "deadline, status, required, counted, met_on, why, law, seed, grp) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     [ST_PLAN_UPSERT] = "INSERT OR REPLACE INTO plans(case_id, as_of, computed_at, valid_until, "
                        "plan_json) VALUES (?1, ?2, ?3, ?4, ?5)",
     [ST_MAX_SEQ] = "SELECT coalesce(max(seq), 0) FROM events",

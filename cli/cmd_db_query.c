@@ -1,0 +1,441 @@
+/* cmd_db_query.c -- `kontakt db worklist|report|forecast`: the caseload
+ * questions, printed as text, JSON or CSV. The work is done by the store
+ * (ks_worklist, ks_report, ks_forecast); this file parses options and
+ * prints rows. */
+#include "dbutil.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum { OUT_TEXT, OUT_JSON, OUT_CSV } out_format;
+
+static int parse_format(const char *v, out_format *f) {
+    if (v && !strcmp(v, "text")) *f = OUT_TEXT;
+    else if (v && !strcmp(v, "json")) *f = OUT_JSON;
+    else if (v && !strcmp(v, "csv")) *f = OUT_CSV;
+    else {
+        fprintf(stderr, "kontakt: --format: expected text, json or csv, got '%s'\n", v ? v : "");
+        return -1;
+    }
+    return 0;
+}
+
+/* RFC 4180 field: quoted when it holds a comma, quote or line break. */
+static void csv_field(const char *s, int last) {
+    if (strpbrk(s, ",\"\r\n")) {
+        putchar('"');
+        for (; *s; s++) {
+            if (*s == '"') putchar('"');
+            putchar(*s);
+        }
+        putchar('"');
+    } else {
+        fputs(s, stdout);
+    }
+    putchar(last ? '\n' : ',');
+}
+
+static void print_json_line(json_t *o, int *first) {
+    char *t = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    if (!t) return;
+    printf("%s\n  %s", *first ? "" : ",", t);
+    *first = 0;
+    free(t);
+}
+
+static json_t *jdate(kt_date d) {
+    if (d == KT_NO_DATE) return json_null();
+    char b[11];
+    kt_date_format(d, b);
+    return json_string(b);
+}
+
+/* Options every query takes: --db, --as, --as-of, --jobcenter, --format. */
+typedef struct qargs {
+    db_common c;
+    kt_date as_of;
+    const char *jobcenter;
+    out_format format;
+} qargs;
+
+/* 1 taken, 0 not ours, -1 bad, 2 help printed. */
+static int query_opt(qargs *a, int argc, char **argv, int *i, const char *help) {
+    const char *k = argv[*i], *v = *i + 1 < argc ? argv[*i + 1] : NULL;
+    if (!strcmp(k, "--help") || !strcmp(k, "-h")) {
+        fputs(help, stdout);
+        return 2;
+    }
+    int r = db_common_opt(&a->c, argc, argv, i);
+    if (r) return r;
+    if (!strcmp(k, "--as-of")) {
+        if (cli_parse_date_arg("--as-of", v, &a->as_of)) return -1;
+    } else if (!strcmp(k, "--jobcenter")) {
+        if (!v) return fprintf(stderr, "kontakt: --jobcenter needs a value\n"), -1;
+        a->jobcenter = v;
+    } else if (!strcmp(k, "--format")) {
+        if (parse_format(v, &a->format)) return -1;
+    } else {
+        return 0;
+    }
+    (*i)++;
+    return 1;
+}
+
+static int unknown_opt(const char *arg, const char *help) {
+    fprintf(stderr, "kontakt: unknown option '%s'\n\n%s", arg, help);
+    return EXIT_INVALID;
+}
+
+/* A caseload query reads many cases: it is logged once, without a case. */
+static void log_query(ks_store *s, const qargs *a, const char *what) {
+    db_log(s, &a->c, NULL, what);
+}
+
+/* ---- worklist ------------------------------------------------------------------- */
+
+static const char worklist_help[] =
+    "usage: kontakt db worklist [--as-of DATE] [--within DAYS] [--overdue-days DAYS]\n"
+    "                           [--jobcenter J] [--caseworker C] [--limit N]\n"
+    "                           [--format text|json|csv] [--db FILE]\n"
+    "\n"
+    "Every open or overdue obligation whose deadline falls within DAYS (default 14)\n"
+    "of DATE (default today), most urgent first, with the case, rule, deadline and\n"
+    "why. Overdue obligations older than --overdue-days (default 90; -1 for all)\n"
+    "are left out: they belong to the timeliness report. Read from the plans the\n"
+    "store keeps up to date; nothing is recomputed.\n";
+
+typedef struct wl_ctx {
+    out_format f;
+    int first;
+    long n, by_status[2];
+} wl_ctx;
+
+static int wl_row(void *ctx, const ks_worklist_item *it) {
+    wl_ctx *w = ctx;
+    char from[11], due[11];
+    kt_date_format(it->window_from, from);
+    kt_date_format(it->deadline, due);
+    w->n++;
+    w->by_status[it->status[0] == 'o' && it->status[1] == 'v']++;
+    if (w->f == OUT_JSON) {
+        json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:{s:o,s:o},s:i,s:i,s:i,s:s,s:s,"
+                              "s:{s:s,s:s}}",
+                              "case", it->case_id, "jobcenter", it->jobcenter, "caseworker",
+                              it->caseworker, "rule", it->rule, "group", it->group, "kind",
+                              it->kind, "benefit", it->benefit, "generation", it->generation,
+                              "window", "from", jdate(it->window_from), "to", jdate(it->deadline),
+                              "days_left", it->days_left, "required", it->required, "counted",
+                              it->counted, "status", it->status, "why", it->why, "source", "law",
+                              it->law, "seed", it->seed);
+        if (o) print_json_line(o, &w->first);
+    } else if (w->f == OUT_CSV) {
+        char dl[16], rq[16], ct[16];
+        snprintf(dl, sizeof dl, "%d", it->days_left);
+        snprintf(rq, sizeof rq, "%d", it->required);
+        snprintf(ct, sizeof ct, "%d", it->counted);
+        const char *f[] = {due,       dl, it->status, it->case_id, it->jobcenter, it->caseworker,
+                           it->rule,  it->kind, it->benefit, from, rq, ct, it->why};
+        size_t nf = sizeof f / sizeof *f;
+        for (size_t i = 0; i < nf; i++) csv_field(f[i], i + 1 == nf);
+    } else {
+        printf("%s %5d  %-9s %-16s %-14s %-26s %d/%d  %s\n", due, it->days_left,
+               !strcmp(it->status, "overdue") ? "forfalden" : "åben", it->case_id,
+               *it->caseworker ? it->caseworker : "-", it->rule, it->counted, it->required,
+               it->why);
+    }
+    return 0;
+}
+
+int cmd_db_worklist(int argc, char **argv) {
+    qargs a = {.as_of = KT_NO_DATE};
+    ks_worklist_query q;
+    ks_worklist_query_init(&q);
+    long limit = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        int r = query_opt(&a, argc, argv, &i, worklist_help);
+        if (r == 2) return EXIT_OK;
+        if (r < 0) return EXIT_INVALID;
+        if (r) continue;
+        if (!strcmp(k, "--within")) {
+            if (cli_parse_int_arg("--within", v, 0, 3660, &q.within_days)) return EXIT_INVALID;
+        } else if (!strcmp(k, "--overdue-days")) {
+            if (cli_parse_int_arg("--overdue-days", v, -1, 36600, &q.overdue_days))
+                return EXIT_INVALID;
+        } else if (!strcmp(k, "--caseworker")) {
+            if (!v) return fprintf(stderr, "kontakt: --caseworker needs a value\n"), EXIT_INVALID;
+            q.caseworker = v;
+        } else if (!strcmp(k, "--limit")) {
+            int n;
+            if (cli_parse_int_arg("--limit", v, 0, 100000000, &n)) return EXIT_INVALID;
+            limit = n;
+        } else {
+            return unknown_opt(k, worklist_help);
+        }
+        i++;
+    }
+    ks_store *s;
+    int st = db_open(&a.c, 0, &s);
+    if (st) return st;
+    q.as_of = a.as_of == KT_NO_DATE ? ks_today(s) : a.as_of;
+    q.jobcenter = a.jobcenter;
+    q.limit = limit;
+    wl_ctx w = {.f = a.format, .first = 1};
+    char day[11], until[11];
+    kt_date_format(q.as_of, day);
+    kt_date_format(q.as_of + q.within_days, until);
+    if (a.format == OUT_JSON) printf("{\"as_of\":\"%s\",\"until\":\"%s\",\"items\":[", day, until);
+    else if (a.format == OUT_CSV)
+        puts("deadline,days_left,status,case,jobcenter,caseworker,rule,kind,benefit,window_from,"
+             "required,counted,why");
+    else
+        printf("Arbejdsliste pr. %s: frister til og med %s\n\n"
+               "Frist      Dage  Status    Sag              Sagsbehandler  Regel                      "
+               "Talt Hvorfor\n",
+               day, until);
+    ks_error e = {0};
+    if (ks_worklist(s, &q, wl_row, &w, &e) != KS_OK) {
+        st = db_fail(&e);
+    } else {
+        log_query(s, &a, "worklist");
+        if (a.format == OUT_JSON)
+            printf("%s],\"counts\":{\"open\":%ld,\"overdue\":%ld}}\n", w.first ? "" : "\n",
+                   w.by_status[0], w.by_status[1]);
+        else if (a.format == OUT_TEXT)
+            printf("\n%ld i alt: %ld åbne, %ld forfaldne\n", w.n, w.by_status[0], w.by_status[1]);
+    }
+    ks_close(s);
+    if (fflush(stdout) != 0 && st == EXIT_OK) st = EXIT_FAIL;
+    return st;
+}
+
+/* ---- timeliness report ------------------------------------------------------------ */
+
+static const char report_help[] =
+    "usage: kontakt db report --from DATE --to DATE [--by all|group|month|jobcenter|caseworker]\n"
+    "                         [--as-of DATE] [--jobcenter J] [--format text|json|csv] [--db FILE]\n"
+    "\n"
+    "Timeliness (rettidighed) of the obligations whose deadline falls in [from, to]:\n"
+    "how many were met on time, late, missed, exempt, lapsed or are still open, and\n"
+    "the share met on time (met / (met + late + missed)). Also STAR's measure under\n"
+    "LAB 2019: of the courses whose first 6 months ended in the period, the share\n"
+    "with at least 4 conversations in them, against the 80 % line.\n";
+
+typedef struct rp_ctx {
+    out_format f;
+    int first;
+    json_t *rows, *star;
+} rp_ctx;
+
+static void share_text(double share, char buf[16]) {
+    if (share < 0) snprintf(buf, 16, "-");
+    else snprintf(buf, 16, "%.1f %%", share * 100.0);
+}
+
+static int rp_row(void *ctx, const ks_report_row *r) {
+    rp_ctx *p = ctx;
+    if (p->f == OUT_JSON) {
+        json_array_append_new(
+            p->rows, json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "key", r->key, "met",
+                               (json_int_t)r->met, "late", (json_int_t)r->late, "missed",
+                               (json_int_t)r->missed, "open", (json_int_t)r->open, "exempt",
+                               (json_int_t)r->exempt, "lapsed", (json_int_t)r->lapsed,
+                               "on_time_share",
+                               r->on_time_share < 0 ? json_null() : json_real(r->on_time_share)));
+    } else if (p->f == OUT_CSV) {
+        printf("timeliness,%s,%ld,%ld,%ld,%ld,%ld,%ld,", r->key, r->met, r->late, r->missed,
+               r->open, r->exempt, r->lapsed);
+        if (r->on_time_share >= 0) printf("%.4f", r->on_time_share);
+        putchar('\n');
+    } else {
+        char sh[16];
+        share_text(r->on_time_share, sh);
+        printf("%-16s %9ld %9ld %9ld %9ld %9ld %9ld %9s\n", r->key, r->met, r->late, r->missed,
+               r->open, r->exempt, r->lapsed, sh);
+    }
+    return 0;
+}
+
+static int rp_star(void *ctx, const ks_star_row *r) {
+    rp_ctx *p = ctx;
+    if (p->f == OUT_JSON) {
+        json_array_append_new(
+            p->star, json_pack("{s:s,s:I,s:I,s:o,s:b}", "key", r->key, "persons",
+                               (json_int_t)r->persons, "with_four", (json_int_t)r->with_four,
+                               "share", r->share < 0 ? json_null() : json_real(r->share),
+                               "meets_80", r->meets_line));
+    } else if (p->f == OUT_CSV) {
+        printf("star,%s,%ld,%ld,", r->key, r->persons, r->with_four);
+        if (r->share >= 0) printf("%.4f", r->share);
+        printf(",%s\n", r->meets_line ? "yes" : "no");
+    } else {
+        if (p->first) {
+            printf("\nSTAR-målingen (LAB 2019): forløb med 6 måneder på ydelse, andel med mindst 4 "
+                   "samtaler (linjen er 80 %%)\n%-16s %9s %9s %9s\n",
+                   "", "forløb", "med 4", "andel");
+            p->first = 0;
+        }
+        char sh[16];
+        share_text(r->share, sh);
+        printf("%-16s %9ld %9ld %9s  %s\n", r->key, r->persons, r->with_four, sh,
+               r->persons == 0 ? "" : r->meets_line ? "over 80 %" : "UNDER 80 %");
+    }
+    return 0;
+}
+
+int cmd_db_report(int argc, char **argv) {
+    qargs a = {.as_of = KT_NO_DATE};
+    ks_report_query q = {.from = KT_NO_DATE, .to = KT_NO_DATE, .by = KS_BY_ALL};
+    for (int i = 1; i < argc; i++) {
+        const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        int r = query_opt(&a, argc, argv, &i, report_help);
+        if (r == 2) return EXIT_OK;
+        if (r < 0) return EXIT_INVALID;
+        if (r) continue;
+        if (!strcmp(k, "--from")) {
+            if (cli_parse_date_arg("--from", v, &q.from)) return EXIT_INVALID;
+        } else if (!strcmp(k, "--to")) {
+            if (cli_parse_date_arg("--to", v, &q.to)) return EXIT_INVALID;
+        } else if (!strcmp(k, "--by")) {
+            int b = v ? ks_report_by_parse(v) : -1;
+            if (b < 0) {
+                fprintf(stderr, "kontakt: --by: expected all, group, month, jobcenter or "
+                                "caseworker, got '%s'\n", v ? v : "");
+                return EXIT_INVALID;
+            }
+            q.by = (ks_report_by)b;
+        } else {
+            return unknown_opt(k, report_help);
+        }
+        i++;
+    }
+    if (q.from == KT_NO_DATE || q.to == KT_NO_DATE || q.to < q.from) {
+        fprintf(stderr, "kontakt: db report needs --from DATE and --to DATE, from <= to\n");
+        return EXIT_INVALID;
+    }
+    ks_store *s;
+    int st = db_open(&a.c, 0, &s);
+    if (st) return st;
+    q.as_of = a.as_of;
+    q.jobcenter = a.jobcenter;
+    rp_ctx p = {.f = a.format, .first = 1, .rows = json_array(), .star = json_array()};
+    char from[11], to[11], day[11];
+    kt_date_format(q.from, from);
+    kt_date_format(q.to, to);
+    kt_date_format(a.as_of == KT_NO_DATE ? ks_today(s) : a.as_of, day);
+    if (a.format == OUT_CSV) puts("measure,key,met,late,missed,open,exempt,lapsed,share");
+    else if (a.format == OUT_TEXT)
+        printf("Rettidighed: frister %s..%s, status pr. %s\n\n%-16s %9s %9s %9s %9s %9s %9s %9s\n",
+               from, to, day, ks_report_by_names[q.by], "rettidig", "for sent", "forsømt",
+               "åben", "fritaget", "bortfaldt", "andel");
+    ks_error e = {0};
+    if (ks_report(s, &q, rp_row, rp_star, &p, &e) != KS_OK) {
+        st = db_fail(&e);
+    } else {
+        log_query(s, &a, "report");
+        if (a.format == OUT_JSON) {
+            json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:O,s:{s:f,s:O}}", "from", from, "to", to,
+                                  "as_of", day, "by", ks_report_by_names[q.by], "timeliness",
+                                  p.rows, "star", "line", KS_STAR_LINE, "rows", p.star);
+            char *t = o ? json_dumps(o, JSON_INDENT(1)) : NULL;
+            if (t) puts(t);
+            free(t);
+            json_decref(o);
+        } else if (a.format == OUT_TEXT && p.first) {
+            printf("\nSTAR-målingen (LAB 2019): ingen forløb nåede 6 måneder i perioden\n");
+        }
+    }
+    json_decref(p.rows);
+    json_decref(p.star);
+    ks_close(s);
+    if (fflush(stdout) != 0 && st == EXIT_OK) st = EXIT_FAIL;
+    return st;
+}
+
+/* ---- workload forecast ------------------------------------------------------------ */
+
+static const char forecast_help[] =
+    "usage: kontakt db forecast [--weeks N] [--as-of DATE] [--overdue-days DAYS]\n"
+    "                           [--jobcenter J] [--format text|json|csv] [--db FILE]\n"
+    "\n"
+    "Conversations due per week (N weeks from the week of DATE, default 12) per\n"
+    "jobcentre and caseworker: what each open conversation duty still needs\n"
+    "(required - counted), in the week of its deadline. What is overdue (up to\n"
+    "--overdue-days, default 90) is counted in the first week: it is still owed.\n";
+
+typedef struct fc_ctx {
+    out_format f;
+    int first;
+    long total;
+} fc_ctx;
+
+static int fc_row(void *ctx, const ks_forecast_row *r) {
+    fc_ctx *p = ctx;
+    char wk[11];
+    kt_date_format(r->week_start, wk);
+    p->total += r->conversations;
+    if (p->f == OUT_JSON) {
+        json_t *o = json_pack("{s:s,s:s,s:i,s:s,s:I,s:I}", "jobcenter", r->jobcenter,
+                              "caseworker", r->caseworker, "week", r->week, "week_start", wk,
+                              "conversations", (json_int_t)r->conversations, "obligations",
+                              (json_int_t)r->obligations);
+        if (o) print_json_line(o, &p->first);
+    } else if (p->f == OUT_CSV) {
+        csv_field(r->jobcenter, 0);
+        csv_field(r->caseworker, 0);
+        printf("%d,%s,%ld,%ld\n", r->week, wk, r->conversations, r->obligations);
+    } else {
+        printf("%-12s %-16s %4d  %s %9ld %9ld\n", r->jobcenter,
+               *r->caseworker ? r->caseworker : "-", r->week + 1, wk, r->conversations,
+               r->obligations);
+    }
+    return 0;
+}
+
+int cmd_db_forecast(int argc, char **argv) {
+    qargs a = {.as_of = KT_NO_DATE};
+    ks_forecast_query q = {.weeks = 12, .as_of = KT_NO_DATE, .overdue_days = 90};
+    for (int i = 1; i < argc; i++) {
+        const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        int r = query_opt(&a, argc, argv, &i, forecast_help);
+        if (r == 2) return EXIT_OK;
+        if (r < 0) return EXIT_INVALID;
+        if (r) continue;
+        if (!strcmp(k, "--weeks")) {
+            if (cli_parse_int_arg("--weeks", v, 1, 104, &q.weeks)) return EXIT_INVALID;
+        } else if (!strcmp(k, "--overdue-days")) {
+            if (cli_parse_int_arg("--overdue-days", v, -1, 36600, &q.overdue_days))
+                return EXIT_INVALID;
+        } else {
+            return unknown_opt(k, forecast_help);
+        }
+        i++;
+    }
+    ks_store *s;
+    int st = db_open(&a.c, 0, &s);
+    if (st) return st;
+    q.as_of = a.as_of == KT_NO_DATE ? ks_today(s) : a.as_of;
+    q.jobcenter = a.jobcenter;
+    fc_ctx p = {.f = a.format, .first = 1};
+    char day[11];
+    kt_date_format(q.as_of, day);
+    if (a.format == OUT_JSON) printf("{\"as_of\":\"%s\",\"weeks\":%d,\"rows\":[", day, q.weeks);
+    else if (a.format == OUT_CSV) puts("jobcenter,caseworker,week,week_start,conversations,obligations");
+    else
+        printf("Prognose pr. %s, %d uger: samtaler der skal holdes\n\n"
+               "Jobcenter    Sagsbehandler    Uge   Mandag       Samtaler  Pligter\n",
+               day, q.weeks);
+    ks_error e = {0};
+    if (ks_forecast(s, &q, fc_row, &p, &e) != KS_OK) {
+        st = db_fail(&e);
+    } else {
+        log_query(s, &a, "forecast");
+        if (a.format == OUT_JSON) printf("%s],\"conversations\":%ld}\n", p.first ? "" : "\n", p.total);
+        else if (a.format == OUT_TEXT) printf("\n%ld samtaler i alt\n", p.total);
+    }
+    ks_close(s);
+    if (fflush(stdout) != 0 && st == EXIT_OK) st = EXIT_FAIL;
+    return st;
+}

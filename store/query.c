@@ -1,0 +1,247 @@
+/* query.c -- the caseload questions: worklist, timeliness and forecast.
+ *
+ * All three read the materialised obligations (materialize.c) and never
+ * recompute a plan, so they cost one indexed query each. The stored rows are
+ * the plan as of the day it was last computed (plans.as_of); a row stored as
+ * `open` whose deadline has since passed is read as overdue ("missed" in the
+ * report). Windows further ahead than the engine's horizon (180 days) appear
+ * once `kontakt db refresh` (ks_refresh) has recomputed the plan.
+ * docs/store.md, "Worklist, timeliness, forecast", explains the choices. */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void date_text(kt_date d, char buf[11]) { kt_date_format(d, buf); }
+
+static kt_date col_date(sqlite3_stmt *st, int i) {
+    const unsigned char *t = sqlite3_column_text(st, i);
+    kt_date d;
+    if (!t || kt_date_parse((const char *)t, strlen((const char *)t), &d) != KT_OK)
+        return KT_NO_DATE;
+    return d;
+}
+
+static const char *col_str(sqlite3_stmt *st, int i) {
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? (const char *)t : "";
+}
+
+/* ---- worklist ------------------------------------------------------------------- */
+
+void ks_worklist_query_init(ks_worklist_query *q) {
+    memset(q, 0, sizeof *q);
+    q->as_of = KT_NO_DATE;
+    q->within_days = 14;
+    q->overdue_days = 90;
+}
+
+int ks_worklist(ks_store *s, const ks_worklist_query *q, ks_worklist_fn fn, void *ctx,
+                ks_error *err) {
+    kt_date as_of = q->as_of == KT_NO_DATE ? ks_today(s) : q->as_of;
+    if (q->within_days < 0 || q->within_days > 3660)
+        return ks__fail(err, KS_EINVALID, "--within must be 0..3660 days, not %d", q->within_days);
+    char until[11], oldest[11];
+    date_text(as_of + q->within_days, until);
+    date_text(q->overdue_days < 0 ? kt_date_from_ymd(1900, 1, 1) : as_of - q->overdue_days,
+              oldest);
+    /* The index obligations(status, deadline) serves both status ranges. */
+    const char *sql =
+        "SELECT o.case_id, c.jobcenter, c.caseworker, o.rule, o.kind, o.benefit, o.generation,"
+        "       o.window_from, o.deadline, o.required, o.counted, o.why, o.law, o.seed, o.grp"
+        "  FROM obligations o JOIN cases c ON c.id = o.case_id"
+        " WHERE o.status IN ('open', 'overdue') AND o.deadline BETWEEN ?1 AND ?2"
+        "   AND (?3 IS NULL OR c.jobcenter = ?3) AND (?4 IS NULL OR c.caseworker = ?4)"
+        " ORDER BY o.deadline, o.case_id, o.idx"
+        " LIMIT ?5";
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return ks__dbfail(s, err, "worklist");
+    sqlite3_bind_text(st, 1, oldest, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, until, -1, SQLITE_STATIC);
+    if (q->jobcenter) sqlite3_bind_text(st, 3, q->jobcenter, -1, SQLITE_STATIC);
+    if (q->caseworker) sqlite3_bind_text(st, 4, q->caseworker, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, q->limit > 0 ? q->limit : -1);
+    int rc = KS_OK, r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        ks_worklist_item it;
+        it.case_id = col_str(st, 0);
+        it.jobcenter = col_str(st, 1);
+        it.caseworker = col_str(st, 2);
+        it.rule = col_str(st, 3);
+        it.kind = col_str(st, 4);
+        it.benefit = col_str(st, 5);
+        it.generation = col_str(st, 6);
+        it.window_from = col_date(st, 7);
+        it.deadline = col_date(st, 8);
+        it.required = sqlite3_column_int(st, 9);
+        it.counted = sqlite3_column_int(st, 10);
+        it.why = col_str(st, 11);
+        it.law = col_str(st, 12);
+        it.seed = col_str(st, 13);
+        it.group = col_str(st, 14);
+        it.days_left = it.deadline - as_of;
+        it.status = it.deadline < as_of ? "overdue" : "open";
+        if (fn(ctx, &it)) break;
+    }
+    if (r != SQLITE_ROW && r != SQLITE_DONE) rc = ks__dbfail(s, err, "worklist");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ---- timeliness ------------------------------------------------------------------- */
+
+const char *const ks_report_by_names[KS_BY_COUNT] = {"all", "group", "month", "jobcenter",
+                                                      "caseworker"};
+
+int ks_report_by_parse(const char *s) {
+    for (int i = 0; i < KS_BY_COUNT; i++)
+        if (strcmp(s, ks_report_by_names[i]) == 0) return i;
+    return -1;
+}
+
+static const char *key_expr(ks_report_by by) {
+    switch (by) {
+    case KS_BY_GROUP: return "o.grp";
+    case KS_BY_MONTH: return "substr(o.deadline, 1, 7)";
+    case KS_BY_JOBCENTER: return "c.jobcenter";
+    case KS_BY_CASEWORKER: return "coalesce(c.caseworker, '')";
+    default: return "'i alt'";
+    }
+}
+
+/* The rules whose obligation is "at least 4 conversations in the first 6
+ * months" (LAB 2019), the measure STAR publishes. */
+#define STAR_RULES "('all.four_in_six', 'sdp.four_in_six')"
+
+int ks_report(ks_store *s, const ks_report_query *q, ks_report_fn row, ks_star_fn star,
+              void *ctx, ks_error *err) {
+    if (q->from == KT_NO_DATE || q->to == KT_NO_DATE || q->to < q->from)
+        return ks__fail(err, KS_EINVALID, "the report needs --from and --to with from <= to");
+    if (q->by < 0 || q->by >= KS_BY_COUNT) return ks__fail(err, KS_EINVALID, "unknown --by");
+    kt_date as_of = q->as_of == KT_NO_DATE ? ks_today(s) : q->as_of;
+    char from[11], to[11], today[11];
+    date_text(q->from, from);
+    date_text(q->to, to);
+    date_text(as_of, today);
+    char sql[1400];
+    const char *key = key_expr(q->by);
+    /* A row stored `open` whose deadline has passed on as_of is missed. */
+    snprintf(sql, sizeof sql,
+             "SELECT %s AS k,"
+             " sum(o.status = 'met'), sum(o.status = 'late'),"
+             " sum(o.status = 'overdue' OR (o.status = 'open' AND o.deadline < ?3)),"
+             " sum(o.status = 'open' AND o.deadline >= ?3),"
+             " sum(o.status = 'exempt'), sum(o.status = 'lapsed')"
+             " FROM obligations o JOIN cases c ON c.id = o.case_id"
+             " WHERE o.deadline BETWEEN ?1 AND ?2 AND (?4 IS NULL OR c.jobcenter = ?4)"
+             " GROUP BY k ORDER BY k",
+             key);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return ks__dbfail(s, err, "report");
+    sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, today, -1, SQLITE_STATIC);
+    if (q->jobcenter) sqlite3_bind_text(st, 4, q->jobcenter, -1, SQLITE_STATIC);
+    int rc = KS_OK, r, stop = 0;
+    while (!stop && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        ks_report_row rw;
+        rw.key = col_str(st, 0);
+        rw.met = sqlite3_column_int64(st, 1);
+        rw.late = sqlite3_column_int64(st, 2);
+        rw.missed = sqlite3_column_int64(st, 3);
+        rw.open = sqlite3_column_int64(st, 4);
+        rw.exempt = sqlite3_column_int64(st, 5);
+        rw.lapsed = sqlite3_column_int64(st, 6);
+        long due = rw.met + rw.late + rw.missed;
+        rw.on_time_share = due ? (double)rw.met / (double)due : -1.0;
+        if (row) stop = row(ctx, &rw);
+    }
+    if (!stop && r != SQLITE_DONE) rc = ks__dbfail(s, err, "report");
+    sqlite3_finalize(st);
+    if (rc != KS_OK || stop || !star) return rc;
+
+    /* STAR (LAB 2019): persons whose first 6 months on a benefit ended in the
+     * period, not exempt and not ended before; with at least 4 conversations
+     * in them. One person may have several courses: counted per course. */
+    snprintf(sql, sizeof sql,
+             "SELECT %s AS k, count(*), sum(o.counted >= o.required)"
+             " FROM obligations o JOIN cases c ON c.id = o.case_id"
+             " WHERE o.rule IN " STAR_RULES " AND o.deadline BETWEEN ?1 AND ?2"
+             "   AND o.deadline < ?3 AND o.status NOT IN ('exempt', 'lapsed')"
+             "   AND (?4 IS NULL OR c.jobcenter = ?4)"
+             " GROUP BY k ORDER BY k",
+             key);
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return ks__dbfail(s, err, "report");
+    sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, today, -1, SQLITE_STATIC);
+    if (q->jobcenter) sqlite3_bind_text(st, 4, q->jobcenter, -1, SQLITE_STATIC);
+    stop = 0;
+    while (!stop && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        ks_star_row sr;
+        sr.key = col_str(st, 0);
+        sr.persons = sqlite3_column_int64(st, 1);
+        sr.with_four = sqlite3_column_int64(st, 2);
+        sr.share = sr.persons ? (double)sr.with_four / (double)sr.persons : -1.0;
+        sr.meets_line = sr.persons && sr.share >= KS_STAR_LINE;
+        stop = star(ctx, &sr);
+    }
+    if (!stop && r != SQLITE_DONE) rc = ks__dbfail(s, err, "report");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ---- forecast --------------------------------------------------------------------- */
+
+int ks_forecast(ks_store *s, const ks_forecast_query *q, ks_forecast_fn fn, void *ctx,
+                ks_error *err) {
+    if (q->weeks < 1 || q->weeks > 104)
+        return ks__fail(err, KS_EINVALID, "--weeks must be 1..104, not %d", q->weeks);
+    kt_date as_of = q->as_of == KT_NO_DATE ? ks_today(s) : q->as_of;
+    int weekday = ((as_of % 7) + 7 + 3) % 7; /* Monday 0: 1970-01-01 was a Thursday */
+    kt_date monday = as_of - weekday;        /* the week as_of falls in */
+    kt_date end = monday + 7 * q->weeks - 1;
+    char mon[11], last[11];
+    date_text(monday, mon);
+    date_text(end, last);
+    /* Conversations still needed: required - counted, for open and overdue
+     * conversation duties due by the end of the last week. Overdue ones (due
+     * before this week) are work of the first week: they are still owed. */
+    const char *sql =
+        "SELECT c.jobcenter, coalesce(c.caseworker, ''),"
+        "       max(0, CAST(julianday(o.deadline) - julianday(?1) AS INTEGER) / 7) AS wk,"
+        "       sum(max(o.required - o.counted, 0)), count(*)"
+        "  FROM obligations o JOIN cases c ON c.id = o.case_id"
+        " WHERE o.status IN ('open', 'overdue') AND o.kind = 'samtale'"
+        "   AND o.deadline <= ?2 AND o.deadline >= ?4"
+        "   AND (?3 IS NULL OR c.jobcenter = ?3)"
+        " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3";
+    char oldest[11];
+    date_text(q->overdue_days < 0 ? kt_date_from_ymd(1900, 1, 1) : as_of - q->overdue_days,
+              oldest);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return ks__dbfail(s, err, "forecast");
+    sqlite3_bind_text(st, 1, mon, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, last, -1, SQLITE_STATIC);
+    if (q->jobcenter) sqlite3_bind_text(st, 3, q->jobcenter, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, oldest, -1, SQLITE_STATIC);
+    int rc = KS_OK, r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        ks_forecast_row fr;
+        fr.jobcenter = col_str(st, 0);
+        fr.caseworker = col_str(st, 1);
+        fr.week = sqlite3_column_int(st, 2);
+        fr.week_start = monday + 7 * fr.week;
+        fr.conversations = sqlite3_column_int64(st, 3);
+        fr.obligations = sqlite3_column_int64(st, 4);
+        if (fn(ctx, &fr)) break;
+    }
+    if (r != SQLITE_ROW && r != SQLITE_DONE) rc = ks__dbfail(s, err, "forecast");
+    sqlite3_finalize(st);
+    return rc;
+}

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# cli-db-query.sh -- `kontakt db worklist|report|forecast` on a small store
+# whose answers are worked out by hand from rules.md.
+#
+# Today is 2026-11-23 (a Monday); three jobparat kontanthjælp cases, S = the
+# first inquiry, both educations (so no kh.test_tilbud), g2024 terms:
+#   q1 jc-A/cw-1 S 2026-11-20, nothing held: kh.first [11-20, 11-27] open,
+#      all.cv [S, S+21 = 12-11] open;
+#   q2 jc-A/cw-2 the same, conversation 11-21 and CV 11-22: both met;
+#   q3 jc-B/cw-9 S 2026-11-10: kh.first [11-10, 11-17] overdue,
+#      all.cv [11-10, 12-01] open.
+set -u
+BUILD=${BUILD:-build}
+K="$PWD/$BUILD/kontakt"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+export KONTAKT_TODAY=2026-11-23 KONTAKT_DB="$T/s.db"
+fails=0
+bad() { fails=$((fails + 1)); echo "FAIL: $*"; }
+same() { [ "$2" == "$3" ] || bad "$1: got '$2', wanted '$3'"; }
+
+cat >"$T/cases.ndjson" <<'EOF'
+{"id":"q1","jobcenter":"jc-A","caseworker":"cw-1","person":{"birth_date":"1985-06-15","youth_education":true,"vocational_education":true},"benefits":[{"benefit":"kontanthjaelp","from":"2026-11-20","first_inquiry":"2026-11-20","categories":[{"from":"2026-11-20","category":"jobparat"}]}]}
+{"id":"q2","jobcenter":"jc-A","caseworker":"cw-2","person":{"birth_date":"1985-06-15","youth_education":true,"vocational_education":true},"benefits":[{"benefit":"kontanthjaelp","from":"2026-11-20","first_inquiry":"2026-11-20","categories":[{"from":"2026-11-20","category":"jobparat"}]}],"conversations":[{"date":"2026-11-21","holder":"jobcenter","form":"fremmoede"}],"events":[{"type":"cv_oprettet","date":"2026-11-22"}]}
+{"id":"q3","jobcenter":"jc-B","caseworker":"cw-9","person":{"birth_date":"1985-06-15","youth_education":true,"vocational_education":true},"benefits":[{"benefit":"kontanthjaelp","from":"2026-11-10","first_inquiry":"2026-11-10","categories":[{"from":"2026-11-10","category":"jobparat"}]}]}
+EOF
+"$K" db import "$T/cases.ndjson" >/dev/null || bad "import"
+
+# Worklist, default 14 days (to 12-07): most urgent first.
+same "worklist" "$("$K" db worklist --format csv | cut -d, -f1-7 | tail -n +2)" \
+"2026-11-17,-6,overdue,q3,jc-B,cw-9,kh.first
+2026-11-27,4,open,q1,jc-A,cw-1,kh.first
+2026-12-01,8,open,q3,jc-B,cw-9,all.cv"
+same "worklist 20 days" "$("$K" db worklist --within 20 --format csv | tail -n +2 | cut -d, -f4,7 | tr '\n' ' ')" \
+"q3,kh.first q1,kh.first q3,all.cv q1,all.cv "
+same "worklist jc-A" "$("$K" db worklist --jobcenter jc-A --format csv | tail -n +2 | cut -d, -f4,7)" "q1,kh.first"
+same "worklist cw-9" "$("$K" db worklist --caseworker cw-9 --format csv | tail -n +2 | cut -d, -f4,7 | tr '\n' ' ')" \
+"q3,kh.first q3,all.cv "
+same "worklist limit" "$("$K" db worklist --limit 1 --format csv | tail -n +2 | cut -d, -f4,7)" "q3,kh.first"
+same "worklist json counts" "$("$K" db worklist --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["counts"], len(d["items"]), d["items"][0]["window"], d["items"][0]["group"])')" \
+"{'open': 2, 'overdue': 1} 3 {'from': '2026-11-10', 'to': '2026-11-17'} kh"
+# A week later, q1's first conversation is overdue too (stored open, read as overdue).
+same "worklist later" "$("$K" db worklist --as-of 2026-11-30 --format csv | tail -n +2 | cut -d, -f2-4 | tr '\n' ' ')" \
+"-13,overdue,q3 -3,overdue,q1 1,open,q3 11,open,q1 "
+# Overdue older than --overdue-days are left out.
+same "worklist overdue-days" "$("$K" db worklist --overdue-days 5 --format csv | tail -n +2 | cut -d, -f4,7 | tr '\n' ' ')" \
+"q1,kh.first q3,all.cv "
+# Recording keeps the worklist up to date.
+"$K" db record q1 --conversation 2026-11-23 --holder jobcenter --form fremmoede >/dev/null || bad "record"
+same "worklist after record" "$("$K" db worklist --jobcenter jc-A --format csv | tail -n +2 | wc -l | tr -d ' ')" "0"
+
+# Timeliness, deadlines in November: q1 kh.first met (11-23), q2 kh.first met,
+# q3 kh.first missed: 2 met of 3 due.
+same "report" "$("$K" db report --from 2026-11-01 --to 2026-11-30 --format csv | tail -n +2)" \
+"timeliness,i alt,2,0,1,0,0,0,0.6667"
+same "report by jobcenter" "$("$K" db report --from 2026-11-01 --to 2026-11-30 --by jobcenter --format csv | tail -n +2 | cut -d, -f2-5 | tr '\n' ' ')" \
+"jc-A,2,0,0 jc-B,0,0,1 "
+same "report json" "$("$K" db report --from 2026-11-01 --to 2026-12-31 --by group --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); print([(r["key"], r["met"], r["missed"], r["open"]) for r in d["timeliness"]], d["star"]["line"])')" \
+"[('kh', 3, 1, 2)] 0.8"
+
+# Forecast, 2 weeks from Monday 11-23: q3's overdue first conversation is
+# owed in week 0; q1's is met now. all.cv is not a conversation.
+same "forecast" "$("$K" db forecast --weeks 2 --format csv | tail -n +2)" "jc-B,cw-9,0,2026-11-23,1,1"
+
+# Bad arguments: exit 2, nothing printed on stdout.
+for args in "worklist --within -1" "worklist --as-of 2026-02-30" "worklist --format xml" \
+            "report --from 2026-12-01 --to 2026-11-01" "report --to 2026-11-01" \
+            "report --from 2026-11-01 --to 2026-11-30 --by week" "forecast --weeks 0" "worklist --bogus"; do
+    # shellcheck disable=SC2086
+    "$K" db $args >"$T/out" 2>"$T/err"
+    rc=$?
+    [ "$rc" -eq 2 ] || bad "db $args: exit $rc, wanted 2"
+    [ -s "$T/err" ] || bad "db $args: no message"
+done
+for c in worklist report forecast; do "$K" db $c --help >/dev/null || bad "db $c --help"; done
+# Queries are logged (who read the caseload).
+"$K" db access-log | grep -q worklist || bad "worklist not in the access log"
+
+[ "$fails" -eq 0 ] || { echo "cli-db-query: $fails failed"; exit 1; }
