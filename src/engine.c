@@ -1359,6 +1359,10 @@ static void evaluate_course(ctx *x, course *co) {
         warn(x, "before_catalogue", buf, "");
         return;
     }
+    /* seed 004's agenda, advice for courses of jobparat kontanthjælp */
+    size_t k_course = (size_t)(co - x->courses);
+    if (co->group == G_KH && category_on(co, co->S) == C_JOBPARAT && k_course < 64)
+        x->p->agenda_courses |= UINT64_C(1) << k_course;
     if (co->gen >= 2) { /* g2020 on: individual after six months */
         kt_date end6 = clock_end(co, 6, -1);
         if (end6 != KT_NO_DATE && end6 < x->as_of && co->end == KT_NO_DATE)

@@ -354,6 +354,32 @@ static void json_ob(kt_out *o, const kt_plan *p, const kt_ob *ob) {
     KT_OUT_LIT(o, "}");
 }
 
+/* "agenda": seed 004's suggestion per conversation, for each course of
+ * jobparat kontanthjælp (advice, not an obligation). */
+static void json_agenda(kt_out *o, const kt_plan *p) {
+    KT_OUT_LIT(o, ",\"agenda\":[");
+    int first = 1;
+    for (unsigned k = 0; k < 64; k++) {
+        if (!(p->agenda_courses >> k & 1)) continue;
+        for (int i = 0; i < KT_AGENDA_COUNT; i++) {
+            const kt_agenda_item *a = &kt_agenda[i];
+            kt_out_fmt(o, "%s{\"course\":%u,\"conversation\":%d,\"when\":", first ? "" : ",", k,
+                       a->conversation);
+            first = 0;
+            kt_out_json_str(o, a->when);
+            KT_OUT_LIT(o, ",\"topics\":[");
+            for (int t = 0; a->topics[t]; t++) {
+                if (t) KT_OUT_LIT(o, ",");
+                kt_out_json_str(o, a->topics[t]);
+            }
+            KT_OUT_LIT(o, "],\"source\":{\"seed\":");
+            kt_out_json_str(o, kt_agenda_seed);
+            KT_OUT_LIT(o, "}}");
+        }
+    }
+    KT_OUT_LIT(o, "]");
+}
+
 int kt_plan_write_json(const kt_plan *p, kt_write_fn w, void *ctx) {
     kt_out o;
     kt_out_init(&o, w, ctx);
@@ -380,7 +406,9 @@ int kt_plan_write_json(const kt_plan *p, kt_write_fn w, void *ctx) {
         }
         KT_OUT_LIT(&o, "}");
     }
-    KT_OUT_LIT(&o, "]}");
+    KT_OUT_LIT(&o, "]");
+    if (p->agenda_courses) json_agenda(&o, p);
+    KT_OUT_LIT(&o, "}");
     return kt_out_finish(&o);
 }
 
@@ -419,6 +447,15 @@ int kt_plan_write_text(const kt_plan *p, kt_write_fn w, void *ctx) {
     if (p->n_warnings) {
         kt_out_str(&o, "\nAdvarsler:\n");
         for (size_t i = 0; i < p->n_warnings; i++) kt_out_fmt(&o, "- %s\n", p->warnings[i].message);
+    }
+    if (p->agenda_courses) {
+        kt_out_str(&o, "\nForslag til samtalernes indhold (råd, ikke lovkrav; seed 004):\n");
+        for (int i = 0; i < KT_AGENDA_COUNT; i++) {
+            const kt_agenda_item *a = &kt_agenda[i];
+            kt_out_fmt(&o, "%d. samtale (%s): ", a->conversation, a->when);
+            for (int t = 0; a->topics[t]; t++) kt_out_fmt(&o, "%s%s", t ? "; " : "", a->topics[t]);
+            kt_out_str(&o, "\n");
+        }
     }
     return kt_out_finish(&o);
 }

@@ -94,6 +94,7 @@ struct kt_plan {
     size_t n_warnings, cap_warnings;
     kt_course_view *courses;
     size_t n_courses;
+    uint64_t agenda_courses; /* bit k: course k gets seed 004's agenda */
     /* explain: the case's conversations (sorted) and the traces */
     bool explain;
     kt_conversation *conversations;
@@ -109,6 +110,18 @@ struct kt_plan {
     kt_warning warnings_inline[KT_PLAN_INLINE_WARNINGS];
     max_align_t arena_inline[KT_PLAN_INLINE_ARENA / sizeof(max_align_t)];
 };
+
+/* The suggested agenda of the first four conversations with a jobparat
+ * kontanthjælp recipient (agenda.c; advice, not law). */
+#define KT_AGENDA_COUNT 4
+#define KT_AGENDA_MAX_TOPICS 7
+typedef struct kt_agenda_item {
+    int conversation;
+    const char *when;
+    const char *topics[KT_AGENDA_MAX_TOPICS]; /* NULL-terminated */
+} kt_agenda_item;
+extern const kt_agenda_item kt_agenda[KT_AGENDA_COUNT];
+extern const char kt_agenda_seed[];
 
 /* Form verdicts (contact forms, rules.md). */
 typedef enum {

@@ -1407,6 +1407,43 @@ static void test_why_and_writers(void **state) {
     kt_plan_free(p);
 }
 
+/* Seed 004's agenda (rules.md, "Advice, not law") is offered beside the
+ * plan for a course of jobparat kontanthjælp: four entries, one per
+ * conversation, never an obligation; an aktivitetsparat course gets none. */
+static void test_agenda_for_jobparat_kh(void **state) {
+    static const char *const cases[2] = {
+        "{'id':'ag-1','as_of':'2024-06-01','person':{'birth_date':'1980-01-01',"
+        "'youth_education':true,'vocational_education':true},"
+        "'benefits':[{'benefit':'kontanthjaelp','from':'2024-03-04',"
+        "'categories':[{'from':'2024-03-04','category':'jobparat'}]}]}",
+        "{'id':'ag-2','as_of':'2024-06-01','person':{'birth_date':'1980-01-01',"
+        "'youth_education':true,'vocational_education':true},"
+        "'benefits':[{'benefit':'kontanthjaelp','from':'2024-03-04',"
+        "'categories':[{'from':'2024-03-04','category':'aktivitetsparat'}]}]}"};
+    for (int k = 0; k < 2; k++) {
+        kt_plan *p = plan_q(state, cases[k]);
+        size_t n = kt_plan_count(p);
+        char *json = NULL;
+        assert_int_equal(kt_plan_write_json(p, to_buf, &json), KT_OK);
+        const char *ag = strstr(json, "\"agenda\":[");
+        if (k == 0) {
+            assert_non_null(ag);
+            assert_non_null(strstr(ag, "\"conversation\":4"));
+            assert_null(strstr(ag, "\"conversation\":5"));
+            assert_non_null(strstr(ag, "004_a1507a36310d0921.txt"));
+        } else {
+            assert_null(ag);
+        }
+        for (size_t i = 0; i < n; i++) {
+            kt_obligation o;
+            kt_plan_get(p, i, &o);
+            assert_string_equal(o.group, "kh");
+        }
+        free(json);
+        kt_plan_free(p);
+    }
+}
+
 int main(void) {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_engine, teardown_engine)
     const struct CMUnitTest tests[] = {
@@ -1435,6 +1472,7 @@ int main(void) {
         T(test_month_end_windows),
         T(test_period_ending_after_as_of_is_running),
         T(test_standby_uden_kontakt),
+        T(test_agenda_for_jobparat_kh),
         T(test_dp_tests),
         T(test_integrationsydelse_groups),
         T(test_g2014_fp_and_rf),
