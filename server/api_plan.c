@@ -1,5 +1,5 @@
 /* api_plan.c -- the endpoints that need no store: /healthz, POST /v1/plan,
- * GET /v1/rules, GET /v1/openapi.json. */
+ * GET /v1/rules, GET /v1/openapi.json, GET /v1/me. */
 #include "srv.h"
 #include "store_glue.h"
 
@@ -71,4 +71,19 @@ void api_openapi(ksrv_req *rq, ksrv_resp *rs) {
     ksrv_json_ok(rs, 200);
     rs->static_body = ksrv_openapi(&rs->static_len);
     rs->cache_control = "no-cache";
+}
+
+/* GET /v1/me: what the token is (for the web UI). */
+void api_me(ksrv_req *rq, ksrv_resp *rs) {
+    static const char *const names[] = {"", "caseworker", "manager", "", "auditor"};
+    ksrv_json_ok(rs, 200);
+    sb_str(&rs->body, "{\"jobcenter\":");
+    sb_json_str(&rs->body, rq->jobcenter);
+    sb_str(&rs->body, ",\"role\":");
+    sb_json_str(&rs->body, rq->role > 0 && rq->role <= 4 ? names[rq->role] : "");
+    sb_str(&rs->body, ",\"today\":\"");
+    char d[11];
+    kt_date_format(rq->today, d);
+    sb_str(&rs->body, d);
+    sb_str(&rs->body, "\"}");
 }

@@ -19,6 +19,7 @@ static const route routes[] = {
     {"POST", "/v1/plan", api_plan, AUTH_NONE},
     {"GET", "/v1/rules", api_rules, ROLES_ANY},
     {"GET", "/v1/openapi.json", api_openapi, ROLES_ANY},
+    {"GET", "/v1/me", api_me, ROLES_ANY},
     {"GET", "/v1/cases", api_cases_list, ROLES_ANY},
     {"POST", "/v1/cases", api_cases_create, ROLES_WRITE},
     {"GET", "/v1/cases/{id}", api_case_get, ROLES_ANY},

@@ -121,6 +121,7 @@ void api_healthz(ksrv_req *rq, ksrv_resp *rs);
 void api_plan(ksrv_req *rq, ksrv_resp *rs);
 void api_rules(ksrv_req *rq, ksrv_resp *rs);
 void api_openapi(ksrv_req *rq, ksrv_resp *rs);
+void api_me(ksrv_req *rq, ksrv_resp *rs);
 void api_cases_list(ksrv_req *rq, ksrv_resp *rs);
 void api_cases_create(ksrv_req *rq, ksrv_resp *rs);
 void api_case_get(ksrv_req *rq, ksrv_resp *rs);

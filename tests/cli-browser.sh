@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# cli-browser.sh -- the web UI in a real browser: playwright-core (npm, in
+# tests/browser) drives Debian's chromium headless against `kontakt serve`
+# on a free 127.0.0.1 port with a temporary demo store. Screenshots go to
+# build/artifacts/. Skips (exit 0) only when chromium is not installed.
+#   CHROMIUM=/path/to/chromium tests/cli-browser.sh
+set -u
+if [ -z "${KT_WATCHDOG:-}" ]; then export KT_WATCHDOG=1; exec timeout 300 bash "$0" "$@"; fi
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+K=$BUILD/kontakt
+CHROMIUM=${CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}
+if [ -z "$CHROMIUM" ] || [ ! -x "$CHROMIUM" ]; then
+    echo "cli-browser: skipped: chromium not installed (apt-get install chromium)"
+    exit 0
+fi
+command -v node >/dev/null || { echo "cli-browser: node is not installed (apt-get install nodejs npm)"; exit 1; }
+if [ ! -d tests/browser/node_modules/playwright-core ]; then
+    (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error) ||
+        { echo "cli-browser: npm ci in tests/browser failed"; exit 1; }
+fi
+
+T=$(mktemp -d)
+SPID=""
+trap '[ -n "$SPID" ] && kill "$SPID" 2>/dev/null; rm -rf "$T"' EXIT
+DB=$T/ui.db
+export KONTAKT_TODAY=2024-06-01
+"$K" db demo --cases 40 --jobcenter aarhus --db "$DB" >/dev/null 2>&1 || { echo "cli-browser: db demo failed"; exit 1; }
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["jobcenter"]="aarhus"; d["caseworker"]="mette"; print(json.dumps(d))' \
+    examples/borger-17.json >"$T/case.ndjson"
+"$K" db import --db "$DB" "$T/case.ndjson" >/dev/null 2>&1 || { echo "cli-browser: import failed"; exit 1; }
+TOKEN_CW=$("$K" token create --db "$DB" --jobcenter aarhus --role caseworker 2>/dev/null | head -1)
+TOKEN_MGR=$("$K" token create --db "$DB" --jobcenter aarhus --role manager 2>/dev/null | head -1)
+
+"$K" serve --db "$DB" --listen 127.0.0.1:0 --today 2024-06-01 2>"$T/server.log" &
+SPID=$!
+PORT=""
+for _ in $(seq 1 100); do
+    PORT=$(sed -n 's|.*serving http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$T/server.log")
+    [ -n "$PORT" ] && break
+    sleep 0.05
+done
+[ -n "$PORT" ] || { echo "cli-browser: the server did not start"; cat "$T/server.log"; exit 1; }
+
+mkdir -p build/artifacts
+BASE="http://127.0.0.1:$PORT" TOKEN_CW="$TOKEN_CW" TOKEN_MGR="$TOKEN_MGR" CHROMIUM="$CHROMIUM" \
+    ARTIFACTS="$PWD/build/artifacts" node tests/browser/ui.test.mjs
