@@ -582,9 +582,20 @@ int ks_import(ks_store *s, FILE *in, const ks_import_options *o, ks_problem_fn p
      * indexes in memory. Both are restored afterwards. */
     sqlite3_exec(s->db, "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -1048576", NULL, NULL, NULL);
     int rc = ks__begin(s, err);
+    int bulk = 0;
+    if (rc == KS_OK && !(o && o->format == KS_FORMAT_CSV)) {
+        sqlite3_stmt *st = NULL;
+        bulk = sqlite3_prepare_v2(s->db, "SELECT NOT EXISTS (SELECT 1 FROM cases)", -1, &st, NULL) == SQLITE_OK &&
+               sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
+        sqlite3_finalize(st);
+        if (bulk) rc = ks__bulk_indexes(s, 0, err);
+    }
     if (rc == KS_OK) {
         rc = o && o->format == KS_FORMAT_CSV ? import_csv(&im, in) : import_ndjson(&im, in);
+        if (rc == KS_OK && bulk && res->invalid == 0) rc = ks__bulk_indexes(s, 1, err);
         rc = finish(s, rc, res, err);
+    } else if (s->in_tx) {
+        ks__rollback(s);
     }
     sqlite3_exec(s->db, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -262144", NULL, NULL, NULL);
     return rc;

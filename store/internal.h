@@ -79,6 +79,8 @@ void ks__content_identity(const char *canon, char out[KS_CONTENT_ID_LEN + 1]);
 
 /* schema.c */
 int ks__migrate(ks_store *s, ks_error *err);
+/* Drops (create 0) or builds (1) the secondary indexes around a bulk import. */
+int ks__bulk_indexes(ks_store *s, int create, ks_error *err);
 /* store.c: 1-64 printable ASCII characters (ids, jobcentres, names). */
 int ks__valid_name(const char *s);
 

@@ -214,6 +214,8 @@ static void test_invalid_import_writes_nothing(void **st) {
     assert_int_equal(count("SELECT count(*) FROM cases"), 0);
     assert_int_equal(count("SELECT count(*) FROM events"), 0);
     assert_int_equal(count("SELECT count(*) FROM obligations"), 0);
+    /* the indexes a bulk import into an empty store drops are back */
+    assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE type = 'index'"), 8);
     /* a line without a jobcentre and no default */
     assert_int_equal(import_text(s, "{\"id\":\"x\",\"person\":{\"birth_date\":\"1990-01-01\"},"
                                     "\"benefits\":[]}\n", KS_FORMAT_NDJSON, &r),
