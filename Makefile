@@ -4,6 +4,7 @@
 #   make test SAN=1 the same under AddressSanitizer + UBSan (in build-san/)
 #   make fuzz       a short libFuzzer run of the case parser (clang)
 #   make bench      the benchmarks in bench/ (figures: bench/README.md)
+#   make run        the server on a demo store (prints the address and tokens)
 CC      ?= cc
 SAN     ?= 0
 SHARED  ?= ../shared
@@ -39,7 +40,7 @@ ALL_LIBS = $(BUILD)/libkontakt-server.a $(BUILD)/libkontakt-store.a $(BUILD)/lib
 TEST_SRC = $(wildcard tests/test_*.c)
 TEST_BIN = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all test unit golden clean fuzz bench lint format
+.PHONY: all test unit golden clean fuzz bench lint format run
 all: $(BUILD)/kontakt
 
 $(BUILD)/%.o: %.c $(wildcard include/*.h src/*.h cli/*.h store/*.h server/*.h)
@@ -76,6 +77,9 @@ fuzz:
 
 bench: $(BUILD)/kontakt
 	bench/run.sh
+
+run: $(BUILD)/kontakt
+	BUILD=$(BUILD) server/run-demo.sh
 
 lint:
 	clang-tidy $(LIB_SRC) $(CLI_SRC) -- -std=c11 -Iinclude -Isrc -D_POSIX_C_SOURCE=200809L
