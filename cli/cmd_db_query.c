@@ -215,7 +215,8 @@ int cmd_db_worklist(int argc, char **argv) {
 
 static const char report_help[] =
     "usage: kontakt db report --from DATE --to DATE [--by all|group|month|jobcenter|caseworker]\n"
-    "                         [--as-of DATE] [--jobcenter J] [--format text|json|csv] [--db FILE]\n"
+    "                         [--group G] [--as-of DATE] [--jobcenter J]\n"
+    "                         [--format text|json|csv] [--db FILE]\n"
     "\n"
     "Timeliness (rettidighed) of the obligations whose deadline falls in [from, to]:\n"
     "how many were met on time, late, missed, exempt, lapsed or are still open, and\n"
@@ -306,6 +307,9 @@ int cmd_db_report(int argc, char **argv) {
                 return EXIT_INVALID;
             }
             q.by = (ks_report_by)b;
+        } else if (!strcmp(k, "--group")) {
+            if (!v) return fprintf(stderr, "kontakt: --group needs a value\n"), EXIT_INVALID;
+            q.group = v;
         } else {
             return unknown_opt(k, report_help);
         }

@@ -288,6 +288,7 @@ typedef struct ks_report_query {
     ks_report_by by;
     kt_date as_of;         /* KT_NO_DATE = the store's today */
     const char *jobcenter; /* NULL = every jobcentre */
+    const char *group;     /* NULL = every group (dp, kh, uh, ...) */
 } ks_report_query;
 
 typedef struct ks_report_row {

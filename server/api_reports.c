@@ -1,18 +1,345 @@
-/* api_reports.c -- worklist, timeliness and forecast. The queries belong
- * to the store (include/kontakt_store.h); until they are declared there
- * these endpoints answer 501 with a problem that says so. Authentication
- * and roles are already enforced by the router. */
+/* api_reports.c -- GET /v1/worklist, /v1/reports/timeliness, /v1/forecast:
+ * the store's caseload queries (ks_worklist, ks_report, ks_forecast) for the
+ * token's own jobcentre, as JSON. Authentication and roles are enforced by
+ * the router; every call is written to the access log (no case id). */
 #include "srv.h"
+#include "store_glue.h"
 
 #include <stdio.h>
+#include <string.h>
 
-static void not_yet(ksrv_req *rq, ksrv_resp *rs, const char *what) {
-    char detail[200];
-    snprintf(detail, sizeof detail,
-             "%s is not implemented in this build: the store has no query for it yet.", what);
-    ksrv_problem(rs, 501, "not-implemented", NULL, detail, rq->path);
+static void date_str(sbuf *b, kt_date d) {
+    if (d == KT_NO_DATE) {
+        sb_str(b, "null");
+        return;
+    }
+    char t[11];
+    kt_date_format(d, t);
+    sb_fmt(b, "\"%s\"", t);
 }
 
-void api_worklist(ksrv_req *rq, ksrv_resp *rs) { not_yet(rq, rs, "The worklist"); }
-void api_timeliness(ksrv_req *rq, ksrv_resp *rs) { not_yet(rq, rs, "The timeliness report"); }
-void api_forecast(ksrv_req *rq, ksrv_resp *rs) { not_yet(rq, rs, "The forecast"); }
+static void store_failed(ksrv_req *rq, ksrv_resp *rs, int rc, const ks_error *e) {
+    if (rc == KS_EINVALID) ksrv_problem(rs, 400, "invalid-parameter", NULL, e->message, rq->path);
+    else ksrv_problem(rs, 503, "store-unavailable", NULL, e->message, rq->path);
+}
+
+/* ---- worklist ------------------------------------------------------------------- */
+
+typedef struct wl {
+    sbuf *b;
+    long n, open, overdue;
+} wl;
+
+static int wl_item(void *ctx, const ks_worklist_item *it) {
+    wl *w = ctx;
+    sbuf *b = w->b;
+    if (w->n++) sb_chr(b, ',');
+    if (!strcmp(it->status, "overdue")) w->overdue++;
+    else w->open++;
+    sb_str(b, "{\"case\":");
+    sb_json_str(b, it->case_id);
+    sb_str(b, ",\"caseworker\":");
+    if (*it->caseworker) sb_json_str(b, it->caseworker);
+    else sb_str(b, "null");
+    sb_str(b, ",\"rule\":");
+    sb_json_str(b, it->rule);
+    sb_str(b, ",\"group\":");
+    sb_json_str(b, it->group);
+    sb_str(b, ",\"kind\":");
+    sb_json_str(b, it->kind);
+    sb_str(b, ",\"benefit\":");
+    sb_json_str(b, it->benefit);
+    sb_str(b, ",\"generation\":");
+    sb_json_str(b, it->generation);
+    sb_str(b, ",\"window\":{\"from\":");
+    date_str(b, it->window_from);
+    sb_str(b, ",\"to\":");
+    date_str(b, it->deadline);
+    sb_fmt(b, "},\"days_left\":%d,\"required\":%d,\"counted\":%d,\"status\":", it->days_left,
+           it->required, it->counted);
+    sb_json_str(b, it->status);
+    sb_str(b, ",\"why\":");
+    sb_json_str(b, it->why);
+    sb_str(b, ",\"source\":{\"law\":");
+    sb_json_str(b, it->law);
+    sb_str(b, ",\"seed\":");
+    sb_json_str(b, it->seed);
+    sb_str(b, "}}");
+    return 0;
+}
+
+void api_worklist(ksrv_req *rq, ksrv_resp *rs) {
+    ks_worklist_query q;
+    ks_worklist_query_init(&q);
+    q.as_of = rq->today;
+    int limit = 5000;
+    if (ksrv_query_date(rq, rs, "as_of", &q.as_of) ||
+        ksrv_query_int(rq, rs, "within", 0, 3660, &q.within_days) ||
+        ksrv_query_int(rq, rs, "overdue_days", -1, 36600, &q.overdue_days) ||
+        ksrv_query_int(rq, rs, "limit", 1, 100000, &limit))
+        return;
+    q.limit = limit + 1; /* one more tells whether there is more */
+    q.jobcenter = rq->jobcenter;
+    const char *cw = ksrv_query(rq, "caseworker");
+    if (cw && *cw) q.caseworker = cw;
+    ks_store *st = ksrv_store(rq, rs);
+    if (!st) return;
+    sbuf items;
+    sb_init(&items, SB_DEFAULT_MAX);
+    wl w = {.b = &items};
+    ks_error e = {0};
+    int rc = ks_worklist(st, &q, wl_item, &w, &e);
+    if (rc != KS_OK) {
+        sb_free(&items);
+        store_failed(rq, rs, rc, &e);
+        return;
+    }
+    int more = w.n > limit;
+    if (more) { /* drop the extra item: cut at the last top-level comma */
+        size_t depth = 0, cut = items.len;
+        for (size_t i = 0; i < items.len; i++) {
+            char c = items.p[i];
+            if (c == '"') { /* skip a string */
+                for (i++; i < items.len && items.p[i] != '"'; i++)
+                    if (items.p[i] == '\\') i++;
+            } else if (c == '{') depth++;
+            else if (c == '}') depth--;
+            else if (c == ',' && depth == 0) cut = i;
+        }
+        items.len = cut;
+        if (items.p) items.p[cut] = '\0';
+        /* the last item is gone: take it off its status count */
+        w.n = limit;
+    }
+    ksrv_json_ok(rs, 200);
+    sb_str(&rs->body, "{\"as_of\":");
+    date_str(&rs->body, q.as_of);
+    sb_str(&rs->body, ",\"until\":");
+    date_str(&rs->body, q.as_of + q.within_days);
+    sb_str(&rs->body, ",\"items\":[");
+    sb_mem(&rs->body, items.p, items.len);
+    sb_fmt(&rs->body, "],\"count\":%ld,\"more\":%s}", w.n, more ? "true" : "false");
+    sb_free(&items);
+    ksrv_access_log(rq, rs, st, NULL, "worklist", 0);
+}
+
+/* ---- timeliness ------------------------------------------------------------------- */
+
+typedef struct rp {
+    sbuf *b;
+    int n;
+} rp;
+
+static void share(sbuf *b, double s) {
+    if (s < 0) sb_str(b, "null");
+    else sb_fmt(b, "%.4f", s);
+}
+
+static int rp_row(void *ctx, const ks_report_row *r) {
+    rp *p = ctx;
+    if (p->n++) sb_chr(p->b, ',');
+    sb_str(p->b, "{\"key\":");
+    sb_json_str(p->b, r->key);
+    sb_fmt(p->b, ",\"met\":%ld,\"late\":%ld,\"missed\":%ld,\"open\":%ld,\"exempt\":%ld,\"lapsed\":%ld,"
+                 "\"on_time_share\":",
+           r->met, r->late, r->missed, r->open, r->exempt, r->lapsed);
+    share(p->b, r->on_time_share);
+    sb_chr(p->b, '}');
+    return 0;
+}
+
+static int rp_star(void *ctx, const ks_star_row *r) {
+    rp *p = ctx;
+    if (p->n++) sb_chr(p->b, ',');
+    sb_str(p->b, "{\"key\":");
+    sb_json_str(p->b, r->key);
+    sb_fmt(p->b, ",\"persons\":%ld,\"with_four\":%ld,\"share\":", r->persons, r->with_four);
+    share(p->b, r->share);
+    sb_fmt(p->b, ",\"meets_80\":%s}", r->meets_line ? "true" : "false");
+    return 0;
+}
+
+/* For the charts: {"group":g,"months":[...]} for each group. */
+typedef struct groups {
+    char names[16][16];
+    int n;
+} groups;
+
+static int collect_group(void *ctx, const ks_report_row *r) {
+    groups *g = ctx;
+    if (g->n < 16 && strlen(r->key) < sizeof g->names[0]) strcpy(g->names[g->n++], r->key);
+    return 0;
+}
+
+static int month_row(void *ctx, const ks_report_row *r) {
+    rp *p = ctx;
+    if (p->n++) sb_chr(p->b, ',');
+    sb_str(p->b, "{\"month\":");
+    sb_json_str(p->b, r->key);
+    sb_fmt(p->b, ",\"met\":%ld,\"late\":%ld,\"missed\":%ld,\"open\":%ld,\"exempt\":%ld,\"lapsed\":%ld,"
+                 "\"share\":",
+           r->met, r->late, r->missed, r->open, r->exempt, r->lapsed);
+    share(p->b, r->on_time_share);
+    sb_chr(p->b, '}');
+    return 0;
+}
+
+void api_timeliness(ksrv_req *rq, ksrv_resp *rs) {
+    ks_report_query q = {.by = KS_BY_GROUP, .as_of = rq->today};
+    q.to = rq->today - 1; /* default: the twelve months up to yesterday */
+    int y, m, d;
+    kt_date_to_ymd(rq->today, &y, &m, &d);
+    q.from = kt_date_from_ymd(y - 1, m, 1);
+    if (ksrv_query_date(rq, rs, "from", &q.from) || ksrv_query_date(rq, rs, "to", &q.to) ||
+        ksrv_query_date(rq, rs, "as_of", &q.as_of))
+        return;
+    const char *by = ksrv_query(rq, "by");
+    if (by) {
+        int b = ks_report_by_parse(by);
+        if (b < 0) {
+            ksrv_problem_field(rs, 400, "", "by", "unknown value",
+                               "one of all, group, month, jobcenter, caseworker", rq->path);
+            return;
+        }
+        q.by = (ks_report_by)b;
+    }
+    if (q.to < q.from) {
+        ksrv_problem_field(rs, 400, "", "to", "before from", "a date on or after from", rq->path);
+        return;
+    }
+    q.jobcenter = rq->jobcenter;
+    ks_store *st = ksrv_store(rq, rs);
+    if (!st) return;
+    sbuf body;
+    sb_init(&body, SB_DEFAULT_MAX);
+    sb_str(&body, "{\"from\":");
+    date_str(&body, q.from);
+    sb_str(&body, ",\"to\":");
+    date_str(&body, q.to);
+    sb_str(&body, ",\"as_of\":");
+    date_str(&body, q.as_of);
+    sb_str(&body, ",\"by\":");
+    sb_json_str(&body, ks_report_by_names[q.by]);
+    sb_str(&body, ",\"rows\":[");
+    sbuf star;
+    sb_init(&star, SB_DEFAULT_MAX);
+    rp rows = {.b = &body}, stars = {.b = &star};
+    ks_error e = {0};
+    int rc = ks_report(st, &q, rp_row, NULL, &rows, &e);
+    if (rc == KS_OK) rc = ks_report(st, &q, NULL, rp_star, &stars, &e);
+    groups g = {.n = 0};
+    ks_report_query qg = q;
+    qg.by = KS_BY_GROUP;
+    if (rc == KS_OK) rc = ks_report(st, &qg, collect_group, NULL, &g, &e);
+    if (rc != KS_OK) {
+        sb_free(&body);
+        sb_free(&star);
+        store_failed(rq, rs, rc, &e);
+        return;
+    }
+    sb_str(&body, "],\"star\":{\"line\":0.8,\"rows\":[");
+    sb_mem(&body, star.p, star.len);
+    sb_str(&body, "]},\"groups\":[");
+    for (int i = 0; i < g.n && rc == KS_OK; i++) {
+        if (i) sb_chr(&body, ',');
+        sb_str(&body, "{\"group\":");
+        sb_json_str(&body, g.names[i]);
+        sb_str(&body, ",\"months\":[");
+        ks_report_query qm = q;
+        qm.by = KS_BY_MONTH;
+        qm.group = g.names[i];
+        rp months = {.b = &body};
+        rc = ks_report(st, &qm, month_row, NULL, &months, &e);
+        sb_str(&body, "]}");
+    }
+    sb_str(&body, "]}");
+    sb_free(&star);
+    if (rc != KS_OK) {
+        sb_free(&body);
+        store_failed(rq, rs, rc, &e);
+        return;
+    }
+    ksrv_json_ok(rs, 200);
+    sb_mem(&rs->body, body.p, body.len);
+    sb_free(&body);
+    ksrv_access_log(rq, rs, st, NULL, "report:timeliness", 0);
+}
+
+/* ---- forecast --------------------------------------------------------------------- */
+
+#define MAX_WEEKS 104
+
+typedef struct fc {
+    sbuf *b;
+    int n;
+    long due[MAX_WEEKS], obligations[MAX_WEEKS];
+} fc;
+
+static int fc_row(void *ctx, const ks_forecast_row *r) {
+    fc *f = ctx;
+    if (r->week >= 0 && r->week < MAX_WEEKS) {
+        f->due[r->week] += r->conversations;
+        f->obligations[r->week] += r->obligations;
+    }
+    if (f->n++) sb_chr(f->b, ',');
+    sb_str(f->b, "{\"caseworker\":");
+    if (*r->caseworker) sb_json_str(f->b, r->caseworker);
+    else sb_str(f->b, "null");
+    sb_fmt(f->b, ",\"week\":%d,\"week_start\":", r->week);
+    date_str(f->b, r->week_start);
+    sb_fmt(f->b, ",\"conversations\":%ld,\"obligations\":%ld}", r->conversations, r->obligations);
+    return 0;
+}
+
+/* ISO 8601 week of a Monday, "2026-W48". */
+static void iso_week(kt_date monday, char out[16]) {
+    kt_date thursday = monday + 3;
+    int y, m, d;
+    kt_date_to_ymd(thursday, &y, &m, &d);
+    int week = (thursday - kt_date_from_ymd(y, 1, 1)) / 7 + 1;
+    snprintf(out, 16, "%04d-W%02d", y % 10000, week % 100);
+}
+
+void api_forecast(ksrv_req *rq, ksrv_resp *rs) {
+    ks_forecast_query q = {.weeks = 12, .as_of = rq->today, .overdue_days = 90};
+    if (ksrv_query_int(rq, rs, "weeks", 1, MAX_WEEKS, &q.weeks) ||
+        ksrv_query_date(rq, rs, "as_of", &q.as_of) ||
+        ksrv_query_int(rq, rs, "overdue_days", -1, 36600, &q.overdue_days))
+        return;
+    q.jobcenter = rq->jobcenter;
+    ks_store *st = ksrv_store(rq, rs);
+    if (!st) return;
+    sbuf rows;
+    sb_init(&rows, SB_DEFAULT_MAX);
+    static fc zero;
+    fc f = zero;
+    f.b = &rows;
+    ks_error e = {0};
+    int rc = ks_forecast(st, &q, fc_row, &f, &e);
+    if (rc != KS_OK) {
+        sb_free(&rows);
+        store_failed(rq, rs, rc, &e);
+        return;
+    }
+    int weekday = ((q.as_of % 7) + 7 + 3) % 7;
+    kt_date monday = q.as_of - weekday;
+    ksrv_json_ok(rs, 200);
+    sbuf *b = &rs->body;
+    sb_str(b, "{\"as_of\":");
+    date_str(b, q.as_of);
+    sb_fmt(b, ",\"weeks_ahead\":%d,\"weeks\":[", q.weeks);
+    for (int i = 0; i < q.weeks; i++) {
+        char wk[16];
+        iso_week(monday + 7 * i, wk);
+        sb_str(b, i ? ",{\"week\":" : "{\"week\":");
+        sb_json_str(b, wk);
+        sb_str(b, ",\"from\":");
+        date_str(b, monday + 7 * i);
+        sb_fmt(b, ",\"due\":%ld,\"obligations\":%ld}", f.due[i], f.obligations[i]);
+    }
+    sb_str(b, "],\"rows\":[");
+    sb_mem(b, rows.p, rows.len);
+    sb_str(b, "]}");
+    sb_free(&rows);
+    ksrv_access_log(rq, rs, st, NULL, "report:forecast", 0);
+}

@@ -136,6 +136,7 @@ int ks_report(ks_store *s, const ks_report_query *q, ks_report_fn row, ks_star_f
              " sum(o.status = 'exempt'), sum(o.status = 'lapsed')"
              " FROM obligations o JOIN cases c ON c.id = o.case_id"
              " WHERE o.deadline BETWEEN ?1 AND ?2 AND (?4 IS NULL OR c.jobcenter = ?4)"
+             "   AND (?5 IS NULL OR o.grp = ?5)"
              " GROUP BY k ORDER BY k",
              key);
     sqlite3_stmt *st = NULL;
@@ -145,6 +146,7 @@ int ks_report(ks_store *s, const ks_report_query *q, ks_report_fn row, ks_star_f
     sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, today, -1, SQLITE_STATIC);
     if (q->jobcenter) sqlite3_bind_text(st, 4, q->jobcenter, -1, SQLITE_STATIC);
+    if (q->group) sqlite3_bind_text(st, 5, q->group, -1, SQLITE_STATIC);
     int rc = KS_OK, r, stop = 0;
     while (!stop && (r = sqlite3_step(st)) == SQLITE_ROW) {
         ks_report_row rw;
@@ -171,7 +173,7 @@ int ks_report(ks_store *s, const ks_report_query *q, ks_report_fn row, ks_star_f
              " FROM obligations o JOIN cases c ON c.id = o.case_id"
              " WHERE o.rule IN " STAR_RULES " AND o.deadline BETWEEN ?1 AND ?2"
              "   AND o.deadline < ?3 AND o.status NOT IN ('exempt', 'lapsed')"
-             "   AND (?4 IS NULL OR c.jobcenter = ?4)"
+             "   AND (?4 IS NULL OR c.jobcenter = ?4) AND (?5 IS NULL OR o.grp = ?5)"
              " GROUP BY k ORDER BY k",
              key);
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
@@ -180,6 +182,7 @@ int ks_report(ks_store *s, const ks_report_query *q, ks_report_fn row, ks_star_f
     sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, today, -1, SQLITE_STATIC);
     if (q->jobcenter) sqlite3_bind_text(st, 4, q->jobcenter, -1, SQLITE_STATIC);
+    if (q->group) sqlite3_bind_text(st, 5, q->group, -1, SQLITE_STATIC);
     stop = 0;
     while (!stop && (r = sqlite3_step(st)) == SQLITE_ROW) {
         ks_star_row sr;

@@ -173,12 +173,14 @@
 
   // The worklist from the server, or (while the server has none: 501) built
   // here from the plans of the jobcentre's cases.
-  async function loadWorklist(caseworker) {
-    const q = caseworker ? "?caseworker=" + encodeURIComponent(caseworker) : "";
-    const r = await K.api("GET", "/v1/worklist" + q);
+  async function loadWorklist(caseworker, span) {
+    const p = new URLSearchParams();
+    if (caseworker) p.set("caseworker", caseworker);
+    if (span === "alle") p.set("within", "3660");
+    const r = await K.api("GET", "/v1/worklist?" + p.toString());
     if (r.status === 200 && r.data) {
-      const items = r.data.items || r.data.obligations || [];
-      return { items, source: "server" };
+      const items = (r.data.items || []).map((i) => ({ ...i, from: i.window.from, to: i.window.to }));
+      return { items, source: "server", more: r.data.more };
     }
     if (r.status !== 501) return { problem: r.problem };
     const list = await K.api("GET", "/v1/cases?limit=200" + (caseworker ? "&caseworker=" + encodeURIComponent(caseworker) : ""));
@@ -238,7 +240,7 @@
       document.getElementById("cw-list").replaceChildren(...names.map((n) => h("option", { value: n })));
     });
 
-    const wl = await loadWorklist(cw);
+    const wl = await loadWorklist(cw, span);
     if (wl.problem) {
       body.replaceChildren(K.problemBox(wl.problem, "Arbejdslisten kunne ikke hentes."));
       return;

@@ -79,10 +79,10 @@
         svg("text", { x: left - 6, y: y(v) + 4, "text-anchor": "end" }, pct(v)));
     }
     months.forEach((m, i) => {
-      const share = typeof m.share === "number" ? m.share : m.met / Math.max(1, m.met + m.late + (m.overdue || 0));
+      const share = typeof m.share === "number" ? m.share : m.met / Math.max(1, m.met + m.late + (m.missed || m.overdue || 0));
       const x = left + i * bw + bw * 0.15;
       chart.append(svg("rect", { x, y: y(share), width: bw * 0.7, height: y(0) - y(share), fill: share >= TARGET ? "#1e7b34" : "#b3261e", class: "bar" },
-        svg("title", {}, `${m.month}: ${pct(share)} rettidigt (${m.met} af ${m.met + m.late + (m.overdue || 0)})`)),
+        svg("title", {}, `${m.month}: ${pct(share)} rettidigt (${m.met} af ${m.met + m.late + (m.missed || m.overdue || 0)})`)),
         months.length <= 8 ? svg("text", { x: x + bw * 0.35, y: y(share) - 4, "text-anchor": "middle" }, pct(share)) : null,
         i % Math.ceil(months.length / 6) === 0 ? svg("text", { x: x + bw * 0.35, y: H - bottom + 16, "text-anchor": "middle" }, m.month.slice(5, 7) + "/" + m.month.slice(2, 4)) : null);
     });
@@ -93,7 +93,7 @@
       h("div.table-wrap", {}, h("table", {},
         h("thead", {}, h("tr", {}, ["Måned", "Rettidigt", "For sent", "Overskredet", "Andel"].map((t) => h("th", { scope: "col", text: t })))),
         h("tbody", {}, all.map((m) => h("tr", {}, h("td", { text: m.month }), h("td", { text: m.met }), h("td", { text: m.late }), h("td", { text: m.overdue || 0 }),
-          h("td", { text: pct(typeof m.share === "number" ? m.share : m.met / Math.max(1, m.met + m.late + (m.overdue || 0))) })))))));
+          h("td", { text: pct(typeof m.share === "number" ? m.share : m.met / Math.max(1, m.met + m.late + (m.missed || m.overdue || 0))) })))))));
     return h("figure.card", { "data-group": g.group }, h("h3", { text: K.BENEFIT[g.group] || g.group }), chart, table);
   }
 

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# cli-api-reports.sh -- GET /v1/worklist, /v1/reports/timeliness and
+# /v1/forecast against the real server: the same answers as the command line
+# on a small store worked out by hand (tests/cli-db-query.sh has the
+# derivation), each token limited to its own jobcentre, roles enforced.
+set -u
+if [ -z "${KT_WATCHDOG:-}" ]; then export KT_WATCHDOG=1; exec timeout 120 bash "$0" "$@"; fi
+BUILD=${BUILD:-build}
+K=$PWD/$BUILD/kontakt
+T=$(mktemp -d)
+SPID=""
+trap '[ -n "$SPID" ] && kill "$SPID" 2>/dev/null; rm -rf "$T"' EXIT
+export KONTAKT_TODAY=2026-11-23 KONTAKT_DB="$T/s.db"
+fails=0
+bad() { fails=$((fails + 1)); echo "FAIL: $*"; }
+same() { [ "$2" == "$3" ] || bad "$1: got '$2', wanted '$3'"; }
+
+cat >"$T/cases.ndjson" <<'EOF'
+{"id":"q1","jobcenter":"jc-A","caseworker":"cw-1","person":{"birth_date":"1985-06-15","youth_education":true,"vocational_education":true},"benefits":[{"benefit":"kontanthjaelp","from":"2026-11-20","first_inquiry":"2026-11-20","categories":[{"from":"2026-11-20","category":"jobparat"}]}]}
+{"id":"q2","jobcenter":"jc-A","caseworker":"cw-2","person":{"birth_date":"1985-06-15","youth_education":true,"vocational_education":true},"benefits":[{"benefit":"kontanthjaelp","from":"2026-11-20","first_inquiry":"2026-11-20","categories":[{"from":"2026-11-20","category":"jobparat"}]}],"conversations":[{"date":"2026-11-21","holder":"jobcenter","form":"fremmoede"}],"events":[{"type":"cv_oprettet","date":"2026-11-22"}]}
+{"id":"q3","jobcenter":"jc-B","caseworker":"cw-9","person":{"birth_date":"1985-06-15","youth_education":true,"vocational_education":true},"benefits":[{"benefit":"kontanthjaelp","from":"2026-11-10","first_inquiry":"2026-11-10","categories":[{"from":"2026-11-10","category":"jobparat"}]}]}
+EOF
+"$K" db import "$T/cases.ndjson" >/dev/null || bad "import"
+tok() { "$K" token create --jobcenter "$1" --role "$2" | grep -o 'kt_[0-9a-f]\{64\}' | head -1; }
+A_CW=$(tok jc-A caseworker)
+A_MGR=$(tok jc-A manager)
+B_MGR=$(tok jc-B manager)
+
+"$K" serve --db "$KONTAKT_DB" --listen 127.0.0.1:0 2>"$T/log" &
+SPID=$!
+PORT=""
+for _ in $(seq 1 100); do
+    PORT=$(sed -n 's|.*serving http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$T/log")
+    [ -n "$PORT" ] && curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break
+    sleep 0.05
+done
+[ -n "$PORT" ] || { echo "server did not start"; cat "$T/log"; exit 1; }
+get() { # get TOKEN PATH -> body in $T/body, prints the status
+    curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $1" "http://127.0.0.1:$PORT$2"
+}
+py() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($1)" "$T/body"; }
+
+same "worklist A status" "$(get "$A_CW" /v1/worklist)" 200
+same "worklist A items" "$(py '[(i["case"], i["rule"], i["status"], i["window"]["to"], i["days_left"]) for i in d["items"]]')" \
+"[('q1', 'kh.first', 'open', '2026-11-27', 4)]"
+same "worklist B" "$(get "$B_MGR" /v1/worklist; echo; py '[(i["case"], i["rule"], i["status"]) for i in d["items"]]')" \
+"200
+[('q3', 'kh.first', 'overdue'), ('q3', 'all.cv', 'open')]"
+same "worklist limit" "$(get "$B_MGR" '/v1/worklist?limit=1'; echo; py '(len(d["items"]), d["more"], d["count"])')" \
+"200
+(1, True, 1)"
+same "worklist within" "$(get "$A_CW" '/v1/worklist?within=20&caseworker=cw-1'; echo; py '[i["rule"] for i in d["items"]]')" \
+"200
+['kh.first', 'all.cv']"
+same "worklist bad within" "$(get "$A_CW" '/v1/worklist?within=x')" 400
+
+same "timeliness caseworker refused" "$(get "$A_CW" /v1/reports/timeliness)" 403
+same "timeliness A" "$(get "$A_MGR" '/v1/reports/timeliness?from=2026-11-01&to=2026-11-30&by=all'; echo; py '[(r["met"], r["missed"], r["open"]) for r in d["rows"]], [(g["group"], [(m["month"], m["met"]) for m in g["months"]]) for g in d["groups"]]')" \
+"200
+[(1, 0, 1)] [('kh', [('2026-11', 1)])]"
+same "timeliness B" "$(get "$B_MGR" '/v1/reports/timeliness?from=2026-11-01&to=2026-11-30&by=all'; echo; py '[(r["met"], r["missed"], r["on_time_share"]) for r in d["rows"]]')" \
+"200
+[(0, 1, 0.0)]"
+same "timeliness bad by" "$(get "$A_MGR" '/v1/reports/timeliness?by=week')" 400
+same "timeliness to before from" "$(get "$A_MGR" '/v1/reports/timeliness?from=2026-11-30&to=2026-11-01')" 400
+
+same "forecast caseworker refused" "$(get "$A_CW" /v1/forecast)" 403
+same "forecast A" "$(get "$A_MGR" '/v1/forecast?weeks=2'; echo; py '[(w["week"], w["from"], w["due"]) for w in d["weeks"]]')" \
+"200
+[('2026-W48', '2026-11-23', 1), ('2026-W49', '2026-11-30', 0)]"
+same "forecast B" "$(get "$B_MGR" '/v1/forecast?weeks=1'; echo; py '[(r["caseworker"], r["week"], r["conversations"]) for r in d["rows"]]')" \
+"200
+[('cw-9', 0, 1)]"
+same "forecast bad weeks" "$(get "$A_MGR" '/v1/forecast?weeks=0')" 400
+same "no token" "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/v1/worklist")" 401
+"$K" db access-log | grep -q "report:timeliness" || bad "timeliness not in the access log"
+
+[ "$fails" -eq 0 ] || { echo "cli-api-reports: $fails failed"; exit 1; }
