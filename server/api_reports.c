@@ -125,9 +125,11 @@ void api_worklist(ksrv_req *rq, ksrv_resp *rs) {
 
 /* ---- timeliness ------------------------------------------------------------------- */
 
+/* One row of counts; the charts name the key "month" and the share "share". */
 typedef struct rp {
     sbuf *b;
     int n;
+    const char *key_name, *share_name;
 } rp;
 
 static void share(sbuf *b, double s) {
@@ -138,11 +140,11 @@ static void share(sbuf *b, double s) {
 static int rp_row(void *ctx, const ks_report_row *r) {
     rp *p = ctx;
     if (p->n++) sb_chr(p->b, ',');
-    sb_str(p->b, "{\"key\":");
+    sb_fmt(p->b, "{\"%s\":", p->key_name);
     sb_json_str(p->b, r->key);
     sb_fmt(p->b, ",\"met\":%ld,\"late\":%ld,\"missed\":%ld,\"open\":%ld,\"exempt\":%ld,\"lapsed\":%ld,"
-                 "\"on_time_share\":",
-           r->met, r->late, r->missed, r->open, r->exempt, r->lapsed);
+                 "\"%s\":",
+           r->met, r->late, r->missed, r->open, r->exempt, r->lapsed, p->share_name);
     share(p->b, r->on_time_share);
     sb_chr(p->b, '}');
     return 0;
@@ -168,19 +170,6 @@ typedef struct groups {
 static int collect_group(void *ctx, const ks_report_row *r) {
     groups *g = ctx;
     if (g->n < 16 && strlen(r->key) < sizeof g->names[0]) strcpy(g->names[g->n++], r->key);
-    return 0;
-}
-
-static int month_row(void *ctx, const ks_report_row *r) {
-    rp *p = ctx;
-    if (p->n++) sb_chr(p->b, ',');
-    sb_str(p->b, "{\"month\":");
-    sb_json_str(p->b, r->key);
-    sb_fmt(p->b, ",\"met\":%ld,\"late\":%ld,\"missed\":%ld,\"open\":%ld,\"exempt\":%ld,\"lapsed\":%ld,"
-                 "\"share\":",
-           r->met, r->late, r->missed, r->open, r->exempt, r->lapsed);
-    share(p->b, r->on_time_share);
-    sb_chr(p->b, '}');
     return 0;
 }
 
@@ -223,7 +212,7 @@ void api_timeliness(ksrv_req *rq, ksrv_resp *rs) {
     sb_str(&body, ",\"rows\":[");
     sbuf star;
     sb_init(&star, SB_DEFAULT_MAX);
-    rp rows = {.b = &body}, stars = {.b = &star};
+    rp rows = {.b = &body, .key_name = "key", .share_name = "on_time_share"}, stars = {.b = &star};
     ks_error e = {0};
     int rc = ks_report(st, &q, rp_row, NULL, &rows, &e);
     if (rc == KS_OK) rc = ks_report(st, &q, NULL, rp_star, &stars, &e);
@@ -248,8 +237,8 @@ void api_timeliness(ksrv_req *rq, ksrv_resp *rs) {
         ks_report_query qm = q;
         qm.by = KS_BY_MONTH;
         qm.group = g.names[i];
-        rp months = {.b = &body};
-        rc = ks_report(st, &qm, month_row, NULL, &months, &e);
+        rp months = {.b = &body, .key_name = "month", .share_name = "share"};
+        rc = ks_report(st, &qm, rp_row, NULL, &months, &e);
         sb_str(&body, "]}");
     }
     sb_str(&body, "]}");
