@@ -6,8 +6,11 @@
  * plan is exercised; an invalid one has its problems read and written. The
  * oracles beyond the sanitizers: the JSON the library writes must parse as
  * JSON, kt_plan_why must report the length it writes, and a failing write
- * callback must give KT_EIO. Build and run: tests/fuzz-smoke.sh (README.md).
+ * callback must give KT_EIO. And the fast reader (case_reader.c) must agree
+ * with the reference (jansson): whatever it accepts, the reference accepts,
+ * with the same plan. Build and run: tests/fuzz-smoke.sh (README.md).
  */
+#include "case_reader.h"
 #include "kontakt.h"
 
 #include <jansson.h>
@@ -170,11 +173,47 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     return 0;
 }
 
+/* The plan of a case as JSON, for comparing two readings of one text. */
+static char *plan_json(const kt_case *c) {
+    kt_plan_options o;
+    kt_plan_options_init(&o);
+    o.today = kt_date_from_ymd(2024, 6, 1);
+    kt_plan *p = NULL;
+    if (kt_plan_compute(engine, c, &o, &p) != KT_OK) return NULL;
+    sink s = {0};
+    int rc = kt_plan_write_json(p, sink_write, &s);
+    kt_plan_free(p);
+    if (rc != KT_OK || sink_write(&s, "", 1)) {
+        free(s.data);
+        return NULL;
+    }
+    return s.data;
+}
+
+/* Differential oracle: a case the fast reader accepts is one the reference
+ * accepts, and both readings give the same plan. */
+static void check_fast_against_reference(const char *text, size_t size) {
+    kt_case *fast = NULL;
+    if (kt_case_read_fast(text, size, &fast) != KT_OK) return;
+    kt_case *ref = NULL;
+    kt_problems *pr = NULL;
+    int rc = kt_case_parse_jansson(text, size, &ref, &pr);
+    if (rc != KT_OK) fail("the fast reader accepted what the reference refuses", NULL);
+    char *a = plan_json(fast), *b = plan_json(ref);
+    if (!a || !b || strcmp(a, b) != 0) fail("the fast reader and the reference disagree", a);
+    free(a);
+    free(b);
+    kt_case_free(fast);
+    kt_case_free(ref);
+    kt_problems_free(pr);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     /* A copy of exactly `size` bytes, so ASan catches any read past the end. */
     char *text = malloc(size ? size : 1);
     if (!text) return 0;
     if (size) memcpy(text, data, size);
+    check_fast_against_reference(text, size);
 
     kt_case *c = NULL;
     kt_problems *pr = NULL;
