@@ -30,6 +30,7 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 tmp=$(mktemp -d)
 SPID=""
 trap '[ -n "$SPID" ] && kill "$SPID" 2>/dev/null; rm -rf "$tmp"' EXIT
+: >"$tmp/server.log"
 "$BUILD/kontakt" serve --db "$tmp/bench.db" --listen 127.0.0.1:0 --threads "$SRV_THREADS" \
     --per-ip 0 --max-connections 4096 2>"$tmp/server.log" &
 SPID=$!

@@ -25,6 +25,7 @@ ok() { checks=$((checks + 1)); }
 # start_server LOG ARGS...: starts the server on port 0; sets PORT and SPID.
 start_server() {
     local log=$1; shift
+    : >"$log"
     "$K" serve --listen 127.0.0.1:0 "$@" 2>"$log" &
     SPID=$!
     PIDS+=("$SPID")
@@ -332,10 +333,10 @@ printf 'GET /healthz HTTP/1.1\r\nHost: x\r\n' >&3
 # and a trickling one: one byte every 0.3 s
 (exec 4<>"/dev/tcp/127.0.0.1/$PORT"; for c in G E T ' ' /; do printf '%s' "$c" >&4; sleep 0.3; done; sleep 5) &
 PIDS+=($!)
-t0=$(date +%s%N)
-for i in 1 2 3 4 5; do curl -sf -m 1 "$BASE/healthz" >/dev/null || fail "$LAST: request $i not served while a client is slow"; done
-t1=$(date +%s%N)
-if (( (t1 - t0) / 1000000 < 1000 )); then ok; else fail "$LAST: 5 requests took $(( (t1 - t0) / 1000000 )) ms"; fi
+# (each within 1.5 s: one held up by the stalled client would wait for its 2 s timeout)
+slow_ok=1
+for i in 1 2 3 4 5; do curl -sf -m 1.5 "$BASE/healthz" >/dev/null || { slow_ok=0; fail "$LAST: request $i not served at once while a client is slow"; }; done
+[ "$slow_ok" = 1 ] && ok
 t0=$(date +%s)
 timeout 8 cat <&3 >/dev/null
 rc=$?
@@ -353,13 +354,28 @@ done >"$T/codes"
 wait "${cpids[@]}"
 if [ "$(grep -c '^200$' "$T/codes")" = 50 ]; then ok; else fail "$LAST: $(sort "$T/codes" | uniq -c | tr '\n' ' ')"; fi
 
+LAST="20 concurrent writes and 20 reads of one case"
+cpids=()
+for i in $(seq 1 20); do
+    d=$(printf '2024-05-%02d' "$i")
+    curl -s -o /dev/null -w '%{http_code}\n' -X POST "${JSONH[@]}" -H "$(AU "$TA")" \
+        --data-binary "{\"date\":\"$d\",\"holder\":\"jobcenter\",\"form\":\"telefon\"}" "$BASE/v1/cases/borger-17/conversations" &
+    cpids+=($!)
+    curl -s -o /dev/null -w '%{http_code}\n' -H "$(AU "$TU")" "$BASE/v1/cases/borger-17" &
+    cpids+=($!)
+done >"$T/codes2"
+wait "${cpids[@]}"
+if [ "$(grep -c '^201$' "$T/codes2")" = 20 ] && [ "$(grep -c '^200$' "$T/codes2")" = 20 ]; then ok; else fail "$LAST: $(sort "$T/codes2" | uniq -c | tr '\n' ' ')"; fi
+
 # ---- per-IP limit (its own server) -------------------------------------------------------
 LAST="per-IP connection limit"
 MAIN_PORT=$PORT
-start_server "$T/server2.log" --db "$T/kontakt2.db" --per-ip 2 --timeout 5
+start_server "$T/server2.log" --db "$T/kontakt2.db" --per-ip 2 --timeout 5 --threads 1
 exec 5<>"/dev/tcp/127.0.0.1/$PORT"
 exec 6<>"/dev/tcp/127.0.0.1/$PORT"
-sleep 0.2
+printf 'GET /healthz HTTP/1.1\r\n' >&5
+printf 'GET /healthz HTTP/1.1\r\n' >&6
+sleep 0.5
 if curl -s -m 2 -o /dev/null "http://127.0.0.1:$PORT/healthz"; then fail "$LAST: a third connection was served"; else ok; fi
 exec 5<&- 6<&-
 sleep 0.3

@@ -32,6 +32,7 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["jobcenter"]="aar
 TOKEN_CW=$("$K" token create --db "$DB" --jobcenter aarhus --role caseworker 2>/dev/null | head -1)
 TOKEN_MGR=$("$K" token create --db "$DB" --jobcenter aarhus --role manager 2>/dev/null | head -1)
 
+: >"$T/server.log"
 "$K" serve --db "$DB" --listen 127.0.0.1:0 --today 2024-06-01 2>"$T/server.log" &
 SPID=$!
 PORT=""
