@@ -3,8 +3,12 @@
 #define _POSIX_C_SOURCE 200809L
 #include "internal.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct imp {
     ks_store *s;
@@ -173,12 +177,13 @@ static int assign(imp *im, const char *id, const char *member, const char *value
 }
 
 static int write_new_case(imp *im, const char *id, const char *jobcenter, const char *caseworker,
-                          const items *it, const kt_case *c) {
+                          const items *it, kt_plan *plan) {
     int rc = insert_case_row(im, id, jobcenter, caseworker);
     for (size_t i = 0; rc == KS_OK && i < it->n; i++)
         rc = ks__insert_event(im->s, id, it->v[i].kind, it->v[i].body, it->v[i].identity, 0,
                               im->now, NULL, im->err);
-    if (rc == KS_OK) rc = ks__materialize(im->s, id, c, 1, im->err);
+    if (rc == KS_OK) rc = ks__write_plan(im->s, id, plan, 1, im->err);
+    else kt_plan_free(plan);
     if (rc == KS_OK) {
         im->res->cases_new++;
         im->res->events += (long)it->n;
@@ -247,96 +252,257 @@ static int merge_case(imp *im, const char *id, const json_t *root, const char *j
     return rc;
 }
 
-/* One NDJSON line. KS_OK also for an invalid line (counted in res->invalid). */
-static int import_line(imp *im, const char *text, size_t len) {
-    kt_case *c = NULL;
-    kt_problems *pr = NULL;
-    int r = kt_case_parse(text, len, &c, &pr);
-    if (r == KT_EINVALID) {
-        if (im->problem) {
-            for (size_t i = 0; i < kt_problems_count(pr); i++) {
-                kt_problem q;
-                kt_problems_get(pr, i, &q);
-                im->problem(im->ctx, im->line, q.pointer, q.message, q.expected, q.column);
-            }
-        }
-        kt_problems_free(pr);
-        im->res->invalid++;
-        return KS_OK;
+/* ---- NDJSON: a reader thread parses, the caller's thread writes ---------------
+ *
+ * Everything a line needs that does not depend on the store (parsing with
+ * the engine and with jansson, canonical bodies and their identities, the
+ * plan of the case as if it were new) is done by a second thread, which
+ * hands finished lines to the writer through a bounded queue, in order. The
+ * writer reports problems, decides new or existing and writes. */
+
+typedef struct prob {
+    char *pointer, *message, *expected;
+    int column;
+} prob;
+
+typedef struct job {
+    long line;
+    int fatal;           /* KS_ENOMEM etc.: the import stops */
+    char fatal_msg[256];
+    prob *probs;         /* problems of an invalid line */
+    size_t nprobs;
+    kt_case *c;
+    json_t *root;
+    const char *jobcenter, *caseworker; /* in root or the options */
+    items it;
+    seen sn;
+    kt_plan *plan;       /* as if the case were new (NULL if not computed) */
+} job;
+
+enum { QUEUE_LEN = 512 };
+
+typedef struct queue {
+    pthread_mutex_t mu;
+    pthread_cond_t not_empty, not_full;
+    job *v[QUEUE_LEN];
+    size_t head, n;
+    int done;      /* the reader has finished (eof or read error) */
+    int read_error;
+    int stop;      /* the writer gives up: the reader stops */
+    long records;
+} queue;
+
+typedef struct reader {
+    queue *q;
+    FILE *in;
+    const ks_import_options *o;
+    const kt_engine *engine;
+    kt_date today;
+    const int *invalid_seen; /* written by the writer; a hint only */
+} reader;
+
+static void job_free(job *j) {
+    if (!j) return;
+    for (size_t i = 0; i < j->nprobs; i++) {
+        free(j->probs[i].pointer);
+        free(j->probs[i].message);
+        free(j->probs[i].expected);
     }
-    if (r != KT_OK) return ks__fail(im->err, KS_ENOMEM, "line %ld: %s", im->line, kt_strerror(r));
-    json_error_t je;
-    json_t *root = json_loadb(text, len, 0, &je);
-    if (!root) {
-        kt_case_free(c);
-        return ks__fail(im->err, KS_ENOMEM, "line %ld: out of memory", im->line);
-    }
-    int rc = KS_OK, bad = 0;
-    const json_t *jv = json_object_get(root, "jobcenter");
-    const char *jobcenter = json_string_value(jv);
-    if (jv && !ks__valid_name(jobcenter)) {
-        report(im, "/jobcenter", "not a jobcentre id", "a string of 1-64 printable characters");
-        bad = 1;
-    } else if (!jv) {
-        jobcenter = im->o ? im->o->jobcenter : NULL;
-        if (!jobcenter) {
-            report(im, "/jobcenter", "missing", "a jobcentre id (or the option --jobcenter)");
-            bad = 1;
-        }
-    }
-    const json_t *cv = json_object_get(root, "caseworker");
-    const char *caseworker = json_string_value(cv);
-    if (cv && !json_is_null(cv) && !ks__valid_name(caseworker)) {
-        report(im, "/caseworker", "not a caseworker id", "a string of 1-64 printable characters, or null");
-        bad = 1;
-    }
-    if (bad) im->res->invalid++;
-    if (!bad && im->res->invalid == 0) {
-        const char *id = kt_case_id(c);
-        items it = {0};
-        seen sn = {0};
-        rc = collect_items(root, &it, &sn);
-        if (rc != KS_OK) rc = ks__fail(im->err, KS_ENOMEM, "out of memory");
-        int exists = 0;
-        if (rc == KS_OK) {
-            sqlite3_stmt *st = ks__stmt(im->s, ST_CASE_GET, im->err);
-            if (!st) rc = KS_EDB;
-            else {
-                sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-                int sr = sqlite3_step(st);
-                exists = sr == SQLITE_ROW;
-                if (sr != SQLITE_ROW && sr != SQLITE_DONE) rc = ks__dbfail(im->s, im->err, "cases");
-                sqlite3_reset(st);
-            }
-        }
-        if (rc == KS_OK)
-            rc = exists ? merge_case(im, id, root, jobcenter, caseworker, &it)
-                        : write_new_case(im, id, jobcenter, caseworker, &it, c);
-        items_free(&it);
-        seen_free(&sn);
-    }
-    json_decref(root);
-    kt_case_free(c);
-    return rc;
+    free(j->probs);
+    items_free(&j->it);
+    seen_free(&j->sn);
+    kt_plan_free(j->plan);
+    json_decref(j->root);
+    kt_case_free(j->c);
+    free(j);
 }
 
-static int import_ndjson(imp *im, FILE *in) {
+static int job_problem(job *j, const char *pointer, const char *message, const char *expected,
+                       int column) {
+    prob *v = realloc(j->probs, (j->nprobs + 1) * sizeof *v);
+    if (!v) return -1;
+    j->probs = v;
+    prob *p = &v[j->nprobs++];
+    p->pointer = strdup(pointer ? pointer : "");
+    p->message = strdup(message ? message : "");
+    p->expected = strdup(expected ? expected : "");
+    p->column = column;
+    return p->pointer && p->message && p->expected ? 0 : -1;
+}
+
+/* Everything about one line that does not need the store. */
+static void prepare_line(reader *r, job *j, const char *text, size_t len) {
+    kt_problems *pr = NULL;
+    int rc = kt_case_parse(text, len, &j->c, &pr);
+    if (rc == KT_EINVALID) {
+        for (size_t i = 0; i < kt_problems_count(pr); i++) {
+            kt_problem q;
+            kt_problems_get(pr, i, &q);
+            if (job_problem(j, q.pointer, q.message, q.expected, q.column)) j->fatal = KS_ENOMEM;
+        }
+        kt_problems_free(pr);
+        if (j->nprobs == 0 && !j->fatal) job_problem(j, "", "invalid", "", 1);
+        return;
+    }
+    if (rc != KT_OK) {
+        j->fatal = KS_ENOMEM;
+        snprintf(j->fatal_msg, sizeof j->fatal_msg, "%s", kt_strerror(rc));
+        return;
+    }
+    json_error_t je;
+    j->root = json_loadb(text, len, 0, &je);
+    if (!j->root) {
+        j->fatal = KS_ENOMEM;
+        snprintf(j->fatal_msg, sizeof j->fatal_msg, "out of memory");
+        return;
+    }
+    const json_t *jv = json_object_get(j->root, "jobcenter");
+    j->jobcenter = json_string_value(jv);
+    int bad = 0;
+    if (jv && !ks__valid_name(j->jobcenter)) {
+        bad |= job_problem(j, "/jobcenter", "not a jobcentre id", "a string of 1-64 printable characters", 1);
+        bad |= 2;
+    } else if (!jv) {
+        j->jobcenter = r->o ? r->o->jobcenter : NULL;
+        if (!j->jobcenter) bad |= 2 | job_problem(j, "/jobcenter", "missing", "a jobcentre id (or the option --jobcenter)", 1);
+    }
+    const json_t *cv = json_object_get(j->root, "caseworker");
+    j->caseworker = json_string_value(cv);
+    if (cv && !json_is_null(cv) && !ks__valid_name(j->caseworker))
+        bad |= 2 | job_problem(j, "/caseworker", "not a caseworker id",
+                               "a string of 1-64 printable characters, or null", 1);
+    if (bad & 1) j->fatal = KS_ENOMEM;
+    if (bad || __atomic_load_n(r->invalid_seen, __ATOMIC_RELAXED)) return; /* nothing will be written */
+    if (collect_items(j->root, &j->it, &j->sn) != KS_OK) {
+        j->fatal = KS_ENOMEM;
+        snprintf(j->fatal_msg, sizeof j->fatal_msg, "out of memory");
+        return;
+    }
+    ks_error e = {0};
+    if (ks__plan(r->engine, r->today, kt_case_id(j->c), j->c, &j->plan, &e) != KS_OK) {
+        j->fatal = e.status ? e.status : KS_ENOMEM;
+        snprintf(j->fatal_msg, sizeof j->fatal_msg, "%.200s", e.message);
+    }
+}
+
+static void *reader_main(void *arg) {
+    reader *r = arg;
+    queue *q = r->q;
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
-    int rc = KS_OK;
-    while (rc == KS_OK && (n = getline(&line, &cap, in)) >= 0) {
-        im->line++;
+    long lineno = 0;
+    for (;;) {
+        n = getline(&line, &cap, r->in);
+        if (n < 0) break;
+        lineno++;
         size_t len = (size_t)n;
         while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) len--;
         size_t k = 0;
         while (k < len && (line[k] == ' ' || line[k] == '\t')) k++;
         if (k == len) continue;
-        im->res->records++;
-        rc = import_line(im, line, len);
+        job *j = calloc(1, sizeof *j);
+        if (j) {
+            j->line = lineno;
+            prepare_line(r, j, line, len);
+        }
+        pthread_mutex_lock(&q->mu);
+        while (q->n == QUEUE_LEN && !q->stop) pthread_cond_wait(&q->not_full, &q->mu);
+        if (q->stop) {
+            pthread_mutex_unlock(&q->mu);
+            job_free(j);
+            break;
+        }
+        q->v[(q->head + q->n++) % QUEUE_LEN] = j; /* NULL: out of memory */
+        pthread_cond_signal(&q->not_empty);
+        pthread_mutex_unlock(&q->mu);
     }
     free(line);
-    if (rc == KS_OK && ferror(in)) rc = ks__fail(im->err, KS_EIO, "read error");
+    pthread_mutex_lock(&q->mu);
+    q->read_error = ferror(r->in) != 0;
+    q->done = 1;
+    pthread_cond_signal(&q->not_empty);
+    pthread_mutex_unlock(&q->mu);
+    return NULL;
+}
+
+/* One prepared line, in the writer. KS_OK also for an invalid line (counted
+ * in res->invalid). */
+static int write_line(imp *im, job *j) {
+    im->line = j->line;
+    if (j->fatal) return ks__fail(im->err, j->fatal, "line %ld: %s", j->line, j->fatal_msg[0] ? j->fatal_msg : "out of memory");
+    if (j->nprobs) {
+        if (im->problem)
+            for (size_t i = 0; i < j->nprobs; i++)
+                im->problem(im->ctx, im->line, j->probs[i].pointer, j->probs[i].message,
+                            j->probs[i].expected, j->probs[i].column);
+        im->res->invalid++;
+        return KS_OK;
+    }
+    if (im->res->invalid) return KS_OK;
+    if (!j->plan) return ks__fail(im->err, KS_ENOMEM, "line %ld: not prepared", j->line);
+    const char *id = kt_case_id(j->c);
+    int rc = KS_OK, exists = 0;
+    sqlite3_stmt *st = ks__stmt(im->s, ST_CASE_GET, im->err);
+    if (!st) return KS_EDB;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    int sr = sqlite3_step(st);
+    exists = sr == SQLITE_ROW;
+    if (sr != SQLITE_ROW && sr != SQLITE_DONE) rc = ks__dbfail(im->s, im->err, "cases");
+    sqlite3_reset(st);
+    if (rc != KS_OK) return rc;
+    if (exists) return merge_case(im, id, j->root, j->jobcenter, j->caseworker, &j->it);
+    kt_plan *p = j->plan;
+    j->plan = NULL;
+    return write_new_case(im, id, j->jobcenter, j->caseworker, &j->it, p);
+}
+
+static int import_ndjson(imp *im, FILE *in) {
+    queue q;
+    memset(&q, 0, sizeof q);
+    pthread_mutex_init(&q.mu, NULL);
+    pthread_cond_init(&q.not_empty, NULL);
+    pthread_cond_init(&q.not_full, NULL);
+    int invalid_seen = 0;
+    reader r = {&q, in, im->o, im->s->engine, ks_today(im->s), &invalid_seen};
+    pthread_t th;
+    if (pthread_create(&th, NULL, reader_main, &r) != 0) {
+        pthread_mutex_destroy(&q.mu);
+        pthread_cond_destroy(&q.not_empty);
+        pthread_cond_destroy(&q.not_full);
+        return ks__fail(im->err, KS_ENOMEM, "cannot start the reader thread");
+    }
+    int rc = KS_OK;
+    for (;;) {
+        pthread_mutex_lock(&q.mu);
+        while (q.n == 0 && !q.done) pthread_cond_wait(&q.not_empty, &q.mu);
+        if (q.n == 0) {
+            pthread_mutex_unlock(&q.mu);
+            break;
+        }
+        job *j = q.v[q.head];
+        q.head = (q.head + 1) % QUEUE_LEN;
+        q.n--;
+        pthread_cond_signal(&q.not_full);
+        pthread_mutex_unlock(&q.mu);
+        if (rc == KS_OK) {
+            im->res->records++;
+            rc = j ? write_line(im, j) : ks__fail(im->err, KS_ENOMEM, "out of memory");
+            if (im->res->invalid) __atomic_store_n(&invalid_seen, 1, __ATOMIC_RELAXED);
+            if (rc != KS_OK) {
+                pthread_mutex_lock(&q.mu);
+                q.stop = 1;
+                pthread_cond_broadcast(&q.not_full);
+                pthread_mutex_unlock(&q.mu);
+            }
+        }
+        job_free(j);
+    }
+    pthread_join(th, NULL);
+    if (rc == KS_OK && q.read_error) rc = ks__fail(im->err, KS_EIO, "read error");
+    pthread_mutex_destroy(&q.mu);
+    pthread_cond_destroy(&q.not_empty);
+    pthread_cond_destroy(&q.not_full);
     return rc;
 }
 
@@ -567,6 +733,140 @@ static int import_csv(imp *im, FILE *in) {
 
 static int finish(ks_store *s, int rc, ks_import_result *res, ks_error *err);
 
+/* ---- an import into a fresh store: built beside it, renamed over it ------------ */
+
+static void finalize_stmts(ks_store *s) {
+    for (int i = 0; i < ST_COUNT; i++) {
+        sqlite3_finalize(s->st[i]);
+        s->st[i] = NULL;
+    }
+}
+
+static int fsync_path(const char *path, int dir) {
+    int fd = open(path, (dir ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
+    if (fd < 0) return -1;
+    int r = fsync(fd);
+    close(fd);
+    return r;
+}
+
+/* Gives the target back its usual settings after a look (or a failed build):
+ * no transaction, normal locking, WAL, the busy timeout. */
+static void target_restore(ks_store *s) {
+    if (!sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_exec(s->db, "PRAGMA locking_mode = NORMAL; PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+    sqlite3_busy_timeout(s->db, 10000);
+}
+
+static int query_int(sqlite3 *db, const char *sql, long *out) {
+    sqlite3_stmt *st = NULL;
+    int ok = sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW;
+    if (ok) *out = (long)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return ok;
+}
+
+static const char fresh_sql[] =
+    "SELECT NOT EXISTS (SELECT 1 FROM cases) AND NOT EXISTS (SELECT 1 FROM events) AND "
+    "NOT EXISTS (SELECT 1 FROM plans) AND NOT EXISTS (SELECT 1 FROM obligations) AND "
+    "NOT EXISTS (SELECT 1 FROM tokens) AND NOT EXISTS (SELECT 1 FROM access_log)";
+
+/* Takes the target for a fresh import (docs/store.md, "Import into a fresh
+ * store"): it holds no data at all, no other connection has it open (leaving
+ * WAL mode needs that), and it stays locked EXCLUSIVE (rollback journal:
+ * readers are kept out too) until the new file has replaced it. 1 = taken. */
+static int target_take(ks_store *s) {
+    long fresh = 0;
+    if (!query_int(s->db, fresh_sql, &fresh) || !fresh) return 0;
+    sqlite3_busy_timeout(s->db, 0); /* another connection: do not wait, import in place */
+    sqlite3_stmt *st = NULL;
+    int del = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = DELETE", -1, &st, NULL) == SQLITE_OK &&
+              sqlite3_step(st) == SQLITE_ROW &&
+              sqlite3_stricmp((const char *)sqlite3_column_text(st, 0), "delete") == 0;
+    sqlite3_finalize(st);
+    long mode_ok = 0;
+    if (del && sqlite3_exec(s->db, "PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE", NULL, NULL,
+                            NULL) == SQLITE_OK &&
+        query_int(s->db, fresh_sql, &fresh) && fresh &&
+        query_int(s->db, "SELECT journal_mode = 'delete' FROM pragma_journal_mode", &mode_ok) && mode_ok)
+        return 1;
+    target_restore(s);
+    return 0;
+}
+
+/* Builds the store in PATH-import (no journal, no syncs, secondary indexes
+ * at the end), fsyncs it, renames it over PATH and fsyncs the directory. A
+ * kill at any moment leaves the old, empty store or the complete new one. */
+static int import_fresh(imp *im, FILE *in, const char *path) {
+    ks_store *s = im->s;
+    ks_error *err = im->err;
+    size_t pl = strlen(path);
+    char *tmp = malloc(pl + 16), *dir = strdup(path);
+    if (!tmp || !dir) {
+        free(tmp);
+        free(dir);
+        target_restore(s);
+        return ks__fail(err, KS_ENOMEM, "out of memory");
+    }
+    snprintf(tmp, pl + 16, "%s-import", path);
+    char *slash = strrchr(dir, '/');
+    if (slash == dir) dir[1] = '\0';
+    else if (slash) *slash = '\0';
+    else snprintf(dir, pl + 1, ".");
+    unlink(tmp); /* left by a killed import: the target's lock protects it */
+    finalize_stmts(s);
+    sqlite3 *old = s->db, *t = NULL;
+    int rc = KS_OK;
+    if (sqlite3_open_v2(tmp, &t, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK)
+        rc = ks__fail(err, KS_EDB, "%s: %s", tmp, t ? sqlite3_errmsg(t) : "cannot create");
+    s->db = t;
+    if (rc == KS_OK)
+        rc = ks__exec(s, "PRAGMA page_size = 8192; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
+                         "PRAGMA locking_mode = EXCLUSIVE; PRAGMA cache_size = -16384; "
+                         "PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = OFF", err);
+    if (rc == KS_OK) rc = ks__migrate(s, err);
+    if (rc == KS_OK) rc = ks__begin(s, err);
+    if (rc == KS_OK) rc = ks__bulk_indexes(s, 0, err);
+    if (rc == KS_OK) rc = import_ndjson(im, in);
+    /* the inserts append (a small cache is faster); the index builds sort */
+    if (rc == KS_OK && im->res->invalid == 0) rc = ks__exec(s, "PRAGMA cache_size = -262144", err);
+    if (rc == KS_OK && im->res->invalid == 0) rc = ks__bulk_indexes(s, 1, err);
+    if (rc == KS_OK && im->res->invalid == 0) {
+        rc = ks__exec(s, "COMMIT", err);
+        s->in_tx = 0;
+    }
+    int built = rc == KS_OK && im->res->invalid == 0;
+    if (!built) ks__rollback(s);
+    finalize_stmts(s);
+    if (t && sqlite3_close(t) != SQLITE_OK && built) rc = ks__fail(err, KS_EIO, "%s: close failed", tmp), built = 0;
+    s->db = old;
+    if (built && fsync_path(tmp, 0) != 0) rc = ks__fail(err, KS_EIO, "%s: fsync: %s", tmp, strerror(errno)), built = 0;
+    if (built && rename(tmp, path) != 0) rc = ks__fail(err, KS_EIO, "%s: rename: %s", tmp, strerror(errno)), built = 0;
+    if (!built) {
+        unlink(tmp);
+        target_restore(s);
+        free(tmp);
+        free(dir);
+        return finish(s, rc, im->res, err);
+    }
+    /* the new file is in place: durable once the directory is */
+    if (fsync_path(dir, 1) != 0) rc = ks__fail(err, KS_EIO, "%s: fsync: %s", dir, strerror(errno));
+    sqlite3_close(old); /* releases the old file's lock; its writers now fail (moved) */
+    s->db = NULL;
+    s->wal_pages = 0;
+    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        rc = ks__fail(err, KS_EDB, "%s: imported, but cannot be opened again: %s", path,
+                      s->db ? sqlite3_errmsg(s->db) : "out of memory");
+    } else {
+        int r = ks__set_pragmas(s, err);
+        if (rc == KS_OK) rc = r;
+    }
+    free(tmp);
+    free(dir);
+    return rc;
+}
+
 int ks_import(ks_store *s, FILE *in, const ks_import_options *o, ks_problem_fn problem,
               void *ctx, ks_import_result *res, ks_error *err) {
     ks_import_result local;
@@ -574,8 +874,18 @@ int ks_import(ks_store *s, FILE *in, const ks_import_options *o, ks_problem_fn p
     memset(res, 0, sizeof *res);
     if (o && o->jobcenter && !ks__valid_name(o->jobcenter))
         return ks__fail(err, KS_EINVALID, "a jobcentre id is 1-64 printable characters");
+    if (s->flags & KS_OPEN_READONLY) return ks__fail(err, KS_EINVALID, "the store is open read-only");
     imp im = {s, o, problem, ctx, res, err, {0}, 0};
     ks__now(s, im.now);
+    int csv = o && o->format == KS_FORMAT_CSV;
+    const char *file = sqlite3_db_filename(s->db, "main");
+    char *path = file && *file && !csv ? strdup(file) : NULL;
+    if (path && target_take(s)) {
+        int rc = import_fresh(&im, in, path);
+        free(path);
+        return rc;
+    }
+    free(path);
     /* Bulk settings for this transaction (docs/store.md, "Import speed"):
      * the import writes a case's row before its events, so the foreign key
      * checks (one lookup per event) are left out; a big page cache keeps the
@@ -583,7 +893,7 @@ int ks_import(ks_store *s, FILE *in, const ks_import_options *o, ks_problem_fn p
     sqlite3_exec(s->db, "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -1048576", NULL, NULL, NULL);
     int rc = ks__begin(s, err);
     int bulk = 0;
-    if (rc == KS_OK && !(o && o->format == KS_FORMAT_CSV)) {
+    if (rc == KS_OK && !csv) {
         sqlite3_stmt *st = NULL;
         bulk = sqlite3_prepare_v2(s->db, "SELECT NOT EXISTS (SELECT 1 FROM cases)", -1, &st, NULL) == SQLITE_OK &&
                sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
@@ -591,7 +901,7 @@ int ks_import(ks_store *s, FILE *in, const ks_import_options *o, ks_problem_fn p
         if (bulk) rc = ks__bulk_indexes(s, 0, err);
     }
     if (rc == KS_OK) {
-        rc = o && o->format == KS_FORMAT_CSV ? import_csv(&im, in) : import_ndjson(&im, in);
+        rc = csv ? import_csv(&im, in) : import_ndjson(&im, in);
         if (rc == KS_OK && bulk && res->invalid == 0) rc = ks__bulk_indexes(s, 1, err);
         rc = finish(s, rc, res, err);
     } else if (s->in_tx) {

@@ -22,6 +22,10 @@ typedef enum ks_stmt_id {
     ST_IDENTITY_EXISTS,
     ST_OBLIGATIONS_DELETE,
     ST_OBLIGATION_INSERT,
+    ST_OBLIGATION_UPSERT,
+    ST_OBLIGATIONS_OF_CASE,
+    ST_OBLIGATIONS_DELETE_FROM,
+    ST_PLAN_TOUCH,
     ST_PLAN_UPSERT,
     ST_MAX_SEQ,
     ST_COUNT
@@ -77,6 +81,9 @@ int ks__kind_parse(const char *s);
 #define KS_CONTENT_ID_LEN 17
 void ks__content_identity(const char *canon, char out[KS_CONTENT_ID_LEN + 1]);
 
+/* store.c: busy timeout, page size, WAL, synchronous=FULL, the WAL hook (docs/store.md). */
+int ks__set_pragmas(ks_store *s, ks_error *err);
+
 /* schema.c */
 int ks__migrate(ks_store *s, ks_error *err);
 /* Drops (create 0) or builds (1) the secondary indexes around a bulk import. */
@@ -119,6 +126,12 @@ json_t *ks__build_case(const char *case_id, const ks_evlist *l);
  * obligations and plans rows (fresh: the case had none). */
 int ks__materialize(ks_store *s, const char *case_id, const kt_case *c, int fresh,
                     ks_error *err);
+/* The plan of c as of today (thread-safe: the engine is shared read-only). */
+int ks__plan(const kt_engine *e, kt_date today, const char *case_id, const kt_case *c,
+             kt_plan **p, ks_error *err);
+/* Writes plan p (computed as of the store's today) as the case's rows and
+ * frees it. */
+int ks__write_plan(ks_store *s, const char *case_id, kt_plan *p, int fresh, ks_error *err);
 /* Loads the case's events, assembles and parses the case and materialises
  * its plan. An invalid case: its problems go to `problem` (with `line`) and
  * KS_EINVALID. */

@@ -44,30 +44,121 @@ static void bind_str(sqlite3_stmt *st, int i, const char *s) {
     else sqlite3_bind_null(st, i);
 }
 
-int ks__materialize(ks_store *s, const char *case_id, const kt_case *c, int fresh,
-                    ks_error *err) {
+int ks__plan(const kt_engine *e, kt_date today, const char *case_id, const kt_case *c,
+             kt_plan **p, ks_error *err) {
     kt_plan_options o;
     kt_plan_options_init(&o);
-    o.today = o.as_of = ks_today(s);
-    kt_plan *p = NULL;
-    int rc = kt_plan_compute(s->engine, c, &o, &p);
+    o.today = o.as_of = today;
+    *p = NULL;
+    int rc = kt_plan_compute(e, c, &o, p);
     if (rc != KT_OK)
         return ks__fail(err, rc == KT_ENOMEM ? KS_ENOMEM : KS_EINVALID, "case %s: plan: %s",
                         case_id, kt_strerror(rc));
-    sqlite3_stmt *st;
-    if (!fresh) {
-        st = ks__stmt(s, ST_OBLIGATIONS_DELETE, err);
-        if (!st) goto fail;
-        sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) != SQLITE_DONE) {
-            rc = ks__dbfail(s, err, "obligations");
-            goto out;
-        }
+    return KS_OK;
+}
+
+int ks__materialize(ks_store *s, const char *case_id, const kt_case *c, int fresh,
+                    ks_error *err) {
+    kt_plan *p = NULL;
+    int rc = ks__plan(s->engine, ks_today(s), case_id, c, &p, err);
+    if (rc != KS_OK) return rc;
+    return ks__write_plan(s, case_id, p, fresh, err);
+}
+
+static void bind_row(sqlite3_stmt *st, const char *case_id, size_t i, const kt_obligation *ob,
+                     const char *why) {
+    sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+    sqlite3_bind_text(st, 3, ob->rule, -1, SQLITE_STATIC);
+    bind_str(st, 4, ob->kind);
+    bind_str(st, 5, ob->benefit);
+    bind_str(st, 6, ob->generation);
+    bind_date(st, 7, ob->from);
+    bind_date(st, 8, ob->to);
+    sqlite3_bind_text(st, 9, kt_ob_status_name(ob->status), -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 10, ob->required);
+    sqlite3_bind_int(st, 11, ob->counted);
+    bind_date(st, 12, ob->met_on);
+    sqlite3_bind_text(st, 13, why, -1, SQLITE_STATIC);
+    bind_str(st, 14, ob->law);
+    bind_str(st, 15, ob->seed);
+    bind_str(st, 16, ob->group);
+}
+
+/* A row's columns (after case_id) as one string, to tell a changed row from
+ * an unchanged one. NULL and "" are the same (bind_str stores "" as NULL). */
+static char *row_key(const char *const col[15]) {
+    size_t n = 0;
+    for (int k = 0; k < 15; k++) n += (col[k] ? strlen(col[k]) : 0) + 1;
+    char *key = malloc(n + 1), *q = key;
+    if (!key) return NULL;
+    for (int k = 0; k < 15; k++) {
+        size_t l = col[k] ? strlen(col[k]) : 0;
+        memcpy(q, col[k] ? col[k] : "", l);
+        q += l;
+        *q++ = '\x1f';
     }
-    kt_date valid_until = o.as_of + KS_PLAN_VALID_DAYS;
+    *q = '\0';
+    return key;
+}
+
+static char *new_row_key(const kt_obligation *ob, const char *why) {
+    char from[11] = "", to[11] = "", met[11] = "", req[16], cnt[16];
+    if (ob->from != KT_NO_DATE) kt_date_format(ob->from, from);
+    if (ob->to != KT_NO_DATE) kt_date_format(ob->to, to);
+    if (ob->met_on != KT_NO_DATE) kt_date_format(ob->met_on, met);
+    snprintf(req, sizeof req, "%d", ob->required);
+    snprintf(cnt, sizeof cnt, "%d", ob->counted);
+    const char *col[15] = {ob->rule, ob->kind, ob->benefit, ob->generation, from, to,
+                           kt_ob_status_name(ob->status), req, cnt, met, why, ob->law, ob->seed,
+                           ob->group, NULL};
+    return row_key(col);
+}
+
+/* The case's rows as they are: keys by idx. */
+static int old_rows(ks_store *s, const char *case_id, char ***keys, size_t *n, ks_error *err) {
+    *keys = NULL;
+    *n = 0;
+    sqlite3_stmt *st = ks__stmt(s, ST_OBLIGATIONS_OF_CASE, err);
+    if (!st) return KS_EDB;
+    sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+    int r, rc = KS_OK;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        sqlite3_int64 idx = sqlite3_column_int64(st, 0);
+        if (idx < 0 || idx > 100000) continue;
+        if ((size_t)idx >= *n) {
+            char **v = realloc(*keys, ((size_t)idx + 1) * sizeof *v);
+            if (!v) {
+                rc = ks__fail(err, KS_ENOMEM, "out of memory");
+                break;
+            }
+            for (size_t k = *n; k <= (size_t)idx; k++) v[k] = NULL;
+            *keys = v;
+            *n = (size_t)idx + 1;
+        }
+        const char *col[15];
+        for (int k = 0; k < 14; k++) col[k] = (const char *)sqlite3_column_text(st, k + 1);
+        col[14] = NULL;
+        (*keys)[idx] = row_key(col);
+    }
+    if (rc == KS_OK && r != SQLITE_DONE) rc = ks__dbfail(s, err, "obligations");
+    sqlite3_reset(st);
+    return rc;
+}
+
+int ks__write_plan(ks_store *s, const char *case_id, kt_plan *p, int fresh, ks_error *err) {
+    int rc = KS_OK;
+    kt_date as_of = ks_today(s);
+    char **old = NULL;
+    size_t n_old = 0;
+    sqlite3_stmt *st;
+    /* A rewritten case changes only the rows that differ (a conversation
+     * usually changes one or two): fewer pages in the log at each commit. */
+    if (!fresh && (rc = old_rows(s, case_id, &old, &n_old, err)) != KS_OK) goto out;
+    kt_date valid_until = as_of + KS_PLAN_VALID_DAYS;
     char whybuf[1024], *why = whybuf;
     size_t n = kt_plan_count(p);
-    st = ks__stmt(s, ST_OBLIGATION_INSERT, err);
+    st = ks__stmt(s, fresh ? ST_OBLIGATION_INSERT : ST_OBLIGATION_UPSERT, err);
     if (!st) goto fail;
     for (size_t i = 0; i < n; i++) {
         kt_obligation ob;
@@ -77,23 +168,17 @@ int ks__materialize(ks_store *s, const char *case_id, const kt_case *c, int fres
         if (need >= sizeof whybuf && (why = malloc(need + 1)) != NULL) kt_plan_why(p, i, why, need + 1);
         if (!why) why = whybuf;
         if (ob.status == KT_OPEN && ob.to != KT_NO_DATE && ob.to < valid_until) valid_until = ob.to;
+        if (i < n_old && old[i]) {
+            char *key = new_row_key(&ob, why);
+            int same = key && strcmp(key, old[i]) == 0;
+            free(key);
+            if (same) {
+                if (why != whybuf) free(why);
+                continue;
+            }
+        }
         sqlite3_reset(st);
-        sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
-        sqlite3_bind_text(st, 3, ob.rule, -1, SQLITE_STATIC);
-        bind_str(st, 4, ob.kind);
-        bind_str(st, 5, ob.benefit);
-        bind_str(st, 6, ob.generation);
-        bind_date(st, 7, ob.from);
-        bind_date(st, 8, ob.to);
-        sqlite3_bind_text(st, 9, kt_ob_status_name(ob.status), -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 10, ob.required);
-        sqlite3_bind_int(st, 11, ob.counted);
-        bind_date(st, 12, ob.met_on);
-        sqlite3_bind_text(st, 13, why, -1, SQLITE_STATIC);
-        bind_str(st, 14, ob.law);
-        bind_str(st, 15, ob.seed);
-        bind_str(st, 16, ob.group);
+        bind_row(st, case_id, i, &ob, why);
         int r = sqlite3_step(st);
         if (why != whybuf) free(why);
         if (r != SQLITE_DONE) {
@@ -102,22 +187,57 @@ int ks__materialize(ks_store *s, const char *case_id, const kt_case *c, int fres
         }
     }
     sqlite3_reset(st);
+    if (n_old > n) {
+        st = ks__stmt(s, ST_OBLIGATIONS_DELETE_FROM, err);
+        if (!st) goto fail;
+        sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)n);
+        int r = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (r != SQLITE_DONE) {
+            rc = ks__dbfail(s, err, "obligations");
+            goto out;
+        }
+    }
     char now[25];
     ks__now(s, now);
-    st = ks__stmt(s, ST_PLAN_UPSERT, err);
-    if (!st) goto fail;
-    sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
-    bind_date(st, 2, o.as_of);
-    sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
-    bind_date(st, 4, valid_until);
-    sqlite3_bind_null(st, 5); /* plan_json: not stored (docs/store.md, "Plans") */
-    int r = sqlite3_step(st);
-    sqlite3_reset(st);
-    rc = r == SQLITE_DONE ? KS_OK : ks__dbfail(s, err, "plans");
+    int touched = 0;
+    if (!fresh) {
+        /* same day and same validity: only computed_at changes (no index) */
+        st = ks__stmt(s, ST_PLAN_TOUCH, err);
+        if (!st) goto fail;
+        sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+        bind_date(st, 2, as_of);
+        sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+        bind_date(st, 4, valid_until);
+        int r = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (r != SQLITE_DONE) {
+            rc = ks__dbfail(s, err, "plans");
+            goto out;
+        }
+        touched = sqlite3_changes(s->db) == 1;
+    }
+    if (!touched) {
+        st = ks__stmt(s, ST_PLAN_UPSERT, err);
+        if (!st) goto fail;
+        sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+        bind_date(st, 2, as_of);
+        sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+        bind_date(st, 4, valid_until);
+        sqlite3_bind_null(st, 5); /* plan_json: not stored (docs/store.md, "Plans") */
+        int r = sqlite3_step(st);
+        sqlite3_reset(st);
+        rc = r == SQLITE_DONE ? KS_OK : ks__dbfail(s, err, "plans");
+    }
 out:
+    for (size_t i = 0; i < n_old; i++) free(old[i]);
+    free(old);
     kt_plan_free(p);
     return rc;
 fail:
+    for (size_t i = 0; i < n_old; i++) free(old[i]);
+    free(old);
     kt_plan_free(p);
     return err ? err->status : KS_EDB;
 }

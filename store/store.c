@@ -27,6 +27,16 @@ static const char *const stmt_sql[ST_COUNT] = {
         "INSERT INTO obligations(case_id, idx, rule, kind, benefit, generation, window_from, "
         "deadline, status, required, counted, met_on, why, law, seed, grp) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+    [ST_OBLIGATION_UPSERT] =
+        "INSERT OR REPLACE INTO obligations(case_id, idx, rule, kind, benefit, generation, window_from, "
+        "deadline, status, required, counted, met_on, why, law, seed, grp) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+    [ST_OBLIGATIONS_OF_CASE] =
+        "SELECT idx, rule, kind, benefit, generation, window_from, deadline, status, required, "
+        "counted, met_on, why, law, seed, grp FROM obligations WHERE case_id = ?1 ORDER BY idx",
+    [ST_OBLIGATIONS_DELETE_FROM] = "DELETE FROM obligations WHERE case_id = ?1 AND idx >= ?2",
+    [ST_PLAN_TOUCH] = "UPDATE plans SET computed_at = ?3 WHERE case_id = ?1 AND as_of = ?2 "
+                      "AND valid_until = ?4",
     [ST_PLAN_UPSERT] = "INSERT OR REPLACE INTO plans(case_id, as_of, computed_at, valid_until, "
                        "plan_json) VALUES (?1, ?2, ?3, ?4, ?5)",
     [ST_MAX_SEQ] = "SELECT coalesce(max(seq), 0) FROM events",
@@ -264,7 +274,7 @@ int ks_checkpoint(ks_store *s, ks_error *err) {
     return KS_OK;
 }
 
-static int set_pragmas(ks_store *s, ks_error *err) {
+int ks__set_pragmas(ks_store *s, ks_error *err) {
     sqlite3_busy_timeout(s->db, 10000);
     int rc = ks__exec(s,
                       "PRAGMA page_size = 8192; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; "
@@ -312,7 +322,7 @@ int ks_open(const char *path, unsigned flags, ks_store **out, ks_error *err) {
         ks_close(s);
         return rc;
     }
-    int rc = set_pragmas(s, err);
+    int rc = ks__set_pragmas(s, err);
     if (rc == KS_OK) rc = ks__migrate(s, err);
     if (rc != KS_OK) {
         ks_close(s);
