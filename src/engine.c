@@ -1427,7 +1427,7 @@ int kt_plan_compute(const kt_engine *e, const kt_case *c, const kt_plan_options 
     }
     kt_date as_of = o->as_of != KT_NO_DATE ? o->as_of : c->as_of != KT_NO_DATE ? c->as_of : o->today;
     if (as_of == KT_NO_DATE || o->horizon_days < 0) return KT_EARG;
-    kt_plan *p = malloc(sizeof *p);
+    kt_plan *p = kt_plan_alloc();
     if (!p) return KT_ENOMEM;
     memset(p, 0, offsetof(kt_plan, obs_inline));
     p->obs = p->obs_inline;

@@ -9,6 +9,7 @@
 #include "out.h"
 #include "strbuf.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,12 +99,45 @@ const char *const kt_verdict_text[V_COUNT] = {
     "overskydende: det krævede antal var nået", "talte allerede med til en tidligere forekomst",
     "forpligtelsen var allerede opfyldt ved en hændelse"};
 
+/* The memory of the last freed plan, kept for the next kt_plan_compute: a
+ * plan is some kilobytes, more than malloc keeps ready in its per-thread
+ * cache, and a batch computes and frees one plan after the other. One slot,
+ * taken and given back with an atomic exchange, so any thread may use it.
+ * Off under AddressSanitizer, which should see every plan's lifetime. */
+#if defined(__SANITIZE_ADDRESS__)
+#define KT_PLAN_CACHE 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KT_PLAN_CACHE 0
+#endif
+#endif
+#ifndef KT_PLAN_CACHE
+#define KT_PLAN_CACHE 1
+#endif
+
+#if KT_PLAN_CACHE
+static _Atomic(kt_plan *) plan_cache;
+#endif
+
+kt_plan *kt_plan_alloc(void) {
+#if KT_PLAN_CACHE
+    if (atomic_load_explicit(&plan_cache, memory_order_relaxed)) {
+        kt_plan *p = atomic_exchange_explicit(&plan_cache, NULL, memory_order_acquire);
+        if (p) return p;
+    }
+#endif
+    return malloc(sizeof(kt_plan));
+}
+
 void kt_plan_free(kt_plan *p) {
     if (!p) return;
     if (p->obs != p->obs_inline) free(p->obs);
     if (p->warnings != p->warnings_inline) free(p->warnings);
     free(p->trace);
     kt_arena_free(&p->arena);
+#if KT_PLAN_CACHE
+    p = atomic_exchange_explicit(&plan_cache, p, memory_order_acq_rel);
+#endif
     free(p);
 }
 

@@ -111,6 +111,10 @@ struct kt_plan {
     max_align_t arena_inline[KT_PLAN_INLINE_ARENA / sizeof(max_align_t)];
 };
 
+/* Memory for one plan (not initialised), for kt_plan_compute; kt_plan_free
+ * gives it back. NULL when out of memory. */
+kt_plan *kt_plan_alloc(void);
+
 /* The suggested agenda of the first four conversations with a jobparat
  * kontanthjælp recipient (agenda.c; advice, not law). */
 #define KT_AGENDA_COUNT 4
