@@ -193,8 +193,12 @@ static bool warn_seen(const kt_plan *p, const char *code, const char *message, s
                       const char *pointer, size_t plen) {
     for (size_t i = 0; i < p->n_warnings; i++) {
         const kt_warning *w = &p->warnings[i];
-        if (w->mlen == mlen && w->plen == plen && memcmp(w->pointer, pointer, plen) == 0 &&
-            memcmp(w->message, message, mlen) == 0 && (w->code == code || strcmp(w->code, code) == 0))
+        if (w->mlen != mlen || w->plen != plen) continue;
+        const char *wm = w->message, *wp = w->pointer;
+        char mbuf[KT_WARNING_TEXT_MAX], pbuf[KT_WARNING_POINTER_MAX];
+        if (w->why) kt_warning_text(w, mbuf, pbuf, &wm, &wp);
+        if (memcmp(wp, pointer, plen) == 0 && memcmp(wm, message, mlen) == 0 &&
+            (w->code == code || strcmp(w->code, code) == 0))
             return true;
     }
     return false;
@@ -239,7 +243,7 @@ static void warn_n(ctx *x, const char *code, const char *message, size_t mlen, c
     char *ptr = m + mlen + 1;
     memcpy(ptr, pointer, plen);
     ptr[plen] = '\0';
-    *w = (kt_warning){code, m, ptr, (uint32_t)mlen, (uint32_t)plen};
+    *w = (kt_warning){.code = code, .message = m, .pointer = ptr, .mlen = (uint32_t)mlen, .plen = (uint32_t)plen};
     p->n_warnings++;
 }
 
@@ -1147,21 +1151,14 @@ static void eval_anchored(ctx *x, course *co, int slot) {
 
 /* ---- warnings about conversations ---------------------------------------------------- */
 
-/* "Samtalen D tæller ikke med: WHY." at /conversations/N, written straight
- * into the plan's arena. */
+/* "Samtalen D tæller ikke med: WHY." at /conversations/N: kept as its parts
+ * (kt_warning_text writes it when it is read). It is never a repeat: each
+ * conversation is warned about once, and N, its place in the input, is its
+ * own. */
 static void warn_conversation(ctx *x, const kt_conversation *cv, const char *why, size_t why_len) {
-    static const char pre[] = "Samtalen ", mid[] = " tæller ikke med: ", cp[] = "/conversations/";
-    static const char code[] = "conversation_not_counted";
-    char digits[16];
-    int nd = 0;
-    uint32_t v = cv->index;
-    do {
-        digits[sizeof digits - 1 - nd++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    size_t mlen = sizeof pre - 1 + 10 + sizeof mid - 1 + why_len + 1;
-    size_t plen = sizeof cp - 1 + (size_t)nd;
-    if (mlen >= 256) { /* what the 256-byte message buffer of old would have cut */
+    static const char code[] = KT_CONV_WARNING_CODE;
+    size_t mlen = KT_CONV_WARNING_MLEN(why_len);
+    if (mlen >= KT_WARNING_TEXT_MAX) { /* what the 256-byte message buffer of old would have cut */
         char buf[256], ptr[32];
         kt_sb b;
         kt_sb_init(&b, buf, sizeof buf);
@@ -1172,40 +1169,19 @@ static void warn_conversation(ctx *x, const kt_conversation *cv, const char *why
         KT_SB_LIT(&b, ".");
         kt_sb_end(&b);
         kt_sb_init(&b, ptr, sizeof ptr);
-        kt_sb_mem(&b, cp, sizeof cp - 1);
-        kt_sb_mem(&b, digits + sizeof digits - nd, (size_t)nd);
+        KT_SB_LIT(&b, "/conversations/");
+        kt_sb_int(&b, cv->index);
         kt_sb_end(&b);
         warn(x, code, buf, ptr);
         return;
     }
-    kt_plan *p = x->p;
-    char *m = kt_arena_alloc(&p->arena, mlen + 1 + plen + 1);
-    if (!m) {
-        x->oom = 1;
-        return;
-    }
-    char *w = m;
-    memcpy(w, pre, sizeof pre - 1);
-    w += sizeof pre - 1;
-    kt_date_format(cv->date, w); /* 10 characters and a NUL, overwritten next */
-    w += 10;
-    memcpy(w, mid, sizeof mid - 1);
-    w += sizeof mid - 1;
-    memcpy(w, why, why_len);
-    w += why_len;
-    *w++ = '.';
-    *w++ = '\0';
-    char *ptr = w;
-    memcpy(w, cp, sizeof cp - 1);
-    w += sizeof cp - 1;
-    memcpy(w, digits + sizeof digits - nd, (size_t)nd);
-    w[nd] = '\0';
-    /* a repeat leaves its bytes unused in the arena */
-    if (warn_seen(p, code, m, mlen, ptr, plen)) return;
-    kt_warning *slot = warn_slot(x);
-    if (!slot) return;
-    *slot = (kt_warning){code, m, ptr, (uint32_t)mlen, (uint32_t)plen};
-    p->n_warnings++;
+    uint32_t plen = sizeof "/conversations/" - 1 + 1;
+    for (uint32_t v = cv->index; v >= 10; v /= 10) plen++;
+    kt_warning *w = warn_slot(x);
+    if (!w) return;
+    *w = (kt_warning){.code = code, .mlen = (uint32_t)mlen, .plen = plen, .why = why,
+                      .why_len = (uint32_t)why_len, .date = cv->date, .conv = cv->index};
+    x->p->n_warnings++;
 }
 
 static void warn_unused_conversations(ctx *x) {
@@ -1273,7 +1249,7 @@ static void warn_static(ctx *x, const char *code, const char *message, size_t ml
     if (warn_seen(p, code, message, mlen, "", 0)) return;
     kt_warning *w = warn_slot(x);
     if (!w) return;
-    *w = (kt_warning){code, message, "", (uint32_t)mlen, 0};
+    *w = (kt_warning){.code = code, .message = message, .pointer = "", .mlen = (uint32_t)mlen};
     p->n_warnings++;
 }
 #define WARN_STATIC(x, code, lit) warn_static((x), (code), "" lit, sizeof(lit) - 1)

@@ -169,11 +169,72 @@ void kt_plan_get(const kt_plan *p, size_t i, kt_obligation *out) {
 
 size_t kt_plan_warning_count(const kt_plan *p) { return p->n_warnings; }
 
+void kt_warning_text(const kt_warning *w, char *msg, char *ptr, const char **message,
+                     const char **pointer) {
+    if (!w->why) {
+        *message = w->message;
+        *pointer = w->pointer;
+        return;
+    }
+    static const char pre[] = "Samtalen ", mid[] = " tæller ikke med: ", cp[] = "/conversations/";
+    char *o = msg;
+    memcpy(o, pre, sizeof pre - 1);
+    o += sizeof pre - 1;
+    kt_date_format(w->date, o); /* 10 characters and a NUL, overwritten next */
+    o += 10;
+    memcpy(o, mid, sizeof mid - 1);
+    o += sizeof mid - 1;
+    memcpy(o, w->why, w->why_len);
+    o += w->why_len;
+    *o++ = '.';
+    *o = '\0';
+    char digits[16];
+    int nd = 0;
+    uint32_t v = w->conv;
+    do {
+        digits[sizeof digits - 1 - nd++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    memcpy(ptr, cp, sizeof cp - 1);
+    memcpy(ptr + sizeof cp - 1, digits + sizeof digits - nd, (size_t)nd);
+    ptr[sizeof cp - 1 + (size_t)nd] = '\0';
+    *message = msg;
+    *pointer = ptr;
+}
+
+/* Guards the writing out of lazy warnings by kt_plan_warning: the plan is
+ * const to its readers, who may share it between threads. */
+static atomic_flag warning_lock = ATOMIC_FLAG_INIT;
+
 void kt_plan_warning(const kt_plan *p, size_t i, const char **code, const char **message,
                      const char **pointer) {
-    *code = p->warnings[i].code;
-    *message = p->warnings[i].message;
-    *pointer = p->warnings[i].pointer;
+    const kt_warning *w = &p->warnings[i];
+    *code = w->code;
+    if (!w->why) {
+        *message = w->message;
+        *pointer = w->pointer;
+        return;
+    }
+    /* written once into the plan's arena, so that it lives as long as the plan */
+    while (atomic_flag_test_and_set_explicit(&warning_lock, memory_order_acquire)) {
+    }
+    kt_warning *mw = (kt_warning *)w;
+    if (!mw->message) {
+        char msg[KT_WARNING_TEXT_MAX], ptr[KT_WARNING_POINTER_MAX];
+        const char *m, *q;
+        kt_warning_text(w, msg, ptr, &m, &q);
+        char *buf = kt_arena_alloc(&((kt_plan *)p)->arena, w->mlen + 1 + w->plen + 1);
+        if (buf) {
+            memcpy(buf, m, w->mlen + 1);
+            memcpy(buf + w->mlen + 1, q, w->plen + 1);
+            mw->pointer = buf + w->mlen + 1;
+            mw->message = buf;
+        }
+    }
+    /* out of memory: the reason alone, without the day */
+    *message = mw->message ? mw->message : w->why;
+    *pointer = mw->message ? mw->pointer : "";
+    atomic_flag_clear_explicit(&warning_lock, memory_order_release);
 }
 
 /* ---- why ------------------------------------------------------------------------------------ */
@@ -429,14 +490,17 @@ int kt_plan_write_json(const kt_plan *p, kt_write_fn w, void *ctx) {
     KT_OUT_LIT(&o, "],\"warnings\":[");
     for (size_t i = 0; i < p->n_warnings; i++) {
         const kt_warning *wa = &p->warnings[i];
+        char mbuf[KT_WARNING_TEXT_MAX], pbuf[KT_WARNING_POINTER_MAX];
+        const char *msg, *ptr;
+        kt_warning_text(wa, mbuf, pbuf, &msg, &ptr);
         if (i) KT_OUT_LIT(&o, ",");
         KT_OUT_LIT(&o, "{\"code\":");
         kt_out_json_str(&o, wa->code);
         KT_OUT_LIT(&o, ",\"message\":");
-        kt_out_json_strn(&o, wa->message, wa->mlen);
-        if (wa->pointer[0]) {
+        kt_out_json_strn(&o, msg, wa->mlen);
+        if (ptr[0]) {
             KT_OUT_LIT(&o, ",\"pointer\":");
-            kt_out_json_strn(&o, wa->pointer, wa->plen);
+            kt_out_json_strn(&o, ptr, wa->plen);
         }
         KT_OUT_LIT(&o, "}");
     }
@@ -451,6 +515,14 @@ int kt_plan_write_json(const kt_plan *p, kt_write_fn w, void *ctx) {
 static const char *status_da(int s) {
     static const char *const n[] = {"opfyldt", "for sent", "åben", "overskredet", "fritaget", "bortfaldet"};
     return (unsigned)s < 6 ? n[s] : "";
+}
+
+/* "- MESSAGE\n" */
+static void write_warning_line(kt_out *o, const kt_warning *w) {
+    char mbuf[KT_WARNING_TEXT_MAX], pbuf[KT_WARNING_POINTER_MAX];
+    const char *msg, *ptr;
+    kt_warning_text(w, mbuf, pbuf, &msg, &ptr);
+    kt_out_fmt(o, "- %s\n", msg);
 }
 
 int kt_plan_write_text(const kt_plan *p, kt_write_fn w, void *ctx) {
@@ -480,7 +552,7 @@ int kt_plan_write_text(const kt_plan *p, kt_write_fn w, void *ctx) {
     if (p->n_obs == 0) kt_out_str(&o, "(ingen forpligtelser)\n");
     if (p->n_warnings) {
         kt_out_str(&o, "\nAdvarsler:\n");
-        for (size_t i = 0; i < p->n_warnings; i++) kt_out_fmt(&o, "- %s\n", p->warnings[i].message);
+        for (size_t i = 0; i < p->n_warnings; i++) write_warning_line(&o, &p->warnings[i]);
     }
     if (p->agenda_courses) {
         kt_out_str(&o, "\nForslag til samtalernes indhold (råd, ikke lovkrav; seed 004):\n");
@@ -574,7 +646,7 @@ int kt_plan_write_explain(const kt_plan *p, kt_write_fn w, void *ctx) {
     }
     if (p->n_warnings) {
         kt_out_str(&o, "\nAdvarsler:\n");
-        for (size_t i = 0; i < p->n_warnings; i++) kt_out_fmt(&o, "- %s\n", p->warnings[i].message);
+        for (size_t i = 0; i < p->n_warnings; i++) write_warning_line(&o, &p->warnings[i]);
     }
     return kt_out_finish(&o);
 }

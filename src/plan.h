@@ -75,10 +75,28 @@ typedef struct kt_course_view {
 
 typedef struct kt_warning {
     const char *code;
-    const char *message;
+    const char *message; /* with `why`: written by kt_plan_warning only */
     const char *pointer;
     uint32_t mlen, plen; /* strlen of message and pointer */
+    /* conversation_not_counted, the most common warning, is kept as its
+     * parts and written out only when read (kt_warning_text):
+     * "Samtalen DATE tæller ikke med: WHY." at /conversations/CONV */
+    const char *why; /* NULL: message and pointer are set */
+    uint32_t why_len;
+    kt_date date;
+    uint32_t conv;
 } kt_warning;
+
+/* Room for any warning text and its pointer written by kt_warning_text. */
+#define KT_WARNING_TEXT_MAX 256
+#define KT_WARNING_POINTER_MAX 32
+#define KT_CONV_WARNING_CODE "conversation_not_counted"
+/* Length of the message of a conversation warning with a why of why_len. */
+#define KT_CONV_WARNING_MLEN(why_len) (sizeof "Samtalen 2000-01-01 tæller ikke med: ." - 1 + (why_len))
+/* A warning's message and pointer (NUL-terminated): its own, or written
+ * into msg and ptr (KT_WARNING_TEXT_MAX and KT_WARNING_POINTER_MAX bytes). */
+void kt_warning_text(const kt_warning *w, char *msg, char *ptr, const char **message,
+                     const char **pointer);
 
 #define KT_PLAN_INLINE_OBS 24
 #define KT_PLAN_INLINE_WARNINGS 8
