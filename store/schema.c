@@ -4,6 +4,39 @@
 #include <stdio.h>
 #include <string.h>
 
+/* `due`: the open and overdue obligations that have a deadline, with the
+ * case's jobcentre and caseworker, clustered by deadline. It is derived
+ * from `obligations` and `cases` by the triggers below, never written
+ * directly, so that a worklist is one contiguous range scan instead of a
+ * lookup per row (docs/store.md, "Worklist"). The definitions are macros
+ * because a bulk import drops and rebuilds them (ks__bulk_indexes). */
+#define DUE_TABLE                                                                              \
+    "CREATE TABLE due("                                                                        \
+    "  deadline TEXT NOT NULL, case_id TEXT NOT NULL, idx INTEGER NOT NULL,"                   \
+    "  jobcenter TEXT NOT NULL, caseworker TEXT, rule TEXT NOT NULL, grp TEXT, kind TEXT,"     \
+    "  benefit TEXT, generation TEXT, window_from TEXT, required INTEGER, counted INTEGER,"     \
+    "  why TEXT, law TEXT, seed TEXT,"                                                         \
+    "  PRIMARY KEY(deadline, case_id, idx)) STRICT, WITHOUT ROWID;"
+#define DUE_INDEXES "CREATE INDEX due_caseworker ON due(jobcenter, caseworker, deadline);"
+#define DUE_COLS(R)                                                                            \
+    "SELECT " R ".deadline, " R ".case_id, " R ".idx, c.jobcenter, c.caseworker, " R ".rule, " \
+    R ".grp, " R ".kind, " R ".benefit, " R ".generation, " R ".window_from, " R ".required, "  \
+    R ".counted, " R ".why, " R ".law, " R ".seed"
+#define DUE_ROW(R) DUE_COLS(R) " FROM cases c WHERE c.id = " R ".case_id"
+#define DUE_WHEN(R) R ".status IN ('open', 'overdue') AND " R ".deadline IS NOT NULL"
+#define DUE_DELETE_OLD                                                                         \
+    "DELETE FROM due WHERE " DUE_WHEN("OLD") " AND deadline = OLD.deadline"                    \
+    " AND case_id = OLD.case_id AND idx = OLD.idx;"
+#define DUE_TRIGGERS                                                                           \
+    "CREATE TRIGGER due_insert AFTER INSERT ON obligations WHEN " DUE_WHEN("NEW")              \
+    " BEGIN INSERT INTO due " DUE_ROW("NEW") "; END;"                                          \
+    "CREATE TRIGGER due_delete AFTER DELETE ON obligations BEGIN " DUE_DELETE_OLD " END;"      \
+    "CREATE TRIGGER due_update AFTER UPDATE ON obligations BEGIN " DUE_DELETE_OLD              \
+    " INSERT INTO due " DUE_ROW("NEW") " AND " DUE_WHEN("NEW") "; END;"                        \
+    "CREATE TRIGGER due_case AFTER UPDATE OF jobcenter, caseworker ON cases BEGIN"             \
+    " UPDATE due SET jobcenter = NEW.jobcenter, caseworker = NEW.caseworker"                   \
+    " WHERE case_id = NEW.id; END;"
+
 /* migrations[i] takes a database from schema version i to i + 1. Never edit
  * one that has shipped: add the next. */
 static const char *const migrations[KS_SCHEMA_VERSION] = {
@@ -77,6 +110,7 @@ static const char *const migrations[KS_SCHEMA_VERSION] = {
     "  SELECT RAISE(ABORT, 'the access log is append-only'); END;"
     "CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log BEGIN"
     "  SELECT RAISE(ABORT, 'the access log is append-only'); END;"
+    DUE_TABLE DUE_INDEXES DUE_TRIGGERS
     "INSERT INTO meta(key, value) VALUES ('application', 'kontakt');",
 };
 
@@ -147,12 +181,20 @@ int ks__migrate(ks_store *s, ks_error *err) {
  * in the migrations above. */
 static const char bulk_drop[] =
     "DROP INDEX cases_jobcenter; DROP INDEX obligations_status_deadline;"
-    "DROP INDEX obligations_deadline; DROP INDEX plans_valid_until;";
+    "DROP INDEX obligations_deadline; DROP INDEX plans_valid_until;"
+    "DROP TRIGGER due_insert; DROP TRIGGER due_delete; DROP TRIGGER due_update;"
+    "DROP TRIGGER due_case; DROP TABLE due;";
+/* `due` is filled in deadline order (appends to its b-tree), then the
+ * triggers take over again. */
 static const char bulk_create[] =
     "CREATE INDEX cases_jobcenter ON cases(jobcenter, caseworker);"
     "CREATE INDEX obligations_status_deadline ON obligations(status, deadline);"
     "CREATE INDEX obligations_deadline ON obligations(deadline);"
-    "CREATE INDEX plans_valid_until ON plans(valid_until);";
+    "CREATE INDEX plans_valid_until ON plans(valid_until);"
+    DUE_TABLE
+    "INSERT INTO due " DUE_COLS("o") " FROM obligations o JOIN cases c ON c.id = o.case_id"
+    " WHERE " DUE_WHEN("o") " ORDER BY 1, 2, 3;"
+    DUE_INDEXES DUE_TRIGGERS;
 
 int ks__bulk_indexes(ks_store *s, int create, ks_error *err) {
     return ks__exec(s, create ? bulk_create : bulk_drop, err);

@@ -49,6 +49,30 @@ same "worklist overdue-days" "$("$K" db worklist --overdue-days 5 --format csv |
 "$K" db record q1 --conversation 2026-11-23 --holder jobcenter --form fremmoede >/dev/null || bad "record"
 same "worklist after record" "$("$K" db worklist --jobcenter jc-A --format csv | tail -n +2 | wc -l | tr -d ' ')" "0"
 
+# Reassigning a case moves its rows in the worklist to the new caseworker.
+"$K" db assign q3 cw-7 >/dev/null || bad "assign"
+same "worklist after assign" "$("$K" db worklist --caseworker cw-7 --format csv | tail -n +2 | cut -d, -f4,6,7 | tr '\n' ' ')" \
+"q3,cw-7,kh.first q3,cw-7,all.cv "
+same "worklist of the old caseworker" "$("$K" db worklist --caseworker cw-9 --format csv | tail -n +2 | wc -l | tr -d ' ')" "0"
+# The derived table `due` is exactly the open and overdue obligations with a
+# deadline, with their case's jobcentre and caseworker (schema.c triggers).
+due_consistent() {
+    python3 - "$KONTAKT_DB" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+a = set(db.execute("SELECT deadline, case_id, idx, jobcenter, caseworker, rule, required, counted, why FROM due"))
+b = set(db.execute("SELECT o.deadline, o.case_id, o.idx, c.jobcenter, c.caseworker, o.rule, o.required, o.counted, o.why"
+                   " FROM obligations o JOIN cases c ON c.id = o.case_id"
+                   " WHERE o.status IN ('open', 'overdue') AND o.deadline IS NOT NULL"))
+sys.exit(0 if a == b and a else 1)
+PY
+}
+due_consistent || bad "due differs from obligations after record and assign"
+"$K" db correct q1 "$("$K" db show q1 --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(max(e["seq"] for e in d["events"] if e["kind"]=="conversation"))')" --retract >/dev/null 2>&1 || bad "correct --retract"
+due_consistent || bad "due differs from obligations after a retraction"
+same "worklist after retraction" "$("$K" db worklist --jobcenter jc-A --format csv | tail -n +2 | cut -d, -f4,7)" "q1,kh.first"
+"$K" db record q1 --conversation 2026-11-23 --holder jobcenter --form fremmoede >/dev/null || bad "record again"
+
 # Timeliness, deadlines in November: q1 kh.first met (11-23), q2 kh.first met,
 # q3 kh.first missed: 2 met of 3 due.
 same "report" "$("$K" db report --from 2026-11-01 --to 2026-11-30 --format csv | tail -n +2)" \
@@ -59,8 +83,9 @@ same "report json" "$("$K" db report --from 2026-11-01 --to 2026-12-31 --by grou
 "[('kh', 3, 1, 2)] 0.8"
 
 # Forecast, 2 weeks from Monday 11-23: q3's overdue first conversation is
-# owed in week 0; q1's is met now. all.cv is not a conversation.
-same "forecast" "$("$K" db forecast --weeks 2 --format csv | tail -n +2)" "jc-B,cw-9,0,2026-11-23,1,1"
+# owed in week 0 (its caseworker is now cw-7); q1's is met. all.cv is not a
+# conversation.
+same "forecast" "$("$K" db forecast --weeks 2 --format csv | tail -n +2)" "jc-B,cw-7,0,2026-11-23,1,1"
 
 # Bad arguments: exit 2, nothing printed on stdout.
 for args in "worklist --within -1" "worklist --as-of 2026-02-30" "worklist --format xml" \
