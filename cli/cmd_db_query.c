@@ -214,7 +214,8 @@ int cmd_db_worklist(int argc, char **argv) {
 /* ---- timeliness report ------------------------------------------------------------ */
 
 static const char report_help[] =
-    "usage: kontakt db report --from DATE --to DATE [--by all|group|month|jobcenter|caseworker]\n"
+    "usage: kontakt db report --from DATE --to DATE\n"
+    "                         [--by all|group|month|jobcenter|caseworker|group,month]\n"
     "                         [--group G] [--as-of DATE] [--jobcenter J]\n"
     "                         [--format text|json|csv] [--db FILE]\n"
     "\n"
@@ -235,8 +236,17 @@ static void share_text(double share, char buf[16]) {
     else snprintf(buf, 16, "%.1f %%", share * 100.0);
 }
 
-static int rp_row(void *ctx, const ks_report_row *r) {
+static int rp_row(void *ctx, const ks_report_row *in) {
     rp_ctx *p = ctx;
+    /* two keys (--by group,month) print as one: "kh 2026-11" */
+    char both[160];
+    ks_report_row joined = *in;
+    const ks_report_row *r = in;
+    if (in->key2 && *in->key2) {
+        snprintf(both, sizeof both, "%s %s", in->key, in->key2);
+        joined.key = both;
+        r = &joined;
+    }
     if (p->f == OUT_JSON) {
         json_array_append_new(
             p->rows, json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "key", r->key, "met",
@@ -302,8 +312,8 @@ int cmd_db_report(int argc, char **argv) {
         } else if (!strcmp(k, "--by")) {
             int b = v ? ks_report_by_parse(v) : -1;
             if (b < 0) {
-                fprintf(stderr, "kontakt: --by: expected all, group, month, jobcenter or "
-                                "caseworker, got '%s'\n", v ? v : "");
+                fprintf(stderr, "kontakt: --by: expected all, group, month, jobcenter, "
+                                "caseworker or group,month, got '%s'\n", v ? v : "");
                 return EXIT_INVALID;
             }
             q.by = (ks_report_by)b;

@@ -278,7 +278,9 @@ int ks_worklist(ks_store *s, const ks_worklist_query *q, ks_worklist_fn fn, void
                 ks_error *err);
 
 typedef enum ks_report_by {
-    KS_BY_ALL, KS_BY_GROUP, KS_BY_MONTH, KS_BY_JOBCENTER, KS_BY_CASEWORKER, KS_BY_COUNT
+    KS_BY_ALL, KS_BY_GROUP, KS_BY_MONTH, KS_BY_JOBCENTER, KS_BY_CASEWORKER,
+    KS_BY_GROUP_MONTH, /* two keys: key = the group, key2 = the month */
+    KS_BY_COUNT
 } ks_report_by;
 extern const char *const ks_report_by_names[KS_BY_COUNT];
 int ks_report_by_parse(const char *s); /* -1 if unknown */
@@ -292,7 +294,8 @@ typedef struct ks_report_query {
 } ks_report_query;
 
 typedef struct ks_report_row {
-    const char *key; /* the group, month (YYYY-MM), jobcentre or caseworker */
+    const char *key;  /* the group, month (YYYY-MM), jobcentre or caseworker */
+    const char *key2; /* with KS_BY_GROUP_MONTH the month, else "" */
     long met, late, missed, open, exempt, lapsed;
     double on_time_share; /* met / (met + late + missed); -1 if none was due */
 } ks_report_row;
@@ -302,7 +305,7 @@ typedef struct ks_report_row {
  * conversations in them; the line is 80 %. */
 #define KS_STAR_LINE 0.80
 typedef struct ks_star_row {
-    const char *key;
+    const char *key, *key2;
     long persons, with_four;
     double share; /* -1 if no one */
     int meets_line;

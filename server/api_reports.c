@@ -161,16 +161,26 @@ static int rp_star(void *ctx, const ks_star_row *r) {
     return 0;
 }
 
-/* For the charts: {"group":g,"months":[...]} for each group. */
-typedef struct groups {
-    char names[16][16];
-    int n;
-} groups;
+/* For the charts, from one query by group and month:
+ * [{"group":g,"months":[{"month":m,...}]}, ...]; rows come ordered by group. */
+typedef struct charts {
+    rp months;
+    char group[16];
+    int groups;
+} charts;
 
-static int collect_group(void *ctx, const ks_report_row *r) {
-    groups *g = ctx;
-    if (g->n < 16 && strlen(r->key) < sizeof g->names[0]) strcpy(g->names[g->n++], r->key);
-    return 0;
+static int chart_row(void *ctx, const ks_report_row *r) {
+    charts *c = ctx;
+    if (c->groups == 0 || strncmp(c->group, r->key, sizeof c->group) != 0) {
+        sb_str(c->months.b, c->groups++ ? "]},{\"group\":" : "{\"group\":");
+        sb_json_str(c->months.b, r->key);
+        sb_str(c->months.b, ",\"months\":[");
+        snprintf(c->group, sizeof c->group, "%s", r->key);
+        c->months.n = 0;
+    }
+    ks_report_row m = *r;
+    m.key = r->key2;
+    return rp_row(&c->months, &m);
 }
 
 void api_timeliness(ksrv_req *rq, ksrv_resp *rs) {
@@ -216,10 +226,6 @@ void api_timeliness(ksrv_req *rq, ksrv_resp *rs) {
     ks_error e = {0};
     int rc = ks_report(st, &q, rp_row, NULL, &rows, &e);
     if (rc == KS_OK) rc = ks_report(st, &q, NULL, rp_star, &stars, &e);
-    groups g = {.n = 0};
-    ks_report_query qg = q;
-    qg.by = KS_BY_GROUP;
-    if (rc == KS_OK) rc = ks_report(st, &qg, collect_group, NULL, &g, &e);
     if (rc != KS_OK) {
         sb_free(&body);
         sb_free(&star);
@@ -229,18 +235,11 @@ void api_timeliness(ksrv_req *rq, ksrv_resp *rs) {
     sb_str(&body, "],\"star\":{\"line\":0.8,\"rows\":[");
     sb_mem(&body, star.p, star.len);
     sb_str(&body, "]},\"groups\":[");
-    for (int i = 0; i < g.n && rc == KS_OK; i++) {
-        if (i) sb_chr(&body, ',');
-        sb_str(&body, "{\"group\":");
-        sb_json_str(&body, g.names[i]);
-        sb_str(&body, ",\"months\":[");
-        ks_report_query qm = q;
-        qm.by = KS_BY_MONTH;
-        qm.group = g.names[i];
-        rp months = {.b = &body, .key_name = "month", .share_name = "share"};
-        rc = ks_report(st, &qm, rp_row, NULL, &months, &e);
-        sb_str(&body, "]}");
-    }
+    ks_report_query qc = q;
+    qc.by = KS_BY_GROUP_MONTH;
+    charts c = {.months = {.b = &body, .key_name = "month", .share_name = "share"}};
+    rc = ks_report(st, &qc, chart_row, NULL, &c, &e);
+    if (c.groups) sb_str(&body, "]}");
     sb_str(&body, "]}");
     sb_free(&star);
     if (rc != KS_OK) {

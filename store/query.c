@@ -95,8 +95,8 @@ int ks_worklist(ks_store *s, const ks_worklist_query *q, ks_worklist_fn fn, void
 
 /* ---- timeliness ------------------------------------------------------------------- */
 
-const char *const ks_report_by_names[KS_BY_COUNT] = {"all", "group", "month", "jobcenter",
-                                                      "caseworker"};
+const char *const ks_report_by_names[KS_BY_COUNT] = {"all",        "group",     "month",
+                                                      "jobcenter",  "caseworker", "group,month"};
 
 int ks_report_by_parse(const char *s) {
     for (int i = 0; i < KS_BY_COUNT; i++)
@@ -110,6 +110,7 @@ static const char *key_expr(ks_report_by by) {
     case KS_BY_MONTH: return "substr(o.deadline, 1, 7)";
     case KS_BY_JOBCENTER: return "c.jobcenter";
     case KS_BY_CASEWORKER: return "coalesce(c.caseworker, '')";
+    case KS_BY_GROUP_MONTH: return "o.grp";
     default: return "'i alt'";
     }
 }
@@ -130,9 +131,10 @@ int ks_report(ks_store *s, const ks_report_query *q, ks_report_fn row, ks_star_f
     date_text(as_of, today);
     char sql[1400];
     const char *key = key_expr(q->by);
+    const char *key2 = q->by == KS_BY_GROUP_MONTH ? "substr(o.deadline, 1, 7)" : "''";
     /* A row stored `open` whose deadline has passed on as_of is missed. */
     snprintf(sql, sizeof sql,
-             "SELECT %s AS k,"
+             "SELECT %s AS k, %s AS k2,"
              " sum(o.status = 'met'), sum(o.status = 'late'),"
              " sum(o.status = 'overdue' OR (o.status = 'open' AND o.deadline < ?3)),"
              " sum(o.status = 'open' AND o.deadline >= ?3),"
@@ -140,8 +142,8 @@ int ks_report(ks_store *s, const ks_report_query *q, ks_report_fn row, ks_star_f
              " FROM obligations o JOIN cases c ON c.id = o.case_id"
              " WHERE o.deadline BETWEEN ?1 AND ?2 AND (?4 IS NULL OR c.jobcenter = ?4)"
              "   AND (?5 IS NULL OR o.grp = ?5)"
-             " GROUP BY k ORDER BY k",
-             key);
+             " GROUP BY k, k2 ORDER BY k, k2",
+             key, key2);
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
         return ks__dbfail(s, err, "report");
@@ -150,19 +152,20 @@ int ks_report(ks_store *s, const ks_report_query *q, ks_report_fn row, ks_star_f
     sqlite3_bind_text(st, 3, today, -1, SQLITE_STATIC);
     if (q->jobcenter) sqlite3_bind_text(st, 4, q->jobcenter, -1, SQLITE_STATIC);
     if (q->group) sqlite3_bind_text(st, 5, q->group, -1, SQLITE_STATIC);
-    int rc = KS_OK, r, stop = 0;
-    while (!stop && (r = sqlite3_step(st)) == SQLITE_ROW) {
+    int rc = KS_OK, r = SQLITE_DONE, stop = 0;
+    while (row && !stop && (r = sqlite3_step(st)) == SQLITE_ROW) {
         ks_report_row rw;
         rw.key = col_str(st, 0);
-        rw.met = sqlite3_column_int64(st, 1);
-        rw.late = sqlite3_column_int64(st, 2);
-        rw.missed = sqlite3_column_int64(st, 3);
-        rw.open = sqlite3_column_int64(st, 4);
-        rw.exempt = sqlite3_column_int64(st, 5);
-        rw.lapsed = sqlite3_column_int64(st, 6);
+        rw.key2 = col_str(st, 1);
+        rw.met = sqlite3_column_int64(st, 2);
+        rw.late = sqlite3_column_int64(st, 3);
+        rw.missed = sqlite3_column_int64(st, 4);
+        rw.open = sqlite3_column_int64(st, 5);
+        rw.exempt = sqlite3_column_int64(st, 6);
+        rw.lapsed = sqlite3_column_int64(st, 7);
         long due = rw.met + rw.late + rw.missed;
         rw.on_time_share = due ? (double)rw.met / (double)due : -1.0;
-        if (row) stop = row(ctx, &rw);
+        stop = row(ctx, &rw);
     }
     if (!stop && r != SQLITE_DONE) rc = ks__dbfail(s, err, "report");
     sqlite3_finalize(st);
@@ -172,13 +175,13 @@ int ks_report(ks_store *s, const ks_report_query *q, ks_report_fn row, ks_star_f
      * period, not exempt and not ended before; with at least 4 conversations
      * in them. One person may have several courses: counted per course. */
     snprintf(sql, sizeof sql,
-             "SELECT %s AS k, count(*), sum(o.counted >= o.required)"
+             "SELECT %s AS k, %s AS k2, count(*), sum(o.counted >= o.required)"
              " FROM obligations o JOIN cases c ON c.id = o.case_id"
              " WHERE o.rule IN " STAR_RULES " AND o.deadline BETWEEN ?1 AND ?2"
              "   AND o.deadline < ?3 AND o.status NOT IN ('exempt', 'lapsed')"
              "   AND (?4 IS NULL OR c.jobcenter = ?4) AND (?5 IS NULL OR o.grp = ?5)"
-             " GROUP BY k ORDER BY k",
-             key);
+             " GROUP BY k, k2 ORDER BY k, k2",
+             key, key2);
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
         return ks__dbfail(s, err, "report");
     sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
@@ -190,8 +193,9 @@ int ks_report(ks_store *s, const ks_report_query *q, ks_report_fn row, ks_star_f
     while (!stop && (r = sqlite3_step(st)) == SQLITE_ROW) {
         ks_star_row sr;
         sr.key = col_str(st, 0);
-        sr.persons = sqlite3_column_int64(st, 1);
-        sr.with_four = sqlite3_column_int64(st, 2);
+        sr.key2 = col_str(st, 1);
+        sr.persons = sqlite3_column_int64(st, 2);
+        sr.with_four = sqlite3_column_int64(st, 3);
         sr.share = sr.persons ? (double)sr.with_four / (double)sr.persons : -1.0;
         sr.meets_line = sr.persons && sr.share >= KS_STAR_LINE;
         stop = star(ctx, &sr);

@@ -83,7 +83,7 @@ static const char *const migrations[KS_SCHEMA_VERSION] = {
     "  seed TEXT,"
     "  PRIMARY KEY(case_id, idx)) STRICT, WITHOUT ROWID;"
     "CREATE INDEX obligations_status_deadline ON obligations(status, deadline);"
-    "CREATE INDEX obligations_deadline ON obligations(deadline);"
+    "CREATE INDEX obligations_deadline ON obligations(deadline, grp, status, rule, required, counted);"
     "CREATE TABLE plans("
     "  case_id TEXT PRIMARY KEY,"
     "  as_of TEXT NOT NULL,"
@@ -189,7 +189,7 @@ static const char bulk_drop[] =
 static const char bulk_create[] =
     "CREATE INDEX cases_jobcenter ON cases(jobcenter, caseworker);"
     "CREATE INDEX obligations_status_deadline ON obligations(status, deadline);"
-    "CREATE INDEX obligations_deadline ON obligations(deadline);"
+    "CREATE INDEX obligations_deadline ON obligations(deadline, grp, status, rule, required, counted);"
     "CREATE INDEX plans_valid_until ON plans(valid_until);"
     DUE_TABLE
     "INSERT INTO due " DUE_COLS("o") " FROM obligations o JOIN cases c ON c.id = o.case_id"

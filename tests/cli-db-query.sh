@@ -82,6 +82,11 @@ same "report by jobcenter" "$("$K" db report --from 2026-11-01 --to 2026-11-30 -
 same "report json" "$("$K" db report --from 2026-11-01 --to 2026-12-31 --by group --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); print([(r["key"], r["met"], r["missed"], r["open"]) for r in d["timeliness"]], d["star"]["line"])')" \
 "[('kh', 3, 1, 2)] 0.8"
 
+# By group and month: November as above; December: q1's and q3's all.cv open
+# (12-11, 12-01) and q2's met (11-22).
+same "report by group,month" "$("$K" db report --from 2026-11-01 --to 2026-12-31 --by group,month --format csv | tail -n +2 | cut -d, -f2-6 | tr '\n' ' ')" \
+"kh 2026-11,2,0,1,0 kh 2026-12,1,0,0,2 "
+
 # Forecast, 2 weeks from Monday 11-23: q3's overdue first conversation is
 # owed in week 0 (its caseworker is now cw-7); q1's is met. all.cv is not a
 # conversation.
