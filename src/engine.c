@@ -69,6 +69,17 @@ int kt_engine_new(kt_engine **out) {
         for (int slot = 0; slot < S_COUNT; slot++)
             if (e->proto[slot] && (e->binds[slot] & GB(grp)))
                 e->slots[grp][e->n_slots[grp]++] = (uint8_t)slot;
+    for (int g = 0; g < KT_N_GENERATIONS; g++)
+        for (int grp = 0; grp < G_COUNT; grp++)
+            for (int k = 0; k < e->n_slots[grp]; k++) {
+                int slot = e->slots[grp][k];
+                const kt_rule *proto = e->proto[slot];
+                bool from_S = proto->shape != SH_TWELVE && proto->shape != SH_RECUR && proto->anchor == A_S;
+                if (from_S && !e->row[g][slot][grp]) continue;
+                e->run[g][grp][e->n_run[g][grp]++] = (uint8_t)slot;
+            }
+    for (int k = 0; k < e->n_exemptions; k++)
+        if (e->exemptions[k]->event < EV_COUNT) e->x_by_event[e->exemptions[k]->event] |= 1u << k;
     *out = e;
     return KT_OK;
 }
@@ -149,6 +160,7 @@ typedef struct course {
     uint64_t *claimed;
     int first_in_person; /* index, or -1 */
     int8_t remote_as_of, standby_as_of; /* forms_on_as_of's, once known; -1 before */
+    int16_t forms_as_of[2]; /* forms_on_as_of's answer by F_FIRST_OF_COURSE; -1 before */
     /* results that later slots build on: first_met and first_due hold only
      * where first_done says so */
     bool first_done[S_COUNT];
@@ -288,7 +300,7 @@ static bool in_course_span(const course *co, kt_date d) {
 /* ---- the benefit clock ------------------------------------------------------------ */
 
 /* kt_add_months(co->S, n) */
-static kt_date add_months_S(course *co, int n) {
+static inline kt_date add_months_S(course *co, int n) {
     if ((unsigned)n < 32u) { /* the same few month counts come back for every rule */
         if (!(co->am_valid & (1u << n))) {
             co->am[n] = kt_add_months_ymd(co->Sy, co->Sm, co->Sd, n);
@@ -321,6 +333,7 @@ static kt_date clock_day(const course *co, kt_date f, int32_t L) {
 /* [S + m months] on benefit time: the first day after the first m months. */
 static kt_date clock_after_months(course *co, int m) {
     if (m == 0) return co->S;
+    if (co->n_stops == 0) return add_months_S(co, m); /* what clock_day gives without stops */
     kt_date end = clock_day(co, co->S, add_months_S(co, m) - co->S);
     return end == KT_NO_DATE ? KT_NO_DATE : end + 1;
 }
@@ -328,6 +341,7 @@ static kt_date clock_after_months(course *co, int m) {
 /* The end of a window counted from S: [S, addMonths(S, months) + days]. */
 static kt_date clock_end(course *co, int months, int days) {
     kt_date plain = add_months_S(co, months) + days;
+    if (co->n_stops == 0) return plain; /* what clock_day gives without stops */
     return clock_day(co, co->S, plain - co->S + 1);
 }
 
@@ -526,7 +540,8 @@ static int course_stops(ctx *x, course *co) {
     for (uint32_t i = 0; i < c->n_events; i++) {
         const kt_event *ev = &c->events[i];
         if (ev->from > x->as_of) continue;
-        for (int k = 0; k < e->n_exemptions; k++) {
+        for (uint32_t xs = ev->type < EV_COUNT ? e->x_by_event[ev->type] : 0; xs; xs &= xs - 1) {
+            const int k = __builtin_ctz(xs);
             const kt_exemption *xr = e->exemptions[k];
             const uint32_t xbit = 1u << k;
             if (xr->event != ev->type || (xr->reason != R_NONE && xr->reason != ev->reason)) continue;
@@ -625,18 +640,28 @@ static kt_form_verdict form_verdict(const ctx *x, const course *co, uint32_t i) 
     return remote_allowed(x, co, cv->date, g) ? FV_OK : FV_NOT_IN_PERSON;
 }
 
+static uint8_t forms_as_of(const ctx *x, course *co, int first_of_course);
+
 /* The forms that would count on as_of for an obligation of this row. */
 static uint8_t forms_on_as_of(const ctx *x, course *co, const kt_rule *row) {
     const uint8_t any = 1u << KT_FORM_FREMMOEDE | 1u << KT_FORM_TELEFON | 1u << KT_FORM_DIGITALT |
                         1u << KT_FORM_BREV;
     if (!row->by_conversations && row->met_topic < 0) return 0;
     if (row->flags & F_NO_FORM_RULE) return any;
-    /* both facts depend on the course and as_of only: computed once per course */
+    /* the rest depends on the course, as_of and F_FIRST_OF_COURSE only */
+    const int first = (row->flags & F_FIRST_OF_COURSE) != 0;
+    if (co->forms_as_of[first] < 0) co->forms_as_of[first] = forms_as_of(x, co, first);
+    return (uint8_t)co->forms_as_of[first];
+}
+
+static uint8_t forms_as_of(const ctx *x, course *co, int first_of_course) {
+    const uint8_t any = 1u << KT_FORM_FREMMOEDE | 1u << KT_FORM_TELEFON | 1u << KT_FORM_DIGITALT |
+                        1u << KT_FORM_BREV;
     kt_date d = x->as_of;
     const kt_generation *g = &kt_generations[x->gen_as_of < 0 ? 0 : x->gen_as_of];
     uint8_t f = 1u << KT_FORM_FREMMOEDE;
     if (g->form_regime == FORMS_FIRST_IN_PERSON) {
-        if (!(row->flags & F_FIRST_OF_COURSE) && co->first_in_person >= 0)
+        if (!first_of_course && co->first_in_person >= 0)
             f |= 1u << KT_FORM_TELEFON | 1u << KT_FORM_DIGITALT;
     } else {
         if (co->remote_as_of < 0) co->remote_as_of = remote_allowed(x, co, d, g);
@@ -1313,13 +1338,15 @@ static int prepare_course(ctx *x, course *co) {
     co->form[n] = 0;
     co->first_in_person = -1;
     co->remote_as_of = co->standby_as_of = -1;
+    co->forms_as_of[0] = co->forms_as_of[1] = -1;
     for (uint32_t i = 0; i < n; i++) {
         const kt_conversation *cv = &c->conversations[i];
         co->in_course[i] = cv->date <= x->as_of && in_course_span(co, cv->date);
         if (co->first_in_person < 0 && co->in_course[i] && cv->held && cv->form == KT_FORM_FREMMOEDE)
             co->first_in_person = (int)i;
     }
-    for (uint32_t i = 0; i < n; i++) co->form[i] = (uint8_t)form_verdict(x, co, i);
+    /* only read where in_course holds */
+    for (uint32_t i = 0; i < n; i++) co->form[i] = co->in_course[i] ? (uint8_t)form_verdict(x, co, i) : FV_OK;
     return KT_OK;
 }
 
@@ -1346,8 +1373,8 @@ static void evaluate_course(ctx *x, course *co) {
     }
     /* the slots with a row that binds the group in some generation, in order
      * (rows of one slot may differ in groups, as all.cv's do) */
-    for (int k = 0; k < x->e->n_slots[co->group]; k++) {
-        int slot = x->e->slots[co->group][k];
+    for (int k = 0; k < x->e->n_run[co->gen][co->group]; k++) {
+        int slot = x->e->run[co->gen][co->group][k];
         const kt_rule *proto = x->e->proto[slot];
         switch (proto->shape) {
         case SH_TWELVE: eval_twelve(x, co, slot); break;

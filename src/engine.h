@@ -26,6 +26,13 @@ struct kt_engine {
     /* slots[group]: the slots, in order, that some generation binds the group by */
     uint8_t slots[G_COUNT][S_COUNT];
     int n_slots[G_COUNT];
+    /* run[g][group]: slots[group] without the slots evaluated only from S
+     * (single windows and dp.monthly anchored at S) that generation g has
+     * no row of for the group: those would be looked up to do nothing */
+    uint8_t run[KT_N_GENERATIONS][G_COUNT][S_COUNT];
+    uint8_t n_run[KT_N_GENERATIONS][G_COUNT];
+    /* x_by_event[type]: bit k set if exemptions[k] is about events of the type */
+    uint32_t x_by_event[EV_COUNT];
 };
 
 int kt_engine_generation_on(const kt_engine *e, kt_date d, bool *beyond);
