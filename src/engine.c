@@ -182,6 +182,10 @@ typedef struct ctx {
     int gen_as_of; /* kt_engine_generation_on(as_of) */
     bool any_beyond, any_after_2025, any_dp, any_g2020_after6;
     uint16_t groups_after_2025;
+    uint32_t event_types; /* bit t: an event of type t known by as_of */
+    uint32_t n_known; /* conversations dated on or before as_of (a prefix: sorted) */
+    bool birth_known;
+    int by, bm, bd; /* the birth date as year, month, day, once birth_known */
 } ctx;
 
 /* Scratch that the caller writes before it reads any of it. */
@@ -217,9 +221,16 @@ static bool warn_seen(const kt_plan *p, const char *code, const char *message, s
 }
 
 /* Room for one more warning, or NULL (out of memory). */
-static kt_warning *warn_slot(ctx *x) {
+static kt_warning *warn_grow(ctx *x);
+static inline kt_warning *warn_slot(ctx *x) {
     kt_plan *p = x->p;
-    if (p->n_warnings == p->cap_warnings) {
+    if (p->n_warnings < p->cap_warnings) return &p->warnings[p->n_warnings];
+    return warn_grow(x);
+}
+
+static kt_warning *warn_grow(ctx *x) {
+    kt_plan *p = x->p;
+    {
         size_t cap = p->cap_warnings * 2;
         kt_warning *w;
         if (p->warnings == p->warnings_inline) {
@@ -627,11 +638,11 @@ static bool remote_allowed(const ctx *x, const course *co, kt_date d, const kt_g
 
 static kt_form_verdict form_verdict(const ctx *x, const course *co, uint32_t i) {
     const kt_conversation *cv = &x->c->conversations[i];
-    int gi = kt_engine_generation_on(x->e, cv->date, NULL);
-    const kt_generation *g = &kt_generations[gi < 0 ? 0 : gi];
     if (cv->form == KT_FORM_UDEN_KONTAKT)
         return standby_on(x, co, cv->date) ? FV_OK : FV_NO_STANDBY;
     if (cv->form == KT_FORM_FREMMOEDE) return FV_OK;
+    int gi = kt_engine_generation_on(x->e, cv->date, NULL);
+    const kt_generation *g = &kt_generations[gi < 0 ? 0 : gi];
     if (g->form_regime == FORMS_FIRST_IN_PERSON) {
         if (cv->form == KT_FORM_BREV) return FV_BREV;
         return co->first_in_person >= 0 && (uint32_t)co->first_in_person < i ? FV_OK
@@ -760,17 +771,9 @@ static kt_ob *new_ob(ctx *x, const course *co, const kt_rule *row, int gen, bool
         p->cap_obs = cap;
     }
     kt_ob *ob = &p->obs[p->n_obs++];
-    memset(ob, 0, sizeof *ob);
-    ob->rule = row;
-    ob->gen = (uint8_t)gen;
-    ob->beyond = beyond;
-    ob->gen_day = gen_day;
-    ob->course = (uint8_t)(co - x->courses);
-    ob->benefit = co->benefit;
-    ob->group = co->group;
-    ob->required = row->required;
-    ob->met_on = KT_NO_DATE;
-    ob->to = KT_NO_DATE;
+    *ob = (kt_ob){.rule = row, .gen = (uint8_t)gen, .beyond = beyond, .gen_day = gen_day,
+                  .course = (uint8_t)(co - x->courses), .benefit = co->benefit, .group = co->group,
+                  .required = row->required, .met_on = KT_NO_DATE, .to = KT_NO_DATE};
     if (beyond) x->any_beyond = true;
     if (gen_day >= DAY_2025_01_01) {
         x->any_after_2025 = true;
@@ -873,9 +876,10 @@ static void count_single(ctx *x, course *co, kt_ob *ob, kt_date count_until) {
     kt_date conv_met = KT_NO_DATE;
     if (row->by_conversations || row->met_topic >= 0) {
         int need = row->by_conversations ? row->required : 1;
-        for (uint32_t i = conv_from(x, ob->from); i < x->c->n_conversations && n < need; i++) {
+        /* a window that opens after as_of has no conversation yet */
+        uint32_t i0 = ob->from > x->as_of ? x->n_known : conv_from(x, ob->from);
+        for (uint32_t i = i0; i < x->n_known && n < need; i++) {
             const kt_conversation *cv = &x->c->conversations[i];
-            if (cv->date > x->as_of) break;
             if (count_until != KT_NO_DATE && cv->date > count_until) break;
             if (!qualifies(x, co, row, i, ob->from)) continue;
             counted[n++] = i;
@@ -1118,6 +1122,14 @@ static void eval_recur(ctx *x, course *co, int slot) {
     }
 }
 
+/* Can eval_anchored find an anchor for the slot of proto in this course?
+ * (false: it would find none; true: it may) */
+static bool anchor_possible(const ctx *x, const course *co, const kt_rule *proto) {
+    if (proto->anchor == A_CATEGORY_START) return co->n_cats > 0;
+    int type = proto->anchor == A_BARSEL_END ? EV_BARSEL : proto->anchor_event;
+    return type < EV_COUNT && (x->event_types & (1u << type));
+}
+
 /* Rules with one obligation per anchoring fact: an event, the start of a
  * category, a leave. Each follows the generation in force on its first day. */
 static void eval_anchored(ctx *x, course *co, int slot) {
@@ -1211,9 +1223,8 @@ static void warn_conversation(ctx *x, const kt_conversation *cv, const char *why
 
 static void warn_unused_conversations(ctx *x) {
     const kt_case *c = x->c;
-    for (uint32_t i = 0; i < c->n_conversations; i++) {
+    for (uint32_t i = 0; i < x->n_known; i++) {
         const kt_conversation *cv = &c->conversations[i];
-        if (cv->date > x->as_of) continue;
         const char *why = NULL;
         size_t why_len;
         bool in_any = false, claimed = false;
@@ -1317,7 +1328,12 @@ static void warn_general(ctx *x) {
 static int prepare_course(ctx *x, course *co) {
     const kt_case *c = x->c;
     kt_date_to_ymd(co->S, &co->Sy, &co->Sm, &co->Sd);
-    co->age_S = kt_age_on(c->birth_date, co->S);
+    /* kt_age_on(c->birth_date, co->S), with the birth date taken apart once */
+    if (!x->birth_known) {
+        kt_date_to_ymd(c->birth_date, &x->by, &x->bm, &x->bd);
+        x->birth_known = true;
+    }
+    co->age_S = co->Sy - x->by - (co->Sm < x->bm || (co->Sm == x->bm && co->Sd < x->bd));
     if (course_categories(x, co) != KT_OK) return KT_ENOMEM;
     co->group = (uint8_t)course_group(x, co);
     co->gen = kt_engine_generation_on(x->e, co->S, &co->beyond);
@@ -1381,7 +1397,7 @@ static void evaluate_course(ctx *x, course *co) {
         case SH_RECUR: eval_recur(x, co, slot); break;
         default:
             if (proto->anchor == A_S) eval_from_S(x, co, slot);
-            else eval_anchored(x, co, slot);
+            else if (anchor_possible(x, co, proto)) eval_anchored(x, co, slot);
         }
         if (x->oom) return;
     }
@@ -1450,6 +1466,9 @@ int kt_plan_compute(const kt_engine *e, const kt_case *c, const kt_plan_options 
     max_align_t scratch_buf[SCRATCH_STACK / sizeof(max_align_t)];
     kt_arena_init_buf(&x.scratch, scratch_buf, sizeof scratch_buf);
     x.gen_as_of = kt_engine_generation_on(e, as_of, NULL);
+    x.n_known = conv_from(&x, as_of + 1);
+    for (uint32_t i = 0; i < c->n_events; i++)
+        if (c->events[i].from <= as_of && c->events[i].type < 32) x.event_types |= 1u << c->events[i].type;
     int rc = build_courses(&x);
     for (uint32_t k = 0; rc == KT_OK && k < x.n_courses; k++) {
         rc = prepare_course(&x, &x.courses[k]);
