@@ -51,8 +51,9 @@ static const char *const migrations[KS_SCHEMA_VERSION] = {
     "CREATE TABLE events("
     "  seq INTEGER PRIMARY KEY,"
     "  case_id TEXT NOT NULL REFERENCES cases(id),"
-    "  kind TEXT NOT NULL CHECK(kind IN ('person','benefit','category','conversation','event',"
-    "                                    'assign','correction')),"
+    /* OR, not IN: SQLite builds a temporary table for IN (...) at every insert */
+    "  kind TEXT NOT NULL CHECK(kind = 'person' OR kind = 'benefit' OR kind = 'category'"
+    "    OR kind = 'conversation' OR kind = 'event' OR kind = 'assign' OR kind = 'correction'),"
     "  body TEXT NOT NULL,"
     "  identity TEXT NOT NULL,"
     "  corrects INTEGER REFERENCES events(seq),"
