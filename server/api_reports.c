@@ -72,7 +72,7 @@ void api_worklist(ksrv_req *rq, ksrv_resp *rs) {
     ks_worklist_query q;
     ks_worklist_query_init(&q);
     q.as_of = rq->today;
-    int limit = 5000;
+    int limit = 1000; /* a page a person reads; ?limit= up to 100,000 */
     if (ksrv_query_date(rq, rs, "as_of", &q.as_of) ||
         ksrv_query_int(rq, rs, "within", 0, 3660, &q.within_days) ||
         ksrv_query_int(rq, rs, "overdue_days", -1, 36600, &q.overdue_days) ||

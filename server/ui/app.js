@@ -253,6 +253,8 @@
     for (const i of items) counts[i.status] = (counts[i.status] || 0) + 1;
 
     const parts = [];
+    if (wl.source === "server" && wl.more)
+      parts.push(h("p.notice", { text: "Listen viser de " + wl.items.length + " mest presserende pligter; vælg en sagsbehandler for at se resten." }));
     if (wl.source === "browser")
       parts.push(h("p.notice", { text: "Serveren har endnu ingen arbejdsliste; listen er beregnet her ud fra sagernes planer" + (wl.more ? " (de første 200 sager)." : ".") }));
     parts.push(h("h2", { id: "counts-h", text: "Antal pr. status" }),
