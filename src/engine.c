@@ -157,6 +157,7 @@ typedef struct course {
     /* per conversation (case order, sorted by date) */
     bool *in_course;
     uint8_t *form; /* kt_form_verdict */
+    uint8_t *elig; /* ELIG_HELD: held and in the course; ELIG_FORM: form FV_OK */
     uint64_t *claimed;
     int first_in_person; /* index, or -1 */
     int8_t remote_as_of, standby_as_of; /* forms_on_as_of's, once known; -1 before */
@@ -169,6 +170,9 @@ typedef struct course {
     kt_date am[32]; /* see am_valid */
 } course;
 #define COURSE_CLEAR offsetof(course, first_met)
+
+#define ELIG_HELD 1u
+#define ELIG_FORM 2u
 
 typedef struct ctx {
     const kt_engine *e;
@@ -718,9 +722,36 @@ static kt_verdict conv_check(const ctx *x, const course *co, const kt_rule *row,
     return V_COUNTED;
 }
 
+/* What conv_check asks of a conversation for a row, taken out of the row
+ * once per loop (rowq_of), and asked by qualifies_q. */
+typedef struct rowq {
+    uint8_t need;   /* bits of course.elig that must be set */
+    uint8_t accept; /* holders whose conversations count (holder_ok) */
+    uint32_t topic; /* the topic that must have been discussed, or 0 */
+    uint64_t excludes;
+} rowq;
+
+static inline rowq rowq_of(const kt_rule *row) {
+    uint8_t holders = row->holders ? row->holders : 1u << KT_HOLDER_JOBCENTER;
+    uint8_t accept = holders;
+    if (holder_ok(holders, KT_HOLDER_ANDEN_AKTOER)) accept |= 1u << KT_HOLDER_ANDEN_AKTOER;
+    if (holder_ok(holders, KT_HOLDER_FAELLES)) accept |= 1u << KT_HOLDER_FAELLES;
+    return (rowq){.need = (row->flags & F_NO_FORM_RULE) ? ELIG_HELD : ELIG_HELD | ELIG_FORM,
+                  .accept = accept,
+                  .topic = row->met_topic >= 0 ? 1u << row->met_topic : 0,
+                  .excludes = row->excludes};
+}
+
+/* conv_check(...) == V_COUNTED */
+static inline bool qualifies_q(const ctx *x, const course *co, const rowq *q, uint32_t i, kt_date from) {
+    const kt_conversation *cv = &x->c->conversations[i];
+    return (co->elig[i] & q->need) == q->need && cv->date >= from && ((q->accept >> cv->holder) & 1u) &&
+           (cv->topics & q->topic) == q->topic && !(co->claimed[i] & q->excludes);
+}
+
 static bool qualifies(const ctx *x, const course *co, const kt_rule *row, uint32_t i, kt_date from) {
-    uint8_t d = 0;
-    return conv_check(x, co, row, i, from, &d) == V_COUNTED;
+    const rowq q = rowq_of(row);
+    return qualifies_q(x, co, &q, i, from);
 }
 
 static bool who_ok(const ctx *x, const course *co, const kt_rule *row, kt_date open) {
@@ -878,10 +909,11 @@ static void count_single(ctx *x, course *co, kt_ob *ob, kt_date count_until) {
         int need = row->by_conversations ? row->required : 1;
         /* a window that opens after as_of has no conversation yet */
         uint32_t i0 = ob->from > x->as_of ? x->n_known : conv_from(x, ob->from);
+        const rowq q = rowq_of(row);
         for (uint32_t i = i0; i < x->n_known && n < need; i++) {
             const kt_conversation *cv = &x->c->conversations[i];
             if (count_until != KT_NO_DATE && cv->date > count_until) break;
-            if (!qualifies(x, co, row, i, ob->from)) continue;
+            if (!qualifies_q(x, co, &q, i, ob->from)) continue;
             counted[n++] = i;
             if (n == need) conv_met = cv->date;
         }
@@ -970,15 +1002,15 @@ static void eval_from_S(ctx *x, course *co, int slot) {
         /* re-take pointers: new_ob may have moved the array */
         size_t base = x->p->n_obs - (size_t)nm;
         for (int k = 0; k < nm; k++) months[k] = &x->p->obs[base + (size_t)k];
-        for (uint32_t i = 0; i < x->c->n_conversations; i++) {
+        const rowq q = rowq_of(row);
+        for (uint32_t i = 0; i < x->n_known; i++) {
             const kt_conversation *cv = &x->c->conversations[i];
-            if (cv->date > x->as_of) break;
             for (int k = 0; k < nm; k++) {
                 kt_ob *ob = months[k];
                 if (ob->met_on != KT_NO_DATE) continue;
                 if (cv->date < ob->from || (ob->to != KT_NO_DATE && cv->date > ob->to + GRACE_DAYS))
                     continue;
-                if (!qualifies(x, co, row, i, ob->from)) continue;
+                if (!qualifies_q(x, co, &q, i, ob->from)) continue;
                 ob->met_on = cv->date;
                 ob->counted = 1;
                 co->claimed[i] |= SB(row->slot);
@@ -1095,9 +1127,9 @@ static void eval_recur(ctx *x, course *co, int slot) {
         ob->from = open;
         ob->to = kt_add_months(A, row->months);
         uint32_t met_i = UINT32_MAX;
-        for (uint32_t i = conv_from(x, open); i < x->c->n_conversations; i++) {
-            if (x->c->conversations[i].date > x->as_of) break;
-            if (used[i] || !qualifies(x, co, row, i, open)) continue;
+        const rowq q = rowq_of(row);
+        for (uint32_t i = open > x->as_of ? x->n_known : conv_from(x, open); i < x->n_known; i++) {
+            if (used[i] || !qualifies_q(x, co, &q, i, open)) continue;
             met_i = i;
             break;
         }
@@ -1341,7 +1373,7 @@ static int prepare_course(ctx *x, course *co) {
     uint32_t n = c->n_conversations;
     /* one block: claimed (zeroed), then in_course and form (written below) */
     size_t nb = ((size_t)n + 8) / 8 * 8;
-    char *blk = kt_arena_get(&x->scratch, sizeof(uint64_t) * (n + 1) + 2 * nb);
+    char *blk = kt_arena_get(&x->scratch, sizeof(uint64_t) * (n + 1) + 3 * nb);
     if (!blk) {
         x->oom = 1;
         return KT_ENOMEM;
@@ -1350,8 +1382,10 @@ static int prepare_course(ctx *x, course *co) {
     memset(co->claimed, 0, sizeof(uint64_t) * (n + 1));
     co->in_course = (bool *)(blk + sizeof(uint64_t) * (n + 1));
     co->form = (uint8_t *)(blk + sizeof(uint64_t) * (n + 1) + nb);
+    co->elig = (uint8_t *)(blk + sizeof(uint64_t) * (n + 1) + 2 * nb);
     co->in_course[n] = false;
     co->form[n] = 0;
+    co->elig[n] = 0;
     co->first_in_person = -1;
     co->remote_as_of = co->standby_as_of = -1;
     co->forms_as_of[0] = co->forms_as_of[1] = -1;
@@ -1362,7 +1396,11 @@ static int prepare_course(ctx *x, course *co) {
             co->first_in_person = (int)i;
     }
     /* only read where in_course holds */
-    for (uint32_t i = 0; i < n; i++) co->form[i] = co->in_course[i] ? (uint8_t)form_verdict(x, co, i) : FV_OK;
+    for (uint32_t i = 0; i < n; i++) {
+        co->form[i] = co->in_course[i] ? (uint8_t)form_verdict(x, co, i) : FV_OK;
+        co->elig[i] = (uint8_t)((co->in_course[i] && c->conversations[i].held ? ELIG_HELD : 0) |
+                                (co->form[i] == FV_OK ? ELIG_FORM : 0));
+    }
     return KT_OK;
 }
 
