@@ -187,6 +187,9 @@ typedef struct ctx {
     bool any_beyond, any_after_2025, any_dp, any_g2020_after6;
     uint16_t groups_after_2025;
     uint32_t event_types; /* bit t: an event of type t known by as_of */
+    bool cf_valid;     /* conv_from's last answer: cf_i for cf_d */
+    kt_date cf_d;
+    uint32_t cf_i;
     uint32_t n_known; /* conversations dated on or before as_of (a prefix: sorted) */
     bool birth_known;
     int by, bm, bd; /* the birth date as year, month, day, once birth_known */
@@ -782,25 +785,12 @@ static kt_date first_event(const ctx *x, const course *co, int type, kt_date fro
     return best;
 }
 
-static kt_ob *new_ob(ctx *x, const course *co, const kt_rule *row, int gen, bool beyond,
-                     kt_date gen_day) {
+static bool grow_obs(ctx *x);
+
+static inline kt_ob *new_ob(ctx *x, const course *co, const kt_rule *row, int gen, bool beyond,
+                            kt_date gen_day) {
     kt_plan *p = x->p;
-    if (p->n_obs == p->cap_obs) {
-        size_t cap = p->cap_obs * 2;
-        kt_ob *o;
-        if (p->obs == p->obs_inline) {
-            o = malloc(cap * sizeof *o);
-            if (o) memcpy(o, p->obs, p->n_obs * sizeof *o);
-        } else {
-            o = realloc(p->obs, cap * sizeof *o);
-        }
-        if (!o) {
-            x->oom = 1;
-            return NULL;
-        }
-        p->obs = o;
-        p->cap_obs = cap;
-    }
+    if (p->n_obs == p->cap_obs && !grow_obs(x)) return NULL;
     kt_ob *ob = &p->obs[p->n_obs++];
     *ob = (kt_ob){.rule = row, .gen = (uint8_t)gen, .beyond = beyond, .gen_day = gen_day,
                   .course = (uint8_t)(co - x->courses), .benefit = co->benefit, .group = co->group,
@@ -811,6 +801,25 @@ static kt_ob *new_ob(ctx *x, const course *co, const kt_rule *row, int gen, bool
         x->groups_after_2025 |= GB(co->group);
     }
     return ob;
+}
+
+static bool grow_obs(ctx *x) {
+    kt_plan *p = x->p;
+    size_t cap = p->cap_obs * 2;
+    kt_ob *o;
+    if (p->obs == p->obs_inline) {
+        o = malloc(cap * sizeof *o);
+        if (o) memcpy(o, p->obs, p->n_obs * sizeof *o);
+    } else {
+        o = realloc(p->obs, cap * sizeof *o);
+    }
+    if (!o) {
+        x->oom = 1;
+        return false;
+    }
+    p->obs = o;
+    p->cap_obs = cap;
+    return true;
 }
 
 /* Drops the newest obligation (its window opens past the horizon). */
@@ -883,7 +892,9 @@ static void trace_explain(ctx *x, const course *co, kt_ob *ob, const uint32_t *c
 
 /* The first conversation (sorted by date) on or after d: those before it
  * could only give V_BEFORE_WINDOW for a window from d. */
-static uint32_t conv_from(const ctx *x, kt_date d) {
+static uint32_t conv_from(ctx *x, kt_date d) {
+    /* windows of several slots open on the same day (S, mostly) */
+    if (x->cf_valid && x->cf_d == d) return x->cf_i;
     const kt_conversation *v = x->c->conversations;
     uint32_t lo = 0, hi = x->c->n_conversations;
     while (lo < hi) {
@@ -891,6 +902,9 @@ static uint32_t conv_from(const ctx *x, kt_date d) {
         if (v[mid].date < d) lo = mid + 1;
         else hi = mid;
     }
+    x->cf_valid = true;
+    x->cf_d = d;
+    x->cf_i = lo;
     return lo;
 }
 
@@ -1257,6 +1271,7 @@ static void warn_unused_conversations(ctx *x) {
     const kt_case *c = x->c;
     for (uint32_t i = 0; i < x->n_known; i++) {
         const kt_conversation *cv = &c->conversations[i];
+        if (!cv->held) continue; /* a no-show is not expected to count */
         const char *why = NULL;
         size_t why_len;
         bool in_any = false, claimed = false;
@@ -1269,7 +1284,6 @@ static void warn_unused_conversations(ctx *x) {
             if (co->form[i] != FV_OK) fv = co->form[i];
         }
         if (claimed) continue;
-        if (!cv->held) continue; /* a no-show is not expected to count */
         static const char outside[] = "den ligger uden for ethvert ydelsesforløb";
         static const char unused[] =
             "ingen forpligtelse i planen kunne bruge den (fx efter de første seks måneder, "
@@ -1389,17 +1403,18 @@ static int prepare_course(ctx *x, course *co) {
     co->first_in_person = -1;
     co->remote_as_of = co->standby_as_of = -1;
     co->forms_as_of[0] = co->forms_as_of[1] = -1;
+    /* One pass: form_verdict(i) reads first_in_person only as "before i",
+     * which is known by then (and i's own form is then fremmoede: FV_OK). */
     for (uint32_t i = 0; i < n; i++) {
         const kt_conversation *cv = &c->conversations[i];
-        co->in_course[i] = cv->date <= x->as_of && in_course_span(co, cv->date);
-        if (co->first_in_person < 0 && co->in_course[i] && cv->held && cv->form == KT_FORM_FREMMOEDE)
+        const bool in = i < x->n_known && in_course_span(co, cv->date);
+        if (co->first_in_person < 0 && in && cv->held && cv->form == KT_FORM_FREMMOEDE)
             co->first_in_person = (int)i;
-    }
-    /* only read where in_course holds */
-    for (uint32_t i = 0; i < n; i++) {
-        co->form[i] = co->in_course[i] ? (uint8_t)form_verdict(x, co, i) : FV_OK;
-        co->elig[i] = (uint8_t)((co->in_course[i] && c->conversations[i].held ? ELIG_HELD : 0) |
-                                (co->form[i] == FV_OK ? ELIG_FORM : 0));
+        /* only read where in_course holds */
+        const uint8_t fv = in ? (uint8_t)form_verdict(x, co, i) : FV_OK;
+        co->in_course[i] = in;
+        co->form[i] = fv;
+        co->elig[i] = (uint8_t)((in && cv->held ? ELIG_HELD : 0) | (fv == FV_OK ? ELIG_FORM : 0));
     }
     return KT_OK;
 }
@@ -1427,8 +1442,10 @@ static void evaluate_course(ctx *x, course *co) {
     }
     /* the slots with a row that binds the group in some generation, in order
      * (rows of one slot may differ in groups, as all.cv's do) */
-    for (int k = 0; k < x->e->n_run[co->gen][co->group]; k++) {
-        int slot = x->e->run[co->gen][co->group][k];
+    const uint8_t *run = x->e->run[co->gen][co->group];
+    const int n_run = x->e->n_run[co->gen][co->group];
+    for (int k = 0; k < n_run; k++) {
+        int slot = run[k];
         const kt_rule *proto = x->e->proto[slot];
         switch (proto->shape) {
         case SH_TWELVE: eval_twelve(x, co, slot); break;
