@@ -78,6 +78,8 @@ int kt_engine_new(kt_engine **out) {
                 if (from_S && !e->row[g][slot][grp]) continue;
                 e->run[g][grp][e->n_run[g][grp]++] = (uint8_t)slot;
             }
+    for (int k = 0; k <= KT_MSTART_MONTHS; k++)
+        e->mstart[k] = kt_date_from_ymd(KT_MSTART_YEAR + k / 12, k % 12 + 1, 1);
     for (int k = 0; k < e->n_exemptions; k++)
         if (e->exemptions[k]->event < EV_COUNT) e->x_by_event[e->exemptions[k]->event] |= 1u << k;
     *out = e;
@@ -137,6 +139,7 @@ typedef struct ivl {
 } ivl;
 
 typedef struct course {
+    const kt_engine *e;
     uint8_t benefit, group;
     kt_date S, end; /* end KT_NO_DATE = running */
     int Sy, Sm, Sd; /* S as year, month, day (prepare_course) */
@@ -321,12 +324,12 @@ static bool in_course_span(const course *co, kt_date d) {
 static inline kt_date add_months_S(course *co, int n) {
     if ((unsigned)n < 32u) { /* the same few month counts come back for every rule */
         if (!(co->am_valid & (1u << n))) {
-            co->am[n] = kt_add_months_ymd(co->Sy, co->Sm, co->Sd, n);
+            co->am[n] = kt_engine_add_months(co->e, co->Sy, co->Sm, co->Sd, n);
             co->am_valid |= 1u << n;
         }
         return co->am[n];
     }
-    return kt_add_months_ymd(co->Sy, co->Sm, co->Sd, n);
+    return kt_engine_add_months(co->e, co->Sy, co->Sm, co->Sd, n);
 }
 
 /* The day on which the L-th day that is not stopped falls, counting from f
@@ -510,6 +513,7 @@ static int build_courses(ctx *x) {
         }
         cur = &x->courses[x->n_courses++];
         memset(cur, 0, COURSE_CLEAR);
+        cur->e = x->e;
         cur->benefit = p->benefit;
         cur->S = period_start_S(p);
         cur->end = pend;
@@ -955,8 +959,15 @@ static void window_from_S(course *co, const kt_rule *row, kt_ob *ob) {
     if (ob->to != KT_NO_DATE) ob->stopped_days = ob->to - plain;
 }
 
-static kt_date calendar_to(const kt_rule *row, kt_date anchor) {
-    return kt_add_months(anchor, row->to_months) + row->to_days;
+/* kt_add_months(d, n) */
+static kt_date add_months(const ctx *x, kt_date d, int n) {
+    int y, m, day;
+    kt_date_to_ymd(d, &y, &m, &day);
+    return kt_engine_add_months(x->e, y, m, day, n);
+}
+
+static kt_date calendar_to(const ctx *x, const kt_rule *row, kt_date anchor) {
+    return add_months(x, anchor, row->to_months) + row->to_days;
 }
 
 /* The first conversation for the jobcentre on or after d (F_UNTIL_JC_CONV). */
@@ -1139,7 +1150,7 @@ static void eval_recur(ctx *x, course *co, int slot) {
         if (!ob) return;
         ob->occurrence = (uint8_t)(k + 1 > 255 ? 255 : k + 1);
         ob->from = open;
-        ob->to = kt_add_months(A, row->months);
+        ob->to = add_months(x, A, row->months);
         uint32_t met_i = UINT32_MAX;
         const rowq q = rowq_of(row);
         for (uint32_t i = open > x->as_of ? x->n_known : conv_from(x, open); i < x->n_known; i++) {
@@ -1191,7 +1202,7 @@ static void eval_anchored(ctx *x, course *co, int slot) {
                 bool beyond;
                 const kt_rule *row = row_on(x, co, slot, open, &gen, &beyond);
                 if (row && open <= last && who_ok(x, co, row, open))
-                    eval_single_at(x, co, row, gen, beyond, open, calendar_to(row, open));
+                    eval_single_at(x, co, row, gen, beyond, open, calendar_to(x, row, open));
             }
             prev_fits = fits;
         }
@@ -1209,7 +1220,7 @@ static void eval_anchored(ctx *x, course *co, int slot) {
                 open = ev->from;
                 to = KT_NO_DATE;
             } else {
-                open = kt_add_months(ev->to, -3);
+                open = add_months(x, ev->to, -3);
                 to = ev->to;
             }
         } else {
@@ -1222,7 +1233,7 @@ static void eval_anchored(ctx *x, course *co, int slot) {
         const kt_rule *row = row_on(x, co, slot, open, &gen, &beyond);
         if (!row || !who_ok(x, co, row, open)) continue;
         if (proto->anchor == A_EVENT) {
-            to = calendar_to(row, open);
+            to = calendar_to(x, row, open);
             if (row->flags & F_UNTIL_JC_CONV) {
                 kt_date c = first_jc_conversation(x, co, open);
                 if (c != KT_NO_DATE) to = c;

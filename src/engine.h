@@ -2,11 +2,14 @@
 #ifndef KT_ENGINE_H
 #define KT_ENGINE_H
 
+#include "date.h"
 #include "rules.h"
 
 #include <stdio.h>
 
 #define KT_MAX_EXEMPTION_ROWS 32
+#define KT_MSTART_YEAR 1980
+#define KT_MSTART_MONTHS (12 * 100)
 
 struct kt_engine {
     /* first day of each generation, then of law newer than the catalogue */
@@ -33,7 +36,21 @@ struct kt_engine {
     uint8_t n_run[KT_N_GENERATIONS][G_COUNT];
     /* x_by_event[type]: bit k set if exemptions[k] is about events of the type */
     uint32_t x_by_event[EV_COUNT];
+    /* mstart[k]: the first day of month k counted from January of
+     * KT_MSTART_YEAR, and one more (the end of the last month) */
+    kt_date mstart[KT_MSTART_MONTHS + 1];
 };
+
+/* kt_add_months_ymd(y, m, day, n) (day >= 1), by the table for common years */
+static inline kt_date kt_engine_add_months(const kt_engine *e, int y, int m, int day, int n) {
+    int k = (y - KT_MSTART_YEAR) * 12 + (m - 1) + n;
+    if (k >= 0 && k < KT_MSTART_MONTHS) {
+        kt_date a = e->mstart[k];
+        int dim = e->mstart[k + 1] - a;
+        return a + (day < dim ? day : dim) - 1;
+    }
+    return kt_add_months_ymd(y, m, day, n);
+}
 
 int kt_engine_generation_on(const kt_engine *e, kt_date d, bool *beyond);
 
