@@ -83,7 +83,6 @@ static const char *const migrations[KS_SCHEMA_VERSION] = {
     "  law TEXT,"
     "  seed TEXT,"
     "  PRIMARY KEY(case_id, idx)) STRICT, WITHOUT ROWID;"
-    "CREATE INDEX obligations_status_deadline ON obligations(status, deadline);"
     "CREATE INDEX obligations_deadline ON obligations(deadline, grp, status, rule, required, counted);"
     "CREATE TABLE plans("
     "  case_id TEXT PRIMARY KEY,"
@@ -181,7 +180,7 @@ int ks__migrate(ks_store *s, ks_error *err) {
  * sorted build instead of millions of random inserts. Same definitions as
  * in the migrations above. */
 static const char bulk_drop[] =
-    "DROP INDEX cases_jobcenter; DROP INDEX obligations_status_deadline;"
+    "DROP INDEX cases_jobcenter;"
     "DROP INDEX obligations_deadline; DROP INDEX plans_valid_until;"
     "DROP TRIGGER due_insert; DROP TRIGGER due_delete; DROP TRIGGER due_update;"
     "DROP TRIGGER due_case; DROP TABLE due;";
@@ -189,7 +188,6 @@ static const char bulk_drop[] =
  * triggers take over again. */
 static const char bulk_create[] =
     "CREATE INDEX cases_jobcenter ON cases(jobcenter, caseworker);"
-    "CREATE INDEX obligations_status_deadline ON obligations(status, deadline);"
     "CREATE INDEX obligations_deadline ON obligations(deadline, grp, status, rule, required, counted);"
     "CREATE INDEX plans_valid_until ON plans(valid_until);"
     DUE_TABLE
