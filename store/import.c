@@ -830,7 +830,10 @@ static int import_fresh(imp *im, FILE *in, const char *path) {
     if (rc == KS_OK) rc = ks__bulk_indexes(s, 0, err);
     if (rc == KS_OK) rc = import_ndjson(im, in);
     /* the inserts append (a small cache is faster); the index builds sort */
-    if (rc == KS_OK && im->res->invalid == 0) rc = ks__exec(s, "PRAGMA cache_size = -262144", err);
+    /* the index builds at the end sort: give them a big cache and a second
+     * core (SQLite's multi-threaded sorter) */
+    if (rc == KS_OK && im->res->invalid == 0)
+        rc = ks__exec(s, "PRAGMA cache_size = -262144; PRAGMA threads = 2", err);
     if (rc == KS_OK && im->res->invalid == 0) rc = ks__bulk_indexes(s, 1, err);
     if (rc == KS_OK && im->res->invalid == 0) {
         rc = ks__exec(s, "COMMIT", err);
