@@ -49,26 +49,34 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: applicat
 ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'; }
 
 MISSED=0
-declare -A RPS P99 ERR
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+declare -A RPS P99 ERR CPU
 for c in 100 1000; do
     echo "== wrk -t2 -c$c -d${SECS}s --latency POST /v1/plan ($(wc -c <"$CASE") bytes; server: $SRV_THREADS threads)"
+    cpu0=$(awk '{ print $14 + $15 }' "/proc/$SPID/stat")
     KT_CASE=$CASE wrk -t2 -c"$c" -d"${SECS}s" --timeout 5s --latency -s bench/http-post.lua "$URL" | tee "$tmp/wrk-$c.txt"
+    cpu1=$(awk '{ print $14 + $15 }' "/proc/$SPID/stat")
     RPS[$c]=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$tmp/wrk-$c.txt")
     P99[$c]=$(ms "$(awk '$1 == "99%" { print $2 }' "$tmp/wrk-$c.txt")")
     sock=$(awk '/Socket errors:/ { gsub(",", ""); print $4 + $6 + $8 + $10 }' "$tmp/wrk-$c.txt")
     non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$tmp/wrk-$c.txt")
     ERR[$c]=$(( ${sock:-0} + ${non2xx:-0} ))
+    # the server's own CPU per request: a figure other load on the machine barely moves
+    CPU[$c]=$(awk -v t=$((cpu1 - cpu0)) -v hz="$(getconf CLK_TCK)" -v f="$tmp/wrk-$c.txt" 'BEGIN {
+        while ((getline l < f) > 0) if (l ~ /requests in/) { split(l, a, " "); n = a[1] }
+        printf "%.1f", n ? t / hz / n * 1e6 : 0 }')
 done
 
-verdict() { # verdict RPS P99 ERR
-    awk -v r="$1" -v p="$2" -v e="$3" -v tr="$T_RPS" -v tp="$T_P99_MS" \
-        'BEGIN { if (r >= tr && p < tp && e == 0) print "ok"; else print "BELOW TARGET" }'
+verdict() { # verdict RPS P99 ERR CONNECTIONS -- p99 is judged at 100 connections (README)
+    awk -v r="$1" -v p="$2" -v e="$3" -v c="$4" -v tr="$T_RPS" -v tp="$T_P99_MS" \
+        'BEGIN { if (r >= tr && (c > 100 || p < tp) && e == 0) print "ok"; else print "BELOW TARGET" }'
 }
 echo
-echo "== summary (targets: >= $T_RPS req/s, p99 < $T_P99_MS ms, no errors)"
+echo "== summary (targets: >= $T_RPS req/s, p99 < $T_P99_MS ms at 100 connections, no errors; load before: $LOAD0)"
 for c in 100 1000; do
-    v=$(verdict "${RPS[$c]}" "${P99[$c]}" "${ERR[$c]}")
+    v=$(verdict "${RPS[$c]}" "${P99[$c]}" "${ERR[$c]}" "$c")
     [ "$v" = ok ] || MISSED=1
-    printf '%5d connections: %7s req/s   p99 %6s ms   errors %s   %s\n' "$c" "${RPS[$c]}" "${P99[$c]}" "${ERR[$c]}" "$v"
+    printf '%5d connections: %7s req/s   p99 %6s ms   errors %s   server CPU %s us/req   %s\n' "$c" "${RPS[$c]}" \
+        "${P99[$c]}" "${ERR[$c]}" "${CPU[$c]}" "$v"
 done
 if [[ $STRICT == 1 && $MISSED == 1 ]]; then exit 1; fi
