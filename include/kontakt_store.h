@@ -169,6 +169,13 @@ typedef struct ks_case_info {
 
 int ks_case_info_get(ks_store *s, const char *case_id, ks_case_info *out, ks_error *err);
 
+/* The cases of a jobcentre (and caseworker, if not NULL) with ids after
+ * `after` (NULL = from the first), by id, at most `limit`: a page of the
+ * caseload. fn gets the id and the caseworker ("" = none); non-zero stops. */
+int ks_cases_list(ks_store *s, const char *jobcenter, const char *caseworker, const char *after,
+                  long limit, int (*fn)(void *ctx, const char *id, const char *caseworker),
+                  void *ctx, ks_error *err);
+
 /* The case as the store knew it at `known_at` (NULL = now), assembled from
  * its events with corrections applied, as case-format.md JSON (malloc'ed,
  * no as_of). */

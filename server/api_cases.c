@@ -438,48 +438,24 @@ void api_cases_create(ksrv_req *rq, ksrv_resp *rs) {
 /* ---- GET /v1/cases ------------------------------------------------------------------ */
 
 typedef struct lister {
-    sbuf line; /* the export's current line */
     sbuf *out;
-    const char *jobcenter, *caseworker, *after;
     long limit, n;
     int more;
 } lister;
 
-static void list_line(lister *l) {
-    if (!l->line.len || l->line.failed) return;
-    json_t *j = json_loadb(l->line.p, l->line.len, 0, NULL);
-    if (!j) return;
-    const char *id = json_string_value(json_object_get(j, "id"));
-    const char *jc = json_string_value(json_object_get(j, "jobcenter"));
-    const char *cw = json_string_value(json_object_get(j, "caseworker"));
-    if (id && jc && strcmp(jc, l->jobcenter) == 0 &&
-        (!l->caseworker || (cw && strcmp(cw, l->caseworker) == 0)) &&
-        (!l->after || strcmp(id, l->after) > 0)) {
-        if (l->n == l->limit) {
-            l->more = 1;
-        } else {
-            if (l->n++) sb_chr(l->out, ',');
-            sb_str(l->out, "{\"id\":");
-            sb_json_str(l->out, id);
-            sb_str(l->out, ",\"caseworker\":");
-            sb_json_str(l->out, cw ? cw : "");
-            sb_chr(l->out, '}');
-        }
-    }
-    json_decref(j);
-}
-
-static int list_write(void *ctx, const char *data, size_t len) {
+static int list_case(void *ctx, const char *id, const char *caseworker) {
     lister *l = ctx;
-    for (size_t i = 0; i < len; i++) {
-        if (data[i] == '\n') {
-            list_line(l);
-            l->line.len = 0;
-        } else {
-            sb_chr(&l->line, data[i]);
-        }
+    if (l->n == l->limit) { /* one more than the page: there is a next page */
+        l->more = 1;
+        return 1;
     }
-    return l->more; /* stop once one more than the page was seen */
+    if (l->n++) sb_chr(l->out, ',');
+    sb_str(l->out, "{\"id\":");
+    sb_json_str(l->out, id);
+    sb_str(l->out, ",\"caseworker\":");
+    sb_json_str(l->out, caseworker);
+    sb_chr(l->out, '}');
+    return 0;
 }
 
 void api_cases_list(ksrv_req *rq, ksrv_resp *rs) {
@@ -487,17 +463,13 @@ void api_cases_list(ksrv_req *rq, ksrv_resp *rs) {
     if (ksrv_query_int(rq, rs, "limit", 1, 10000, &limit)) return;
     ks_store *st = ksrv_store(rq, rs);
     if (!st) return;
-    lister l = {.out = &rs->body, .jobcenter = rq->jobcenter, .limit = limit};
-    l.caseworker = ksrv_query(rq, "caseworker");
-    l.after = ksrv_query(rq, "after");
-    sb_init(&l.line, 0);
+    lister l = {.out = &rs->body, .limit = limit};
     ksrv_json_ok(rs, 200);
     sb_str(&rs->body, "{\"cases\":[");
     ks_error err = {0};
-    int rc = ks_export(st, list_write, &l, &err);
-    list_line(&l);
-    sb_free(&l.line);
-    if (rc != KS_OK && !l.more) {
+    int rc = ks_cases_list(st, rq->jobcenter, ksrv_query(rq, "caseworker"), ksrv_query(rq, "after"),
+                           (long)limit + 1, list_case, &l, &err);
+    if (rc != KS_OK) {
         store_error(rq, rs, rc, &err);
         return;
     }

@@ -28,6 +28,32 @@ static const char *col_str(sqlite3_stmt *st, int i) {
     return t ? (const char *)t : "";
 }
 
+/* ---- a page of the caseload ------------------------------------------------------ */
+
+int ks_cases_list(ks_store *s, const char *jobcenter, const char *caseworker, const char *after,
+                  long limit, int (*fn)(void *ctx, const char *id, const char *caseworker),
+                  void *ctx, ks_error *err) {
+    /* the index cases(jobcenter, caseworker) holds the id too (WITHOUT ROWID) */
+    char sql[300];
+    snprintf(sql, sizeof sql,
+             "SELECT id, coalesce(caseworker, '') FROM cases WHERE jobcenter = ?1%s%s"
+             " ORDER BY id LIMIT ?4",
+             caseworker ? " AND caseworker = ?2" : "", after ? " AND id > ?3" : "");
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return ks__dbfail(s, err, "cases");
+    sqlite3_bind_text(st, 1, jobcenter, -1, SQLITE_STATIC);
+    if (caseworker) sqlite3_bind_text(st, 2, caseworker, -1, SQLITE_STATIC);
+    if (after) sqlite3_bind_text(st, 3, after, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, limit > 0 ? limit : -1);
+    int rc = KS_OK, r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW)
+        if (fn(ctx, col_str(st, 0), col_str(st, 1))) break;
+    if (r != SQLITE_ROW && r != SQLITE_DONE) rc = ks__dbfail(s, err, "cases");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 /* ---- worklist ------------------------------------------------------------------- */
 
 void ks_worklist_query_init(ks_worklist_query *q) {
