@@ -72,6 +72,16 @@ same "forecast B" "$(get "$B_MGR" '/v1/forecast?weeks=1'; echo; py '[(r["casewor
 "200
 [('cw-9', 0, 1)]"
 same "forecast bad weeks" "$(get "$A_MGR" '/v1/forecast?weeks=0')" 400
+# A page of the caseload: jc-A has q1 and q2, by id; jc-B only q3.
+same "cases page" "$(get "$A_CW" '/v1/cases?limit=1'; echo; py '[c["id"] for c in d["cases"]], d["more"]')" \
+"200
+['q1'] True"
+same "cases next page" "$(get "$A_CW" '/v1/cases?limit=1&after=q1'; echo; py '[(c["id"], c["caseworker"]) for c in d["cases"]], d["more"]')" \
+"200
+[('q2', 'cw-2')] False"
+same "cases of B" "$(get "$B_MGR" '/v1/cases'; echo; py '[c["id"] for c in d["cases"]]')" \
+"200
+['q3']"
 same "no token" "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/v1/worklist")" 401
 "$K" db access-log | grep -q "report:timeliness" || bad "timeliness not in the access log"
 
