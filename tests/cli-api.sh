@@ -373,9 +373,12 @@ MAIN_PORT=$PORT
 start_server "$T/server2.log" --db "$T/kontakt2.db" --per-ip 2 --timeout 5 --threads 1
 exec 5<>"/dev/tcp/127.0.0.1/$PORT"
 exec 6<>"/dev/tcp/127.0.0.1/$PORT"
-printf 'GET /healthz HTTP/1.1\r\n' >&5
-printf 'GET /healthz HTTP/1.1\r\n' >&6
-sleep 1.5 # let the server accept both (on a loaded machine 0.5 s was not always enough)
+# a whole request on each and the first line of its answer: then the server
+# has surely accepted both (and keeps them open), however loaded the machine
+printf 'GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n' >&5
+printf 'GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n' >&6
+read -r -t 4 _ <&5 || fail "$LAST: no answer on the first connection"
+read -r -t 4 _ <&6 || fail "$LAST: no answer on the second connection"
 if curl -s -m 2 -o /dev/null "http://127.0.0.1:$PORT/healthz"; then fail "$LAST: a third connection was served"; else ok; fi
 exec 5<&- 6<&-
 sleep 0.3
