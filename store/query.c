@@ -83,7 +83,10 @@ int ks_worklist(ks_store *s, const ks_worklist_query *q, ks_worklist_fn fn, void
              "       window_from, deadline, required, counted, why, law, seed, grp"
              "  FROM due WHERE deadline BETWEEN ?1 AND ?2%s%s"
              " ORDER BY deadline, case_id, idx LIMIT ?5",
-             q->jobcenter ? " AND jobcenter = ?3" : "", q->caseworker ? " AND caseworker = ?4" : "");
+             /* a jobcentre alone: "+" keeps the planner on the deadline range
+              * (the index would read the whole jobcentre, then sort) */
+             q->jobcenter ? (q->caseworker ? " AND jobcenter = ?3" : " AND +jobcenter = ?3") : "",
+             q->caseworker ? " AND caseworker = ?4" : "");
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
         return ks__dbfail(s, err, "worklist");
