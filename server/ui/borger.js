@@ -30,7 +30,10 @@
     fritaget: ["Fritaget af anden grund", "period"],
   };
   // events during which the duty to hold conversations may stand still
-  const SHADED = new Set(["barsel", "sygemeldt", "alvorlig_sygdom", "tilbud", "arbejdsfordeling", "hjemsendt", "seks_ugers_jobrettet_uddannelse", "stu", "fritaget"]);
+  // the events that exempt from the contact process and stop the benefit
+  // clock (rules.md, exemptions); sickness, offers and work-sharing only
+  // change which forms count, so they are not shaded
+  const SHADED = new Set(["barsel", "seks_ugers_jobrettet_uddannelse", "stu", "fritaget"]);
   const COLOR = { met: "#1e7b34", late: "#8a5a00", open: "#0b5cad", overdue: "#b3261e", exempt: "#6b6f76", lapsed: "#6b6f76" };
 
   /* ---- timeline ------------------------------------------------------------------ */
@@ -106,7 +109,7 @@
       h("ul.legend", { "aria-label": "Signaturforklaring" },
         h("li", {}, h("span.sw.benefit"), "Ydelse"), h("li", {}, h("span.sw.conv"), "Samtale (hul: ikke holdt)"),
         ["met", "late", "open", "overdue", "exempt"].map((s) => h("li", {}, h("span.sw." + s), K.STATUS[s])),
-        h("li", {}, h("span.sw.shade"), "Fritagelse / pause")));
+        h("li", {}, h("span.sw.shade"), "Fritagelse (uret står stille)")));
   }
 
   /* ---- plan table ------------------------------------------------------------------ */
