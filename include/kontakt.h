@@ -56,6 +56,8 @@ int kt_date_parse(const char *s, size_t len, kt_date *out);
 void kt_date_format(kt_date d, char buf[11]);
 
 kt_date kt_date_from_ymd(int year, int month, int day);
+/* The day of the week, Monday 0 .. Sunday 6. */
+int kt_date_weekday(kt_date d);
 void kt_date_to_ymd(kt_date d, int *year, int *month, int *day);
 
 /* ---- output ------------------------------------------------------------ */

@@ -27,15 +27,18 @@ static void store_failed(ksrv_req *rq, ksrv_resp *rs, int rc, const ks_error *e)
 
 typedef struct wl {
     sbuf *b;
-    long n, open, overdue;
+    long n, limit;
+    int more;
 } wl;
 
 static int wl_item(void *ctx, const ks_worklist_item *it) {
     wl *w = ctx;
     sbuf *b = w->b;
+    if (w->n == w->limit) { /* the store gave one more than the page */
+        w->more = 1;
+        return 1;
+    }
     if (w->n++) sb_chr(b, ',');
-    if (!strcmp(it->status, "overdue")) w->overdue++;
-    else w->open++;
     sb_str(b, "{\"case\":");
     sb_json_str(b, it->case_id);
     sb_str(b, ",\"caseworker\":");
@@ -86,30 +89,13 @@ void api_worklist(ksrv_req *rq, ksrv_resp *rs) {
     if (!st) return;
     sbuf items;
     sb_init(&items, SB_DEFAULT_MAX);
-    wl w = {.b = &items};
+    wl w = {.b = &items, .limit = limit};
     ks_error e = {0};
     int rc = ks_worklist(st, &q, wl_item, &w, &e);
     if (rc != KS_OK) {
         sb_free(&items);
         store_failed(rq, rs, rc, &e);
         return;
-    }
-    int more = w.n > limit;
-    if (more) { /* drop the extra item: cut at the last top-level comma */
-        size_t depth = 0, cut = items.len;
-        for (size_t i = 0; i < items.len; i++) {
-            char c = items.p[i];
-            if (c == '"') { /* skip a string */
-                for (i++; i < items.len && items.p[i] != '"'; i++)
-                    if (items.p[i] == '\\') i++;
-            } else if (c == '{') depth++;
-            else if (c == '}') depth--;
-            else if (c == ',' && depth == 0) cut = i;
-        }
-        items.len = cut;
-        if (items.p) items.p[cut] = '\0';
-        /* the last item is gone: take it off its status count */
-        w.n = limit;
     }
     ksrv_json_ok(rs, 200);
     sb_str(&rs->body, "{\"as_of\":");
@@ -118,7 +104,7 @@ void api_worklist(ksrv_req *rq, ksrv_resp *rs) {
     date_str(&rs->body, q.as_of + q.within_days);
     sb_str(&rs->body, ",\"items\":[");
     sb_mem(&rs->body, items.p, items.len);
-    sb_fmt(&rs->body, "],\"count\":%ld,\"more\":%s}", w.n, more ? "true" : "false");
+    sb_fmt(&rs->body, "],\"count\":%ld,\"more\":%s}", w.n, w.more ? "true" : "false");
     sb_free(&items);
     ksrv_access_log(rq, rs, st, NULL, "worklist", 0);
 }
@@ -309,8 +295,7 @@ void api_forecast(ksrv_req *rq, ksrv_resp *rs) {
         store_failed(rq, rs, rc, &e);
         return;
     }
-    int weekday = ((q.as_of % 7) + 7 + 3) % 7;
-    kt_date monday = q.as_of - weekday;
+    kt_date monday = q.as_of - kt_date_weekday(q.as_of);
     ksrv_json_ok(rs, 200);
     sbuf *b = &rs->body;
     sb_str(b, "{\"as_of\":");

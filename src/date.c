@@ -85,6 +85,8 @@ kt_date kt_add_months(kt_date d, int n) {
     return kt_add_months_ymd(y, m, day, n);
 }
 
+int kt_date_weekday(kt_date d) { return kt_weekday(d); }
+
 int kt_weekday(kt_date d) {
     /* 1970-01-01 was a Thursday (3 with Monday = 0) */
     int w = (d + 3) % 7;

@@ -241,8 +241,7 @@ int ks_forecast(ks_store *s, const ks_forecast_query *q, ks_forecast_fn fn, void
     if (q->weeks < 1 || q->weeks > 104)
         return ks__fail(err, KS_EINVALID, "--weeks must be 1..104, not %d", q->weeks);
     kt_date as_of = q->as_of == KT_NO_DATE ? ks_today(s) : q->as_of;
-    int weekday = ((as_of % 7) + 7 + 3) % 7; /* Monday 0: 1970-01-01 was a Thursday */
-    kt_date monday = as_of - weekday;        /* the week as_of falls in */
+    kt_date monday = as_of - kt_date_weekday(as_of); /* the week as_of falls in */
     kt_date end = monday + 7 * q->weeks - 1;
     char mon[11], last[11];
     date_text(monday, mon);
