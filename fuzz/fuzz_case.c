@@ -8,9 +8,13 @@
  * JSON, kt_plan_why must report the length it writes, and a failing write
  * callback must give KT_EIO. And the fast reader (case_reader.c) must agree
  * with the reference (jansson): whatever it accepts, the reference accepts,
- * with the same plan. Build and run: tests/fuzz-smoke.sh (README.md).
+ * with the same plan. Likewise the store's canonical JSON from text
+ * (store/canon.c): whatever it takes as plain, jansson reads, and writes
+ * canonically byte for byte the same. Build and run: tests/fuzz-smoke.sh
+ * (README.md).
  */
 #include "case_reader.h"
+#include "internal.h" /* store/: ks__canon_plain */
 #include "kontakt.h"
 
 #include <jansson.h>
@@ -208,12 +212,32 @@ static void check_fast_against_reference(const char *text, size_t size) {
     kt_problems_free(pr);
 }
 
+/* Differential oracle for store/canon.c, against what ks__canon writes
+ * (json_dumps with the same flags). */
+static void check_canon_against_jansson(const char *text, size_t size) {
+    ks_sb b = {0};
+    int r = ks__canon_plain(text, size, &b);
+    if (r == 1) {
+        json_error_t je;
+        json_t *v = json_loadb(text, size, JSON_DECODE_ANY, &je);
+        if (!v) fail("canon.c took as plain what jansson refuses", je.text);
+        char *want = json_dumps(v, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENCODE_ANY);
+        if (!want || strcmp(want, b.p) != 0) fail("canon.c and jansson disagree", b.p);
+        free(want);
+        json_decref(v);
+    } else if (r != 0 || b.n != 0) {
+        fail("canon.c failed without leaving its output as it was", NULL);
+    }
+    free(b.p);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     /* A copy of exactly `size` bytes, so ASan catches any read past the end. */
     char *text = malloc(size ? size : 1);
     if (!text) return 0;
     if (size) memcpy(text, data, size);
     check_fast_against_reference(text, size);
+    check_canon_against_jansson(text, size);
 
     kt_case *c = NULL;
     kt_problems *pr = NULL;

@@ -25,67 +25,39 @@ static void report(imp *im, const char *pointer, const char *message, const char
     if (im->problem) im->problem(im->ctx, im->line, pointer, message, expected ? expected : "", 1);
 }
 
-/* Identities of one case's records in one file: the k-th identical body of
- * the same kind gets "BODY#k" (k >= 2), so duplicates survive and a second
- * import of the file finds them all. */
-typedef struct seen {
-    char **v;
-    size_t n, cap;
-} seen;
-
-static void seen_free(seen *sn) {
-    for (size_t i = 0; i < sn->n; i++) free(sn->v[i]);
-    free(sn->v);
-    memset(sn, 0, sizeof *sn);
-}
-
-static char *occurrence_identity(seen *sn, const char *base) {
-    int k = 1;
-    for (size_t i = 0; i < sn->n; i++)
-        if (strcmp(sn->v[i], base) == 0) k++;
-    if (sn->n == sn->cap) {
-        size_t cap = sn->cap ? sn->cap * 2 : 32;
-        char **v = realloc(sn->v, cap * sizeof *v);
-        if (!v) return NULL;
-        sn->v = v;
-        sn->cap = cap;
-    }
-    size_t bl = strlen(base);
-    char *copy = strdup(base);
-    char *id = malloc(bl + 16);
-    if (!copy || !id) {
-        free(copy);
-        free(id);
-        return NULL;
-    }
-    sn->v[sn->n++] = copy;
-    memcpy(id, base, bl + 1);
-    if (k > 1) snprintf(id + bl, 16, "#%d", k);
-    return id;
-}
-
-/* One record of a case line, in the store's terms. */
+/* One record of a case line, in the store's terms: its canonical body and
+ * its identity, both in the line's text buffer (items.text). */
 typedef struct item {
     int kind;
-    char *body;     /* canonical JSON */
-    char *identity;
+    size_t body, identity, base_len; /* offsets into text; the identity's length before "#k" */
 } item;
 
+/* A line's records. Reused from line to line (n and text.n go back to 0),
+ * so that a steady import allocates nothing here. */
 typedef struct items {
     item *v;
     size_t n, cap;
+    ks_sb text;
 } items;
 
+#define ITEM_BODY(it, i) ((it)->text.p + (it)->v[i].body)
+#define ITEM_IDENTITY(it, i) ((it)->text.p + (it)->v[i].identity)
+
+static void items_clear(items *it) {
+    it->n = 0;
+    it->text.n = 0;
+}
+
 static void items_free(items *it) {
-    for (size_t i = 0; i < it->n; i++) {
-        free(it->v[i].body);
-        free(it->v[i].identity);
-    }
     free(it->v);
+    free(it->text.p);
     memset(it, 0, sizeof *it);
 }
 
-static int items_add(items *it, seen *sn, int kind, const json_t *v) {
+/* Appends the identity of the record whose body was just added (at body):
+ * BASE, or "BASE#k" for the k-th identical base of the line (k >= 2), so
+ * duplicates survive and a second import of the file finds them all. */
+static int items_push(items *it, int kind, size_t body, const char *base, size_t bl) {
     if (it->n == it->cap) {
         size_t cap = it->cap ? it->cap * 2 : 32;
         item *nv = realloc(it->v, cap * sizeof *nv);
@@ -93,46 +65,142 @@ static int items_add(items *it, seen *sn, int kind, const json_t *v) {
         it->v = nv;
         it->cap = cap;
     }
-    char *body = ks__canon(v);
-    if (!body) return KS_ENOMEM;
-    char *identity;
-    if (kind == KS_PERSON) {
-        identity = strdup("person");
-    } else if (kind == KS_BENEFIT) {
-        char b[160];
-        const char *bn = json_string_value(json_object_get(v, "benefit"));
-        const char *bf = json_string_value(json_object_get(v, "from"));
-        snprintf(b, sizeof b, "benefit:%.64s:%.32s", bn ? bn : "", bf ? bf : "");
-        identity = occurrence_identity(sn, b);
-    } else {
-        char h[KS_CONTENT_ID_LEN + 1];
-        ks__content_identity(body, h);
-        identity = occurrence_identity(sn, h);
-    }
-    if (!identity) {
-        free(body);
+    int k = 1;
+    for (size_t i = 0; i < it->n; i++)
+        if (it->v[i].base_len == bl && memcmp(ITEM_IDENTITY(it, i), base, bl) == 0) k++;
+    char suffix[16] = "";
+    if (k > 1) snprintf(suffix, sizeof suffix, "#%d", k);
+    size_t at = it->text.n + 1; /* after the body's NUL; the identity keeps its own */
+    if (ks__sb_put(&it->text, "", 1) || ks__sb_put(&it->text, base, bl) ||
+        ks__sb_put(&it->text, suffix, strlen(suffix) + 1))
         return KS_ENOMEM;
-    }
-    it->v[it->n++] = (item){kind, body, identity};
+    it->v[it->n++] = (item){kind, body, at, bl};
     return KS_OK;
 }
 
-static int collect_items(const json_t *root, items *it, seen *sn) {
-    int rc = KS_OK;
-    const json_t *person = json_object_get(root, "person");
-    if (person) rc = items_add(it, sn, KS_PERSON, person);
+/* Adds a record whose canonical body is text.p[body..]: its identity by kind
+ * (docs/store.md, "Identity"); for a benefit, from its name and start. */
+static int items_add(items *it, int kind, size_t body, const char *benefit, const char *from) {
+    if (kind == KS_PERSON) return items_push(it, kind, body, "person", 6);
+    if (kind == KS_BENEFIT) {
+        char b[160];
+        int n = snprintf(b, sizeof b, "benefit:%.64s:%.32s", benefit ? benefit : "", from ? from : "");
+        return items_push(it, kind, body, b, (size_t)n);
+    }
+    char h[KS_CONTENT_ID_LEN + 1];
+    ks__content_identity(it->text.p + body, h);
+    return items_push(it, kind, body, h, KS_CONTENT_ID_LEN);
+}
+
+/* The records of a parsed line (the jansson way: any valid line). */
+static int collect_items(const json_t *root, items *it) {
     static const struct { const char *key; int kind; } arrays[] = {
-        {"benefits", KS_BENEFIT}, {"conversations", KS_CONVERSATION}, {"events", KS_EVENT}};
-    for (size_t a = 0; a < 3 && rc == KS_OK; a++) {
+        {"person", KS_PERSON}, {"benefits", KS_BENEFIT}, {"conversations", KS_CONVERSATION},
+        {"events", KS_EVENT}};
+    for (size_t a = 0; a < 4; a++) {
         const json_t *arr = json_object_get(root, arrays[a].key);
-        size_t i;
-        const json_t *v;
-        json_array_foreach(arr, i, v) {
-            rc = items_add(it, sn, arrays[a].kind, v);
-            if (rc != KS_OK) break;
+        size_t n = a == 0 ? (arr != NULL) : json_array_size(arr);
+        for (size_t i = 0; i < n; i++) {
+            const json_t *v = a == 0 ? arr : json_array_get(arr, i);
+            char *body = ks__canon(v);
+            size_t at = it->text.n;
+            int bad = !body || ks__sb_put(&it->text, body, strlen(body));
+            free(body);
+            if (bad) return KS_ENOMEM;
+            int rc = items_add(it, arrays[a].kind, at,
+                               json_string_value(json_object_get(v, "benefit")),
+                               json_string_value(json_object_get(v, "from")));
+            if (rc != KS_OK) return rc;
         }
     }
-    return rc;
+    return KS_OK;
+}
+
+/* The plain string value of a member (without quotes), copied into out[size]
+ * (cut as "%.*s" would); "" if it is not a string. */
+static void span_string(ks_span v, char *out, size_t size) {
+    size_t n = 0;
+    if (v.n >= 2 && v.p[0] == '"') {
+        n = v.n - 2;
+        if (n > size - 1) n = size - 1;
+        memcpy(out, v.p + 1, n);
+    }
+    out[n] = '\0';
+}
+
+/* The member of a plain object (or an empty span). */
+static ks_span plain_get(ks_span obj, const char *key) {
+    ks_plain_cursor c;
+    ks_span k, v;
+    if (ks__plain_open(&c, obj.p, obj.n, '{'))
+        while (ks__plain_member(&c, &k, &v) == 1)
+            if (ks__span_is(k, key)) return v;
+    return (ks_span){NULL, 0};
+}
+
+/* What the writer needs of a line's own members, however it was read. */
+typedef struct line_head {
+    int jobcenter_is_string; /* the line names its jobcentre */
+    int has_jobcenter, has_caseworker, caseworker_is_null;
+    char jobcenter[65], caseworker[65]; /* valid only if <= 64 bytes; else too_long */
+    int too_long;
+} line_head;
+
+/* The records of a plain line without a JSON tree (canon.c): 1 done, 0 not
+ * plain (it and h are then to be filled the jansson way), KS_ENOMEM. */
+static int collect_plain(const char *text, size_t len, items *it, line_head *h) {
+    static const struct { const char *key; int kind; } members[] = {
+        {"person", KS_PERSON}, {"benefits", KS_BENEFIT}, {"conversations", KS_CONVERSATION},
+        {"events", KS_EVENT}, {"jobcenter", 0}, {"caseworker", 0}};
+    ks_span found[6] = {{0}};
+    ks_plain_cursor c;
+    ks_span k, v;
+    if (!ks__plain_open(&c, text, len, '{')) return 0;
+    int r;
+    while ((r = ks__plain_member(&c, &k, &v)) == 1)
+        for (int m = 0; m < 6; m++)
+            if (ks__span_is(k, members[m].key)) {
+                if (found[m].p) return 0; /* a duplicate: jansson keeps the last */
+                found[m] = v;
+            }
+    if (r < 0) return 0;
+    for (int m = 4; m < 6; m++) {
+        ks_span s = found[m];
+        if (!s.p) continue;
+        int is_null = ks__span_is(s, "null");
+        if (!is_null && s.p[0] != '"') return 0; /* wrong type: the jansson way reports it */
+        if (s.n > 66) h->too_long = 1;
+        if (m == 4) {
+            h->has_jobcenter = 1;
+            h->jobcenter_is_string = !is_null;
+            span_string(s, h->jobcenter, sizeof h->jobcenter);
+        } else {
+            h->has_caseworker = 1;
+            h->caseworker_is_null = is_null;
+            span_string(s, h->caseworker, sizeof h->caseworker);
+        }
+    }
+    if (h->too_long || (h->has_jobcenter && !h->jobcenter_is_string)) return 0;
+    for (int m = 0; m < 4; m++) {
+        if (!found[m].p) continue;
+        ks_span one = found[m];
+        int arr = m > 0 && ks__plain_open(&c, found[m].p, found[m].n, '[');
+        if (m > 0 && !arr) continue; /* not an array: no records (as json_array_size) */
+        while (m == 0 || (r = ks__plain_element(&c, &one)) == 1) {
+            size_t at = it->text.n;
+            int cr = ks__canon_plain(one.p, one.n, &it->text);
+            if (cr <= 0) return cr < 0 ? KS_ENOMEM : 0;
+            char benefit[65] = "", from[33] = "";
+            if (members[m].kind == KS_BENEFIT) {
+                span_string(plain_get(one, "benefit"), benefit, sizeof benefit);
+                span_string(plain_get(one, "from"), from, sizeof from);
+            }
+            if (items_add(it, members[m].kind, at, benefit, from) != KS_OK) return KS_ENOMEM;
+            if (m == 0) break;
+        }
+        if (m > 0 && r < 0) return 0;
+    }
+    return 1;
 }
 
 static int insert_case_row(imp *im, const char *id, const char *jobcenter, const char *caseworker) {
@@ -177,13 +245,12 @@ static int assign(imp *im, const char *id, const char *member, const char *value
 }
 
 static int write_new_case(imp *im, const char *id, const char *jobcenter, const char *caseworker,
-                          const items *it, kt_plan *plan) {
+                          const items *it, const kt_plan *plan) {
     int rc = insert_case_row(im, id, jobcenter, caseworker);
     for (size_t i = 0; rc == KS_OK && i < it->n; i++)
-        rc = ks__insert_event(im->s, id, it->v[i].kind, it->v[i].body, it->v[i].identity, 0,
+        rc = ks__insert_event(im->s, id, it->v[i].kind, ITEM_BODY(it, i), ITEM_IDENTITY(it, i), 0,
                               im->now, NULL, im->err);
     if (rc == KS_OK) rc = ks__write_plan(im->s, id, plan, 1, im->err);
-    else kt_plan_free(plan);
     if (rc == KS_OK) {
         im->res->cases_new++;
         im->res->events += (long)it->n;
@@ -191,18 +258,19 @@ static int write_new_case(imp *im, const char *id, const char *jobcenter, const 
     return rc;
 }
 
-static int merge_case(imp *im, const char *id, const json_t *root, const char *jobcenter,
+static int merge_case(imp *im, const char *id, const line_head *h, const char *jobcenter,
                       const char *caseworker, const items *it) {
     ks_evlist l = {0};
     int rc = ks__load_events(im->s, id, NULL, &l, im->err);
     int changed = 0;
     for (size_t k = 0; rc == KS_OK && k < it->n; k++) {
         const item *x = &it->v[k];
+        const char *body = ITEM_BODY(it, k), *identity = ITEM_IDENTITY(it, k);
         size_t i;
         for (i = 0; i < l.n; i++)
-            if (strcmp(l.v[i].identity, x->identity) == 0) break;
+            if (strcmp(l.v[i].identity, identity) == 0) break;
         if (i == l.n) {
-            rc = ks__insert_event(im->s, id, x->kind, x->body, x->identity, 0, im->now, NULL, im->err);
+            rc = ks__insert_event(im->s, id, x->kind, body, identity, 0, im->now, NULL, im->err);
             im->res->events++;
             changed = 1;
             continue;
@@ -210,12 +278,12 @@ static int merge_case(imp *im, const char *id, const json_t *root, const char *j
         if (x->kind != KS_PERSON && x->kind != KS_BENEFIT) continue; /* same content: nothing new */
         const json_t *eff = ks__effective(&l, i);
         char *cur = eff ? ks__canon(eff) : NULL;
-        int differs = !cur || strcmp(cur, x->body) != 0;
+        int differs = !cur || strcmp(cur, body) != 0;
         free(cur);
         if (!differs) continue;
-        char identity[64];
-        snprintf(identity, sizeof identity, "correction:%ld", im->s->next_seq);
-        rc = ks__insert_event(im->s, id, KS_CORRECTION, x->body, identity, l.v[i].seq, im->now,
+        char cid[64];
+        snprintf(cid, sizeof cid, "correction:%ld", im->s->next_seq);
+        rc = ks__insert_event(im->s, id, KS_CORRECTION, body, cid, l.v[i].seq, im->now,
                               NULL, im->err);
         im->res->events++;
         im->res->corrections++;
@@ -236,9 +304,9 @@ static int merge_case(imp *im, const char *id, const json_t *root, const char *j
     const char *cw = (const char *)sqlite3_column_text(st, 1);
     snprintf(cur_cw, sizeof cur_cw, "%s", cw ? cw : "");
     sqlite3_reset(st);
-    if (json_is_string(json_object_get(root, "jobcenter")) && strcmp(cur_jc, jobcenter) != 0)
+    if (h->jobcenter_is_string && strcmp(cur_jc, jobcenter) != 0)
         rc = assign(im, id, "jobcenter", jobcenter);
-    if (rc == KS_OK && json_object_get(root, "caseworker") &&
+    if (rc == KS_OK && h->has_caseworker &&
         strcmp(cur_cw, caseworker ? caseworker : "") != 0)
         rc = assign(im, id, "caseworker", caseworker);
     if (rc == KS_OK && changed) {
@@ -255,10 +323,16 @@ static int merge_case(imp *im, const char *id, const json_t *root, const char *j
 /* ---- NDJSON: a reader thread parses, the caller's thread writes ---------------
  *
  * Everything a line needs that does not depend on the store (parsing with
- * the engine and with jansson, canonical bodies and their identities, the
- * plan of the case as if it were new) is done by a second thread, which
- * hands finished lines to the writer through a bounded queue, in order. The
- * writer reports problems, decides new or existing and writes. */
+ * the engine, canonical bodies and their identities, the plan of the case as
+ * if it were new) is done by a second thread, which hands finished lines to
+ * the writer through a ring of QUEUE_LEN jobs, in order. The writer reports
+ * problems, decides new or existing and writes.
+ *
+ * A job is owned by the reader except while it is in [head, head + n) of
+ * the ring; the writer leaves it there until it is done with it. The reader
+ * clears a job when it takes it again, so every allocation is made and freed
+ * by the reader's thread: frees from the other thread made the two contend
+ * for malloc's arena lock, which cost more than the parsing. */
 
 typedef struct prob {
     char *pointer, *message, *expected;
@@ -272,10 +346,9 @@ typedef struct job {
     prob *probs;         /* problems of an invalid line */
     size_t nprobs;
     kt_case *c;
-    json_t *root;
-    const char *jobcenter, *caseworker; /* in root or the options */
+    line_head head;
+    const char *jobcenter, *caseworker; /* in head or the options; NULL = none */
     items it;
-    seen sn;
     kt_plan *plan;       /* as if the case were new (NULL if not computed) */
 } job;
 
@@ -284,12 +357,11 @@ enum { QUEUE_LEN = 512 };
 typedef struct queue {
     pthread_mutex_t mu;
     pthread_cond_t not_empty, not_full;
-    job *v[QUEUE_LEN];
+    job v[QUEUE_LEN];
     size_t head, n;
     int done;      /* the reader has finished (eof or read error) */
     int read_error;
     int stop;      /* the writer gives up: the reader stops */
-    long records;
 } queue;
 
 typedef struct reader {
@@ -301,20 +373,25 @@ typedef struct reader {
     const int *invalid_seen; /* written by the writer; a hint only */
 } reader;
 
-static void job_free(job *j) {
-    if (!j) return;
+/* Empties a job for its next line, keeping its buffers. */
+static void job_clear(job *j) {
     for (size_t i = 0; i < j->nprobs; i++) {
         free(j->probs[i].pointer);
         free(j->probs[i].message);
         free(j->probs[i].expected);
     }
     free(j->probs);
-    items_free(&j->it);
-    seen_free(&j->sn);
     kt_plan_free(j->plan);
-    json_decref(j->root);
     kt_case_free(j->c);
-    free(j);
+    items it = j->it;
+    items_clear(&it);
+    memset(j, 0, sizeof *j);
+    j->it = it;
+}
+
+static void job_free(job *j) {
+    job_clear(j);
+    items_free(&j->it);
 }
 
 static int job_problem(job *j, const char *pointer, const char *message, const char *expected,
@@ -328,6 +405,28 @@ static int job_problem(job *j, const char *pointer, const char *message, const c
     p->expected = strdup(expected ? expected : "");
     p->column = column;
     return p->pointer && p->message && p->expected ? 0 : -1;
+}
+
+/* The line's head and records the jansson way (any valid line). */
+static int read_line_jansson(job *j, const char *text, size_t len) {
+    json_error_t je;
+    json_t *root = json_loadb(text, len, 0, &je);
+    if (!root) return KS_ENOMEM; /* kt_case_parse accepted it: only memory fails here */
+    line_head *h = &j->head;
+    memset(h, 0, sizeof *h);
+    items_clear(&j->it);
+    const json_t *jv = json_object_get(root, "jobcenter"), *cv = json_object_get(root, "caseworker");
+    const char *jc = json_string_value(jv), *cw = json_string_value(cv);
+    h->has_jobcenter = jv != NULL;
+    h->jobcenter_is_string = jc != NULL;
+    h->has_caseworker = cv != NULL;
+    h->caseworker_is_null = json_is_null(cv);
+    h->too_long = (jv && (!jc || strlen(jc) > 64)) || (cv && !json_is_null(cv) && (!cw || strlen(cw) > 64));
+    snprintf(h->jobcenter, sizeof h->jobcenter, "%s", jc ? jc : "");
+    snprintf(h->caseworker, sizeof h->caseworker, "%s", cw ? cw : "");
+    int rc = collect_items(root, &j->it);
+    json_decref(root);
+    return rc;
 }
 
 /* Everything about one line that does not need the store. */
@@ -349,35 +448,31 @@ static void prepare_line(reader *r, job *j, const char *text, size_t len) {
         snprintf(j->fatal_msg, sizeof j->fatal_msg, "%s", kt_strerror(rc));
         return;
     }
-    json_error_t je;
-    j->root = json_loadb(text, len, 0, &je);
-    if (!j->root) {
+    int plain = collect_plain(text, len, &j->it, &j->head);
+    if (plain == 0) plain = read_line_jansson(j, text, len) == KS_OK ? 1 : KS_ENOMEM;
+    if (plain != 1) {
         j->fatal = KS_ENOMEM;
         snprintf(j->fatal_msg, sizeof j->fatal_msg, "out of memory");
         return;
     }
-    const json_t *jv = json_object_get(j->root, "jobcenter");
-    j->jobcenter = json_string_value(jv);
+    const line_head *h = &j->head;
     int bad = 0;
-    if (jv && !ks__valid_name(j->jobcenter)) {
-        bad |= job_problem(j, "/jobcenter", "not a jobcentre id", "a string of 1-64 printable characters", 1);
-        bad |= 2;
-    } else if (!jv) {
+    if (h->has_jobcenter) {
+        j->jobcenter = h->jobcenter;
+        if (!h->jobcenter_is_string || h->too_long || !ks__valid_name(h->jobcenter))
+            bad |= 2 | job_problem(j, "/jobcenter", "not a jobcentre id", "a string of 1-64 printable characters", 1);
+    } else {
         j->jobcenter = r->o ? r->o->jobcenter : NULL;
         if (!j->jobcenter) bad |= 2 | job_problem(j, "/jobcenter", "missing", "a jobcentre id (or the option --jobcenter)", 1);
     }
-    const json_t *cv = json_object_get(j->root, "caseworker");
-    j->caseworker = json_string_value(cv);
-    if (cv && !json_is_null(cv) && !ks__valid_name(j->caseworker))
-        bad |= 2 | job_problem(j, "/caseworker", "not a caseworker id",
-                               "a string of 1-64 printable characters, or null", 1);
+    if (h->has_caseworker && !h->caseworker_is_null) {
+        j->caseworker = h->caseworker;
+        if (h->too_long || !ks__valid_name(h->caseworker))
+            bad |= 2 | job_problem(j, "/caseworker", "not a caseworker id",
+                                   "a string of 1-64 printable characters, or null", 1);
+    }
     if (bad & 1) j->fatal = KS_ENOMEM;
     if (bad || __atomic_load_n(r->invalid_seen, __ATOMIC_RELAXED)) return; /* nothing will be written */
-    if (collect_items(j->root, &j->it, &j->sn) != KS_OK) {
-        j->fatal = KS_ENOMEM;
-        snprintf(j->fatal_msg, sizeof j->fatal_msg, "out of memory");
-        return;
-    }
     ks_error e = {0};
     if (ks__plan(r->engine, r->today, kt_case_id(j->c), j->c, &j->plan, &e) != KS_OK) {
         j->fatal = e.status ? e.status : KS_ENOMEM;
@@ -401,19 +496,17 @@ static void *reader_main(void *arg) {
         size_t k = 0;
         while (k < len && (line[k] == ' ' || line[k] == '\t')) k++;
         if (k == len) continue;
-        job *j = calloc(1, sizeof *j);
-        if (j) {
-            j->line = lineno;
-            prepare_line(r, j, line, len);
-        }
         pthread_mutex_lock(&q->mu);
         while (q->n == QUEUE_LEN && !q->stop) pthread_cond_wait(&q->not_full, &q->mu);
-        if (q->stop) {
-            pthread_mutex_unlock(&q->mu);
-            job_free(j);
-            break;
-        }
-        q->v[(q->head + q->n++) % QUEUE_LEN] = j; /* NULL: out of memory */
+        int stop = q->stop;
+        job *j = &q->v[(q->head + q->n) % QUEUE_LEN]; /* outside [head, head + n): ours */
+        pthread_mutex_unlock(&q->mu);
+        if (stop) break;
+        job_clear(j);
+        j->line = lineno;
+        prepare_line(r, j, line, len);
+        pthread_mutex_lock(&q->mu);
+        q->n++;
         pthread_cond_signal(&q->not_empty);
         pthread_mutex_unlock(&q->mu);
     }
@@ -451,58 +544,53 @@ static int write_line(imp *im, job *j) {
     if (sr != SQLITE_ROW && sr != SQLITE_DONE) rc = ks__dbfail(im->s, im->err, "cases");
     sqlite3_reset(st);
     if (rc != KS_OK) return rc;
-    if (exists) return merge_case(im, id, j->root, j->jobcenter, j->caseworker, &j->it);
-    kt_plan *p = j->plan;
-    j->plan = NULL;
-    return write_new_case(im, id, j->jobcenter, j->caseworker, &j->it, p);
+    if (exists) return merge_case(im, id, &j->head, j->jobcenter, j->caseworker, &j->it);
+    return write_new_case(im, id, j->jobcenter, j->caseworker, &j->it, j->plan);
 }
 
 static int import_ndjson(imp *im, FILE *in) {
-    queue q;
-    memset(&q, 0, sizeof q);
-    pthread_mutex_init(&q.mu, NULL);
-    pthread_cond_init(&q.not_empty, NULL);
-    pthread_cond_init(&q.not_full, NULL);
+    queue *q = calloc(1, sizeof *q);
+    if (!q) return ks__fail(im->err, KS_ENOMEM, "out of memory");
+    pthread_mutex_init(&q->mu, NULL);
+    pthread_cond_init(&q->not_empty, NULL);
+    pthread_cond_init(&q->not_full, NULL);
     int invalid_seen = 0;
-    reader r = {&q, in, im->o, im->s->engine, ks_today(im->s), &invalid_seen};
+    reader r = {q, in, im->o, im->s->engine, ks_today(im->s), &invalid_seen};
     pthread_t th;
-    if (pthread_create(&th, NULL, reader_main, &r) != 0) {
-        pthread_mutex_destroy(&q.mu);
-        pthread_cond_destroy(&q.not_empty);
-        pthread_cond_destroy(&q.not_full);
-        return ks__fail(im->err, KS_ENOMEM, "cannot start the reader thread");
-    }
     int rc = KS_OK;
+    if (pthread_create(&th, NULL, reader_main, &r) != 0) {
+        rc = ks__fail(im->err, KS_ENOMEM, "cannot start the reader thread");
+        goto out;
+    }
     for (;;) {
-        pthread_mutex_lock(&q.mu);
-        while (q.n == 0 && !q.done) pthread_cond_wait(&q.not_empty, &q.mu);
-        if (q.n == 0) {
-            pthread_mutex_unlock(&q.mu);
+        pthread_mutex_lock(&q->mu);
+        while (q->n == 0 && !q->done) pthread_cond_wait(&q->not_empty, &q->mu);
+        if (q->n == 0) {
+            pthread_mutex_unlock(&q->mu);
             break;
         }
-        job *j = q.v[q.head];
-        q.head = (q.head + 1) % QUEUE_LEN;
-        q.n--;
-        pthread_cond_signal(&q.not_full);
-        pthread_mutex_unlock(&q.mu);
+        job *j = &q->v[q->head];
+        pthread_mutex_unlock(&q->mu);
         if (rc == KS_OK) {
             im->res->records++;
-            rc = j ? write_line(im, j) : ks__fail(im->err, KS_ENOMEM, "out of memory");
+            rc = write_line(im, j);
             if (im->res->invalid) __atomic_store_n(&invalid_seen, 1, __ATOMIC_RELAXED);
-            if (rc != KS_OK) {
-                pthread_mutex_lock(&q.mu);
-                q.stop = 1;
-                pthread_cond_broadcast(&q.not_full);
-                pthread_mutex_unlock(&q.mu);
-            }
         }
-        job_free(j);
+        pthread_mutex_lock(&q->mu);
+        q->head = (q->head + 1) % QUEUE_LEN; /* the job is the reader's again */
+        q->n--;
+        if (rc != KS_OK) q->stop = 1;
+        pthread_cond_broadcast(&q->not_full);
+        pthread_mutex_unlock(&q->mu);
     }
     pthread_join(th, NULL);
-    if (rc == KS_OK && q.read_error) rc = ks__fail(im->err, KS_EIO, "read error");
-    pthread_mutex_destroy(&q.mu);
-    pthread_cond_destroy(&q.not_empty);
-    pthread_cond_destroy(&q.not_full);
+    if (rc == KS_OK && q->read_error) rc = ks__fail(im->err, KS_EIO, "read error");
+out:
+    for (size_t i = 0; i < QUEUE_LEN; i++) job_free(&q->v[i]);
+    pthread_mutex_destroy(&q->mu);
+    pthread_cond_destroy(&q->not_empty);
+    pthread_cond_destroy(&q->not_full);
+    free(q);
     return rc;
 }
 

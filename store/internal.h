@@ -73,6 +73,38 @@ void ks__now(const ks_store *s, char out[25]);
 /* Canonical JSON: sorted keys, compact. malloc'ed; NULL on no memory. */
 char *ks__canon(const json_t *v);
 
+/* ---- canonical JSON from text (canon.c) ---------------------------------------- */
+
+/* A growing, NUL-terminated byte buffer (p NULL until the first write). */
+typedef struct ks_sb {
+    char *p;
+    size_t n, cap;
+} ks_sb;
+int ks__sb_put(ks_sb *b, const char *s, size_t n); /* 0, or -1: no memory */
+
+typedef struct ks_span {
+    const char *p;
+    size_t n;
+} ks_span;
+
+/* Appends to b the canonical form of the JSON text, byte for byte what
+ * ks__canon of its jansson tree gives, if the text is plain (canon.c says
+ * what that is): 1. Otherwise 0 (use jansson), or -1 for no memory; b is
+ * then as it was. */
+int ks__canon_plain(const char *text, size_t len, ks_sb *b);
+
+/* Walks the members of a plain object or the elements of a plain array:
+ * open (open '{' or '['; 0 if the text is not one), then next until 0 (the
+ * end) or -1 (not plain). Keys are given without their quotes. */
+typedef struct ks_plain_cursor {
+    const char *p, *end;
+    int first;
+} ks_plain_cursor;
+int ks__plain_open(ks_plain_cursor *c, const char *text, size_t len, char open);
+int ks__plain_member(ks_plain_cursor *c, ks_span *key, ks_span *value);
+int ks__plain_element(ks_plain_cursor *c, ks_span *value);
+int ks__span_is(ks_span s, const char *lit);
+
 int ks__kind_parse(const char *s);
 
 /* The identity of a record known by its content (conversation, event,
@@ -129,9 +161,9 @@ int ks__materialize(ks_store *s, const char *case_id, const kt_case *c, int fres
 /* The plan of c as of today (thread-safe: the engine is shared read-only). */
 int ks__plan(const kt_engine *e, kt_date today, const char *case_id, const kt_case *c,
              kt_plan **p, ks_error *err);
-/* Writes plan p (computed as of the store's today) as the case's rows and
- * frees it. */
-int ks__write_plan(ks_store *s, const char *case_id, kt_plan *p, int fresh, ks_error *err);
+/* Writes plan p (computed as of the store's today) as the case's rows (p
+ * stays the caller's). */
+int ks__write_plan(ks_store *s, const char *case_id, const kt_plan *p, int fresh, ks_error *err);
 /* Loads the case's events, assembles and parses the case and materialises
  * its plan. An invalid case: its problems go to `problem` (with `line`) and
  * KS_EINVALID. */

@@ -62,7 +62,9 @@ int ks__materialize(ks_store *s, const char *case_id, const kt_case *c, int fres
     kt_plan *p = NULL;
     int rc = ks__plan(s->engine, ks_today(s), case_id, c, &p, err);
     if (rc != KS_OK) return rc;
-    return ks__write_plan(s, case_id, p, fresh, err);
+    rc = ks__write_plan(s, case_id, p, fresh, err);
+    kt_plan_free(p);
+    return rc;
 }
 
 static void bind_row(sqlite3_stmt *st, const char *case_id, size_t i, const kt_obligation *ob,
@@ -146,7 +148,7 @@ static int old_rows(ks_store *s, const char *case_id, char ***keys, size_t *n, k
     return rc;
 }
 
-int ks__write_plan(ks_store *s, const char *case_id, kt_plan *p, int fresh, ks_error *err) {
+int ks__write_plan(ks_store *s, const char *case_id, const kt_plan *p, int fresh, ks_error *err) {
     int rc = KS_OK;
     kt_date as_of = ks_today(s);
     char **old = NULL;
@@ -233,12 +235,10 @@ int ks__write_plan(ks_store *s, const char *case_id, kt_plan *p, int fresh, ks_e
 out:
     for (size_t i = 0; i < n_old; i++) free(old[i]);
     free(old);
-    kt_plan_free(p);
     return rc;
 fail:
     for (size_t i = 0; i < n_old; i++) free(old[i]);
     free(old);
-    kt_plan_free(p);
     return err ? err->status : KS_EDB;
 }
 

@@ -35,8 +35,8 @@ command -v "$CLANG" >/dev/null 2>&1 || result 1 "fuzz-smoke: $CLANG not found (i
 mkdir -p "$OUT"
 # shellcheck disable=SC2086
 if ! "$CLANG" -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
-        -fno-sanitize-recover=all -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc \
-        src/*.c fuzz/fuzz_case.c -ljansson -o "$BIN" 2>"$OUT/build.log"; then
+        -fno-sanitize-recover=all -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc -Istore \
+        src/*.c store/canon.c fuzz/fuzz_case.c -ljansson -o "$BIN" 2>"$OUT/build.log"; then
     cat "$OUT/build.log" >&2
     result 1 "fuzz-smoke: building $BIN failed (see $OUT/build.log)"
 fi
