@@ -186,11 +186,12 @@ static const char bulk_drop[] =
     "DROP TRIGGER due_case; DROP TABLE due;";
 /* `due` is filled in deadline order (appends to its b-tree), then the
  * triggers take over again. */
+#define BULK_BUT_DUE                                                                           \
+    "CREATE INDEX cases_jobcenter ON cases(jobcenter, caseworker);"                            \
+    "CREATE INDEX obligations_deadline ON obligations(deadline, grp, status, rule, required, counted);" \
+    "CREATE INDEX plans_valid_until ON plans(valid_until);" DUE_TABLE
 static const char bulk_create[] =
-    "CREATE INDEX cases_jobcenter ON cases(jobcenter, caseworker);"
-    "CREATE INDEX obligations_deadline ON obligations(deadline, grp, status, rule, required, counted);"
-    "CREATE INDEX plans_valid_until ON plans(valid_until);"
-    DUE_TABLE
+    BULK_BUT_DUE
     "INSERT INTO due " DUE_COLS("o") " FROM obligations o JOIN cases c ON c.id = o.case_id"
     " WHERE " DUE_WHEN("o") " ORDER BY 1, 2, 3;"
     DUE_INDEXES DUE_TRIGGERS;
@@ -198,4 +199,8 @@ static const char bulk_create[] =
 int ks__bulk_indexes(ks_store *s, int create, ks_error *err) {
     return ks__exec(s, create ? bulk_create : bulk_drop, err);
 }
+
+int ks__bulk_indexes_but_due(ks_store *s, ks_error *err) { return ks__exec(s, BULK_BUT_DUE, err); }
+
+int ks__bulk_due_done(ks_store *s, ks_error *err) { return ks__exec(s, DUE_INDEXES DUE_TRIGGERS, err); }
 
