@@ -166,7 +166,11 @@ typedef struct kt_obligation {
     unsigned holders, forms;   /* bit sets; 0 where not a conversation duty */
     const char *law, *seed;    /* the rule's source */
     const char *group;         /* the course's group in rules.md: dp, kh, uh, sdp, ... */
+    int stopped_days;          /* how far a stopped benefit clock moved the deadline */
+    int beyond;                /* computed by the newest generation for a later day */
 } kt_obligation;
+/* The strings of a kt_obligation (rule ... group) are the catalogue's own:
+ * they live as long as the process, not only as long as the plan. */
 
 size_t kt_plan_count(const kt_plan *p);
 void kt_plan_get(const kt_plan *p, size_t i, kt_obligation *out);
@@ -176,6 +180,27 @@ const char *kt_plan_id(const kt_plan *p);
 /* Writes the plain-Danish `why` of obligation i (NUL-terminated, truncated
  * to fit); returns the length it needed, excluding the NUL. */
 size_t kt_plan_why(const kt_plan *p, size_t i, char *buf, size_t size);
+
+/* What a store keeps of an obligation (the kt_obligation fields of the same
+ * names) to give its `why` and source back without the plan. status may
+ * differ from the stored one: an `open` obligation read after its deadline
+ * is KT_OVERDUE, and its why then says so. */
+typedef struct kt_obligation_facts {
+    const char *rule, *generation, *group;
+    kt_ob_status status;
+    kt_date to, met_on;
+    int required, counted;
+    const char *exempt_reason; /* with KT_EXEMPT, or NULL */
+    int stopped_days, beyond;
+} kt_obligation_facts;
+
+/* Writes the why kt_plan_why gives for an obligation with these facts
+ * (as kt_plan_why: NUL-terminated, cut to fit, the length it needed) and
+ * sets *law and *seed (either may be NULL) to its rule's source. Returns
+ * (size_t)-1, with "" and NULL sources, if the catalogue has no rule of that
+ * id in that generation for that group. */
+size_t kt_obligation_why(const kt_engine *e, const kt_obligation_facts *f, char *buf, size_t size,
+                         const char **law, const char **seed);
 
 size_t kt_plan_warning_count(const kt_plan *p);
 /* code: a stable identifier; message: Danish text; pointer: the input

@@ -165,6 +165,8 @@ void kt_plan_get(const kt_plan *p, size_t i, kt_obligation *out) {
     out->law = r->law;
     out->seed = r->seed;
     out->group = kt_group_names[ob->group];
+    out->stopped_days = ob->stopped_days;
+    out->beyond = ob->beyond;
 }
 
 size_t kt_plan_warning_count(const kt_plan *p) { return p->n_warnings; }
@@ -239,19 +241,39 @@ void kt_plan_warning(const kt_plan *p, size_t i, const char **code, const char *
 
 /* ---- why ------------------------------------------------------------------------------------ */
 
+/* What an obligation's why text is made of: a plan's kt_ob, or the facts a
+ * store kept of one (kt_obligation_why). */
+typedef struct why_parts {
+    const kt_rule *rule;
+    kt_ob_status status;
+    kt_date to, met_on;
+    int required, counted;
+    const char *exempt; /* the exemption's id, with KT_EXEMPT */
+    int stopped_days;
+    bool beyond;
+    const char *gen_name;
+} why_parts;
+
+static why_parts parts_of(const kt_plan *p, const kt_ob *ob) {
+    return (why_parts){.rule = ob->rule, .status = (kt_ob_status)ob->status, .to = ob->to,
+                       .met_on = ob->met_on, .required = ob->required, .counted = ob->counted,
+                       .exempt = ob->exempt ? ob->exempt->id : "", .stopped_days = ob->stopped_days,
+                       .beyond = ob->beyond, .gen_name = p->gen_names[ob->gen]};
+}
+
 /* The why text after the rule's own: appended to b. */
-/* to and met_on: ob's dates as kt_date_format writes them */
-static void why_tail(kt_sb *b, const kt_plan *p, const kt_ob *ob, const char *to, const char *met) {
-    const kt_rule *r = ob->rule;
-    switch ((kt_ob_status)ob->status) {
+/* to and met_on: w's dates as kt_date_format writes them */
+static void why_tail(kt_sb *b, const why_parts *w, const char *to, const char *met) {
+    const kt_rule *r = w->rule;
+    switch (w->status) {
     case KT_MET:
         KT_SB_LIT(b, " Opfyldt ");
-        kt_sb_mem(b, met, ob->met_on == KT_NO_DATE ? 0 : 10);
+        kt_sb_mem(b, met, w->met_on == KT_NO_DATE ? 0 : 10);
         if (r->required > 1) {
             KT_SB_LIT(b, " med ");
-            kt_sb_int(b, ob->counted);
+            kt_sb_int(b, w->counted);
             KT_SB_LIT(b, " af ");
-            kt_sb_int(b, ob->required);
+            kt_sb_int(b, w->required);
             KT_SB_LIT(b, " samtaler.");
         } else {
             KT_SB_LIT(b, ".");
@@ -259,23 +281,23 @@ static void why_tail(kt_sb *b, const kt_plan *p, const kt_ob *ob, const char *to
         break;
     case KT_LATE:
         KT_SB_LIT(b, " Opfyldt for sent ");
-        kt_sb_mem(b, met, ob->met_on == KT_NO_DATE ? 0 : 10);
+        kt_sb_mem(b, met, w->met_on == KT_NO_DATE ? 0 : 10);
         KT_SB_LIT(b, "; fristen var ");
-        kt_sb_mem(b, to, ob->to == KT_NO_DATE ? 0 : 10);
+        kt_sb_mem(b, to, w->to == KT_NO_DATE ? 0 : 10);
         KT_SB_LIT(b, ".");
         break;
     case KT_OPEN:
-        if (ob->to == KT_NO_DATE) {
+        if (w->to == KT_NO_DATE) {
             KT_SB_LIT(b, " Åben uden frist");
         } else {
             KT_SB_LIT(b, " Frist ");
-            kt_sb_mem(b, to, ob->to == KT_NO_DATE ? 0 : 10);
+            kt_sb_mem(b, to, w->to == KT_NO_DATE ? 0 : 10);
         }
         if (r->required > 1) {
             KT_SB_LIT(b, "; ");
-            kt_sb_int(b, ob->counted);
+            kt_sb_int(b, w->counted);
             KT_SB_LIT(b, " af ");
-            kt_sb_int(b, ob->required);
+            kt_sb_int(b, w->required);
             KT_SB_LIT(b, " samtaler holdt.");
         } else {
             KT_SB_LIT(b, ".");
@@ -283,13 +305,13 @@ static void why_tail(kt_sb *b, const kt_plan *p, const kt_ob *ob, const char *to
         break;
     case KT_OVERDUE:
         KT_SB_LIT(b, " Fristen ");
-        kt_sb_mem(b, to, ob->to == KT_NO_DATE ? 0 : 10);
+        kt_sb_mem(b, to, w->to == KT_NO_DATE ? 0 : 10);
         KT_SB_LIT(b, " er overskredet");
         if (r->required > 1) {
             KT_SB_LIT(b, "; ");
-            kt_sb_int(b, ob->counted);
+            kt_sb_int(b, w->counted);
             KT_SB_LIT(b, " af ");
-            kt_sb_int(b, ob->required);
+            kt_sb_int(b, w->required);
             KT_SB_LIT(b, " samtaler holdt.");
         } else {
             KT_SB_LIT(b, ".");
@@ -297,37 +319,37 @@ static void why_tail(kt_sb *b, const kt_plan *p, const kt_ob *ob, const char *to
         break;
     case KT_EXEMPT:
         KT_SB_LIT(b, " Borgeren er fritaget fra kontaktforløbet på fristen (");
-        kt_sb_str(b, ob->exempt ? ob->exempt->id : "");
+        kt_sb_str(b, w->exempt ? w->exempt : "");
         KT_SB_LIT(b, ").");
         break;
     case KT_LAPSED: KT_SB_LIT(b, " Ydelsen ophørte før fristen, så intet skyldes længere."); break;
     }
-    if (ob->stopped_days > 0) {
+    if (w->stopped_days > 0) {
         KT_SB_LIT(b, " Fristen er rykket ");
-        kt_sb_int(b, ob->stopped_days);
+        kt_sb_int(b, w->stopped_days);
         KT_SB_LIT(b, " dage, fordi ydelsesuret stod stille under ophold eller "
                       "fritagelse (fortolkning).");
     }
-    if (r->kind == K_SAMTALE && ob->to == KT_NO_DATE && ob->status == KT_EXEMPT)
+    if (r->kind == K_SAMTALE && w->to == KT_NO_DATE && w->status == KT_EXEMPT)
         KT_SB_LIT(b, " Fritagelsen har ingen slutdato, så fristen er ukendt.");
-    if (ob->beyond) {
+    if (w->beyond) {
         KT_SB_LIT(b, " Beregnet efter ");
-        kt_sb_str(b, p->gen_names[ob->gen]);
+        kt_sb_str(b, w->gen_name);
         KT_SB_LIT(b, "; nyere regler gælder fra 2026-07-01.");
     }
 }
 
 /* The why text: exactly what snprintf appends into buf[size] would give (cut
  * to size-1 bytes), and the length it needed. */
-static size_t why_into(const kt_plan *p, const kt_ob *ob, char *buf, size_t size) {
+static size_t why_into(const why_parts *w, char *buf, size_t size) {
     char dummy[1];
     kt_sb b;
     kt_sb_init(&b, size ? buf : dummy, size ? size : 1);
     char to[11], met[11];
-    kt_date_format(ob->to, to);
-    kt_date_format(ob->met_on, met);
-    kt_sb_str(&b, ob->rule->why);
-    why_tail(&b, p, ob, to, met);
+    kt_date_format(w->to, to);
+    kt_date_format(w->met_on, met);
+    kt_sb_str(&b, w->rule->why);
+    why_tail(&b, w, to, met);
     size_t n = kt_sb_end(&b);
     if (size) buf[n < size ? n : size - 1] = '\0';
     return n;
@@ -335,26 +357,62 @@ static size_t why_into(const kt_plan *p, const kt_ob *ob, char *buf, size_t size
 
 /* "why": the rule's text and the tail, escaped straight into the output;
  * through why_into's 1024 bytes where that would cut it. */
-static void json_why(kt_out *o, const kt_plan *p, const kt_ob *ob, const char *to, const char *met) {
+static void json_why(kt_out *o, const why_parts *w, const char *to, const char *met) {
     char tail[512];
     kt_sb b;
     kt_sb_init(&b, tail, sizeof tail);
-    why_tail(&b, p, ob, to, met);
-    size_t tn = kt_sb_end(&b), wn = strlen(ob->rule->why);
+    why_tail(&b, w, to, met);
+    size_t tn = kt_sb_end(&b), wn = strlen(w->rule->why);
     if (tn < sizeof tail && wn + tn < 1024) {
         kt_out_put(o, "\"", 1);
-        kt_out_json_body(o, ob->rule->why, wn);
+        kt_out_json_body(o, w->rule->why, wn);
         kt_out_json_body(o, tail, tn);
         kt_out_put(o, "\"", 1);
         return;
     }
     char why[1024];
-    size_t n = why_into(p, ob, why, sizeof why);
+    size_t n = why_into(w, why, sizeof why);
     kt_out_json_strn(o, why, n < sizeof why ? n : sizeof why - 1);
 }
 
 size_t kt_plan_why(const kt_plan *p, size_t i, char *buf, size_t size) {
-    return why_into(p, &p->obs[i], buf, size);
+    why_parts w = parts_of(p, &p->obs[i]);
+    return why_into(&w, buf, size);
+}
+
+/* The catalogue's row of a rule id in a generation, for a group (NULL:
+ * the first row of that id). */
+static const kt_rule *find_rule(const char *rule, const char *generation, const char *group) {
+    const kt_generation *g = NULL;
+    for (int i = 0; i < KT_N_GENERATIONS && !g; i++)
+        if (generation && strcmp(kt_generations[i].name, generation) == 0) g = &kt_generations[i];
+    if (!g || !rule) return NULL;
+    int grp = -1;
+    for (int i = 0; group && i < G_COUNT && grp < 0; i++)
+        if (strcmp(kt_group_names[i], group) == 0) grp = i;
+    if (group && grp < 0) return NULL;
+    for (size_t i = 0; i < g->n_rules; i++)
+        if (strcmp(g->rules[i]->id, rule) == 0 && (grp < 0 || (g->rules[i]->groups & GB(grp))))
+            return g->rules[i];
+    return NULL;
+}
+
+size_t kt_obligation_why(const kt_engine *e, const kt_obligation_facts *f, char *buf, size_t size,
+                         const char **law, const char **seed) {
+    (void)e; /* the catalogue is the library's own; the engine is for later ones */
+    const kt_rule *r = find_rule(f->rule, f->generation, f->group);
+    if (law) *law = r ? r->law : NULL;
+    if (seed) *seed = r ? r->seed : NULL;
+    if (!r || (unsigned)f->status > KT_LAPSED) {
+        if (size) buf[0] = '\0';
+        return (size_t)-1;
+    }
+    why_parts w = {.rule = r, .status = f->status, .to = f->to, .met_on = f->met_on,
+                   .required = f->required, .counted = f->counted,
+                   .exempt = f->exempt_reason ? f->exempt_reason : "",
+                   .stopped_days = f->stopped_days, .beyond = f->beyond != 0,
+                   .gen_name = f->generation};
+    return why_into(&w, buf, size);
 }
 
 /* ---- JSON ------------------------------------------------------------------------------------- */
@@ -445,7 +503,8 @@ static void json_ob(kt_out *o, const kt_plan *p, const kt_ob *ob) {
     KT_OUT_LIT(o, "\"seed\":");
     json_plain(o, r->seed);
     KT_OUT_LIT(o, "},\"why\":");
-    json_why(o, p, ob, to, met);
+    why_parts w = parts_of(p, ob);
+    json_why(o, &w, to, met);
     KT_OUT_LIT(o, "}");
 }
 

@@ -7,6 +7,8 @@
  * contains an apostrophe). */
 #include "testutil.h"
 
+#include <dirent.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1444,6 +1446,90 @@ static void test_agenda_for_jobparat_kh(void **state) {
     }
 }
 
+/* A store keeps an obligation's facts, not its why: kt_obligation_why must
+ * give back exactly kt_plan_why's text and the rule's source, for every
+ * obligation of every golden case (../shared/cases) as of its own day and
+ * as of 2027-01-01 (later: more overdue, lapsed and beyond-the-catalogue
+ * obligations). And an open obligation read after its deadline says it is
+ * overdue. */
+static void test_why_from_facts(void **state) {
+    const kt_engine *e = *state;
+    const char *shared = getenv("SHARED") ? getenv("SHARED") : "../shared";
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/cases", shared);
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    int files = 0, obligations = 0, stopped = 0, beyond = 0, overdue_checked = 0;
+    for (struct dirent *de; (de = readdir(d));) {
+        size_t nl = strlen(de->d_name);
+        if (nl < 6 || strcmp(de->d_name + nl - 5, ".json") != 0) continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        json_error_t je;
+        json_t *root = json_load_file(path, 0, &je);
+        assert_non_null(root);
+        char *text = json_dumps(json_object_get(root, "case"), JSON_COMPACT);
+        json_decref(root);
+        assert_non_null(text);
+        kt_case *c = NULL;
+        int rc = kt_case_parse(text, strlen(text), &c, NULL);
+        free(text);
+        if (rc != KT_OK) continue; /* the invalid ones */
+        files++;
+        for (int pass = 0; pass < 2; pass++) {
+            kt_plan_options o;
+            kt_plan_options_init(&o);
+            if (pass) o.as_of = o.today = D("2027-01-01");
+            kt_plan *p = NULL;
+            assert_int_equal(kt_plan_compute(e, c, &o, &p), KT_OK);
+            for (size_t i = 0; i < kt_plan_count(p); i++) {
+                kt_obligation ob;
+                kt_plan_get(p, i, &ob);
+                char want[2048], got[2048];
+                size_t wn = kt_plan_why(p, i, want, sizeof want);
+                kt_obligation_facts f = {ob.rule, ob.generation, ob.group, ob.status, ob.to,
+                                         ob.met_on, ob.required, ob.counted, ob.exempt_reason,
+                                         ob.stopped_days, ob.beyond};
+                const char *law = "x", *seed = "x";
+                size_t gn = kt_obligation_why(e, &f, got, sizeof got, &law, &seed);
+                assert_int_equal(gn, wn);
+                assert_string_equal(got, want);
+                assert_true(law == ob.law && seed == ob.seed);
+                obligations++;
+                stopped += ob.stopped_days > 0;
+                beyond += ob.beyond != 0;
+                if (ob.status == KT_OPEN && ob.to != KT_NO_DATE) {
+                    f.status = KT_OVERDUE;
+                    kt_obligation_why(e, &f, got, sizeof got, NULL, NULL);
+                    assert_non_null(strstr(got, " er overskredet"));
+                    overdue_checked++;
+                }
+            }
+            kt_plan_free(p);
+        }
+        kt_case_free(c);
+    }
+    closedir(d);
+    assert_true(files >= 10 && obligations >= 100);
+    assert_true(stopped > 0 && beyond > 0 && overdue_checked > 0); /* every part was exercised */
+    /* unknown rule, generation or group */
+    kt_obligation_facts f = {"kh.first", "g2020", "kh", KT_OPEN, D("2024-01-01"), KT_NO_DATE, 1, 0,
+                             NULL, 0, 0};
+    char buf[512];
+    assert_true(kt_obligation_why(e, &f, buf, sizeof buf, NULL, NULL) != (size_t)-1);
+    f.rule = "no.such";
+    const char *law = "x";
+    assert_int_equal(kt_obligation_why(e, &f, buf, sizeof buf, &law, NULL), (size_t)-1);
+    assert_string_equal(buf, "");
+    assert_null(law);
+    f.rule = "kh.first";
+    f.generation = "g1999";
+    assert_int_equal(kt_obligation_why(e, &f, buf, sizeof buf, NULL, NULL), (size_t)-1);
+    f.generation = "g2020";
+    f.group = "dp";
+    assert_int_equal(kt_obligation_why(e, &f, buf, sizeof buf, NULL, NULL), (size_t)-1);
+}
+
 int main(void) {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_engine, teardown_engine)
     const struct CMUnitTest tests[] = {
@@ -1487,6 +1573,7 @@ int main(void) {
         T(test_generation_override),
         T(test_generation_bad_args),
         T(test_why_and_writers),
+        T(test_why_from_facts),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
