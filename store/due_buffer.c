@@ -5,14 +5,13 @@
  * every obligation read back, joined to its case and sorted by SQLite's
  * sorter, wide rows and all. On 1,000,000 cases that was about 90 of the
  * import's 184 s. The writer already has each new case's plan in hand, so
- * it keeps the rows here instead (about 250 bytes each: the `why` text is
- * most of it), and at the end they are sorted by (deadline, case_id, idx)
- * and inserted in that order, so that each insert appends to the b-tree.
+ * it keeps the rows here instead (about 100 bytes each), and at the end
+ * they are sorted by (deadline, case_id, idx) and inserted in that order,
+ * so that each insert appends to the b-tree.
  *
  * The rows hold the same values the triggers of schema.c would write. The
- * strings of a kt_obligation other than the why text are the catalogue's
- * own, static for the life of the engine (include/kontakt.h), so only
- * pointers to them are kept. Past max_bytes the buffer gives up (full) and
+ * strings of a kt_obligation are the catalogue's own, static for the life
+ * of the process (include/kontakt.h), so only pointers to them are kept. Past max_bytes the buffer gives up (full) and
  * the caller fills `due` the SQL way: memory stays bounded. */
 #include "internal.h"
 
@@ -22,11 +21,10 @@
 
 typedef struct due_row {
     kt_date deadline, window_from;
-    int32_t idx, required, counted;
-    const char *rule, *grp, *kind, *benefit, *generation, *law, *seed; /* static */
+    int32_t idx, required, counted, stopped, beyond;
+    const char *rule, *grp, *kind, *benefit, *generation; /* static */
     uint16_t case_len, jc_len, cw_len; /* cw_len 0xffff: no caseworker */
-    uint32_t why_len;
-    char text[]; /* case_id, jobcenter, caseworker, why (no NULs) */
+    char text[]; /* case_id, jobcenter, caseworker (no NULs) */
 } due_row;
 
 enum { CHUNK = 4 << 20 };
@@ -103,8 +101,7 @@ void ks__due_buffer_add(ks_due_buffer *b, const char *case_id, const char *jobce
         kt_obligation ob;
         kt_plan_get(p, i, &ob);
         if ((ob.status != KT_OPEN && ob.status != KT_OVERDUE) || ob.to == KT_NO_DATE) continue;
-        size_t need = kt_plan_why(p, i, NULL, 0);
-        if (b->bytes > b->max_bytes || cl > 0xfffe || jl > 0xfffe || wl > 0xfffe || need > UINT32_MAX) {
+        if (b->bytes > b->max_bytes || cl > 0xfffe || jl > 0xfffe || wl > 0xfffe) {
             give_up(b);
             return;
         }
@@ -119,23 +116,22 @@ void ks__due_buffer_add(ks_due_buffer *b, const char *case_id, const char *jobce
             b->cap = cap;
             b->bytes += (cap / 2) * sizeof *v;
         }
-        due_row *r = alloc_row(b, sizeof *r + cl + jl + wl + need + 1);
+        due_row *r = alloc_row(b, sizeof *r + cl + jl + wl);
         if (!r) {
             give_up(b);
             return;
         }
         *r = (due_row){.deadline = ob.to, .window_from = ob.from, .idx = (int32_t)i,
-                       .required = ob.required, .counted = ob.counted, .rule = ob.rule,
+                       .required = ob.required, .counted = ob.counted,
+                       .stopped = ob.stopped_days, .beyond = ob.beyond, .rule = ob.rule,
                        .grp = nonempty(ob.group), .kind = nonempty(ob.kind),
                        .benefit = nonempty(ob.benefit), .generation = nonempty(ob.generation),
-                       .law = nonempty(ob.law), .seed = nonempty(ob.seed),
                        .case_len = (uint16_t)cl, .jc_len = (uint16_t)jl,
-                       .cw_len = caseworker ? (uint16_t)wl : 0xffff, .why_len = (uint32_t)need};
+                       .cw_len = caseworker ? (uint16_t)wl : 0xffff};
         char *t = r->text;
         memcpy(t, case_id, cl);
         memcpy(t + cl, jobcenter, jl);
         if (wl) memcpy(t + cl + jl, caseworker, wl);
-        kt_plan_why(p, i, t + cl + jl + wl, need + 1); /* writes a NUL after: room was made */
         b->rows[b->n++] = r;
     }
 }
@@ -160,8 +156,8 @@ int ks__due_buffer_write(ks_due_buffer *b, ks_store *s, ks_error *err) {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db,
                            "INSERT INTO due(deadline, case_id, idx, jobcenter, caseworker, rule, grp,"
-                           " kind, benefit, generation, window_from, required, counted, why, law, seed)"
-                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                           " kind, benefit, generation, window_from, required, counted, stopped, beyond)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
                            -1, &st, NULL) != SQLITE_OK)
         return ks__dbfail(s, err, "due");
     int rc = KS_OK;
@@ -189,10 +185,8 @@ int ks__due_buffer_write(ks_due_buffer *b, ks_store *s, ks_error *err) {
         }
         sqlite3_bind_int(st, 12, r->required);
         sqlite3_bind_int(st, 13, r->counted);
-        size_t cw = r->cw_len == 0xffff ? 0 : r->cw_len;
-        sqlite3_bind_text(st, 14, t + r->case_len + r->jc_len + cw, (int)r->why_len, SQLITE_STATIC);
-        bind_opt(st, 15, r->law);
-        bind_opt(st, 16, r->seed);
+        sqlite3_bind_int(st, 14, r->stopped);
+        sqlite3_bind_int(st, 15, r->beyond);
         if (sqlite3_step(st) != SQLITE_DONE) rc = ks__dbfail(s, err, "due");
         sqlite3_reset(st);
     }

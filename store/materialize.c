@@ -67,8 +67,7 @@ int ks__materialize(ks_store *s, const char *case_id, const kt_case *c, int fres
     return rc;
 }
 
-static void bind_row(sqlite3_stmt *st, const char *case_id, size_t i, const kt_obligation *ob,
-                     const char *why) {
+static void bind_row(sqlite3_stmt *st, const char *case_id, size_t i, const kt_obligation *ob) {
     sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
     sqlite3_bind_text(st, 3, ob->rule, -1, SQLITE_STATIC);
@@ -81,20 +80,22 @@ static void bind_row(sqlite3_stmt *st, const char *case_id, size_t i, const kt_o
     sqlite3_bind_int(st, 10, ob->required);
     sqlite3_bind_int(st, 11, ob->counted);
     bind_date(st, 12, ob->met_on);
-    sqlite3_bind_text(st, 13, why, -1, SQLITE_STATIC);
-    bind_str(st, 14, ob->law);
-    bind_str(st, 15, ob->seed);
+    bind_str(st, 13, ob->exempt_reason);
+    sqlite3_bind_int(st, 14, ob->stopped_days);
+    sqlite3_bind_int(st, 15, ob->beyond);
     bind_str(st, 16, ob->group);
 }
 
-/* A row's columns (after case_id) as one string, to tell a changed row from
- * an unchanged one. NULL and "" are the same (bind_str stores "" as NULL). */
-static char *row_key(const char *const col[15]) {
+/* A row's columns (after case_id and idx) as one string, to tell a changed
+ * row from an unchanged one. NULL and "" are the same (bind_str stores ""
+ * as NULL). */
+enum { ROW_COLS = 14 };
+static char *row_key(const char *const col[ROW_COLS]) {
     size_t n = 0;
-    for (int k = 0; k < 15; k++) n += (col[k] ? strlen(col[k]) : 0) + 1;
+    for (int k = 0; k < ROW_COLS; k++) n += (col[k] ? strlen(col[k]) : 0) + 1;
     char *key = malloc(n + 1), *q = key;
     if (!key) return NULL;
-    for (int k = 0; k < 15; k++) {
+    for (int k = 0; k < ROW_COLS; k++) {
         size_t l = col[k] ? strlen(col[k]) : 0;
         memcpy(q, col[k] ? col[k] : "", l);
         q += l;
@@ -104,16 +105,18 @@ static char *row_key(const char *const col[15]) {
     return key;
 }
 
-static char *new_row_key(const kt_obligation *ob, const char *why) {
-    char from[11] = "", to[11] = "", met[11] = "", req[16], cnt[16];
+static char *new_row_key(const kt_obligation *ob) {
+    char from[11] = "", to[11] = "", met[11] = "", req[16], cnt[16], stop[16], bey[16];
     if (ob->from != KT_NO_DATE) kt_date_format(ob->from, from);
     if (ob->to != KT_NO_DATE) kt_date_format(ob->to, to);
     if (ob->met_on != KT_NO_DATE) kt_date_format(ob->met_on, met);
     snprintf(req, sizeof req, "%d", ob->required);
     snprintf(cnt, sizeof cnt, "%d", ob->counted);
-    const char *col[15] = {ob->rule, ob->kind, ob->benefit, ob->generation, from, to,
-                           kt_ob_status_name(ob->status), req, cnt, met, why, ob->law, ob->seed,
-                           ob->group, NULL};
+    snprintf(stop, sizeof stop, "%d", ob->stopped_days);
+    snprintf(bey, sizeof bey, "%d", ob->beyond);
+    const char *col[ROW_COLS] = {ob->rule, ob->kind, ob->benefit, ob->generation, from, to,
+                                 kt_ob_status_name(ob->status), req, cnt, met,
+                                 ob->exempt_reason, stop, bey, ob->group};
     return row_key(col);
 }
 
@@ -138,9 +141,8 @@ static int old_rows(ks_store *s, const char *case_id, char ***keys, size_t *n, k
             *keys = v;
             *n = (size_t)idx + 1;
         }
-        const char *col[15];
-        for (int k = 0; k < 14; k++) col[k] = (const char *)sqlite3_column_text(st, k + 1);
-        col[14] = NULL;
+        const char *col[ROW_COLS];
+        for (int k = 0; k < ROW_COLS; k++) col[k] = (const char *)sqlite3_column_text(st, k + 1);
         (*keys)[idx] = row_key(col);
     }
     if (rc == KS_OK && r != SQLITE_DONE) rc = ks__dbfail(s, err, "obligations");
@@ -158,32 +160,22 @@ int ks__write_plan(ks_store *s, const char *case_id, const kt_plan *p, int fresh
      * usually changes one or two): fewer pages in the log at each commit. */
     if (!fresh && (rc = old_rows(s, case_id, &old, &n_old, err)) != KS_OK) goto out;
     kt_date valid_until = as_of + KS_PLAN_VALID_DAYS;
-    char whybuf[1024], *why = whybuf;
     size_t n = kt_plan_count(p);
     st = ks__stmt(s, fresh ? ST_OBLIGATION_INSERT : ST_OBLIGATION_UPSERT, err);
     if (!st) goto fail;
     for (size_t i = 0; i < n; i++) {
         kt_obligation ob;
         kt_plan_get(p, i, &ob);
-        size_t need = kt_plan_why(p, i, whybuf, sizeof whybuf);
-        why = whybuf;
-        if (need >= sizeof whybuf && (why = malloc(need + 1)) != NULL) kt_plan_why(p, i, why, need + 1);
-        if (!why) why = whybuf;
         if (ob.status == KT_OPEN && ob.to != KT_NO_DATE && ob.to < valid_until) valid_until = ob.to;
         if (i < n_old && old[i]) {
-            char *key = new_row_key(&ob, why);
+            char *key = new_row_key(&ob);
             int same = key && strcmp(key, old[i]) == 0;
             free(key);
-            if (same) {
-                if (why != whybuf) free(why);
-                continue;
-            }
+            if (same) continue;
         }
         sqlite3_reset(st);
-        bind_row(st, case_id, i, &ob, why);
-        int r = sqlite3_step(st);
-        if (why != whybuf) free(why);
-        if (r != SQLITE_DONE) {
+        bind_row(st, case_id, i, &ob);
+        if (sqlite3_step(st) != SQLITE_DONE) {
             rc = ks__dbfail(s, err, "obligations");
             goto out;
         }

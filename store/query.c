@@ -80,7 +80,7 @@ int ks_worklist(ks_store *s, const ks_worklist_query *q, ks_worklist_fn fn, void
     char sql[700];
     snprintf(sql, sizeof sql,
              "SELECT case_id, jobcenter, caseworker, rule, kind, benefit, generation,"
-             "       window_from, deadline, required, counted, why, law, seed, grp"
+             "       window_from, deadline, required, counted, stopped, beyond, grp"
              "  FROM due WHERE deadline BETWEEN ?1 AND ?2%s%s"
              " ORDER BY deadline, case_id, idx LIMIT ?5",
              /* a jobcentre alone: "+" keeps the planner on the deadline range
@@ -96,6 +96,7 @@ int ks_worklist(ks_store *s, const ks_worklist_query *q, ks_worklist_fn fn, void
     if (q->caseworker) sqlite3_bind_text(st, 4, q->caseworker, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, q->limit > 0 ? q->limit : -1);
     int rc = KS_OK, r;
+    char why[1024], *long_why = NULL;
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         ks_worklist_item it;
         it.case_id = col_str(st, 0);
@@ -109,16 +110,30 @@ int ks_worklist(ks_store *s, const ks_worklist_query *q, ks_worklist_fn fn, void
         it.deadline = col_date(st, 8);
         it.required = sqlite3_column_int(st, 9);
         it.counted = sqlite3_column_int(st, 10);
-        it.why = col_str(st, 11);
-        it.law = col_str(st, 12);
-        it.seed = col_str(st, 13);
-        it.group = col_str(st, 14);
+        it.group = col_str(st, 13);
         it.days_left = it.deadline - as_of;
-        it.status = it.deadline < as_of ? "overdue" : "open";
+        /* read as of as_of, not as stored: an open obligation whose
+         * deadline has passed is overdue, and its why says so */
+        kt_obligation_facts f = {it.rule, it.generation, *it.group ? it.group : NULL,
+                                 it.deadline < as_of ? KT_OVERDUE : KT_OPEN, it.deadline,
+                                 KT_NO_DATE, it.required, it.counted, NULL,
+                                 sqlite3_column_int(st, 11), sqlite3_column_int(st, 12)};
+        it.status = f.status == KT_OVERDUE ? "overdue" : "open";
+        size_t need = kt_obligation_why(s->engine, &f, why, sizeof why, &it.law, &it.seed);
+        it.why = why;
+        if (!it.law) it.law = "";
+        if (!it.seed) it.seed = "";
+        char *grown;
+        if (need != (size_t)-1 && need >= sizeof why && (grown = realloc(long_why, need + 1))) {
+            long_why = grown;
+            kt_obligation_why(s->engine, &f, long_why, need + 1, NULL, NULL);
+            it.why = long_why;
+        }
         if (fn(ctx, &it)) break;
     }
     if (r != SQLITE_ROW && r != SQLITE_DONE) rc = ks__dbfail(s, err, "worklist");
     sqlite3_finalize(st);
+    free(long_why);
     return rc;
 }
 

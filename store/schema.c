@@ -2,6 +2,7 @@
 #include "internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* `due`: the open and overdue obligations that have a deadline, with the
@@ -15,13 +16,13 @@
     "  deadline TEXT NOT NULL, case_id TEXT NOT NULL, idx INTEGER NOT NULL,"                   \
     "  jobcenter TEXT NOT NULL, caseworker TEXT, rule TEXT NOT NULL, grp TEXT, kind TEXT,"     \
     "  benefit TEXT, generation TEXT, window_from TEXT, required INTEGER, counted INTEGER,"     \
-    "  why TEXT, law TEXT, seed TEXT,"                                                         \
+    "  stopped INTEGER, beyond INTEGER,"                                                       \
     "  PRIMARY KEY(deadline, case_id, idx)) STRICT, WITHOUT ROWID;"
 #define DUE_INDEXES "CREATE INDEX due_caseworker ON due(jobcenter, caseworker, deadline);"
 #define DUE_COLS(R)                                                                            \
     "SELECT " R ".deadline, " R ".case_id, " R ".idx, c.jobcenter, c.caseworker, " R ".rule, " \
     R ".grp, " R ".kind, " R ".benefit, " R ".generation, " R ".window_from, " R ".required, "  \
-    R ".counted, " R ".why, " R ".law, " R ".seed"
+    R ".counted, " R ".stopped, " R ".beyond"
 #define DUE_ROW(R) DUE_COLS(R) " FROM cases c WHERE c.id = " R ".case_id"
 #define DUE_WHEN(R) R ".status IN ('open', 'overdue') AND " R ".deadline IS NOT NULL"
 #define DUE_DELETE_OLD                                                                         \
@@ -33,6 +34,38 @@
     "CREATE TRIGGER due_delete AFTER DELETE ON obligations BEGIN " DUE_DELETE_OLD " END;"      \
     "CREATE TRIGGER due_update AFTER UPDATE ON obligations BEGIN " DUE_DELETE_OLD              \
     " INSERT INTO due " DUE_ROW("NEW") " AND " DUE_WHEN("NEW") "; END;"                        \
+    "CREATE TRIGGER due_case AFTER UPDATE OF jobcenter, caseworker ON cases BEGIN"             \
+    " UPDATE due SET jobcenter = NEW.jobcenter, caseworker = NEW.caseworker"                   \
+    " WHERE case_id = NEW.id; END;"
+#define DUE_FILL                                                                               \
+    "INSERT INTO due " DUE_COLS("o") " FROM obligations o JOIN cases c ON c.id = o.case_id"    \
+    " WHERE " DUE_WHEN("o") " ORDER BY 1, 2, 3;"
+
+/* Schema 1's `due` and its triggers, as migration 0 -> 1 made them (it has
+ * shipped: never edit). */
+#define DUE1_TABLE                                                                              \
+    "CREATE TABLE due("                                                                        \
+    "  deadline TEXT NOT NULL, case_id TEXT NOT NULL, idx INTEGER NOT NULL,"                   \
+    "  jobcenter TEXT NOT NULL, caseworker TEXT, rule TEXT NOT NULL, grp TEXT, kind TEXT,"     \
+    "  benefit TEXT, generation TEXT, window_from TEXT, required INTEGER, counted INTEGER,"     \
+    "  why TEXT, law TEXT, seed TEXT,"                                                         \
+    "  PRIMARY KEY(deadline, case_id, idx)) STRICT, WITHOUT ROWID;"
+#define DUE1_INDEXES "CREATE INDEX due_caseworker ON due(jobcenter, caseworker, deadline);"
+#define DUE1_COLS(R)                                                                            \
+    "SELECT " R ".deadline, " R ".case_id, " R ".idx, c.jobcenter, c.caseworker, " R ".rule, " \
+    R ".grp, " R ".kind, " R ".benefit, " R ".generation, " R ".window_from, " R ".required, "  \
+    R ".counted, " R ".why, " R ".law, " R ".seed"
+#define DUE1_ROW(R) DUE1_COLS(R) " FROM cases c WHERE c.id = " R ".case_id"
+#define DUE1_WHEN(R) R ".status IN ('open', 'overdue') AND " R ".deadline IS NOT NULL"
+#define DUE1_DELETE_OLD                                                                         \
+    "DELETE FROM due WHERE " DUE1_WHEN("OLD") " AND deadline = OLD.deadline"                    \
+    " AND case_id = OLD.case_id AND idx = OLD.idx;"
+#define DUE1_TRIGGERS                                                                           \
+    "CREATE TRIGGER due_insert AFTER INSERT ON obligations WHEN " DUE1_WHEN("NEW")              \
+    " BEGIN INSERT INTO due " DUE1_ROW("NEW") "; END;"                                          \
+    "CREATE TRIGGER due_delete AFTER DELETE ON obligations BEGIN " DUE1_DELETE_OLD " END;"      \
+    "CREATE TRIGGER due_update AFTER UPDATE ON obligations BEGIN " DUE1_DELETE_OLD              \
+    " INSERT INTO due " DUE1_ROW("NEW") " AND " DUE1_WHEN("NEW") "; END;"                        \
     "CREATE TRIGGER due_case AFTER UPDATE OF jobcenter, caseworker ON cases BEGIN"             \
     " UPDATE due SET jobcenter = NEW.jobcenter, caseworker = NEW.caseworker"                   \
     " WHERE case_id = NEW.id; END;"
@@ -110,8 +143,32 @@ static const char *const migrations[KS_SCHEMA_VERSION] = {
     "  SELECT RAISE(ABORT, 'the access log is append-only'); END;"
     "CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log BEGIN"
     "  SELECT RAISE(ABORT, 'the access log is append-only'); END;"
-    DUE_TABLE DUE_INDEXES DUE_TRIGGERS
+    DUE1_TABLE DUE1_INDEXES DUE1_TRIGGERS
     "INSERT INTO meta(key, value) VALUES ('application', 'kontakt');",
+    /* 1 -> 2: obligations keep the facts of their `why`, not its text, nor
+     * the rule's source: both come from the catalogue when read
+     * (kt_obligation_why), which made each row half as wide (an import of
+     * 1,000,000 cases wrote 2 GB of them) and the worklist's text follow the
+     * day it is read. Every plan is then computed again (the new columns'
+     * values), and `due` made anew (migration_after). */
+    "DROP TRIGGER due_insert; DROP TRIGGER due_delete; DROP TRIGGER due_update;"
+    "DROP TRIGGER due_case; DROP TABLE due;"
+    "ALTER TABLE obligations DROP COLUMN why;"
+    "ALTER TABLE obligations DROP COLUMN law;"
+    "ALTER TABLE obligations DROP COLUMN seed;"
+    "ALTER TABLE obligations ADD COLUMN exempt TEXT;"
+    "ALTER TABLE obligations ADD COLUMN stopped INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE obligations ADD COLUMN beyond INTEGER NOT NULL DEFAULT 0;",
+};
+
+/* What a migration needs after its SQL: every plan computed again, then
+ * more SQL (NULL: nothing). */
+static const struct {
+    int replan;
+    const char *sql;
+} migration_after[KS_SCHEMA_VERSION] = {
+    {0, NULL},
+    {1, DUE_TABLE DUE_FILL DUE_INDEXES DUE_TRIGGERS},
 };
 
 static int read_int(ks_store *s, const char *sql, long *out, ks_error *err) {
@@ -145,6 +202,48 @@ static int current_version(ks_store *s, long *version, ks_error *err) {
     return KS_OK;
 }
 
+/* Computes every stored plan again, each as of the day it was computed for
+ * (a migration's new columns). A case the engine no longer accepts keeps
+ * its rows as they were. */
+static int replan_all(ks_store *s, ks_error *err) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT case_id, as_of FROM plans ORDER BY case_id", -1, &st,
+                           NULL) != SQLITE_OK)
+        return ks__dbfail(s, err, "plans");
+    char **ids = NULL;
+    kt_date *days = NULL;
+    size_t n = 0, cap = 0;
+    int r, rc = KS_OK;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 256;
+            char **v = realloc(ids, cap * sizeof *v);
+            kt_date *d = v ? realloc(days, cap * sizeof *d) : NULL;
+            if (v) ids = v;
+            if (!v || !d) break;
+            days = d;
+        }
+        const char *as_of = (const char *)sqlite3_column_text(st, 1);
+        if (!as_of || kt_date_parse(as_of, strlen(as_of), &days[n]) != KT_OK) days[n] = KT_NO_DATE;
+        if (!(ids[n] = strdup((const char *)sqlite3_column_text(st, 0)))) break;
+        n++;
+    }
+    if (r != SQLITE_DONE) rc = r == SQLITE_ROW ? ks__fail(err, KS_ENOMEM, "out of memory")
+                                               : ks__dbfail(s, err, "plans");
+    sqlite3_finalize(st);
+    kt_date today = s->today;
+    for (size_t i = 0; rc == KS_OK && i < n; i++) {
+        s->today = days[i] != KT_NO_DATE ? days[i] : today;
+        rc = ks__rebuild(s, ids[i], NULL, NULL, 0, err);
+        if (rc == KS_EINVALID) rc = KS_OK;
+    }
+    s->today = today;
+    for (size_t i = 0; i < n; i++) free(ids[i]);
+    free(ids);
+    free(days);
+    return rc;
+}
+
 int ks__migrate(ks_store *s, ks_error *err) {
     long v;
     int rc = current_version(s, &v, err);
@@ -152,12 +251,21 @@ int ks__migrate(ks_store *s, ks_error *err) {
     if (v == KS_SCHEMA_VERSION || (s->flags & KS_OPEN_READONLY)) {
         s->version = (int)v;
         if (v == 0) return ks__fail(err, KS_EFOREIGN, "an empty database: `kontakt db init` first");
+        if (v < KS_SCHEMA_VERSION)
+            return ks__fail(err, KS_EFOREIGN,
+                            "schema version %ld is older than this program's (%d): open it once "
+                            "for writing to bring it up to date", v, KS_SCHEMA_VERSION);
         return KS_OK;
     }
     rc = ks__exec(s, "BEGIN IMMEDIATE", err);
     if (rc != KS_OK) return rc;
+    s->in_tx = 1;
     rc = current_version(s, &v, err); /* another process may have migrated meanwhile */
-    for (long i = v; rc == KS_OK && i < KS_SCHEMA_VERSION; i++) rc = ks__exec(s, migrations[i], err);
+    for (long i = v; rc == KS_OK && i < KS_SCHEMA_VERSION; i++) {
+        rc = ks__exec(s, migrations[i], err);
+        if (rc == KS_OK && migration_after[i].replan) rc = replan_all(s, err);
+        if (rc == KS_OK && migration_after[i].sql) rc = ks__exec(s, migration_after[i].sql, err);
+    }
     if (rc == KS_OK && v < KS_SCHEMA_VERSION) {
         char sql[256];
         snprintf(sql, sizeof sql,
@@ -167,6 +275,11 @@ int ks__migrate(ks_store *s, ks_error *err) {
         rc = ks__exec(s, sql, err);
     }
     if (rc == KS_OK) rc = ks__exec(s, "COMMIT", err);
+    s->in_tx = 0;
+    for (int i = 0; i < ST_COUNT; i++) { /* made while the schema changed */
+        sqlite3_finalize(s->st[i]);
+        s->st[i] = NULL;
+    }
     if (rc != KS_OK) {
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         return rc;
@@ -193,11 +306,7 @@ static const char bulk_drop[] =
 /* The index of `due` is made before the rows come in deadline order: its
  * inserts then go to a few hundred places (one per caseworker), each in
  * deadline order, which is cheaper than sorting them all afterwards. */
-static const char bulk_create[] =
-    BULK_BUT_DUE
-    "INSERT INTO due " DUE_COLS("o") " FROM obligations o JOIN cases c ON c.id = o.case_id"
-    " WHERE " DUE_WHEN("o") " ORDER BY 1, 2, 3;"
-    DUE_INDEXES DUE_TRIGGERS;
+static const char bulk_create[] = BULK_BUT_DUE DUE_FILL DUE_INDEXES DUE_TRIGGERS;
 
 int ks__bulk_indexes(ks_store *s, int create, ks_error *err) {
     return ks__exec(s, create ? bulk_create : bulk_drop, err);

@@ -25,23 +25,24 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_OBLIGATIONS_DELETE] = "DELETE FROM obligations WHERE case_id = ?1",
     [ST_OBLIGATION_INSERT] =
         "INSERT INTO obligations(case_id, idx, rule, kind, benefit, generation, window_from, "
-        "deadline, status, required, counted, met_on, why, law, seed, grp) "
+        "deadline, status, required, counted, met_on, exempt, stopped, beyond, grp) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     [ST_OBLIGATION_UPSERT] =
         /* an upsert, not INSERT OR REPLACE: the replaced row must fire the
          * UPDATE trigger that keeps `due` in step (schema.c) */
         "INSERT INTO obligations(case_id, idx, rule, kind, benefit, generation, window_from, "
-        "deadline, status, required, counted, met_on, why, law, seed, grp) "
+        "deadline, status, required, counted, met_on, exempt, stopped, beyond, grp) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) "
         "ON CONFLICT(case_id, idx) DO UPDATE SET rule = excluded.rule, kind = excluded.kind, "
         "benefit = excluded.benefit, generation = excluded.generation, "
         "window_from = excluded.window_from, deadline = excluded.deadline, "
         "status = excluded.status, required = excluded.required, counted = excluded.counted, "
-        "met_on = excluded.met_on, why = excluded.why, law = excluded.law, seed = excluded.seed, "
-        "grp = excluded.grp",
+        "met_on = excluded.met_on, exempt = excluded.exempt, stopped = excluded.stopped, "
+        "beyond = excluded.beyond, grp = excluded.grp",
     [ST_OBLIGATIONS_OF_CASE] =
         "SELECT idx, rule, kind, benefit, generation, window_from, deadline, status, required, "
-        "counted, met_on, why, law, seed, grp FROM obligations WHERE case_id = ?1 ORDER BY idx",
+        "counted, met_on, exempt, stopped, beyond, grp FROM obligations WHERE case_id = ?1 "
+        "ORDER BY idx",
     [ST_OBLIGATIONS_DELETE_FROM] = "DELETE FROM obligations WHERE case_id = ?1 AND idx >= ?2",
     [ST_PLAN_TOUCH] = "UPDATE plans SET computed_at = ?3 WHERE case_id = ?1 AND as_of = ?2 "
                       "AND valid_until = ?4",

@@ -31,9 +31,9 @@ due_consistent() {
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 a = set(db.execute("SELECT deadline, case_id, idx, jobcenter, caseworker, rule, grp, kind, benefit,"
-                   " generation, window_from, required, counted, why, law, seed FROM due"))
+                   " generation, window_from, required, counted, stopped, beyond FROM due"))
 b = set(db.execute("SELECT o.deadline, o.case_id, o.idx, c.jobcenter, c.caseworker, o.rule, o.grp, o.kind,"
-                   " o.benefit, o.generation, o.window_from, o.required, o.counted, o.why, o.law, o.seed"
+                   " o.benefit, o.generation, o.window_from, o.required, o.counted, o.stopped, o.beyond"
                    " FROM obligations o JOIN cases c ON c.id = o.case_id"
                    " WHERE o.status IN ('open', 'overdue') AND o.deadline IS NOT NULL"))
 sys.exit(0 if a == b and a else 1)

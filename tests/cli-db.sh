@@ -221,5 +221,25 @@ last=$(sqlite3 "$kdb" "SELECT max(recorded_at) FROM events WHERE case_id='a1'" 2
 computed=$(sqlite3 "$kdb" "SELECT computed_at FROM plans WHERE case_id='a1'" 2>/dev/null)
 [[ "$computed" > "$last" || "$computed" == "$last" ]] && ok || bad "the plan was computed with the last recording ($computed < $last)"
 
+# ---- schema 1 -> 2 ----------------------------------------------------------------
+# tests/fixtures/store-v1.db was written by the program at schema 1 (cases of
+# tests/fixtures/store-v1.cases.ndjson and ../shared/cases, one recording, one
+# assignment); its worklist and report were saved beside it then. Opened for
+# writing, it is migrated (obligations keep why's facts, every plan computed
+# again) and must answer exactly as before. Read-only, it is refused.
+cp tests/fixtures/store-v1.db "$T/v1.db"
+expect 2 "a schema-1 store opened read-only" "$K" db check --db "$T/v1.db"
+grep -q "older than this program" "$T/err" && ok || bad "read-only schema-1 message: $(cat "$T/err")"
+same "read-only open changed nothing" "$(sqlite3 "$T/v1.db" 'PRAGMA user_version')" 1
+KONTAKT_TODAY=2026-11-23 "$K" db worklist --db "$T/v1.db" --overdue-days -1 --format json >"$T/wl.json" && ok || bad "worklist of a schema-1 store"
+same "migrated to schema 2" "$(sqlite3 "$T/v1.db" 'PRAGMA user_version')" 2
+python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2])); sys.exit(0 if a == b and len(a["items"]) > 30 else 1)' \
+    "$T/wl.json" tests/fixtures/store-v1.worklist.json && ok || bad "worklist after migration differs from schema 1's"
+same "report after migration" "$(KONTAKT_TODAY=2026-11-23 "$K" db report --db "$T/v1.db" --from 2015-01-01 --to 2026-12-31 --by group --format csv)" \
+    "$(cat tests/fixtures/store-v1.report.csv)"
+same "facts of why restored by the replan (stopped clock, beyond the catalogue)" \
+    "$(sqlite3 "$T/v1.db" 'SELECT sum(stopped > 0), sum(beyond) FROM obligations')" "2|16"
+"$K" db check --db "$T/v1.db" >/dev/null 2>&1 && ok || bad "check after migration"
+
 echo "cli-db: $checks checks, $fails failed"
 [ "$fails" -eq 0 ]
