@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <time.h>
 
 typedef struct imp {
     ks_store *s;
@@ -20,8 +19,6 @@ typedef struct imp {
     ks_error *err;
     char now[25];
     long line;
-    ks_due_buffer *due; /* a fresh import: the new cases' `due` rows (due_buffer.c) */
-    int merged;         /* a case was merged, so `due` rows in the buffer may be stale */
 } imp;
 
 static void report(imp *im, const char *pointer, const char *message, const char *expected) {
@@ -254,7 +251,6 @@ static int write_new_case(imp *im, const char *id, const char *jobcenter, const 
         rc = ks__insert_event(im->s, id, it->v[i].kind, ITEM_BODY(it, i), ITEM_IDENTITY(it, i), 0,
                               im->now, NULL, im->err);
     if (rc == KS_OK) rc = ks__write_plan(im->s, id, plan, 1, im->err);
-    if (rc == KS_OK && im->due) ks__due_buffer_add(im->due, id, jobcenter, caseworker, plan);
     if (rc == KS_OK) {
         im->res->cases_new++;
         im->res->events += (long)it->n;
@@ -267,7 +263,6 @@ static int merge_case(imp *im, const char *id, const line_head *h, const char *j
     ks_evlist l = {0};
     int rc = ks__load_events(im->s, id, NULL, &l, im->err);
     int changed = 0;
-    im->merged = 1;
     for (size_t k = 0; rc == KS_OK && k < it->n; k++) {
         const item *x = &it->v[k];
         const char *body = ITEM_BODY(it, k), *identity = ITEM_IDENTITY(it, k);
@@ -900,17 +895,6 @@ static int target_take(ks_store *s) {
     return 0;
 }
 
-/* Memory for `due` rows gathered during a fresh import: an eighth of the
- * machine's, at most 4 GiB (about 15 million rows; 1,000,000 cases need
- * about 1 GiB). Beyond it `due` is filled from `obligations` instead. */
-static size_t due_buffer_limit(void) {
-    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
-    unsigned long long phys = pages > 0 && size > 0 ? (unsigned long long)pages * (unsigned long long)size
-                                                    : 1ull << 30;
-    unsigned long long lim = phys / 8, cap = 4ull << 30;
-    return (size_t)(lim < cap ? lim : cap);
-}
-
 /* Builds the store in PATH-import (no journal, no syncs, secondary indexes
  * at the end), fsyncs it, renames it over PATH and fsyncs the directory. A
  * kill at any moment leaves the old, empty store or the complete new one. */
@@ -945,26 +929,13 @@ static int import_fresh(imp *im, FILE *in, const char *path) {
     if (rc == KS_OK) rc = ks__migrate(s, err);
     if (rc == KS_OK) rc = ks__begin(s, err);
     if (rc == KS_OK) rc = ks__bulk_indexes(s, 0, err);
-    if (rc == KS_OK) im->due = ks__due_buffer_new(due_buffer_limit()); /* NULL: the SQL fill */
     if (rc == KS_OK) rc = import_ndjson(im, in);
-    if (getenv("KS_T")) { struct timespec ts; clock_gettime(CLOCK_MONOTONIC, &ts); fprintf(stderr, "T inserts done %ld.%03ld\n", (long)ts.tv_sec, ts.tv_nsec/1000000); }
     /* the inserts append (a small cache is faster); the index builds sort */
     /* the index builds at the end sort: give them a big cache and a second
      * core (SQLite's multi-threaded sorter) */
     if (rc == KS_OK && im->res->invalid == 0)
         rc = ks__exec(s, "PRAGMA cache_size = -262144; PRAGMA threads = 2", err);
-    if (rc == KS_OK && im->res->invalid == 0) {
-        if (im->due && !ks__due_buffer_full(im->due) && !im->merged) {
-            rc = ks__bulk_indexes_but_due(s, err);
-            if (rc == KS_OK) rc = ks__due_buffer_write(im->due, s, err);
-            if (rc == KS_OK) rc = ks__bulk_due_done(s, err);
-        } else {
-            rc = ks__bulk_indexes(s, 1, err);
-        }
-    }
-    ks__due_buffer_free(im->due);
-    im->due = NULL;
-    if (getenv("KS_T")) { struct timespec ts; clock_gettime(CLOCK_MONOTONIC, &ts); fprintf(stderr, "T indexes done %ld.%03ld\n", (long)ts.tv_sec, ts.tv_nsec/1000000); }
+    if (rc == KS_OK && im->res->invalid == 0) rc = ks__bulk_indexes(s, 1, err);
     if (rc == KS_OK && im->res->invalid == 0) {
         rc = ks__exec(s, "COMMIT", err);
         s->in_tx = 0;
@@ -1008,7 +979,7 @@ int ks_import(ks_store *s, FILE *in, const ks_import_options *o, ks_problem_fn p
     if (o && o->jobcenter && !ks__valid_name(o->jobcenter))
         return ks__fail(err, KS_EINVALID, "a jobcentre id is 1-64 printable characters");
     if (s->flags & KS_OPEN_READONLY) return ks__fail(err, KS_EINVALID, "the store is open read-only");
-    imp im = {s, o, problem, ctx, res, err, {0}, 0, NULL, 0};
+    imp im = {s, o, problem, ctx, res, err, {0}, 0};
     ks__now(s, im.now);
     int csv = o && o->format == KS_FORMAT_CSV;
     const char *file = sqlite3_db_filename(s->db, "main");

@@ -118,28 +118,8 @@ int ks__set_pragmas(ks_store *s, ks_error *err);
 
 /* schema.c */
 int ks__migrate(ks_store *s, ks_error *err);
-/* Drops (create 0) or builds (1) the secondary indexes around a bulk import,
- * `due` included (filled from `obligations`). */
+/* Drops (create 0) or builds (1) the secondary indexes around a bulk import. */
 int ks__bulk_indexes(ks_store *s, int create, ks_error *err);
-/* The same build in two steps around filling `due` some other way
- * (due_buffer.c): the other indexes and an empty `due`, then `due`'s index
- * and triggers. */
-int ks__bulk_indexes_but_due(ks_store *s, ks_error *err);
-int ks__bulk_due_done(ks_store *s, ks_error *err);
-
-/* ---- `due` rows gathered during a bulk import (due_buffer.c) ------------------- */
-
-typedef struct ks_due_buffer ks_due_buffer;
-/* A buffer that gives up past max_bytes; NULL: no memory. */
-ks_due_buffer *ks__due_buffer_new(size_t max_bytes);
-void ks__due_buffer_free(ks_due_buffer *b);
-/* Keeps the open and overdue obligations of a new case's plan p. */
-void ks__due_buffer_add(ks_due_buffer *b, const char *case_id, const char *jobcenter,
-                        const char *caseworker, const kt_plan *p);
-/* 1: it gave up (memory), `due` must be filled from `obligations`. */
-int ks__due_buffer_full(const ks_due_buffer *b);
-/* Sorts the rows by due's key and inserts them into the (empty) table. */
-int ks__due_buffer_write(ks_due_buffer *b, ks_store *s, ks_error *err);
 /* store.c: 1-64 printable ASCII characters (ids, jobcentres, names). */
 int ks__valid_name(const char *s);
 

@@ -72,21 +72,19 @@ int ks_worklist(ks_store *s, const ks_worklist_query *q, ks_worklist_fn fn, void
     date_text(as_of + q->within_days, until);
     date_text(q->overdue_days < 0 ? kt_date_from_ymd(1900, 1, 1) : as_of - q->overdue_days,
               oldest);
-    /* `due` (schema.c) holds exactly the open and overdue obligations with a
-     * deadline, clustered by it: one range scan, or with a jobcentre and
-     * caseworker the index due(jobcenter, caseworker, deadline). The filters
-     * are left out of the text when not given, so the planner sees which
-     * index fits. */
-    char sql[700];
+    /* The index obligations_by_deadline (schema.c) has the obligations in
+     * worklist order with all a worklist shows: one range scan, and each
+     * row's case looked up for its jobcentre and caseworker. INDEXED BY and
+     * CROSS JOIN keep the planner on that (a jobcentre's cases first would
+     * read all of them). */
+    char sql[900];
     snprintf(sql, sizeof sql,
-             "SELECT case_id, jobcenter, caseworker, rule, kind, benefit, generation,"
-             "       window_from, deadline, required, counted, stopped, beyond, grp"
-             "  FROM due WHERE deadline BETWEEN ?1 AND ?2%s%s"
-             " ORDER BY deadline, case_id, idx LIMIT ?5",
-             /* a jobcentre alone: "+" keeps the planner on the deadline range
-              * (the index would read the whole jobcentre, then sort) */
-             q->jobcenter ? (q->caseworker ? " AND jobcenter = ?3" : " AND +jobcenter = ?3") : "",
-             q->caseworker ? " AND caseworker = ?4" : "");
+             "SELECT o.case_id, c.jobcenter, c.caseworker, o.rule, o.kind, o.benefit, o.generation,"
+             "       o.window_from, o.deadline, o.required, o.counted, o.stopped, o.beyond, o.grp"
+             "  FROM obligations o INDEXED BY obligations_by_deadline CROSS JOIN cases c ON c.id = o.case_id"
+             " WHERE o.status IN ('open', 'overdue') AND o.deadline BETWEEN ?1 AND ?2%s%s"
+             " ORDER BY o.deadline, o.case_id, o.idx LIMIT ?5",
+             q->jobcenter ? " AND c.jobcenter = ?3" : "", q->caseworker ? " AND c.caseworker = ?4" : "");
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
         return ks__dbfail(s, err, "worklist");
@@ -183,7 +181,7 @@ int ks_report(ks_store *s, const ks_report_query *q, ks_report_fn row, ks_star_f
              " sum(o.status = 'overdue' OR (o.status = 'open' AND o.deadline < ?3)),"
              " sum(o.status = 'open' AND o.deadline >= ?3),"
              " sum(o.status = 'exempt'), sum(o.status = 'lapsed')"
-             " FROM obligations o JOIN cases c ON c.id = o.case_id"
+             " FROM obligations o INDEXED BY obligations_by_deadline CROSS JOIN cases c ON c.id = o.case_id"
              " WHERE o.deadline BETWEEN ?1 AND ?2 AND (?4 IS NULL OR c.jobcenter = ?4)"
              "   AND (?5 IS NULL OR o.grp = ?5)"
              " GROUP BY k, k2 ORDER BY k, k2",
@@ -220,7 +218,7 @@ int ks_report(ks_store *s, const ks_report_query *q, ks_report_fn row, ks_star_f
      * in them. One person may have several courses: counted per course. */
     snprintf(sql, sizeof sql,
              "SELECT %s AS k, %s AS k2, count(*), sum(o.counted >= o.required)"
-             " FROM obligations o JOIN cases c ON c.id = o.case_id"
+             " FROM obligations o INDEXED BY obligations_by_deadline CROSS JOIN cases c ON c.id = o.case_id"
              " WHERE o.rule IN " STAR_RULES " AND o.deadline BETWEEN ?1 AND ?2"
              "   AND o.deadline < ?3 AND o.status NOT IN ('exempt', 'lapsed')"
              "   AND (?4 IS NULL OR c.jobcenter = ?4) AND (?5 IS NULL OR o.grp = ?5)"
@@ -265,11 +263,13 @@ int ks_forecast(ks_store *s, const ks_forecast_query *q, ks_forecast_fn fn, void
      * conversation duties due by the end of the last week. Overdue ones (due
      * before this week) are work of the first week: they are still owed. */
     const char *sql =
-        "SELECT jobcenter, coalesce(caseworker, ''),"
-        "       max(0, CAST(julianday(deadline) - julianday(?1) AS INTEGER) / 7) AS wk,"
-        "       sum(max(required - counted, 0)), count(*)"
-        "  FROM due WHERE kind = 'samtale' AND deadline <= ?2 AND deadline >= ?4"
-        "   AND (?3 IS NULL OR jobcenter = ?3)"
+        "SELECT c.jobcenter, coalesce(c.caseworker, ''),"
+        "       max(0, CAST(julianday(o.deadline) - julianday(?1) AS INTEGER) / 7) AS wk,"
+        "       sum(max(o.required - o.counted, 0)), count(*)"
+        "  FROM obligations o INDEXED BY obligations_by_deadline CROSS JOIN cases c ON c.id = o.case_id"
+        " WHERE o.status IN ('open', 'overdue') AND o.kind = 'samtale'"
+        "   AND o.deadline <= ?2 AND o.deadline >= ?4"
+        "   AND (?3 IS NULL OR c.jobcenter = ?3)"
         " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3";
     char oldest[11];
     date_text(q->overdue_days < 0 ? kt_date_from_ymd(1900, 1, 1) : as_of - q->overdue_days,

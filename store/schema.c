@@ -5,41 +5,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* `due`: the open and overdue obligations that have a deadline, with the
- * case's jobcentre and caseworker, clustered by deadline. It is derived
- * from `obligations` and `cases` by the triggers below, never written
- * directly, so that a worklist is one contiguous range scan instead of a
- * lookup per row (docs/store.md, "Worklist"). The definitions are macros
- * because a bulk import drops and rebuilds them (ks__bulk_indexes). */
-#define DUE_TABLE                                                                              \
-    "CREATE TABLE due("                                                                        \
-    "  deadline TEXT NOT NULL, case_id TEXT NOT NULL, idx INTEGER NOT NULL,"                   \
-    "  jobcenter TEXT NOT NULL, caseworker TEXT, rule TEXT NOT NULL, grp TEXT, kind TEXT,"     \
-    "  benefit TEXT, generation TEXT, window_from TEXT, required INTEGER, counted INTEGER,"     \
-    "  stopped INTEGER, beyond INTEGER,"                                                       \
-    "  PRIMARY KEY(deadline, case_id, idx)) STRICT, WITHOUT ROWID;"
-#define DUE_INDEXES "CREATE INDEX due_caseworker ON due(jobcenter, caseworker, deadline);"
-#define DUE_COLS(R)                                                                            \
-    "SELECT " R ".deadline, " R ".case_id, " R ".idx, c.jobcenter, c.caseworker, " R ".rule, " \
-    R ".grp, " R ".kind, " R ".benefit, " R ".generation, " R ".window_from, " R ".required, "  \
-    R ".counted, " R ".stopped, " R ".beyond"
-#define DUE_ROW(R) DUE_COLS(R) " FROM cases c WHERE c.id = " R ".case_id"
-#define DUE_WHEN(R) R ".status IN ('open', 'overdue') AND " R ".deadline IS NOT NULL"
-#define DUE_DELETE_OLD                                                                         \
-    "DELETE FROM due WHERE " DUE_WHEN("OLD") " AND deadline = OLD.deadline"                    \
-    " AND case_id = OLD.case_id AND idx = OLD.idx;"
-#define DUE_TRIGGERS                                                                           \
-    "CREATE TRIGGER due_insert AFTER INSERT ON obligations WHEN " DUE_WHEN("NEW")              \
-    " BEGIN INSERT INTO due " DUE_ROW("NEW") "; END;"                                          \
-    "CREATE TRIGGER due_delete AFTER DELETE ON obligations BEGIN " DUE_DELETE_OLD " END;"      \
-    "CREATE TRIGGER due_update AFTER UPDATE ON obligations BEGIN " DUE_DELETE_OLD              \
-    " INSERT INTO due " DUE_ROW("NEW") " AND " DUE_WHEN("NEW") "; END;"                        \
-    "CREATE TRIGGER due_case AFTER UPDATE OF jobcenter, caseworker ON cases BEGIN"             \
-    " UPDATE due SET jobcenter = NEW.jobcenter, caseworker = NEW.caseworker"                   \
-    " WHERE case_id = NEW.id; END;"
-#define DUE_FILL                                                                               \
-    "INSERT INTO due " DUE_COLS("o") " FROM obligations o JOIN cases c ON c.id = o.case_id"    \
-    " WHERE " DUE_WHEN("o") " ORDER BY 1, 2, 3;"
+/* Obligations in deadline order, with everything a report, a worklist or a
+ * forecast reads of them: one covering index serves all three as a range
+ * scan (plus a lookup of each row's case for its jobcentre and caseworker),
+ * and SQLite keeps it in step with `obligations` by itself (docs/store.md,
+ * "Worklist"). Schema 1 had a narrower index for reports and a table `due`
+ * of the open and overdue ones kept by triggers; filling that table after a
+ * bulk import and building the two indexes cost more than this one, and
+ * every recording paid for the triggers. A macro: a bulk import drops and
+ * builds it again (ks__bulk_indexes). */
+#define OBLIGATIONS_BY_DEADLINE                                                                \
+    "CREATE INDEX obligations_by_deadline ON obligations(deadline, case_id, idx, status, grp,"  \
+    " rule, required, counted, kind, benefit, generation, window_from, stopped, beyond);"
 
 /* Schema 1's `due` and its triggers, as migration 0 -> 1 made them (it has
  * shipped: never edit). */
@@ -150,9 +127,9 @@ static const char *const migrations[KS_SCHEMA_VERSION] = {
      * (kt_obligation_why), which made each row half as wide (an import of
      * 1,000,000 cases wrote 2 GB of them) and the worklist's text follow the
      * day it is read. Every plan is then computed again (the new columns'
-     * values), and `due` made anew (migration_after). */
+     * values) and the index by deadline made anew (migration_after). */
     "DROP TRIGGER due_insert; DROP TRIGGER due_delete; DROP TRIGGER due_update;"
-    "DROP TRIGGER due_case; DROP TABLE due;"
+    "DROP TRIGGER due_case; DROP TABLE due; DROP INDEX obligations_deadline;"
     "ALTER TABLE obligations DROP COLUMN why;"
     "ALTER TABLE obligations DROP COLUMN law;"
     "ALTER TABLE obligations DROP COLUMN seed;"
@@ -168,7 +145,7 @@ static const struct {
     const char *sql;
 } migration_after[KS_SCHEMA_VERSION] = {
     {0, NULL},
-    {1, DUE_TABLE DUE_FILL DUE_INDEXES DUE_TRIGGERS},
+    {1, OBLIGATIONS_BY_DEADLINE},
 };
 
 static int read_int(ks_store *s, const char *sql, long *out, ks_error *err) {
@@ -293,28 +270,11 @@ int ks__migrate(ks_store *s, ks_error *err) {
  * sorted build instead of millions of random inserts. Same definitions as
  * in the migrations above. */
 static const char bulk_drop[] =
-    "DROP INDEX cases_jobcenter;"
-    "DROP INDEX obligations_deadline; DROP INDEX plans_valid_until;"
-    "DROP TRIGGER due_insert; DROP TRIGGER due_delete; DROP TRIGGER due_update;"
-    "DROP TRIGGER due_case; DROP TABLE due;";
-/* `due` is filled in deadline order (appends to its b-tree), then the
- * triggers take over again. */
-#define BULK_BUT_DUE                                                                           \
-    "CREATE INDEX cases_jobcenter ON cases(jobcenter, caseworker);"                            \
-    "CREATE INDEX obligations_deadline ON obligations(deadline, grp, status, rule, required, counted);" \
-    "CREATE INDEX plans_valid_until ON plans(valid_until);" DUE_TABLE
-/* The index of `due` is made before the rows come in deadline order: its
- * inserts then go to a few hundred places (one per caseworker), each in
- * deadline order, which is cheaper than sorting them all afterwards. */
-static const char bulk_create[] = BULK_BUT_DUE DUE_FILL DUE_INDEXES DUE_TRIGGERS;
+    "DROP INDEX cases_jobcenter; DROP INDEX obligations_by_deadline; DROP INDEX plans_valid_until;";
+static const char bulk_create[] =
+    "CREATE INDEX cases_jobcenter ON cases(jobcenter, caseworker);" OBLIGATIONS_BY_DEADLINE
+    "CREATE INDEX plans_valid_until ON plans(valid_until);";
 
 int ks__bulk_indexes(ks_store *s, int create, ks_error *err) {
     return ks__exec(s, create ? bulk_create : bulk_drop, err);
 }
-
-int ks__bulk_indexes_but_due(ks_store *s, ks_error *err) {
-    return ks__exec(s, BULK_BUT_DUE DUE_INDEXES, err);
-}
-
-int ks__bulk_due_done(ks_store *s, ks_error *err) { return ks__exec(s, DUE_TRIGGERS, err); }
-

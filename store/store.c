@@ -28,8 +28,7 @@ static const char *const stmt_sql[ST_COUNT] = {
         "deadline, status, required, counted, met_on, exempt, stopped, beyond, grp) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     [ST_OBLIGATION_UPSERT] =
-        /* an upsert, not INSERT OR REPLACE: the replaced row must fire the
-         * UPDATE trigger that keeps `due` in step (schema.c) */
+        /* an upsert: a row that changed is updated in place */
         "INSERT INTO obligations(case_id, idx, rule, kind, benefit, generation, window_from, "
         "deadline, status, required, counted, met_on, exempt, stopped, beyond, grp) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) "

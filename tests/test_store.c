@@ -113,8 +113,11 @@ static void test_open_migrates(void **st) {
     assert_int_equal(count("PRAGMA application_id"), KS_APPLICATION_ID);
     assert_int_equal(count("PRAGMA user_version"), KS_SCHEMA_VERSION);
     assert_int_equal(count("SELECT value FROM meta WHERE key = 'schema_version'"), KS_SCHEMA_VERSION);
-    /* meta, cases, events, obligations, plans, tokens, access_log, due */
-    assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE sql LIKE '%STRICT%'"), 8);
+    /* meta, cases, events, obligations, plans, tokens, access_log */
+    assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE sql LIKE '%STRICT%'"), 7);
+    /* schema 2: one covering index by deadline, not schema 1's table `due` */
+    assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE name = 'due'"), 0);
+    assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE name = 'obligations_by_deadline'"), 1);
     s = open_new(); /* again: nothing to migrate */
     ks_close(s);
     /* without KS_OPEN_CREATE a missing file is not made */
@@ -215,11 +218,10 @@ static void test_invalid_import_writes_nothing(void **st) {
     assert_int_equal(count("SELECT count(*) FROM cases"), 0);
     assert_int_equal(count("SELECT count(*) FROM events"), 0);
     assert_int_equal(count("SELECT count(*) FROM obligations"), 0);
-    /* the indexes, table and triggers a bulk import into an empty store
-     * drops are back */
-    assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE type = 'index'"), 8);
-    assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"), 8);
-    assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE name = 'due'"), 1);
+    /* the indexes a bulk import into an empty store drops are back */
+    assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE type = 'index'"), 7);
+    assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"), 4);
+    assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE name = 'obligations_by_deadline'"), 1);
     /* a line without a jobcentre and no default */
     assert_int_equal(import_text(s, "{\"id\":\"x\",\"person\":{\"birth_date\":\"1990-01-01\"},"
                                     "\"benefits\":[]}\n", KS_FORMAT_NDJSON, &r),
