@@ -203,16 +203,21 @@ static int collect_plain(const char *text, size_t len, items *it, line_head *h) 
     return 1;
 }
 
+/* Inserts the case's row: KS_OK, or CASE_EXISTS if the store has the case. */
+#define CASE_EXISTS 1 /* not a ks_status: those are <= 0 */
 static int insert_case_row(imp *im, const char *id, const char *jobcenter, const char *caseworker) {
     sqlite3_stmt *st = ks__stmt(im->s, ST_CASE_INSERT, im->err);
     if (!st) return KS_EDB;
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, jobcenter, -1, SQLITE_STATIC);
     if (caseworker) sqlite3_bind_text(st, 3, caseworker, -1, SQLITE_STATIC);
+    else sqlite3_bind_null(st, 3);
     sqlite3_bind_text(st, 4, im->now, -1, SQLITE_STATIC);
     int r = sqlite3_step(st);
     sqlite3_reset(st);
-    return r == SQLITE_DONE ? KS_OK : ks__dbfail(im->s, im->err, "cases");
+    if (r == SQLITE_DONE) return KS_OK;
+    if (sqlite3_extended_errcode(im->s->db) == SQLITE_CONSTRAINT_PRIMARYKEY) return CASE_EXISTS;
+    return ks__dbfail(im->s, im->err, "cases");
 }
 
 static int set_case_column(imp *im, ks_stmt_id which, const char *id, const char *value) {
@@ -244,6 +249,9 @@ static int assign(imp *im, const char *id, const char *member, const char *value
     return rc;
 }
 
+/* Writes a case the store does not have; CASE_EXISTS (nothing written) if it
+ * has it. Trying the insert first spares a lookup of every case of an
+ * import into an empty store. */
 static int write_new_case(imp *im, const char *id, const char *jobcenter, const char *caseworker,
                           const items *it, const kt_plan *plan) {
     int rc = insert_case_row(im, id, jobcenter, caseworker);
@@ -544,17 +552,9 @@ static int write_line(imp *im, job *j) {
     if (im->res->invalid) return KS_OK;
     if (!j->plan) return ks__fail(im->err, KS_ENOMEM, "line %ld: not prepared", j->line);
     const char *id = kt_case_id(j->c);
-    int rc = KS_OK, exists = 0;
-    sqlite3_stmt *st = ks__stmt(im->s, ST_CASE_GET, im->err);
-    if (!st) return KS_EDB;
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    int sr = sqlite3_step(st);
-    exists = sr == SQLITE_ROW;
-    if (sr != SQLITE_ROW && sr != SQLITE_DONE) rc = ks__dbfail(im->s, im->err, "cases");
-    sqlite3_reset(st);
-    if (rc != KS_OK) return rc;
-    if (exists) return merge_case(im, id, &j->head, j->jobcenter, j->caseworker, &j->it);
-    return write_new_case(im, id, j->jobcenter, j->caseworker, &j->it, j->plan);
+    int rc = write_new_case(im, id, j->jobcenter, j->caseworker, &j->it, j->plan);
+    if (rc == CASE_EXISTS) rc = merge_case(im, id, &j->head, j->jobcenter, j->caseworker, &j->it);
+    return rc;
 }
 
 static int import_ndjson(imp *im, FILE *in) {

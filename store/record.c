@@ -10,7 +10,10 @@ int ks__insert_event(ks_store *s, const char *case_id, int kind, const char *bod
                      ks_error *err) {
     sqlite3_stmt *st = ks__stmt(s, ST_EVENT_INSERT, err);
     if (!st) return KS_EDB;
-    sqlite3_bind_int64(st, 1, s->next_seq);
+    /* seq is left to SQLite (the last rowid + 1: an append without a
+     * search of the table), which is next_seq inside our write transaction;
+     * checked below, since identities like "correction:SEQ" were made from it. */
+    sqlite3_bind_null(st, 1);
     sqlite3_bind_text(st, 2, case_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, ks_kind_name((ks_kind)kind), -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, body, -1, SQLITE_STATIC);
@@ -22,6 +25,9 @@ int ks__insert_event(ks_store *s, const char *case_id, int kind, const char *bod
     int r = sqlite3_step(st);
     sqlite3_reset(st);
     if (r != SQLITE_DONE) return ks__dbfail(s, err, "events");
+    if (sqlite3_last_insert_rowid(s->db) != s->next_seq)
+        return ks__fail(err, KS_EDB, "events: seq %lld where %ld was expected",
+                        (long long)sqlite3_last_insert_rowid(s->db), s->next_seq);
     if (seq) *seq = s->next_seq;
     s->next_seq++;
     return KS_OK;
