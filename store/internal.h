@@ -120,6 +120,10 @@ int ks__set_pragmas(ks_store *s, ks_error *err);
 int ks__migrate(ks_store *s, ks_error *err);
 /* Drops (create 0) or builds (1) the secondary indexes around a bulk import. */
 int ks__bulk_indexes(ks_store *s, int create, ks_error *err);
+/* The same build in two steps: every index but obligations_by_deadline,
+ * then that one (ks__obligations_index_sql, also for a side file). */
+int ks__bulk_indexes_small(ks_store *s, ks_error *err);
+extern const char ks__obligations_index_sql[];
 /* store.c: 1-64 printable ASCII characters (ids, jobcentres, names). */
 int ks__valid_name(const char *s);
 
@@ -162,8 +166,16 @@ int ks__materialize(ks_store *s, const char *case_id, const kt_case *c, int fres
 int ks__plan(const kt_engine *e, kt_date today, const char *case_id, const kt_case *c,
              kt_plan **p, ks_error *err);
 /* Writes plan p (computed as of the store's today) as the case's rows (p
- * stays the caller's). */
+ * stays the caller's). fresh: 0 the case has rows (only those that differ
+ * are written), 1 it has none, KS_FRESH_PLAN_ONLY it has none and its
+ * obligations are written elsewhere (a fresh import's side file): only its
+ * `plans` row. */
+#define KS_FRESH_PLAN_ONLY 2
 int ks__write_plan(ks_store *s, const char *case_id, const kt_plan *p, int fresh, ks_error *err);
+/* Binds obligation i of a case to the 16 parameters of ST_OBLIGATION_INSERT. */
+void ks__bind_obligation(sqlite3_stmt *st, const char *case_id, size_t i, const kt_obligation *ob);
+/* The SQL of a prepared statement (for another connection). */
+const char *ks__stmt_sql(ks_stmt_id id);
 /* Loads the case's events, assembles and parses the case and materialises
  * its plan. An invalid case: its problems go to `problem` (with `line`) and
  * KS_EINVALID. */

@@ -67,7 +67,7 @@ int ks__materialize(ks_store *s, const char *case_id, const kt_case *c, int fres
     return rc;
 }
 
-static void bind_row(sqlite3_stmt *st, const char *case_id, size_t i, const kt_obligation *ob) {
+void ks__bind_obligation(sqlite3_stmt *st, const char *case_id, size_t i, const kt_obligation *ob) {
     sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
     sqlite3_bind_text(st, 3, ob->rule, -1, SQLITE_STATIC);
@@ -161,12 +161,14 @@ int ks__write_plan(ks_store *s, const char *case_id, const kt_plan *p, int fresh
     if (!fresh && (rc = old_rows(s, case_id, &old, &n_old, err)) != KS_OK) goto out;
     kt_date valid_until = as_of + KS_PLAN_VALID_DAYS;
     size_t n = kt_plan_count(p);
-    st = ks__stmt(s, fresh ? ST_OBLIGATION_INSERT : ST_OBLIGATION_UPSERT, err);
-    if (!st) goto fail;
+    int rows = fresh != KS_FRESH_PLAN_ONLY;
+    st = rows ? ks__stmt(s, fresh ? ST_OBLIGATION_INSERT : ST_OBLIGATION_UPSERT, err) : NULL;
+    if (rows && !st) goto fail;
     for (size_t i = 0; i < n; i++) {
         kt_obligation ob;
         kt_plan_get(p, i, &ob);
         if (ob.status == KT_OPEN && ob.to != KT_NO_DATE && ob.to < valid_until) valid_until = ob.to;
+        if (!rows) continue;
         if (i < n_old && old[i]) {
             char *key = new_row_key(&ob);
             int same = key && strcmp(key, old[i]) == 0;
@@ -174,13 +176,13 @@ int ks__write_plan(ks_store *s, const char *case_id, const kt_plan *p, int fresh
             if (same) continue;
         }
         sqlite3_reset(st);
-        bind_row(st, case_id, i, &ob);
+        ks__bind_obligation(st, case_id, i, &ob);
         if (sqlite3_step(st) != SQLITE_DONE) {
             rc = ks__dbfail(s, err, "obligations");
             goto out;
         }
     }
-    sqlite3_reset(st);
+    if (st) sqlite3_reset(st);
     if (n_old > n) {
         st = ks__stmt(s, ST_OBLIGATIONS_DELETE_FROM, err);
         if (!st) goto fail;

@@ -280,9 +280,14 @@ int ks__migrate(ks_store *s, ks_error *err) {
  * in the migrations above. */
 static const char bulk_drop[] =
     "DROP INDEX cases_jobcenter; DROP INDEX obligations_by_deadline; DROP INDEX plans_valid_until;";
-static const char bulk_create[] =
-    "CREATE INDEX cases_jobcenter ON cases(jobcenter, caseworker);" OBLIGATIONS_BY_DEADLINE
-    "CREATE INDEX plans_valid_until ON plans(valid_until);";
+#define BULK_SMALL                                                                             \
+    "CREATE INDEX cases_jobcenter ON cases(jobcenter, caseworker);"                            \
+    "CREATE INDEX plans_valid_until ON plans(valid_until);"
+static const char bulk_create[] = BULK_SMALL OBLIGATIONS_BY_DEADLINE;
+
+const char ks__obligations_index_sql[] = OBLIGATIONS_BY_DEADLINE;
+
+int ks__bulk_indexes_small(ks_store *s, ks_error *err) { return ks__exec(s, BULK_SMALL, err); }
 
 int ks__bulk_indexes(ks_store *s, int create, ks_error *err) {
     return ks__exec(s, create ? bulk_create : bulk_drop, err);

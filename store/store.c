@@ -2,6 +2,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "internal.h"
 
+#include <pthread.h>
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -83,6 +85,8 @@ int ks__dbfail(ks_store *s, ks_error *err, const char *what) {
     if (code == SQLITE_NOMEM) return ks__fail(err, KS_ENOMEM, "%s: out of memory", what);
     return ks__fail(err, KS_EDB, "%s: %s", what, sqlite3_errmsg(s->db));
 }
+
+const char *ks__stmt_sql(ks_stmt_id id) { return stmt_sql[id]; }
 
 sqlite3_stmt *ks__stmt(ks_store *s, ks_stmt_id id, ks_error *err) {
     if (!s->st[id] && sqlite3_prepare_v3(s->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
@@ -301,7 +305,15 @@ int ks__set_pragmas(ks_store *s, ks_error *err) {
     return KS_OK;
 }
 
+/* SQLite's memory statistics take one global mutex on every allocation,
+ * which two threads using SQLite at once (a fresh import) contend for, and
+ * nothing here reads them. Only possible before SQLite is first used in the
+ * process; if the application already has, the call fails harmlessly. */
+static void sqlite_setup(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+
 int ks_open(const char *path, unsigned flags, ks_store **out, ks_error *err) {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, sqlite_setup);
     *out = NULL;
     if (!path || !*path) return ks__fail(err, KS_EINVALID, "no database file given");
     struct stat sb;
