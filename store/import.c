@@ -1079,6 +1079,19 @@ static int target_take(ks_store *s) {
     return 0;
 }
 
+/* Removes a build file and whatever SQLite may have left beside it. */
+static void unlink_build(const char *tmp) {
+    static const char *const ext[] = {"", "-wal", "-shm", "-journal"};
+    size_t n = strlen(tmp);
+    char *p = malloc(n + 16);
+    for (size_t i = 0; p && i < sizeof ext / sizeof *ext; i++) {
+        snprintf(p, n + 16, "%s%s", tmp, ext[i]);
+        unlink(p);
+    }
+    if (!p) unlink(tmp);
+    free(p);
+}
+
 /* Builds the store in PATH-import (no journal, no syncs, secondary indexes
  * at the end), fsyncs it, renames it over PATH and fsyncs the directory. A
  * kill at any moment leaves the old, empty store or the complete new one. */
@@ -1098,7 +1111,7 @@ static int import_fresh(imp *im, FILE *in, const char *path) {
     if (slash == dir) dir[1] = '\0';
     else if (slash) *slash = '\0';
     else snprintf(dir, pl + 1, ".");
-    unlink(tmp); /* left by a killed import: the target's lock protects it */
+    unlink_build(tmp); /* left by a killed import: the target's lock protects it */
     finalize_stmts(s);
     sqlite3 *old = s->db, *t = NULL;
     int rc = KS_OK;
@@ -1148,6 +1161,11 @@ static int import_fresh(imp *im, FILE *in, const char *path) {
         rc = ks__exec(s, "COMMIT", err);
         s->in_tx = 0;
     }
+    /* WAL now, while the file is still ours: switching it after the rename
+     * would write its header in a transaction of its own, and a kill in
+     * that moment leaves a hot journal that only a writer may roll back
+     * (`db check` opens read-only). Closed, the log is emptied and removed. */
+    if (rc == KS_OK && im->res->invalid == 0) rc = ks__exec(s, "PRAGMA main.journal_mode = WAL", err);
     int built = rc == KS_OK && im->res->invalid == 0;
     if (!built) ks__rollback(s);
     finalize_stmts(s);
@@ -1156,7 +1174,7 @@ static int import_fresh(imp *im, FILE *in, const char *path) {
     if (built && fsync_path(tmp, 0) != 0) rc = ks__fail(err, KS_EIO, "%s: fsync: %s", tmp, strerror(errno)), built = 0;
     if (built && rename(tmp, path) != 0) rc = ks__fail(err, KS_EIO, "%s: rename: %s", tmp, strerror(errno)), built = 0;
     if (!built) {
-        unlink(tmp);
+        unlink_build(tmp);
         target_restore(s);
         free(tmp);
         free(dir);
