@@ -115,7 +115,8 @@ static void gen(ks_sb *b, int depth) {
         ks__sb_put(b, "{", 1);
         unsigned n = next(5);
         for (unsigned i = 0; i < n; i++) {
-            if (i) ks__sb_put(b, next(3) ? "," : " , ", next(3) ? 1 : 3);
+            const char *sep = next(3) ? "," : " , ";
+            if (i) ks__sb_put(b, sep, strlen(sep));
             const char *k = keys[next(sizeof keys / sizeof *keys)];
             ks__sb_put(b, "\"", 1);
             ks__sb_put(b, k, strlen(k));
