@@ -343,13 +343,14 @@ static int merge_case(imp *im, const char *id, const line_head *h, const char *j
  * table and index over with one INSERT ... SELECT *, which SQLite does record
  * by record in key order without building anything again (its transfer
  * optimisation: identical tables, an empty target). A case id seen before in
- * the same file (table `seen`) is not written beside: the writer keeps that
+ * the same file (an idset) is not written beside: the writer keeps that
  * line and merges it, as any import would, once the obligations are in. If
  * the side file cannot be made, the import goes on without it. */
 
 typedef struct side {
     sqlite3 *db;
-    sqlite3_stmt *seen, *row;
+    sqlite3_stmt *row;
+    ks_idset *seen;
     char *path;
     char msg[300];
 } side;
@@ -361,9 +362,10 @@ static int side_fail(side *sd, const char *what) {
 }
 
 static void side_close(side *sd) {
-    sqlite3_finalize(sd->seen);
+    ks__idset_free(sd->seen);
     sqlite3_finalize(sd->row);
-    sd->seen = sd->row = NULL;
+    sd->seen = NULL;
+    sd->row = NULL;
     if (sd->db) sqlite3_close(sd->db);
     sd->db = NULL;
 }
@@ -388,9 +390,8 @@ static int side_open(side *sd, sqlite3 *main, const char *path) {
                           "PRAGMA locking_mode = EXCLUSIVE; PRAGMA cache_size = -16384;"
                           "PRAGMA temp_store = MEMORY", NULL, NULL, NULL) == SQLITE_OK &&
              sqlite3_exec(sd->db, ddl, NULL, NULL, NULL) == SQLITE_OK &&
-             sqlite3_exec(sd->db, "CREATE TABLE seen(id TEXT PRIMARY KEY) WITHOUT ROWID; BEGIN", NULL,
-                          NULL, NULL) == SQLITE_OK &&
-             sqlite3_prepare_v2(sd->db, "INSERT INTO seen(id) VALUES (?1)", -1, &sd->seen, NULL) == SQLITE_OK &&
+             sqlite3_exec(sd->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK &&
+             (sd->seen = ks__idset_new()) != NULL &&
              sqlite3_prepare_v2(sd->db, ks__stmt_sql(ST_OBLIGATION_INSERT), -1, &sd->row, NULL) == SQLITE_OK;
     free(ddl);
     if (!ok) {
@@ -405,11 +406,11 @@ static int side_open(side *sd, sqlite3 *main, const char *path) {
 /* The obligations of a case, beside: 1 written, 0 the case was seen before
  * in this file (nothing written), -1 failed (sd->msg). */
 static int side_case(side *sd, const char *id, const kt_plan *p) {
-    sqlite3_bind_text(sd->seen, 1, id, -1, SQLITE_STATIC);
-    int r = sqlite3_step(sd->seen);
-    sqlite3_reset(sd->seen);
-    if (r != SQLITE_DONE)
-        return sqlite3_extended_errcode(sd->db) == SQLITE_CONSTRAINT_PRIMARYKEY ? 0 : side_fail(sd, "seen");
+    int r = ks__idset_add(sd->seen, id);
+    if (r <= 0) {
+        if (r < 0) snprintf(sd->msg, sizeof sd->msg, "out of memory");
+        return r;
+    }
     for (size_t i = 0, n = kt_plan_count(p); i < n; i++) {
         kt_obligation ob;
         kt_plan_get(p, i, &ob);
@@ -424,9 +425,10 @@ static int side_case(side *sd, const char *id, const kt_plan *p) {
 /* After the last line, on the reader's thread: the index, then the file is
  * complete and closed. 0 or -1. */
 static int side_finish(side *sd) {
-    sqlite3_finalize(sd->seen);
+    ks__idset_free(sd->seen);
     sqlite3_finalize(sd->row);
-    sd->seen = sd->row = NULL;
+    sd->seen = NULL;
+    sd->row = NULL;
     if (sqlite3_exec(sd->db, "PRAGMA cache_size = -262144; PRAGMA threads = 2", NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(sd->db, ks__obligations_index_sql, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(sd->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)

@@ -185,6 +185,14 @@ int ks__rebuild(ks_store *s, const char *case_id, ks_problem_fn problem, void *c
 /* Reports kt_problems through a ks_problem_fn. */
 void ks__report_problems(const kt_problems *p, ks_problem_fn fn, void *ctx, long line);
 
+/* ---- a set of ids (idset.c) ---------------------------------------------------- */
+
+typedef struct ks_idset ks_idset;
+ks_idset *ks__idset_new(void); /* NULL: no memory */
+void ks__idset_free(ks_idset *set);
+/* 1 added, 0 it was there, -1 no memory. */
+int ks__idset_add(ks_idset *set, const char *id);
+
 /* ---- writing events (record.c) ------------------------------------------------- */
 
 int ks__insert_event(ks_store *s, const char *case_id, int kind, const char *body,

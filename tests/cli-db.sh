@@ -221,6 +221,33 @@ last=$(sqlite3 "$kdb" "SELECT max(recorded_at) FROM events WHERE case_id='a1'" 2
 computed=$(sqlite3 "$kdb" "SELECT computed_at FROM plans WHERE case_id='a1'" 2>/dev/null)
 [[ "$computed" > "$last" || "$computed" == "$last" ]] && ok || bad "the plan was computed with the last recording ($computed < $last)"
 
+# ---- a fresh import with a case twice in the file ---------------------------------
+# A fresh store is built beside with the obligations on a second thread and a
+# case's later lines merged at the end (docs/store.md); an import into a store
+# another connection has open runs in place. Both must end the same.
+python3 - "$T/cases.ndjson" "$T/dup.ndjson" <<'PY'
+import json, sys
+lines = [l for l in open(sys.argv[1]).read().splitlines() if l.strip()]
+c = json.loads(lines[0])
+c.setdefault("conversations", []).append({"date": "2024-05-02", "holder": "jobcenter", "form": "telefon"})
+c["caseworker"] = "cw-9"
+open(sys.argv[2], "w").write("\n".join(lines + [json.dumps(c), lines[1]]) + "\n")
+PY
+"$K" db init --db "$T/dup-fresh.db" >/dev/null
+"$K" db init --db "$T/dup-inplace.db" >/dev/null
+"$K" db import --db "$T/dup-fresh.db" --jobcenter jc "$T/dup.ndjson" >/dev/null 2>&1 && ok || bad "fresh import with a case twice"
+python3 - "$T/dup-inplace.db" "$K" "$T/dup.ndjson" <<'PY' && ok || bad "in-place import with a case twice"
+import sqlite3, subprocess, sys
+held = sqlite3.connect(sys.argv[1]); held.execute("SELECT count(*) FROM cases").fetchall()
+sys.exit(subprocess.run([sys.argv[2], "db", "import", "--db", sys.argv[1], "--jobcenter", "jc", sys.argv[3]],
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode)
+PY
+dump() { sqlite3 "$1" "SELECT case_id, kind, body FROM events ORDER BY case_id, kind, body;
+  SELECT * FROM obligations ORDER BY case_id, idx; SELECT id, jobcenter, caseworker FROM cases ORDER BY id"; }
+same "a case twice: fresh and in-place imports agree" "$(dump "$T/dup-fresh.db")" "$(dump "$T/dup-inplace.db")"
+same "a case twice: the later line merged" "$(sqlite3 "$T/dup-fresh.db" "SELECT caseworker FROM cases WHERE id = 'a1'")" "cw-9"
+ls "$T"/dup-fresh.db-import* >/dev/null 2>&1 && bad "build files left beside the store" || ok
+
 # ---- schema 1 -> 2 ----------------------------------------------------------------
 # tests/fixtures/store-v1.db was written by the program at schema 1 (cases of
 # tests/fixtures/store-v1.cases.ndjson and ../shared/cases, one recording, one
