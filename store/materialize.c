@@ -8,26 +8,8 @@
 /* How long a stored plan is trusted without new events (docs/store.md). */
 #define KS_PLAN_VALID_DAYS 30
 
-typedef struct buf {
-    char *p;
-    size_t n, cap;
-} buf;
-
-static int buf_write(void *ctx, const char *data, size_t len) {
-    buf *b = ctx;
-    if (b->n + len + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->n + len + 1) cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) return -1;
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, data, len);
-    b->n += len;
-    b->p[b->n] = '\0';
-    return 0;
-}
+/* kt_plan_write_json's callback into a ks_sb (canon.c). */
+static int sb_write(void *ctx, const char *data, size_t len) { return ks__sb_put(ctx, data, len); }
 
 static void bind_date(sqlite3_stmt *st, int i, kt_date d) {
     if (d == KT_NO_DATE) {
@@ -337,8 +319,8 @@ int ks_plan_json(ks_store *s, const char *case_id, const char *known_at, kt_date
     r = kt_plan_compute(s->engine, c, &o, &p);
     kt_case_free(c);
     if (r != KT_OK) return ks__fail(err, KS_EINVALID, "case %s: plan: %s", case_id, kt_strerror(r));
-    buf b = {0};
-    r = kt_plan_write_json(p, buf_write, &b);
+    ks_sb b = {0};
+    r = kt_plan_write_json(p, sb_write, &b);
     kt_plan_free(p);
     if (r != KT_OK || !b.p) {
         free(b.p);
