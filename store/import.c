@@ -19,8 +19,8 @@ typedef struct imp {
     ks_error *err;
     char now[25];
     long line;
-    struct side *sd;     /* a fresh import: obligations written beside (see below) */
-    int side_mode;       /* new cases' obligations go to sd, not to the store */
+    struct side *sd;     /* while a fresh import streams: new cases' obligations go
+                          * there, not to the store (see below) */
     struct job **deferred; /* lines of cases seen before in the file, for after */
     size_t n_deferred, cap_deferred;
 } imp;
@@ -262,7 +262,7 @@ static int write_new_case(imp *im, const char *id, const char *jobcenter, const 
     for (size_t i = 0; rc == KS_OK && i < it->n; i++)
         rc = ks__insert_event(im->s, id, it->v[i].kind, ITEM_BODY(it, i), ITEM_IDENTITY(it, i), 0,
                               im->now, NULL, im->err);
-    if (rc == KS_OK) rc = ks__write_plan(im->s, id, plan, im->side_mode ? KS_FRESH_PLAN_ONLY : 1, im->err);
+    if (rc == KS_OK) rc = ks__write_plan(im->s, id, plan, im->sd ? KS_FRESH_PLAN_ONLY : 1, im->err);
     if (rc == KS_OK) {
         im->res->cases_new++;
         im->res->events += (long)it->n;
@@ -332,6 +332,29 @@ static int merge_case(imp *im, const char *id, const line_head *h, const char *j
     return rc;
 }
 
+/* A file a fresh import builds (the store-to-be, the side file): nobody else
+ * sees it until it is complete, so no journal and no syncs; the inserts
+ * append, for which a small cache is faster. */
+#define BUILD_PRAGMAS                                                                          \
+    "PRAGMA page_size = 8192; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"            \
+    "PRAGMA locking_mode = EXCLUSIVE; PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY;"
+/* The index builds at the end sort: a big cache and SQLite's multi-threaded
+ * sorter. */
+#define INDEX_BUILD_PRAGMAS "PRAGMA cache_size = -262144; PRAGMA threads = 2"
+
+/* Removes a build file and whatever SQLite may have left beside it. */
+static void unlink_build(const char *path) {
+    static const char *const ext[] = {"", "-wal", "-shm", "-journal"};
+    size_t n = strlen(path);
+    char *p = malloc(n + 16);
+    for (size_t i = 0; p && i < sizeof ext / sizeof *ext; i++) {
+        snprintf(p, n + 16, "%s%s", path, ext[i]);
+        unlink(p);
+    }
+    if (!p) unlink(path);
+    free(p);
+}
+
 /* ---- a fresh import's obligations, built beside on the reader's thread ---------
  *
  * An import into a fresh store spent about half its time building the index
@@ -351,7 +374,7 @@ typedef struct side {
     sqlite3 *db;
     sqlite3_stmt *row;
     ks_idset *seen;
-    char *path;
+    const char *path; /* the caller's */
     char msg[300];
 } side;
 
@@ -361,11 +384,16 @@ static int side_fail(side *sd, const char *what) {
     return -1;
 }
 
-static void side_close(side *sd) {
+/* What only the lines need: the id set and the insert. */
+static void side_lines_done(side *sd) {
     ks__idset_free(sd->seen);
     sqlite3_finalize(sd->row);
     sd->seen = NULL;
     sd->row = NULL;
+}
+
+static void side_close(side *sd) {
+    side_lines_done(sd);
     if (sd->db) sqlite3_close(sd->db);
     sd->db = NULL;
 }
@@ -374,8 +402,8 @@ static void side_close(side *sd) {
  * store being built). 0, or -1 (sd->msg). */
 static int side_open(side *sd, sqlite3 *main, const char *path) {
     memset(sd, 0, sizeof *sd);
-    if (!(sd->path = strdup(path))) return -1;
-    unlink(path); /* left by a killed import: the target's lock protects it */
+    sd->path = path;
+    unlink_build(path); /* left by a killed import: the target's lock protects it */
     sqlite3_stmt *st = NULL;
     char *ddl = NULL;
     if (sqlite3_prepare_v2(main, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'obligations'",
@@ -385,10 +413,7 @@ static int side_open(side *sd, sqlite3 *main, const char *path) {
     if (!ddl) return side_fail(sd, "the obligations table");
     int ok = sqlite3_open_v2(path, &sd->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                              NULL) == SQLITE_OK &&
-             sqlite3_exec(sd->db,
-                          "PRAGMA page_size = 8192; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
-                          "PRAGMA locking_mode = EXCLUSIVE; PRAGMA cache_size = -16384;"
-                          "PRAGMA temp_store = MEMORY", NULL, NULL, NULL) == SQLITE_OK &&
+             sqlite3_exec(sd->db, BUILD_PRAGMAS, NULL, NULL, NULL) == SQLITE_OK &&
              sqlite3_exec(sd->db, ddl, NULL, NULL, NULL) == SQLITE_OK &&
              sqlite3_exec(sd->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK &&
              (sd->seen = ks__idset_new()) != NULL &&
@@ -397,7 +422,7 @@ static int side_open(side *sd, sqlite3 *main, const char *path) {
     if (!ok) {
         side_fail(sd, "cannot be made");
         side_close(sd);
-        unlink(path);
+        unlink_build(path);
         return -1;
     }
     return 0;
@@ -425,11 +450,8 @@ static int side_case(side *sd, const char *id, const kt_plan *p) {
 /* After the last line, on the reader's thread: the index, then the file is
  * complete and closed. 0 or -1. */
 static int side_finish(side *sd) {
-    ks__idset_free(sd->seen);
-    sqlite3_finalize(sd->row);
-    sd->seen = NULL;
-    sd->row = NULL;
-    if (sqlite3_exec(sd->db, "PRAGMA cache_size = -262144; PRAGMA threads = 2", NULL, NULL, NULL) != SQLITE_OK ||
+    side_lines_done(sd);
+    if (sqlite3_exec(sd->db, INDEX_BUILD_PRAGMAS, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(sd->db, ks__obligations_index_sql, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(sd->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
         return side_fail(sd, "the index by deadline");
@@ -726,10 +748,10 @@ static int write_line(imp *im, job *j) {
     }
     if (im->res->invalid) return KS_OK;
     if (!j->plan) return ks__fail(im->err, KS_ENOMEM, "line %ld: not prepared", j->line);
-    if (im->side_mode && j->seen_before) return defer(im, j);
+    if (im->sd && j->seen_before) return defer(im, j);
     const char *id = kt_case_id(j->c);
     int rc = write_new_case(im, id, j->jobcenter, j->caseworker, &j->it, j->plan);
-    if (rc == CASE_EXISTS && im->side_mode) /* the side file has it as new: cannot be */
+    if (rc == CASE_EXISTS && im->sd) /* the side file has it as new: cannot be */
         return ks__fail(im->err, KS_EDB, "line %ld: case %s is in the store but not in the side file", j->line, id);
     if (rc == CASE_EXISTS) rc = merge_case(im, id, &j->head, j->jobcenter, j->caseworker, &j->it);
     return rc;
@@ -777,7 +799,7 @@ static int import_ndjson(imp *im, FILE *in) {
     /* a fresh import with a side file: the reader is building its index;
      * the writer builds the store's other indexes meanwhile */
     if (rc == KS_OK && im->sd && im->res->invalid == 0) {
-        rc = ks__exec(im->s, "PRAGMA cache_size = -262144; PRAGMA threads = 2", im->err);
+        rc = ks__exec(im->s, INDEX_BUILD_PRAGMAS, im->err);
         if (rc == KS_OK) rc = ks__bulk_indexes_small(im->s, im->err);
     }
     pthread_join(th, NULL);
@@ -1081,19 +1103,6 @@ static int target_take(ks_store *s) {
     return 0;
 }
 
-/* Removes a build file and whatever SQLite may have left beside it. */
-static void unlink_build(const char *tmp) {
-    static const char *const ext[] = {"", "-wal", "-shm", "-journal"};
-    size_t n = strlen(tmp);
-    char *p = malloc(n + 16);
-    for (size_t i = 0; p && i < sizeof ext / sizeof *ext; i++) {
-        snprintf(p, n + 16, "%s%s", tmp, ext[i]);
-        unlink(p);
-    }
-    if (!p) unlink(tmp);
-    free(p);
-}
-
 /* Builds the store in PATH-import (no journal, no syncs, secondary indexes
  * at the end), fsyncs it, renames it over PATH and fsyncs the directory. A
  * kill at any moment leaves the old, empty store or the complete new one. */
@@ -1122,27 +1131,25 @@ static int import_fresh(imp *im, FILE *in, const char *path) {
         rc = ks__fail(err, KS_EDB, "%s: %s", tmp, t ? sqlite3_errmsg(t) : "cannot create");
     s->db = t;
     if (rc == KS_OK)
-        rc = ks__exec(s, "PRAGMA page_size = 8192; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
-                         "PRAGMA locking_mode = EXCLUSIVE; PRAGMA cache_size = -16384; "
-                         "PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = OFF", err);
+        rc = ks__exec(s, BUILD_PRAGMAS "PRAGMA foreign_keys = OFF", err);
     if (rc == KS_OK) rc = ks__migrate(s, err);
     if (rc == KS_OK) rc = ks__begin(s, err);
     if (rc == KS_OK) rc = ks__bulk_indexes(s, 0, err);
     side sd = {0};
     char *side_path = malloc(pl + 16);
+    int with_side = 0;
     if (rc == KS_OK && side_path) {
         snprintf(side_path, pl + 16, "%s-import-obl", path);
-        if (side_open(&sd, t, side_path) == 0) im->sd = &sd, im->side_mode = 1;
+        with_side = side_open(&sd, t, side_path) == 0;
     }
+    im->sd = with_side ? &sd : NULL;
     if (rc == KS_OK) rc = import_ndjson(im, in);
-    im->side_mode = 0;
-    /* the index builds at the end sort: give them a big cache and a second
-     * core (SQLite's multi-threaded sorter) */
+    im->sd = NULL;
+    /* (with a side file the writer set them before its share, in import_ndjson) */
+    if (rc == KS_OK && im->res->invalid == 0 && !with_side) rc = ks__exec(s, INDEX_BUILD_PRAGMAS, err);
     if (rc == KS_OK && im->res->invalid == 0)
-        rc = ks__exec(s, "PRAGMA cache_size = -262144; PRAGMA threads = 2", err);
-    if (rc == KS_OK && im->res->invalid == 0)
-        rc = im->sd ? ks__exec(s, ks__obligations_index_sql, err) : ks__bulk_indexes(s, 1, err);
-    if (rc == KS_OK && im->res->invalid == 0 && im->sd) rc = side_merge(s, &sd, err);
+        rc = with_side ? ks__exec(s, ks__obligations_index_sql, err) : ks__bulk_indexes(s, 1, err);
+    if (rc == KS_OK && im->res->invalid == 0 && with_side) rc = side_merge(s, &sd, err);
     /* lines of cases that came before in the file: merged now, in order */
     for (size_t i = 0; i < im->n_deferred; i++) {
         if (rc == KS_OK && im->res->invalid == 0) rc = write_line(im, im->deferred[i]);
@@ -1152,11 +1159,9 @@ static int import_fresh(imp *im, FILE *in, const char *path) {
     free(im->deferred);
     im->deferred = NULL;
     im->n_deferred = im->cap_deferred = 0;
-    if (im->sd) {
+    if (with_side) {
         side_close(&sd);
-        unlink(side_path);
-        free(sd.path);
-        im->sd = NULL;
+        unlink_build(side_path);
     }
     free(side_path);
     if (rc == KS_OK && im->res->invalid == 0) {
