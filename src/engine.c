@@ -89,9 +89,7 @@ int kt_engine_new(kt_engine **out) {
 void kt_engine_free(kt_engine *e) { free(e); }
 
 int kt_engine_set_generation_start(kt_engine *e, const char *name, kt_date first_day) {
-    int idx = -1;
-    for (int i = 0; i < KT_N_GENERATIONS; i++)
-        if (strcmp(kt_generations[i].name, name) == 0) idx = i;
+    int idx = kt_generation_index(name);
     if (strcmp(name, KT_BEYOND_NAME) == 0) idx = KT_N_GENERATIONS;
     if (idx < 0 || first_day == KT_NO_DATE) return KT_EARG;
     kt_date saved = e->first[idx];

@@ -383,13 +383,10 @@ size_t kt_plan_why(const kt_plan *p, size_t i, char *buf, size_t size) {
 /* The catalogue's row of a rule id in a generation, for a group (NULL:
  * the first row of that id). */
 static const kt_rule *find_rule(const char *rule, const char *generation, const char *group) {
-    const kt_generation *g = NULL;
-    for (int i = 0; i < KT_N_GENERATIONS && !g; i++)
-        if (generation && strcmp(kt_generations[i].name, generation) == 0) g = &kt_generations[i];
-    if (!g || !rule) return NULL;
-    int grp = -1;
-    for (int i = 0; group && i < G_COUNT && grp < 0; i++)
-        if (strcmp(kt_group_names[i], group) == 0) grp = i;
+    int gi = generation ? kt_generation_index(generation) : -1;
+    if (gi < 0 || !rule) return NULL;
+    const kt_generation *g = &kt_generations[gi];
+    int grp = group ? kt_lookup(kt_group_names, G_COUNT, group, strlen(group)) : -1;
     if (group && grp < 0) return NULL;
     for (size_t i = 0; i < g->n_rules; i++)
         if (strcmp(g->rules[i]->id, rule) == 0 && (grp < 0 || (g->rules[i]->groups & GB(grp))))

@@ -9,6 +9,7 @@
 #include "rules.h"
 
 #include <stddef.h>
+#include <string.h>
 
 const char *const kt_kind_names[K_COUNT] = {
     "samtale", "tilbud", "test", "cv", "koordinerende_sagsbehandler", "vejledning"};
@@ -382,6 +383,12 @@ const kt_rule *kt_generation_find(const kt_generation *g, int slot, int group) {
         if (g->rules[i]->slot == slot && (group < 0 || (g->rules[i]->groups & GB(group))))
             return g->rules[i];
     return NULL;
+}
+
+int kt_generation_index(const char *name) {
+    for (int i = 0; i < KT_N_GENERATIONS; i++)
+        if (strcmp(kt_generations[i].name, name) == 0) return i;
+    return -1;
 }
 
 bool kt_generation_has_exemption(const kt_generation *g, const kt_exemption *x) {

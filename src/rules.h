@@ -140,6 +140,8 @@ extern const kt_generation kt_generations[KT_N_GENERATIONS];
  * rows for different groups in one generation, as all.cv does), or NULL.
  * group -1: any row of the slot. */
 const kt_rule *kt_generation_find(const kt_generation *g, int slot, int group);
+/* The index of the generation named `name` in kt_generations, or -1. */
+int kt_generation_index(const char *name);
 bool kt_generation_has_exemption(const kt_generation *g, const kt_exemption *x);
 
 /* The group of a benefit; for integrationsydelse pass the group by age. */
