@@ -168,6 +168,13 @@ typedef struct kt_obligation {
     const char *group;         /* the course's group in rules.md: dp, kh, uh, sdp, ... */
     int stopped_days;          /* how far a stopped benefit clock moved the deadline */
     int beyond;                /* computed by the newest generation for a later day */
+    int provisional;           /* 1: the rule or a term of it rests on summaries, not the
+                                  statute's text (rules.md); 0 otherwise */
+    int quota_holder;          /* a quota rule (g2026, "75 %"): KT_HOLDER_JOBCENTER or
+                                  KT_HOLDER_A_KASSE, whose share it counts in; -1 otherwise */
+    const char *a_kasse;       /* dagpenge: the `a_kasse` of the period in force on the
+                                  deadline (or on the window's first day without one); NULL
+                                  where none is known. Lives as long as the plan. */
 } kt_obligation;
 /* The strings of a kt_obligation (rule ... group) are the catalogue's own:
  * they live as long as the process, not only as long as the plan. */

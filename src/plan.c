@@ -167,6 +167,9 @@ void kt_plan_get(const kt_plan *p, size_t i, kt_obligation *out) {
     out->group = kt_group_names[ob->group];
     out->stopped_days = ob->stopped_days;
     out->beyond = ob->beyond;
+    out->provisional = 0;
+    out->quota_holder = -1;
+    out->a_kasse = NULL;
 }
 
 size_t kt_plan_warning_count(const kt_plan *p) { return p->n_warnings; }
