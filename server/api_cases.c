@@ -292,11 +292,11 @@ void api_case_get(ksrv_req *rq, ksrv_resp *rs) {
 static void record(ksrv_req *rq, ksrv_resp *rs, ks_kind kind, const char *action) {
     ks_store *st = ksrv_store(rq, rs);
     if (!st) return;
+    ks_case_info ci; /* another jobcentre's case is refused (and logged) whatever the body */
+    if (case_access(rq, rs, st, action, &ci)) return;
     json_t *j = body_object(rq, rs);
     if (!j) return;
     json_decref(j);
-    ks_case_info ci;
-    if (case_access(rq, rs, st, action, &ci)) return;
     problems pr = {.n = 0, .body = rq->body, .body_len = rq->body_len};
     sb_init(&pr.list, 0);
     ks_error err = {0};
@@ -388,6 +388,8 @@ void api_cases_create(ksrv_req *rq, ksrv_resp *rs) {
     const char *jc = json_string_value(json_object_get(j, "jobcenter"));
     if (jc && strcmp(jc, rq->jobcenter) != 0) {
         json_decref(j);
+        ks_store *dst = ksrv_store(rq, rs); /* a refused write is logged like a refused read */
+        if (dst) ksrv_access_log(rq, rs, dst, id, "denied:write", 0);
         ksrv_problem(rs, 403, "other-jobcenter", NULL,
                      "A token may only create cases of its own jobcentre.", rq->path);
         return;

@@ -45,9 +45,9 @@ int ksrv_authenticate(ksrv_req *rq, ksrv_resp *rs, unsigned roles) {
         char detail[160];
         snprintf(detail, sizeof detail, "A token with role %s may not use %s %s.", ks_role_name(ti.role),
                  rq->method, rq->path);
-        /* a refused attempt on a case is logged like any access to it */
-        if (rq->param[0] && strncmp(rq->path, "/v1/cases/", 10) == 0)
-            ksrv_access_log(rq, rs, st, rq->param, "denied:role", 0);
+        /* every refused attempt is logged, with the case if it was about one */
+        int on_case = rq->param[0] && strncmp(rq->path, "/v1/cases/", 10) == 0;
+        ksrv_access_log(rq, rs, st, on_case ? rq->param : NULL, "denied:role", 0);
         ksrv_problem(rs, 403, "forbidden-role", NULL, detail, rq->path);
         return -1;
     }

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -99,12 +100,71 @@ static kt_date today(const ksrv_server *s) {
     return cached;
 }
 
-/* Per request: the body as it arrives. */
+/* Limits checked by us, so the answer is problem+json: libmicrohttpd's own
+ * 414/431 (a request line or header block past its per-connection memory)
+ * are fixed HTML pages. KSRV_CONN_MEMORY leaves room above both, so MHD's
+ * own answer comes only for requests past it (docs/server.md). */
+#define KSRV_MAX_URI 8192
+#define KSRV_MAX_HEADERS 16384
+#define KSRV_CONN_MEMORY (64 * 1024)
+
+/* Per request: the raw request line's verdict, then the body as it arrives. */
 typedef struct reqctx {
+    int started;  /* the handler has seen the headers */
+    int bad_uri;  /* a control character, raw or %-encoded */
+    size_t uri_len;
     sbuf body;
     int too_big;
     size_t discarded; /* bytes dropped after the cap was passed */
 } reqctx;
+
+static int hexval(int c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* A C0 control character or DEL in the raw URI, as a byte or %-encoded:
+ * MHD decodes %00 into a NUL that silently cuts the path or a parameter. */
+static int uri_has_control(const char *u) {
+    for (const unsigned char *p = (const unsigned char *)u; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f) return 1;
+        if (*p == '%') {
+            int hi = hexval(p[1]), lo = hi < 0 ? -1 : hexval(p[2]);
+            if (lo >= 0) {
+                int v = hi * 16 + lo;
+                if (v < 0x20 || v == 0x7f) return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* MHD_OPTION_URI_LOG_CALLBACK: called with the undecoded URI once the
+ * request line is in; what it returns becomes the request's context. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c) {
+    (void)cls, (void)c;
+    reqctx *rc = calloc(1, sizeof *rc);
+    if (!rc) return NULL;
+    rc->uri_len = strlen(uri);
+    rc->bad_uri = uri_has_control(uri);
+    return rc;
+}
+
+typedef struct hdrscan {
+    size_t bytes;
+    int authorization;
+} hdrscan;
+
+static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value) {
+    (void)kind;
+    hdrscan *h = cls;
+    h->bytes += strlen(key) + (value ? strlen(value) : 0) + 4; /* ": " and CRLF */
+    if (strcasecmp(key, MHD_HTTP_HEADER_AUTHORIZATION) == 0) h->authorization++;
+    return MHD_YES;
+}
 
 static void add_header(struct MHD_Response *r, const char *name, const char *value) {
     if (value) MHD_add_response_header(r, name, value);
@@ -183,11 +243,35 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     (void)version;
     ksrv_server *s = cls;
     reqctx *rc = *con_cls;
-    if (!rc) {
-        rc = calloc(1, sizeof *rc);
-        if (!rc) return MHD_NO;
+    if (!rc) return MHD_NO; /* on_uri ran out of memory */
+    if (!rc->started) {
+        rc->started = 1;
         sb_init(&rc->body, s->cfg.max_body + 1); /* + 1 for a NUL */
-        *con_cls = rc;
+        /* refused before routing, and before any body is read */
+        if (rc->uri_len > KSRV_MAX_URI) {
+            rc->too_big = 1;
+            return send_problem(c, 414, "uri-too-long",
+                                "The request URI is longer than 8192 bytes.", NULL);
+        }
+        hdrscan hs = {0, 0};
+        MHD_get_connection_values(c, MHD_HEADER_KIND, scan_header, &hs);
+        if (hs.bytes > KSRV_MAX_HEADERS) {
+            rc->too_big = 1;
+            return send_problem(c, 431, "headers-too-large",
+                                "The request headers are larger than 16384 bytes.", NULL);
+        }
+        if (rc->bad_uri) {
+            rc->too_big = 1;
+            return send_problem(c, 400, "control-character",
+                                "The path or a query parameter holds a control character "
+                                "(such as %00); none is allowed.",
+                                NULL);
+        }
+        if (hs.authorization > 1) {
+            rc->too_big = 1;
+            return send_problem(c, 400, "duplicate-authorization",
+                                "The request has more than one Authorization header.", url);
+        }
         const char *cl =
             MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl) {
@@ -261,7 +345,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     (void)cls, (void)c, (void)toe;
     reqctx *rc = *con_cls;
     if (!rc) return;
-    sb_free(&rc->body);
+    if (rc->started) sb_free(&rc->body);
     free(rc);
     *con_cls = NULL;
 }
@@ -319,6 +403,8 @@ int ksrv_start(const ksrv_config *cfg, ksrv_server **out) {
     OPT(MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s, NULL);
     OPT(MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096, NULL);
     OPT(MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s);
+    OPT(MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)on_uri, s);
+    OPT(MHD_OPTION_CONNECTION_MEMORY_LIMIT, KSRV_CONN_MEMORY, NULL);
     if (cfg->threads > 1) OPT(MHD_OPTION_THREAD_POOL_SIZE, cfg->threads, NULL);
     OPT(MHD_OPTION_END, 0, NULL);
 #undef OPT
