@@ -182,6 +182,10 @@ typedef struct kt_obligation {
 size_t kt_plan_count(const kt_plan *p);
 void kt_plan_get(const kt_plan *p, size_t i, kt_obligation *out);
 kt_date kt_plan_as_of(const kt_plan *p);
+/* The last day of course `course` (kt_obligation.course) as known on the
+ * plan's as_of; KT_NO_DATE while it runs with no end known (or for a course
+ * the plan does not have). */
+kt_date kt_plan_course_end(const kt_plan *p, int course);
 const char *kt_plan_id(const kt_plan *p);
 
 /* Writes the plain-Danish `why` of obligation i (NUL-terminated, truncated

@@ -1,4 +1,4 @@
-/* ics.c -- a case's upcoming deadlines as iCalendar (RFC 5545): CRLF line
+/* ics.c -- a case's upcoming and open deadlines as iCalendar (RFC 5545): CRLF line
  * ends, lines folded at 75 octets, a stable UID per obligation, DTSTAMP,
  * all-day DTSTART;VALUE=DATE on the deadline (window.to, inclusive) and
  * DTEND the day after. */
@@ -53,6 +53,16 @@ static void ymd(char out[9], kt_date d) {
     out[8] = '\0';
 }
 
+int ics_wanted(const kt_plan *p, const kt_obligation *o) {
+    if (o->to == KT_NO_DATE) return 0;
+    if (o->status == KT_OPEN) return 1;
+    if (o->status != KT_OVERDUE) return 0; /* met, late, exempt, lapsed: history */
+    /* overdue only while its course runs: an ended benefit's deadlines are
+     * history, for reports, not for the caseworker's calendar */
+    kt_date end = kt_plan_course_end(p, o->course);
+    return end == KT_NO_DATE || end >= kt_plan_as_of(p);
+}
+
 void ics_plan(sbuf *out, const kt_plan *p, const char *case_id, const char *stamp) {
     sbuf t;
     sb_init(&t, 0);
@@ -71,7 +81,7 @@ void ics_plan(sbuf *out, const kt_plan *p, const char *case_id, const char *stam
     for (size_t i = 0; i < n; i++) {
         kt_obligation o;
         kt_plan_get(p, i, &o);
-        if ((o.status != KT_OPEN && o.status != KT_OVERDUE) || o.to == KT_NO_DATE) continue;
+        if (!ics_wanted(p, &o)) continue;
         char from[11], d0[9], d1[9], idsrc[256], hex[65];
         kt_date_format(o.from, from);
         ymd(d0, o.to);

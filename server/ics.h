@@ -11,8 +11,11 @@ void ics_line(sbuf *b, const char *line, size_t n);
 /* Appends TEXT-escaped s (\\, \;, \, and \n) to a line being built. */
 void ics_text(sbuf *b, const char *s);
 
-/* The calendar of a plan: one all-day VEVENT per open or overdue obligation
- * with a deadline. `stamp` is the DTSTAMP (YYYYMMDDTHHMMSSZ). */
+/* 1 if the calendar holds obligation o of plan p: it has a deadline and is
+ * open, or overdue while its course runs on the plan's as_of. */
+int ics_wanted(const kt_plan *p, const kt_obligation *o);
+/* The calendar of a plan: one all-day VEVENT per obligation ics_wanted
+ * keeps. `stamp` is the DTSTAMP (YYYYMMDDTHHMMSSZ). */
 void ics_plan(sbuf *out, const kt_plan *p, const char *case_id, const char *stamp);
 
 #endif

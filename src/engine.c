@@ -1470,7 +1470,13 @@ static void evaluate_course(ctx *x, course *co) {
 static int save_courses(ctx *x) {
     kt_plan *p = x->p;
     p->n_courses = x->n_courses;
-    if (!p->explain || !x->n_courses) return KT_OK;
+    p->course_end = NULL;
+    if (!x->n_courses) return KT_OK;
+    /* every plan keeps its courses' ends (kt_plan_course_end) */
+    p->course_end = kt_arena_alloc(&p->arena, sizeof(kt_date) * x->n_courses);
+    if (!p->course_end) return KT_ENOMEM;
+    for (uint32_t k = 0; k < x->n_courses; k++) p->course_end[k] = x->courses[k].end;
+    if (!p->explain) return KT_OK;
     p->courses = kt_arena_alloc(&p->arena, sizeof(kt_course_view) * x->n_courses);
     if (!p->courses) return KT_ENOMEM;
     for (uint32_t k = 0; k < x->n_courses; k++) {

@@ -143,6 +143,10 @@ void kt_plan_free(kt_plan *p) {
 
 size_t kt_plan_count(const kt_plan *p) { return p->n_obs; }
 kt_date kt_plan_as_of(const kt_plan *p) { return p->as_of; }
+kt_date kt_plan_course_end(const kt_plan *p, int course) {
+    return course >= 0 && (size_t)course < p->n_courses && p->course_end ? p->course_end[course]
+                                                                          : KT_NO_DATE;
+}
 const char *kt_plan_id(const kt_plan *p) { return p->id; }
 
 void kt_plan_get(const kt_plan *p, size_t i, kt_obligation *out) {

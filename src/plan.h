@@ -110,8 +110,9 @@ struct kt_plan {
     size_t n_obs, cap_obs;
     kt_warning *warnings;
     size_t n_warnings, cap_warnings;
-    kt_course_view *courses;
+    kt_course_view *courses; /* with explain only */
     size_t n_courses;
+    kt_date *course_end;     /* n_courses, always: KT_NO_DATE while running */
     uint64_t agenda_courses; /* bit k: course k gets seed 004's agenda */
     /* explain: the case's conversations (sorted) and the traces */
     bool explain;
