@@ -238,6 +238,13 @@ int ks_token_revoke(ks_store *s, long id, ks_error *err);
 int ks_access_log_append(ks_store *s, const char *who, const char *jobcenter, const char *case_id,
                          const char *action, ks_error *err);
 
+/* Appends rows in one transaction (one commit, one sync: the server's
+ * group commit); all or none. at = now for every row. */
+typedef struct ks_access_row {
+    const char *who, *jobcenter, *case_id, *action; /* jobcenter, case_id may be NULL */
+} ks_access_row;
+int ks_access_log_append_batch(ks_store *s, const ks_access_row *rows, size_t n, ks_error *err);
+
 typedef struct ks_access_entry {
     long seq;
     const char *at, *who, *jobcenter, *case_id, *action; /* "" where none */

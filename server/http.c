@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,12 @@ struct ksrv_server {
     char host[64];
     uint16_t port;
     ksrv_store_pool *stores;
+    /* connections suspended while their access-log rows are written; stop
+     * waits for them (MHD must not be stopped with any suspended) */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    unsigned suspended;
+    int stopping;
 };
 
 const char *ksrv_strerror(int status) {
@@ -116,6 +123,13 @@ typedef struct reqctx {
     sbuf body;
     int too_big;
     size_t discarded; /* bytes dropped after the cap was passed */
+    /* an answer held back until its access-log rows are durable */
+    ksrv_logjob log;
+    struct MHD_Response *held;
+    unsigned held_status;
+    int logged; /* 1 written, -1 failed */
+    ksrv_server *srv;
+    struct MHD_Connection *conn;
 } reqctx;
 
 static int hexval(int c) {
@@ -170,7 +184,7 @@ static void add_header(struct MHD_Response *r, const char *name, const char *val
     if (value) MHD_add_response_header(r, name, value);
 }
 
-static enum MHD_Result send_resp(struct MHD_Connection *c, ksrv_resp *rs) {
+static struct MHD_Response *make_resp(ksrv_resp *rs) {
     struct MHD_Response *r;
     if (rs->static_body) {
         r = MHD_create_response_from_buffer(rs->static_len, (void *)rs->static_body,
@@ -185,13 +199,13 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, ksrv_resp *rs) {
                 sb_free(&rs->body);
                 rs->static_body = oom;
                 rs->static_len = sizeof oom - 1;
-                return send_resp(c, rs);
+                return make_resp(rs);
             }
         }
         r = MHD_create_response_from_buffer_with_free_callback(rs->body.len, rs->body.p, free);
         if (r) rs->body.p = NULL; /* now MHD's */
     }
-    if (!r) return MHD_NO;
+    if (!r) return NULL;
     add_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, rs->content_type);
     add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, rs->cache_control ? rs->cache_control : "no-store");
     add_header(r, "X-Content-Type-Options", "nosniff");
@@ -207,7 +221,48 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, ksrv_resp *rs) {
         add_header(r, "Referrer-Policy", "no-referrer");
         add_header(r, "X-Frame-Options", "DENY");
     }
+    return r;
+}
+
+static enum MHD_Result send_resp(struct MHD_Connection *c, ksrv_resp *rs) {
+    struct MHD_Response *r = make_resp(rs);
+    if (!r) return MHD_NO;
     enum MHD_Result ret = MHD_queue_response(c, (unsigned)rs->status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static enum MHD_Result send_problem(struct MHD_Connection *c, int status, const char *type,
+                                    const char *detail, const char *url);
+
+/* The logger thread: the request's rows are written (or not); let its
+ * connection go on to on_request, which sends the held answer. */
+static void on_logged(void *ctx, int ok) {
+    reqctx *rc = ctx;
+    ksrv_server *s = rc->srv;
+    rc->logged = ok ? 1 : -1;
+    MHD_resume_connection(rc->conn); /* rc may be freed from here on */
+    pthread_mutex_lock(&s->mu);
+    s->suspended--;
+    pthread_cond_broadcast(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+}
+
+/* The held answer, or 503 if a row that had to be written was not. */
+static enum MHD_Result send_held(ksrv_server *s, struct MHD_Connection *c, reqctx *rc,
+                                 const char *url) {
+    struct MHD_Response *r = rc->held;
+    rc->held = NULL;
+    if (rc->logged < 0) {
+        logf_(s, "access log: %d row(s) could not be written%s", rc->log.n,
+              rc->log.must ? "; the request was refused (503)" : "");
+        if (rc->log.must) {
+            MHD_destroy_response(r);
+            return send_problem(c, 503, "access-log",
+                                "The access could not be logged, so it was not allowed.", url);
+        }
+    }
+    enum MHD_Result ret = MHD_queue_response(c, rc->held_status, r);
     MHD_destroy_response(r);
     return ret;
 }
@@ -244,6 +299,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     ksrv_server *s = cls;
     reqctx *rc = *con_cls;
     if (!rc) return MHD_NO; /* on_uri ran out of memory */
+    if (rc->held) return send_held(s, c, rc, url);
     if (!rc->started) {
         rc->started = 1;
         sb_init(&rc->body, s->cfg.max_body + 1); /* + 1 for a NUL */
@@ -333,11 +389,37 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     sb_init(&rs.body, 0);
     rs.status = 200;
     rs.content_type = "application/json";
+    memset(&rc->log, 0, sizeof rc->log);
+    rq.log = ksrv_store_configured(s->stores) ? &rc->log : NULL;
     ksrv_dispatch(&rq, &rs);
     if (rs.status >= 500) logf_(s, "%s %s -> %d", method, url, rs.status);
-    enum MHD_Result ret = send_resp(c, &rs);
+    if (rc->log.n == 0) {
+        enum MHD_Result ret = send_resp(c, &rs);
+        sb_free(&rs.body);
+        return ret;
+    }
+    /* Rows to log: the answer waits for them. The connection is suspended
+     * (the thread goes on with others) and the logger resumes it once the
+     * rows are durable, in one commit with other requests' rows. */
+    rc->held = make_resp(&rs);
+    rc->held_status = (unsigned)rs.status;
     sb_free(&rs.body);
-    return ret;
+    if (!rc->held) return MHD_NO;
+    rc->srv = s;
+    rc->conn = c;
+    pthread_mutex_lock(&s->mu);
+    int async = !s->stopping;
+    if (async) s->suspended++;
+    pthread_mutex_unlock(&s->mu);
+    if (!async) {
+        rc->logged = ksrv_log_wait(s->stores, &rc->log) ? 1 : -1;
+        return send_held(s, c, rc, url);
+    }
+    MHD_suspend_connection(c); /* before the logger may resume it */
+    rc->log.done = on_logged;
+    rc->log.ctx = rc;
+    if (ksrv_log_submit(s->stores, &rc->log) != 0) on_logged(rc, 0);
+    return MHD_YES;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -346,6 +428,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     reqctx *rc = *con_cls;
     if (!rc) return;
     if (rc->started) sb_free(&rc->body);
+    if (rc->held) MHD_destroy_response(rc->held);
     free(rc);
     *con_cls = NULL;
 }
@@ -365,7 +448,10 @@ int ksrv_start(const ksrv_config *cfg, ksrv_server **out) {
     struct sockaddr_in sin;
     struct sockaddr_in6 sin6;
     struct sockaddr *sa;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG | MHD_USE_TURBO;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG |
+                     MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME;
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_cond_init(&s->cv, NULL);
     memset(&sin, 0, sizeof sin);
     memset(&sin6, 0, sizeof sin6);
     if (inet_pton(AF_INET, s->host, &sin.sin_addr) == 1) {
@@ -424,6 +510,12 @@ int ksrv_start(const ksrv_config *cfg, ksrv_server **out) {
 
 void ksrv_stop(ksrv_server *s) {
     if (!s) return;
+    /* from now on a request waits for its log rows on its own thread; those
+     * already suspended are resumed by the logger before MHD stops */
+    pthread_mutex_lock(&s->mu);
+    s->stopping = 1;
+    while (s->suspended) pthread_cond_wait(&s->cv, &s->mu);
+    pthread_mutex_unlock(&s->mu);
     MHD_stop_daemon(s->d);
     ksrv_stores_close(s->stores);
     kt_engine_free(s->engine);

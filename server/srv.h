@@ -64,6 +64,9 @@ typedef struct ksrv_req {
     char who[160]; /* token id or label, for the access log */
     int role;      /* ROLE_* or 0 */
     char remote[64];
+    /* access-log rows of this request (store_glue.c): written, in one
+     * group commit with other requests', before the answer goes out */
+    struct ksrv_logjob *log;
 } ksrv_req;
 
 typedef struct ksrv_resp {

@@ -17,13 +17,134 @@ struct ksrv_store_pool {
     pthread_mutex_t mu;
     ks_store **all;
     size_t n, cap;
+    /* the access log's writer: one thread, one connection; each round takes
+     * every job queued meanwhile and writes their rows in one transaction */
+    pthread_t logger;
+    int have_logger, log_stop;
+    pthread_mutex_t log_mu;
+    pthread_cond_t log_cv;
+    ksrv_logjob *log_head, *log_tail;
+    unsigned long log_rows, log_batches;
 };
+
+#define LOG_BATCH_MAX 1024 /* rows per transaction */
+
+static void *logger_main(void *arg) {
+    ksrv_store_pool *p = arg;
+    ks_store *st = NULL;
+    ks_error err = {0};
+    ks_access_row *rows = malloc(sizeof *rows * LOG_BATCH_MAX);
+    pthread_mutex_lock(&p->log_mu);
+    for (;;) {
+        while (!p->log_head && !p->log_stop) pthread_cond_wait(&p->log_cv, &p->log_mu);
+        if (!p->log_head) break; /* stopping, and nothing left */
+        /* take as many whole jobs as fit in one batch */
+        ksrv_logjob *batch = p->log_head, *last = NULL;
+        size_t n = 0;
+        for (ksrv_logjob *j = batch; j && n + (size_t)j->n <= LOG_BATCH_MAX; j = j->next) {
+            n += (size_t)j->n;
+            last = j;
+        }
+        p->log_head = last->next;
+        if (!p->log_head) p->log_tail = NULL;
+        last->next = NULL;
+        pthread_mutex_unlock(&p->log_mu);
+
+        int ok = rows != NULL;
+        if (ok && !st && ks_open(p->path, KS_OPEN_CREATE, &st, &err) != KS_OK) {
+            st = NULL;
+            ok = 0;
+        }
+        if (ok) {
+            size_t k = 0;
+            for (ksrv_logjob *j = batch; j; j = j->next)
+                for (int i = 0; i < j->n; i++) {
+                    const ksrv_logrow *r = &j->rows[i];
+                    rows[k++] = (ks_access_row){r->who, r->jobcenter,
+                                                r->has_case ? r->case_id : NULL, r->action};
+                }
+            ok = ks_access_log_append_batch(st, rows, k, &err) == KS_OK;
+        }
+        pthread_mutex_lock(&p->log_mu);
+        if (ok) {
+            p->log_rows += n;
+            p->log_batches++;
+        }
+        pthread_mutex_unlock(&p->log_mu);
+        for (ksrv_logjob *j = batch, *next; j; j = next) {
+            next = j->next; /* j may be gone once done returns */
+            j->done(j->ctx, ok);
+        }
+        pthread_mutex_lock(&p->log_mu);
+    }
+    pthread_mutex_unlock(&p->log_mu);
+    if (st) ks_close(st);
+    free(rows);
+    return NULL;
+}
+
+int ksrv_log_submit(ksrv_store_pool *p, ksrv_logjob *job) {
+    if (!p || !p->have_logger) return -1;
+    job->next = NULL;
+    pthread_mutex_lock(&p->log_mu);
+    if (p->log_tail) p->log_tail->next = job;
+    else p->log_head = job;
+    p->log_tail = job;
+    pthread_cond_signal(&p->log_cv);
+    pthread_mutex_unlock(&p->log_mu);
+    return 0;
+}
+
+typedef struct waiter {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int state; /* 0 waiting, 1 written, -1 failed */
+} waiter;
+
+static void wake(void *ctx, int ok) {
+    waiter *w = ctx;
+    pthread_mutex_lock(&w->mu);
+    w->state = ok ? 1 : -1;
+    pthread_cond_signal(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+}
+
+int ksrv_log_wait(ksrv_store_pool *p, ksrv_logjob *job) {
+    waiter *w = malloc(sizeof *w); /* on the heap: job keeps a pointer to it */
+    if (!w) return 0;
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->cv, NULL);
+    w->state = 0;
+    job->done = wake;
+    job->ctx = w;
+    int ok = 0;
+    if (ksrv_log_submit(p, job) == 0) {
+        pthread_mutex_lock(&w->mu);
+        while (w->state == 0) pthread_cond_wait(&w->cv, &w->mu);
+        pthread_mutex_unlock(&w->mu);
+        ok = w->state > 0;
+    }
+    job->ctx = NULL;
+    pthread_cond_destroy(&w->cv);
+    pthread_mutex_destroy(&w->mu);
+    free(w);
+    return ok;
+}
+
+void ksrv_log_stats(ksrv_store_pool *p, unsigned long *rows, unsigned long *batches) {
+    pthread_mutex_lock(&p->log_mu);
+    *rows = p->log_rows;
+    *batches = p->log_batches;
+    pthread_mutex_unlock(&p->log_mu);
+}
 
 int ksrv_stores_open(const char *path, ksrv_store_pool **out, ks_error *err) {
     ksrv_store_pool *p = calloc(1, sizeof *p);
     *out = NULL;
     if (!p) return KSRV_ENOMEM;
     pthread_mutex_init(&p->mu, NULL);
+    pthread_mutex_init(&p->log_mu, NULL);
+    pthread_cond_init(&p->log_cv, NULL);
     if (path) {
         ks_store *st;
         if (ks_open(path, KS_OPEN_CREATE, &st, err) != KS_OK) {
@@ -40,6 +161,11 @@ int ksrv_stores_open(const char *path, ksrv_store_pool **out, ks_error *err) {
             return KSRV_ENOMEM;
         }
         p->have_key = 1;
+        if (pthread_create(&p->logger, NULL, logger_main, p) != 0) {
+            ksrv_stores_close(p);
+            return KSRV_ENOMEM;
+        }
+        p->have_logger = 1;
     }
     *out = p;
     return KSRV_OK;
@@ -47,6 +173,15 @@ int ksrv_stores_open(const char *path, ksrv_store_pool **out, ks_error *err) {
 
 void ksrv_stores_close(ksrv_store_pool *p) {
     if (!p) return;
+    if (p->have_logger) { /* writes what is queued, then ends */
+        pthread_mutex_lock(&p->log_mu);
+        p->log_stop = 1;
+        pthread_cond_signal(&p->log_cv);
+        pthread_mutex_unlock(&p->log_mu);
+        pthread_join(p->logger, NULL);
+    }
+    pthread_cond_destroy(&p->log_cv);
+    pthread_mutex_destroy(&p->log_mu);
     for (size_t i = 0; i < p->n; i++) ks_close(p->all[i]);
     free(p->all);
     if (p->have_key) pthread_key_delete(p->key);
@@ -100,6 +235,22 @@ ks_store *ksrv_store(ksrv_req *rq, ksrv_resp *rs) {
 
 int ksrv_access_log(ksrv_req *rq, ksrv_resp *rs, ks_store *st, const char *case_id,
                     const char *action, int must) {
+    ksrv_logjob *j = rq->log;
+    if (j) {
+        if (j->n == KSRV_LOG_ROWS) {
+            j->overflow = 1; /* a handler bug; refuse rather than lose a row */
+            j->must = 1;
+            return 0;
+        }
+        ksrv_logrow *r = &j->rows[j->n++];
+        snprintf(r->who, sizeof r->who, "%s", rq->who);
+        snprintf(r->jobcenter, sizeof r->jobcenter, "%s", rq->jobcenter);
+        r->has_case = case_id != NULL;
+        snprintf(r->case_id, sizeof r->case_id, "%s", case_id ? case_id : "");
+        snprintf(r->action, sizeof r->action, "%s", action);
+        if (must) j->must = 1;
+        return 0;
+    }
     ks_error err = {0};
     if (ks_access_log_append(st, rq->who, rq->jobcenter, case_id, action, &err) == KS_OK)
         return 0;

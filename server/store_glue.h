@@ -21,9 +21,35 @@ int ksrv_store_configured(const ksrv_store_pool *p);
  * after filling a 503 problem. */
 ks_store *ksrv_store(ksrv_req *rq, ksrv_resp *rs);
 
-/* Appends to the access log; a failure is logged, not fatal to the answer
- * unless `must` (writes: then -1 after filling a 503). */
+/* Adds a row to the request's access log (rq->log). http.c writes the rows
+ * of concurrent requests in one transaction and sends the answer only after
+ * its rows are durable; if they cannot be written, a request with a `must`
+ * row gets 503 instead of its answer, others are answered and the failure
+ * logged. Without rq->log the row is written at once (then -1 after filling a
+ * 503 if it failed and `must`). */
 int ksrv_access_log(ksrv_req *rq, ksrv_resp *rs, ks_store *st, const char *case_id,
                     const char *action, int must);
+
+/* ---- the access log's group commit ------------------------------------------------ */
+#define KSRV_LOG_ROWS 4 /* rows one request may add */
+typedef struct ksrv_logrow {
+    char who[160], jobcenter[128], case_id[KSRV_MAX_PARAM], action[64];
+    int has_case;
+} ksrv_logrow;
+typedef void (*ksrv_log_done)(void *ctx, int ok);
+typedef struct ksrv_logjob {
+    ksrv_logrow rows[KSRV_LOG_ROWS];
+    int n, must, overflow;
+    ksrv_log_done done; /* called on the logger thread once written (ok 1) or failed (0) */
+    void *ctx;
+    struct ksrv_logjob *next;
+} ksrv_logjob;
+/* Queues job for the logger thread; done is called later. -1 if there is no
+ * logger (no store). */
+int ksrv_log_submit(ksrv_store_pool *p, ksrv_logjob *job);
+/* Queues job and waits for it: 1 written, 0 not. */
+int ksrv_log_wait(ksrv_store_pool *p, ksrv_logjob *job);
+/* Rows written and batches committed so far (for the bench and logs). */
+void ksrv_log_stats(ksrv_store_pool *p, unsigned long *rows, unsigned long *batches);
 
 #endif

@@ -155,6 +155,39 @@ int ks_access_log_append(ks_store *s, const char *who, const char *jobcenter, co
     return rc;
 }
 
+int ks_access_log_append_batch(ks_store *s, const ks_access_row *rows, size_t n, ks_error *err) {
+    if (n == 0) return KS_OK;
+    char now[25];
+    ks__now(s, now);
+    int rc = ks__begin(s, err);
+    if (rc != KS_OK) return rc;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT INTO access_log(at, who, jobcenter, case_id, action) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5)",
+                           -1, &st, NULL) != SQLITE_OK) {
+        rc = ks__dbfail(s, err, "access_log");
+        ks__rollback(s);
+        return rc;
+    }
+    for (size_t i = 0; i < n && rc == KS_OK; i++) {
+        const ks_access_row *r = &rows[i];
+        sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, r->who && *r->who ? r->who : "unknown", -1, SQLITE_STATIC);
+        bind_opt(st, 3, r->jobcenter);
+        bind_opt(st, 4, r->case_id);
+        sqlite3_bind_text(st, 5, r->action ? r->action : "", -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE) rc = ks__dbfail(s, err, "access_log");
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    if (rc != KS_OK) {
+        ks__rollback(s);
+        return rc;
+    }
+    return ks__commit(s, err); /* one commit, one sync, for the whole batch */
+}
+
 static const char *col(sqlite3_stmt *st, int i) {
     const char *t = (const char *)sqlite3_column_text(st, i);
     return t ? t : "";

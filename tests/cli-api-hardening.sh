@@ -110,6 +110,35 @@ req GET /v1/cases/borger-17 -H "$(AU "$TA")"
 expect 200 && json "d['events'] == $EVENTS and d['jobcenter'] == 'aarhus'"
 req GET /v1/cases/borger-77 -H "$(AU "$TA")"; LAST="borger-77 was not created"; expect 404
 
+# ---- the access log's group commit --------------------------------------------------------
+LAST="40 concurrent reads: all served, one read row each"
+before=$("$K" db access-log borger-17 --db "$DB" 2>/dev/null | grep -c $'\tread$')
+cpids=()
+for i in $(seq 1 40); do
+    curl -s -m 20 -o /dev/null -w '%{http_code}\n' -H "$(AU "$TA")" "http://127.0.0.1:$PORT/v1/cases/borger-17" >>"$T/codes.txt" &
+    cpids+=($!)
+done
+wait "${cpids[@]}" # not the server
+after=$("$K" db access-log borger-17 --db "$DB" 2>/dev/null | grep -c $'\tread$')
+if [ "$(grep -c '^200$' "$T/codes.txt")" = 40 ] && [ $((after - before)) = 40 ]; then ok; else
+    fail "$LAST: $(sort "$T/codes.txt" | uniq -c | tr '\n' ' '); rows $before -> $after"; fi
+
+if command -v sqlite3 >/dev/null; then
+    sqlite3 "$DB" "CREATE TRIGGER block_log BEFORE INSERT ON access_log BEGIN SELECT RAISE(ABORT, 'blocked by the test'); END;"
+    LAST="a read whose log row cannot be written is refused (503)"
+    req GET /v1/cases/borger-17 -H "$(AU "$TA")"
+    expect 503 application/problem+json && json 'd["type"] == "urn:kontakt:problem:access-log" and "plan" not in d'
+    LAST="the calendar likewise (503)"
+    req GET /v1/cases/borger-17/calendar.ics -H "$(AU "$TA")"; expect 503 application/problem+json
+    LAST="the server says so on stderr"
+    if grep -q 'access log: .*could not be written' "$T/server.log"; then ok; else fail "$LAST"; fi
+    sqlite3 "$DB" "DROP TRIGGER block_log;"
+    LAST="reads are served again once the log can be written"
+    req GET /v1/cases/borger-17 -H "$(AU "$TA")"; expect 200 application/json
+else
+    echo "cli-api-hardening: sqlite3 not installed; the 503 on an unwritable log is not checked"
+fi
+
 # ---- OpenAPI: /ui/{file} as served ------------------------------------------------------------
 LAST="GET /v1/openapi.json"
 req GET /v1/openapi.json -H "$(AU "$TA")"; expect 200 application/json
