@@ -31,6 +31,10 @@ struct ksrv_server {
     pthread_cond_t cv;
     unsigned suspended;
     int stopping;
+    /* connections the client abandoned mid-request: counted, and logged as
+     * a summary at most once a minute and at stop, not a line each */
+    unsigned long abandoned, abandoned_told;
+    time_t abandoned_at;
 };
 
 const char *ksrv_strerror(int status) {
@@ -81,12 +85,46 @@ __attribute__((format(printf, 2, 3))) static void logf_(const ksrv_server *s, co
     s->cfg.log(s->cfg.log_ctx, line);
 }
 
+/* MHD's messages about a client that went away mid-request (0.9.75). */
+static int is_abandon(const char *line) {
+    static const char *const pats[] = {"closed by remote side", "disconnected when reading",
+                                       "is closed when reading", "reset by peer",
+                                       "Failed to send data", "Broken pipe"};
+    for (size_t i = 0; i < sizeof pats / sizeof pats[0]; i++)
+        if (strstr(line, pats[i])) return 1;
+    return 0;
+}
+
+/* Logs the abandoned connections not yet told (force: whatever the time). */
+static void tell_abandoned(ksrv_server *s, int force) {
+    pthread_mutex_lock(&s->mu);
+    time_t now = time(NULL);
+    unsigned long n = s->abandoned - s->abandoned_told;
+    int due = n && (force || now - s->abandoned_at >= 60);
+    if (due) {
+        s->abandoned_told = s->abandoned;
+        s->abandoned_at = now;
+    }
+    unsigned long total = s->abandoned;
+    pthread_mutex_unlock(&s->mu);
+    if (due)
+        logf_(s, "%lu connection(s) abandoned by their clients mid-request (%lu since start)", n,
+              total);
+}
+
 __attribute__((format(printf, 2, 0))) static void mhd_logger(void *cls, const char *fmt,
                                                            va_list ap) {
     ksrv_server *s = cls;
     if (!s->cfg.log) return;
     char line[512];
     vsnprintf(line, sizeof line, fmt, ap);
+    if (is_abandon(line)) {
+        pthread_mutex_lock(&s->mu);
+        if (s->abandoned++ == 0 && s->abandoned_at == 0) s->abandoned_at = time(NULL);
+        pthread_mutex_unlock(&s->mu);
+        tell_abandoned(s, 0);
+        return;
+    }
     size_t n = strlen(line);
     while (n && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = '\0';
     s->cfg.log(s->cfg.log_ctx, line);
@@ -517,6 +555,7 @@ void ksrv_stop(ksrv_server *s) {
     while (s->suspended) pthread_cond_wait(&s->cv, &s->mu);
     pthread_mutex_unlock(&s->mu);
     MHD_stop_daemon(s->d);
+    tell_abandoned(s, 1);
     ksrv_stores_close(s->stores);
     kt_engine_free(s->engine);
     free(s);
