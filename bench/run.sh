@@ -51,7 +51,7 @@ now_ns() { date +%s%N; }
 say "build"
 make --no-print-directory "$BUILD/kontakt" "$BUILD/libkontakt.a"
 mkdir -p "$OUT"
-"$CC" "${WARN[@]}" -O2 bench/gen.c -o "$OUT/kontakt-gen"
+"$CC" "${WARN[@]}" -O2 bench/gen.c store/synth.c -o "$OUT/kontakt-gen"
 "$CC" "${WARN[@]}" -O2 -Iinclude bench/bench_engine.c -o "$OUT/bench-engine" \
     "$BUILD/libkontakt.a" -ljansson
 
@@ -82,7 +82,7 @@ fi
 # an interrupted run never leaves a half file that looks reusable.
 ensure_cases() {
     local file=$1 count=$2 want have=""
-    want="cases=$count seed=$SEED jobcenters=$JC gen=$(cksum <bench/gen.c | cut -d' ' -f1)"
+    want="cases=$count seed=$SEED jobcenters=$JC gen=$(cat bench/gen.c store/synth.c store/synth.h | cksum | cut -d' ' -f1)"
     [[ -f $file.params ]] && have=$(cat "$file.params")
     if [[ -f $file && $have == "$want" ]]; then
         echo "reusing $file ($count cases)"
