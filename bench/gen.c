@@ -1,7 +1,7 @@
 /*
  * gen.c -- kontakt-gen: synthetic caseloads for the benchmarks.
  *
- *   kontakt-gen [--cases N] [--seed S] [--jobcenters J]
+ *   kontakt-gen [--cases N] [--seed S] [--jobcenters J] [--mix default|dense]
  *
  * Writes N cases (spec/case-format.md) as NDJSON to stdout. Only the command
  * line: the generator itself is store/synth.c (also `kontakt db demo`'s),
@@ -19,11 +19,13 @@
 #define OUT_CAP (4u << 20)
 
 static void usage(FILE *f) {
-    fputs("usage: kontakt-gen [--cases N] [--seed S] [--jobcenters J]\n"
+    fputs("usage: kontakt-gen [--cases N] [--seed S] [--jobcenters J] [--mix M]\n"
           "Writes N synthetic cases (spec/case-format.md) as NDJSON to stdout.\n"
           "  --cases N       number of cases (default 1000, at most 999999999)\n"
           "  --seed S        seed; the same seed gives the same cases (default 1)\n"
-          "  --jobcenters J  jobcentres jc-01 .. jc-J (default 5, at most 99)\n",
+          "  --jobcenters J  jobcentres jc-01 .. jc-J (default 5, at most 99)\n"
+          "  --mix M         default, or dense: 2-3 benefit periods, 5-10 conversations\n"
+          "                  and 3-5 events a case (bench/README.md)\n",
           f);
 }
 
@@ -40,6 +42,7 @@ static int parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *res) {
 
 int main(int argc, char **argv) {
     uint64_t ncases = 1000, seed = 1, jobcenters = 5;
+    ks_synth_mix mix = KS_SYNTH_MIX_DEFAULT;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         uint64_t *dst = NULL, lo = 0, hi = 0;
@@ -50,6 +53,18 @@ int main(int argc, char **argv) {
         /* Accept "--opt V" and "--opt=V". */
         const char *val = NULL;
         size_t klen = strcspn(a, "=");
+        if (!strncmp(a, "--mix", klen) && klen == 5) {
+            val = a[klen] == '=' ? a + klen + 1 : i + 1 < argc ? argv[++i] : "";
+            if (!strcmp(val, "default")) {
+                mix = KS_SYNTH_MIX_DEFAULT;
+            } else if (!strcmp(val, "dense")) {
+                mix = KS_SYNTH_MIX_DENSE;
+            } else {
+                fprintf(stderr, "kontakt-gen: --mix takes default or dense (got '%s')\n", val);
+                return 2;
+            }
+            continue;
+        }
         if (!strncmp(a, "--cases", klen) && klen == 7) {
             dst = &ncases;
             hi = 999999999; /* ids stay under 10 digits (never CPR-like) */
@@ -76,7 +91,7 @@ int main(int argc, char **argv) {
         }
     }
 
-    ks_synth *g = ks_synth_new(seed, (int)jobcenters, KS_SYNTH_MIX_DEFAULT);
+    ks_synth *g = ks_synth_new(seed, (int)jobcenters, mix);
     char *buf = malloc(OUT_CAP);
     if (!buf || !g) {
         fputs("kontakt-gen: out of memory\n", stderr);

@@ -203,6 +203,7 @@ struct ks_synth {
     char (*date_text)[10];    /* "YYYY-MM-DD" for date_lo..date_hi */
     uint16_t event_weight[NBEN][NEVENT];
     ks_synth_mix mix;
+    int32_t uh_end; /* the dense mix's last day + 1 of uddannelseshjælp */
 };
 typedef struct ks_synth gen;
 
@@ -250,6 +251,7 @@ static int init_gen(gen *g, uint64_t seed, int jobcenters) {
     g->s_lo = days_from_civil(2014, 1, 1);
     g->s_hi = days_from_civil(2026, 10, 31);
     g->as_of_cap = days_from_civil(2027, 12, 31);
+    g->uh_end = days_from_civil(2025, 7, 1);
     size_t n = (size_t)(g->date_hi - g->date_lo + 1);
     g->date_text = malloc(n * sizeof *g->date_text);
     if (!g->date_text) return -1;
@@ -430,7 +432,22 @@ static void add_event(rng *r, const gen *g, gcase *c, int type, const period *p)
     }
 }
 
+/* The dense mix is meant for the engine as it is, which does not yet know
+ * the law of 2025-07-01 for uddannelseshjælp: no such period starts on or
+ * after that day (kontanthjælp instead), and one running then ends the day
+ * before. Called before the period's categories are drawn. */
+static void dense_uh_end(const gen *g, period *p) {
+    if (g->mix != KS_SYNTH_MIX_DENSE || p->ben != UH) return;
+    if (p->from >= g->uh_end) {
+        p->ben = KH;
+    } else if (p->to == NO_DATE || p->to >= g->uh_end) {
+        p->to = g->uh_end - 1;
+        p->to_null = 0;
+    }
+}
+
 static void build_case(const gen *g, uint64_t index, gcase *c) {
+    const int dense = g->mix == KS_SYNTH_MIX_DENSE;
     rng r = {mix64(g->seed ^ mix64(index * 0xd1b54a32d192ed03ULL + 0x2545f4914f6cdd1dULL))};
     memset(c, 0, offsetof(gcase, per));
     c->index = index;
@@ -474,7 +491,9 @@ static void build_case(const gen *g, uint64_t index, gcase *c) {
     /* as_of: months after the start, sometimes years. */
     int32_t span;
     const uint32_t sp = below(&r, 1000);
-    if (sp < 300)
+    if (dense)
+        span = between(&r, 250, 1000); /* room for 5-10 conversations */
+    else if (sp < 300)
         span = between(&r, 10, 183);
     else if (sp < 700)
         span = between(&r, 183, 730);
@@ -486,7 +505,7 @@ static void build_case(const gen *g, uint64_t index, gcase *c) {
 
     /* Benefit periods: 1-3, with gaps and changes of benefit. */
     const uint32_t np = below(&r, 1000);
-    const int want = np < 620 ? 1 : np < 880 ? 2 : 3;
+    const int want = dense ? 1 + (np >= 200) + (np >= 700) : np < 620 ? 1 : np < 880 ? 2 : 3;
     int32_t s = s0;
     int b = b0;
     for (int i = 0; i < want; i++) {
@@ -515,10 +534,12 @@ static void build_case(const gen *g, uint64_t index, gcase *c) {
             } else {
                 p->to_null = (uint8_t)chance(&r, 500);
             }
+            dense_uh_end(g, p);
             draw_categories(&r, c, p, as_of);
             break;
         }
         p->to = p->from + len;
+        dense_uh_end(g, p);
         draw_categories(&r, c, p, as_of);
         const uint32_t t = below(&r, 1000);
         if (t < 380) { /* short gap: the same course goes on */
@@ -536,7 +557,7 @@ static void build_case(const gen *g, uint64_t index, gcase *c) {
     c->nev = 0;
     {
         static const uint16_t nw[] = {250, 250, 200, 150, 100, 50};
-        const int n = pick(&r, nw, 6);
+        const int n = dense ? between(&r, 3, 5) : pick(&r, nw, 6);
         for (int i = 0; i < n; i++) {
             const period *p = &c->per[below(&r, (uint32_t)c->nper)];
             add_event(&r, g, c, pick(&r, g->event_weight[p->ben], NEVENT), p);
@@ -555,7 +576,7 @@ static void build_case(const gen *g, uint64_t index, gcase *c) {
 
     /* Conversations: 0-20, at the rhythm of the benefit in force. */
     c->nconv = 0;
-    const int nmax = chance(&r, 60) ? 0 : between(&r, 1, 20);
+    const int nmax = dense ? between(&r, 5, 10) : chance(&r, 60) ? 0 : between(&r, 1, 20);
     int32_t d = s0 + (chance(&r, 800) ? between(&r, 0, 10) : between(&r, 10, 60));
     uint8_t barsel_told = 0;
     while (c->nconv < nmax && d <= as_of) {
@@ -841,7 +862,7 @@ static void move_to_today(gcase *c, int32_t today) {
 }
 
 ks_synth *ks_synth_new(uint64_t seed, int jobcenters, ks_synth_mix mix) {
-    if (jobcenters < 1 || jobcenters > 99 || mix != KS_SYNTH_MIX_DEFAULT)
+    if (jobcenters < 1 || jobcenters > 99 || (mix != KS_SYNTH_MIX_DEFAULT && mix != KS_SYNTH_MIX_DENSE))
         return NULL;
     gen *g = malloc(sizeof *g);
     if (!g) return NULL;
