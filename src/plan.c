@@ -358,8 +358,10 @@ static size_t why_into(const why_parts *w, char *buf, size_t size) {
     return n;
 }
 
-/* "why": the rule's text and the tail, escaped straight into the output;
- * through why_into's 1024 bytes where that would cut it. */
+/* "why": the rule's text (escaped: some quote) and the tail (not: it is made
+ * of our literals, dates, numbers and catalogue identifiers, which
+ * tests/test_fastparse.c holds plain) straight into the output; through
+ * why_into's 1024 bytes where that would cut it. */
 static void json_why(kt_out *o, const why_parts *w, const char *to, const char *met) {
     char tail[512];
     kt_sb b;
@@ -369,7 +371,7 @@ static void json_why(kt_out *o, const why_parts *w, const char *to, const char *
     if (tn < sizeof tail && wn + tn < 1024) {
         kt_out_put(o, "\"", 1);
         kt_out_json_body(o, w->rule->why, wn);
-        kt_out_json_body(o, tail, tn);
+        kt_out_put(o, tail, tn);
         kt_out_put(o, "\"", 1);
         return;
     }
@@ -517,17 +519,22 @@ static void json_agenda(kt_out *o, const kt_plan *p) {
         if (!(p->agenda_courses >> k & 1)) continue;
         for (int i = 0; i < KT_AGENDA_COUNT; i++) {
             const kt_agenda_item *a = &kt_agenda[i];
-            kt_out_fmt(o, "%s{\"course\":%u,\"conversation\":%d,\"when\":", first ? "" : ",", k,
-                       a->conversation);
+            /* the agenda's texts need no escaping (tests/test_fastparse.c) */
+            if (!first) KT_OUT_LIT(o, ",");
+            KT_OUT_LIT(o, "{\"course\":");
+            kt_out_int(o, (long)k);
+            KT_OUT_LIT(o, ",\"conversation\":");
+            kt_out_int(o, a->conversation);
+            KT_OUT_LIT(o, ",\"when\":");
             first = 0;
-            kt_out_json_str(o, a->when);
+            json_plain(o, a->when);
             KT_OUT_LIT(o, ",\"topics\":[");
             for (int t = 0; a->topics[t]; t++) {
                 if (t) KT_OUT_LIT(o, ",");
-                kt_out_json_str(o, a->topics[t]);
+                json_plain(o, a->topics[t]);
             }
             KT_OUT_LIT(o, "],\"source\":{\"seed\":");
-            kt_out_json_str(o, kt_agenda_seed);
+            json_plain(o, kt_agenda_seed);
             KT_OUT_LIT(o, "}}");
         }
     }

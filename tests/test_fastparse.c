@@ -12,6 +12,7 @@
 
 #include "case_reader.h"
 #include "model.h"
+#include "plan.h"
 #include "rules.h"
 
 #include <dirent.h>
@@ -598,6 +599,11 @@ static void test_identifiers_plain(void **state) {
     }
     for (int i = 0; i < KT_HOLDER_COUNT; i++) assert_plain("holder", kt_holder_name(i));
     for (int i = 0; i < KT_FORM_COUNT; i++) assert_plain("form", kt_form_name(i));
+    for (int i = 0; i < KT_AGENDA_COUNT; i++) {
+        assert_plain("agenda when", kt_agenda[i].when);
+        for (int t = 0; kt_agenda[i].topics[t]; t++) assert_plain("agenda topic", kt_agenda[i].topics[t]);
+    }
+    assert_plain("agenda seed", kt_agenda_seed);
 }
 
 int main(void) {
