@@ -362,15 +362,16 @@ static size_t why_into(const why_parts *w, char *buf, size_t size) {
  * of our literals, dates, numbers and catalogue identifiers, which
  * tests/test_fastparse.c holds plain) straight into the output; through
  * why_into's 1024 bytes where that would cut it. */
-static void json_why(kt_out *o, const why_parts *w, const char *to, const char *met) {
+/* esc: the opening quote and the rule's text escaped, esc_len bytes */
+static void json_why(kt_out *o, const why_parts *w, const char *to, const char *met,
+                     const char *esc, size_t esc_len) {
     char tail[512];
     kt_sb b;
     kt_sb_init(&b, tail, sizeof tail);
     why_tail(&b, w, to, met);
     size_t tn = kt_sb_end(&b), wn = strlen(w->rule->why);
     if (tn < sizeof tail && wn + tn < 1024) {
-        kt_out_put(o, "\"", 1);
-        kt_out_json_body(o, w->rule->why, wn);
+        kt_out_put(o, esc, esc_len);
         kt_out_put(o, tail, tn);
         kt_out_put(o, "\"", 1);
         return;
@@ -454,15 +455,102 @@ static void json_day(kt_out *o, kt_date d, const char *text) {
     kt_out_put(o, b, 12);
 }
 
-static void json_ob(kt_out *o, const kt_plan *p, const kt_ob *ob) {
-    const kt_rule *r = ob->rule;
+/* An obligation's JSON is mostly its catalogue row's: id, kind, holders,
+ * source and the escaped why text. Those parts are written once per row into
+ * a table shared by every plan and thread, published by an atomic pointer (a
+ * row two threads write at once is harmless: one copy wins, the other is
+ * freed). They live as long as the process, like the catalogue. A row that
+ * finds no slot is written into the caller's buffer each time, as before. */
+enum { RJ_HEAD, RJ_KIND, RJ_HOLDERS, RJ_SOURCE, RJ_WHY, RJ_PARTS };
+typedef struct rule_json {
+    const kt_rule *rule;
+    uint16_t len[RJ_PARTS]; /* the parts, one after the other in text */
+    char text[];
+} rule_json;
+
+#define RULE_JSON_SLOTS 512 /* a power of two, well above the catalogue's rows */
+static _Atomic(rule_json *) rule_json_table[RULE_JSON_SLOTS];
+
+static int rule_json_no_flush(void *ctx, const char *b, size_t n) {
+    (void)ctx, (void)b, (void)n;
+    return -1; /* the parts never fill kt_out's buffer; if they did: not cached */
+}
+
+/* The parts of r into o's buffer; false if they do not fit. */
+static bool rule_json_write(kt_out *o, const kt_rule *r, uint16_t len[RJ_PARTS]) {
+    kt_out_init(o, rule_json_no_flush, NULL);
+    size_t mark = 0;
     KT_OUT_LIT(o, "{\"rule\":");
     json_plain(o, r->id);
     KT_OUT_LIT(o, ",\"generation\":\"");
-    kt_out_str(o, p->gen_names[ob->gen]);
+    len[RJ_HEAD] = (uint16_t)(o->len - mark), mark = o->len;
     KT_OUT_LIT(o, "\",\"kind\":\"");
     kt_out_str(o, kt_kind_names[r->kind]);
     KT_OUT_LIT(o, "\",\"benefit\":\"");
+    len[RJ_KIND] = (uint16_t)(o->len - mark), mark = o->len;
+    if (r->holders) {
+        KT_OUT_LIT(o, ",\"holders\":");
+        json_bits(o, r->holders, kt_holder_name, KT_HOLDER_COUNT);
+    }
+    len[RJ_HOLDERS] = (uint16_t)(o->len - mark), mark = o->len;
+    KT_OUT_LIT(o, ",\"source\":{");
+    if (r->law) {
+        KT_OUT_LIT(o, "\"law\":");
+        json_plain(o, r->law);
+        KT_OUT_LIT(o, ",");
+    }
+    KT_OUT_LIT(o, "\"seed\":");
+    json_plain(o, r->seed);
+    KT_OUT_LIT(o, "},\"why\":");
+    len[RJ_SOURCE] = (uint16_t)(o->len - mark), mark = o->len;
+    KT_OUT_LIT(o, "\"");
+    kt_out_json_body(o, r->why, strlen(r->why));
+    len[RJ_WHY] = (uint16_t)(o->len - mark);
+    return !o->failed;
+}
+
+static const rule_json *rule_json_of(const kt_rule *r) {
+    uintptr_t h = (uintptr_t)r;
+    h ^= h >> 17;
+    h *= (uintptr_t)0x9E3779B97F4A7C15ull;
+    size_t i = (size_t)(h >> 7) & (RULE_JSON_SLOTS - 1);
+    for (int probe = 0; probe < 32; probe++, i = (i + 1) & (RULE_JSON_SLOTS - 1)) {
+        rule_json *e = atomic_load_explicit(&rule_json_table[i], memory_order_acquire);
+        if (!e) {
+            kt_out o;
+            uint16_t len[RJ_PARTS];
+            if (!rule_json_write(&o, r, len)) return NULL;
+            rule_json *n = malloc(sizeof *n + o.len);
+            if (!n) return NULL;
+            n->rule = r;
+            memcpy(n->len, len, sizeof len);
+            memcpy(n->text, o.buf, o.len);
+            if (atomic_compare_exchange_strong_explicit(&rule_json_table[i], &e, n,
+                                                        memory_order_acq_rel, memory_order_acquire))
+                return n;
+            free(n); /* another thread filled the slot first: e is its row */
+        }
+        if (e->rule == r) return e;
+    }
+    return NULL;
+}
+
+static void json_ob(kt_out *o, const kt_plan *p, const kt_ob *ob) {
+    const kt_rule *r = ob->rule;
+    const rule_json *rj = rule_json_of(r);
+    kt_out local;
+    uint16_t local_len[RJ_PARTS];
+    const char *part[RJ_PARTS];
+    const uint16_t *len = rj ? rj->len : local_len;
+    if (!rj && !rule_json_write(&local, r, local_len)) { /* cannot happen: a row is < 8 KiB */
+        o->failed = true;
+        return;
+    }
+    part[0] = rj ? rj->text : local.buf;
+    for (int k = 1; k < RJ_PARTS; k++) part[k] = part[k - 1] + len[k - 1];
+    kt_out_put(o, part[RJ_HEAD], len[RJ_HEAD]);
+    kt_out_str(o, p->gen_names[ob->gen]);
+    kt_out_put(o, part[RJ_KIND], len[RJ_KIND]);
     kt_out_str(o, kt_benefit_names[ob->benefit]);
     KT_OUT_LIT(o, "\",\"course\":");
     kt_out_int(o, ob->course);
@@ -477,10 +565,7 @@ static void json_ob(kt_out *o, const kt_plan *p, const kt_ob *ob) {
     kt_out_int(o, ob->required);
     KT_OUT_LIT(o, ",\"counted\":");
     kt_out_int(o, ob->counted);
-    if (r->holders) {
-        KT_OUT_LIT(o, ",\"holders\":");
-        json_bits(o, r->holders, kt_holder_name, KT_HOLDER_COUNT);
-    }
+    kt_out_put(o, part[RJ_HOLDERS], len[RJ_HOLDERS]);
     if (ob->forms) {
         KT_OUT_LIT(o, ",\"forms\":");
         json_bits(o, ob->forms, kt_form_name, KT_FORM_COUNT);
@@ -496,17 +581,9 @@ static void json_ob(kt_out *o, const kt_plan *p, const kt_ob *ob) {
         KT_OUT_LIT(o, ",\"exempt_reason\":");
         json_plain(o, ob->exempt->id);
     }
-    KT_OUT_LIT(o, ",\"source\":{");
-    if (r->law) {
-        KT_OUT_LIT(o, "\"law\":");
-        json_plain(o, r->law);
-        KT_OUT_LIT(o, ",");
-    }
-    KT_OUT_LIT(o, "\"seed\":");
-    json_plain(o, r->seed);
-    KT_OUT_LIT(o, "},\"why\":");
+    kt_out_put(o, part[RJ_SOURCE], len[RJ_SOURCE]);
     why_parts w = parts_of(p, ob);
-    json_why(o, &w, to, met);
+    json_why(o, &w, to, met, part[RJ_WHY], len[RJ_WHY]);
     KT_OUT_LIT(o, "}");
 }
 
