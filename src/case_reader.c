@@ -246,7 +246,17 @@ static int member(rd *r, keyset *ks, const char **k, size_t *n) {
         r->p++;
         c = peek(r);
     }
-    if (c != '"' || !str(r, k, n)) return -1;
+    if (c != '"') return -1;
+    /* keys are short plain ASCII: a byte loop beats str's set-up */
+    const unsigned char *q = r->p + 1;
+    while (q < r->end && str_class[*q] == 0) q++;
+    if (q < r->end && *q == '"') {
+        *k = (const char *)r->p + 1;
+        *n = (size_t)(q - r->p - 1);
+        r->p = q + 1;
+    } else if (!str(r, k, n)) {
+        return -1;
+    }
     for (int i = 0; i < ks->count; i++) /* a repeated key: left to the reference */
         if (ks->n[i] == *n && (*n == 0 || (ks->k[i][0] == (*k)[0] && memcmp(ks->k[i], *k, *n) == 0)))
             return -1;
@@ -358,11 +368,17 @@ static bool bool_of(const fv *v, bool dflt, bool *b) {
     return true;
 }
 
-/* kt_lookup, looking at the first byte before the length */
+/* kt_lookup, looking at the first byte before the rest; no strlen: s holds
+ * no NUL, so the comparison stops at the end of a shorter name */
 static int lookup(const char *const *names, int count, const char *s, size_t n) {
     if (n == 0) return -1; /* the empty names are never matched */
-    for (int i = 0; i < count; i++)
-        if (names[i][0] == s[0] && strlen(names[i]) == n && memcmp(names[i], s, n) == 0) return i;
+    for (int i = 0; i < count; i++) {
+        const char *a = names[i];
+        if (a[0] != s[0]) continue;
+        size_t j = 1;
+        while (j < n && a[j] == s[j]) j++;
+        if (j == n && a[n] == '\0') return i;
+    }
     return -1;
 }
 
