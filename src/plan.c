@@ -362,14 +362,15 @@ static size_t why_into(const why_parts *w, char *buf, size_t size) {
  * of our literals, dates, numbers and catalogue identifiers, which
  * tests/test_fastparse.c holds plain) straight into the output; through
  * why_into's 1024 bytes where that would cut it. */
-/* esc: the opening quote and the rule's text escaped, esc_len bytes */
+/* esc: the opening quote and the rule's text escaped, esc_len bytes; wn:
+ * the length of the rule's text */
 static void json_why(kt_out *o, const why_parts *w, const char *to, const char *met,
-                     const char *esc, size_t esc_len) {
+                     const char *esc, size_t esc_len, size_t wn) {
     char tail[512];
     kt_sb b;
     kt_sb_init(&b, tail, sizeof tail);
     why_tail(&b, w, to, met);
-    size_t tn = kt_sb_end(&b), wn = strlen(w->rule->why);
+    size_t tn = kt_sb_end(&b);
     if (tn < sizeof tail && wn + tn < 1024) {
         kt_out_put(o, esc, esc_len);
         kt_out_put(o, tail, tn);
@@ -464,6 +465,7 @@ static void json_day(kt_out *o, kt_date d, const char *text) {
 enum { RJ_HEAD, RJ_KIND, RJ_HOLDERS, RJ_SOURCE, RJ_WHY, RJ_PARTS };
 typedef struct rule_json {
     const kt_rule *rule;
+    size_t why_len;         /* strlen(rule->why), for json_why's limit */
     uint16_t len[RJ_PARTS]; /* the parts, one after the other in text */
     char text[];
 } rule_json;
@@ -523,6 +525,7 @@ static const rule_json *rule_json_of(const kt_rule *r) {
             rule_json *n = malloc(sizeof *n + o.len);
             if (!n) return NULL;
             n->rule = r;
+            n->why_len = strlen(r->why);
             memcpy(n->len, len, sizeof len);
             memcpy(n->text, o.buf, o.len);
             if (atomic_compare_exchange_strong_explicit(&rule_json_table[i], &e, n,
@@ -533,6 +536,38 @@ static const rule_json *rule_json_of(const kt_rule *r) {
         if (e->rule == r) return e;
     }
     return NULL;
+}
+
+/* The "forms" array of each set of forms, written once (as rule_json). */
+#define FORM_SETS (1u << KT_FORM_COUNT)
+typedef struct forms_json {
+    size_t len;
+    char text[];
+} forms_json;
+static _Atomic(forms_json *) forms_table[FORM_SETS];
+
+static void json_forms(kt_out *o, unsigned forms) {
+    forms_json *f = forms < FORM_SETS ? atomic_load_explicit(&forms_table[forms], memory_order_acquire) : NULL;
+    if (!f && forms < FORM_SETS) {
+        kt_out t;
+        kt_out_init(&t, rule_json_no_flush, NULL);
+        json_bits(&t, forms, kt_form_name, KT_FORM_COUNT);
+        forms_json *n = t.failed ? NULL : malloc(sizeof *n + t.len);
+        if (n) {
+            n->len = t.len;
+            memcpy(n->text, t.buf, t.len);
+            forms_json *e = NULL;
+            if (atomic_compare_exchange_strong_explicit(&forms_table[forms], &e, n, memory_order_acq_rel,
+                                                        memory_order_acquire)) {
+                f = n;
+            } else {
+                free(n);
+                f = e;
+            }
+        }
+    }
+    if (f) kt_out_put(o, f->text, f->len);
+    else json_bits(o, forms, kt_form_name, KT_FORM_COUNT);
 }
 
 static void json_ob(kt_out *o, const kt_plan *p, const kt_ob *ob) {
@@ -568,7 +603,7 @@ static void json_ob(kt_out *o, const kt_plan *p, const kt_ob *ob) {
     kt_out_put(o, part[RJ_HOLDERS], len[RJ_HOLDERS]);
     if (ob->forms) {
         KT_OUT_LIT(o, ",\"forms\":");
-        json_bits(o, ob->forms, kt_form_name, KT_FORM_COUNT);
+        json_forms(o, ob->forms);
     }
     KT_OUT_LIT(o, ",\"status\":\"");
     kt_out_str(o, kt_ob_status_name((kt_ob_status)ob->status));
@@ -583,7 +618,7 @@ static void json_ob(kt_out *o, const kt_plan *p, const kt_ob *ob) {
     }
     kt_out_put(o, part[RJ_SOURCE], len[RJ_SOURCE]);
     why_parts w = parts_of(p, ob);
-    json_why(o, &w, to, met, part[RJ_WHY], len[RJ_WHY]);
+    json_why(o, &w, to, met, part[RJ_WHY], len[RJ_WHY], rj ? rj->why_len : strlen(r->why));
     KT_OUT_LIT(o, "}");
 }
 
