@@ -173,7 +173,7 @@ same "concurrent writers: every record stored" "$(q 'SELECT count(*) FROM events
 
 # ---- SIGKILL at random moments ------------------------------------------------------------------------------
 GEN="$T/kontakt-gen"
-cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L bench/gen.c -o "$GEN" 2>"$T/gen.err" || bad "build kontakt-gen"
+cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L bench/gen.c store/synth.c -o "$GEN" 2>"$T/gen.err" || bad "build kontakt-gen"
 "$GEN" --cases 6000 --seed 7 >"$T/big.ndjson"
 n=$(wc -l <"$T/big.ndjson")
 kdb="$T/kill.db"
