@@ -1,5 +1,6 @@
 /* api_reports.c -- GET /v1/worklist, /v1/reports/timeliness, /v1/forecast:
- * the store's caseload queries (ks_worklist, ks_report, ks_forecast) for the
+ * /v1/reports/quota: the store's caseload queries (ks_worklist, ks_report,
+ * ks_forecast, ks_report_quota) for the
  * token's own jobcentre, as JSON. Authentication and roles are enforced by
  * the router; every call is written to the access log (no case id). */
 #include "srv.h"
@@ -237,6 +238,113 @@ void api_timeliness(ksrv_req *rq, ksrv_resp *rs) {
     sb_mem(&rs->body, body.p, body.len);
     sb_free(&body);
     ksrv_access_log(rq, rs, st, NULL, "report:timeliness", 0);
+}
+
+/* ---- the 75 % of g2026 (conventions.md "Population measures") -------------------- */
+
+typedef struct qr {
+    sbuf *b;
+    long n;
+} qr;
+
+static int qr_row(void *ctx, const ks_quota_row *r) {
+    qr *q = ctx;
+    sbuf *b = q->b;
+    if (q->n++) sb_chr(b, ',');
+    sb_str(b, "{\"measure\":");
+    sb_json_str(b, r->measure);
+    sb_str(b, ",\"population\":");
+    sb_json_str(b, r->population);
+    sb_str(b, ",\"unit\":");
+    sb_json_str(b, r->unit);
+    sb_str(b, ",\"group\":");
+    if (r->group) sb_json_str(b, r->group);
+    else sb_str(b, "null");
+    sb_str(b, ",\"month\":");
+    sb_json_str(b, r->month);
+    sb_fmt(b, ",\"cohort\":%ld,\"held\":%ld,\"undtaget\":%ld,\"late\":%ld,\"overdue\":%ld,\"share\":",
+           r->cohort, r->held, r->undtaget, r->late, r->overdue);
+    share(b, r->share);
+    sb_str(b, ",\"flags\":[");
+    const char *names[2];
+    size_t nf = ks_quota_flag_names(r, names);
+    for (size_t i = 0; i < nf; i++) {
+        if (i) sb_chr(b, ',');
+        sb_json_str(b, names[i]);
+    }
+    sb_fmt(b, "],\"provisional\":%s}", r->provisional ? "true" : "false");
+    return 0;
+}
+
+/* Query ?name=true|false (also 1|0); *out unchanged if absent. */
+static int query_bool(ksrv_req *rq, ksrv_resp *rs, const char *name, int *out) {
+    const char *v = ksrv_query(rq, name);
+    if (!v) return 0;
+    if (strcmp(v, "true") == 0 || strcmp(v, "1") == 0) *out = 1;
+    else if (strcmp(v, "false") == 0 || strcmp(v, "0") == 0) *out = 0;
+    else {
+        ksrv_problem_field(rs, 400, "", name, "not a boolean", "true or false", rq->path);
+        return -1;
+    }
+    return 0;
+}
+
+void api_quota(ksrv_req *rq, ksrv_resp *rs) {
+    ks_quota_query q;
+    ks_quota_query_init(&q);
+    q.as_of = rq->today;
+    q.to = rq->today - 1; /* default: the twelve months up to yesterday, as timeliness */
+    int y, m, d;
+    kt_date_to_ymd(rq->today, &y, &m, &d);
+    q.from = kt_date_from_ymd(y - 1, m, 1);
+    if (ksrv_query_date(rq, rs, "from", &q.from) || ksrv_query_date(rq, rs, "to", &q.to) ||
+        ksrv_query_date(rq, rs, "as_of", &q.as_of) || query_bool(rq, rs, "rolling", &q.rolling) ||
+        query_bool(rq, rs, "star", &q.star))
+        return;
+    const char *by = ksrv_query(rq, "by");
+    if (by) {
+        int b = ks_quota_by_parse(by);
+        if (b < 0) {
+            ksrv_problem_field(rs, 400, "", "by", "unknown value",
+                               "one of month, jobcenter, a_kasse, group", rq->path);
+            return;
+        }
+        q.by = (ks_quota_by)b;
+    }
+    if (q.to < q.from) {
+        ksrv_problem_field(rs, 400, "", "to", "before from", "a date on or after from", rq->path);
+        return;
+    }
+    q.jobcenter = rq->jobcenter; /* a token sees its own jobcentre's cases only */
+    ks_store *st = ksrv_store(rq, rs);
+    if (!st) return;
+    sbuf rows;
+    sb_init(&rows, SB_DEFAULT_MAX);
+    qr w = {.b = &rows};
+    ks_error e = {0};
+    int rc = ks_report_quota(st, &q, qr_row, &w, &e);
+    if (rc != KS_OK) {
+        sb_free(&rows);
+        store_failed(rq, rs, rc, &e);
+        return;
+    }
+    ksrv_json_ok(rs, 200);
+    sbuf *b = &rs->body;
+    sb_str(b, "{\"from\":");
+    date_str(b, q.from);
+    sb_str(b, ",\"to\":");
+    date_str(b, q.to);
+    sb_str(b, ",\"as_of\":");
+    date_str(b, q.as_of);
+    sb_str(b, ",\"by\":");
+    sb_json_str(b, ks_quota_by_names[q.by]);
+    sb_fmt(b, ",\"provisional\":true,\"line\":%.2f,\"undtaget_ceiling\":%.2f,\"min_judged\":%d,"
+              "\"rows\":[",
+           KS_QUOTA_LINE, KS_QUOTA_UNDTAGET_CEILING, KS_QUOTA_MIN_JUDGED);
+    sb_mem(b, rows.p, rows.len);
+    sb_fmt(b, "],\"count\":%ld}", w.n);
+    sb_free(&rows);
+    ksrv_access_log(rq, rs, st, NULL, "report:quota", 0);
 }
 
 /* ---- forecast --------------------------------------------------------------------- */

@@ -131,6 +131,7 @@ void api_case_calendar(ksrv_req *rq, ksrv_resp *rs);
 void api_worklist(ksrv_req *rq, ksrv_resp *rs);
 void api_timeliness(ksrv_req *rq, ksrv_resp *rs);
 void api_forecast(ksrv_req *rq, ksrv_resp *rs);
+void api_quota(ksrv_req *rq, ksrv_resp *rs);
 void ui_index(ksrv_req *rq, ksrv_resp *rs);
 void ui_asset(ksrv_req *rq, ksrv_resp *rs);
 
