@@ -289,14 +289,165 @@ void api_case_get(ksrv_req *rq, ksrv_resp *rs) {
 
 /* ---- POST /v1/cases/{id}/conversations and /events ------------------------------ */
 
+/* A single problem about member `key` of the record sent, as 422. */
+static void record_problem(ksrv_req *rq, ksrv_resp *rs, const char *key, const char *message,
+                           const char *expected) {
+    problems pr = {.n = 0, .body = rq->body, .body_len = rq->body_len};
+    sb_init(&pr.list, 0);
+    char ptr[64];
+    snprintf(ptr, sizeof ptr, "/%s", key);
+    collect(&pr, 0, ptr, message, expected, 0);
+    problems_reply(rq, rs, &pr, "Not a valid event", "Nothing was recorded; see problems.");
+    sb_free(&pr.list);
+}
+
+/* "Undtaget efter konkret vurdering" (case-format.md, event
+ * undtaget_konkret_vurdering): a holder's decision is known by its holder
+ * and its date. Recording a decision the case already has (same holder and
+ * date) with another `to` corrects that event through the store's
+ * correction (ks_correct): a `to` revokes it, none reinstates it. */
+typedef struct decision {
+    long seq;     /* the original event */
+    json_t *body; /* its body now (corrections applied); NULL once retracted */
+} decision;
+
+typedef struct decisions {
+    decision *d;
+    size_t n, cap;
+    int failed;
+} decisions;
+
+static decision *decision_find(decisions *ds, long seq) {
+    for (size_t i = 0; i < ds->n; i++)
+        if (ds->d[i].seq == seq) return &ds->d[i];
+    return NULL;
+}
+
+static int collect_event(void *ctx, const ks_event_view *ev) {
+    decisions *ds = ctx;
+    if (ev->kind != KS_EVENT && ev->kind != KS_CORRECTION) return 0;
+    decision *d = NULL;
+    if (ev->kind == KS_CORRECTION) {
+        d = decision_find(ds, ev->corrects); /* a correction names the original */
+        if (!d) return 0;                   /* of something that is not an event */
+        json_decref(d->body);
+        d->body = NULL;
+    } else {
+        if (ds->n == ds->cap) {
+            size_t cap = ds->cap ? ds->cap * 2 : 16;
+            decision *nd = realloc(ds->d, cap * sizeof *nd);
+            if (!nd) {
+                ds->failed = 1;
+                return 1;
+            }
+            ds->d = nd;
+            ds->cap = cap;
+        }
+        d = &ds->d[ds->n++];
+        d->seq = ev->seq;
+        d->body = NULL;
+    }
+    json_t *b = json_loads(ev->body, 0, NULL);
+    if (b && json_is_true(json_object_get(b, "retract"))) {
+        json_decref(b);
+        b = NULL;
+    }
+    d->body = b;
+    return 0;
+}
+
+static void decisions_free(decisions *ds) {
+    for (size_t i = 0; i < ds->n; i++) json_decref(ds->d[i].body);
+    free(ds->d);
+}
+
+/* The undtaget_konkret_vurdering of the body (its jobcentre checked): its
+ * holder and to are checked here (422), then it is appended, or corrects the
+ * decision of the same holder and date it changes. 201 with the new plan;
+ * 200 if the case already says exactly this. Logged as record:, revoke: or
+ * reinstate:undtaget. */
+static void record_undtaget(ksrv_req *rq, ksrv_resp *rs, ks_store *st, json_t *j) {
+    const char *holder = json_string_value(json_object_get(j, "holder"));
+    if (!holder || (strcmp(holder, "jobcenter") != 0 && strcmp(holder, "a_kasse") != 0)) {
+        record_problem(rq, rs, "holder",
+                       holder ? "unknown holder of the decision" : "missing or not a string",
+                       "jobcenter or a_kasse");
+        return;
+    }
+    const char *date = json_string_value(json_object_get(j, "date"));
+    const char *to = json_string_value(json_object_get(j, "to"));
+    kt_date d, t;
+    if (date && to && kt_date_parse(date, strlen(date), &d) == KT_OK &&
+        kt_date_parse(to, strlen(to), &t) == KT_OK && t < d) {
+        record_problem(rq, rs, "to", "the decision is revoked before it was made",
+                       "a date on or after date");
+        return;
+    }
+    decisions ds = {0};
+    ks_error err = {0};
+    int rc = date ? ks_events_each(st, rq->param, NULL, collect_event, &ds, &err) : KS_OK;
+    if (rc != KS_OK || ds.failed) {
+        decisions_free(&ds);
+        if (ds.failed) ksrv_problem(rs, 503, NULL, NULL, "Out of memory.", rq->path);
+        else store_error(rq, rs, rc, &err);
+        return;
+    }
+    const decision *hit = NULL;
+    for (size_t i = 0; i < ds.n; i++) {
+        json_t *b = ds.d[i].body;
+        const char *bt = b ? json_string_value(json_object_get(b, "type")) : NULL;
+        const char *bh = b ? json_string_value(json_object_get(b, "holder")) : NULL;
+        const char *bd = b ? json_string_value(json_object_get(b, "date")) : NULL;
+        if (bt && bh && bd && strcmp(bt, "undtaget_konkret_vurdering") == 0 &&
+            strcmp(bh, holder) == 0 && strcmp(bd, date) == 0)
+            hit = &ds.d[i]; /* the latest, should there be two */
+    }
+    long target = hit ? hit->seq : 0;
+    int unchanged = hit && json_equal(hit->body, j);
+    const char *had_to = hit ? json_string_value(json_object_get(hit->body, "to")) : NULL;
+    decisions_free(&ds);
+    if (unchanged) {
+        if (ksrv_access_log(rq, rs, st, rq->param, "record:undtaget:unchanged", 0) == 0)
+            reply_case(rq, rs, st, rq->param, 200, NULL, KT_NO_DATE, 0);
+        return;
+    }
+    problems pr = {.n = 0, .body = rq->body, .body_len = rq->body_len};
+    sb_init(&pr.list, 0);
+    long seq = 0;
+    const char *action = "record:undtaget";
+    if (target) {
+        rc = ks_correct(st, rq->param, target, rq->body, collect, &pr, &seq, &err);
+        action = to ? "revoke:undtaget" : had_to ? "reinstate:undtaget" : "correct:undtaget";
+    } else {
+        rc = ks_record(st, rq->param, KS_EVENT, rq->body, collect, &pr, &seq, &err);
+    }
+    if (rc == KS_EINVALID)
+        problems_reply(rq, rs, &pr, "Not a valid event",
+                       pr.n ? "Nothing was recorded; see problems." : err.message);
+    else if (rc != KS_OK)
+        store_error(rq, rs, rc, &err);
+    else if (ksrv_access_log(rq, rs, st, rq->param, action, 0) == 0)
+        reply_case(rq, rs, st, rq->param, 201, NULL, KT_NO_DATE, seq);
+    sb_free(&pr.list);
+}
+
 static void record(ksrv_req *rq, ksrv_resp *rs, ks_kind kind, const char *action) {
     ks_store *st = ksrv_store(rq, rs);
     if (!st) return;
     json_t *j = body_object(rq, rs);
     if (!j) return;
-    json_decref(j);
     ks_case_info ci;
-    if (case_access(rq, rs, st, action, &ci)) return;
+    if (case_access(rq, rs, st, action, &ci)) {
+        json_decref(j);
+        return;
+    }
+    const char *type = json_string_value(json_object_get(j, "type"));
+    if (kind == KS_EVENT && type && strcmp(type, "undtaget_konkret_vurdering") == 0) {
+        record_undtaget(rq, rs, st, j);
+        json_decref(j);
+        return;
+    }
+    json_decref(j);
     problems pr = {.n = 0, .body = rq->body, .body_len = rq->body_len};
     sb_init(&pr.list, 0);
     ks_error err = {0};
