@@ -386,17 +386,6 @@ static int array_or_null(rd *r, bool nullable) {
     return -1;
 }
 
-/* category_allowed of json_in.c */
-static bool category_allowed(int benefit, int cat) {
-    switch (benefit) {
-    case B_KONTANTHJAELP: return cat == C_JOBPARAT || cat == C_AKTIVITETSPARAT;
-    case B_UDDANNELSESHJAELP:
-        return cat == C_AABENLYST || cat == C_UDDANNELSESPARAT || cat == C_AKTIVITETSPARAT;
-    case B_INTEGRATIONSYDELSE: return true;
-    default: return false;
-    }
-}
-
 static bool read_category(rd *r) {
     if (peek(r) != '{') return false;
     r->p++;
@@ -465,10 +454,9 @@ static bool read_period(rd *r, uint32_t index) {
         !date_of(&fs, false, true, &p.first_sick_day))
         return false;
     if (p.to != KT_NO_DATE && p.to < p.from) return false;
-    /* the categories of this period: allowed, then sorted by from (stable) */
+    /* the categories of this period, sorted by from (stable); whether they
+     * are allowed is asked in read_case, once the person is known */
     kt_category_at *cats = r->cats.p;
-    for (uint32_t i = first; i < r->cats.n; i++)
-        if (!category_allowed(b, cats[i].category)) return false;
     for (uint32_t i = first + 1; i < r->cats.n; i++) {
         kt_category_at v = cats[i];
         uint32_t j = i;
@@ -686,6 +674,18 @@ static bool read_case(rd *r, kt_case **out) {
         return false;
     ws(r);
     if (r->p != r->end) return false; /* only whitespace may follow */
+    /* the law's input rules (case_law.c), as json_in.c asks them */
+    const kt_period *ps = r->periods.p;
+    const kt_category_at *cs = r->cats.p;
+    for (uint32_t i = 0; i < r->periods.n; i++) {
+        const char *exp;
+        const kt_period *q = &ps[i];
+        if (kt_benefit_problem(q->benefit, q->from, &exp)) return false;
+        kt_date S = q->first_inquiry != KT_NO_DATE ? q->first_inquiry : q->from;
+        for (uint32_t j = q->cat_first; j < q->cat_first + q->cat_count; j++)
+            if (kt_category_problem(q->benefit, cs[j].category, cs[j].from, S, pe.birth, pe.voc, &exp))
+                return false;
+    }
 
     uint32_t np = r->periods.n, nk = r->cats.n, nc = r->convs.n, ne = r->events.n;
     size_t bytes = sizeof(kt_case) + np * sizeof(kt_period) + nk * sizeof(kt_category_at) +

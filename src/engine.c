@@ -194,6 +194,7 @@ typedef struct ctx {
     uint32_t n_known; /* conversations dated on or before as_of (a prefix: sorted) */
     bool birth_known;
     int by, bm, bd; /* the birth date as year, month, day, once birth_known */
+    kt_date adult;  /* the 18th birthday (addMonths(birth, 216)) */
 } ctx;
 
 /* Scratch that the caller writes before it reads any of it. */
@@ -452,24 +453,10 @@ static kt_group course_group(ctx *x, course *co) {
             warn(x, "category_mismatch", msg, fmt_ptr(x, "/benefits", first->index, ""));
         }
         return G_UH;
-    case B_INTEGRATIONSYDELSE: {
-        kt_group by_age = kh_by_age ? G_KH : G_UH;
-        kt_group by_cat = by_age;
-        for (uint32_t i = 0; i < co->n_cats; i++) {
-            uint8_t k = co->cats[i].category;
-            if (k == C_JOBPARAT) by_cat = G_KH;
-            if (k == C_AABENLYST || k == C_UDDANNELSESPARAT) by_cat = G_UH;
-        }
-        if (by_cat != by_age) {
-            snprintf(msg, sizeof msg,
-                     "Integrationsydelse: personens alder (%d år) og uddannelse svarer til %s, men "
-                     "visitationskategorien hører til %s; beregnet efter kategorien, som angivet.",
-                     age, by_age == G_KH ? "kontanthjælp" : "uddannelseshjælp",
-                     by_cat == G_KH ? "kontanthjælp" : "uddannelseshjælp");
-            warn(x, "category_mismatch", msg, fmt_ptr(x, "/benefits", first->index, "/categories"));
-        }
-        return by_cat;
-    }
+    case B_INTEGRATIONSYDELSE:
+        /* the group follows age and education on S; a category of the other
+         * group is an input error (case_law.c) */
+        return kh_by_age ? G_KH : G_UH;
     default: return kt_benefit_group((kt_benefit)co->benefit);
     }
 }
@@ -575,8 +562,11 @@ static int course_stops(ctx *x, course *co) {
                     continue;
                 b = ev->starts;
             }
+            /* exempt.under18 holds only on the days before the 18th birthday */
+            if (xr->reason == R_UNDER18 && b >= x->adult) b = x->adult - 1;
             if (a < co->S) a = co->S;
             if (b > course_end) b = course_end;
+            if (a > b) continue;
             for (int g = 0; g < KT_N_GENERATIONS; g++) {
                 if (!(e->has_x[g] & xbit)) continue;
                 kt_date ga = e->first[g], gb = g + 1 < KT_N_GENERATIONS ? e->first[g + 1] - 1 : FOREVER;
@@ -664,10 +654,7 @@ static uint8_t forms_as_of(const ctx *x, course *co, int first_of_course);
 
 /* The forms that would count on as_of for an obligation of this row. */
 static uint8_t forms_on_as_of(const ctx *x, course *co, const kt_rule *row) {
-    const uint8_t any = 1u << KT_FORM_FREMMOEDE | 1u << KT_FORM_TELEFON | 1u << KT_FORM_DIGITALT |
-                        1u << KT_FORM_BREV;
     if (!row->by_conversations && row->met_topic < 0) return 0;
-    if (row->flags & F_NO_FORM_RULE) return any;
     /* the rest depends on the course, as_of and F_FIRST_OF_COURSE only */
     const int first = (row->flags & F_FIRST_OF_COURSE) != 0;
     if (co->forms_as_of[first] < 0) co->forms_as_of[first] = forms_as_of(x, co, first);
@@ -714,7 +701,7 @@ static kt_verdict conv_check(const ctx *x, const course *co, const kt_rule *row,
     if (cv->date < from) return V_BEFORE_WINDOW;
     uint8_t holders = row->holders ? row->holders : 1u << KT_HOLDER_JOBCENTER;
     if (!holder_ok(holders, cv->holder)) return V_HOLDER;
-    if (!(row->flags & F_NO_FORM_RULE) && co->form[i] != FV_OK) {
+    if (co->form[i] != FV_OK) {
         *detail = co->form[i];
         return V_FORM;
     }
@@ -741,7 +728,7 @@ static inline rowq rowq_of(const kt_rule *row) {
     uint8_t accept = holders;
     if (holder_ok(holders, KT_HOLDER_ANDEN_AKTOER)) accept |= 1u << KT_HOLDER_ANDEN_AKTOER;
     if (holder_ok(holders, KT_HOLDER_FAELLES)) accept |= 1u << KT_HOLDER_FAELLES;
-    return (rowq){.need = (row->flags & F_NO_FORM_RULE) ? ELIG_HELD : ELIG_HELD | ELIG_FORM,
+    return (rowq){.need = ELIG_HELD | ELIG_FORM,
                   .accept = accept,
                   .topic = row->met_topic >= 0 ? 1u << row->met_topic : 0,
                   .excludes = row->excludes};
@@ -1378,6 +1365,23 @@ static void warn_general(ctx *x) {
     }
 }
 
+/* A `fritaget` under18 that runs on to or past the 18th birthday: ignored
+ * on those days (rules.md, exemptions), and the caseworker is told. */
+static void warn_under18_adult(ctx *x) {
+    for (uint32_t i = 0; i < x->c->n_events; i++) {
+        const kt_event *ev = &x->c->events[i];
+        if (ev->type != EV_FRITAGET || ev->reason != R_UNDER18 || ev->from > x->as_of) continue;
+        kt_date last = ev->to == KT_NO_DATE || ev->to > x->as_of ? x->as_of : ev->to;
+        if (last < x->adult) continue;
+        char day[11], buf[240];
+        kt_date_format(x->adult, day);
+        snprintf(buf, sizeof buf,
+                 "Fritagelsen under18 gælder kun før personens 18-års-dag (%s); på senere dage "
+                 "ses der bort fra den.", day);
+        warn(x, "under18_adult", buf, fmt_ptr(x, "/events", ev->index, ""));
+    }
+}
+
 /* ---- the plan --------------------------------------------------------------------- */
 
 static int prepare_course(ctx *x, course *co) {
@@ -1533,6 +1537,8 @@ int kt_plan_compute(const kt_engine *e, const kt_case *c, const kt_plan_options 
     x.n_known = conv_from(&x, as_of + 1);
     for (uint32_t i = 0; i < c->n_events; i++)
         if (c->events[i].from <= as_of && c->events[i].type < 32) x.event_types |= 1u << c->events[i].type;
+    x.adult = kt_add_months(c->birth_date, 12 * 18);
+    warn_under18_adult(&x);
     int rc = build_courses(&x);
     for (uint32_t k = 0; rc == KT_OK && k < x.n_courses; k++) {
         rc = prepare_course(&x, &x.courses[k]);

@@ -78,6 +78,8 @@ typedef struct walk {
     kt_problems *pr;
     bool oom;
     kt_case *c; /* NULL on the first (counting) pass */
+    kt_date birth; /* the person's, once read (KT_NO_DATE: not given) */
+    bool voc;
 } walk;
 
 /* Replaces every byte that does not begin a well-formed UTF-8 sequence with
@@ -291,29 +293,6 @@ static void get_id(walk *w, const json_t *root) {
     if (w->c) memcpy(w->c->id, s, n + 1);
 }
 
-static void category_allowed(walk *w, const ptr *p, int benefit, int cat) {
-    bool ok;
-    const char *exp;
-    switch (benefit) {
-    case B_KONTANTHJAELP:
-        ok = cat == C_JOBPARAT || cat == C_AKTIVITETSPARAT;
-        exp = "jobparat or aktivitetsparat (kontanthjaelp)";
-        break;
-    case B_UDDANNELSESHJAELP:
-        ok = cat == C_AABENLYST || cat == C_UDDANNELSESPARAT || cat == C_AKTIVITETSPARAT;
-        exp = "aabenlyst_uddannelsesparat, uddannelsesparat or aktivitetsparat (uddannelseshjaelp)";
-        break;
-    case B_INTEGRATIONSYDELSE:
-        ok = true;
-        exp = "";
-        break;
-    default:
-        ok = false;
-        exp = "no categories: only kontanthjaelp, uddannelseshjaelp and integrationsydelse have them";
-    }
-    if (!ok) problem_at(w, p->s, "category does not belong to the benefit", exp);
-}
-
 static void walk_benefits(walk *w, const json_t *arr) {
     ptr base = {"/benefits"};
     size_t i;
@@ -328,6 +307,11 @@ static void walk_benefits(walk *w, const json_t *arr) {
                                "jobafklaringsforloeb, ledighedsydelse, arbejdsmarkedsydelse, "
                                "kontantydelse");
         kt_date from = get_date(w, b, &p, "from", true, false);
+        if (benefit >= 0) {
+            const char *exp, *msg = kt_benefit_problem(benefit, from, &exp);
+            ptr q = child(&p, "benefit");
+            if (msg) problem_at(w, q.s, msg, exp);
+        }
         kt_date to = get_date(w, b, &p, "to", false, true);
         if (from != KT_NO_DATE && to != KT_NO_DATE && to < from) {
             ptr q = child(&p, "to");
@@ -348,7 +332,11 @@ static void walk_benefits(walk *w, const json_t *arr) {
             int k = get_enum(w, cat, &q, "category", kt_category_names, C_COUNT,
                              "jobparat, aktivitetsparat, aabenlyst_uddannelsesparat or "
                              "uddannelsesparat");
-            if (k >= 0 && benefit >= 0) category_allowed(w, &qc, benefit, k);
+            if (k >= 0 && benefit >= 0) {
+                const char *exp, *msg = kt_category_problem(benefit, k, cf, fi != KT_NO_DATE ? fi : from,
+                                                            w->birth, w->voc, &exp);
+                if (msg) problem_at(w, qc.s, msg, exp);
+            }
             if (cat_at >= KT_MAX_CATEGORIES) {
                 problem_at(w, q.s, "too many categories in the case", "at most 1024 in all");
                 break;
@@ -475,6 +463,8 @@ static void walk_case(walk *w, const json_t *root, const json_t **bs, const json
         voc = get_bool(w, person, &pp, "vocational_education", false);
         rep = get_bool(w, person, &pp, "repatriering", false);
     }
+    w->birth = birth;
+    w->voc = voc;
     *bs = get_array(w, root, &top, "benefits", KT_MAX_PERIODS, true);
     *cs = get_array(w, root, &top, "conversations", KT_MAX_CONVERSATIONS, false);
     *es = get_array(w, root, &top, "events", KT_MAX_EVENTS, false);

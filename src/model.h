@@ -110,4 +110,15 @@ struct kt_case {
     kt_event *events;               /* in input order */
 };
 
+/* Input rules that depend on the law (case-format.md, rules.md), shared by
+ * both readers so that they agree: each returns NULL, or a message and sets
+ * *expected. */
+#define KT_DAY_2025_07_01 20270 /* kt_date_from_ymd(2025, 7, 1): uddannelseshjælp ends (g2025b) */
+/* A period of `benefit` starting on `from`. */
+const char *kt_benefit_problem(int benefit, kt_date from, const char **expected);
+/* A category period (`cat` from cat_from) of a period of `benefit` whose
+ * start is period_S (first_inquiry, else from); birth KT_NO_DATE: unknown. */
+const char *kt_category_problem(int benefit, int cat, kt_date cat_from, kt_date period_S,
+                                kt_date birth, bool vocational, const char **expected);
+
 #endif

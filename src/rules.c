@@ -214,7 +214,7 @@ static const kt_rule uh_koord = ROW(
 static const kt_rule kh_barsel = ROW(
     .id = "kh.barsel", .slot = S_KH_BARSEL, .groups = GB(G_KH) | GB(G_UH), .kind = K_TILBUD,
     .anchor = A_BARSEL_END, .clock = CLK_CALENDAR, .by_conversations = false,
-    .met_topic = T_BARSEL_TILKNYTNING, .flags = F_NO_FORM_RULE, .seed = SEED1,
+    .met_topic = T_BARSEL_TILKNYTNING, .seed = SEED1,
     .why = "Inden for tre måneder før barslens afslutning skal jobcentret tilbyde en samtale om "
            "tilknytningen til arbejdsmarkedet.");
 
@@ -230,7 +230,7 @@ static const kt_rule dp_test_tilbud = ROW(
     .min_age = 25, .needs = NEED_NO_YOUTH_EDU, .anchor = A_EVENT,
     .anchor_event = EV_KURSUS_OENSKET, .clock = CLK_CALENDAR, .to_months = 1,
     .holders = JC | AK | FA, .by_conversations = false, .met_event = EV_TEST,
-    .met_topic = T_TEST, .flags = F_NO_FORM_RULE, .seed = SEED1,
+    .met_topic = T_TEST, .seed = SEED1,
     .why = "Forsikrede ledige på 25 år eller derover uden ungdomsuddannelse, der efterspørger et "
            "læse-, skrive-, regne- eller ordblindekursus, skal tilbydes en test inden for en "
            "måned.");
@@ -238,7 +238,7 @@ static const kt_rule dp_test_tilbud = ROW(
 static const kt_rule kh_test_tilbud = ROW(
     .id = "kh.test_tilbud", .slot = S_KH_TEST_TILBUD, .groups = GB(G_KH), .kind = K_TILBUD,
     .needs = NEED_NO_VOCATIONAL_EDU, .to_days = 7, .by_conversations = false,
-    .met_event = EV_TEST, .met_topic = T_TEST, .flags = F_NO_FORM_RULE, .seed = SEED1,
+    .met_event = EV_TEST, .met_topic = T_TEST, .seed = SEED1,
     .why = "Kontanthjælpsmodtagere uden erhvervskompetencegivende uddannelse skal tilbydes en "
            "læse-, skrive- og regnetest i forbindelse med den første samtale.");
 
@@ -268,14 +268,13 @@ CV_ROW(all_cv21_dp, GB(G_DP) | GB(G_KH) | GB(G_UH) | GB(G_LY), 21, "LAB § 23",
 static const kt_rule kh_vejl_225 = ROW(
     .id = "kh.vejledning_225", .slot = S_KH_VEJL_225, .groups = GB(G_KH) | GB(G_UH),
     .kind = K_VEJLEDNING, .to_months = 6, .to_days = -1, .by_conversations = false,
-    .met_topic = T_225, .flags = F_NO_FORM_RULE, .law = "LAB § 39", .seed = SEED0,
+    .met_topic = T_225, .law = "LAB § 39", .seed = SEED0,
     .why = "Jobcentret skal vejlede om 225-timers-reglen inden for de første seks måneder.");
 
 static const kt_rule all_vejl_repat = ROW(
     .id = "all.vejledning_repatriering", .slot = S_ALL_VEJL_REPAT, .groups = ALL_GROUPS,
     .needs = NEED_REPATRIERING, .kind = K_VEJLEDNING, .to_months = 6, .to_days = -1,
-    .by_conversations = false, .met_topic = T_REPATRIERING, .flags = F_NO_FORM_RULE,
-    .seed = SEED0,
+    .by_conversations = false, .met_topic = T_REPATRIERING, .seed = SEED0,
     .why = "Jobcentret skal vejlede om mulighederne for repatriering inden for de første seks "
            "måneder.");
 
@@ -283,7 +282,7 @@ static const kt_rule dp_vejl_6_uger = ROW(
     .id = "dp.vejledning_6_uger", .slot = S_DP_VEJL_6_UGER, .groups = GB(G_DP),
     .kind = K_VEJLEDNING, .anchor = A_EVENT, .anchor_event = EV_SEKS_UGERS_OENSKET,
     .clock = CLK_CALENDAR, .to_months = 1, .by_conversations = false,
-    .met_topic = T_SEKS_UGERS, .flags = F_NO_FORM_RULE | F_UNTIL_JC_CONV, .seed = SEED0,
+    .met_topic = T_SEKS_UGERS, .flags = F_UNTIL_JC_CONV, .seed = SEED0,
     .why = "Når en forsikret ledig efterspørger det, skal jobcentret vejlede om 6 ugers jobrettet "
            "uddannelse ved den første samtale i jobcentret derefter (fortolkning: holdes ingen, "
            "inden en måned).");

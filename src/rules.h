@@ -61,7 +61,6 @@ enum {
     F_FIRST_OF_COURSE = 1, /* the course's first conversation: only in person from g2023 */
     F_NO_DEADLINE = 2,     /* a right with no deadline (fp.ret): window.to null */
     F_UNTIL_JC_CONV = 4,   /* deadline: the first jobcentre conversation after the anchor */
-    F_NO_FORM_RULE = 8,    /* met by a topic: guidance given in any form of contact */
 };
 
 typedef struct kt_rule {
