@@ -317,6 +317,23 @@ static void walk_benefits(walk *w, const json_t *arr) {
             ptr q = child(&p, "to");
             problem_at(w, q.s, "ends before it begins", "a date on or after `from`");
         }
+        char akasse[KT_MAX_ID_LEN + 1] = "";
+        json_t *ak = json_object_get(b, "a_kasse");
+        if (benefit == B_DAGPENGE && ak && !json_is_null(ak)) {
+            /* an id like the case's: printable, never a CPR number */
+            ptr q = child(&p, "a_kasse");
+            const char *exp = "a string of 1-64 printable characters, not a CPR number";
+            size_t an = json_is_string(ak) ? json_string_length(ak) : 0;
+            const char *as = json_is_string(ak) ? json_string_value(ak) : "";
+            bool okp = json_is_string(ak) && an >= 1 && an <= KT_MAX_ID_LEN;
+            for (size_t k = 0; okp && k < an; k++) okp = (unsigned char)as[k] >= 0x20 && as[k] != 0x7f;
+            if (!json_is_string(ak)) wrong_type(w, &q, ak, exp);
+            else if (!okp) problem_at(w, q.s, "not 1-64 printable characters", exp);
+            else if (kt_looks_like_cpr(as, an))
+                problem_at(w, q.s, "looks like a CPR number; personal identifiers must not be sent",
+                           "an opaque a-kasse id");
+            else memcpy(akasse, as, an + 1);
+        }
         kt_date fi = get_date(w, b, &p, "first_inquiry", false, true);
         kt_date fs = get_date(w, b, &p, "first_sick_day", false, true);
         const json_t *cats = get_array(w, b, &p, "categories", KT_MAX_CATEGORIES, false);
@@ -357,6 +374,7 @@ static void walk_benefits(walk *w, const json_t *arr) {
                                            .from = from, .to = to, .first_inquiry = fi,
                                            .first_sick_day = fs, .cat_first = first,
                                            .cat_count = cat_at - first, .index = (uint32_t)i};
+            memcpy(w->c->periods[i].a_kasse, akasse, sizeof akasse);
         }
     }
     if (w->c) {
@@ -422,10 +440,24 @@ static void walk_events(walk *w, const json_t *arr) {
                 problem_at(w, q.s, "ends before it begins", "a date on or after `from`");
             }
         }
+        if (type == EV_KONKRET_VURDERING) {
+            ev.to = get_date(w, v, &p, "to", false, true);
+            if (ev.from != KT_NO_DATE && ev.to != KT_NO_DATE && ev.to < ev.from) {
+                ptr q = child(&p, "to");
+                problem_at(w, q.s, "ends before it begins", "a date on or after `date`");
+            }
+            const char *exp = "jobcenter or a_kasse";
+            int h = get_enum(w, v, &p, "holder", kt_holder_names, KT_HOLDER_COUNT, exp);
+            if (h >= 0 && h != KT_HOLDER_JOBCENTER && h != KT_HOLDER_A_KASSE) {
+                ptr q = child(&p, "holder");
+                problem_at(w, q.s, "not a holder of quota duties", exp);
+            }
+            ev.holder = (uint8_t)(h < 0 ? 0 : h);
+        }
         if (type == EV_KONTRAKT) ev.starts = get_date(w, v, &p, "starts", false, true);
         if (type == EV_FRITAGET) {
             int r = get_enum(w, v, &p, "reason", kt_reason_names, R_COUNT,
-                             "pension_optjening, under18 or mindre_intensiv");
+                             "pension_optjening, under18, mindre_intensiv, sdp_kort_forloeb or sdp_job_under_26");
             ev.reason = (uint8_t)(r < 0 ? R_NONE : r);
         }
         if (type == EV_JOBSTART) {
