@@ -178,9 +178,9 @@ static const char *const rich[] = {
     "\"what\":\"fleksjob\"},{\"type\":\"ansaettelseskontrakt\",\"date\":\"2015-09-03\",\"starts\":"
     "\"2015-09-05\"},{\"type\":\"fritaget\",\"from\":\"2015-12-15\",\"to\":\"2016-08-28\",\"reason\":"
     "\"mindre_intensiv\"},{\"type\":\"cv_godkendt\",\"date\":\"2015-07-06\"}]}",
-    "{\"id\":\"gen-000181\",\"as_of\":\"2022-11-21\",\"person\":{\"birth_date\":\"1979-02-25\"},"
+    "{\"id\":\"gen-000181\",\"as_of\":\"2022-11-21\",\"person\":{\"birth_date\":\"1999-02-25\"},"
     "\"benefits\":[{\"benefit\":\"integrationsydelse\",\"from\":\"2021-03-08\",\"to\":\"2021-05-27\","
-    "\"categories\":[{\"from\":\"2021-03-08\",\"category\":\"jobparat\"}]},{\"benefit\":"
+    "\"categories\":[{\"from\":\"2021-03-08\",\"category\":\"aktivitetsparat\"}]},{\"benefit\":"
     "\"integrationsydelse\",\"from\":\"2022-01-29\",\"to\":null,\"first_inquiry\":\"2022-01-20\","
     "\"categories\":[{\"from\":\"2022-01-29\",\"category\":\"uddannelsesparat\"}]}],\"conversations\":[],"
     "\"events\":[{\"type\":\"jobstart\",\"date\":\"2022-11-18\",\"what\":\"fleksjob\"},{\"type\":"
