@@ -263,7 +263,7 @@ same "migrated to schema 3" "$(sqlite3 "$T/v1.db" 'PRAGMA user_version')" 3
 python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2])); sys.exit(0 if a == b and len(a["items"]) > 30 else 1)' \
     "$T/wl.json" tests/fixtures/store-v1.worklist.json && ok || bad "worklist after migration differs from schema 1's"
 same "report after migration" "$(KONTAKT_TODAY=2026-11-23 "$K" db report --db "$T/v1.db" --from 2015-01-01 --to 2026-12-31 --by group --format csv)" \
-    "$(cat tests/fixtures/store-v1.report.csv)"
+    "$(grep -v '^star,sdp,' tests/fixtures/store-v1.report.csv)" # STAR's measure: all.four_in_six only (issue 10)
 same "facts of why restored by the replan (stopped clock, beyond the catalogue)" \
     "$(sqlite3 "$T/v1.db" 'SELECT sum(stopped > 0), sum(beyond) FROM obligations')" "2|16"
 "$K" db check --db "$T/v1.db" >/dev/null 2>&1 && ok || bad "check after migration"
