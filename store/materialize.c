@@ -66,12 +66,16 @@ void ks__bind_obligation(sqlite3_stmt *st, const char *case_id, size_t i, const 
     sqlite3_bind_int(st, 14, ob->stopped_days);
     sqlite3_bind_int(st, 15, ob->beyond);
     bind_str(st, 16, ob->group);
+    if (ob->quota_holder >= 0) sqlite3_bind_int(st, 17, ob->quota_holder);
+    else sqlite3_bind_null(st, 17);
+    sqlite3_bind_int(st, 18, ob->provisional != 0);
+    bind_str(st, 19, ob->a_kasse);
 }
 
 /* A row's columns (after case_id and idx) as one string, to tell a changed
  * row from an unchanged one. NULL and "" are the same (bind_str stores ""
  * as NULL). */
-enum { ROW_COLS = 14 };
+enum { ROW_COLS = 17 };
 static char *row_key(const char *const col[ROW_COLS]) {
     size_t n = 0;
     for (int k = 0; k < ROW_COLS; k++) n += (col[k] ? strlen(col[k]) : 0) + 1;
@@ -89,6 +93,9 @@ static char *row_key(const char *const col[ROW_COLS]) {
 
 static char *new_row_key(const kt_obligation *ob) {
     char from[11] = "", to[11] = "", met[11] = "", req[16], cnt[16], stop[16], bey[16];
+    char quota[16] = "", prov[4];
+    if (ob->quota_holder >= 0) snprintf(quota, sizeof quota, "%d", ob->quota_holder);
+    snprintf(prov, sizeof prov, "%d", ob->provisional != 0);
     if (ob->from != KT_NO_DATE) kt_date_format(ob->from, from);
     if (ob->to != KT_NO_DATE) kt_date_format(ob->to, to);
     if (ob->met_on != KT_NO_DATE) kt_date_format(ob->met_on, met);
@@ -98,7 +105,8 @@ static char *new_row_key(const kt_obligation *ob) {
     snprintf(bey, sizeof bey, "%d", ob->beyond);
     const char *col[ROW_COLS] = {ob->rule, ob->kind, ob->benefit, ob->generation, from, to,
                                  kt_ob_status_name(ob->status), req, cnt, met,
-                                 ob->exempt_reason, stop, bey, ob->group};
+                                 ob->exempt_reason, stop, bey, ob->group, quota, prov,
+                                 ob->a_kasse};
     return row_key(col);
 }
 

@@ -157,9 +157,12 @@ static const char *key_expr(ks_report_by by) {
     }
 }
 
-/* The rules whose obligation is "at least 4 conversations in the first 6
- * months" (LAB 2019), the measure STAR publishes. */
-#define STAR_RULES "('all.four_in_six', 'sdp.four_in_six')"
+/* STAR's follow-up under LAB 2019 (conventions.md, "Population measures"):
+ * the all.four_in_six obligations of courses of g2020-g2025b (the measure
+ * belongs to those rules; g2026 has its own 75 %, quota.c). Generation names
+ * sort in time order. */
+#define STAR_WHERE                                                                               \
+    "o.rule = 'all.four_in_six' AND o.generation >= 'g2020' AND o.generation < 'g2026'"
 
 int ks_report(ks_store *s, const ks_report_query *q, ks_report_fn row, ks_star_fn star,
               void *ctx, ks_error *err) {
@@ -214,12 +217,13 @@ int ks_report(ks_store *s, const ks_report_query *q, ks_report_fn row, ks_star_f
     if (rc != KS_OK || stop || !star) return rc;
 
     /* STAR (LAB 2019): persons whose first 6 months on a benefit ended in the
-     * period, not exempt and not ended before; with at least 4 conversations
-     * in them. One person may have several courses: counted per course. */
+     * period, not exempt and not ended before; held: the obligation met on
+     * time (a late one is not). One person may have several courses: counted
+     * per course. */
     snprintf(sql, sizeof sql,
-             "SELECT %s AS k, %s AS k2, count(*), sum(o.counted >= o.required)"
+             "SELECT %s AS k, %s AS k2, count(*), sum(o.status = 'met')"
              " FROM obligations o INDEXED BY obligations_by_deadline CROSS JOIN cases c ON c.id = o.case_id"
-             " WHERE o.rule IN " STAR_RULES " AND o.deadline BETWEEN ?1 AND ?2"
+             " WHERE " STAR_WHERE " AND o.deadline BETWEEN ?1 AND ?2"
              "   AND o.deadline < ?3 AND o.status NOT IN ('exempt', 'lapsed')"
              "   AND (?4 IS NULL OR c.jobcenter = ?4) AND (?5 IS NULL OR o.grp = ?5)"
              " GROUP BY k, k2 ORDER BY k, k2",
