@@ -113,7 +113,7 @@ else
         "[('quota_75', 'a_kasse', 'ak-1', None, '2026-09', 3, 1, 1, 0, 1, 0.3333, ['undtaget_over_25']), ('quota_75', 'a_kasse', 'ukendt', None, '2026-09', 1, 0, 0, 0, 1, 0.0, [])]"
     same "quota kommune rows" "$(py "${rows/POP/\"kommune\"}" | tr -d '\n')" \
         "[('quota_75', 'kommune', 'jc-A', None, '2026-12', 5, 1, 1, 0, 3, 0.2, []), ('quota_75', 'kommune', 'jc-A', 'dp', '2026-12', 4, 1, 1, 0, 2, 0.25, []), ('quota_75', 'kommune', 'jc-A', 'kh', '2026-12', 1, 0, 0, 0, 1, 0.0, [])]"
-    same "quota every row provisional" "$(py 'all(r["provisional"] for r in d["rows"]), d["count"] == len(d["rows"])')" "(True, True)"
+    same "quota every row provisional" "$(py '(all(r["provisional"] for r in d["rows"]), d["count"] == len(d["rows"]))')" "(True, True)"
     same "quota by a_kasse" "$(get "$A_MGR" '/v1/reports/quota?from=2026-09-01&to=2026-12-31&rolling=false&by=a_kasse'; echo; py 'sorted({r["population"] for r in d["rows"]})')" \
         "200
 ['a_kasse']"
@@ -162,11 +162,11 @@ $n1"
     same "revoke" "$(post "$A_CW" "$ev" "$R"; echo; py "$ob"; py '[e for e in d["case"]["events"] if e["type"] == "undtaget_konkret_vurdering"]')" \
         "201
 [('all.four_in_six_75', 'open', None)]
-[{'type': 'undtaget_konkret_vurdering', 'date': '2026-11-03', 'holder': 'jobcenter', 'to': '2027-01-10'}]"
+[{'date': '2026-11-03', 'holder': 'jobcenter', 'to': '2027-01-10', 'type': 'undtaget_konkret_vurdering'}]"
     same "reinstate by a manager" "$(post "$A_MGR" "$ev" "$U"; echo; py "$ob"; py '[e for e in d["case"]["events"] if e["type"] == "undtaget_konkret_vurdering"]')" \
         "201
 [('all.four_in_six_75', 'exempt', 'exempt.konkret_vurdering')]
-[{'type': 'undtaget_konkret_vurdering', 'date': '2026-11-03', 'holder': 'jobcenter'}]"
+[{'date': '2026-11-03', 'holder': 'jobcenter', 'type': 'undtaget_konkret_vurdering'}]"
     same "a second holder is a second decision" "$(post "$A_CW" "$ev" '{"type":"undtaget_konkret_vurdering","date":"2026-11-03","holder":"a_kasse"}'; echo; py 'len([e for e in d["case"]["events"] if e["type"] == "undtaget_konkret_vurdering"])')" \
         "201
 2"
