@@ -43,16 +43,7 @@ same() { [ "$2" == "$3" ] || bad "$1: got '$2', wanted '$3'"; }
 #   kommune jc-A 2026-12 dp: cohort 4 held 1 undtaget 1 overdue 2, share 0.25,
 #     no flag (1/4 is not over 25 %); kh: cohort 1 overdue 1; sum: 5/1/1/3, 0.2
 P='"person":{"birth_date":"1980-05-05","youth_education":true,"vocational_education":true}'
-DP='"benefit":"dagpenge","from":"2026-07-01"'
-cat >"$T/cases.ndjson" <<EOF
-{"id":"d1","jobcenter":"jc-A",$P,"benefits":[{$DP,"a_kasse":"ak-1"}],"conversations":[{"date":"2026-07-06","holder":"a_kasse","form":"fremmoede"},{"date":"2026-08-10","holder":"a_kasse","form":"fremmoede"},{"date":"2026-10-05","holder":"jobcenter","form":"fremmoede"},{"date":"2026-11-10","holder":"jobcenter","form":"fremmoede"}]}
-{"id":"d2","jobcenter":"jc-A",$P,"benefits":[{$DP,"a_kasse":"ak-1"}],"events":[{"type":"undtaget_konkret_vurdering","date":"2026-07-02","holder":"a_kasse"},{"type":"undtaget_konkret_vurdering","date":"2026-07-02","holder":"jobcenter"}]}
-{"id":"d3","jobcenter":"jc-A",$P,"benefits":[{$DP,"a_kasse":"ak-1"}]}
-{"id":"d4","jobcenter":"jc-A",$P,"benefits":[{$DP}]}
-{"id":"k1","jobcenter":"jc-A",$P,"benefits":[{"benefit":"kontanthjaelp","from":"2026-07-01","first_inquiry":"2026-07-01","categories":[{"from":"2026-07-01","category":"jobparat"}]}],"events":[{"type":"undtaget_konkret_vurdering","date":"2026-07-02","holder":"jobcenter","to":"2026-07-10"}]}
-{"id":"b1","jobcenter":"jc-B",$P,"benefits":[{$DP,"a_kasse":"ak-1"}]}
-{"id":"u1","jobcenter":"jc-A","caseworker":"cw-1",$P,"benefits":[{"benefit":"kontanthjaelp","from":"2026-11-02","first_inquiry":"2026-11-02","categories":[{"from":"2026-11-02","category":"jobparat"}]}]}
-EOF
+cp tests/data/quota-g2026.ndjson "$T/cases.ndjson"
 # Does the engine know g2026 and the event? (until the engine branch is merged it does not)
 ENGINE=1
 printf '{"id":"x",%s,"benefits":[{"benefit":"kontanthjaelp","from":"2026-11-02","categories":[{"from":"2026-11-02","category":"jobparat"}]}],"events":[{"type":"undtaget_konkret_vurdering","date":"2026-11-03","holder":"jobcenter"}]}' "$P" >"$T/probe.json"
