@@ -1281,6 +1281,137 @@ static void test_no_deadline_lapsed(void **state) {
     kt_plan_free(p);
 }
 
+/* Is there a warning with this code? */
+static int warned_code(const kt_plan *p, const char *code) {
+    for (size_t i = 0; i < kt_plan_warning_count(p); i++) {
+        const char *c, *m, *ptr;
+        kt_plan_warning(p, i, &c, &m, &ptr);
+        if (strcmp(c, code) == 0) return 1;
+    }
+    return 0;
+}
+
+/* g2025a: exempt.sdp_kort_forloeb covers sdp.four_in_six only and does not
+ * stop the clock. S = 2025-02-03, fritaget from S with no end.
+ * sdp.first [S, S+55] = [2025-02-03, 2025-03-30]: never exempted, none held:
+ * overdue on 2025-05-01. sdp.four_in_six [S, addMonths(S,6)-1 = 2025-08-02]
+ * (not stretched): deadline after as_of, the exemption holds on as_of and has
+ * no end -> exempt. */
+static void test_g2025a_sdp_kort_forloeb(void **state) {
+    kt_plan *p = plan_q(
+        state,
+        "{'id':'kort','as_of':'2025-05-01',"
+        " 'person':{'birth_date':'1980-01-01','youth_education':true,'vocational_education':true},"
+        " 'benefits':[{'benefit':'sygedagpenge','from':'2025-02-03'}],'conversations':[],"
+        " 'events':[{'type':'fritaget','reason':'sdp_kort_forloeb','from':'2025-02-03'}]}");
+    kt_obligation o = EXPECT_OB(p, "sdp.first", 0, "2025-02-03", "2025-03-30", KT_OVERDUE, NULL);
+    assert_string_equal(o.generation, "g2025a");
+    o = EXPECT_OB(p, "sdp.four_in_six", 0, "2025-02-03", "2025-08-02", KT_EXEMPT, NULL);
+    assert_string_equal(o.exempt_reason, "exempt.sdp_kort_forloeb");
+    assert_int_equal(o.stopped_days, 0);
+    kt_plan_free(p);
+}
+
+/* g2026: a concrete judgement revoked. Jobparat kontanthjaelp S = 2026-09-01;
+ * undtaget_konkret_vurdering (jobcenter) 2026-09-02 to 2026-10-01:
+ * all.four_in_six_75 [S, addMonths(S,6)-1 = 2027-02-28] has its deadline after
+ * `to`: ordinary status, open on 2026-10-15 with 1 of 4. A judgement of the
+ * a-kasse touches no jobcentre quota rule. kh.first [2026-09-01, 2026-09-08]
+ * met 2026-09-03 (not a quota rule, provisional). */
+static void test_g2026_konkret_revoked(void **state) {
+    kt_plan *p = plan_q(
+        state,
+        "{'id':'kv','as_of':'2026-10-15',"
+        " 'person':{'birth_date':'1981-01-30','youth_education':true,'vocational_education':true},"
+        " 'benefits':[{'benefit':'kontanthjaelp','from':'2026-09-01',"
+        "   'categories':[{'from':'2026-09-01','category':'jobparat'}]}],"
+        " 'conversations':[{'date':'2026-09-03','holder':'jobcenter','form':'fremmoede'}],"
+        " 'events':[{'type':'undtaget_konkret_vurdering','date':'2026-09-02','to':'2026-10-01',"
+        "   'holder':'jobcenter'},"
+        "  {'type':'undtaget_konkret_vurdering','date':'2026-09-02','holder':'a_kasse'}]}");
+    kt_obligation o = EXPECT_OB(p, "all.four_in_six_75", 0, "2026-09-01", "2027-02-28", KT_OPEN, NULL);
+    EXPECT_COUNTS(o, 4, 1);
+    assert_int_equal(o.quota_holder, KT_HOLDER_JOBCENTER);
+    assert_true(o.provisional);
+    o = EXPECT_OB(p, "kh.first", 0, "2026-09-01", "2026-09-08", KT_MET, "2026-09-03");
+    assert_int_equal(o.quota_holder, -1);
+    assert_true(o.provisional);
+    assert_int_equal(count_rule(p, "all.four_in_six"), 0);
+    assert_true(warned_code(p, "provisional_law"));
+    kt_plan_free(p);
+}
+
+/* g2026 dagpenge: kt_obligation carries quota, provisional and a_kasse.
+ * S = 2026-08-03, a_kasse "ak-hk". dp.a_kasse_75 [S, addMonths(S,3)-1 =
+ * 2026-11-02] quota a_kasse, met 2026-10-05 with 2 of 2; dp.kommune_75
+ * [2026-11-03, 2027-02-02] quota jobcenter; dp.intensiveret [2027-02-03,
+ * 2027-12-03] neither quota nor provisional; each with a_kasse "ak-hk".
+ * The a-kasse's judgement of 2026-10-10 comes after dp.a_kasse_75 was met
+ * (met by D: stays met). */
+static void test_g2026_dp_quota_fields(void **state) {
+    kt_plan *p = plan_q(
+        state,
+        "{'id':'dpq','as_of':'2026-12-15',"
+        " 'person':{'birth_date':'1986-09-09','youth_education':true,'vocational_education':true},"
+        " 'benefits':[{'benefit':'dagpenge','from':'2026-08-03','a_kasse':'ak-hk'}],"
+        " 'conversations':[{'date':'2026-08-10','holder':'a_kasse','form':'fremmoede'},"
+        "   {'date':'2026-10-05','holder':'a_kasse','form':'telefon'}],"
+        " 'events':[{'type':'undtaget_konkret_vurdering','date':'2026-10-10','holder':'a_kasse'}]}");
+    kt_obligation o = EXPECT_OB(p, "dp.a_kasse_75", 0, "2026-08-03", "2026-11-02", KT_MET, "2026-10-05");
+    assert_int_equal(o.quota_holder, KT_HOLDER_A_KASSE);
+    assert_string_equal(o.a_kasse, "ak-hk");
+    o = EXPECT_OB(p, "dp.kommune_75", 0, "2026-11-03", "2027-02-02", KT_OPEN, NULL);
+    assert_int_equal(o.quota_holder, KT_HOLDER_JOBCENTER);
+    o = EXPECT_OB(p, "dp.intensiveret", 0, "2027-02-03", "2027-12-03", KT_OPEN, NULL);
+    assert_false(o.provisional);
+    assert_int_equal(o.quota_holder, -1);
+    assert_string_equal(o.a_kasse, "ak-hk");
+    assert_int_equal(count_rule(p, "dp.a_kasse"), 0);
+    assert_int_equal(count_rule(p, "dp.jobcenter"), 0);
+    kt_plan_free(p);
+}
+
+/* g2025b: uddannelseshjaelp to 2025-06-30 then kontanthjaelp from 2025-07-01
+ * is one course (S = 2025-03-03, group uh): one uh.first, no kh.first; the
+ * kh.vejledning_225 of the course (g2024 on S) stays. A ressourceforloeb
+ * begun 2026-08-03 gets no_new_course at /benefits/2. */
+static void test_g2025b_conversion_and_no_new_course(void **state) {
+    kt_plan *p = plan_q(
+        state,
+        "{'id':'conv','as_of':'2026-09-01',"
+        " 'person':{'birth_date':'2000-01-01','youth_education':true,'vocational_education':false},"
+        " 'benefits':[{'benefit':'uddannelseshjaelp','from':'2025-03-03','to':'2025-06-30',"
+        "   'categories':[{'from':'2025-03-03','category':'uddannelsesparat'}]},"
+        "  {'benefit':'kontanthjaelp','from':'2025-07-01','to':'2026-07-31',"
+        "   'categories':[{'from':'2025-07-01','category':'uddannelsesparat'}]},"
+        "  {'benefit':'ressourceforloeb','from':'2026-08-03'}],"
+        " 'conversations':[], 'events':[]}");
+    assert_int_equal(count_rule(p, "uh.first"), 1);
+    assert_int_equal(count_rule(p, "kh.first"), 0);
+    EXPECT_OB(p, "uh.first", 0, "2025-03-03", "2025-03-10", KT_OVERDUE, NULL);
+    assert_int_equal(count_rule(p, "kh.vejledning_225"), 1);
+    assert_true(warned_about(p, "/benefits/2"));
+    assert_true(warned_code(p, "no_new_course"));
+    kt_plan_free(p);
+}
+
+/* Newer law: a course begun 2027-02-01 follows g2026 with beyond set and the
+ * warning newer_law; kh.first [2027-02-01, 2027-02-08]. */
+static void test_newer_law_2027(void **state) {
+    kt_plan *p = plan_q(
+        state,
+        "{'id':'new','as_of':'2027-02-03',"
+        " 'person':{'birth_date':'1970-01-01','youth_education':true,'vocational_education':true},"
+        " 'benefits':[{'benefit':'kontanthjaelp','from':'2027-02-01',"
+        "   'categories':[{'from':'2027-02-01','category':'jobparat'}]}],"
+        " 'conversations':[], 'events':[]}");
+    kt_obligation o = EXPECT_OB(p, "kh.first", 0, "2027-02-01", "2027-02-08", KT_OPEN, NULL);
+    assert_string_equal(o.generation, "g2026");
+    assert_true(o.beyond);
+    assert_true(warned_code(p, "newer_law"));
+    kt_plan_free(p);
+}
+
 /* kh.koordinerende: one obligation for each day a category period of
  * aktivitetsparat starts: 2022-05-02 -> [2022-05-02, 2022-05-09], met by the
  * event of 05-05; 2022-08-01 -> [2022-08-01, 2022-08-08], none: overdue. */
@@ -1722,6 +1853,11 @@ int main(void) {
         T(test_dp_intensiveret_joint_only),
         T(test_exempt_under18),
         T(test_under18_adult_ignored),
+        T(test_g2025a_sdp_kort_forloeb),
+        T(test_g2026_konkret_revoked),
+        T(test_g2026_dp_quota_fields),
+        T(test_g2025b_conversion_and_no_new_course),
+        T(test_newer_law_2027),
         T(test_topic_needs_counting_form_g2020),
         T(test_topic_needs_counting_form_g2023),
         T(test_recur_restarts_on_fitting_category),
