@@ -77,10 +77,26 @@ same "report by group,month" "$("$K" db report --from 2026-11-01 --to 2026-12-31
 # conversation.
 same "forecast" "$("$K" db forecast --weeks 2 --format csv | tail -n +2)" "jc-B,cw-7,0,2026-11-23,1,1"
 
+# Forecast with --generation: every plan computed again in memory. With the
+# generations where they are (g2014 moved to its own first day) it must give
+# what the stored plans give; the store is not changed (plans, obligations).
+snap() { sqlite3 "$KONTAKT_DB" "SELECT * FROM obligations ORDER BY case_id, idx; SELECT case_id, as_of, valid_until FROM plans ORDER BY 1"; }
+before=$(snap)
+same "forecast --generation (no move) = stored" "$("$K" db forecast --weeks 4 --format csv --generation g2014=2014-01-01)" \
+    "$("$K" db forecast --weeks 4 --format csv)"
+# Moved past the cases' start, g2024's rules give way to g2023's: the same
+# open first conversation of q3 (kh.first exists in both), recomputed.
+same "forecast --generation (moved)" "$("$K" db forecast --weeks 2 --format csv --generation g2026=2099-01-01 --generation g2024=2098-01-01 | tail -n +2)" \
+    "jc-B,cw-7,0,2026-11-23,1,1"
+same "forecast --generation leaves the store alone" "$(snap)" "$before"
+"$K" db forecast --help | grep -q -- "--generation G=DATE" || bad "forecast --help names --generation"
+
 # Bad arguments: exit 2, nothing printed on stdout.
 for args in "worklist --within -1" "worklist --as-of 2026-02-30" "worklist --format xml" \
             "report --from 2026-12-01 --to 2026-11-01" "report --to 2026-11-01" \
-            "report --from 2026-11-01 --to 2026-11-30 --by week" "forecast --weeks 0" "worklist --bogus"; do
+            "report --from 2026-11-01 --to 2026-11-30 --by week" "forecast --weeks 0" "worklist --bogus" \
+            "forecast --generation g2024" "forecast --generation g1999=2020-01-01" \
+            "report --quota --by caseworker" "report --quota --from 2026-12-01 --to 2026-11-01"; do
     # shellcheck disable=SC2086
     "$K" db $args >"$T/out" 2>"$T/err"
     rc=$?
