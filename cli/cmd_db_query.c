@@ -548,10 +548,12 @@ static const char forecast_help[] =
     "--overdue-days, default 90) is counted in the first week: it is still owed.\n"
     "\n"
     "--generation G=DATE (repeatable, as for `kontakt plan`) moves the first day of\n"
-    "generation G: every case's plan is then computed again in memory as of DATE\n"
-    "under those rules (the store is not changed), so the workload under g2026 can\n"
-    "be compared with what the older rules would give, e.g. --generation\n"
-    "g2026=2099-01-01 (the g2025b rules kept in force). Slower: a plan per case.\n";
+    "generation G: every case's plan is then computed again in memory, as of the\n"
+    "forecast's day, under those rules (the store is not changed), so the workload\n"
+    "under g2026 can be compared with what the older rules would give, e.g.\n"
+    "--generation g2027=2099-06-01 --generation g2026=2099-01-01 (g2025b kept in\n"
+    "force; g2027 is the first day of law newer than the catalogue). Slower: a\n"
+    "plan per case.\n";
 
 typedef struct fc_ctx {
     out_format f;
@@ -603,7 +605,7 @@ int cmd_db_forecast(int argc, char **argv) {
             }
             if (!v || kt_engine_set_generation_arg(eng, v) != KT_OK) {
                 fprintf(stderr, "kontakt: --generation takes G=YYYY-MM-DD with G a generation "
-                                "(g2014 ... g2026) and the generations kept in order, got '%s'\n",
+                                "(g2014 ... g2027) and the generations kept in order, got '%s'\n",
                         v ? v : "");
                 st = EXIT_INVALID;
             }

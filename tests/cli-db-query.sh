@@ -84,9 +84,9 @@ snap() { sqlite3 "$KONTAKT_DB" "SELECT * FROM obligations ORDER BY case_id, idx;
 before=$(snap)
 same "forecast --generation (no move) = stored" "$("$K" db forecast --weeks 4 --format csv --generation g2014=2014-01-01)" \
     "$("$K" db forecast --weeks 4 --format csv)"
-# Moved past the cases' start, g2024's rules give way to g2023's: the same
+# g2026 moved past the cases' start: g2025b's rules give the same
 # open first conversation of q3 (kh.first exists in both), recomputed.
-same "forecast --generation (moved)" "$("$K" db forecast --weeks 2 --format csv --generation g2026=2099-01-01 --generation g2024=2098-01-01 | tail -n +2)" \
+same "forecast --generation (moved)" "$("$K" db forecast --weeks 2 --format csv --generation g2027=2099-06-01 --generation g2026=2099-01-01 | tail -n +2)" \
     "jc-B,cw-7,0,2026-11-23,1,1"
 same "forecast --generation leaves the store alone" "$(snap)" "$before"
 "$K" db forecast --help | grep -q -- "--generation G=DATE" || bad "forecast --help names --generation"
