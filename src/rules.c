@@ -488,7 +488,7 @@ const kt_generation kt_generations[KT_N_GENERATIONS] = {
      .n_exemptions = N(g2025a_x), .form_regime = FORMS_FIRST_IN_PERSON, .standby_everyone = true},
     {.name = "g2026", .year = 2026, .month = 7, .day = 1,
      .law = "lov nr. 1750 af 29/12 2025 (L 66, 2025-26); LAB §§ 31-32 og sdpl som ændret",
-     .what = "foreløbig: mere fleksible kontaktforløb; samtaler med mindst 75 % af målgruppen; "
+     .what = "mere fleksible kontaktforløb; samtaler med mindst 75 % af målgruppen; "
              "første samtale for alle",
      .rules = g2026_rules, .n_rules = N(g2026_rules), .exemptions = g2026_x,
      .n_exemptions = N(g2026_x), .form_regime = FORMS_FIRST_IN_PERSON, .standby_everyone = true,
