@@ -65,8 +65,10 @@ static const char record_help[] =
     "\n"
     "Appends one event to CASE and brings its plan up to date. WHAT is one of:\n"
     "  --conversation DATE --holder H --form F [--not-held] [--topic T]...\n"
-    "  --event TYPE (--date D | --from D [--to D]) [--reason R] [--what W] [--starts D]\n"
+    "  --event TYPE (--date D | --from D) [--to D] [--reason R] [--what W] [--starts D]\n"
+    "               [--holder H]   (undtaget_konkret_vurdering: --date D --holder H [--to D])\n"
     "  --benefit B --from D [--to D] [--first-inquiry D] [--first-sick-day D] [--category C]\n"
+    "              [--a-kasse ID]  (dagpenge: the person's a-kasse, for the 75 % measure)\n"
     "  --category C --from D        (a new visitation in the period that day falls in)\n"
     "  --kind KIND --json OBJECT    (any of the above as case-format.md JSON)\n"
     "Prints the event's number (SEQ), which `kontakt db correct` refers to.\n";
@@ -276,7 +278,7 @@ typedef struct body_opts {
     const char *json;
     int retract, not_held, youth, vocational, repatriering;
     json_t *topics;
-    const char *holder, *form, *type, *reason, *what, *benefit, *category;
+    const char *holder, *form, *type, *reason, *what, *benefit, *category, *a_kasse;
     const char *date, *from, *to, *starts, *first_inquiry, *first_sick_day, *birth_date;
 } body_opts;
 
@@ -346,6 +348,9 @@ static int body_opt(body_opts *b, int argc, char **argv, int *i) {
     } else if (!strcmp(a, "--holder")) {
         if (VAL()) return -1;
         b->holder = v;
+    } else if (!strcmp(a, "--a-kasse")) {
+        if (VAL()) return -1;
+        b->a_kasse = v;
     } else if (!strcmp(a, "--form")) {
         if (VAL()) return -1;
         b->form = v;
@@ -421,10 +426,10 @@ static char *build_body(body_opts *b) {
     case KS_EVENT:
         put(o, "type", b->type);
         if (b->date) put(o, "date", b->date);
-        else if (b->from) {
-            put(o, "from", b->from);
-            put(o, "to", b->to);
-        } else bad = missing("--date or --from");
+        else if (b->from) put(o, "from", b->from);
+        else bad = missing("--date or --from");
+        put(o, "to", b->to); /* an undtaget_konkret_vurdering's `to` goes with its date */
+        put(o, "holder", b->holder);
         put(o, "reason", b->reason);
         put(o, "what", b->what);
         put(o, "starts", b->starts);
@@ -436,6 +441,7 @@ static char *build_body(body_opts *b) {
         put(o, "to", b->to);
         put(o, "first_inquiry", b->first_inquiry);
         put(o, "first_sick_day", b->first_sick_day);
+        put(o, "a_kasse", b->a_kasse);
         if (b->category && b->from)
             json_object_set_new(o, "categories",
                                 json_pack("[{s:s,s:s}]", "from", b->from, "category", b->category));

@@ -539,12 +539,21 @@ int cmd_db_report(int argc, char **argv) {
 
 static const char forecast_help[] =
     "usage: kontakt db forecast [--weeks N] [--as-of DATE] [--overdue-days DAYS]\n"
-    "                           [--jobcenter J] [--format text|json|csv] [--db FILE]\n"
+    "                           [--generation G=DATE]... [--jobcenter J]\n"
+    "                           [--format text|json|csv] [--db FILE]\n"
     "\n"
     "Conversations due per week (N weeks from the week of DATE, default 12) per\n"
     "jobcentre and caseworker: what each open conversation duty still needs\n"
     "(required - counted), in the week of its deadline. What is overdue (up to\n"
-    "--overdue-days, default 90) is counted in the first week: it is still owed.\n";
+    "--overdue-days, default 90) is counted in the first week: it is still owed.\n"
+    "\n"
+    "--generation G=DATE (repeatable, as for `kontakt plan`) moves the first day of\n"
+    "generation G: every case's plan is then computed again in memory, as of the\n"
+    "forecast's day, under those rules (the store is not changed), so the workload\n"
+    "under g2026 can be compared with what the older rules would give, e.g.\n"
+    "--generation g2027=2099-06-01 --generation g2026=2099-01-01 (g2025b kept in\n"
+    "force; g2027 is the first day of law newer than the catalogue). Slower: a\n"
+    "plan per case.\n";
 
 typedef struct fc_ctx {
     out_format f;
@@ -578,25 +587,45 @@ static int fc_row(void *ctx, const ks_forecast_row *r) {
 int cmd_db_forecast(int argc, char **argv) {
     qargs a = {.as_of = KT_NO_DATE};
     ks_forecast_query q = {.weeks = 12, .as_of = KT_NO_DATE, .overdue_days = 90};
-    for (int i = 1; i < argc; i++) {
+    kt_engine *eng = NULL; /* only with --generation */
+    int st = EXIT_OK;
+    for (int i = 1; i < argc && st == EXIT_OK; i++) {
         const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         int r = query_opt(&a, argc, argv, &i, forecast_help);
-        if (r == 2) return EXIT_OK;
-        if (r < 0) return EXIT_INVALID;
+        if (r == 2) {
+            kt_engine_free(eng);
+            return EXIT_OK;
+        }
+        if (r < 0) st = EXIT_INVALID;
         if (r) continue;
-        if (!strcmp(k, "--weeks")) {
-            if (cli_parse_int_arg("--weeks", v, 1, 104, &q.weeks)) return EXIT_INVALID;
+        if (!strcmp(k, "--generation")) {
+            if (!eng && kt_engine_new(&eng) != KT_OK) {
+                fputs("kontakt: out of memory\n", stderr);
+                return EXIT_FAIL;
+            }
+            if (!v || kt_engine_set_generation_arg(eng, v) != KT_OK) {
+                fprintf(stderr, "kontakt: --generation takes G=YYYY-MM-DD with G a generation "
+                                "(g2014 ... g2027) and the generations kept in order, got '%s'\n",
+                        v ? v : "");
+                st = EXIT_INVALID;
+            }
+        } else if (!strcmp(k, "--weeks")) {
+            if (cli_parse_int_arg("--weeks", v, 1, 104, &q.weeks)) st = EXIT_INVALID;
         } else if (!strcmp(k, "--overdue-days")) {
             if (cli_parse_int_arg("--overdue-days", v, -1, 36600, &q.overdue_days))
-                return EXIT_INVALID;
+                st = EXIT_INVALID;
         } else {
-            return unknown_opt(k, forecast_help);
+            st = unknown_opt(k, forecast_help);
         }
         i++;
     }
     ks_store *s;
-    int st = db_open(&a.c, 0, &s);
-    if (st) return st;
+    if (st == EXIT_OK) st = db_open(&a.c, 0, &s);
+    if (st) {
+        kt_engine_free(eng);
+        return st;
+    }
+    q.engine = eng;
     q.as_of = a.as_of == KT_NO_DATE ? ks_today(s) : a.as_of;
     q.jobcenter = a.jobcenter;
     fc_ctx p = {.f = a.format, .first = 1};
@@ -605,9 +634,9 @@ int cmd_db_forecast(int argc, char **argv) {
     if (a.format == OUT_JSON) printf("{\"as_of\":\"%s\",\"weeks\":%d,\"rows\":[", day, q.weeks);
     else if (a.format == OUT_CSV) puts("jobcenter,caseworker,week,week_start,conversations,obligations");
     else
-        printf("Prognose pr. %s, %d uger: samtaler der skal holdes\n\n"
+        printf("Prognose pr. %s, %d uger: samtaler der skal holdes%s\n\n"
                "Jobcenter    Sagsbehandler    Uge   Mandag       Samtaler  Pligter\n",
-               day, q.weeks);
+               day, q.weeks, eng ? " (planerne beregnet igen med de flyttede generationer)" : "");
     ks_error e = {0};
     if (ks_forecast(s, &q, fc_row, &p, &e) != KS_OK) {
         st = db_fail(&e);
@@ -617,6 +646,7 @@ int cmd_db_forecast(int argc, char **argv) {
         else if (a.format == OUT_TEXT) printf("\n%ld samtaler i alt\n", p.total);
     }
     ks_close(s);
+    kt_engine_free(eng);
     if (fflush(stdout) != 0 && st == EXIT_OK) st = EXIT_FAIL;
     return st;
 }

@@ -401,6 +401,10 @@ typedef struct ks_forecast_query {
     kt_date as_of;         /* KT_NO_DATE = the store's today */
     int overdue_days;      /* as for the worklist (default 90) */
     const char *jobcenter; /* NULL = every jobcentre */
+    const kt_engine *engine; /* NULL: the stored plans. Else every case's plan is computed
+                                again in memory with this engine (e.g. generations moved
+                                with kt_engine_set_generation_arg), as of as_of; nothing
+                                is written. Slower: a plan per case. */
 } ks_forecast_query;
 
 typedef struct ks_forecast_row {

@@ -33,8 +33,9 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_OBLIGATION_UPSERT] =
         /* an upsert: a row that changed is updated in place */
         "INSERT INTO obligations(case_id, idx, rule, kind, benefit, generation, window_from, "
-        "deadline, status, required, counted, met_on, exempt, stopped, beyond, grp) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) "
+        "deadline, status, required, counted, met_on, exempt, stopped, beyond, grp, quota, "
+        "provisional, a_kasse) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) "
         "ON CONFLICT(case_id, idx) DO UPDATE SET rule = excluded.rule, kind = excluded.kind, "
         "benefit = excluded.benefit, generation = excluded.generation, "
         "window_from = excluded.window_from, deadline = excluded.deadline, "
