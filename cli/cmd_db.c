@@ -1,6 +1,7 @@
 /* cmd_db.c -- `kontakt db ...`: the durable case store (docs/store.md). */
 #define _POSIX_C_SOURCE 200809L
 #include "dbutil.h"
+#include "kontakt_buf.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -558,27 +559,6 @@ static int db_assign(int argc, char **argv) {
 
 /* ---- show ---------------------------------------------------------------------------- */
 
-typedef struct membuf {
-    char *p;
-    size_t n, cap;
-} membuf;
-
-static int membuf_write(void *ctx, const char *data, size_t len) {
-    membuf *m = ctx;
-    if (m->n + len + 1 > m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 4096;
-        while (cap < m->n + len + 1) cap *= 2;
-        char *p = realloc(m->p, cap);
-        if (!p) return -1;
-        m->p = p;
-        m->cap = cap;
-    }
-    memcpy(m->p + m->n, data, len);
-    m->n += len;
-    m->p[m->n] = '\0';
-    return 0;
-}
-
 static int event_to_json(void *ctx, const ks_event_view *ev) {
     json_error_t je;
     json_t *o = json_pack("{s:I,s:s,s:s,s:s}", "seq", (json_int_t)ev->seq, "kind",
@@ -648,7 +628,7 @@ static int db_show(int argc, char **argv) {
     kt_case *c = NULL;
     kt_plan *p = NULL;
     kt_engine *eng = NULL;
-    membuf plan = {0};
+    kt_sb plan = {0};
     if (ks_case_info_get(s, id, &info, &e) != KS_OK || ks_case_json(s, id, known_arg, &cj, &e) != KS_OK) {
         st = db_fail(&e);
         goto out;
@@ -696,7 +676,7 @@ static int db_show(int argc, char **argv) {
             st = db_fail(&e);
             goto out;
         }
-        kt_plan_write_json(p, membuf_write, &plan);
+        kt_plan_write_json(p, kt_sb_write, &plan);
         json_t *out = json_pack("{s:s,s:s,s:s?,s:s?,s:o?,s:o,s:o?}", "id", id, "jobcenter",
                                 info.jobcenter, "caseworker", info.caseworker[0] ? info.caseworker : NULL,
                                 "known_at", known_arg, "case", json_loads(cj, 0, &je), "events", events,
@@ -711,7 +691,7 @@ static int db_show(int argc, char **argv) {
         free(t);
     }
 out:
-    free(plan.p);
+    kt_sb_free(&plan);
     kt_plan_free(p);
     kt_engine_free(eng);
     kt_case_free(c);

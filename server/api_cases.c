@@ -16,7 +16,7 @@
 /* ---- problems from the store ------------------------------------------------ */
 
 typedef struct problems {
-    sbuf list; /* JSON array members */
+    kt_sb list; /* JSON array members */
     int n;
     const char *body; /* a record's text: pointers are made relative to it */
     size_t body_len;
@@ -101,31 +101,31 @@ static void collect(void *ctx, long line, const char *pointer, const char *messa
             }
         }
     }
-    if (pr->n++) sb_chr(&pr->list, ',');
-    sb_str(&pr->list, "{\"pointer\":");
-    sb_json_str(&pr->list, pointer);
-    sb_str(&pr->list, ",\"message\":");
-    sb_json_str(&pr->list, message);
-    sb_str(&pr->list, ",\"expected\":");
-    sb_json_str(&pr->list, expected);
-    sb_fmt(&pr->list, ",\"line\":%ld,\"column\":%d}", line, column);
+    if (pr->n++) kt_sb_chr(&pr->list, ',');
+    kt_sb_str(&pr->list, "{\"pointer\":");
+    kt_sb_json_str(&pr->list, pointer);
+    kt_sb_str(&pr->list, ",\"message\":");
+    kt_sb_json_str(&pr->list, message);
+    kt_sb_str(&pr->list, ",\"expected\":");
+    kt_sb_json_str(&pr->list, expected);
+    kt_sb_fmt(&pr->list, ",\"line\":%ld,\"column\":%d}", line, column);
 }
 
 static void problems_reply(ksrv_req *rq, ksrv_resp *rs, problems *pr, const char *title,
                            const char *detail) {
-    sb_free(&rs->body);
-    sb_init(&rs->body, 0);
+    kt_sb_free(&rs->body);
+    kt_sb_init_grow(&rs->body, SB_DEFAULT_MAX);
     rs->status = 422;
     rs->content_type = "application/problem+json";
-    sb_str(&rs->body, "{\"type\":\"urn:kontakt:problem:invalid-record\",\"title\":");
-    sb_json_str(&rs->body, title);
-    sb_str(&rs->body, ",\"status\":422,\"detail\":");
-    sb_json_str(&rs->body, detail);
-    sb_str(&rs->body, ",\"instance\":");
-    sb_json_str(&rs->body, rq->path);
-    sb_str(&rs->body, ",\"problems\":[");
-    if (pr->list.p) sb_mem(&rs->body, pr->list.p, pr->list.len);
-    sb_str(&rs->body, "]}");
+    kt_sb_str(&rs->body, "{\"type\":\"urn:kontakt:problem:invalid-record\",\"title\":");
+    kt_sb_json_str(&rs->body, title);
+    kt_sb_str(&rs->body, ",\"status\":422,\"detail\":");
+    kt_sb_json_str(&rs->body, detail);
+    kt_sb_str(&rs->body, ",\"instance\":");
+    kt_sb_json_str(&rs->body, rq->path);
+    kt_sb_str(&rs->body, ",\"problems\":[");
+    if (pr->list.p) kt_sb_mem(&rs->body, pr->list.p, pr->list.len);
+    kt_sb_str(&rs->body, "]}");
 }
 
 static void store_error(ksrv_req *rq, ksrv_resp *rs, int rc, const ks_error *err) {
@@ -150,20 +150,20 @@ static json_t *body_object(ksrv_req *rq, ksrv_resp *rs) {
     if (!j) {
         char msg[256];
         snprintf(msg, sizeof msg, "not valid JSON: %s", e.text);
-        sb_free(&rs->body);
-        sb_init(&rs->body, 0);
+        kt_sb_free(&rs->body);
+        kt_sb_init_grow(&rs->body, SB_DEFAULT_MAX);
         ksrv_problem_field(rs, 400, "", NULL, msg, "a JSON object", rq->path);
         /* put the position in: rebuild with line and column */
-        sb_free(&rs->body);
-        sb_init(&rs->body, 0);
+        kt_sb_free(&rs->body);
+        kt_sb_init_grow(&rs->body, SB_DEFAULT_MAX);
         rs->status = 400;
         rs->content_type = "application/problem+json";
-        sb_str(&rs->body, "{\"type\":\"urn:kontakt:problem:malformed-json\",\"title\":\"The body "
+        kt_sb_str(&rs->body, "{\"type\":\"urn:kontakt:problem:malformed-json\",\"title\":\"The body "
                           "is not valid JSON\",\"status\":400,\"instance\":");
-        sb_json_str(&rs->body, rq->path);
-        sb_str(&rs->body, ",\"problems\":[{\"pointer\":\"\",\"message\":");
-        sb_json_str(&rs->body, msg);
-        sb_fmt(&rs->body, ",\"expected\":\"a JSON object\",\"line\":%d,\"column\":%d}]}", e.line,
+        kt_sb_json_str(&rs->body, rq->path);
+        kt_sb_str(&rs->body, ",\"problems\":[{\"pointer\":\"\",\"message\":");
+        kt_sb_json_str(&rs->body, msg);
+        kt_sb_fmt(&rs->body, ",\"expected\":\"a JSON object\",\"line\":%d,\"column\":%d}]}", e.line,
                e.column);
         return NULL;
     }
@@ -245,24 +245,24 @@ static void reply_case(ksrv_req *rq, ksrv_resp *rs, ks_store *st, const char *id
     kt_plan *p = NULL;
     if (load_plan(rq, rs, st, id, known_at, as_of, &cj, &p) == 0) {
         ksrv_json_ok(rs, status);
-        sb_str(&rs->body, "{\"id\":");
-        sb_json_str(&rs->body, ci.id);
-        sb_str(&rs->body, ",\"jobcenter\":");
-        sb_json_str(&rs->body, ci.jobcenter);
-        sb_str(&rs->body, ",\"caseworker\":");
-        sb_json_str(&rs->body, ci.caseworker);
-        sb_fmt(&rs->body, ",\"events\":%ld,\"created_at\":", ci.events);
-        sb_json_str(&rs->body, ci.created_at);
+        kt_sb_str(&rs->body, "{\"id\":");
+        kt_sb_json_str(&rs->body, ci.id);
+        kt_sb_str(&rs->body, ",\"jobcenter\":");
+        kt_sb_json_str(&rs->body, ci.jobcenter);
+        kt_sb_str(&rs->body, ",\"caseworker\":");
+        kt_sb_json_str(&rs->body, ci.caseworker);
+        kt_sb_fmt(&rs->body, ",\"events\":%ld,\"created_at\":", ci.events);
+        kt_sb_json_str(&rs->body, ci.created_at);
         if (known_at) {
-            sb_str(&rs->body, ",\"known_at\":");
-            sb_json_str(&rs->body, known_at);
+            kt_sb_str(&rs->body, ",\"known_at\":");
+            kt_sb_json_str(&rs->body, known_at);
         }
-        if (seq) sb_fmt(&rs->body, ",\"seq\":%ld", seq);
-        sb_str(&rs->body, ",\"case\":");
-        sb_str(&rs->body, cj);
-        sb_str(&rs->body, ",\"plan\":");
-        kt_plan_write_json(p, sb_write, &rs->body);
-        sb_chr(&rs->body, '}');
+        if (seq) kt_sb_fmt(&rs->body, ",\"seq\":%ld", seq);
+        kt_sb_str(&rs->body, ",\"case\":");
+        kt_sb_str(&rs->body, cj);
+        kt_sb_str(&rs->body, ",\"plan\":");
+        kt_plan_write_json(p, kt_sb_write, &rs->body);
+        kt_sb_chr(&rs->body, '}');
     }
     kt_plan_free(p);
     free(cj);
@@ -449,7 +449,7 @@ static void record(ksrv_req *rq, ksrv_resp *rs, ks_kind kind, const char *action
     }
     json_decref(j);
     problems pr = {.n = 0, .body = rq->body, .body_len = rq->body_len};
-    sb_init(&pr.list, 0);
+    kt_sb_init_grow(&pr.list, SB_DEFAULT_MAX);
     ks_error err = {0};
     long seq = 0;
     int rc = ks_record(st, rq->param, kind, rq->body, collect, &pr, &seq, &err);
@@ -462,7 +462,7 @@ static void record(ksrv_req *rq, ksrv_resp *rs, ks_kind kind, const char *action
     } else if (ksrv_access_log(rq, rs, st, rq->param, action, 0) == 0) {
         reply_case(rq, rs, st, rq->param, 201, NULL, KT_NO_DATE, seq);
     }
-    sb_free(&pr.list);
+    kt_sb_free(&pr.list);
 }
 
 void api_case_conversation(ksrv_req *rq, ksrv_resp *rs) {
@@ -568,7 +568,7 @@ void api_cases_create(ksrv_req *rq, ksrv_resp *rs) {
     }
     FILE *f = fmemopen(line, strlen(line), "r");
     problems pr = {.n = 0};
-    sb_init(&pr.list, 0);
+    kt_sb_init_grow(&pr.list, SB_DEFAULT_MAX);
     ks_import_options io = {KS_FORMAT_NDJSON, rq->jobcenter};
     ks_import_result res;
     memset(&res, 0, sizeof res);
@@ -583,13 +583,13 @@ void api_cases_create(ksrv_req *rq, ksrv_resp *rs) {
     } else if (ksrv_access_log(rq, rs, st, id, exists ? "write:case" : "create:case", 0) == 0) {
         reply_case(rq, rs, st, id, exists ? 200 : 201, NULL, KT_NO_DATE, 0);
     }
-    sb_free(&pr.list);
+    kt_sb_free(&pr.list);
 }
 
 /* ---- GET /v1/cases ------------------------------------------------------------------ */
 
 typedef struct lister {
-    sbuf *out;
+    kt_sb *out;
     long limit, n;
     int more;
 } lister;
@@ -600,12 +600,12 @@ static int list_case(void *ctx, const char *id, const char *caseworker) {
         l->more = 1;
         return 1;
     }
-    if (l->n++) sb_chr(l->out, ',');
-    sb_str(l->out, "{\"id\":");
-    sb_json_str(l->out, id);
-    sb_str(l->out, ",\"caseworker\":");
-    sb_json_str(l->out, caseworker);
-    sb_chr(l->out, '}');
+    if (l->n++) kt_sb_chr(l->out, ',');
+    kt_sb_str(l->out, "{\"id\":");
+    kt_sb_json_str(l->out, id);
+    kt_sb_str(l->out, ",\"caseworker\":");
+    kt_sb_json_str(l->out, caseworker);
+    kt_sb_chr(l->out, '}');
     return 0;
 }
 
@@ -616,7 +616,7 @@ void api_cases_list(ksrv_req *rq, ksrv_resp *rs) {
     if (!st) return;
     lister l = {.out = &rs->body, .limit = limit};
     ksrv_json_ok(rs, 200);
-    sb_str(&rs->body, "{\"cases\":[");
+    kt_sb_str(&rs->body, "{\"cases\":[");
     ks_error err = {0};
     int rc = ks_cases_list(st, rq->jobcenter, ksrv_query(rq, "caseworker"), ksrv_query(rq, "after"),
                            (long)limit + 1, list_case, &l, &err);
@@ -624,6 +624,6 @@ void api_cases_list(ksrv_req *rq, ksrv_resp *rs) {
         store_error(rq, rs, rc, &err);
         return;
     }
-    sb_fmt(&rs->body, "],\"more\":%s}", l.more ? "true" : "false");
+    kt_sb_fmt(&rs->body, "],\"more\":%s}", l.more ? "true" : "false");
     ksrv_access_log(rq, rs, st, NULL, "list:cases", 0);
 }

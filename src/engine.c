@@ -14,7 +14,7 @@
 
 #include "date.h"
 #include "plan.h"
-#include "strbuf.h"
+#include "kontakt_buf.h"
 
 #include <limits.h>
 #include <stddef.h>

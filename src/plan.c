@@ -7,7 +7,7 @@
 
 #include "date.h"
 #include "out.h"
-#include "strbuf.h"
+#include "kontakt_buf.h"
 
 #include <stdatomic.h>
 #include <stdio.h>

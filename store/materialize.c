@@ -8,9 +8,6 @@
 /* How long a stored plan is trusted without new events (docs/store.md). */
 #define KS_PLAN_VALID_DAYS 30
 
-/* kt_plan_write_json's callback into a ks_sb (canon.c). */
-static int sb_write(void *ctx, const char *data, size_t len) { return ks__sb_put(ctx, data, len); }
-
 static void bind_date(sqlite3_stmt *st, int i, kt_date d) {
     if (d == KT_NO_DATE) {
         sqlite3_bind_null(st, i);
@@ -327,13 +324,13 @@ int ks_plan_json(ks_store *s, const char *case_id, const char *known_at, kt_date
     r = kt_plan_compute(s->engine, c, &o, &p);
     kt_case_free(c);
     if (r != KT_OK) return ks__fail(err, KS_EINVALID, "case %s: plan: %s", case_id, kt_strerror(r));
-    ks_sb b = {0};
-    r = kt_plan_write_json(p, sb_write, &b);
+    kt_sb b = {0};
+    r = kt_plan_write_json(p, kt_sb_write, &b);
     kt_plan_free(p);
     if (r != KT_OK || !b.p) {
-        free(b.p);
+        kt_sb_free(&b);
         return ks__fail(err, KS_ENOMEM, "out of memory");
     }
-    *plan_json = b.p;
+    *plan_json = kt_sb_take(&b);
     return KS_OK;
 }

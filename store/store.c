@@ -404,28 +404,22 @@ int ks_check(ks_store *s, char **report, ks_error *err) {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK)
         return ks__dbfail(s, err, "integrity_check");
-    size_t n = 0;
-    char *text = NULL;
+    kt_sb text = {0};
     int r, ok = 0;
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         const char *line = (const char *)sqlite3_column_text(st, 0);
         if (!line) continue;
-        if (n == 0 && strcmp(line, "ok") == 0) ok = 1;
-        size_t l = strlen(line);
-        char *t = realloc(text, n + l + 2);
-        if (!t) break;
-        text = t;
-        memcpy(text + n, line, l);
-        text[n + l] = '\n';
-        text[n + l + 1] = '\0';
-        n += l + 1;
+        if (text.len == 0 && strcmp(line, "ok") == 0) ok = 1;
+        if (kt_sb_str(&text, line) || kt_sb_chr(&text, '\n')) break;
     }
-    int rc = r == SQLITE_DONE ? KS_OK : ks__dbfail(s, err, "integrity_check");
+    int rc = text.err                ? ks__fail(err, KS_ENOMEM, "out of memory")
+             : r == SQLITE_DONE ? KS_OK
+                                : ks__dbfail(s, err, "integrity_check");
     sqlite3_finalize(st);
     if (rc == KS_OK && !ok) {
-        *report = text;
+        *report = kt_sb_take(&text);
         return ks__fail(err, KS_EFOREIGN, "the database is damaged (PRAGMA integrity_check)");
     }
-    free(text);
+    kt_sb_free(&text);
     return rc;
 }
