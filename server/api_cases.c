@@ -293,12 +293,12 @@ void api_case_get(ksrv_req *rq, ksrv_resp *rs) {
 static void record_problem(ksrv_req *rq, ksrv_resp *rs, const char *key, const char *message,
                            const char *expected) {
     problems pr = {.n = 0, .body = rq->body, .body_len = rq->body_len};
-    sb_init(&pr.list, 0);
+    kt_sb_init_grow(&pr.list, SB_DEFAULT_MAX);
     char ptr[64];
     snprintf(ptr, sizeof ptr, "/%s", key);
     collect(&pr, 0, ptr, message, expected, 0);
     problems_reply(rq, rs, &pr, "Not a valid event", "Nothing was recorded; see problems.");
-    sb_free(&pr.list);
+    kt_sb_free(&pr.list);
 }
 
 /* "Undtaget efter konkret vurdering" (case-format.md, event
@@ -412,7 +412,7 @@ static void record_undtaget(ksrv_req *rq, ksrv_resp *rs, ks_store *st, json_t *j
         return;
     }
     problems pr = {.n = 0, .body = rq->body, .body_len = rq->body_len};
-    sb_init(&pr.list, 0);
+    kt_sb_init_grow(&pr.list, SB_DEFAULT_MAX);
     long seq = 0;
     const char *action = "record:undtaget";
     if (target) {
@@ -428,7 +428,7 @@ static void record_undtaget(ksrv_req *rq, ksrv_resp *rs, ks_store *st, json_t *j
         store_error(rq, rs, rc, &err);
     else if (ksrv_access_log(rq, rs, st, rq->param, action, 0) == 0)
         reply_case(rq, rs, st, rq->param, 201, NULL, KT_NO_DATE, seq);
-    sb_free(&pr.list);
+    kt_sb_free(&pr.list);
 }
 
 static void record(ksrv_req *rq, ksrv_resp *rs, ks_kind kind, const char *action) {

@@ -243,36 +243,36 @@ void api_timeliness(ksrv_req *rq, ksrv_resp *rs) {
 /* ---- the 75 % of g2026 (conventions.md "Population measures") -------------------- */
 
 typedef struct qr {
-    sbuf *b;
+    kt_sb *b;
     long n;
 } qr;
 
 static int qr_row(void *ctx, const ks_quota_row *r) {
     qr *q = ctx;
-    sbuf *b = q->b;
-    if (q->n++) sb_chr(b, ',');
-    sb_str(b, "{\"measure\":");
-    sb_json_str(b, r->measure);
-    sb_str(b, ",\"population\":");
-    sb_json_str(b, r->population);
-    sb_str(b, ",\"unit\":");
-    sb_json_str(b, r->unit);
-    sb_str(b, ",\"group\":");
-    if (r->group) sb_json_str(b, r->group);
-    else sb_str(b, "null");
-    sb_str(b, ",\"month\":");
-    sb_json_str(b, r->month);
-    sb_fmt(b, ",\"cohort\":%ld,\"held\":%ld,\"undtaget\":%ld,\"late\":%ld,\"overdue\":%ld,\"share\":",
+    kt_sb *b = q->b;
+    if (q->n++) kt_sb_chr(b, ',');
+    kt_sb_str(b, "{\"measure\":");
+    kt_sb_json_str(b, r->measure);
+    kt_sb_str(b, ",\"population\":");
+    kt_sb_json_str(b, r->population);
+    kt_sb_str(b, ",\"unit\":");
+    kt_sb_json_str(b, r->unit);
+    kt_sb_str(b, ",\"group\":");
+    if (r->group) kt_sb_json_str(b, r->group);
+    else kt_sb_str(b, "null");
+    kt_sb_str(b, ",\"month\":");
+    kt_sb_json_str(b, r->month);
+    kt_sb_fmt(b, ",\"cohort\":%ld,\"held\":%ld,\"undtaget\":%ld,\"late\":%ld,\"overdue\":%ld,\"share\":",
            r->cohort, r->held, r->undtaget, r->late, r->overdue);
     share(b, r->share);
-    sb_str(b, ",\"flags\":[");
+    kt_sb_str(b, ",\"flags\":[");
     const char *names[2];
     size_t nf = ks_quota_flag_names(r, names);
     for (size_t i = 0; i < nf; i++) {
-        if (i) sb_chr(b, ',');
-        sb_json_str(b, names[i]);
+        if (i) kt_sb_chr(b, ',');
+        kt_sb_json_str(b, names[i]);
     }
-    sb_fmt(b, "],\"provisional\":%s}", r->provisional ? "true" : "false");
+    kt_sb_fmt(b, "],\"provisional\":%s}", r->provisional ? "true" : "false");
     return 0;
 }
 
@@ -318,32 +318,32 @@ void api_quota(ksrv_req *rq, ksrv_resp *rs) {
     q.jobcenter = rq->jobcenter; /* a token sees its own jobcentre's cases only */
     ks_store *st = ksrv_store(rq, rs);
     if (!st) return;
-    sbuf rows;
-    sb_init(&rows, SB_DEFAULT_MAX);
+    kt_sb rows;
+    kt_sb_init_grow(&rows, SB_DEFAULT_MAX);
     qr w = {.b = &rows};
     ks_error e = {0};
     int rc = ks_report_quota(st, &q, qr_row, &w, &e);
     if (rc != KS_OK) {
-        sb_free(&rows);
+        kt_sb_free(&rows);
         store_failed(rq, rs, rc, &e);
         return;
     }
     ksrv_json_ok(rs, 200);
-    sbuf *b = &rs->body;
-    sb_str(b, "{\"from\":");
+    kt_sb *b = &rs->body;
+    kt_sb_str(b, "{\"from\":");
     date_str(b, q.from);
-    sb_str(b, ",\"to\":");
+    kt_sb_str(b, ",\"to\":");
     date_str(b, q.to);
-    sb_str(b, ",\"as_of\":");
+    kt_sb_str(b, ",\"as_of\":");
     date_str(b, q.as_of);
-    sb_str(b, ",\"by\":");
-    sb_json_str(b, ks_quota_by_names[q.by]);
-    sb_fmt(b, ",\"provisional\":true,\"line\":%.2f,\"undtaget_ceiling\":%.2f,\"min_judged\":%d,"
+    kt_sb_str(b, ",\"by\":");
+    kt_sb_json_str(b, ks_quota_by_names[q.by]);
+    kt_sb_fmt(b, ",\"provisional\":true,\"line\":%.2f,\"undtaget_ceiling\":%.2f,\"min_judged\":%d,"
               "\"rows\":[",
            KS_QUOTA_LINE, KS_QUOTA_UNDTAGET_CEILING, KS_QUOTA_MIN_JUDGED);
-    sb_mem(b, rows.p, rows.len);
-    sb_fmt(b, "],\"count\":%ld}", w.n);
-    sb_free(&rows);
+    kt_sb_mem(b, rows.p, rows.len);
+    kt_sb_fmt(b, "],\"count\":%ld}", w.n);
+    kt_sb_free(&rows);
     ksrv_access_log(rq, rs, st, NULL, "report:quota", 0);
 }
 
