@@ -16,8 +16,12 @@ int cmd_serve(int argc, char **argv);
 
 /* fwrite-based kt_write_fn; ctx is a FILE*. */
 int cli_write_file(void *ctx, const char *data, size_t len);
-/* Today's local date. */
-kt_date cli_today(void);
+/* "Today" for every command: KONTAKT_TODAY if set, else the clock. Options
+ * such as --today and --as-of win over both. cli_today_pinned gives 1 and
+ * the day only when KONTAKT_TODAY is set (0 if not); both print and return
+ * -1 when it is not a date. */
+int cli_today(kt_date *out);
+int cli_today_pinned(kt_date *out);
 /* Reads a whole file ("-" = stdin) up to `max` bytes; NULL with a message
  * printed on failure. *too_big is set if the input exceeded max. */
 char *cli_read_all(const char *path, size_t max, size_t *len, int *too_big);

@@ -44,7 +44,7 @@ typedef struct opts {
 
 static int parse_opts(int argc, char **argv, opts *o, kt_engine *e, const char *help, int allow_fmt) {
     kt_plan_options_init(&o->po);
-    o->po.today = cli_today();
+    if (cli_today(&o->po.today)) return -1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;

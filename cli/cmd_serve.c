@@ -24,7 +24,7 @@ static const char help[] =
     "  --per-ip N            connections from one address, 0 = no limit (256)\n"
     "  --timeout SECONDS     close a connection idle this long (30)\n"
     "  --max-body BYTES      larger request bodies get 413 (1048576)\n"
-    "  --today DATE          use DATE as today instead of the clock (for tests)\n"
+    "  --today DATE          use DATE as today (default: KONTAKT_TODAY, else the clock)\n"
     "  --quiet               no start line\n";
 
 static void log_stderr(void *ctx, const char *line) {
@@ -115,6 +115,9 @@ int cmd_serve(int argc, char **argv) {
         }
         i++;
     }
+    /* Without --today the server follows the clock day by day, unless
+     * KONTAKT_TODAY pins it (the one way every command is given a day). */
+    if (cfg.today == KT_NO_DATE && cli_today_pinned(&cfg.today) < 0) return EXIT_INVALID;
     if (!cfg.db_path) {
         fprintf(stderr, "kontakt: serve: --db FILE is missing\n\n%s", help);
         return EXIT_INVALID;

@@ -51,17 +51,13 @@ int db_open(db_common *c, unsigned flags, ks_store **out) {
     ks_error e = {0};
     if (ks_open(c->path, flags, out, &e) != KS_OK) return db_fail(&e);
     ks_set_actor(*out, c->who);
-    const char *today = getenv("KONTAKT_TODAY");
-    if (today && *today) {
-        kt_date d;
-        if (kt_date_parse(today, strlen(today), &d) != KT_OK) {
-            fprintf(stderr, "kontakt: KONTAKT_TODAY must be a date YYYY-MM-DD, got '%s'\n", today);
-            ks_close(*out);
-            *out = NULL;
-            return EXIT_INVALID;
-        }
-        ks_set_today(*out, d);
+    kt_date today;
+    if (cli_today(&today)) {
+        ks_close(*out);
+        *out = NULL;
+        return EXIT_INVALID;
     }
+    ks_set_today(*out, today);
     const char *now = getenv("KONTAKT_NOW");
     if (now && *now) ks_set_now(*out, now);
     return EXIT_OK;

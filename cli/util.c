@@ -11,11 +11,29 @@ int cli_write_file(void *ctx, const char *data, size_t len) {
     return fwrite(data, 1, len, (FILE *)ctx) == len ? 0 : -1;
 }
 
-kt_date cli_today(void) {
+/* The one place the command line learns what day it is: KONTAKT_TODAY
+ * when set (tests, what-if runs), else the local date of the clock. */
+int cli_today_pinned(kt_date *out) {
+    const char *v = getenv("KONTAKT_TODAY");
+    if (!v || !*v) return 0;
+    if (kt_date_parse(v, strlen(v), out) != KT_OK) {
+        fprintf(stderr, "kontakt: KONTAKT_TODAY must be a date YYYY-MM-DD, got '%s'\n", v);
+        return -1;
+    }
+    return 1;
+}
+
+int cli_today(kt_date *out) {
+    int pinned = cli_today_pinned(out);
+    if (pinned) return pinned < 0 ? -1 : 0;
     time_t now = time(NULL);
     struct tm tm;
-    if (!localtime_r(&now, &tm)) return KT_NO_DATE;
-    return kt_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    if (!localtime_r(&now, &tm)) {
+        fputs("kontakt: the local date is not known\n", stderr);
+        return -1;
+    }
+    *out = kt_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    return 0;
 }
 
 char *cli_read_all(const char *path, size_t max, size_t *len, int *too_big) {

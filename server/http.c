@@ -101,7 +101,7 @@ static kt_date today(const ksrv_server *s) {
 
 /* Per request: the body as it arrives. */
 typedef struct reqctx {
-    sbuf body;
+    kt_sb body;
     int too_big;
     size_t discarded; /* bytes dropped after the cap was passed */
 } reqctx;
@@ -116,20 +116,20 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, ksrv_resp *rs) {
         r = MHD_create_response_from_buffer(rs->static_len, (void *)rs->static_body,
                                             MHD_RESPMEM_PERSISTENT);
     } else {
-        if (rs->body.failed) {
+        if (rs->body.err) {
             ksrv_problem(rs, 500, "response-too-large", NULL,
                          "The answer could not be built (out of memory or over the size limit).",
                          NULL);
-            if (rs->body.failed) {
+            if (rs->body.err) {
                 static const char oom[] = "{\"type\":\"about:blank\",\"status\":500}";
-                sb_free(&rs->body);
+                kt_sb_free(&rs->body);
                 rs->static_body = oom;
                 rs->static_len = sizeof oom - 1;
                 return send_resp(c, rs);
             }
         }
         r = MHD_create_response_from_buffer_with_free_callback(rs->body.len, rs->body.p, free);
-        if (r) rs->body.p = NULL; /* now MHD's */
+        if (r) (void)kt_sb_take(&rs->body); /* now MHD's */
     }
     if (!r) return MHD_NO;
     add_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, rs->content_type);
@@ -156,10 +156,10 @@ static enum MHD_Result send_problem(struct MHD_Connection *c, int status, const 
                                     const char *detail, const char *url) {
     ksrv_resp rs;
     memset(&rs, 0, sizeof rs);
-    sb_init(&rs.body, 0);
+    kt_sb_init_grow(&rs.body, SB_DEFAULT_MAX);
     ksrv_problem(&rs, status, type, NULL, detail, url);
     enum MHD_Result ret = send_resp(c, &rs);
-    sb_free(&rs.body);
+    kt_sb_free(&rs.body);
     return ret;
 }
 
@@ -186,7 +186,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (!rc) {
         rc = calloc(1, sizeof *rc);
         if (!rc) return MHD_NO;
-        sb_init(&rc->body, s->cfg.max_body + 1); /* + 1 for a NUL */
+        kt_sb_init_grow(&rc->body, s->cfg.max_body);
         *con_cls = rc;
         const char *cl =
             MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -211,10 +211,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             rc->discarded += *upload_data_size;
             if (rc->discarded / 16 > s->cfg.max_body) return MHD_NO;
         } else {
-            sb_mem(&rc->body, upload_data, *upload_data_size);
-            if (rc->body.failed || rc->body.len > s->cfg.max_body) {
+            kt_sb_mem(&rc->body, upload_data, *upload_data_size);
+            if (rc->body.err || rc->body.len > s->cfg.max_body) {
                 rc->too_big = 1;
-                sb_free(&rc->body);
+                kt_sb_free(&rc->body);
             }
         }
         *upload_data_size = 0;
@@ -227,10 +227,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return send_problem(c, 413, "body-too-large", detail, url);
     }
 
-    /* handlers may treat the body as a C string */
-    sb_chr(&rc->body, '\0');
-    if (rc->body.failed) return send_problem(c, 503, NULL, "Out of memory.", url);
-    rc->body.len--;
+    /* handlers may treat the body as a C string (a kt_sb is one) */
 
     ksrv_req rq;
     memset(&rq, 0, sizeof rq);
@@ -246,13 +243,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
     ksrv_resp rs;
     memset(&rs, 0, sizeof rs);
-    sb_init(&rs.body, 0);
+    kt_sb_init_grow(&rs.body, SB_DEFAULT_MAX);
     rs.status = 200;
     rs.content_type = "application/json";
     ksrv_dispatch(&rq, &rs);
     if (rs.status >= 500) logf_(s, "%s %s -> %d", method, url, rs.status);
     enum MHD_Result ret = send_resp(c, &rs);
-    sb_free(&rs.body);
+    kt_sb_free(&rs.body);
     return ret;
 }
 
@@ -261,7 +258,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     (void)cls, (void)c, (void)toe;
     reqctx *rc = *con_cls;
     if (!rc) return;
-    sb_free(&rc->body);
+    kt_sb_free(&rc->body);
     free(rc);
     *con_cls = NULL;
 }

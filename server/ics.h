@@ -7,12 +7,12 @@
 /* Appends one content line: folded so no line exceeds 75 octets (never
  * inside a UTF-8 sequence; continuation lines begin with a space), ended
  * by CRLF. */
-void ics_line(sbuf *b, const char *line, size_t n);
+void ics_line(kt_sb *b, const char *line, size_t n);
 /* Appends TEXT-escaped s (\\, \;, \, and \n) to a line being built. */
-void ics_text(sbuf *b, const char *s);
+void ics_text(kt_sb *b, const char *s);
 
 /* The calendar of a plan: one all-day VEVENT per open or overdue obligation
  * with a deadline. `stamp` is the DTSTAMP (YYYYMMDDTHHMMSSZ). */
-void ics_plan(sbuf *out, const kt_plan *p, const char *case_id, const char *stamp);
+void ics_plan(kt_sb *out, const kt_plan *p, const char *case_id, const char *stamp);
 
 #endif

@@ -7,7 +7,7 @@
 
 #include "date.h"
 #include "out.h"
-#include "strbuf.h"
+#include "kontakt_buf.h"
 
 #include <stdatomic.h>
 #include <stdio.h>
@@ -167,9 +167,9 @@ void kt_plan_get(const kt_plan *p, size_t i, kt_obligation *out) {
     out->group = kt_group_names[ob->group];
     out->stopped_days = ob->stopped_days;
     out->beyond = ob->beyond;
-    out->provisional = 0;
-    out->quota_holder = -1;
-    out->a_kasse = NULL;
+    out->provisional = (r->flags & F_PROVISIONAL) != 0;
+    out->quota_holder = r->quota;
+    out->a_kasse = ob->a_kasse;
 }
 
 size_t kt_plan_warning_count(const kt_plan *p) { return p->n_warnings; }
@@ -338,7 +338,8 @@ static void why_tail(kt_sb *b, const why_parts *w, const char *to, const char *m
     if (w->beyond) {
         KT_SB_LIT(b, " Beregnet efter ");
         kt_sb_str(b, w->gen_name);
-        KT_SB_LIT(b, "; nyere regler gælder fra 2026-07-01.");
+        KT_SB_LIT(b, "; en ny lov om en aktiv beskæftigelsesindsats ventes fra 2027-01-01 og kan "
+                     "ændre svaret.");
     }
 }
 
@@ -495,14 +496,24 @@ static bool rule_json_write(kt_out *o, const kt_rule *r, uint16_t len[RJ_PARTS])
         json_bits(o, r->holders, kt_holder_name, KT_HOLDER_COUNT);
     }
     len[RJ_HOLDERS] = (uint16_t)(o->len - mark), mark = o->len;
+    /* quota, provisional and source follow the obligation's status and
+     * exemption, and depend on the row alone */
+    if (r->quota >= 0) {
+        KT_OUT_LIT(o, ",\"quota\":{\"share\":0.75,\"holder\":");
+        json_plain(o, kt_holder_name(r->quota));
+        KT_OUT_LIT(o, "}");
+    }
+    if (r->flags & F_PROVISIONAL) KT_OUT_LIT(o, ",\"provisional\":true");
     KT_OUT_LIT(o, ",\"source\":{");
     if (r->law) {
         KT_OUT_LIT(o, "\"law\":");
         json_plain(o, r->law);
-        KT_OUT_LIT(o, ",");
+        if (r->seed) KT_OUT_LIT(o, ",");
     }
-    KT_OUT_LIT(o, "\"seed\":");
-    json_plain(o, r->seed);
+    if (r->seed) { /* rules of the law after the seeds have none */
+        KT_OUT_LIT(o, "\"seed\":");
+        json_plain(o, r->seed);
+    }
     KT_OUT_LIT(o, "},\"why\":");
     len[RJ_SOURCE] = (uint16_t)(o->len - mark), mark = o->len;
     KT_OUT_LIT(o, "\"");
@@ -725,7 +736,14 @@ int kt_plan_write_text(const kt_plan *p, kt_write_fn w, void *ctx) {
         size_t chars = 0;
         for (const char *s = st; *s; s++) chars += ((unsigned char)*s & 0xC0) != 0x80;
         for (size_t k = chars; k < 13; k++) kt_out_str(&o, " ");
-        kt_out_fmt(&o, "%-6s %s\n", cnt, m);
+        kt_out_fmt(&o, "%-6s %s", cnt, m);
+        const kt_rule *r = ob->rule;
+        if (r->quota >= 0 || (r->flags & F_PROVISIONAL))
+            kt_out_fmt(&o, "%s[%s%s%s]", ob->met_on == KT_NO_DATE ? "           " : " ",
+                       r->quota >= 0 ? "75 %-regel" : "",
+                       r->quota >= 0 && (r->flags & F_PROVISIONAL) ? ", " : "",
+                       r->flags & F_PROVISIONAL ? "foreløbig" : "");
+        kt_out_str(&o, "\n");
     }
     if (p->n_obs == 0) kt_out_str(&o, "(ingen forpligtelser)\n");
     if (p->n_warnings) {
@@ -807,7 +825,17 @@ int kt_plan_write_explain(const kt_plan *p, kt_write_fn w, void *ctx) {
                        ? "forløbets start S; gælder hele forløbet"
                        : "den dag vinduet åbner",
                    ob->beyond ? "; nyere lov gælder, beregnet efter katalogets nyeste" : "");
-        kt_out_fmt(&o, "  Kilde: %s%s%s\n", r->law ? r->law : "", r->law ? ", " : "", r->seed);
+        kt_out_fmt(&o, "  Kilde: %s%s%s\n", r->law ? r->law : "", r->law && r->seed ? ", " : "",
+                   r->seed ? r->seed : "");
+        if (r->quota >= 0)
+            kt_out_fmt(&o, "  75 %%-regel (%s): pligten gælder over for mindst 75 %% af holderens "
+                           "målgruppe, ikke over for hver enkelt; en hændelse "
+                           "undtaget_konkret_vurdering fra %s fritager (exempt.konkret_vurdering)\n",
+                       kt_holder_name(r->quota), kt_holder_name(r->quota));
+        if (r->flags & F_PROVISIONAL)
+            kt_out_str(&o, "  Foreløbig: reglen eller en frist i den bygger på officielle resuméer af "
+                           "lov nr. 1750 af 29/12 2025, ikke på lovens tekst (LAB §§ 9, 27, 31-33 som "
+                           "ændret er ikke set); den rettes, når teksten foreligger\n");
         if (ob->stopped_days > 0)
             kt_out_fmt(&o, "  Fristen er rykket %d dage af stillestående ur\n", ob->stopped_days);
         if (ob->exempt) kt_out_fmt(&o, "  Fritaget på fristen: %s\n", ob->exempt->id);

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# cli-today.sh -- one way to set the day: KONTAKT_TODAY is "today" for plan,
+# db and serve; --as-of and --today win over it; a malformed value is an
+# error (exit 2) that changes nothing. The real date never enters: every
+# check pins the day.
+set -u
+if [ -z "${KT_WATCHDOG:-}" ]; then export KT_WATCHDOG=1; exec timeout 60 bash "$0" "$@"; fi
+BUILD=${BUILD:-build}
+K=$PWD/$BUILD/kontakt
+T=$(mktemp -d)
+SPID=""
+trap '[ -n "$SPID" ] && kill "$SPID" 2>/dev/null; rm -rf "$T"' EXIT
+fails=0
+bad() { fails=$((fails + 1)); echo "FAIL: $*"; }
+same() { [ "$2" == "$3" ] || bad "$1: got '$2', wanted '$3'"; }
+asof() { python3 -c 'import json,sys; print(json.load(sys.stdin)["as_of"])'; }
+
+# A case without as_of: the plan is for KONTAKT_TODAY.
+printf '{"id":"t1","person":{"birth_date":"1985-06-15"},"benefits":[{"benefit":"dagpenge","from":"2024-02-01"}]}' >"$T/c.json"
+same "plan uses KONTAKT_TODAY" "$(KONTAKT_TODAY=2024-03-05 "$K" plan "$T/c.json" | asof)" "2024-03-05"
+same "--as-of wins" "$(KONTAKT_TODAY=2024-03-05 "$K" plan --as-of 2024-04-01 "$T/c.json" | asof)" "2024-04-01"
+KONTAKT_TODAY=2024-02-30 "$K" plan "$T/c.json" >"$T/out" 2>"$T/err"
+same "malformed KONTAKT_TODAY: exit" "$?" "2"
+grep -q "KONTAKT_TODAY must be a date" "$T/err" || bad "malformed KONTAKT_TODAY: message: $(cat "$T/err")"
+[ -s "$T/out" ] && bad "malformed KONTAKT_TODAY: wrote a plan"
+
+# db: the stored plan is as of KONTAKT_TODAY; a malformed one changes nothing.
+export KONTAKT_DB="$T/s.db"
+printf '{"id":"t1","jobcenter":"jc-1","person":{"birth_date":"1985-06-15"},"benefits":[{"benefit":"dagpenge","from":"2024-02-01"}]}\n' >"$T/c.ndjson"
+KONTAKT_TODAY=2024-03-05 "$K" db import "$T/c.ndjson" >/dev/null || bad "import"
+same "db show uses KONTAKT_TODAY" "$(KONTAKT_TODAY=2024-03-05 "$K" db show t1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["plan"]["as_of"])')" "2024-03-05"
+before=$(sqlite3 "$KONTAKT_DB" 'select count(*) from events')
+KONTAKT_TODAY=nope "$K" db record t1 --conversation 2024-03-01 --holder a_kasse --form telefon >/dev/null 2>&1
+same "db with malformed KONTAKT_TODAY: exit" "$?" "2"
+same "db with malformed KONTAKT_TODAY: nothing recorded" "$(sqlite3 "$KONTAKT_DB" 'select count(*) from events')" "$before"
+
+# serve: POST /v1/plan without as_of answers for KONTAKT_TODAY, or --today.
+serve_asof() { # serve_asof [ARGS...]: as_of of a plan without as_of
+    "$K" serve --db "$KONTAKT_DB" --listen 127.0.0.1:0 "$@" 2>"$T/log" &
+    SPID=$!
+    local port=""
+    for _ in $(seq 1 100); do
+        port=$(sed -n 's|.*serving http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$T/log")
+        [ -n "$port" ] && curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break
+        sleep 0.05
+    done
+    curl -s -H 'Content-Type: application/json' --data-binary @"$T/c.json" "http://127.0.0.1:$port/v1/plan" |
+        python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get("as_of") or d["plan"]["as_of"])'
+    kill "$SPID"; wait "$SPID" 2>/dev/null; SPID=""
+}
+same "serve uses KONTAKT_TODAY" "$(KONTAKT_TODAY=2024-03-07 serve_asof)" "2024-03-07"
+same "serve --today wins" "$(KONTAKT_TODAY=2024-03-07 serve_asof --today 2024-03-09)" "2024-03-09"
+KONTAKT_TODAY=2024-13-01 "$K" serve --db "$KONTAKT_DB" --listen 127.0.0.1:0 >/dev/null 2>&1
+same "serve with malformed KONTAKT_TODAY: exit" "$?" "2"
+
+echo "cli-today: $fails failed"
+[ "$fails" -eq 0 ]
