@@ -31,8 +31,9 @@ LIB_SRC  = $(wildcard src/*.c)
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
 STORE_SRC = $(wildcard store/*.c)
 STORE_OBJ = $(STORE_SRC:%.c=$(BUILD)/%.o)
-SERVER_SRC = $(wildcard server/*.c)
-SERVER_OBJ = $(SERVER_SRC:%.c=$(BUILD)/%.o)
+# assets_gen.c is generated into $(BUILD)/server/ (below), never into the tree.
+SERVER_SRC = $(filter-out server/assets_gen.c,$(wildcard server/*.c))
+SERVER_OBJ = $(SERVER_SRC:%.c=$(BUILD)/%.o) $(BUILD)/server/assets_gen.o
 CLI_SRC  = $(wildcard cli/*.c)
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 ALL_LIBS = $(BUILD)/libkontakt-server.a $(BUILD)/libkontakt-store.a $(BUILD)/libkontakt.a \
@@ -54,9 +55,14 @@ $(BUILD)/libkontakt-store.a: $(STORE_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-# The web UI and the OpenAPI document, embedded (the output is committed).
-server/assets_gen.c: server/gen-assets.sh server/openapi.json $(wildcard server/ui/*)
-	server/gen-assets.sh
+# The web UI and the OpenAPI document, embedded: generated C in the build
+# directory (gen-assets.sh needs only sh, od, awk, cksum), compiled like server/*.c.
+$(BUILD)/server/assets_gen.c: server/gen-assets.sh server/openapi.json $(wildcard server/ui/*)
+	@mkdir -p $(dir $@)
+	server/gen-assets.sh $@
+
+$(BUILD)/server/assets_gen.o: $(BUILD)/server/assets_gen.c server/srv.h $(wildcard include/*.h)
+	$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/libkontakt-server.a: $(SERVER_OBJ)
 	@rm -f $@

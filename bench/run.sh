@@ -6,7 +6,8 @@
 #
 # Environment:
 #   BENCH_CASES       cases in the big input (default 1000000); the small
-#                     end-to-end input has a tenth of them
+#                     end-to-end input has a tenth of them, the dense mix
+#                     (kontakt-gen --mix dense) as many as the big one
 #   BENCH_SEED        generator seed (default 20261123)
 #   BENCH_JOBCENTERS  jobcentres in the synthetic caseload (default 5)
 #   BENCH_SECONDS     minimum timed seconds per engine figure (default 2)
@@ -51,7 +52,7 @@ now_ns() { date +%s%N; }
 say "build"
 make --no-print-directory "$BUILD/kontakt" "$BUILD/libkontakt.a"
 mkdir -p "$OUT"
-"$CC" "${WARN[@]}" -O2 bench/gen.c -o "$OUT/kontakt-gen"
+"$CC" "${WARN[@]}" -O2 bench/gen.c store/synth.c -o "$OUT/kontakt-gen"
 "$CC" "${WARN[@]}" -O2 -Iinclude bench/bench_engine.c -o "$OUT/bench-engine" \
     "$BUILD/libkontakt.a" -ljansson
 
@@ -77,12 +78,12 @@ else
 fi
 
 # ---- inputs ------------------------------------------------------------------
-# ensure_cases FILE COUNT: (re)generates FILE unless it was made with the same
-# count, seed, jobcentres and generator source. Written aside and renamed, so
-# an interrupted run never leaves a half file that looks reusable.
+# ensure_cases FILE COUNT [MIX]: (re)generates FILE unless it was made with the
+# same count, seed, jobcentres, mix and generator source. Written aside and
+# renamed, so an interrupted run never leaves a half file that looks reusable.
 ensure_cases() {
-    local file=$1 count=$2 want have=""
-    want="cases=$count seed=$SEED jobcenters=$JC gen=$(cksum <bench/gen.c | cut -d' ' -f1)"
+    local file=$1 count=$2 mix=${3:-default} want have=""
+    want="cases=$count seed=$SEED jobcenters=$JC mix=$mix gen=$(cat bench/gen.c store/synth.c store/synth.h | cksum | cut -d' ' -f1)"
     [[ -f $file.params ]] && have=$(cat "$file.params")
     if [[ -f $file && $have == "$want" ]]; then
         echo "reusing $file ($count cases)"
@@ -90,7 +91,7 @@ ensure_cases() {
     fi
     local t0 t1
     t0=$(now_ns)
-    "$OUT/kontakt-gen" --cases "$count" --seed "$SEED" --jobcenters "$JC" >"$file.tmp"
+    "$OUT/kontakt-gen" --cases "$count" --seed "$SEED" --jobcenters "$JC" --mix "$mix" >"$file.tmp"
     t1=$(now_ns)
     mv "$file.tmp" "$file"
     echo "$want" >"$file.params"
@@ -103,6 +104,8 @@ BIG=$OUT/cases.ndjson
 SMALL=$OUT/cases-small.ndjson
 ensure_cases "$BIG" "$N"
 ensure_cases "$SMALL" "$N_SMALL"
+DENSE=$OUT/cases-dense.ndjson
+ensure_cases "$DENSE" "$N" dense
 
 # ---- engine alone ----------------------------------------------------------------
 say "engine: bench-engine $BIG ($PIN_NOTE)"
@@ -112,6 +115,14 @@ pinned "$OUT/bench-engine" --seconds "$MIN_S" "$BIG" | tee "$OUT/engine.txt" || 
 ENGINE=$(awk '$1 == "engine:" { print $2 }' "$OUT/engine.txt")
 ENGINE_JSON=$(awk '$1 == "engine_json:" { print $2 }' "$OUT/engine.txt")
 INVALID=$(awk '$1 == "invalid:" { print $2 }' "$OUT/engine.txt")
+
+say "engine, dense mix: bench-engine $DENSE ($PIN_NOTE)"
+DENSE_ENGINE_RC=0
+pinned "$OUT/bench-engine" --seconds "$MIN_S" "$DENSE" | tee "$OUT/engine-dense.txt" ||
+    DENSE_ENGINE_RC=$?
+D_ENGINE=$(awk '$1 == "engine:" { print $2 }' "$OUT/engine-dense.txt")
+D_ENGINE_JSON=$(awk '$1 == "engine_json:" { print $2 }' "$OUT/engine-dense.txt")
+D_INVALID=$(awk '$1 == "invalid:" { print $2 }' "$OUT/engine-dense.txt")
 
 # ---- end to end --------------------------------------------------------------------
 # e2e FILE COUNT LABEL: runs the command on FILE, sets E2E_S, E2E_RATE,
@@ -147,6 +158,8 @@ e2e "$SMALL" "$N_SMALL" small
 S_S=$E2E_S S_RATE=$E2E_RATE S_RSS=$E2E_RSS_KIB S_RC=$E2E_RC
 e2e "$BIG" "$N" big
 B_S=$E2E_S B_RATE=$E2E_RATE B_RSS=$E2E_RSS_KIB B_RC=$E2E_RC
+e2e "$DENSE" "$N" dense
+D_S=$E2E_S D_RATE=$E2E_RATE D_RC=$E2E_RC
 
 # ---- summary ----------------------------------------------------------------------
 MISSED=0
@@ -168,6 +181,12 @@ else
 fi
 if ((ENGINE_RC != 0)); then V_ENGINE="FAILED (bench-engine exited $ENGINE_RC)"; MISSED=1; fi
 if ((S_RC != 0 || B_RC != 0)); then V_E2E="FAILED (kontakt exited $B_RC/$S_RC)"; MISSED=1; fi
+V_DENSE="ok"
+reached "$D_RATE" "$T_E2E" || { V_DENSE="BELOW TARGET"; MISSED=1; }
+if ((D_RC != 0 || DENSE_ENGINE_RC != 0)); then
+    V_DENSE="FAILED (kontakt exited $D_RC, bench-engine $DENSE_ENGINE_RC)"
+    MISSED=1
+fi
 
 kib_mib() { [[ -n ${1:-} ]] && awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }' || echo "?"; }
 
@@ -178,8 +197,10 @@ engine           $ENGINE cases/s   (target >= $T_ENGINE: $V_ENGINE)
 engine+json      $ENGINE_JSON cases/s
 end to end       $B_RATE cases/s on $N cases, $B_S s   (target >= $T_E2E: $V_E2E)
                  $S_RATE cases/s on $N_SMALL cases, $S_S s
+dense mix        engine $D_ENGINE cases/s, engine+json $D_ENGINE_JSON cases/s, invalid $D_INVALID
+                 end to end $D_RATE cases/s on $N cases, $D_S s   (target >= $T_E2E: $V_DENSE)
 peak memory      $(kib_mib "$B_RSS") on $N cases, $(kib_mib "$S_RSS") on $N_SMALL cases, ratio $RATIO   (target <= $T_RSS_RATIO: $V_RSS)
-exit codes       bench-engine: $ENGINE_RC; kontakt: $S_RC (small), $B_RC (big)
+exit codes       bench-engine: $ENGINE_RC, $DENSE_ENGINE_RC (dense); kontakt: $S_RC (small), $B_RC (big), $D_RC (dense)
 note             $RSS_NOTE
 EOF
 

@@ -32,14 +32,14 @@ say() { printf '\n== %s\n' "$*"; }
 say "build"
 make --no-print-directory "$BUILD/kontakt" "$BUILD/libkontakt.a" "$BUILD/libkontakt-store.a"
 mkdir -p "$OUT"
-"$CC" -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -O2 bench/gen.c -o "$OUT/kontakt-gen"
+"$CC" -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -O2 bench/gen.c store/synth.c -o "$OUT/kontakt-gen"
 "$CC" -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -O2 -Iinclude bench/bench_store.c \
     -o "$OUT/bench-store" "$BUILD/libkontakt-store.a" "$BUILD/libkontakt.a" -lsqlite3 -lnettle -ljansson
 
 # The input, shared with bench/run.sh (same file, same *.params check).
 IN=$OUT/cases.ndjson
 [[ $N == 1000000 ]] || IN=$OUT/store-cases-$N.ndjson
-want="cases=$N seed=$SEED jobcenters=$JC gen=$(cksum <bench/gen.c | cut -d' ' -f1)"
+want="cases=$N seed=$SEED jobcenters=$JC gen=$(cat bench/gen.c store/synth.c store/synth.h | cksum | cut -d' ' -f1)"
 have=""
 [[ -f $IN.params ]] && have=$(cat "$IN.params")
 if [[ ! -f $IN || $have != "$want" ]]; then

@@ -1,6 +1,7 @@
 /* cmd_db.c -- `kontakt db ...`: the durable case store (docs/store.md). */
 #define _POSIX_C_SOURCE 200809L
 #include "dbutil.h"
+#include "kontakt_buf.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -65,8 +66,10 @@ static const char record_help[] =
     "\n"
     "Appends one event to CASE and brings its plan up to date. WHAT is one of:\n"
     "  --conversation DATE --holder H --form F [--not-held] [--topic T]...\n"
-    "  --event TYPE (--date D | --from D [--to D]) [--reason R] [--what W] [--starts D]\n"
+    "  --event TYPE (--date D | --from D) [--to D] [--reason R] [--what W] [--starts D]\n"
+    "               [--holder H]   (undtaget_konkret_vurdering: --date D --holder H [--to D])\n"
     "  --benefit B --from D [--to D] [--first-inquiry D] [--first-sick-day D] [--category C]\n"
+    "              [--a-kasse ID]  (dagpenge: the person's a-kasse, for the 75 % measure)\n"
     "  --category C --from D        (a new visitation in the period that day falls in)\n"
     "  --kind KIND --json OBJECT    (any of the above as case-format.md JSON)\n"
     "Prints the event's number (SEQ), which `kontakt db correct` refers to.\n";
@@ -276,7 +279,7 @@ typedef struct body_opts {
     const char *json;
     int retract, not_held, youth, vocational, repatriering;
     json_t *topics;
-    const char *holder, *form, *type, *reason, *what, *benefit, *category;
+    const char *holder, *form, *type, *reason, *what, *benefit, *category, *a_kasse;
     const char *date, *from, *to, *starts, *first_inquiry, *first_sick_day, *birth_date;
 } body_opts;
 
@@ -346,6 +349,9 @@ static int body_opt(body_opts *b, int argc, char **argv, int *i) {
     } else if (!strcmp(a, "--holder")) {
         if (VAL()) return -1;
         b->holder = v;
+    } else if (!strcmp(a, "--a-kasse")) {
+        if (VAL()) return -1;
+        b->a_kasse = v;
     } else if (!strcmp(a, "--form")) {
         if (VAL()) return -1;
         b->form = v;
@@ -421,10 +427,10 @@ static char *build_body(body_opts *b) {
     case KS_EVENT:
         put(o, "type", b->type);
         if (b->date) put(o, "date", b->date);
-        else if (b->from) {
-            put(o, "from", b->from);
-            put(o, "to", b->to);
-        } else bad = missing("--date or --from");
+        else if (b->from) put(o, "from", b->from);
+        else bad = missing("--date or --from");
+        put(o, "to", b->to); /* an undtaget_konkret_vurdering's `to` goes with its date */
+        put(o, "holder", b->holder);
         put(o, "reason", b->reason);
         put(o, "what", b->what);
         put(o, "starts", b->starts);
@@ -436,6 +442,7 @@ static char *build_body(body_opts *b) {
         put(o, "to", b->to);
         put(o, "first_inquiry", b->first_inquiry);
         put(o, "first_sick_day", b->first_sick_day);
+        put(o, "a_kasse", b->a_kasse);
         if (b->category && b->from)
             json_object_set_new(o, "categories",
                                 json_pack("[{s:s,s:s}]", "from", b->from, "category", b->category));
@@ -552,27 +559,6 @@ static int db_assign(int argc, char **argv) {
 
 /* ---- show ---------------------------------------------------------------------------- */
 
-typedef struct membuf {
-    char *p;
-    size_t n, cap;
-} membuf;
-
-static int membuf_write(void *ctx, const char *data, size_t len) {
-    membuf *m = ctx;
-    if (m->n + len + 1 > m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 4096;
-        while (cap < m->n + len + 1) cap *= 2;
-        char *p = realloc(m->p, cap);
-        if (!p) return -1;
-        m->p = p;
-        m->cap = cap;
-    }
-    memcpy(m->p + m->n, data, len);
-    m->n += len;
-    m->p[m->n] = '\0';
-    return 0;
-}
-
 static int event_to_json(void *ctx, const ks_event_view *ev) {
     json_error_t je;
     json_t *o = json_pack("{s:I,s:s,s:s,s:s}", "seq", (json_int_t)ev->seq, "kind",
@@ -642,7 +628,7 @@ static int db_show(int argc, char **argv) {
     kt_case *c = NULL;
     kt_plan *p = NULL;
     kt_engine *eng = NULL;
-    membuf plan = {0};
+    kt_sb plan = {0};
     if (ks_case_info_get(s, id, &info, &e) != KS_OK || ks_case_json(s, id, known_arg, &cj, &e) != KS_OK) {
         st = db_fail(&e);
         goto out;
@@ -690,7 +676,7 @@ static int db_show(int argc, char **argv) {
             st = db_fail(&e);
             goto out;
         }
-        kt_plan_write_json(p, membuf_write, &plan);
+        kt_plan_write_json(p, kt_sb_write, &plan);
         json_t *out = json_pack("{s:s,s:s,s:s?,s:s?,s:o?,s:o,s:o?}", "id", id, "jobcenter",
                                 info.jobcenter, "caseworker", info.caseworker[0] ? info.caseworker : NULL,
                                 "known_at", known_arg, "case", json_loads(cj, 0, &je), "events", events,
@@ -705,7 +691,7 @@ static int db_show(int argc, char **argv) {
         free(t);
     }
 out:
-    free(plan.p);
+    kt_sb_free(&plan);
     kt_plan_free(p);
     kt_engine_free(eng);
     kt_case_free(c);

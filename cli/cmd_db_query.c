@@ -218,12 +218,34 @@ static const char report_help[] =
     "                         [--by all|group|month|jobcenter|caseworker|group,month]\n"
     "                         [--group G] [--as-of DATE] [--jobcenter J]\n"
     "                         [--format text|json|csv] [--db FILE]\n"
+    "       kontakt db report --quota [--from DATE --to DATE]\n"
+    "                         [--by month|jobcenter|a_kasse|group] [--no-rolling] [--no-star]\n"
+    "                         [--as-of DATE] [--jobcenter J] [--format text|json|csv]\n"
     "\n"
     "Timeliness (rettidighed) of the obligations whose deadline falls in [from, to]:\n"
     "how many were met on time, late, missed, exempt, lapsed or are still open, and\n"
     "the share met on time (met / (met + late + missed)). Also STAR's measure under\n"
     "LAB 2019: of the courses whose first 6 months ended in the period, the share\n"
-    "with at least 4 conversations in them, against the 80 % line.\n";
+    "with their all.four_in_six obligation met on time, against the 80 % line\n"
+    "(courses of g2020-g2025b only).\n"
+    "\n"
+    "--quota: the 75 % measure of g2026 (conventions.md, \"Population measures\";\n"
+    "PROVISIONAL: an interpretation, the official measure was not available). Per\n"
+    "month whose days fall in [from, to] (default: the twelve months up to the\n"
+    "day before --as-of), per a-kasse (rule dp.a_kasse_75) and per jobcentre\n"
+    "(dp.kommune_75, all.four_in_six_75; also by group dp, kh, uh, ly): the cohort\n"
+    "(quota obligations due in the month and before the report's day, neither\n"
+    "lapsed nor exempt for another reason than a concrete judgement), held (met on\n"
+    "time), undtaget (exempt by a concrete judgement), late, overdue, the share\n"
+    "held / cohort, the flags under_75 (share < 75 % of a cohort of 10 or more)\n"
+    "and undtaget_over_25, and the same over the six months up to each month\n"
+    "(quota_75_rolling). STAR's 80 % (star_80, g2020-g2025b courses) comes in the\n"
+    "same rows unless --no-star. --by month lists every row by month; jobcenter\n"
+    "the jobcentres' rows (kommune, star); a_kasse the a-kassers'; group the\n"
+    "jobcentres' rows of each group. An unknown a-kasse or jobcentre is 'ukendt'.\n"
+    "JSON: an array of rows {measure, population, unit, group, month, cohort,\n"
+    "held, undtaget, late, overdue, share, flags}; CSV: the same columns, flags\n"
+    "joined by ';'.\n";
 
 typedef struct rp_ctx {
     out_format f;
@@ -296,19 +318,155 @@ static int rp_star(void *ctx, const ks_star_row *r) {
     return 0;
 }
 
+/* ---- the 75 % measure (--quota) ---------------------------------------------------- */
+
+static const char *quota_measure_da(const char *m) {
+    if (!strcmp(m, "quota_75")) return "75 %";
+    if (!strcmp(m, "quota_75_rolling")) return "75 % 6 mdr.";
+    return "STAR 80 %";
+}
+
+static const char *quota_flag_da(const char *f) {
+    if (!strcmp(f, "under_75")) return "UNDER 75 %";
+    if (!strcmp(f, "under_80")) return "UNDER 80 %";
+    return "undtaget over 25 %";
+}
+
+typedef struct qr_ctx {
+    out_format f;
+    int first;
+} qr_ctx;
+
+static int qr_row(void *ctx, const ks_quota_row *r) {
+    qr_ctx *p = ctx;
+    const char *flags[2];
+    size_t nf = ks_quota_flag_names(r, flags);
+    if (p->f != OUT_JSON) p->first = 0; /* print_json_line clears it for JSON */
+    if (p->f == OUT_JSON) {
+        json_t *fl = json_array();
+        for (size_t i = 0; i < nf; i++) json_array_append_new(fl, json_string(flags[i]));
+        json_t *o = json_pack("{s:s,s:s,s:s,s:o,s:s,s:I,s:I,s:I,s:I,s:I,s:o,s:o}", "measure",
+                              r->measure, "population", r->population, "unit", r->unit, "group",
+                              r->group ? json_string(r->group) : json_null(), "month", r->month,
+                              "cohort", (json_int_t)r->cohort, "held", (json_int_t)r->held,
+                              "undtaget", (json_int_t)r->undtaget, "late", (json_int_t)r->late,
+                              "overdue", (json_int_t)r->overdue, "share",
+                              r->share < 0 ? json_null() : json_real(r->share), "flags", fl);
+        if (o) print_json_line(o, &p->first);
+    } else if (p->f == OUT_CSV) {
+        printf("%s,%s,", r->measure, r->population);
+        csv_field(r->unit, 0);
+        printf("%s,%s,%ld,%ld,%ld,%ld,%ld,", r->group ? r->group : "", r->month, r->cohort,
+               r->held, r->undtaget, r->late, r->overdue);
+        if (r->share >= 0) printf("%.6g", r->share);
+        putchar(',');
+        char fl[64] = "";
+        for (size_t i = 0; i < nf; i++)
+            snprintf(fl + strlen(fl), sizeof fl - strlen(fl), "%s%s", i ? ";" : "", flags[i]);
+        csv_field(fl, 1);
+    } else {
+        char sh[16], fl[80] = "";
+        share_text(r->share, sh);
+        for (size_t i = 0; i < nf; i++)
+            snprintf(fl + strlen(fl), sizeof fl - strlen(fl), "%s%s", i ? ", " : "",
+                     quota_flag_da(flags[i]));
+        if (r->cohort > 0 && r->cohort < KS_QUOTA_MIN_JUDGED && !nf)
+            snprintf(fl, sizeof fl, "(under 10: ikke bedømt)");
+        printf("%-7s  %-11s  %-8s %-16s %-6s %7ld %6ld %8ld %8ld %8ld %8s%s  %s\n", r->month,
+               quota_measure_da(r->measure),
+               !strcmp(r->population, "a_kasse") ? "a-kasse" : r->population, r->unit,
+               r->group ? r->group : "i alt", r->cohort, r->held, r->undtaget, r->late,
+               r->overdue, sh, r->provisional ? "*" : " ", fl);
+    }
+    return 0;
+}
+
+static int quota_report(qargs *a, ks_quota_query *q) {
+    ks_store *s;
+    int st = db_open(&a->c, 0, &s);
+    if (st) return st;
+    q->as_of = a->as_of == KT_NO_DATE ? ks_today(s) : a->as_of;
+    q->jobcenter = a->jobcenter;
+    if (q->to == KT_NO_DATE) q->to = q->as_of - 1; /* the months up to the report's day */
+    if (q->from == KT_NO_DATE) {
+        int y, m, d;
+        kt_date_to_ymd(q->to, &y, &m, &d);
+        m -= 11;
+        if (m < 1) m += 12, y--;
+        q->from = kt_date_from_ymd(y, m, 1);
+    }
+    if (q->to < q->from) {
+        ks_close(s);
+        fprintf(stderr, "kontakt: db report --quota: --from must not be after --to\n");
+        return EXIT_INVALID;
+    }
+    char from[11], to[11], day[11];
+    kt_date_format(q->from, from);
+    kt_date_format(q->to, to);
+    kt_date_format(q->as_of, day);
+    qr_ctx p = {.f = a->format, .first = 1};
+    if (a->format == OUT_JSON) putchar('[');
+    else if (a->format == OUT_CSV)
+        puts("measure,population,unit,group,month,cohort,held,undtaget,late,overdue,share,flags");
+    else
+        printf("75 %%-målingen (g2026), FORELØBIG: en fortolkning; den officielle opgørelse "
+               "findes endnu ikke.\n"
+               "Måneder %.7s..%.7s, status pr. %s. Holdt = afholdt rettidigt; rækker med * er "
+               "foreløbige.\n\n"
+               /* by hand: printf pads bytes, and å, ø are two */
+               "Måned    Måling       Pop.     Enhed            Gruppe Kohorte  Holdt Undtaget "
+               "For sent  Forsømt    Andel   Flag\n",
+               from, to, day);
+    ks_error e = {0};
+    if (ks_report_quota(s, q, qr_row, &p, &e) != KS_OK) {
+        st = db_fail(&e);
+    } else {
+        log_query(s, a, "report quota");
+        if (a->format == OUT_JSON) printf("%s]\n", p.first ? "" : "\n");
+        else if (a->format == OUT_TEXT && p.first)
+            puts("Ingen kvotepligter med frist i perioden.");
+    }
+    ks_close(s);
+    if (fflush(stdout) != 0 && st == EXIT_OK) st = EXIT_FAIL;
+    return st;
+}
+
 int cmd_db_report(int argc, char **argv) {
     qargs a = {.as_of = KT_NO_DATE};
     ks_report_query q = {.from = KT_NO_DATE, .to = KT_NO_DATE, .by = KS_BY_ALL};
+    ks_quota_query qq;
+    ks_quota_query_init(&qq);
+    qq.star = 1;
+    int quota = 0;
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--quota")) quota = 1;
     for (int i = 1; i < argc; i++) {
         const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         int r = query_opt(&a, argc, argv, &i, report_help);
         if (r == 2) return EXIT_OK;
         if (r < 0) return EXIT_INVALID;
         if (r) continue;
+        if (!strcmp(k, "--quota")) continue;
+        if (quota && !strcmp(k, "--no-rolling")) {
+            qq.rolling = 0;
+            continue;
+        }
+        if (quota && !strcmp(k, "--no-star")) {
+            qq.star = 0;
+            continue;
+        }
         if (!strcmp(k, "--from")) {
             if (cli_parse_date_arg("--from", v, &q.from)) return EXIT_INVALID;
         } else if (!strcmp(k, "--to")) {
             if (cli_parse_date_arg("--to", v, &q.to)) return EXIT_INVALID;
+        } else if (quota && !strcmp(k, "--by")) {
+            int b = v ? ks_quota_by_parse(v) : -1;
+            if (b < 0) {
+                fprintf(stderr, "kontakt: --by: expected month, jobcenter, a_kasse or group, "
+                                "got '%s'\n", v ? v : "");
+                return EXIT_INVALID;
+            }
+            qq.by = (ks_quota_by)b;
         } else if (!strcmp(k, "--by")) {
             int b = v ? ks_report_by_parse(v) : -1;
             if (b < 0) {
@@ -324,6 +482,15 @@ int cmd_db_report(int argc, char **argv) {
             return unknown_opt(k, report_help);
         }
         i++;
+    }
+    if (quota) {
+        if (q.group) {
+            fprintf(stderr, "kontakt: --group does not go with --quota (see --by group)\n");
+            return EXIT_INVALID;
+        }
+        qq.from = q.from;
+        qq.to = q.to;
+        return quota_report(&a, &qq);
     }
     if (q.from == KT_NO_DATE || q.to == KT_NO_DATE || q.to < q.from) {
         fprintf(stderr, "kontakt: db report needs --from DATE and --to DATE, from <= to\n");
@@ -372,12 +539,21 @@ int cmd_db_report(int argc, char **argv) {
 
 static const char forecast_help[] =
     "usage: kontakt db forecast [--weeks N] [--as-of DATE] [--overdue-days DAYS]\n"
-    "                           [--jobcenter J] [--format text|json|csv] [--db FILE]\n"
+    "                           [--generation G=DATE]... [--jobcenter J]\n"
+    "                           [--format text|json|csv] [--db FILE]\n"
     "\n"
     "Conversations due per week (N weeks from the week of DATE, default 12) per\n"
     "jobcentre and caseworker: what each open conversation duty still needs\n"
     "(required - counted), in the week of its deadline. What is overdue (up to\n"
-    "--overdue-days, default 90) is counted in the first week: it is still owed.\n";
+    "--overdue-days, default 90) is counted in the first week: it is still owed.\n"
+    "\n"
+    "--generation G=DATE (repeatable, as for `kontakt plan`) moves the first day of\n"
+    "generation G: every case's plan is then computed again in memory, as of the\n"
+    "forecast's day, under those rules (the store is not changed), so the workload\n"
+    "under g2026 can be compared with what the older rules would give, e.g.\n"
+    "--generation g2027=2099-06-01 --generation g2026=2099-01-01 (g2025b kept in\n"
+    "force; g2027 is the first day of law newer than the catalogue). Slower: a\n"
+    "plan per case.\n";
 
 typedef struct fc_ctx {
     out_format f;
@@ -411,25 +587,45 @@ static int fc_row(void *ctx, const ks_forecast_row *r) {
 int cmd_db_forecast(int argc, char **argv) {
     qargs a = {.as_of = KT_NO_DATE};
     ks_forecast_query q = {.weeks = 12, .as_of = KT_NO_DATE, .overdue_days = 90};
-    for (int i = 1; i < argc; i++) {
+    kt_engine *eng = NULL; /* only with --generation */
+    int st = EXIT_OK;
+    for (int i = 1; i < argc && st == EXIT_OK; i++) {
         const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         int r = query_opt(&a, argc, argv, &i, forecast_help);
-        if (r == 2) return EXIT_OK;
-        if (r < 0) return EXIT_INVALID;
+        if (r == 2) {
+            kt_engine_free(eng);
+            return EXIT_OK;
+        }
+        if (r < 0) st = EXIT_INVALID;
         if (r) continue;
-        if (!strcmp(k, "--weeks")) {
-            if (cli_parse_int_arg("--weeks", v, 1, 104, &q.weeks)) return EXIT_INVALID;
+        if (!strcmp(k, "--generation")) {
+            if (!eng && kt_engine_new(&eng) != KT_OK) {
+                fputs("kontakt: out of memory\n", stderr);
+                return EXIT_FAIL;
+            }
+            if (!v || kt_engine_set_generation_arg(eng, v) != KT_OK) {
+                fprintf(stderr, "kontakt: --generation takes G=YYYY-MM-DD with G a generation "
+                                "(g2014 ... g2027) and the generations kept in order, got '%s'\n",
+                        v ? v : "");
+                st = EXIT_INVALID;
+            }
+        } else if (!strcmp(k, "--weeks")) {
+            if (cli_parse_int_arg("--weeks", v, 1, 104, &q.weeks)) st = EXIT_INVALID;
         } else if (!strcmp(k, "--overdue-days")) {
             if (cli_parse_int_arg("--overdue-days", v, -1, 36600, &q.overdue_days))
-                return EXIT_INVALID;
+                st = EXIT_INVALID;
         } else {
-            return unknown_opt(k, forecast_help);
+            st = unknown_opt(k, forecast_help);
         }
         i++;
     }
     ks_store *s;
-    int st = db_open(&a.c, 0, &s);
-    if (st) return st;
+    if (st == EXIT_OK) st = db_open(&a.c, 0, &s);
+    if (st) {
+        kt_engine_free(eng);
+        return st;
+    }
+    q.engine = eng;
     q.as_of = a.as_of == KT_NO_DATE ? ks_today(s) : a.as_of;
     q.jobcenter = a.jobcenter;
     fc_ctx p = {.f = a.format, .first = 1};
@@ -438,9 +634,9 @@ int cmd_db_forecast(int argc, char **argv) {
     if (a.format == OUT_JSON) printf("{\"as_of\":\"%s\",\"weeks\":%d,\"rows\":[", day, q.weeks);
     else if (a.format == OUT_CSV) puts("jobcenter,caseworker,week,week_start,conversations,obligations");
     else
-        printf("Prognose pr. %s, %d uger: samtaler der skal holdes\n\n"
+        printf("Prognose pr. %s, %d uger: samtaler der skal holdes%s\n\n"
                "Jobcenter    Sagsbehandler    Uge   Mandag       Samtaler  Pligter\n",
-               day, q.weeks);
+               day, q.weeks, eng ? " (planerne beregnet igen med de flyttede generationer)" : "");
     ks_error e = {0};
     if (ks_forecast(s, &q, fc_row, &p, &e) != KS_OK) {
         st = db_fail(&e);
@@ -450,6 +646,7 @@ int cmd_db_forecast(int argc, char **argv) {
         else if (a.format == OUT_TEXT) printf("\n%ld samtaler i alt\n", p.total);
     }
     ks_close(s);
+    kt_engine_free(eng);
     if (fflush(stdout) != 0 && st == EXIT_OK) st = EXIT_FAIL;
     return st;
 }

@@ -16,33 +16,13 @@
 #include "case_reader.h"
 #include "internal.h" /* store/: ks__canon_plain */
 #include "kontakt.h"
+#include "kontakt_buf.h"
 
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Output collected in memory so that the JSON writers can be checked. */
-typedef struct sink {
-    char *data;
-    size_t len, cap;
-} sink;
-
-static int sink_write(void *ctx, const char *data, size_t len) {
-    sink *s = ctx;
-    if (s->len + len > s->cap) {
-        size_t cap = s->cap ? s->cap : 4096;
-        while (cap < s->len + len) cap *= 2;
-        char *d = realloc(s->data, cap);
-        if (!d) return 1;
-        s->data = d;
-        s->cap = cap;
-    }
-    if (len) memcpy(s->data + s->len, data, len);
-    s->len += len;
-    return 0;
-}
 
 /* Discards everything but touches every byte, so ASan sees the reads. */
 static int discard_write(void *ctx, const char *data, size_t len) {
@@ -64,13 +44,14 @@ static void fail(const char *what, const char *detail) {
     abort();
 }
 
-/* The library's JSON output must be one well-formed JSON value. */
-static void check_json(const sink *s, const char *what) {
+/* The library's JSON output, collected in a kt_sb, must be one well-formed
+ * JSON value. */
+static void check_json(const kt_sb *s, const char *what) {
     json_error_t err;
-    json_t *v = json_loadb(s->data ? s->data : "", s->len, 0, &err);
+    json_t *v = json_loadb(s->p ? s->p : "", s->len, 0, &err);
     if (!v) {
         fprintf(stderr, "fuzz_case: %s is not JSON (%s, line %d col %d):\n%.*s\n", what, err.text,
-                err.line, err.column, (int)(s->len > 4000 ? 4000 : s->len), s->data ? s->data : "");
+                err.line, err.column, (int)(s->len > 4000 ? 4000 : s->len), s->p ? s->p : "");
         abort();
     }
     json_decref(v);
@@ -93,10 +74,10 @@ static void read_problems(const kt_problems *pr) {
         touch(q.message, &sum);
         touch(q.expected, &sum);
     }
-    sink s = {0};
-    if (kt_problems_write_json(pr, sink_write, &s) != KT_OK) fail("kt_problems_write_json failed", NULL);
+    kt_sb s = {0};
+    if (kt_problems_write_json(pr, kt_sb_write, &s) != KT_OK) fail("kt_problems_write_json failed", NULL);
     check_json(&s, "problems JSON");
-    free(s.data);
+    kt_sb_free(&s);
     if (kt_problems_write_json(pr, failing_write, NULL) != KT_EIO)
         fail("kt_problems_write_json ignored a failing callback", NULL);
 }
@@ -150,10 +131,10 @@ static void read_plan(const kt_plan *p) {
         touch(pointer, &sum);
     }
 
-    sink s = {0};
-    if (kt_plan_write_json(p, sink_write, &s) != KT_OK) fail("kt_plan_write_json failed", NULL);
+    kt_sb s = {0};
+    if (kt_plan_write_json(p, kt_sb_write, &s) != KT_OK) fail("kt_plan_write_json failed", NULL);
     check_json(&s, "plan JSON");
-    free(s.data);
+    kt_sb_free(&s);
     if (kt_plan_write_text(p, discard_write, &sum) != KT_OK) fail("kt_plan_write_text failed", NULL);
     if (kt_plan_write_explain(p, discard_write, &sum) != KT_OK)
         fail("kt_plan_write_explain failed", NULL);
@@ -184,14 +165,14 @@ static char *plan_json(const kt_case *c) {
     o.today = kt_date_from_ymd(2024, 6, 1);
     kt_plan *p = NULL;
     if (kt_plan_compute(engine, c, &o, &p) != KT_OK) return NULL;
-    sink s = {0};
-    int rc = kt_plan_write_json(p, sink_write, &s);
+    kt_sb s = {0};
+    int rc = kt_plan_write_json(p, kt_sb_write, &s);
     kt_plan_free(p);
-    if (rc != KT_OK || sink_write(&s, "", 1)) {
-        free(s.data);
+    if (rc != KT_OK || !s.p) {
+        kt_sb_free(&s);
         return NULL;
     }
-    return s.data;
+    return kt_sb_take(&s);
 }
 
 /* Differential oracle: a case the fast reader accepts is one the reference
@@ -215,7 +196,7 @@ static void check_fast_against_reference(const char *text, size_t size) {
 /* Differential oracle for store/canon.c, against what ks__canon writes
  * (json_dumps with the same flags). */
 static void check_canon_against_jansson(const char *text, size_t size) {
-    ks_sb b = {0};
+    kt_sb b = {0};
     int r = ks__canon_plain(text, size, &b);
     if (r == 1) {
         json_error_t je;
@@ -225,7 +206,7 @@ static void check_canon_against_jansson(const char *text, size_t size) {
         if (!want || strcmp(want, b.p) != 0) fail("canon.c and jansson disagree", b.p);
         free(want);
         json_decref(v);
-    } else if (r != 0 || b.n != 0) {
+    } else if (r != 0 || b.len != 0) {
         fail("canon.c failed without leaving its output as it was", NULL);
     }
     free(b.p);

@@ -111,7 +111,7 @@ typedef struct kt_engine kt_engine;
 int kt_engine_new(kt_engine **out);
 void kt_engine_free(kt_engine *e);
 
-/* Moves the first day of generation `name` ("g2014" ... "g2024", "g2026"
+/* Moves the first day of generation `name` ("g2014" ... "g2026", "g2027"
  * for the first day of law newer than the catalogue). Fails with KT_EARG
  * for an unknown name or if the generations would no longer be in order. */
 int kt_engine_set_generation_start(kt_engine *e, const char *name, kt_date first_day);

@@ -48,7 +48,7 @@ typedef struct ks_error {
 const char *ks_strerror(int status);
 
 /* The schema version this program writes (docs/store.md, "Migrations"). */
-#define KS_SCHEMA_VERSION 2
+#define KS_SCHEMA_VERSION 3
 /* PRAGMA application_id of a kontakt database: "KTKT". */
 #define KS_APPLICATION_ID 0x4B544B54
 
@@ -330,11 +330,88 @@ typedef int (*ks_star_fn)(void *ctx, const ks_star_row *r);
 int ks_report(ks_store *s, const ks_report_query *q, ks_report_fn row, ks_star_fn star,
               void *ctx, ks_error *err);
 
+/* ---- population measures: the 75 % of g2026 and STAR's 80 % (quota.c) ------ */
+
+/* conventions.md "Population measures", "Report rows". For every calendar
+ * month M of the report (the months of q.from .. q.to, whole months):
+ *  - quota_75, population "a_kasse": the obligations of rule dp.a_kasse_75
+ *    per a-kasse (the a-kasse of the dagpenge period in force on the
+ *    deadline); population "kommune": dp.kommune_75 and all.four_in_six_75 per
+ *    jobcentre, a row per group (dp, kh, uh, ly) and a row with group NULL
+ *    summing them. An unknown unit (no a_kasse, no jobcentre) is "ukendt".
+ *  - cohort = the quota obligations whose window.to lies in M and before the
+ *    report's day (as_of), leaving out `lapsed` and `exempt` for any reason
+ *    other than exempt.konkret_vurdering; held = `met` (late is not held);
+ *    undtaget = exempt by exempt.konkret_vurdering; late; overdue (open past
+ *    its deadline, read as overdue on as_of); share = held / cohort.
+ *  - quota_75_rolling: the same sums over the months M-5 .. M.
+ *  - star_80 (with q.star): STAR's follow-up, the all.four_in_six
+ *    obligations of generations g2020-g2025b, population "star", unit the
+ *    jobcentre, by group and group NULL; undtaget is always 0.
+ * The measure of g2026 is an interpretation and provisional (the official one
+ * was not available): a row's `provisional` says so, and every reader shows
+ * it. Rows come sorted by q.by (see ks_quota_by); rows with nothing in them
+ * (no quota obligation with window.to in M, or none in M-5..M for rolling)
+ * are left out. The store's materialised plans are read; nothing is
+ * recomputed or written. */
+#define KS_QUOTA_LINE 0.75
+#define KS_QUOTA_UNDTAGET_CEILING 0.25
+#define KS_QUOTA_MIN_JUDGED 10 /* a cohort under 10 is reported, not judged */
+#define KS_QUOTA_UNKNOWN_UNIT "ukendt"
+
+typedef enum ks_quota_by {
+    KS_QBY_MONTH,     /* every row; by month, measure, population, unit, group */
+    KS_QBY_JOBCENTER, /* population kommune (and star) only; by unit, month, group */
+    KS_QBY_A_KASSE,   /* population a_kasse only; by unit, month */
+    KS_QBY_GROUP,     /* population kommune (and star), rows with a group; by group, unit, month */
+    KS_QBY_COUNT
+} ks_quota_by;
+extern const char *const ks_quota_by_names[KS_QBY_COUNT]; /* month, jobcenter, a_kasse, group */
+int ks_quota_by_parse(const char *s); /* -1 if unknown */
+
+typedef struct ks_quota_query {
+    kt_date from, to;      /* the months containing from .. to (both required) */
+    ks_quota_by by;
+    kt_date as_of;         /* the report's day; KT_NO_DATE = the store's today */
+    const char *jobcenter; /* NULL = every jobcentre (a_kasse rows: cases of that jobcentre) */
+    int rolling;           /* non-zero: also the quota_75_rolling rows */
+    int star;              /* non-zero: also the star_80 rows */
+} ks_quota_query;
+void ks_quota_query_init(ks_quota_query *q); /* by month, rolling on, star off, no dates */
+
+enum { KS_QFLAG_UNDER_LINE = 1, /* "under_75" (star_80: "under_80") */
+       KS_QFLAG_UNDTAGET_OVER_25 = 2 /* "undtaget_over_25" */ };
+
+typedef struct ks_quota_row {
+    const char *measure;    /* "quota_75", "quota_75_rolling", "star_80" */
+    const char *population; /* "a_kasse", "kommune", "star" */
+    const char *unit;       /* jobcentre or a-kasse id, or "ukendt" */
+    const char *group;      /* "dp", "kh", "uh", "ly", or NULL: the population's sum */
+    char month[8];          /* "YYYY-MM" (rolling: the last of the six) */
+    long cohort, held, undtaget, late, overdue;
+    double share;           /* held / cohort; -1 when the cohort is empty (JSON null) */
+    unsigned flags;         /* KS_QFLAG_* */
+    int provisional;        /* 1 for the g2026 measure (quota_75, quota_75_rolling) */
+} ks_quota_row;
+typedef int (*ks_quota_fn)(void *ctx, const ks_quota_row *r); /* non-zero stops */
+
+/* The names of the flags set in r, in the order a row lists them; returns how many. */
+size_t ks_quota_flag_names(const ks_quota_row *r, const char *names[2]);
+
+/* Calls fn for each row (strings live until fn returns). KS_EINVALID for a
+ * missing or reversed period or an unknown `by`. */
+int ks_report_quota(ks_store *s, const ks_quota_query *q, ks_quota_fn fn, void *ctx,
+                    ks_error *err);
+
 typedef struct ks_forecast_query {
     int weeks;             /* 1..104, from the week as_of falls in */
     kt_date as_of;         /* KT_NO_DATE = the store's today */
     int overdue_days;      /* as for the worklist (default 90) */
     const char *jobcenter; /* NULL = every jobcentre */
+    const kt_engine *engine; /* NULL: the stored plans. Else every case's plan is computed
+                                again in memory with this engine (e.g. generations moved
+                                with kt_engine_set_generation_arg), as of as_of; nothing
+                                is written. Slower: a plan per case. */
 } ks_forecast_query;
 
 typedef struct ks_forecast_row {

@@ -16,7 +16,7 @@
 /* ---- problems from the store ------------------------------------------------ */
 
 typedef struct problems {
-    sbuf list; /* JSON array members */
+    kt_sb list; /* JSON array members */
     int n;
     const char *body; /* a record's text: pointers are made relative to it */
     size_t body_len;
@@ -101,31 +101,31 @@ static void collect(void *ctx, long line, const char *pointer, const char *messa
             }
         }
     }
-    if (pr->n++) sb_chr(&pr->list, ',');
-    sb_str(&pr->list, "{\"pointer\":");
-    sb_json_str(&pr->list, pointer);
-    sb_str(&pr->list, ",\"message\":");
-    sb_json_str(&pr->list, message);
-    sb_str(&pr->list, ",\"expected\":");
-    sb_json_str(&pr->list, expected);
-    sb_fmt(&pr->list, ",\"line\":%ld,\"column\":%d}", line, column);
+    if (pr->n++) kt_sb_chr(&pr->list, ',');
+    kt_sb_str(&pr->list, "{\"pointer\":");
+    kt_sb_json_str(&pr->list, pointer);
+    kt_sb_str(&pr->list, ",\"message\":");
+    kt_sb_json_str(&pr->list, message);
+    kt_sb_str(&pr->list, ",\"expected\":");
+    kt_sb_json_str(&pr->list, expected);
+    kt_sb_fmt(&pr->list, ",\"line\":%ld,\"column\":%d}", line, column);
 }
 
 static void problems_reply(ksrv_req *rq, ksrv_resp *rs, problems *pr, const char *title,
                            const char *detail) {
-    sb_free(&rs->body);
-    sb_init(&rs->body, 0);
+    kt_sb_free(&rs->body);
+    kt_sb_init_grow(&rs->body, SB_DEFAULT_MAX);
     rs->status = 422;
     rs->content_type = "application/problem+json";
-    sb_str(&rs->body, "{\"type\":\"urn:kontakt:problem:invalid-record\",\"title\":");
-    sb_json_str(&rs->body, title);
-    sb_str(&rs->body, ",\"status\":422,\"detail\":");
-    sb_json_str(&rs->body, detail);
-    sb_str(&rs->body, ",\"instance\":");
-    sb_json_str(&rs->body, rq->path);
-    sb_str(&rs->body, ",\"problems\":[");
-    if (pr->list.p) sb_mem(&rs->body, pr->list.p, pr->list.len);
-    sb_str(&rs->body, "]}");
+    kt_sb_str(&rs->body, "{\"type\":\"urn:kontakt:problem:invalid-record\",\"title\":");
+    kt_sb_json_str(&rs->body, title);
+    kt_sb_str(&rs->body, ",\"status\":422,\"detail\":");
+    kt_sb_json_str(&rs->body, detail);
+    kt_sb_str(&rs->body, ",\"instance\":");
+    kt_sb_json_str(&rs->body, rq->path);
+    kt_sb_str(&rs->body, ",\"problems\":[");
+    if (pr->list.p) kt_sb_mem(&rs->body, pr->list.p, pr->list.len);
+    kt_sb_str(&rs->body, "]}");
 }
 
 static void store_error(ksrv_req *rq, ksrv_resp *rs, int rc, const ks_error *err) {
@@ -150,20 +150,20 @@ static json_t *body_object(ksrv_req *rq, ksrv_resp *rs) {
     if (!j) {
         char msg[256];
         snprintf(msg, sizeof msg, "not valid JSON: %s", e.text);
-        sb_free(&rs->body);
-        sb_init(&rs->body, 0);
+        kt_sb_free(&rs->body);
+        kt_sb_init_grow(&rs->body, SB_DEFAULT_MAX);
         ksrv_problem_field(rs, 400, "", NULL, msg, "a JSON object", rq->path);
         /* put the position in: rebuild with line and column */
-        sb_free(&rs->body);
-        sb_init(&rs->body, 0);
+        kt_sb_free(&rs->body);
+        kt_sb_init_grow(&rs->body, SB_DEFAULT_MAX);
         rs->status = 400;
         rs->content_type = "application/problem+json";
-        sb_str(&rs->body, "{\"type\":\"urn:kontakt:problem:malformed-json\",\"title\":\"The body "
+        kt_sb_str(&rs->body, "{\"type\":\"urn:kontakt:problem:malformed-json\",\"title\":\"The body "
                           "is not valid JSON\",\"status\":400,\"instance\":");
-        sb_json_str(&rs->body, rq->path);
-        sb_str(&rs->body, ",\"problems\":[{\"pointer\":\"\",\"message\":");
-        sb_json_str(&rs->body, msg);
-        sb_fmt(&rs->body, ",\"expected\":\"a JSON object\",\"line\":%d,\"column\":%d}]}", e.line,
+        kt_sb_json_str(&rs->body, rq->path);
+        kt_sb_str(&rs->body, ",\"problems\":[{\"pointer\":\"\",\"message\":");
+        kt_sb_json_str(&rs->body, msg);
+        kt_sb_fmt(&rs->body, ",\"expected\":\"a JSON object\",\"line\":%d,\"column\":%d}]}", e.line,
                e.column);
         return NULL;
     }
@@ -245,24 +245,24 @@ static void reply_case(ksrv_req *rq, ksrv_resp *rs, ks_store *st, const char *id
     kt_plan *p = NULL;
     if (load_plan(rq, rs, st, id, known_at, as_of, &cj, &p) == 0) {
         ksrv_json_ok(rs, status);
-        sb_str(&rs->body, "{\"id\":");
-        sb_json_str(&rs->body, ci.id);
-        sb_str(&rs->body, ",\"jobcenter\":");
-        sb_json_str(&rs->body, ci.jobcenter);
-        sb_str(&rs->body, ",\"caseworker\":");
-        sb_json_str(&rs->body, ci.caseworker);
-        sb_fmt(&rs->body, ",\"events\":%ld,\"created_at\":", ci.events);
-        sb_json_str(&rs->body, ci.created_at);
+        kt_sb_str(&rs->body, "{\"id\":");
+        kt_sb_json_str(&rs->body, ci.id);
+        kt_sb_str(&rs->body, ",\"jobcenter\":");
+        kt_sb_json_str(&rs->body, ci.jobcenter);
+        kt_sb_str(&rs->body, ",\"caseworker\":");
+        kt_sb_json_str(&rs->body, ci.caseworker);
+        kt_sb_fmt(&rs->body, ",\"events\":%ld,\"created_at\":", ci.events);
+        kt_sb_json_str(&rs->body, ci.created_at);
         if (known_at) {
-            sb_str(&rs->body, ",\"known_at\":");
-            sb_json_str(&rs->body, known_at);
+            kt_sb_str(&rs->body, ",\"known_at\":");
+            kt_sb_json_str(&rs->body, known_at);
         }
-        if (seq) sb_fmt(&rs->body, ",\"seq\":%ld", seq);
-        sb_str(&rs->body, ",\"case\":");
-        sb_str(&rs->body, cj);
-        sb_str(&rs->body, ",\"plan\":");
-        kt_plan_write_json(p, sb_write, &rs->body);
-        sb_chr(&rs->body, '}');
+        if (seq) kt_sb_fmt(&rs->body, ",\"seq\":%ld", seq);
+        kt_sb_str(&rs->body, ",\"case\":");
+        kt_sb_str(&rs->body, cj);
+        kt_sb_str(&rs->body, ",\"plan\":");
+        kt_plan_write_json(p, kt_sb_write, &rs->body);
+        kt_sb_chr(&rs->body, '}');
     }
     kt_plan_free(p);
     free(cj);
@@ -289,6 +289,148 @@ void api_case_get(ksrv_req *rq, ksrv_resp *rs) {
 
 /* ---- POST /v1/cases/{id}/conversations and /events ------------------------------ */
 
+/* A single problem about member `key` of the record sent, as 422. */
+static void record_problem(ksrv_req *rq, ksrv_resp *rs, const char *key, const char *message,
+                           const char *expected) {
+    problems pr = {.n = 0, .body = rq->body, .body_len = rq->body_len};
+    kt_sb_init_grow(&pr.list, SB_DEFAULT_MAX);
+    char ptr[64];
+    snprintf(ptr, sizeof ptr, "/%s", key);
+    collect(&pr, 0, ptr, message, expected, 0);
+    problems_reply(rq, rs, &pr, "Not a valid event", "Nothing was recorded; see problems.");
+    kt_sb_free(&pr.list);
+}
+
+/* "Undtaget efter konkret vurdering" (case-format.md, event
+ * undtaget_konkret_vurdering): a holder's decision is known by its holder
+ * and its date. Recording a decision the case already has (same holder and
+ * date) with another `to` corrects that event through the store's
+ * correction (ks_correct): a `to` revokes it, none reinstates it. */
+typedef struct decision {
+    long seq;     /* the original event */
+    json_t *body; /* its body now (corrections applied); NULL once retracted */
+} decision;
+
+typedef struct decisions {
+    decision *d;
+    size_t n, cap;
+    int failed;
+} decisions;
+
+static decision *decision_find(decisions *ds, long seq) {
+    for (size_t i = 0; i < ds->n; i++)
+        if (ds->d[i].seq == seq) return &ds->d[i];
+    return NULL;
+}
+
+static int collect_event(void *ctx, const ks_event_view *ev) {
+    decisions *ds = ctx;
+    if (ev->kind != KS_EVENT && ev->kind != KS_CORRECTION) return 0;
+    decision *d = NULL;
+    if (ev->kind == KS_CORRECTION) {
+        d = decision_find(ds, ev->corrects); /* a correction names the original */
+        if (!d) return 0;                   /* of something that is not an event */
+        json_decref(d->body);
+        d->body = NULL;
+    } else {
+        if (ds->n == ds->cap) {
+            size_t cap = ds->cap ? ds->cap * 2 : 16;
+            decision *nd = realloc(ds->d, cap * sizeof *nd);
+            if (!nd) {
+                ds->failed = 1;
+                return 1;
+            }
+            ds->d = nd;
+            ds->cap = cap;
+        }
+        d = &ds->d[ds->n++];
+        d->seq = ev->seq;
+        d->body = NULL;
+    }
+    json_t *b = json_loads(ev->body, 0, NULL);
+    if (b && json_is_true(json_object_get(b, "retract"))) {
+        json_decref(b);
+        b = NULL;
+    }
+    d->body = b;
+    return 0;
+}
+
+static void decisions_free(decisions *ds) {
+    for (size_t i = 0; i < ds->n; i++) json_decref(ds->d[i].body);
+    free(ds->d);
+}
+
+/* The undtaget_konkret_vurdering of the body (its jobcentre checked): its
+ * holder and to are checked here (422), then it is appended, or corrects the
+ * decision of the same holder and date it changes. 201 with the new plan;
+ * 200 if the case already says exactly this. Logged as record:, revoke: or
+ * reinstate:undtaget. */
+static void record_undtaget(ksrv_req *rq, ksrv_resp *rs, ks_store *st, json_t *j) {
+    const char *holder = json_string_value(json_object_get(j, "holder"));
+    if (!holder || (strcmp(holder, "jobcenter") != 0 && strcmp(holder, "a_kasse") != 0)) {
+        record_problem(rq, rs, "holder",
+                       holder ? "unknown holder of the decision" : "missing or not a string",
+                       "jobcenter or a_kasse");
+        return;
+    }
+    const char *date = json_string_value(json_object_get(j, "date"));
+    const char *to = json_string_value(json_object_get(j, "to"));
+    kt_date d, t;
+    if (date && to && kt_date_parse(date, strlen(date), &d) == KT_OK &&
+        kt_date_parse(to, strlen(to), &t) == KT_OK && t < d) {
+        record_problem(rq, rs, "to", "the decision is revoked before it was made",
+                       "a date on or after date");
+        return;
+    }
+    decisions ds = {0};
+    ks_error err = {0};
+    int rc = date ? ks_events_each(st, rq->param, NULL, collect_event, &ds, &err) : KS_OK;
+    if (rc != KS_OK || ds.failed) {
+        decisions_free(&ds);
+        if (ds.failed) ksrv_problem(rs, 503, NULL, NULL, "Out of memory.", rq->path);
+        else store_error(rq, rs, rc, &err);
+        return;
+    }
+    const decision *hit = NULL;
+    for (size_t i = 0; i < ds.n; i++) {
+        json_t *b = ds.d[i].body;
+        const char *bt = b ? json_string_value(json_object_get(b, "type")) : NULL;
+        const char *bh = b ? json_string_value(json_object_get(b, "holder")) : NULL;
+        const char *bd = b ? json_string_value(json_object_get(b, "date")) : NULL;
+        if (bt && bh && bd && strcmp(bt, "undtaget_konkret_vurdering") == 0 &&
+            strcmp(bh, holder) == 0 && strcmp(bd, date) == 0)
+            hit = &ds.d[i]; /* the latest, should there be two */
+    }
+    long target = hit ? hit->seq : 0;
+    int unchanged = hit && json_equal(hit->body, j);
+    const char *had_to = hit ? json_string_value(json_object_get(hit->body, "to")) : NULL;
+    decisions_free(&ds);
+    if (unchanged) {
+        if (ksrv_access_log(rq, rs, st, rq->param, "record:undtaget:unchanged", 0) == 0)
+            reply_case(rq, rs, st, rq->param, 200, NULL, KT_NO_DATE, 0);
+        return;
+    }
+    problems pr = {.n = 0, .body = rq->body, .body_len = rq->body_len};
+    kt_sb_init_grow(&pr.list, SB_DEFAULT_MAX);
+    long seq = 0;
+    const char *action = "record:undtaget";
+    if (target) {
+        rc = ks_correct(st, rq->param, target, rq->body, collect, &pr, &seq, &err);
+        action = to ? "revoke:undtaget" : had_to ? "reinstate:undtaget" : "correct:undtaget";
+    } else {
+        rc = ks_record(st, rq->param, KS_EVENT, rq->body, collect, &pr, &seq, &err);
+    }
+    if (rc == KS_EINVALID)
+        problems_reply(rq, rs, &pr, "Not a valid event",
+                       pr.n ? "Nothing was recorded; see problems." : err.message);
+    else if (rc != KS_OK)
+        store_error(rq, rs, rc, &err);
+    else if (ksrv_access_log(rq, rs, st, rq->param, action, 0) == 0)
+        reply_case(rq, rs, st, rq->param, 201, NULL, KT_NO_DATE, seq);
+    kt_sb_free(&pr.list);
+}
+
 static void record(ksrv_req *rq, ksrv_resp *rs, ks_kind kind, const char *action) {
     ks_store *st = ksrv_store(rq, rs);
     if (!st) return;
@@ -296,9 +438,15 @@ static void record(ksrv_req *rq, ksrv_resp *rs, ks_kind kind, const char *action
     if (case_access(rq, rs, st, action, &ci)) return;
     json_t *j = body_object(rq, rs);
     if (!j) return;
+    const char *type = json_string_value(json_object_get(j, "type"));
+    if (kind == KS_EVENT && type && strcmp(type, "undtaget_konkret_vurdering") == 0) {
+        record_undtaget(rq, rs, st, j);
+        json_decref(j);
+        return;
+    }
     json_decref(j);
     problems pr = {.n = 0, .body = rq->body, .body_len = rq->body_len};
-    sb_init(&pr.list, 0);
+    kt_sb_init_grow(&pr.list, SB_DEFAULT_MAX);
     ks_error err = {0};
     long seq = 0;
     int rc = ks_record(st, rq->param, kind, rq->body, collect, &pr, &seq, &err);
@@ -311,7 +459,7 @@ static void record(ksrv_req *rq, ksrv_resp *rs, ks_kind kind, const char *action
     } else if (ksrv_access_log(rq, rs, st, rq->param, action, 0) == 0) {
         reply_case(rq, rs, st, rq->param, 201, NULL, KT_NO_DATE, seq);
     }
-    sb_free(&pr.list);
+    kt_sb_free(&pr.list);
 }
 
 void api_case_conversation(ksrv_req *rq, ksrv_resp *rs) {
@@ -419,7 +567,7 @@ void api_cases_create(ksrv_req *rq, ksrv_resp *rs) {
     }
     FILE *f = fmemopen(line, strlen(line), "r");
     problems pr = {.n = 0};
-    sb_init(&pr.list, 0);
+    kt_sb_init_grow(&pr.list, SB_DEFAULT_MAX);
     ks_import_options io = {KS_FORMAT_NDJSON, rq->jobcenter};
     ks_import_result res;
     memset(&res, 0, sizeof res);
@@ -434,13 +582,13 @@ void api_cases_create(ksrv_req *rq, ksrv_resp *rs) {
     } else if (ksrv_access_log(rq, rs, st, id, exists ? "write:case" : "create:case", 0) == 0) {
         reply_case(rq, rs, st, id, exists ? 200 : 201, NULL, KT_NO_DATE, 0);
     }
-    sb_free(&pr.list);
+    kt_sb_free(&pr.list);
 }
 
 /* ---- GET /v1/cases ------------------------------------------------------------------ */
 
 typedef struct lister {
-    sbuf *out;
+    kt_sb *out;
     long limit, n;
     int more;
 } lister;
@@ -451,12 +599,12 @@ static int list_case(void *ctx, const char *id, const char *caseworker) {
         l->more = 1;
         return 1;
     }
-    if (l->n++) sb_chr(l->out, ',');
-    sb_str(l->out, "{\"id\":");
-    sb_json_str(l->out, id);
-    sb_str(l->out, ",\"caseworker\":");
-    sb_json_str(l->out, caseworker);
-    sb_chr(l->out, '}');
+    if (l->n++) kt_sb_chr(l->out, ',');
+    kt_sb_str(l->out, "{\"id\":");
+    kt_sb_json_str(l->out, id);
+    kt_sb_str(l->out, ",\"caseworker\":");
+    kt_sb_json_str(l->out, caseworker);
+    kt_sb_chr(l->out, '}');
     return 0;
 }
 
@@ -467,7 +615,7 @@ void api_cases_list(ksrv_req *rq, ksrv_resp *rs) {
     if (!st) return;
     lister l = {.out = &rs->body, .limit = limit};
     ksrv_json_ok(rs, 200);
-    sb_str(&rs->body, "{\"cases\":[");
+    kt_sb_str(&rs->body, "{\"cases\":[");
     ks_error err = {0};
     int rc = ks_cases_list(st, rq->jobcenter, ksrv_query(rq, "caseworker"), ksrv_query(rq, "after"),
                            (long)limit + 1, list_case, &l, &err);
@@ -475,6 +623,6 @@ void api_cases_list(ksrv_req *rq, ksrv_resp *rs) {
         store_error(rq, rs, rc, &err);
         return;
     }
-    sb_fmt(&rs->body, "],\"more\":%s}", l.more ? "true" : "false");
+    kt_sb_fmt(&rs->body, "],\"more\":%s}", l.more ? "true" : "false");
     ksrv_access_log(rq, rs, st, NULL, "list:cases", 0);
 }

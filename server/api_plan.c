@@ -7,9 +7,9 @@
 
 void api_healthz(ksrv_req *rq, ksrv_resp *rs) {
     ksrv_json_ok(rs, 200);
-    sb_str(&rs->body, "{\"status\":\"ok\",\"version\":\"" KT_VERSION "\",\"store\":");
-    sb_str(&rs->body, ksrv_store_configured(ksrv_stores(rq->srv)) ? "true" : "false");
-    sb_chr(&rs->body, '}');
+    kt_sb_str(&rs->body, "{\"status\":\"ok\",\"version\":\"" KT_VERSION "\",\"store\":");
+    kt_sb_str(&rs->body, ksrv_store_configured(ksrv_stores(rq->srv)) ? "true" : "false");
+    kt_sb_chr(&rs->body, '}');
 }
 
 void api_plan(ksrv_req *rq, ksrv_resp *rs) {
@@ -49,7 +49,7 @@ void api_plan(ksrv_req *rq, ksrv_resp *rs) {
         return;
     }
     ksrv_json_ok(rs, 200);
-    kt_plan_write_json(p, sb_write, &rs->body);
+    kt_plan_write_json(p, kt_sb_write, &rs->body);
     kt_plan_free(p);
 }
 
@@ -57,7 +57,7 @@ void api_rules(ksrv_req *rq, ksrv_resp *rs) {
     kt_date on = KT_NO_DATE;
     if (ksrv_query_date(rq, rs, "on", &on)) return;
     ksrv_json_ok(rs, 200);
-    kt_rules_write_json(ksrv_engine(rq->srv), on, sb_write, &rs->body);
+    kt_rules_write_json(ksrv_engine(rq->srv), on, kt_sb_write, &rs->body);
 }
 
 const char *ksrv_openapi(size_t *len) {
@@ -77,13 +77,13 @@ void api_openapi(ksrv_req *rq, ksrv_resp *rs) {
 void api_me(ksrv_req *rq, ksrv_resp *rs) {
     static const char *const names[] = {"", "caseworker", "manager", "", "auditor"};
     ksrv_json_ok(rs, 200);
-    sb_str(&rs->body, "{\"jobcenter\":");
-    sb_json_str(&rs->body, rq->jobcenter);
-    sb_str(&rs->body, ",\"role\":");
-    sb_json_str(&rs->body, rq->role > 0 && rq->role <= 4 ? names[rq->role] : "");
-    sb_str(&rs->body, ",\"today\":\"");
+    kt_sb_str(&rs->body, "{\"jobcenter\":");
+    kt_sb_json_str(&rs->body, rq->jobcenter);
+    kt_sb_str(&rs->body, ",\"role\":");
+    kt_sb_json_str(&rs->body, rq->role > 0 && rq->role <= 4 ? names[rq->role] : "");
+    kt_sb_str(&rs->body, ",\"today\":\"");
     char d[11];
     kt_date_format(rq->today, d);
-    sb_str(&rs->body, d);
-    sb_str(&rs->body, "\"}");
+    kt_sb_str(&rs->body, d);
+    kt_sb_str(&rs->body, "\"}");
 }

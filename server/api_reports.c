@@ -1,5 +1,6 @@
 /* api_reports.c -- GET /v1/worklist, /v1/reports/timeliness, /v1/forecast:
- * the store's caseload queries (ks_worklist, ks_report, ks_forecast) for the
+ * /v1/reports/quota: the store's caseload queries (ks_worklist, ks_report,
+ * ks_forecast, ks_report_quota) for the
  * token's own jobcentre, as JSON. Authentication and roles are enforced by
  * the router; every call is written to the access log (no case id). */
 #include "srv.h"
@@ -8,14 +9,14 @@
 #include <stdio.h>
 #include <string.h>
 
-static void date_str(sbuf *b, kt_date d) {
+static void date_str(kt_sb *b, kt_date d) {
     if (d == KT_NO_DATE) {
-        sb_str(b, "null");
+        kt_sb_str(b, "null");
         return;
     }
     char t[11];
     kt_date_format(d, t);
-    sb_fmt(b, "\"%s\"", t);
+    kt_sb_fmt(b, "\"%s\"", t);
 }
 
 static void store_failed(ksrv_req *rq, ksrv_resp *rs, int rc, const ks_error *e) {
@@ -26,48 +27,48 @@ static void store_failed(ksrv_req *rq, ksrv_resp *rs, int rc, const ks_error *e)
 /* ---- worklist ------------------------------------------------------------------- */
 
 typedef struct wl {
-    sbuf *b;
+    kt_sb *b;
     long n, limit;
     int more;
 } wl;
 
 static int wl_item(void *ctx, const ks_worklist_item *it) {
     wl *w = ctx;
-    sbuf *b = w->b;
+    kt_sb *b = w->b;
     if (w->n == w->limit) { /* the store gave one more than the page */
         w->more = 1;
         return 1;
     }
-    if (w->n++) sb_chr(b, ',');
-    sb_str(b, "{\"case\":");
-    sb_json_str(b, it->case_id);
-    sb_str(b, ",\"caseworker\":");
-    if (*it->caseworker) sb_json_str(b, it->caseworker);
-    else sb_str(b, "null");
-    sb_str(b, ",\"rule\":");
-    sb_json_str(b, it->rule);
-    sb_str(b, ",\"group\":");
-    sb_json_str(b, it->group);
-    sb_str(b, ",\"kind\":");
-    sb_json_str(b, it->kind);
-    sb_str(b, ",\"benefit\":");
-    sb_json_str(b, it->benefit);
-    sb_str(b, ",\"generation\":");
-    sb_json_str(b, it->generation);
-    sb_str(b, ",\"window\":{\"from\":");
+    if (w->n++) kt_sb_chr(b, ',');
+    kt_sb_str(b, "{\"case\":");
+    kt_sb_json_str(b, it->case_id);
+    kt_sb_str(b, ",\"caseworker\":");
+    if (*it->caseworker) kt_sb_json_str(b, it->caseworker);
+    else kt_sb_str(b, "null");
+    kt_sb_str(b, ",\"rule\":");
+    kt_sb_json_str(b, it->rule);
+    kt_sb_str(b, ",\"group\":");
+    kt_sb_json_str(b, it->group);
+    kt_sb_str(b, ",\"kind\":");
+    kt_sb_json_str(b, it->kind);
+    kt_sb_str(b, ",\"benefit\":");
+    kt_sb_json_str(b, it->benefit);
+    kt_sb_str(b, ",\"generation\":");
+    kt_sb_json_str(b, it->generation);
+    kt_sb_str(b, ",\"window\":{\"from\":");
     date_str(b, it->window_from);
-    sb_str(b, ",\"to\":");
+    kt_sb_str(b, ",\"to\":");
     date_str(b, it->deadline);
-    sb_fmt(b, "},\"days_left\":%d,\"required\":%d,\"counted\":%d,\"status\":", it->days_left,
+    kt_sb_fmt(b, "},\"days_left\":%d,\"required\":%d,\"counted\":%d,\"status\":", it->days_left,
            it->required, it->counted);
-    sb_json_str(b, it->status);
-    sb_str(b, ",\"why\":");
-    sb_json_str(b, it->why);
-    sb_str(b, ",\"source\":{\"law\":");
-    sb_json_str(b, it->law);
-    sb_str(b, ",\"seed\":");
-    sb_json_str(b, it->seed);
-    sb_str(b, "}}");
+    kt_sb_json_str(b, it->status);
+    kt_sb_str(b, ",\"why\":");
+    kt_sb_json_str(b, it->why);
+    kt_sb_str(b, ",\"source\":{\"law\":");
+    kt_sb_json_str(b, it->law);
+    kt_sb_str(b, ",\"seed\":");
+    kt_sb_json_str(b, it->seed);
+    kt_sb_str(b, "}}");
     return 0;
 }
 
@@ -87,25 +88,25 @@ void api_worklist(ksrv_req *rq, ksrv_resp *rs) {
     if (cw && *cw) q.caseworker = cw;
     ks_store *st = ksrv_store(rq, rs);
     if (!st) return;
-    sbuf items;
-    sb_init(&items, SB_DEFAULT_MAX);
+    kt_sb items;
+    kt_sb_init_grow(&items, SB_DEFAULT_MAX);
     wl w = {.b = &items, .limit = limit};
     ks_error e = {0};
     int rc = ks_worklist(st, &q, wl_item, &w, &e);
     if (rc != KS_OK) {
-        sb_free(&items);
+        kt_sb_free(&items);
         store_failed(rq, rs, rc, &e);
         return;
     }
     ksrv_json_ok(rs, 200);
-    sb_str(&rs->body, "{\"as_of\":");
+    kt_sb_str(&rs->body, "{\"as_of\":");
     date_str(&rs->body, q.as_of);
-    sb_str(&rs->body, ",\"until\":");
+    kt_sb_str(&rs->body, ",\"until\":");
     date_str(&rs->body, q.as_of + q.within_days);
-    sb_str(&rs->body, ",\"items\":[");
-    sb_mem(&rs->body, items.p, items.len);
-    sb_fmt(&rs->body, "],\"count\":%ld,\"more\":%s}", w.n, w.more ? "true" : "false");
-    sb_free(&items);
+    kt_sb_str(&rs->body, ",\"items\":[");
+    kt_sb_mem(&rs->body, items.p, items.len);
+    kt_sb_fmt(&rs->body, "],\"count\":%ld,\"more\":%s}", w.n, w.more ? "true" : "false");
+    kt_sb_free(&items);
     ksrv_access_log(rq, rs, st, NULL, "worklist", 0);
 }
 
@@ -113,37 +114,37 @@ void api_worklist(ksrv_req *rq, ksrv_resp *rs) {
 
 /* One row of counts; the charts name the key "month" and the share "share". */
 typedef struct rp {
-    sbuf *b;
+    kt_sb *b;
     int n;
     const char *key_name, *share_name;
 } rp;
 
-static void share(sbuf *b, double s) {
-    if (s < 0) sb_str(b, "null");
-    else sb_fmt(b, "%.4f", s);
+static void share(kt_sb *b, double s) {
+    if (s < 0) kt_sb_str(b, "null");
+    else kt_sb_fmt(b, "%.4f", s);
 }
 
 static int rp_row(void *ctx, const ks_report_row *r) {
     rp *p = ctx;
-    if (p->n++) sb_chr(p->b, ',');
-    sb_fmt(p->b, "{\"%s\":", p->key_name);
-    sb_json_str(p->b, r->key);
-    sb_fmt(p->b, ",\"met\":%ld,\"late\":%ld,\"missed\":%ld,\"open\":%ld,\"exempt\":%ld,\"lapsed\":%ld,"
+    if (p->n++) kt_sb_chr(p->b, ',');
+    kt_sb_fmt(p->b, "{\"%s\":", p->key_name);
+    kt_sb_json_str(p->b, r->key);
+    kt_sb_fmt(p->b, ",\"met\":%ld,\"late\":%ld,\"missed\":%ld,\"open\":%ld,\"exempt\":%ld,\"lapsed\":%ld,"
                  "\"%s\":",
            r->met, r->late, r->missed, r->open, r->exempt, r->lapsed, p->share_name);
     share(p->b, r->on_time_share);
-    sb_chr(p->b, '}');
+    kt_sb_chr(p->b, '}');
     return 0;
 }
 
 static int rp_star(void *ctx, const ks_star_row *r) {
     rp *p = ctx;
-    if (p->n++) sb_chr(p->b, ',');
-    sb_str(p->b, "{\"key\":");
-    sb_json_str(p->b, r->key);
-    sb_fmt(p->b, ",\"persons\":%ld,\"with_four\":%ld,\"share\":", r->persons, r->with_four);
+    if (p->n++) kt_sb_chr(p->b, ',');
+    kt_sb_str(p->b, "{\"key\":");
+    kt_sb_json_str(p->b, r->key);
+    kt_sb_fmt(p->b, ",\"persons\":%ld,\"with_four\":%ld,\"share\":", r->persons, r->with_four);
     share(p->b, r->share);
-    sb_fmt(p->b, ",\"meets_80\":%s}", r->meets_line ? "true" : "false");
+    kt_sb_fmt(p->b, ",\"meets_80\":%s}", r->meets_line ? "true" : "false");
     return 0;
 }
 
@@ -158,9 +159,9 @@ typedef struct charts {
 static int chart_row(void *ctx, const ks_report_row *r) {
     charts *c = ctx;
     if (c->groups == 0 || strncmp(c->group, r->key, sizeof c->group) != 0) {
-        sb_str(c->months.b, c->groups++ ? "]},{\"group\":" : "{\"group\":");
-        sb_json_str(c->months.b, r->key);
-        sb_str(c->months.b, ",\"months\":[");
+        kt_sb_str(c->months.b, c->groups++ ? "]},{\"group\":" : "{\"group\":");
+        kt_sb_json_str(c->months.b, r->key);
+        kt_sb_str(c->months.b, ",\"months\":[");
         snprintf(c->group, sizeof c->group, "%s", r->key);
         c->months.n = 0;
     }
@@ -195,48 +196,155 @@ void api_timeliness(ksrv_req *rq, ksrv_resp *rs) {
     q.jobcenter = rq->jobcenter;
     ks_store *st = ksrv_store(rq, rs);
     if (!st) return;
-    sbuf body;
-    sb_init(&body, SB_DEFAULT_MAX);
-    sb_str(&body, "{\"from\":");
+    kt_sb body;
+    kt_sb_init_grow(&body, SB_DEFAULT_MAX);
+    kt_sb_str(&body, "{\"from\":");
     date_str(&body, q.from);
-    sb_str(&body, ",\"to\":");
+    kt_sb_str(&body, ",\"to\":");
     date_str(&body, q.to);
-    sb_str(&body, ",\"as_of\":");
+    kt_sb_str(&body, ",\"as_of\":");
     date_str(&body, q.as_of);
-    sb_str(&body, ",\"by\":");
-    sb_json_str(&body, ks_report_by_names[q.by]);
-    sb_str(&body, ",\"rows\":[");
-    sbuf star;
-    sb_init(&star, SB_DEFAULT_MAX);
+    kt_sb_str(&body, ",\"by\":");
+    kt_sb_json_str(&body, ks_report_by_names[q.by]);
+    kt_sb_str(&body, ",\"rows\":[");
+    kt_sb star;
+    kt_sb_init_grow(&star, SB_DEFAULT_MAX);
     rp rows = {.b = &body, .key_name = "key", .share_name = "on_time_share"}, stars = {.b = &star};
     ks_error e = {0};
     int rc = ks_report(st, &q, rp_row, NULL, &rows, &e);
     if (rc == KS_OK) rc = ks_report(st, &q, NULL, rp_star, &stars, &e);
     if (rc != KS_OK) {
-        sb_free(&body);
-        sb_free(&star);
+        kt_sb_free(&body);
+        kt_sb_free(&star);
         store_failed(rq, rs, rc, &e);
         return;
     }
-    sb_str(&body, "],\"star\":{\"line\":0.8,\"rows\":[");
-    sb_mem(&body, star.p, star.len);
-    sb_str(&body, "]},\"groups\":[");
+    kt_sb_str(&body, "],\"star\":{\"line\":0.8,\"rows\":[");
+    kt_sb_mem(&body, star.p, star.len);
+    kt_sb_str(&body, "]},\"groups\":[");
     ks_report_query qc = q;
     qc.by = KS_BY_GROUP_MONTH;
     charts c = {.months = {.b = &body, .key_name = "month", .share_name = "share"}};
     rc = ks_report(st, &qc, chart_row, NULL, &c, &e);
-    if (c.groups) sb_str(&body, "]}");
-    sb_str(&body, "]}");
-    sb_free(&star);
+    if (c.groups) kt_sb_str(&body, "]}");
+    kt_sb_str(&body, "]}");
+    kt_sb_free(&star);
     if (rc != KS_OK) {
-        sb_free(&body);
+        kt_sb_free(&body);
         store_failed(rq, rs, rc, &e);
         return;
     }
     ksrv_json_ok(rs, 200);
-    sb_mem(&rs->body, body.p, body.len);
-    sb_free(&body);
+    kt_sb_mem(&rs->body, body.p, body.len);
+    kt_sb_free(&body);
     ksrv_access_log(rq, rs, st, NULL, "report:timeliness", 0);
+}
+
+/* ---- the 75 % of g2026 (conventions.md "Population measures") -------------------- */
+
+typedef struct qr {
+    kt_sb *b;
+    long n;
+} qr;
+
+static int qr_row(void *ctx, const ks_quota_row *r) {
+    qr *q = ctx;
+    kt_sb *b = q->b;
+    if (q->n++) kt_sb_chr(b, ',');
+    kt_sb_str(b, "{\"measure\":");
+    kt_sb_json_str(b, r->measure);
+    kt_sb_str(b, ",\"population\":");
+    kt_sb_json_str(b, r->population);
+    kt_sb_str(b, ",\"unit\":");
+    kt_sb_json_str(b, r->unit);
+    kt_sb_str(b, ",\"group\":");
+    if (r->group) kt_sb_json_str(b, r->group);
+    else kt_sb_str(b, "null");
+    kt_sb_str(b, ",\"month\":");
+    kt_sb_json_str(b, r->month);
+    kt_sb_fmt(b, ",\"cohort\":%ld,\"held\":%ld,\"undtaget\":%ld,\"late\":%ld,\"overdue\":%ld,\"share\":",
+           r->cohort, r->held, r->undtaget, r->late, r->overdue);
+    share(b, r->share);
+    kt_sb_str(b, ",\"flags\":[");
+    const char *names[2];
+    size_t nf = ks_quota_flag_names(r, names);
+    for (size_t i = 0; i < nf; i++) {
+        if (i) kt_sb_chr(b, ',');
+        kt_sb_json_str(b, names[i]);
+    }
+    kt_sb_fmt(b, "],\"provisional\":%s}", r->provisional ? "true" : "false");
+    return 0;
+}
+
+/* Query ?name=true|false (also 1|0); *out unchanged if absent. */
+static int query_bool(ksrv_req *rq, ksrv_resp *rs, const char *name, int *out) {
+    const char *v = ksrv_query(rq, name);
+    if (!v) return 0;
+    if (strcmp(v, "true") == 0 || strcmp(v, "1") == 0) *out = 1;
+    else if (strcmp(v, "false") == 0 || strcmp(v, "0") == 0) *out = 0;
+    else {
+        ksrv_problem_field(rs, 400, "", name, "not a boolean", "true or false", rq->path);
+        return -1;
+    }
+    return 0;
+}
+
+void api_quota(ksrv_req *rq, ksrv_resp *rs) {
+    ks_quota_query q;
+    ks_quota_query_init(&q);
+    q.as_of = rq->today;
+    q.to = rq->today - 1; /* default: the twelve months up to yesterday, as timeliness */
+    int y, m, d;
+    kt_date_to_ymd(rq->today, &y, &m, &d);
+    q.from = kt_date_from_ymd(y - 1, m, 1);
+    if (ksrv_query_date(rq, rs, "from", &q.from) || ksrv_query_date(rq, rs, "to", &q.to) ||
+        ksrv_query_date(rq, rs, "as_of", &q.as_of) || query_bool(rq, rs, "rolling", &q.rolling) ||
+        query_bool(rq, rs, "star", &q.star))
+        return;
+    const char *by = ksrv_query(rq, "by");
+    if (by) {
+        int b = ks_quota_by_parse(by);
+        if (b < 0) {
+            ksrv_problem_field(rs, 400, "", "by", "unknown value",
+                               "one of month, jobcenter, a_kasse, group", rq->path);
+            return;
+        }
+        q.by = (ks_quota_by)b;
+    }
+    if (q.to < q.from) {
+        ksrv_problem_field(rs, 400, "", "to", "before from", "a date on or after from", rq->path);
+        return;
+    }
+    q.jobcenter = rq->jobcenter; /* a token sees its own jobcentre's cases only */
+    ks_store *st = ksrv_store(rq, rs);
+    if (!st) return;
+    kt_sb rows;
+    kt_sb_init_grow(&rows, SB_DEFAULT_MAX);
+    qr w = {.b = &rows};
+    ks_error e = {0};
+    int rc = ks_report_quota(st, &q, qr_row, &w, &e);
+    if (rc != KS_OK) {
+        kt_sb_free(&rows);
+        store_failed(rq, rs, rc, &e);
+        return;
+    }
+    ksrv_json_ok(rs, 200);
+    kt_sb *b = &rs->body;
+    kt_sb_str(b, "{\"from\":");
+    date_str(b, q.from);
+    kt_sb_str(b, ",\"to\":");
+    date_str(b, q.to);
+    kt_sb_str(b, ",\"as_of\":");
+    date_str(b, q.as_of);
+    kt_sb_str(b, ",\"by\":");
+    kt_sb_json_str(b, ks_quota_by_names[q.by]);
+    kt_sb_fmt(b, ",\"provisional\":true,\"line\":%.2f,\"undtaget_ceiling\":%.2f,\"min_judged\":%d,"
+              "\"rows\":[",
+           KS_QUOTA_LINE, KS_QUOTA_UNDTAGET_CEILING, KS_QUOTA_MIN_JUDGED);
+    kt_sb_mem(b, rows.p, rows.len);
+    kt_sb_fmt(b, "],\"count\":%ld}", w.n);
+    kt_sb_free(&rows);
+    ksrv_access_log(rq, rs, st, NULL, "report:quota", 0);
 }
 
 /* ---- forecast --------------------------------------------------------------------- */
@@ -244,7 +352,7 @@ void api_timeliness(ksrv_req *rq, ksrv_resp *rs) {
 #define MAX_WEEKS 104
 
 typedef struct fc {
-    sbuf *b;
+    kt_sb *b;
     int n;
     long due[MAX_WEEKS], obligations[MAX_WEEKS];
 } fc;
@@ -255,13 +363,13 @@ static int fc_row(void *ctx, const ks_forecast_row *r) {
         f->due[r->week] += r->conversations;
         f->obligations[r->week] += r->obligations;
     }
-    if (f->n++) sb_chr(f->b, ',');
-    sb_str(f->b, "{\"caseworker\":");
-    if (*r->caseworker) sb_json_str(f->b, r->caseworker);
-    else sb_str(f->b, "null");
-    sb_fmt(f->b, ",\"week\":%d,\"week_start\":", r->week);
+    if (f->n++) kt_sb_chr(f->b, ',');
+    kt_sb_str(f->b, "{\"caseworker\":");
+    if (*r->caseworker) kt_sb_json_str(f->b, r->caseworker);
+    else kt_sb_str(f->b, "null");
+    kt_sb_fmt(f->b, ",\"week\":%d,\"week_start\":", r->week);
     date_str(f->b, r->week_start);
-    sb_fmt(f->b, ",\"conversations\":%ld,\"obligations\":%ld}", r->conversations, r->obligations);
+    kt_sb_fmt(f->b, ",\"conversations\":%ld,\"obligations\":%ld}", r->conversations, r->obligations);
     return 0;
 }
 
@@ -283,36 +391,36 @@ void api_forecast(ksrv_req *rq, ksrv_resp *rs) {
     q.jobcenter = rq->jobcenter;
     ks_store *st = ksrv_store(rq, rs);
     if (!st) return;
-    sbuf rows;
-    sb_init(&rows, SB_DEFAULT_MAX);
+    kt_sb rows;
+    kt_sb_init_grow(&rows, SB_DEFAULT_MAX);
     static fc zero;
     fc f = zero;
     f.b = &rows;
     ks_error e = {0};
     int rc = ks_forecast(st, &q, fc_row, &f, &e);
     if (rc != KS_OK) {
-        sb_free(&rows);
+        kt_sb_free(&rows);
         store_failed(rq, rs, rc, &e);
         return;
     }
     kt_date monday = q.as_of - kt_date_weekday(q.as_of);
     ksrv_json_ok(rs, 200);
-    sbuf *b = &rs->body;
-    sb_str(b, "{\"as_of\":");
+    kt_sb *b = &rs->body;
+    kt_sb_str(b, "{\"as_of\":");
     date_str(b, q.as_of);
-    sb_fmt(b, ",\"weeks_ahead\":%d,\"weeks\":[", q.weeks);
+    kt_sb_fmt(b, ",\"weeks_ahead\":%d,\"weeks\":[", q.weeks);
     for (int i = 0; i < q.weeks; i++) {
         char wk[16];
         iso_week(monday + 7 * i, wk);
-        sb_str(b, i ? ",{\"week\":" : "{\"week\":");
-        sb_json_str(b, wk);
-        sb_str(b, ",\"from\":");
+        kt_sb_str(b, i ? ",{\"week\":" : "{\"week\":");
+        kt_sb_json_str(b, wk);
+        kt_sb_str(b, ",\"from\":");
         date_str(b, monday + 7 * i);
-        sb_fmt(b, ",\"due\":%ld,\"obligations\":%ld}", f.due[i], f.obligations[i]);
+        kt_sb_fmt(b, ",\"due\":%ld,\"obligations\":%ld}", f.due[i], f.obligations[i]);
     }
-    sb_str(b, "],\"rows\":[");
-    sb_mem(b, rows.p, rows.len);
-    sb_str(b, "]}");
-    sb_free(&rows);
+    kt_sb_str(b, "],\"rows\":[");
+    kt_sb_mem(b, rows.p, rows.len);
+    kt_sb_str(b, "]}");
+    kt_sb_free(&rows);
     ksrv_access_log(rq, rs, st, NULL, "report:forecast", 0);
 }

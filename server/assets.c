@@ -1,6 +1,7 @@
 /* assets.c -- the web UI's static files, embedded in the binary
- * (assets_gen.c, made from server/ui/ and server/openapi.json by
- * server/gen-assets.sh). Served with an ETag; If-None-Match gives 304. */
+ * (assets_gen.c, made in the build directory from server/ui/ and
+ * server/openapi.json by server/gen-assets.sh). Served with an ETag;
+ * If-None-Match gives 304. */
 #include "srv.h"
 
 #include <stdio.h>

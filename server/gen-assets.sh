@@ -1,12 +1,16 @@
 #!/bin/sh
 # gen-assets.sh -- embeds the web UI (server/ui/*) and the OpenAPI document
-# (server/openapi.json) into server/assets_gen.c, which is committed, so a
-# build needs no generator. Run it (or `make`, which does when an input is
-# newer) after editing any of them; tests/cli-assets.sh checks it is current.
-#   server/gen-assets.sh [OUT]      (default server/assets_gen.c)
+# (server/openapi.json) as C. The Makefile runs it into the build directory
+# ($(BUILD)/server/assets_gen.c) when an input is newer; the output is never
+# committed. Needs only sh, od, awk, cksum (coreutils and Debian's mawk).
+#   server/gen-assets.sh OUT
 set -eu
+[ $# -eq 1 ] || { echo "usage: server/gen-assets.sh OUT" >&2; exit 2; }
+case $1 in
+/*) out=$1 ;;
+*) out=$(pwd)/$1 ;;
+esac
 cd "$(dirname "$0")/.."
-out=${1:-server/assets_gen.c}
 tmp=$out.tmp.$$
 trap 'rm -f "$tmp"' EXIT
 LC_ALL=C

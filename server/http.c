@@ -158,7 +158,7 @@ typedef struct reqctx {
     int started;  /* the handler has seen the headers */
     int bad_uri;  /* a control character, raw or %-encoded */
     size_t uri_len;
-    sbuf body;
+    kt_sb body;
     int too_big;
     size_t discarded; /* bytes dropped after the cap was passed */
     /* an answer held back until its access-log rows are durable */
@@ -228,20 +228,20 @@ static struct MHD_Response *make_resp(ksrv_resp *rs) {
         r = MHD_create_response_from_buffer(rs->static_len, (void *)rs->static_body,
                                             MHD_RESPMEM_PERSISTENT);
     } else {
-        if (rs->body.failed) {
+        if (rs->body.err) {
             ksrv_problem(rs, 500, "response-too-large", NULL,
                          "The answer could not be built (out of memory or over the size limit).",
                          NULL);
-            if (rs->body.failed) {
+            if (rs->body.err) {
                 static const char oom[] = "{\"type\":\"about:blank\",\"status\":500}";
-                sb_free(&rs->body);
+                kt_sb_free(&rs->body);
                 rs->static_body = oom;
                 rs->static_len = sizeof oom - 1;
                 return make_resp(rs);
             }
         }
         r = MHD_create_response_from_buffer_with_free_callback(rs->body.len, rs->body.p, free);
-        if (r) rs->body.p = NULL; /* now MHD's */
+        if (r) (void)kt_sb_take(&rs->body); /* now MHD's */
     }
     if (!r) return NULL;
     add_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, rs->content_type);
@@ -309,10 +309,10 @@ static enum MHD_Result send_problem(struct MHD_Connection *c, int status, const 
                                     const char *detail, const char *url) {
     ksrv_resp rs;
     memset(&rs, 0, sizeof rs);
-    sb_init(&rs.body, 0);
+    kt_sb_init_grow(&rs.body, SB_DEFAULT_MAX);
     ksrv_problem(&rs, status, type, NULL, detail, url);
     enum MHD_Result ret = send_resp(c, &rs);
-    sb_free(&rs.body);
+    kt_sb_free(&rs.body);
     return ret;
 }
 
@@ -340,7 +340,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (rc->held) return send_held(s, c, rc, url);
     if (!rc->started) {
         rc->started = 1;
-        sb_init(&rc->body, s->cfg.max_body + 1); /* + 1 for a NUL */
+        kt_sb_init_grow(&rc->body, s->cfg.max_body + 1); /* + 1 for a NUL */
         /* refused before routing, and before any body is read */
         if (rc->uri_len > KSRV_MAX_URI) {
             rc->too_big = 1;
@@ -389,10 +389,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             rc->discarded += *upload_data_size;
             if (rc->discarded / 16 > s->cfg.max_body) return MHD_NO;
         } else {
-            sb_mem(&rc->body, upload_data, *upload_data_size);
-            if (rc->body.failed || rc->body.len > s->cfg.max_body) {
+            kt_sb_mem(&rc->body, upload_data, *upload_data_size);
+            if (rc->body.err || rc->body.len > s->cfg.max_body) {
                 rc->too_big = 1;
-                sb_free(&rc->body);
+                kt_sb_free(&rc->body);
             }
         }
         *upload_data_size = 0;
@@ -405,10 +405,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return send_problem(c, 413, "body-too-large", detail, url);
     }
 
-    /* handlers may treat the body as a C string */
-    sb_chr(&rc->body, '\0');
-    if (rc->body.failed) return send_problem(c, 503, NULL, "Out of memory.", url);
-    rc->body.len--;
+    /* handlers may treat the body as a C string (a kt_sb is one) */
 
     ksrv_req rq;
     memset(&rq, 0, sizeof rq);
@@ -424,7 +421,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
     ksrv_resp rs;
     memset(&rs, 0, sizeof rs);
-    sb_init(&rs.body, 0);
+    kt_sb_init_grow(&rs.body, SB_DEFAULT_MAX);
     rs.status = 200;
     rs.content_type = "application/json";
     memset(&rc->log, 0, sizeof rc->log);
@@ -433,7 +430,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (rs.status >= 500) logf_(s, "%s %s -> %d", method, url, rs.status);
     if (rc->log.n == 0) {
         enum MHD_Result ret = send_resp(c, &rs);
-        sb_free(&rs.body);
+        kt_sb_free(&rs.body);
         return ret;
     }
     /* Rows to log: the answer waits for them. The connection is suspended
@@ -441,7 +438,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
      * rows are durable, in one commit with other requests' rows. */
     rc->held = make_resp(&rs);
     rc->held_status = (unsigned)rs.status;
-    sb_free(&rs.body);
+    kt_sb_free(&rs.body);
     if (!rc->held) return MHD_NO;
     rc->srv = s;
     rc->conn = c;
@@ -465,7 +462,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     (void)cls, (void)c, (void)toe;
     reqctx *rc = *con_cls;
     if (!rc) return;
-    if (rc->started) sb_free(&rc->body);
+    if (rc->started) kt_sb_free(&rc->body);
     if (rc->held) MHD_destroy_response(rc->held);
     free(rc);
     *con_cls = NULL;

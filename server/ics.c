@@ -8,37 +8,37 @@
 #include <stdio.h>
 #include <string.h>
 
-void ics_line(sbuf *b, const char *line, size_t n) {
+void ics_line(kt_sb *b, const char *line, size_t n) {
     size_t room = 75; /* octets allowed on this physical line */
     while (n > room) {
         size_t cut = room;
         /* do not split a UTF-8 sequence: back off continuation bytes */
         while (cut > 0 && ((unsigned char)line[cut] & 0xC0) == 0x80) cut--;
         if (cut == 0) cut = room;
-        sb_mem(b, line, cut);
-        sb_mem(b, "\r\n ", 3);
+        kt_sb_mem(b, line, cut);
+        kt_sb_mem(b, "\r\n ", 3);
         line += cut;
         n -= cut;
         room = 74; /* the leading space counts */
     }
-    sb_mem(b, line, n);
-    sb_mem(b, "\r\n", 2);
+    kt_sb_mem(b, line, n);
+    kt_sb_mem(b, "\r\n", 2);
 }
 
-void ics_text(sbuf *b, const char *s) {
+void ics_text(kt_sb *b, const char *s) {
     for (; *s; s++) {
         switch (*s) {
-        case '\\': sb_mem(b, "\\\\", 2); break;
-        case ';': sb_mem(b, "\\;", 2); break;
-        case ',': sb_mem(b, "\\,", 2); break;
-        case '\n': sb_mem(b, "\\n", 2); break;
+        case '\\': kt_sb_mem(b, "\\\\", 2); break;
+        case ';': kt_sb_mem(b, "\\;", 2); break;
+        case ',': kt_sb_mem(b, "\\,", 2); break;
+        case '\n': kt_sb_mem(b, "\\n", 2); break;
         case '\r': break;
-        default: sb_chr(b, *s);
+        default: kt_sb_chr(b, *s);
         }
     }
 }
 
-static void put(sbuf *out, sbuf *tmp) {
+static void put(kt_sb *out, kt_sb *tmp) {
     ics_line(out, tmp->p ? tmp->p : "", tmp->len);
     tmp->len = 0;
 }
@@ -63,16 +63,16 @@ int ics_wanted(const kt_plan *p, const kt_obligation *o) {
     return end == KT_NO_DATE || end >= kt_plan_as_of(p);
 }
 
-void ics_plan(sbuf *out, const kt_plan *p, const char *case_id, const char *stamp) {
-    sbuf t;
-    sb_init(&t, 0);
+void ics_plan(kt_sb *out, const kt_plan *p, const char *case_id, const char *stamp) {
+    kt_sb t;
+    kt_sb_init_grow(&t, SB_DEFAULT_MAX);
     ics_line(out, "BEGIN:VCALENDAR", 15);
     ics_line(out, "VERSION:2.0", 11);
-    sb_str(&t, "PRODID:-//kontakt//kontakt " KT_VERSION "//DA");
+    kt_sb_str(&t, "PRODID:-//kontakt//kontakt " KT_VERSION "//DA");
     put(out, &t);
     ics_line(out, "CALSCALE:GREGORIAN", 18);
     ics_line(out, "METHOD:PUBLISH", 14);
-    sb_str(&t, "X-WR-CALNAME:");
+    kt_sb_str(&t, "X-WR-CALNAME:");
     ics_text(&t, "Frister for ");
     ics_text(&t, case_id);
     put(out, &t);
@@ -89,15 +89,15 @@ void ics_plan(sbuf *out, const kt_plan *p, const char *case_id, const char *stam
         snprintf(idsrc, sizeof idsrc, "%s|%s|%d|%s", case_id, o.rule, o.course, from);
         ks_sha256_hex(idsrc, strlen(idsrc), hex);
         ics_line(out, "BEGIN:VEVENT", 12);
-        sb_fmt(&t, "UID:%.32s@kontakt", hex);
+        kt_sb_fmt(&t, "UID:%.32s@kontakt", hex);
         put(out, &t);
-        sb_fmt(&t, "DTSTAMP:%s", stamp);
+        kt_sb_fmt(&t, "DTSTAMP:%s", stamp);
         put(out, &t);
-        sb_fmt(&t, "DTSTART;VALUE=DATE:%s", d0);
+        kt_sb_fmt(&t, "DTSTART;VALUE=DATE:%s", d0);
         put(out, &t);
-        sb_fmt(&t, "DTEND;VALUE=DATE:%s", d1);
+        kt_sb_fmt(&t, "DTEND;VALUE=DATE:%s", d1);
         put(out, &t);
-        sb_str(&t, "SUMMARY:");
+        kt_sb_str(&t, "SUMMARY:");
         ics_text(&t, o.status == KT_OVERDUE ? "Overskredet frist: " : "Frist: ");
         ics_text(&t, o.kind);
         ics_text(&t, " (");
@@ -106,7 +106,7 @@ void ics_plan(sbuf *out, const kt_plan *p, const char *case_id, const char *stam
         ics_text(&t, case_id);
         put(out, &t);
         kt_plan_why(p, i, why, sizeof why);
-        sb_str(&t, "DESCRIPTION:");
+        kt_sb_str(&t, "DESCRIPTION:");
         ics_text(&t, why);
         ics_text(&t, "\n\nVindue: ");
         ics_text(&t, from);
@@ -129,5 +129,5 @@ void ics_plan(sbuf *out, const kt_plan *p, const char *case_id, const char *stam
         ics_line(out, "END:VEVENT", 10);
     }
     ics_line(out, "END:VCALENDAR", 13);
-    sb_free(&t);
+    kt_sb_free(&t);
 }

@@ -33,52 +33,52 @@ const char *ksrv_reason(int status) {
 
 static void head(ksrv_resp *rs, int status, const char *type, const char *title,
                  const char *detail, const char *instance) {
-    sb_free(&rs->body);
-    sb_init(&rs->body, 0);
+    kt_sb_free(&rs->body);
+    kt_sb_init_grow(&rs->body, SB_DEFAULT_MAX);
     rs->status = status;
     rs->content_type = "application/problem+json";
     rs->static_body = NULL;
-    sb_str(&rs->body, "{\"type\":");
+    kt_sb_str(&rs->body, "{\"type\":");
     if (type) {
-        sb_str(&rs->body, "\"urn:kontakt:problem:");
-        sb_str(&rs->body, type);
-        sb_chr(&rs->body, '"');
+        kt_sb_str(&rs->body, "\"urn:kontakt:problem:");
+        kt_sb_str(&rs->body, type);
+        kt_sb_chr(&rs->body, '"');
     } else {
-        sb_str(&rs->body, "\"about:blank\"");
+        kt_sb_str(&rs->body, "\"about:blank\"");
     }
-    sb_str(&rs->body, ",\"title\":");
-    sb_json_str(&rs->body, title ? title : ksrv_reason(status));
-    sb_str(&rs->body, ",\"status\":");
-    sb_int(&rs->body, status);
+    kt_sb_str(&rs->body, ",\"title\":");
+    kt_sb_json_str(&rs->body, title ? title : ksrv_reason(status));
+    kt_sb_str(&rs->body, ",\"status\":");
+    kt_sb_int(&rs->body, status);
     if (detail) {
-        sb_str(&rs->body, ",\"detail\":");
-        sb_json_str(&rs->body, detail);
+        kt_sb_str(&rs->body, ",\"detail\":");
+        kt_sb_json_str(&rs->body, detail);
     }
     if (instance) {
-        sb_str(&rs->body, ",\"instance\":");
-        sb_json_str(&rs->body, instance);
+        kt_sb_str(&rs->body, ",\"instance\":");
+        kt_sb_json_str(&rs->body, instance);
     }
 }
 
 void ksrv_problem(ksrv_resp *rs, int status, const char *type, const char *title,
                   const char *detail, const char *instance) {
     head(rs, status, type, title, detail, instance);
-    sb_chr(&rs->body, '}');
+    kt_sb_chr(&rs->body, '}');
 }
 
-static void one(sbuf *b, const char *pointer, const char *parameter, const char *message,
+static void one(kt_sb *b, const char *pointer, const char *parameter, const char *message,
                 const char *expected, int line, int column) {
-    sb_str(b, "{\"pointer\":");
-    sb_json_str(b, pointer);
+    kt_sb_str(b, "{\"pointer\":");
+    kt_sb_json_str(b, pointer);
     if (parameter) {
-        sb_str(b, ",\"parameter\":");
-        sb_json_str(b, parameter);
+        kt_sb_str(b, ",\"parameter\":");
+        kt_sb_json_str(b, parameter);
     }
-    sb_str(b, ",\"message\":");
-    sb_json_str(b, message);
-    sb_str(b, ",\"expected\":");
-    sb_json_str(b, expected ? expected : "");
-    sb_fmt(b, ",\"line\":%d,\"column\":%d}", line, column);
+    kt_sb_str(b, ",\"message\":");
+    kt_sb_json_str(b, message);
+    kt_sb_str(b, ",\"expected\":");
+    kt_sb_json_str(b, expected ? expected : "");
+    kt_sb_fmt(b, ",\"line\":%d,\"column\":%d}", line, column);
 }
 
 void ksrv_problem_case(ksrv_resp *rs, const kt_problems *p, const char *instance) {
@@ -97,14 +97,14 @@ void ksrv_problem_case(ksrv_resp *rs, const kt_problems *p, const char *instance
              "The case was rejected as a whole; each problem names the value by its JSON "
              "pointer (spec/case-format.md).",
              instance);
-    sb_str(&rs->body, ",\"error\":\"invalid_case\",\"problems\":[");
+    kt_sb_str(&rs->body, ",\"error\":\"invalid_case\",\"problems\":[");
     for (size_t i = 0; i < n; i++) {
         kt_problem q;
         kt_problems_get(p, i, &q);
-        if (i) sb_chr(&rs->body, ',');
+        if (i) kt_sb_chr(&rs->body, ',');
         one(&rs->body, q.pointer, NULL, q.message, q.expected, q.line, q.column);
     }
-    sb_str(&rs->body, "]}");
+    kt_sb_str(&rs->body, "]}");
 }
 
 void ksrv_problem_field(ksrv_resp *rs, int status, const char *pointer, const char *parameter,
@@ -112,7 +112,7 @@ void ksrv_problem_field(ksrv_resp *rs, int status, const char *pointer, const ch
     head(rs, status, parameter ? "invalid-parameter" : "invalid-body",
          parameter ? "A query parameter is not valid" : "The body is not valid", message,
          instance);
-    sb_str(&rs->body, ",\"problems\":[");
+    kt_sb_str(&rs->body, ",\"problems\":[");
     one(&rs->body, pointer ? pointer : "", parameter, message, expected, 0, 0);
-    sb_str(&rs->body, "]}");
+    kt_sb_str(&rs->body, "]}");
 }

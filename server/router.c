@@ -28,6 +28,7 @@ static const route routes[] = {
     {"GET", "/v1/cases/{id}/calendar.ics", api_case_calendar, ROLES_ANY},
     {"GET", "/v1/worklist", api_worklist, ROLES_ANY},
     {"GET", "/v1/reports/timeliness", api_timeliness, ROLE_MANAGER | ROLE_AUDITOR},
+    {"GET", "/v1/reports/quota", api_quota, ROLE_MANAGER | ROLE_AUDITOR},
     {"GET", "/v1/forecast", api_forecast, ROLE_MANAGER | ROLE_AUDITOR},
     /* the web UI: static files, no data, no token */
     {"GET", "/", ui_index, AUTH_NONE},

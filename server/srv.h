@@ -1,40 +1,18 @@
 /* srv.h -- internal to server/: the request and response every handler sees,
- * the growing buffer, the route table and the handlers. Only http.c includes
+ * the route table and the handlers. Only http.c includes
  * microhttpd.h; the handlers know nothing of it. */
 #ifndef KSRV_SRV_H
 #define KSRV_SRV_H
 
 #include "kontakt.h"
+#include "kontakt_buf.h"
 #include "kontakt_server.h"
 
 #include <stdarg.h>
 #include <stddef.h>
 
-/* ---- a growing byte buffer with a maximum size ------------------------------ */
-typedef struct sbuf {
-    char *p;
-    size_t len, cap, max;
-    int failed; /* out of memory or over max: everything after is dropped */
-} sbuf;
-
+/* Bodies are kt_sb (kontakt_buf.h), growing up to this unless told less. */
 #define SB_DEFAULT_MAX ((size_t)64 << 20)
-
-void sb_init(sbuf *b, size_t max);
-void sb_free(sbuf *b);
-void sb_mem(sbuf *b, const void *s, size_t n);
-void sb_str(sbuf *b, const char *s);
-void sb_chr(sbuf *b, char c);
-void sb_int(sbuf *b, long v);
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-void sb_fmt(sbuf *b, const char *fmt, ...);
-/* A JSON string literal, quotes included; invalid UTF-8 is passed on as is
- * (our strings come from the engine or were validated). */
-void sb_json_str(sbuf *b, const char *s);
-void sb_json_strn(sbuf *b, const char *s, size_t n);
-/* kt_write_fn into a sbuf (ctx). */
-int sb_write(void *ctx, const char *data, size_t len);
 
 /* ---- roles ------------------------------------------------------------------ */
 enum {
@@ -72,7 +50,7 @@ typedef struct ksrv_req {
 typedef struct ksrv_resp {
     int status;
     const char *content_type;
-    sbuf body;
+    kt_sb body;
     /* a static body (assets); used instead of body when set */
     const void *static_body;
     size_t static_len;
@@ -134,6 +112,7 @@ void api_case_calendar(ksrv_req *rq, ksrv_resp *rs);
 void api_worklist(ksrv_req *rq, ksrv_resp *rs);
 void api_timeliness(ksrv_req *rq, ksrv_resp *rs);
 void api_forecast(ksrv_req *rq, ksrv_resp *rs);
+void api_quota(ksrv_req *rq, ksrv_resp *rs);
 void ui_index(ksrv_req *rq, ksrv_resp *rs);
 void ui_asset(ksrv_req *rq, ksrv_resp *rs);
 

@@ -246,7 +246,17 @@ static int member(rd *r, keyset *ks, const char **k, size_t *n) {
         r->p++;
         c = peek(r);
     }
-    if (c != '"' || !str(r, k, n)) return -1;
+    if (c != '"') return -1;
+    /* keys are short plain ASCII: a byte loop beats str's set-up */
+    const unsigned char *q = r->p + 1;
+    while (q < r->end && str_class[*q] == 0) q++;
+    if (q < r->end && *q == '"') {
+        *k = (const char *)r->p + 1;
+        *n = (size_t)(q - r->p - 1);
+        r->p = q + 1;
+    } else if (!str(r, k, n)) {
+        return -1;
+    }
     for (int i = 0; i < ks->count; i++) /* a repeated key: left to the reference */
         if (ks->n[i] == *n && (*n == 0 || (ks->k[i][0] == (*k)[0] && memcmp(ks->k[i], *k, *n) == 0)))
             return -1;
@@ -358,11 +368,17 @@ static bool bool_of(const fv *v, bool dflt, bool *b) {
     return true;
 }
 
-/* kt_lookup, looking at the first byte before the length */
+/* kt_lookup, looking at the first byte before the rest; no strlen: s holds
+ * no NUL, so the comparison stops at the end of a shorter name */
 static int lookup(const char *const *names, int count, const char *s, size_t n) {
     if (n == 0) return -1; /* the empty names are never matched */
-    for (int i = 0; i < count; i++)
-        if (names[i][0] == s[0] && strlen(names[i]) == n && memcmp(names[i], s, n) == 0) return i;
+    for (int i = 0; i < count; i++) {
+        const char *a = names[i];
+        if (a[0] != s[0]) continue;
+        size_t j = 1;
+        while (j < n && a[j] == s[j]) j++;
+        if (j == n && a[n] == '\0') return i;
+    }
     return -1;
 }
 
@@ -386,15 +402,12 @@ static int array_or_null(rd *r, bool nullable) {
     return -1;
 }
 
-/* category_allowed of json_in.c */
-static bool category_allowed(int benefit, int cat) {
-    switch (benefit) {
-    case B_KONTANTHJAELP: return cat == C_JOBPARAT || cat == C_AKTIVITETSPARAT;
-    case B_UDDANNELSESHJAELP:
-        return cat == C_AABENLYST || cat == C_UDDANNELSESPARAT || cat == C_AKTIVITETSPARAT;
-    case B_INTEGRATIONSYDELSE: return true;
-    default: return false;
-    }
+/* get_id of json_in.c */
+static bool id_ok(const fv *v) {
+    if (v->kind != F_STR || v->n < 1 || v->n > KT_MAX_ID_LEN) return false;
+    for (size_t i = 0; i < v->n; i++)
+        if ((unsigned char)v->s[i] < 0x20 || v->s[i] == 0x7f) return false;
+    return !kt_looks_like_cpr(v->s, v->n);
 }
 
 static bool read_category(rd *r) {
@@ -428,7 +441,8 @@ static bool read_period(rd *r, uint32_t index) {
     r->p++;
     keyset ks;
     ks.count = 0;
-    fv benefit = {F_ABSENT, NULL, 0}, from = benefit, to = benefit, fi = benefit, fs = benefit;
+    fv benefit = {F_ABSENT, NULL, 0}, from = benefit, to = benefit, fi = benefit, fs = benefit,
+       ak = benefit;
     uint32_t first = r->cats.n;
     const char *k;
     size_t n;
@@ -440,6 +454,7 @@ static bool read_period(rd *r, uint32_t index) {
         else if (KEY("to")) ok = value(r, &to);
         else if (KEY("first_inquiry")) ok = value(r, &fi);
         else if (KEY("first_sick_day")) ok = value(r, &fs);
+        else if (KEY("a_kasse")) ok = value(r, &ak);
         else if (KEY("categories")) {
             int a = array_or_null(r, true);
             ok = a >= 0;
@@ -465,10 +480,13 @@ static bool read_period(rd *r, uint32_t index) {
         !date_of(&fs, false, true, &p.first_sick_day))
         return false;
     if (p.to != KT_NO_DATE && p.to < p.from) return false;
-    /* the categories of this period: allowed, then sorted by from (stable) */
+    if (b == B_DAGPENGE && ak.kind != F_ABSENT && ak.kind != F_NULL) {
+        if (!id_ok(&ak)) return false; /* as the case's id (json_in.c) */
+        memcpy(p.a_kasse, ak.s, ak.n);
+    }
+    /* the categories of this period, sorted by from (stable); whether they
+     * are allowed is asked in read_case, once the person is known */
     kt_category_at *cats = r->cats.p;
-    for (uint32_t i = first; i < r->cats.n; i++)
-        if (!category_allowed(b, cats[i].category)) return false;
     for (uint32_t i = first + 1; i < r->cats.n; i++) {
         kt_category_at v = cats[i];
         uint32_t j = i;
@@ -548,7 +566,7 @@ static bool read_event(rd *r, uint32_t index) {
     keyset ks;
     ks.count = 0;
     fv type = {F_ABSENT, NULL, 0}, date = type, from = type, to = type, starts = type,
-       reason = type, what = type;
+       reason = type, what = type, holder = type;
     const char *k;
     size_t n;
     int m;
@@ -560,6 +578,7 @@ static bool read_event(rd *r, uint32_t index) {
         else if (KEY("to")) ok = value(r, &to);
         else if (KEY("starts")) ok = value(r, &starts);
         else if (KEY("reason")) ok = value(r, &reason);
+        else if (KEY("holder")) ok = value(r, &holder);
         else if (KEY("what")) ok = value(r, &what);
         else ok = skip_value(r);
         if (!ok) return false;
@@ -579,6 +598,15 @@ static bool read_event(rd *r, uint32_t index) {
     } else {
         if (!date_of(&from, true, false, &ev.from) || !date_of(&to, false, true, &ev.to)) return false;
         if (ev.to != KT_NO_DATE && ev.to < ev.from) return false;
+    }
+    if (t == EV_KONKRET_VURDERING) {
+        int h;
+        if (!date_of(&to, false, true, &ev.to)) return false;
+        if (ev.to != KT_NO_DATE && ev.to < ev.from) return false;
+        if (!enum_of(&holder, kt_holder_names, KT_HOLDER_COUNT, &h) ||
+            (h != KT_HOLDER_JOBCENTER && h != KT_HOLDER_A_KASSE))
+            return false;
+        ev.holder = (uint8_t)h;
     }
     if (t == EV_KONTRAKT && !date_of(&starts, false, true, &ev.starts)) return false;
     if (t == EV_FRITAGET) {
@@ -637,14 +665,6 @@ static bool read_person(rd *r, person *pe) {
            bool_of(&voc, false, &pe->voc) && bool_of(&rep, false, &pe->rep);
 }
 
-/* get_id of json_in.c */
-static bool id_ok(const fv *v) {
-    if (v->kind != F_STR || v->n < 1 || v->n > KT_MAX_ID_LEN) return false;
-    for (size_t i = 0; i < v->n; i++)
-        if ((unsigned char)v->s[i] < 0x20 || v->s[i] == 0x7f) return false;
-    return !kt_looks_like_cpr(v->s, v->n);
-}
-
 static void sort_conversations(kt_conversation *v, uint32_t n) {
     /* stable insertion sort by date, as json_in.c */
     for (uint32_t i = 1; i < n; i++) {
@@ -686,6 +706,18 @@ static bool read_case(rd *r, kt_case **out) {
         return false;
     ws(r);
     if (r->p != r->end) return false; /* only whitespace may follow */
+    /* the law's input rules (case_law.c), as json_in.c asks them */
+    const kt_period *ps = r->periods.p;
+    const kt_category_at *cs = r->cats.p;
+    for (uint32_t i = 0; i < r->periods.n; i++) {
+        const char *exp;
+        const kt_period *q = &ps[i];
+        if (kt_benefit_problem(q->benefit, q->from, &exp)) return false;
+        kt_date S = q->first_inquiry != KT_NO_DATE ? q->first_inquiry : q->from;
+        for (uint32_t j = q->cat_first; j < q->cat_first + q->cat_count; j++)
+            if (kt_category_problem(q->benefit, cs[j].category, cs[j].from, S, pe.birth, pe.voc, &exp))
+                return false;
+    }
 
     uint32_t np = r->periods.n, nk = r->cats.n, nc = r->convs.n, ne = r->events.n;
     size_t bytes = sizeof(kt_case) + np * sizeof(kt_period) + nk * sizeof(kt_category_at) +

@@ -62,14 +62,19 @@ static void json_rule(kt_out *o, const kt_rule *r) {
             kt_out_fmt(o, "%s\"%s\"", first ? "" : ",", kt_holder_name(h));
             first = false;
         }
-    kt_out_str(o, "],\"source\":{");
+    kt_out_str(o, "]");
+    if (r->quota >= 0) kt_out_fmt(o, ",\"quota\":{\"share\":0.75,\"holder\":\"%s\"}", kt_holder_name(r->quota));
+    if (r->flags & F_PROVISIONAL) kt_out_str(o, ",\"provisional\":true");
+    kt_out_str(o, ",\"source\":{");
     if (r->law) {
         kt_out_str(o, "\"law\":");
         kt_out_json_str(o, r->law);
-        kt_out_str(o, ",");
+        if (r->seed) kt_out_str(o, ",");
     }
-    kt_out_str(o, "\"seed\":");
-    kt_out_json_str(o, r->seed);
+    if (r->seed) {
+        kt_out_str(o, "\"seed\":");
+        kt_out_json_str(o, r->seed);
+    }
     kt_out_str(o, "},\"why\":");
     kt_out_json_str(o, r->why);
     kt_out_str(o, "}");
@@ -95,6 +100,7 @@ int kt_rules_write_json(const kt_engine *e, kt_date on, kt_write_fn w, void *ctx
         if (g > lo) kt_out_str(&o, ",");
         kt_out_fmt(&o, "{\"name\":\"%s\",\"first_day\":", gen->name);
         kt_out_json_date(&o, e->first[g]);
+        if (gen->provisional) kt_out_str(&o, ",\"provisional\":true");
         kt_out_str(&o, ",\"law\":");
         kt_out_json_str(&o, gen->law);
         kt_out_str(&o, ",\"what\":");
@@ -129,13 +135,17 @@ int kt_rules_write_text(const kt_engine *e, kt_date on, kt_write_fn w, void *ctx
         const kt_generation *gen = &kt_generations[g];
         char day[11];
         kt_date_format(e->first[g], day);
-        kt_out_fmt(&o, "%s fra %s: %s\n  %s\n", gen->name, day, gen->what, gen->law);
+        kt_out_fmt(&o, "%s fra %s%s: %s\n  %s\n", gen->name, day,
+                   gen->provisional ? " (foreløbig)" : "", gen->what, gen->law);
         for (size_t i = 0; i < gen->n_rules; i++) {
             const kt_rule *r = gen->rules[i];
             char terms[256];
             window_terms(r, terms, sizeof terms);
-            kt_out_fmt(&o, "  %-28s %-12s %s  [%s%s%s]\n", r->id, kt_kind_names[r->kind], terms,
-                       r->law ? r->law : "", r->law ? ", " : "", r->seed);
+            kt_out_fmt(&o, "  %-28s %-12s %s  [%s%s%s]%s%s%s\n", r->id, kt_kind_names[r->kind], terms,
+                       r->law ? r->law : "", r->law && r->seed ? ", " : "", r->seed ? r->seed : "",
+                       r->quota >= 0 ? " 75 %-regel (" : "", r->quota >= 0 ? kt_holder_name(r->quota) : "",
+                       r->quota >= 0 ? (r->flags & F_PROVISIONAL ? "), foreløbig" : ")")
+                                     : (r->flags & F_PROVISIONAL ? " foreløbig" : ""));
         }
         for (size_t i = 0; i < gen->n_exemptions; i++)
             kt_out_fmt(&o, "  %-28s fritagelse ved %s\n", gen->exemptions[i]->id,

@@ -14,7 +14,7 @@
 
 #include "date.h"
 #include "plan.h"
-#include "strbuf.h"
+#include "kontakt_buf.h"
 
 #include <limits.h>
 #include <stddef.h>
@@ -134,6 +134,7 @@ void kt_plan_options_init(kt_plan_options *o) {
 typedef struct ivl {
     kt_date a, b; /* inclusive; b FOREVER = no end */
     const kt_exemption *x; /* NULL for a gap between periods */
+    uint8_t holder;        /* by_quota exemptions: the event's holder */
 } ivl;
 
 typedef struct course {
@@ -151,6 +152,8 @@ typedef struct course {
     uint32_t n_gaps;
     ivl *exempt; /* exemption pieces, sorted by a */
     uint32_t n_exempt;
+    ivl *nsx;   /* exemptions that do not stop the clock (rules.md), pieces by generation */
+    uint32_t n_nsx;
     ivl *stops; /* gaps and exemptions merged */
     uint32_t n_stops;
     kt_category_at *cats; /* known by as_of, sorted */
@@ -185,8 +188,7 @@ typedef struct ctx {
     uint32_t n_courses;
     int oom;
     int gen_as_of; /* kt_engine_generation_on(as_of) */
-    bool any_beyond, any_after_2025, any_dp, any_g2020_after6;
-    uint16_t groups_after_2025;
+    bool any_beyond, any_provisional, any_dp, any_g2020_after6;
     uint32_t event_types; /* bit t: an event of type t known by as_of */
     bool cf_valid;     /* conv_from's last answer: cf_i for cf_d */
     kt_date cf_d;
@@ -194,6 +196,7 @@ typedef struct ctx {
     uint32_t n_known; /* conversations dated on or before as_of (a prefix: sorted) */
     bool birth_known;
     int by, bm, bd; /* the birth date as year, month, day, once birth_known */
+    kt_date adult;  /* the 18th birthday (addMonths(birth, 216)) */
 } ctx;
 
 /* Scratch that the caller writes before it reads any of it. */
@@ -433,9 +436,13 @@ static kt_group course_group(ctx *x, course *co) {
     bool kh_by_age = age >= 30 || c->vocational_education;
     const kt_period *first = &c->periods[co->periods[0]];
     char msg[240];
+    /* from 2025-07-01 the category decides (rules.md, groups and visitation) */
+    const bool by_category = co->S >= KT_DAY_2025_07_01;
     switch (co->benefit) {
-    case B_KONTANTHJAELP:
-        if (!kh_by_age) {
+    case B_KONTANTHJAELP: {
+        kt_category on_S = category_on(co, co->S);
+        if (on_S == C_UDDANNELSESPARAT || on_S == C_AABENLYST) return G_UH;
+        if (!kh_by_age && !by_category) {
             snprintf(msg, sizeof msg,
                      "Personen er %d år på forløbets start og uden erhvervskompetencegivende "
                      "uddannelse og burde efter visitationsreglen modtage uddannelseshjælp; "
@@ -443,8 +450,9 @@ static kt_group course_group(ctx *x, course *co) {
             warn(x, "category_mismatch", msg, fmt_ptr(x, "/benefits", first->index, ""));
         }
         return G_KH;
+    }
     case B_UDDANNELSESHJAELP:
-        if (kh_by_age) {
+        if (kh_by_age && !by_category) {
             snprintf(msg, sizeof msg,
                      "Personen er %d år på forløbets start%s og burde efter visitationsreglen "
                      "modtage kontanthjælp; beregnet som uddannelseshjælp, som angivet.",
@@ -452,24 +460,10 @@ static kt_group course_group(ctx *x, course *co) {
             warn(x, "category_mismatch", msg, fmt_ptr(x, "/benefits", first->index, ""));
         }
         return G_UH;
-    case B_INTEGRATIONSYDELSE: {
-        kt_group by_age = kh_by_age ? G_KH : G_UH;
-        kt_group by_cat = by_age;
-        for (uint32_t i = 0; i < co->n_cats; i++) {
-            uint8_t k = co->cats[i].category;
-            if (k == C_JOBPARAT) by_cat = G_KH;
-            if (k == C_AABENLYST || k == C_UDDANNELSESPARAT) by_cat = G_UH;
-        }
-        if (by_cat != by_age) {
-            snprintf(msg, sizeof msg,
-                     "Integrationsydelse: personens alder (%d år) og uddannelse svarer til %s, men "
-                     "visitationskategorien hører til %s; beregnet efter kategorien, som angivet.",
-                     age, by_age == G_KH ? "kontanthjælp" : "uddannelseshjælp",
-                     by_cat == G_KH ? "kontanthjælp" : "uddannelseshjælp");
-            warn(x, "category_mismatch", msg, fmt_ptr(x, "/benefits", first->index, "/categories"));
-        }
-        return by_cat;
-    }
+    case B_INTEGRATIONSYDELSE:
+        /* the group follows age and education on S; a category of the other
+         * group is an input error (case_law.c) */
+        return kh_by_age ? G_KH : G_UH;
     default: return kt_benefit_group((kt_benefit)co->benefit);
     }
 }
@@ -490,11 +484,17 @@ static int build_courses(ctx *x) {
     for (uint32_t k = 0; k < n; k++) {
         const kt_period *p = &c->periods[idx[k]];
         kt_date pend = period_end(x, p);
-        if (cur && cur->benefit == p->benefit) {
+        /* g2025b: uddannelseshjælp or integrationsydelse to 2025-06-30, then
+         * kontanthjælp from 2025-07-01, is the same course (rules.md) */
+        const bool conversion = cur && p->benefit == B_KONTANTHJAELP &&
+                                (cur->benefit == B_UDDANNELSESHJAELP ||
+                                 cur->benefit == B_INTEGRATIONSYDELSE) &&
+                                cur->end == KT_DAY_2025_07_01 - 1 && p->from == KT_DAY_2025_07_01;
+        if (cur && (cur->benefit == p->benefit || conversion)) {
             bool running = cur->end == KT_NO_DATE;
             int32_t gap = running ? -1 : p->from - cur->end - 1;
             if (gap < SAME_COURSE_GAP || p->benefit == B_REVALIDERING) {
-                if (gap > 0) cur->gaps[cur->n_gaps++] = (ivl){cur->end + 1, p->from - 1, NULL};
+                if (gap > 0) cur->gaps[cur->n_gaps++] = (ivl){cur->end + 1, p->from - 1, NULL, 0};
                 if (!running) cur->end = pend == KT_NO_DATE ? KT_NO_DATE : (pend > cur->end ? pend : cur->end);
                 cur->periods[cur->n_periods++] = idx[k];
                 continue;
@@ -554,6 +554,7 @@ static int course_stops(ctx *x, course *co) {
     const kt_engine *e = x->e;
     size_t cap = (size_t)c->n_events * (KT_N_GENERATIONS + 1) * 2 + 1;
     co->exempt = scratch_raw(x, sizeof(ivl) * cap);
+    co->nsx = scratch_raw(x, sizeof(ivl) * cap);
     co->stops = scratch_raw(x, sizeof(ivl) * (cap + co->n_gaps + 1));
     if (x->oom) return KT_ENOMEM;
     kt_date course_end = co->end == KT_NO_DATE ? FOREVER : co->end;
@@ -574,14 +575,31 @@ static int course_stops(ctx *x, course *co) {
                 if (ev->starts == KT_NO_DATE || ev->starts < ev->from || ev->starts - ev->from > 28)
                     continue;
                 b = ev->starts;
+            } else if (xr->xform == X_WEEK_26 && b > co->S + 181) {
+                b = co->S + 181; /* at the latest the end of week 26 */
             }
+            const bool nonstop = xr->only_slots || xr->by_quota;
+            if (nonstop) {
+                /* it belongs to the course running on its date or from */
+                if (ev->from < co->S || ev->from > course_end) continue;
+                for (int g = 0; g < KT_N_GENERATIONS; g++) {
+                    if (!(e->has_x[g] & xbit)) continue;
+                    kt_date ga = e->first[g], gb = g + 1 < KT_N_GENERATIONS ? e->first[g + 1] - 1 : FOREVER;
+                    kt_date pa = a > ga ? a : ga, pb = b < gb ? b : gb;
+                    if (pa <= pb) co->nsx[co->n_nsx++] = (ivl){pa, pb, xr, ev->holder};
+                }
+                continue;
+            }
+            /* exempt.under18 holds only on the days before the 18th birthday */
+            if (xr->reason == R_UNDER18 && b >= x->adult) b = x->adult - 1;
             if (a < co->S) a = co->S;
             if (b > course_end) b = course_end;
+            if (a > b) continue;
             for (int g = 0; g < KT_N_GENERATIONS; g++) {
                 if (!(e->has_x[g] & xbit)) continue;
                 kt_date ga = e->first[g], gb = g + 1 < KT_N_GENERATIONS ? e->first[g + 1] - 1 : FOREVER;
                 kt_date pa = a > ga ? a : ga, pb = b < gb ? b : gb;
-                if (pa <= pb) co->exempt[co->n_exempt++] = (ivl){pa, pb, xr};
+                if (pa <= pb) co->exempt[co->n_exempt++] = (ivl){pa, pb, xr, 0};
             }
         }
     }
@@ -664,10 +682,7 @@ static uint8_t forms_as_of(const ctx *x, course *co, int first_of_course);
 
 /* The forms that would count on as_of for an obligation of this row. */
 static uint8_t forms_on_as_of(const ctx *x, course *co, const kt_rule *row) {
-    const uint8_t any = 1u << KT_FORM_FREMMOEDE | 1u << KT_FORM_TELEFON | 1u << KT_FORM_DIGITALT |
-                        1u << KT_FORM_BREV;
     if (!row->by_conversations && row->met_topic < 0) return 0;
-    if (row->flags & F_NO_FORM_RULE) return any;
     /* the rest depends on the course, as_of and F_FIRST_OF_COURSE only */
     const int first = (row->flags & F_FIRST_OF_COURSE) != 0;
     if (co->forms_as_of[first] < 0) co->forms_as_of[first] = forms_as_of(x, co, first);
@@ -714,7 +729,7 @@ static kt_verdict conv_check(const ctx *x, const course *co, const kt_rule *row,
     if (cv->date < from) return V_BEFORE_WINDOW;
     uint8_t holders = row->holders ? row->holders : 1u << KT_HOLDER_JOBCENTER;
     if (!holder_ok(holders, cv->holder)) return V_HOLDER;
-    if (!(row->flags & F_NO_FORM_RULE) && co->form[i] != FV_OK) {
+    if (co->form[i] != FV_OK) {
         *detail = co->form[i];
         return V_FORM;
     }
@@ -741,7 +756,7 @@ static inline rowq rowq_of(const kt_rule *row) {
     uint8_t accept = holders;
     if (holder_ok(holders, KT_HOLDER_ANDEN_AKTOER)) accept |= 1u << KT_HOLDER_ANDEN_AKTOER;
     if (holder_ok(holders, KT_HOLDER_FAELLES)) accept |= 1u << KT_HOLDER_FAELLES;
-    return (rowq){.need = (row->flags & F_NO_FORM_RULE) ? ELIG_HELD : ELIG_HELD | ELIG_FORM,
+    return (rowq){.need = ELIG_HELD | ELIG_FORM,
                   .accept = accept,
                   .topic = row->met_topic >= 0 ? 1u << row->met_topic : 0,
                   .excludes = row->excludes};
@@ -798,10 +813,7 @@ static inline kt_ob *new_ob(ctx *x, const course *co, const kt_rule *row, int ge
                   .course = (uint8_t)(co - x->courses), .benefit = co->benefit, .group = co->group,
                   .required = row->required, .met_on = KT_NO_DATE, .to = KT_NO_DATE};
     if (beyond) x->any_beyond = true;
-    if (gen_day >= DAY_2025_01_01) {
-        x->any_after_2025 = true;
-        x->groups_after_2025 |= GB(co->group);
-    }
+    if (row->flags & F_PROVISIONAL) x->any_provisional = true;
     return ob;
 }
 
@@ -827,9 +839,33 @@ static bool grow_obs(ctx *x) {
 /* Drops the newest obligation (its window opens past the horizon). */
 static void drop_ob(ctx *x) { x->p->n_obs--; }
 
+/* The exemption that does not stop the clock and covers ob (rules.md,
+ * exemptions): one that holds on the deadline; with the deadline after
+ * as_of, one that holds on as_of and does not end before the deadline; both
+ * come to a <= to <= b, since nothing after as_of is known. A concrete
+ * judgement covers the holder's quota rules not met by its day. */
+static const kt_exemption *nonstop_exempt(const course *co, const kt_ob *ob) {
+    const kt_rule *row = ob->rule;
+    if (ob->to == KT_NO_DATE || row->kind != K_SAMTALE) return NULL;
+    for (uint32_t i = 0; i < co->n_nsx; i++) {
+        const ivl *v = &co->nsx[i];
+        if (!(v->a <= ob->to && (v->b == FOREVER || ob->to <= v->b))) continue;
+        if (v->x->by_quota) {
+            if (row->quota < 0 || row->quota != v->holder) continue;
+            if (ob->met_on != KT_NO_DATE && ob->met_on <= v->a) continue; /* met by D */
+            return v->x;
+        }
+        if (v->x->only_slots & SB(row->slot)) return v->x;
+    }
+    return NULL;
+}
+
 static void set_status(const ctx *x, const course *co, kt_ob *ob, bool grace) {
     const kt_rule *row = ob->rule;
-    if (ob->met_on != KT_NO_DATE) {
+    const kt_exemption *nx = co->n_nsx ? nonstop_exempt(co, ob) : NULL;
+    /* a quota duty exempted by a concrete judgement stays exempt when its
+     * conversations come after the judgement */
+    if (ob->met_on != KT_NO_DATE && !(nx && nx->by_quota)) {
         bool in_time = ob->to == KT_NO_DATE || ob->met_on <= ob->to || grace;
         ob->status = in_time ? KT_MET : KT_LATE;
         return;
@@ -844,6 +880,11 @@ static void set_status(const ctx *x, const course *co, kt_ob *ob, bool grace) {
     }
     if (co->end != KT_NO_DATE && (ob->to == KT_NO_DATE || co->end < ob->to)) {
         ob->status = KT_LAPSED;
+        return;
+    }
+    if (nx) {
+        ob->status = KT_EXEMPT;
+        ob->exempt = nx;
         return;
     }
     kt_date last_open = ob->to == KT_NO_DATE ? KT_NO_DATE : ob->to + (grace ? GRACE_DAYS : 0);
@@ -1345,15 +1386,34 @@ static void warn_static(ctx *x, const char *code, const char *message, size_t ml
 }
 #define WARN_STATIC(x, code, lit) warn_static((x), (code), "" lit, sizeof(lit) - 1)
 
-/* later_law_changes: its four possible texts */
-#define LATER_HEAD "Senere lovændringer, som kataloget ikke modellerer, kan ændre svaret:"
-#define LATER_SDP                                                                              \
-    " fra 2025-01-01 færre opfølgningssamtaler for nogle beskæftigede sygemeldte (kategori 3 " \
-    "afskaffet);"
-#define LATER_KH_UH                                                                            \
-    " fra 2025-07-01 er uddannelseshjælp og integrationsydelse lagt sammen med kontanthjælp og " \
-    "225-timers-reglen ophævet (lov 1655/2024);"
-#define LATER_TAIL " fra 2026-07-01 lov nr. 1750 af 29/12 2025."
+/* "HEAD id, id, ...TAIL" naming the rules of the plan's obligations that
+ * match: each rule once, in plan order. */
+static void warn_rules(ctx *x, const char *code, const char *head, const char *tail, bool provisional) {
+    char buf[KT_WARNING_TEXT_MAX - 1];
+    kt_sb b;
+    kt_sb_init(&b, buf, sizeof buf);
+    kt_sb_str(&b, head);
+    const kt_plan *p = x->p;
+    int named = 0;
+    for (size_t i = 0; i < p->n_obs; i++) {
+        const kt_rule *r = p->obs[i].rule;
+        if (provisional ? !(r->flags & F_PROVISIONAL) : !p->obs[i].beyond) continue;
+        bool seen = false;
+        for (size_t k = 0; k < i && !seen; k++) {
+            const kt_rule *q = p->obs[k].rule;
+            seen = (provisional ? (q->flags & F_PROVISIONAL) != 0 : p->obs[k].beyond) &&
+                   strcmp(q->id, r->id) == 0;
+        }
+        if (seen) continue;
+        if (named++) KT_SB_LIT(&b, ", ");
+        kt_sb_str(&b, r->id);
+    }
+    kt_sb_str(&b, tail);
+    size_t n = kt_sb_end(&b);
+    if (n >= sizeof buf) n = sizeof buf - 1;
+    buf[n] = '\0';
+    if (named) warn_n(x, code, buf, n, "", 0);
+}
 
 static void warn_general(ctx *x) {
     if (x->any_dp)
@@ -1364,17 +1424,30 @@ static void warn_general(ctx *x) {
         WARN_STATIC(x, "individual_after_six_months",
                     "Efter de første seks måneder af et forløb efter LAB 2019 aftales kontaktforløbet "
                     "individuelt; borgeren har ret til samtaler, når borgeren ønsker det (LAB § 32).");
+    if (x->any_provisional)
+        warn_rules(x, "provisional_law",
+                   "Foreløbige regler (bygger på officielle resuméer af lov nr. 1750 af 29/12 2025, ikke "
+                   "på lovens tekst): ", ".", true);
     if (x->any_beyond)
-        WARN_STATIC(x, "newer_law",
-                    "Nyere regler gælder fra 2026-07-01 (lov nr. 1750 af 29/12 2025), som kataloget ikke "
-                    "rummer endnu; forpligtelser derefter er beregnet efter g2024.");
-    if (x->any_after_2025) {
-        bool sdp = x->groups_after_2025 & GB(G_SDP);
-        bool khuh = x->groups_after_2025 & (GB(G_KH) | GB(G_UH));
-        if (sdp && khuh) WARN_STATIC(x, "later_law_changes", LATER_HEAD LATER_SDP LATER_KH_UH LATER_TAIL);
-        else if (sdp) WARN_STATIC(x, "later_law_changes", LATER_HEAD LATER_SDP LATER_TAIL);
-        else if (khuh) WARN_STATIC(x, "later_law_changes", LATER_HEAD LATER_KH_UH LATER_TAIL);
-        else WARN_STATIC(x, "later_law_changes", LATER_HEAD LATER_TAIL);
+        warn_rules(x, "newer_law",
+                   "En ny lov om en aktiv beskæftigelsesindsats ventes fra 2027-01-01 og er ikke i "
+                   "kataloget; beregnet efter g2026, men nyere regler kan gælde for: ", ".", false);
+}
+
+/* A `fritaget` under18 that runs on to or past the 18th birthday: ignored
+ * on those days (rules.md, exemptions), and the caseworker is told. */
+static void warn_under18_adult(ctx *x) {
+    for (uint32_t i = 0; i < x->c->n_events; i++) {
+        const kt_event *ev = &x->c->events[i];
+        if (ev->type != EV_FRITAGET || ev->reason != R_UNDER18 || ev->from > x->as_of) continue;
+        kt_date last = ev->to == KT_NO_DATE || ev->to > x->as_of ? x->as_of : ev->to;
+        if (last < x->adult) continue;
+        char day[11], buf[240];
+        kt_date_format(x->adult, day);
+        snprintf(buf, sizeof buf,
+                 "Fritagelsen under18 gælder kun før personens 18-års-dag (%s); på senere dage "
+                 "ses der bort fra den.", day);
+        warn(x, "under18_adult", buf, fmt_ptr(x, "/events", ev->index, ""));
     }
 }
 
@@ -1440,6 +1513,18 @@ static void evaluate_course(ctx *x, course *co) {
         warn(x, "before_catalogue", buf, "");
         return;
     }
+    /* no new ressourceforløb or revalidering from g2026 (lov 1750/2025):
+     * computed as given */
+    if ((co->benefit == B_RESSOURCEFORLOEB || co->benefit == B_REVALIDERING) &&
+        co->S >= x->e->first[KT_GEN_G2026]) {
+        char buf[240], day[11];
+        kt_date_format(co->S, day);
+        snprintf(buf, sizeof buf,
+                 "Forløbet på %s begyndte %s; fra 2026-07-01 bevilges der ikke nye ressourceforløb "
+                 "eller revalidering (lov nr. 1750 af 29/12 2025). Beregnet som angivet.",
+                 kt_benefit_names[co->benefit], day);
+        warn(x, "no_new_course", buf, fmt_ptr(x, "/benefits", x->c->periods[co->periods[0]].index, ""));
+    }
     /* seed 004's agenda, advice for courses of jobparat kontanthjælp */
     size_t k_course = (size_t)(co - x->courses);
     if (co->group == G_KH && category_on(co, co->S) == C_JOBPARAT && k_course < 64)
@@ -1464,6 +1549,39 @@ static void evaluate_course(ctx *x, course *co) {
             else if (anchor_possible(x, co, proto)) eval_anchored(x, co, slot);
         }
         if (x->oom) return;
+    }
+}
+
+/* Each dagpenge obligation's a-kasse: that of the course's period in force
+ * on its deadline (on its first day without one), or of the last period
+ * begun by then (conventions.md, population measures). Strings are copied
+ * into the plan once per period. */
+static void set_a_kasse(ctx *x) {
+    const kt_case *c = x->c;
+    bool any = false;
+    for (uint32_t i = 0; i < c->n_periods && !any; i++)
+        any = c->periods[i].benefit == B_DAGPENGE && c->periods[i].a_kasse[0];
+    if (!any) return;
+    const char **copy = scratch(x, sizeof(char *) * (c->n_periods + 1));
+    if (!copy) return;
+    for (size_t i = 0; i < x->p->n_obs; i++) {
+        kt_ob *ob = &x->p->obs[i];
+        if (ob->benefit != B_DAGPENGE || ob->course >= x->n_courses) continue;
+        const course *co = &x->courses[ob->course];
+        kt_date d = ob->to != KT_NO_DATE ? ob->to : ob->from;
+        uint32_t best = co->periods[0];
+        for (uint32_t k = 0; k < co->n_periods; k++) /* by from */
+            if (c->periods[co->periods[k]].from <= d) best = co->periods[k];
+        const kt_period *pd = &c->periods[best];
+        if (!pd->a_kasse[0]) continue;
+        if (!copy[best]) {
+            copy[best] = kt_arena_strdup(&x->p->arena, pd->a_kasse);
+            if (!copy[best]) {
+                x->oom = 1;
+                return;
+            }
+        }
+        ob->a_kasse = copy[best];
     }
 }
 
@@ -1539,6 +1657,8 @@ int kt_plan_compute(const kt_engine *e, const kt_case *c, const kt_plan_options 
     x.n_known = conv_from(&x, as_of + 1);
     for (uint32_t i = 0; i < c->n_events; i++)
         if (c->events[i].from <= as_of && c->events[i].type < 32) x.event_types |= 1u << c->events[i].type;
+    x.adult = kt_add_months(c->birth_date, 12 * 18);
+    warn_under18_adult(&x);
     int rc = build_courses(&x);
     for (uint32_t k = 0; rc == KT_OK && k < x.n_courses; k++) {
         rc = prepare_course(&x, &x.courses[k]);
@@ -1546,6 +1666,7 @@ int kt_plan_compute(const kt_engine *e, const kt_case *c, const kt_plan_options 
         if (x.oom) rc = KT_ENOMEM;
     }
     if (rc == KT_OK) {
+        set_a_kasse(&x);
         warn_unused_conversations(&x);
         warn_closed_days(&x);
         warn_general(&x);

@@ -78,6 +78,8 @@ typedef struct walk {
     kt_problems *pr;
     bool oom;
     kt_case *c; /* NULL on the first (counting) pass */
+    kt_date birth; /* the person's, once read (KT_NO_DATE: not given) */
+    bool voc;
 } walk;
 
 /* Replaces every byte that does not begin a well-formed UTF-8 sequence with
@@ -291,29 +293,6 @@ static void get_id(walk *w, const json_t *root) {
     if (w->c) memcpy(w->c->id, s, n + 1);
 }
 
-static void category_allowed(walk *w, const ptr *p, int benefit, int cat) {
-    bool ok;
-    const char *exp;
-    switch (benefit) {
-    case B_KONTANTHJAELP:
-        ok = cat == C_JOBPARAT || cat == C_AKTIVITETSPARAT;
-        exp = "jobparat or aktivitetsparat (kontanthjaelp)";
-        break;
-    case B_UDDANNELSESHJAELP:
-        ok = cat == C_AABENLYST || cat == C_UDDANNELSESPARAT || cat == C_AKTIVITETSPARAT;
-        exp = "aabenlyst_uddannelsesparat, uddannelsesparat or aktivitetsparat (uddannelseshjaelp)";
-        break;
-    case B_INTEGRATIONSYDELSE:
-        ok = true;
-        exp = "";
-        break;
-    default:
-        ok = false;
-        exp = "no categories: only kontanthjaelp, uddannelseshjaelp and integrationsydelse have them";
-    }
-    if (!ok) problem_at(w, p->s, "category does not belong to the benefit", exp);
-}
-
 static void walk_benefits(walk *w, const json_t *arr) {
     ptr base = {"/benefits"};
     size_t i;
@@ -328,10 +307,32 @@ static void walk_benefits(walk *w, const json_t *arr) {
                                "jobafklaringsforloeb, ledighedsydelse, arbejdsmarkedsydelse, "
                                "kontantydelse");
         kt_date from = get_date(w, b, &p, "from", true, false);
+        if (benefit >= 0) {
+            const char *exp, *msg = kt_benefit_problem(benefit, from, &exp);
+            ptr q = child(&p, "benefit");
+            if (msg) problem_at(w, q.s, msg, exp);
+        }
         kt_date to = get_date(w, b, &p, "to", false, true);
         if (from != KT_NO_DATE && to != KT_NO_DATE && to < from) {
             ptr q = child(&p, "to");
             problem_at(w, q.s, "ends before it begins", "a date on or after `from`");
+        }
+        char akasse[KT_MAX_ID_LEN + 1] = "";
+        json_t *ak = json_object_get(b, "a_kasse");
+        if (benefit == B_DAGPENGE && ak && !json_is_null(ak)) {
+            /* an id like the case's: printable, never a CPR number */
+            ptr q = child(&p, "a_kasse");
+            const char *exp = "a string of 1-64 printable characters, not a CPR number";
+            size_t an = json_is_string(ak) ? json_string_length(ak) : 0;
+            const char *as = json_is_string(ak) ? json_string_value(ak) : "";
+            bool okp = json_is_string(ak) && an >= 1 && an <= KT_MAX_ID_LEN;
+            for (size_t k = 0; okp && k < an; k++) okp = (unsigned char)as[k] >= 0x20 && as[k] != 0x7f;
+            if (!json_is_string(ak)) wrong_type(w, &q, ak, exp);
+            else if (!okp) problem_at(w, q.s, "not 1-64 printable characters", exp);
+            else if (kt_looks_like_cpr(as, an))
+                problem_at(w, q.s, "looks like a CPR number; personal identifiers must not be sent",
+                           "an opaque a-kasse id");
+            else memcpy(akasse, as, an + 1);
         }
         kt_date fi = get_date(w, b, &p, "first_inquiry", false, true);
         kt_date fs = get_date(w, b, &p, "first_sick_day", false, true);
@@ -348,7 +349,11 @@ static void walk_benefits(walk *w, const json_t *arr) {
             int k = get_enum(w, cat, &q, "category", kt_category_names, C_COUNT,
                              "jobparat, aktivitetsparat, aabenlyst_uddannelsesparat or "
                              "uddannelsesparat");
-            if (k >= 0 && benefit >= 0) category_allowed(w, &qc, benefit, k);
+            if (k >= 0 && benefit >= 0) {
+                const char *exp, *msg = kt_category_problem(benefit, k, cf, fi != KT_NO_DATE ? fi : from,
+                                                            w->birth, w->voc, &exp);
+                if (msg) problem_at(w, qc.s, msg, exp);
+            }
             if (cat_at >= KT_MAX_CATEGORIES) {
                 problem_at(w, q.s, "too many categories in the case", "at most 1024 in all");
                 break;
@@ -369,6 +374,7 @@ static void walk_benefits(walk *w, const json_t *arr) {
                                            .from = from, .to = to, .first_inquiry = fi,
                                            .first_sick_day = fs, .cat_first = first,
                                            .cat_count = cat_at - first, .index = (uint32_t)i};
+            memcpy(w->c->periods[i].a_kasse, akasse, sizeof akasse);
         }
     }
     if (w->c) {
@@ -434,10 +440,24 @@ static void walk_events(walk *w, const json_t *arr) {
                 problem_at(w, q.s, "ends before it begins", "a date on or after `from`");
             }
         }
+        if (type == EV_KONKRET_VURDERING) {
+            ev.to = get_date(w, v, &p, "to", false, true);
+            if (ev.from != KT_NO_DATE && ev.to != KT_NO_DATE && ev.to < ev.from) {
+                ptr q = child(&p, "to");
+                problem_at(w, q.s, "ends before it begins", "a date on or after `date`");
+            }
+            const char *exp = "jobcenter or a_kasse";
+            int h = get_enum(w, v, &p, "holder", kt_holder_names, KT_HOLDER_COUNT, exp);
+            if (h >= 0 && h != KT_HOLDER_JOBCENTER && h != KT_HOLDER_A_KASSE) {
+                ptr q = child(&p, "holder");
+                problem_at(w, q.s, "not a holder of quota duties", exp);
+            }
+            ev.holder = (uint8_t)(h < 0 ? 0 : h);
+        }
         if (type == EV_KONTRAKT) ev.starts = get_date(w, v, &p, "starts", false, true);
         if (type == EV_FRITAGET) {
             int r = get_enum(w, v, &p, "reason", kt_reason_names, R_COUNT,
-                             "pension_optjening, under18 or mindre_intensiv");
+                             "pension_optjening, under18, mindre_intensiv, sdp_kort_forloeb or sdp_job_under_26");
             ev.reason = (uint8_t)(r < 0 ? R_NONE : r);
         }
         if (type == EV_JOBSTART) {
@@ -475,6 +495,8 @@ static void walk_case(walk *w, const json_t *root, const json_t **bs, const json
         voc = get_bool(w, person, &pp, "vocational_education", false);
         rep = get_bool(w, person, &pp, "repatriering", false);
     }
+    w->birth = birth;
+    w->voc = voc;
     *bs = get_array(w, root, &top, "benefits", KT_MAX_PERIODS, true);
     *cs = get_array(w, root, &top, "conversations", KT_MAX_CONVERSATIONS, false);
     *es = get_array(w, root, &top, "events", KT_MAX_EVENTS, false);

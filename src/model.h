@@ -44,7 +44,7 @@ typedef enum {
     EV_CV_SAMTALE, EV_CV_OPRETTET, EV_CV_GODKENDT, EV_TEST, EV_KURSUS_OENSKET, EV_BARSEL,
     EV_SYGEMELDT, EV_ALVORLIG_SYGDOM, EV_TILBUD, EV_JOBSTART, EV_ARBEJDSFORDELING, EV_HJEMSENDT,
     EV_SEKS_UGERS, EV_STU, EV_KONTRAKT, EV_UDEBLIVELSE, EV_KOORDINERENDE, EV_SEKS_UGERS_OENSKET,
-    EV_FRITAGET, EV_COUNT
+    EV_FRITAGET, EV_KONKRET_VURDERING, EV_COUNT
 } kt_event_type;
 
 /* Topics the rules look for; other topics are accepted and ignored. */
@@ -52,7 +52,10 @@ typedef enum {
     T_225, T_REPATRIERING, T_SEKS_UGERS, T_INTENSIVERET, T_BARSEL_TILKNYTNING, T_TEST, T_COUNT
 } kt_topic;
 
-typedef enum { R_NONE, R_PENSION_OPTJENING, R_UNDER18, R_MINDRE_INTENSIV, R_COUNT } kt_reason;
+typedef enum {
+    R_NONE, R_PENSION_OPTJENING, R_UNDER18, R_MINDRE_INTENSIV, R_SDP_KORT_FORLOEB, R_SDP_JOB_UNDER_26,
+    R_COUNT
+} kt_reason;
 
 extern const char *const kt_benefit_names[B_COUNT];
 extern const char *const kt_group_names[G_COUNT];
@@ -80,6 +83,7 @@ typedef struct kt_period {
     kt_date first_sick_day;   /* KT_NO_DATE = not given */
     uint32_t cat_first, cat_count; /* slice of kt_case.categories, sorted by from */
     uint32_t index;           /* position in the input's benefits[] */
+    char a_kasse[KT_MAX_ID_LEN + 1]; /* dagpenge: the a-kasse's id, "" = not given */
 } kt_period;
 
 typedef struct kt_conversation {
@@ -93,6 +97,7 @@ typedef struct kt_conversation {
 typedef struct kt_event {
     uint8_t type;
     uint8_t reason;  /* fritaget */
+    uint8_t holder;  /* undtaget_konkret_vurdering: KT_HOLDER_JOBCENTER or KT_HOLDER_A_KASSE */
     kt_date from, to; /* dated events: from = to = date; to KT_NO_DATE = ongoing */
     kt_date starts;  /* ansaettelseskontrakt: first working day, else KT_NO_DATE */
     uint32_t index;
@@ -109,5 +114,16 @@ struct kt_case {
     kt_conversation *conversations; /* sorted by date, stable */
     kt_event *events;               /* in input order */
 };
+
+/* Input rules that depend on the law (case-format.md, rules.md), shared by
+ * both readers so that they agree: each returns NULL, or a message and sets
+ * *expected. */
+#define KT_DAY_2025_07_01 20270 /* kt_date_from_ymd(2025, 7, 1): uddannelseshjælp ends (g2025b) */
+/* A period of `benefit` starting on `from`. */
+const char *kt_benefit_problem(int benefit, kt_date from, const char **expected);
+/* A category period (`cat` from cat_from) of a period of `benefit` whose
+ * start is period_S (first_inquiry, else from); birth KT_NO_DATE: unknown. */
+const char *kt_category_problem(int benefit, int cat, kt_date cat_from, kt_date period_S,
+                                kt_date birth, bool vocational, const char **expected);
 
 #endif

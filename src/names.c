@@ -17,19 +17,21 @@ const char *const kt_event_names[EV_COUNT] = {
     "cv_samtale", "cv_oprettet", "cv_godkendt", "laese_skrive_regnetest", "kursus_oensket",
     "barsel", "sygemeldt", "alvorlig_sygdom", "tilbud", "jobstart", "arbejdsfordeling",
     "hjemsendt", "seks_ugers_jobrettet_uddannelse", "stu", "ansaettelseskontrakt",
-    "udeblivelse", "koordinerende_sagsbehandler", "seks_ugers_oensket", "fritaget"};
+    "udeblivelse", "koordinerende_sagsbehandler", "seks_ugers_oensket", "fritaget",
+    "undtaget_konkret_vurdering"};
 
 const bool kt_event_is_dated[EV_COUNT] = {
     [EV_CV_SAMTALE] = true, [EV_CV_OPRETTET] = true, [EV_CV_GODKENDT] = true,
     [EV_TEST] = true,       [EV_KURSUS_OENSKET] = true, [EV_JOBSTART] = true,
     [EV_KONTRAKT] = true,   [EV_UDEBLIVELSE] = true, [EV_KOORDINERENDE] = true,
-    [EV_SEKS_UGERS_OENSKET] = true};
+    [EV_SEKS_UGERS_OENSKET] = true, [EV_KONKRET_VURDERING] = true};
 
 const char *const kt_topic_names[T_COUNT] = {
     "225_timers_reglen", "repatriering", "seks_ugers_jobrettet_uddannelse",
     "intensiveret_indsats", "barsel_tilknytning", "laese_skrive_regnetest"};
 
-const char *const kt_reason_names[R_COUNT] = {"", "pension_optjening", "under18", "mindre_intensiv"};
+const char *const kt_reason_names[R_COUNT] = {"", "pension_optjening", "under18", "mindre_intensiv",
+                                             "sdp_kort_forloeb", "sdp_job_under_26"};
 
 const char *const kt_holder_names[KT_HOLDER_COUNT] = {"jobcenter", "a_kasse", "faelles", "anden_aktoer"};
 

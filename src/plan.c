@@ -7,7 +7,7 @@
 
 #include "date.h"
 #include "out.h"
-#include "strbuf.h"
+#include "kontakt_buf.h"
 
 #include <stdatomic.h>
 #include <stdio.h>
@@ -171,9 +171,9 @@ void kt_plan_get(const kt_plan *p, size_t i, kt_obligation *out) {
     out->group = kt_group_names[ob->group];
     out->stopped_days = ob->stopped_days;
     out->beyond = ob->beyond;
-    out->provisional = 0;
-    out->quota_holder = -1;
-    out->a_kasse = NULL;
+    out->provisional = (r->flags & F_PROVISIONAL) != 0;
+    out->quota_holder = r->quota;
+    out->a_kasse = ob->a_kasse;
 }
 
 size_t kt_plan_warning_count(const kt_plan *p) { return p->n_warnings; }
@@ -342,7 +342,8 @@ static void why_tail(kt_sb *b, const why_parts *w, const char *to, const char *m
     if (w->beyond) {
         KT_SB_LIT(b, " Beregnet efter ");
         kt_sb_str(b, w->gen_name);
-        KT_SB_LIT(b, "; nyere regler gælder fra 2026-07-01.");
+        KT_SB_LIT(b, "; en ny lov om en aktiv beskæftigelsesindsats ventes fra 2027-01-01 og kan "
+                     "ændre svaret.");
     }
 }
 
@@ -362,18 +363,22 @@ static size_t why_into(const why_parts *w, char *buf, size_t size) {
     return n;
 }
 
-/* "why": the rule's text and the tail, escaped straight into the output;
- * through why_into's 1024 bytes where that would cut it. */
-static void json_why(kt_out *o, const why_parts *w, const char *to, const char *met) {
+/* "why": the rule's text (escaped: some quote) and the tail (not: it is made
+ * of our literals, dates, numbers and catalogue identifiers, which
+ * tests/test_fastparse.c holds plain) straight into the output; through
+ * why_into's 1024 bytes where that would cut it. */
+/* esc: the opening quote and the rule's text escaped, esc_len bytes; wn:
+ * the length of the rule's text */
+static void json_why(kt_out *o, const why_parts *w, const char *to, const char *met,
+                     const char *esc, size_t esc_len, size_t wn) {
     char tail[512];
     kt_sb b;
     kt_sb_init(&b, tail, sizeof tail);
     why_tail(&b, w, to, met);
-    size_t tn = kt_sb_end(&b), wn = strlen(w->rule->why);
+    size_t tn = kt_sb_end(&b);
     if (tn < sizeof tail && wn + tn < 1024) {
-        kt_out_put(o, "\"", 1);
-        kt_out_json_body(o, w->rule->why, wn);
-        kt_out_json_body(o, tail, tn);
+        kt_out_put(o, esc, esc_len);
+        kt_out_put(o, tail, tn);
         kt_out_put(o, "\"", 1);
         return;
     }
@@ -456,15 +461,146 @@ static void json_day(kt_out *o, kt_date d, const char *text) {
     kt_out_put(o, b, 12);
 }
 
-static void json_ob(kt_out *o, const kt_plan *p, const kt_ob *ob) {
-    const kt_rule *r = ob->rule;
+/* An obligation's JSON is mostly its catalogue row's: id, kind, holders,
+ * source and the escaped why text. Those parts are written once per row into
+ * a table shared by every plan and thread, published by an atomic pointer (a
+ * row two threads write at once is harmless: one copy wins, the other is
+ * freed). They live as long as the process, like the catalogue. A row that
+ * finds no slot is written into the caller's buffer each time, as before. */
+enum { RJ_HEAD, RJ_KIND, RJ_HOLDERS, RJ_SOURCE, RJ_WHY, RJ_PARTS };
+typedef struct rule_json {
+    const kt_rule *rule;
+    size_t why_len;         /* strlen(rule->why), for json_why's limit */
+    uint16_t len[RJ_PARTS]; /* the parts, one after the other in text */
+    char text[];
+} rule_json;
+
+#define RULE_JSON_SLOTS 512 /* a power of two, well above the catalogue's rows */
+static _Atomic(rule_json *) rule_json_table[RULE_JSON_SLOTS];
+
+static int rule_json_no_flush(void *ctx, const char *b, size_t n) {
+    (void)ctx, (void)b, (void)n;
+    return -1; /* the parts never fill kt_out's buffer; if they did: not cached */
+}
+
+/* The parts of r into o's buffer; false if they do not fit. */
+static bool rule_json_write(kt_out *o, const kt_rule *r, uint16_t len[RJ_PARTS]) {
+    kt_out_init(o, rule_json_no_flush, NULL);
+    size_t mark = 0;
     KT_OUT_LIT(o, "{\"rule\":");
     json_plain(o, r->id);
     KT_OUT_LIT(o, ",\"generation\":\"");
-    kt_out_str(o, p->gen_names[ob->gen]);
+    len[RJ_HEAD] = (uint16_t)(o->len - mark), mark = o->len;
     KT_OUT_LIT(o, "\",\"kind\":\"");
     kt_out_str(o, kt_kind_names[r->kind]);
     KT_OUT_LIT(o, "\",\"benefit\":\"");
+    len[RJ_KIND] = (uint16_t)(o->len - mark), mark = o->len;
+    if (r->holders) {
+        KT_OUT_LIT(o, ",\"holders\":");
+        json_bits(o, r->holders, kt_holder_name, KT_HOLDER_COUNT);
+    }
+    len[RJ_HOLDERS] = (uint16_t)(o->len - mark), mark = o->len;
+    /* quota, provisional and source follow the obligation's status and
+     * exemption, and depend on the row alone */
+    if (r->quota >= 0) {
+        KT_OUT_LIT(o, ",\"quota\":{\"share\":0.75,\"holder\":");
+        json_plain(o, kt_holder_name(r->quota));
+        KT_OUT_LIT(o, "}");
+    }
+    if (r->flags & F_PROVISIONAL) KT_OUT_LIT(o, ",\"provisional\":true");
+    KT_OUT_LIT(o, ",\"source\":{");
+    if (r->law) {
+        KT_OUT_LIT(o, "\"law\":");
+        json_plain(o, r->law);
+        if (r->seed) KT_OUT_LIT(o, ",");
+    }
+    if (r->seed) { /* rules of the law after the seeds have none */
+        KT_OUT_LIT(o, "\"seed\":");
+        json_plain(o, r->seed);
+    }
+    KT_OUT_LIT(o, "},\"why\":");
+    len[RJ_SOURCE] = (uint16_t)(o->len - mark), mark = o->len;
+    KT_OUT_LIT(o, "\"");
+    kt_out_json_body(o, r->why, strlen(r->why));
+    len[RJ_WHY] = (uint16_t)(o->len - mark);
+    return !o->failed;
+}
+
+static const rule_json *rule_json_of(const kt_rule *r) {
+    uintptr_t h = (uintptr_t)r;
+    h ^= h >> 17;
+    h *= (uintptr_t)0x9E3779B97F4A7C15ull;
+    size_t i = (size_t)(h >> 7) & (RULE_JSON_SLOTS - 1);
+    for (int probe = 0; probe < 32; probe++, i = (i + 1) & (RULE_JSON_SLOTS - 1)) {
+        rule_json *e = atomic_load_explicit(&rule_json_table[i], memory_order_acquire);
+        if (!e) {
+            kt_out o;
+            uint16_t len[RJ_PARTS];
+            if (!rule_json_write(&o, r, len)) return NULL;
+            rule_json *n = malloc(sizeof *n + o.len);
+            if (!n) return NULL;
+            n->rule = r;
+            n->why_len = strlen(r->why);
+            memcpy(n->len, len, sizeof len);
+            memcpy(n->text, o.buf, o.len);
+            if (atomic_compare_exchange_strong_explicit(&rule_json_table[i], &e, n,
+                                                        memory_order_acq_rel, memory_order_acquire))
+                return n;
+            free(n); /* another thread filled the slot first: e is its row */
+        }
+        if (e->rule == r) return e;
+    }
+    return NULL;
+}
+
+/* The "forms" array of each set of forms, written once (as rule_json). */
+#define FORM_SETS (1u << KT_FORM_COUNT)
+typedef struct forms_json {
+    size_t len;
+    char text[];
+} forms_json;
+static _Atomic(forms_json *) forms_table[FORM_SETS];
+
+static void json_forms(kt_out *o, unsigned forms) {
+    forms_json *f = forms < FORM_SETS ? atomic_load_explicit(&forms_table[forms], memory_order_acquire) : NULL;
+    if (!f && forms < FORM_SETS) {
+        kt_out t;
+        kt_out_init(&t, rule_json_no_flush, NULL);
+        json_bits(&t, forms, kt_form_name, KT_FORM_COUNT);
+        forms_json *n = t.failed ? NULL : malloc(sizeof *n + t.len);
+        if (n) {
+            n->len = t.len;
+            memcpy(n->text, t.buf, t.len);
+            forms_json *e = NULL;
+            if (atomic_compare_exchange_strong_explicit(&forms_table[forms], &e, n, memory_order_acq_rel,
+                                                        memory_order_acquire)) {
+                f = n;
+            } else {
+                free(n);
+                f = e;
+            }
+        }
+    }
+    if (f) kt_out_put(o, f->text, f->len);
+    else json_bits(o, forms, kt_form_name, KT_FORM_COUNT);
+}
+
+static void json_ob(kt_out *o, const kt_plan *p, const kt_ob *ob) {
+    const kt_rule *r = ob->rule;
+    const rule_json *rj = rule_json_of(r);
+    kt_out local;
+    uint16_t local_len[RJ_PARTS];
+    const char *part[RJ_PARTS];
+    const uint16_t *len = rj ? rj->len : local_len;
+    if (!rj && !rule_json_write(&local, r, local_len)) { /* cannot happen: a row is < 8 KiB */
+        o->failed = true;
+        return;
+    }
+    part[0] = rj ? rj->text : local.buf;
+    for (int k = 1; k < RJ_PARTS; k++) part[k] = part[k - 1] + len[k - 1];
+    kt_out_put(o, part[RJ_HEAD], len[RJ_HEAD]);
+    kt_out_str(o, p->gen_names[ob->gen]);
+    kt_out_put(o, part[RJ_KIND], len[RJ_KIND]);
     kt_out_str(o, kt_benefit_names[ob->benefit]);
     KT_OUT_LIT(o, "\",\"course\":");
     kt_out_int(o, ob->course);
@@ -479,13 +615,10 @@ static void json_ob(kt_out *o, const kt_plan *p, const kt_ob *ob) {
     kt_out_int(o, ob->required);
     KT_OUT_LIT(o, ",\"counted\":");
     kt_out_int(o, ob->counted);
-    if (r->holders) {
-        KT_OUT_LIT(o, ",\"holders\":");
-        json_bits(o, r->holders, kt_holder_name, KT_HOLDER_COUNT);
-    }
+    kt_out_put(o, part[RJ_HOLDERS], len[RJ_HOLDERS]);
     if (ob->forms) {
         KT_OUT_LIT(o, ",\"forms\":");
-        json_bits(o, ob->forms, kt_form_name, KT_FORM_COUNT);
+        json_forms(o, ob->forms);
     }
     KT_OUT_LIT(o, ",\"status\":\"");
     kt_out_str(o, kt_ob_status_name((kt_ob_status)ob->status));
@@ -498,17 +631,9 @@ static void json_ob(kt_out *o, const kt_plan *p, const kt_ob *ob) {
         KT_OUT_LIT(o, ",\"exempt_reason\":");
         json_plain(o, ob->exempt->id);
     }
-    KT_OUT_LIT(o, ",\"source\":{");
-    if (r->law) {
-        KT_OUT_LIT(o, "\"law\":");
-        json_plain(o, r->law);
-        KT_OUT_LIT(o, ",");
-    }
-    KT_OUT_LIT(o, "\"seed\":");
-    json_plain(o, r->seed);
-    KT_OUT_LIT(o, "},\"why\":");
+    kt_out_put(o, part[RJ_SOURCE], len[RJ_SOURCE]);
     why_parts w = parts_of(p, ob);
-    json_why(o, &w, to, met);
+    json_why(o, &w, to, met, part[RJ_WHY], len[RJ_WHY], rj ? rj->why_len : strlen(r->why));
     KT_OUT_LIT(o, "}");
 }
 
@@ -521,17 +646,22 @@ static void json_agenda(kt_out *o, const kt_plan *p) {
         if (!(p->agenda_courses >> k & 1)) continue;
         for (int i = 0; i < KT_AGENDA_COUNT; i++) {
             const kt_agenda_item *a = &kt_agenda[i];
-            kt_out_fmt(o, "%s{\"course\":%u,\"conversation\":%d,\"when\":", first ? "" : ",", k,
-                       a->conversation);
+            /* the agenda's texts need no escaping (tests/test_fastparse.c) */
+            if (!first) KT_OUT_LIT(o, ",");
+            KT_OUT_LIT(o, "{\"course\":");
+            kt_out_int(o, (long)k);
+            KT_OUT_LIT(o, ",\"conversation\":");
+            kt_out_int(o, a->conversation);
+            KT_OUT_LIT(o, ",\"when\":");
             first = 0;
-            kt_out_json_str(o, a->when);
+            json_plain(o, a->when);
             KT_OUT_LIT(o, ",\"topics\":[");
             for (int t = 0; a->topics[t]; t++) {
                 if (t) KT_OUT_LIT(o, ",");
-                kt_out_json_str(o, a->topics[t]);
+                json_plain(o, a->topics[t]);
             }
             KT_OUT_LIT(o, "],\"source\":{\"seed\":");
-            kt_out_json_str(o, kt_agenda_seed);
+            json_plain(o, kt_agenda_seed);
             KT_OUT_LIT(o, "}}");
         }
     }
@@ -610,7 +740,14 @@ int kt_plan_write_text(const kt_plan *p, kt_write_fn w, void *ctx) {
         size_t chars = 0;
         for (const char *s = st; *s; s++) chars += ((unsigned char)*s & 0xC0) != 0x80;
         for (size_t k = chars; k < 13; k++) kt_out_str(&o, " ");
-        kt_out_fmt(&o, "%-6s %s\n", cnt, m);
+        kt_out_fmt(&o, "%-6s %s", cnt, m);
+        const kt_rule *r = ob->rule;
+        if (r->quota >= 0 || (r->flags & F_PROVISIONAL))
+            kt_out_fmt(&o, "%s[%s%s%s]", ob->met_on == KT_NO_DATE ? "           " : " ",
+                       r->quota >= 0 ? "75 %-regel" : "",
+                       r->quota >= 0 && (r->flags & F_PROVISIONAL) ? ", " : "",
+                       r->flags & F_PROVISIONAL ? "foreløbig" : "");
+        kt_out_str(&o, "\n");
     }
     if (p->n_obs == 0) kt_out_str(&o, "(ingen forpligtelser)\n");
     if (p->n_warnings) {
@@ -692,7 +829,17 @@ int kt_plan_write_explain(const kt_plan *p, kt_write_fn w, void *ctx) {
                        ? "forløbets start S; gælder hele forløbet"
                        : "den dag vinduet åbner",
                    ob->beyond ? "; nyere lov gælder, beregnet efter katalogets nyeste" : "");
-        kt_out_fmt(&o, "  Kilde: %s%s%s\n", r->law ? r->law : "", r->law ? ", " : "", r->seed);
+        kt_out_fmt(&o, "  Kilde: %s%s%s\n", r->law ? r->law : "", r->law && r->seed ? ", " : "",
+                   r->seed ? r->seed : "");
+        if (r->quota >= 0)
+            kt_out_fmt(&o, "  75 %%-regel (%s): pligten gælder over for mindst 75 %% af holderens "
+                           "målgruppe, ikke over for hver enkelt; en hændelse "
+                           "undtaget_konkret_vurdering fra %s fritager (exempt.konkret_vurdering)\n",
+                       kt_holder_name(r->quota), kt_holder_name(r->quota));
+        if (r->flags & F_PROVISIONAL)
+            kt_out_str(&o, "  Foreløbig: reglen eller en frist i den bygger på officielle resuméer af "
+                           "lov nr. 1750 af 29/12 2025, ikke på lovens tekst (LAB §§ 9, 27, 31-33 som "
+                           "ændret er ikke set); den rettes, når teksten foreligger\n");
         if (ob->stopped_days > 0)
             kt_out_fmt(&o, "  Fristen er rykket %d dage af stillestående ur\n", ob->stopped_days);
         if (ob->exempt) kt_out_fmt(&o, "  Fritaget på fristen: %s\n", ob->exempt->id);

@@ -62,6 +62,7 @@ typedef struct kt_ob {
     bool beyond; /* gen_day is after the catalogue's newest generation */
     uint8_t occurrence; /* 1-based for chains and windows, else 0 */
     uint32_t trace_first, trace_count;
+    const char *a_kasse; /* dagpenge: the period's a-kasse on the deadline (the plan's arena), or NULL */
 } kt_ob;
 
 typedef struct kt_course_view {

@@ -35,7 +35,7 @@ const char *const kt_kind_names[K_COUNT] = {
 #endif
 #define ROW(...)                                                                             \
     {.min_age = -1, .below_age = -1, .met_topic = -1, .met_event = -1, .required = 1,        \
-     .holders = JC, .by_conversations = true, .kind = K_SAMTALE, __VA_ARGS__}
+     .holders = JC, .by_conversations = true, .kind = K_SAMTALE, .quota = -1, __VA_ARGS__}
 
 /* ---- conversation duties: kh and uh ---------------------------------------- */
 
@@ -214,7 +214,7 @@ static const kt_rule uh_koord = ROW(
 static const kt_rule kh_barsel = ROW(
     .id = "kh.barsel", .slot = S_KH_BARSEL, .groups = GB(G_KH) | GB(G_UH), .kind = K_TILBUD,
     .anchor = A_BARSEL_END, .clock = CLK_CALENDAR, .by_conversations = false,
-    .met_topic = T_BARSEL_TILKNYTNING, .flags = F_NO_FORM_RULE, .seed = SEED1,
+    .met_topic = T_BARSEL_TILKNYTNING, .seed = SEED1,
     .why = "Inden for tre måneder før barslens afslutning skal jobcentret tilbyde en samtale om "
            "tilknytningen til arbejdsmarkedet.");
 
@@ -230,7 +230,7 @@ static const kt_rule dp_test_tilbud = ROW(
     .min_age = 25, .needs = NEED_NO_YOUTH_EDU, .anchor = A_EVENT,
     .anchor_event = EV_KURSUS_OENSKET, .clock = CLK_CALENDAR, .to_months = 1,
     .holders = JC | AK | FA, .by_conversations = false, .met_event = EV_TEST,
-    .met_topic = T_TEST, .flags = F_NO_FORM_RULE, .seed = SEED1,
+    .met_topic = T_TEST, .seed = SEED1,
     .why = "Forsikrede ledige på 25 år eller derover uden ungdomsuddannelse, der efterspørger et "
            "læse-, skrive-, regne- eller ordblindekursus, skal tilbydes en test inden for en "
            "måned.");
@@ -238,7 +238,7 @@ static const kt_rule dp_test_tilbud = ROW(
 static const kt_rule kh_test_tilbud = ROW(
     .id = "kh.test_tilbud", .slot = S_KH_TEST_TILBUD, .groups = GB(G_KH), .kind = K_TILBUD,
     .needs = NEED_NO_VOCATIONAL_EDU, .to_days = 7, .by_conversations = false,
-    .met_event = EV_TEST, .met_topic = T_TEST, .flags = F_NO_FORM_RULE, .seed = SEED1,
+    .met_event = EV_TEST, .met_topic = T_TEST, .seed = SEED1,
     .why = "Kontanthjælpsmodtagere uden erhvervskompetencegivende uddannelse skal tilbydes en "
            "læse-, skrive- og regnetest i forbindelse med den første samtale.");
 
@@ -268,14 +268,13 @@ CV_ROW(all_cv21_dp, GB(G_DP) | GB(G_KH) | GB(G_UH) | GB(G_LY), 21, "LAB § 23",
 static const kt_rule kh_vejl_225 = ROW(
     .id = "kh.vejledning_225", .slot = S_KH_VEJL_225, .groups = GB(G_KH) | GB(G_UH),
     .kind = K_VEJLEDNING, .to_months = 6, .to_days = -1, .by_conversations = false,
-    .met_topic = T_225, .flags = F_NO_FORM_RULE, .law = "LAB § 39", .seed = SEED0,
+    .met_topic = T_225, .law = "LAB § 39", .seed = SEED0,
     .why = "Jobcentret skal vejlede om 225-timers-reglen inden for de første seks måneder.");
 
 static const kt_rule all_vejl_repat = ROW(
     .id = "all.vejledning_repatriering", .slot = S_ALL_VEJL_REPAT, .groups = ALL_GROUPS,
     .needs = NEED_REPATRIERING, .kind = K_VEJLEDNING, .to_months = 6, .to_days = -1,
-    .by_conversations = false, .met_topic = T_REPATRIERING, .flags = F_NO_FORM_RULE,
-    .seed = SEED0,
+    .by_conversations = false, .met_topic = T_REPATRIERING, .seed = SEED0,
     .why = "Jobcentret skal vejlede om mulighederne for repatriering inden for de første seks "
            "måneder.");
 
@@ -283,31 +282,112 @@ static const kt_rule dp_vejl_6_uger = ROW(
     .id = "dp.vejledning_6_uger", .slot = S_DP_VEJL_6_UGER, .groups = GB(G_DP),
     .kind = K_VEJLEDNING, .anchor = A_EVENT, .anchor_event = EV_SEKS_UGERS_OENSKET,
     .clock = CLK_CALENDAR, .to_months = 1, .by_conversations = false,
-    .met_topic = T_SEKS_UGERS, .flags = F_NO_FORM_RULE | F_UNTIL_JC_CONV, .seed = SEED0,
+    .met_topic = T_SEKS_UGERS, .flags = F_UNTIL_JC_CONV, .seed = SEED0,
     .why = "Når en forsikret ledig efterspørger det, skal jobcentret vejlede om 6 ugers jobrettet "
            "uddannelse ved den første samtale i jobcentret derefter (fortolkning: holdes ingen, "
            "inden en måned).");
 
+/* ---- g2026 (lov 1750/2025, provisional: the amended text was not seen) --------------- */
+
+#define L1750 "lov nr. 1750 af 29/12 2025; LAB § 31 (2026)"
+#define PROV_NOTE " (foreløbig: bygger på resuméer af lov nr. 1750/2025, ikke lovteksten)"
+
+static const kt_rule kh_first_26 = ROW(
+    .id = "kh.first", .slot = S_KH_FIRST, .groups = GB(G_KH), .to_days = 7,
+    .flags = F_FIRST_OF_COURSE | F_PROVISIONAL, .law = "LAB § 31", .seed = SEED1,
+    .why = "Alle kontanthjælpsmodtagere skal have den første jobsamtale senest en uge efter første "
+           "henvendelse om hjælp; fristen er foreløbig" PROV_NOTE ".");
+
+static const kt_rule uh_first_26 = ROW(
+    .id = "uh.first", .slot = S_UH_FIRST, .groups = GB(G_UH), .to_days = 7,
+    .flags = F_FIRST_OF_COURSE | F_PROVISIONAL, .law = "LAB § 31", .seed = SEED1,
+    .why = "Alle unge under 30 år uden erhvervsuddannelse på kontanthjælp skal have den første "
+           "samtale senest en uge efter første henvendelse om hjælp; fristen er foreløbig"
+           PROV_NOTE ".");
+
+static const kt_rule dp_a_kasse_first_26 = ROW(
+    .id = "dp.a_kasse_first", .slot = S_DP_A_KASSE_FIRST, .groups = GB(G_DP), .to_days = 14,
+    .holders = AK | FA, .flags = F_FIRST_OF_COURSE | F_PROVISIONAL, .law = "LAB § 31, stk. 6 (2026)",
+    .seed = SEED2,
+    .why = "Alle dagpengemodtagere skal have den første jobsamtale i a-kassen senest to uger efter "
+           "ledighedens start; fristen er foreløbig" PROV_NOTE ".");
+
+static const kt_rule dp_a_kasse_75 = ROW(
+    .id = "dp.a_kasse_75", .slot = S_DP_A_KASSE_75, .groups = GB(G_DP), .to_months = 3,
+    .to_days = -1, .required = 2, .holders = AK | FA, .flags = F_PROVISIONAL,
+    .quota = KT_HOLDER_A_KASSE, .law = L1750, .seed = NULL,
+    .why = "75 %-regel: a-kassen skal holde mindst to jobsamtaler inden for de første tre måneder, "
+           "den første medregnet, med mindst 75 % af sine dagpengemodtagere; for de øvrige kan "
+           "a-kassen efter en konkret vurdering undlade samtalerne" PROV_NOTE ".");
+
+static const kt_rule dp_kommune_75 = ROW(
+    .id = "dp.kommune_75", .slot = S_DP_KOMMUNE_75, .groups = GB(G_DP), .from_months = 3,
+    .to_months = 6, .to_days = -1, .required = 2, .holders = JC | FA, .flags = F_PROVISIONAL,
+    .quota = KT_HOLDER_JOBCENTER, .law = L1750, .seed = NULL,
+    .why = "75 %-regel: kommunen skal holde mindst to jobsamtaler efter a-kassens tre måneder og "
+           "inden seks måneder med mindst 75 % af sine dagpengemodtagere; en fælles samtale "
+           "tæller; for de øvrige kan kommunen efter en konkret vurdering undlade samtalerne"
+           PROV_NOTE ".");
+
+static const kt_rule all_four_in_six_26 = ROW(
+    .id = "all.four_in_six", .slot = S_ALL_FOUR_IN_SIX,
+    .groups = GB(G_KH) | GB(G_UH) | GB(G_RF) | GB(G_REV), .cats = CB(C_NONE) | CB(C_AKTIVITETSPARAT),
+    .to_months = 6, .to_days = -1, .required = 4, .flags = F_PROVISIONAL, .law = L1750,
+    .seed = SEED0,
+    .why = "Aktivitetsparate, personer i ressource- og jobafklaringsforløb og revalidender skal "
+           "have mindst fire samtaler inden for de første seks måneder" PROV_NOTE ".");
+
+static const kt_rule all_four_in_six_75 = ROW(
+    .id = "all.four_in_six_75", .slot = S_ALL_FOUR_IN_SIX_75, .groups = GB(G_KH) | GB(G_UH) | GB(G_LY),
+    .cats = CB(C_NONE) | CB(C_JOBPARAT) | CB(C_UDDANNELSESPARAT) | CB(C_AABENLYST), .to_months = 6,
+    .to_days = -1, .required = 4, .flags = F_PROVISIONAL, .quota = KT_HOLDER_JOBCENTER,
+    .law = L1750, .seed = NULL,
+    .why = "75 %-regel: kommunen skal holde mindst fire samtaler inden for de første seks måneder, "
+           "den første medregnet, med mindst 75 % af sine jobparate og uddannelsesparate "
+           "kontanthjælpsmodtagere og modtagere af ledighedsydelse; for de øvrige kan kommunen "
+           "efter en konkret vurdering undlade samtalerne" PROV_NOTE ".");
+
+static const kt_rule ly_first = ROW(
+    .id = "ly.first", .slot = S_LY_FIRST, .groups = GB(G_LY), .to_months = 6, .to_days = -1,
+    .flags = F_FIRST_OF_COURSE | F_PROVISIONAL, .law = "lov nr. 1750 af 29/12 2025", .seed = NULL,
+    .why = "Alle modtagere af ledighedsydelse skal have en første samtale; der er ikke set en frist, "
+           "så den regnes inden for de første seks måneder (fortolkning)" PROV_NOTE ".");
+
+static const kt_rule sdp_first_26 = ROW(
+    .id = "sdp.first", .slot = S_SDP_FIRST, .groups = GB(G_SDP), .to_days = 55,
+    .flags = F_FIRST_OF_COURSE | F_PROVISIONAL, .law = "sdpl § 13 b", .seed = SEED0,
+    .why = "Sygedagpengemodtagere skal have den første opfølgningssamtale senest inden udgangen "
+           "af 8. sygefraværsuge; fristen er foreløbig" PROV_NOTE ".");
+
 /* ---- exemptions --------------------------------------------------------------------- */
 
 static const kt_exemption x_pension = {"exempt.pension_optjening", GB(G_KH), EV_FRITAGET,
-                                       R_PENSION_OPTJENING, X_AS_IS, NULL, SEED1};
+                                       R_PENSION_OPTJENING, X_AS_IS, NULL, SEED1, 0, false};
 static const kt_exemption x_under18 = {"exempt.under18", GB(G_KH) | GB(G_UH), EV_FRITAGET,
-                                       R_UNDER18, X_AS_IS, NULL, SEED1};
+                                       R_UNDER18, X_AS_IS, NULL, SEED1, 0, false};
 static const kt_exemption x_barsel_khuh = {"exempt.barsel", GB(G_KH) | GB(G_UH), EV_BARSEL,
-                                           R_NONE, X_AS_IS, NULL, SEED1};
+                                           R_NONE, X_AS_IS, NULL, SEED1, 0, false};
 static const kt_exemption x_barsel_all = {"exempt.barsel", ALL_GROUPS, EV_BARSEL, R_NONE,
-                                          X_AS_IS, NULL, SEED1};
+                                          X_AS_IS, NULL, SEED1, 0, false};
 static const kt_exemption x_barsel_snart = {
     "exempt.barsel_snart", GB(G_DP) | GB(G_KH) | GB(G_UH) | GB(G_LY), EV_BARSEL, R_NONE,
-    X_BEFORE_28, NULL, SEED1};
+    X_BEFORE_28, NULL, SEED1, 0, false};
 static const kt_exemption x_rev_kontrakt = {"exempt.rev_kontrakt", GB(G_REV), EV_KONTRAKT,
-                                            R_NONE, X_CONTRACT, NULL, SEED1};
+                                            R_NONE, X_CONTRACT, NULL, SEED1, 0, false};
 static const kt_exemption x_jobrettet = {"exempt.jobrettet_uddannelse", GB(G_DP), EV_SEKS_UGERS,
-                                         R_NONE, X_AS_IS, NULL, SEED1};
-static const kt_exemption x_stu = {"exempt.stu", ALL_GROUPS, EV_STU, R_NONE, X_AS_IS, NULL, SEED1};
+                                         R_NONE, X_AS_IS, NULL, SEED1, 0, false};
+static const kt_exemption x_stu = {"exempt.stu", ALL_GROUPS, EV_STU, R_NONE, X_AS_IS, NULL, SEED1, 0, false};
 static const kt_exemption x_mindre = {"exempt.mindre_intensiv", ALL_GROUPS, EV_FRITAGET,
-                                      R_MINDRE_INTENSIV, X_AS_IS, "LAB § 106", SEED0};
+                                      R_MINDRE_INTENSIV, X_AS_IS, "LAB § 106", SEED0, 0, false};
+
+static const kt_exemption x_sdp_kort = {"exempt.sdp_kort_forloeb", GB(G_SDP), EV_FRITAGET,
+                                        R_SDP_KORT_FORLOEB, X_AS_IS, "lov nr. 1657 af 30/12 2024; sdpl § 13 b",
+                                        NULL, SB(S_SDP_FOUR_IN_SIX), false};
+static const kt_exemption x_sdp_job26 = {
+    "exempt.sdp_job_under_26", GB(G_SDP), EV_FRITAGET, R_SDP_JOB_UNDER_26, X_WEEK_26,
+    "lov nr. 1750 af 29/12 2025; sdpl § 13 f", NULL, SB(S_SDP_FIRST) | SB(S_SDP_FOUR_IN_SIX), false};
+static const kt_exemption x_konkret = {"exempt.konkret_vurdering", ALL_GROUPS, EV_KONKRET_VURDERING,
+                                       R_NONE, X_AS_IS, "lov nr. 1750 af 29/12 2025", NULL, 0, true};
 
 /* ---- the generations ------------------------------------------------------------------ */
 
@@ -346,6 +426,24 @@ static const kt_rule *const g2024_rules[] = {
     &dp_test, &dp_test_tilbud, &kh_test_tilbud, &uh_test, &all_cv21_dp, &kh_vejl_225,
     &all_vejl_repat};
 
+static const kt_exemption *const g2025a_x[] = {&x_pension, &x_under18, &x_barsel_all, &x_rev_kontrakt,
+                                               &x_jobrettet, &x_stu, &x_mindre, &x_sdp_kort};
+static const kt_exemption *const g2026_x[] = {&x_pension, &x_under18, &x_barsel_all, &x_rev_kontrakt,
+                                              &x_jobrettet, &x_stu, &x_mindre, &x_sdp_kort,
+                                              &x_sdp_job26, &x_konkret};
+
+/* g2025b: g2024 without the 225-hour rule (g2025a is g2024 with x_sdp_kort) */
+static const kt_rule *const g2025b_rules[] = {
+    &kh_first, &uh_first, &dp_a_kasse_first, &dp_a_kasse, &dp_jobcenter, &dp_intensiveret,
+    &all_four_in_six, &sdp_first, &sdp_four_in_six, &kh_koord, &uh_koord, &kh_barsel,
+    &dp_test, &dp_test_tilbud, &kh_test_tilbud, &uh_test, &all_cv21_dp, &all_vejl_repat};
+
+static const kt_rule *const g2026_rules[] = {
+    &kh_first_26, &uh_first_26, &dp_a_kasse_first_26, &dp_a_kasse_75, &dp_kommune_75,
+    &dp_intensiveret, &all_four_in_six_26, &all_four_in_six_75, &ly_first, &sdp_first_26,
+    &kh_koord, &uh_koord, &kh_barsel, &dp_test, &dp_test_tilbud, &kh_test_tilbud, &uh_test,
+    &all_cv21_dp, &all_vejl_repat};
+
 const kt_generation kt_generations[KT_N_GENERATIONS] = {
     {.name = "g2014", .year = 2014, .month = 1, .day = 1,
      .law = "lov nr. 894 og 895 af 4/7 2013, lov nr. 721 af 25/6 2014",
@@ -376,6 +474,25 @@ const kt_generation kt_generations[KT_N_GENERATIONS] = {
      .what = "dagpenge: tre samtaler i a-kassen, derefter tre i jobcentret",
      .rules = g2024_rules, .n_rules = N(g2024_rules), .exemptions = g2020_x,
      .n_exemptions = N(g2020_x), .form_regime = FORMS_FIRST_IN_PERSON, .standby_everyone = true},
+    {.name = "g2025a", .year = 2025, .month = 1, .day = 1,
+     .law = "lov nr. 1657 af 30/12 2024 (L 74, 2024-25), sdpl §§ 12, 13 b",
+     .what = "sygedagpenge: et kort, ukompliceret forløb for en beskæftiget følges kun op med den "
+             "første samtale",
+     .rules = g2024_rules, .n_rules = N(g2024_rules), .exemptions = g2025a_x,
+     .n_exemptions = N(g2025a_x), .form_regime = FORMS_FIRST_IN_PERSON, .standby_everyone = true},
+    {.name = "g2025b", .year = 2025, .month = 7, .day = 1,
+     .law = "lov nr. 1655 af 30/12 2024 (L 13, 2024-25)",
+     .what = "kontanthjælpsreformen: uddannelseshjælp og integrationsydelse udbetales som "
+             "kontanthjælp; 225-timers-reglen ophævet",
+     .rules = g2025b_rules, .n_rules = N(g2025b_rules), .exemptions = g2025a_x,
+     .n_exemptions = N(g2025a_x), .form_regime = FORMS_FIRST_IN_PERSON, .standby_everyone = true},
+    {.name = "g2026", .year = 2026, .month = 7, .day = 1,
+     .law = "lov nr. 1750 af 29/12 2025 (L 66, 2025-26); LAB §§ 31-32 og sdpl som ændret",
+     .what = "mere fleksible kontaktforløb; samtaler med mindst 75 % af målgruppen; "
+             "første samtale for alle",
+     .rules = g2026_rules, .n_rules = N(g2026_rules), .exemptions = g2026_x,
+     .n_exemptions = N(g2026_x), .form_regime = FORMS_FIRST_IN_PERSON, .standby_everyone = true,
+     .provisional = true},
 };
 
 const kt_rule *kt_generation_find(const kt_generation *g, int slot, int group) {

@@ -23,6 +23,7 @@ typedef enum {
     S_ALL_FOUR_IN_SIX, S_SDP_FIRST, S_SDP_FOUR_IN_SIX, S_REV_ONGOING, S_LY_ONGOING,
     S_RF_ONGOING, S_FP_RET, S_KH_KOORD, S_UH_KOORD, S_KH_BARSEL, S_DP_TEST, S_DP_TEST_TILBUD,
     S_KH_TEST_TILBUD, S_UH_TEST, S_ALL_CV, S_KH_VEJL_225, S_ALL_VEJL_REPAT, S_DP_VEJL_6_UGER,
+    S_DP_A_KASSE_75, S_DP_KOMMUNE_75, S_ALL_FOUR_IN_SIX_75, S_LY_FIRST,
     S_COUNT
 } kt_slot;
 #define SB(s) (1ull << (s))
@@ -61,7 +62,7 @@ enum {
     F_FIRST_OF_COURSE = 1, /* the course's first conversation: only in person from g2023 */
     F_NO_DEADLINE = 2,     /* a right with no deadline (fp.ret): window.to null */
     F_UNTIL_JC_CONV = 4,   /* deadline: the first jobcentre conversation after the anchor */
-    F_NO_FORM_RULE = 8,    /* met by a topic: guidance given in any form of contact */
+    F_PROVISIONAL = 8,     /* rests on summaries of the law, not its text (rules.md) */
 };
 
 typedef struct kt_rule {
@@ -87,20 +88,27 @@ typedef struct kt_rule {
     int8_t met_event;      /* an event of this type, or -1 */
     uint64_t excludes;     /* conversations counted by these slots do not count */
     uint8_t flags;
+    int8_t quota;          /* a quota rule (g2026): the holder (KT_HOLDER_*) it counts for; -1 none */
     const char *law, *seed, *why;
 } kt_rule;
 
 /* Exemptions (rules.md): while one applies the benefit clock stops, and a
  * conversation duty whose deadline falls in it is `exempt`. */
-typedef enum { X_AS_IS, X_BEFORE_28, X_CONTRACT } kt_xform;
+typedef enum { X_AS_IS, X_BEFORE_28, X_CONTRACT, X_WEEK_26 } kt_xform;
 
 typedef struct kt_exemption {
     const char *id;
     uint16_t groups;
     uint8_t event;  /* kt_event_type */
     uint8_t reason; /* for fritaget, else R_NONE */
-    uint8_t xform;  /* X_BEFORE_28: the 28 days before the event; X_CONTRACT: [D, W] if W-D <= 28 */
+    uint8_t xform;  /* X_BEFORE_28: the 28 days before the event; X_CONTRACT: [D, W] if W-D <= 28;
+                       X_WEEK_26: ends at the latest S + 181 days */
     const char *law, *seed;
+    /* The exemptions that do not stop the clock (rules.md, exemptions): they
+     * cover only these slots, or with by_quota the quota rules of the
+     * event's holder; 0 and false: a stopping exemption of every samtale. */
+    uint64_t only_slots;
+    bool by_quota;
 } kt_exemption;
 
 /* Contact forms: the regime of a generation. */
@@ -126,15 +134,19 @@ typedef struct kt_generation {
     uint16_t standby_groups;    /* groups whatever the category */
     uint8_t standby_kh_uh_cats; /* kh and uh in these categories */
     uint16_t standby_benefits;  /* these benefits (jobafklaringsforloeb) */
+    bool provisional;           /* the generation rests on summaries of the law */
 } kt_generation;
 
 /* The generations in order, and the first day of law newer than them. */
-#define KT_N_GENERATIONS 5
+#define KT_N_GENERATIONS 8
 extern const kt_generation kt_generations[KT_N_GENERATIONS];
-#define KT_BEYOND_NAME "g2026"
-#define KT_BEYOND_YEAR 2026
-#define KT_BEYOND_MONTH 7
+/* The expected new main act (rules.md): days from it follow g2026 with a
+ * warning; its first day can be moved under this name. */
+#define KT_BEYOND_NAME "g2027"
+#define KT_BEYOND_YEAR 2027
+#define KT_BEYOND_MONTH 1
 #define KT_BEYOND_DAY 1
+#define KT_GEN_G2026 7 /* index of g2026 (no new ressourceforløb or revalidering) */
 
 /* The row of `slot` in generation g that binds `group` (a slot may have
  * rows for different groups in one generation, as all.cv does), or NULL.

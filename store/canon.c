@@ -23,21 +23,6 @@
 
 enum { KS_PLAIN_MAX_DEPTH = 32, KS_PLAIN_MAX_MEMBERS = 48 };
 
-int ks__sb_put(ks_sb *b, const char *s, size_t n) {
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 1024;
-        while (cap < b->n + n + 1) cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) return -1;
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
-    return 0;
-}
-
 static const char *skip_ws(const char *p, const char *end) {
     while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) p++;
     return p;
@@ -72,7 +57,7 @@ static const char *plain_scalar(const char *p, const char *end) {
     return q;
 }
 
-static const char *canon_value(const char *p, const char *end, ks_sb *b, int depth, int *oom);
+static const char *canon_value(const char *p, const char *end, kt_sb *b, int depth, int *oom);
 
 typedef struct member {
     const char *key; /* after the opening quote */
@@ -94,12 +79,12 @@ static const char *skip_value(const char *p, const char *end, int depth) {
     return canon_value(p, end, NULL, depth, &oom);
 }
 
-static const char *canon_object(const char *p, const char *end, ks_sb *b, int depth, int *oom) {
+static const char *canon_object(const char *p, const char *end, kt_sb *b, int depth, int *oom) {
     member m[KS_PLAIN_MAX_MEMBERS];
     size_t n = 0;
     p = skip_ws(p + 1, end);
     if (p < end && *p == '}') {
-        if (b && ks__sb_put(b, "{}", 2)) *oom = 1;
+        if (b && kt_sb_mem(b, "{}", 2)) *oom = 1;
         return p + 1;
     }
     for (;;) {
@@ -123,26 +108,26 @@ static const char *canon_object(const char *p, const char *end, ks_sb *b, int de
     for (size_t i = 1; i < n; i++)
         if (member_cmp(&m[i - 1], &m[i]) == 0) return NULL; /* jansson keeps the last */
     if (!b) return p + 1;
-    int bad = ks__sb_put(b, "{", 1);
+    int bad = kt_sb_mem(b, "{", 1);
     for (size_t i = 0; i < n && !bad; i++) {
-        if (i) bad |= ks__sb_put(b, ",", 1);
-        bad |= ks__sb_put(b, m[i].key - 1, m[i].klen + 2);
-        bad |= ks__sb_put(b, ":", 1);
+        if (i) bad |= kt_sb_mem(b, ",", 1);
+        bad |= kt_sb_mem(b, m[i].key - 1, m[i].klen + 2);
+        bad |= kt_sb_mem(b, ":", 1);
         if (!bad && !canon_value(m[i].val, m[i].val_end, b, depth + 1, oom)) return NULL;
     }
-    if (bad || ks__sb_put(b, "}", 1)) *oom = 1;
+    if (bad || kt_sb_mem(b, "}", 1)) *oom = 1;
     return p + 1;
 }
 
-static const char *canon_array(const char *p, const char *end, ks_sb *b, int depth, int *oom) {
+static const char *canon_array(const char *p, const char *end, kt_sb *b, int depth, int *oom) {
     p = skip_ws(p + 1, end);
-    if (b && ks__sb_put(b, "[", 1)) *oom = 1;
+    if (b && kt_sb_mem(b, "[", 1)) *oom = 1;
     if (p < end && *p == ']') {
-        if (b && ks__sb_put(b, "]", 1)) *oom = 1;
+        if (b && kt_sb_mem(b, "]", 1)) *oom = 1;
         return p + 1;
     }
     for (int first = 1;; first = 0) {
-        if (!first && b && ks__sb_put(b, ",", 1)) *oom = 1;
+        if (!first && b && kt_sb_mem(b, ",", 1)) *oom = 1;
         p = canon_value(p, end, b, depth + 1, oom);
         if (!p) return NULL;
         p = skip_ws(p, end);
@@ -153,14 +138,14 @@ static const char *canon_array(const char *p, const char *end, ks_sb *b, int dep
         if (p < end && *p == ']') break;
         return NULL;
     }
-    if (b && ks__sb_put(b, "]", 1)) *oom = 1;
+    if (b && kt_sb_mem(b, "]", 1)) *oom = 1;
     return p + 1;
 }
 
 /* Writes the canonical form of the plain value at p to b (b NULL: only
  * checks it) and returns the end of its text; NULL if it is not plain. A
  * failed allocation sets *oom and goes on checking. */
-static const char *canon_value(const char *p, const char *end, ks_sb *b, int depth, int *oom) {
+static const char *canon_value(const char *p, const char *end, kt_sb *b, int depth, int *oom) {
     if (depth > KS_PLAIN_MAX_DEPTH || p >= end) return NULL;
     const char *e;
     switch (*p) {
@@ -169,18 +154,17 @@ static const char *canon_value(const char *p, const char *end, ks_sb *b, int dep
     case '"': e = plain_string(p, end); break;
     default: e = plain_scalar(p, end); break;
     }
-    if (e && b && ks__sb_put(b, p, (size_t)(e - p))) *oom = 1;
+    if (e && b && kt_sb_mem(b, p, (size_t)(e - p))) *oom = 1;
     return e;
 }
 
-int ks__canon_plain(const char *text, size_t len, ks_sb *b) {
+int ks__canon_plain(const char *text, size_t len, kt_sb *b) {
     const char *end = text + len, *p = skip_ws(text, end);
-    size_t mark = b->n;
+    size_t mark = b->len;
     int oom = 0;
     const char *e = canon_value(p, end, b, 0, &oom);
     if (!e || skip_ws(e, end) != end || oom) {
-        b->n = mark;
-        if (b->p) b->p[mark] = '\0';
+        kt_sb_cut(b, mark);
         return oom ? -1 : 0;
     }
     return 1;

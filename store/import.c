@@ -36,12 +36,12 @@ typedef struct item {
     size_t body, identity, base_len; /* offsets into text; the identity's length before "#k" */
 } item;
 
-/* A line's records. Reused from line to line (n and text.n go back to 0),
+/* A line's records. Reused from line to line (n and text.len go back to 0),
  * so that a steady import allocates nothing here. */
 typedef struct items {
     item *v;
     size_t n, cap;
-    ks_sb text;
+    kt_sb text;
 } items;
 
 #define ITEM_BODY(it, i) ((it)->text.p + (it)->v[i].body)
@@ -49,12 +49,12 @@ typedef struct items {
 
 static void items_clear(items *it) {
     it->n = 0;
-    it->text.n = 0;
+    kt_sb_cut(&it->text, 0);
 }
 
 static void items_free(items *it) {
     free(it->v);
-    free(it->text.p);
+    kt_sb_free(&it->text);
     memset(it, 0, sizeof *it);
 }
 
@@ -74,9 +74,9 @@ static int items_push(items *it, int kind, size_t body, const char *base, size_t
         if (it->v[i].base_len == bl && memcmp(ITEM_IDENTITY(it, i), base, bl) == 0) k++;
     char suffix[16] = "";
     if (k > 1) snprintf(suffix, sizeof suffix, "#%d", k);
-    size_t at = it->text.n + 1; /* after the body's NUL; the identity keeps its own */
-    if (ks__sb_put(&it->text, "", 1) || ks__sb_put(&it->text, base, bl) ||
-        ks__sb_put(&it->text, suffix, strlen(suffix) + 1))
+    size_t at = it->text.len + 1; /* after the body's NUL; the identity keeps its own */
+    if (kt_sb_mem(&it->text, "", 1) || kt_sb_mem(&it->text, base, bl) ||
+        kt_sb_mem(&it->text, suffix, strlen(suffix) + 1))
         return KS_ENOMEM;
     it->v[it->n++] = (item){kind, body, at, bl};
     return KS_OK;
@@ -107,8 +107,8 @@ static int collect_items(const json_t *root, items *it) {
         for (size_t i = 0; i < n; i++) {
             const json_t *v = a == 0 ? arr : json_array_get(arr, i);
             char *body = ks__canon(v);
-            size_t at = it->text.n;
-            int bad = !body || ks__sb_put(&it->text, body, strlen(body));
+            size_t at = it->text.len;
+            int bad = !body || kt_sb_mem(&it->text, body, strlen(body));
             free(body);
             if (bad) return KS_ENOMEM;
             int rc = items_add(it, arrays[a].kind, at,
@@ -191,7 +191,7 @@ static int collect_plain(const char *text, size_t len, items *it, line_head *h) 
         int arr = m > 0 && ks__plain_open(&c, found[m].p, found[m].n, '[');
         if (m > 0 && !arr) continue; /* not an array: no records (as json_array_size) */
         while (m == 0 || (r = ks__plain_element(&c, &one)) == 1) {
-            size_t at = it->text.n;
+            size_t at = it->text.len;
             int cr = ks__canon_plain(one.p, one.n, &it->text);
             if (cr <= 0) return cr < 0 ? KS_ENOMEM : 0;
             char benefit[65] = "", from[33] = "";

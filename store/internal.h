@@ -3,6 +3,7 @@
 #ifndef KS_INTERNAL_H
 #define KS_INTERNAL_H
 
+#include "kontakt_buf.h"
 #include "kontakt_store.h"
 
 #include <jansson.h>
@@ -75,13 +76,6 @@ char *ks__canon(const json_t *v);
 
 /* ---- canonical JSON from text (canon.c) ---------------------------------------- */
 
-/* A growing, NUL-terminated byte buffer (p NULL until the first write). */
-typedef struct ks_sb {
-    char *p;
-    size_t n, cap;
-} ks_sb;
-int ks__sb_put(ks_sb *b, const char *s, size_t n); /* 0, or -1: no memory */
-
 typedef struct ks_span {
     const char *p;
     size_t n;
@@ -91,7 +85,7 @@ typedef struct ks_span {
  * ks__canon of its jansson tree gives, if the text is plain (canon.c says
  * what that is): 1. Otherwise 0 (use jansson), or -1 for no memory; b is
  * then as it was. */
-int ks__canon_plain(const char *text, size_t len, ks_sb *b);
+int ks__canon_plain(const char *text, size_t len, kt_sb *b);
 
 /* Walks the members of a plain object or the elements of a plain array:
  * open (open '{' or '['; 0 if the text is not one), then next until 0 (the

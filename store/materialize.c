@@ -8,9 +8,6 @@
 /* How long a stored plan is trusted without new events (docs/store.md). */
 #define KS_PLAN_VALID_DAYS 30
 
-/* kt_plan_write_json's callback into a ks_sb (canon.c). */
-static int sb_write(void *ctx, const char *data, size_t len) { return ks__sb_put(ctx, data, len); }
-
 static void bind_date(sqlite3_stmt *st, int i, kt_date d) {
     if (d == KT_NO_DATE) {
         sqlite3_bind_null(st, i);
@@ -66,12 +63,16 @@ void ks__bind_obligation(sqlite3_stmt *st, const char *case_id, size_t i, const 
     sqlite3_bind_int(st, 14, ob->stopped_days);
     sqlite3_bind_int(st, 15, ob->beyond);
     bind_str(st, 16, ob->group);
+    if (ob->quota_holder >= 0) sqlite3_bind_int(st, 17, ob->quota_holder);
+    else sqlite3_bind_null(st, 17);
+    sqlite3_bind_int(st, 18, ob->provisional != 0);
+    bind_str(st, 19, ob->a_kasse);
 }
 
 /* A row's columns (after case_id and idx) as one string, to tell a changed
  * row from an unchanged one. NULL and "" are the same (bind_str stores ""
  * as NULL). */
-enum { ROW_COLS = 14 };
+enum { ROW_COLS = 17 };
 static char *row_key(const char *const col[ROW_COLS]) {
     size_t n = 0;
     for (int k = 0; k < ROW_COLS; k++) n += (col[k] ? strlen(col[k]) : 0) + 1;
@@ -89,6 +90,9 @@ static char *row_key(const char *const col[ROW_COLS]) {
 
 static char *new_row_key(const kt_obligation *ob) {
     char from[11] = "", to[11] = "", met[11] = "", req[16], cnt[16], stop[16], bey[16];
+    char quota[16] = "", prov[4];
+    if (ob->quota_holder >= 0) snprintf(quota, sizeof quota, "%d", ob->quota_holder);
+    snprintf(prov, sizeof prov, "%d", ob->provisional != 0);
     if (ob->from != KT_NO_DATE) kt_date_format(ob->from, from);
     if (ob->to != KT_NO_DATE) kt_date_format(ob->to, to);
     if (ob->met_on != KT_NO_DATE) kt_date_format(ob->met_on, met);
@@ -98,7 +102,8 @@ static char *new_row_key(const kt_obligation *ob) {
     snprintf(bey, sizeof bey, "%d", ob->beyond);
     const char *col[ROW_COLS] = {ob->rule, ob->kind, ob->benefit, ob->generation, from, to,
                                  kt_ob_status_name(ob->status), req, cnt, met,
-                                 ob->exempt_reason, stop, bey, ob->group};
+                                 ob->exempt_reason, stop, bey, ob->group, quota, prov,
+                                 ob->a_kasse};
     return row_key(col);
 }
 
@@ -319,13 +324,13 @@ int ks_plan_json(ks_store *s, const char *case_id, const char *known_at, kt_date
     r = kt_plan_compute(s->engine, c, &o, &p);
     kt_case_free(c);
     if (r != KT_OK) return ks__fail(err, KS_EINVALID, "case %s: plan: %s", case_id, kt_strerror(r));
-    ks_sb b = {0};
-    r = kt_plan_write_json(p, sb_write, &b);
+    kt_sb b = {0};
+    r = kt_plan_write_json(p, kt_sb_write, &b);
     kt_plan_free(p);
     if (r != KT_OK || !b.p) {
-        free(b.p);
+        kt_sb_free(&b);
         return ks__fail(err, KS_ENOMEM, "out of memory");
     }
-    *plan_json = b.p;
+    *plan_json = kt_sb_take(&b);
     return KS_OK;
 }

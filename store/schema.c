@@ -145,6 +145,14 @@ static const char *const migrations[KS_SCHEMA_VERSION] = {
     "  required, counted, met_on FROM obligations ORDER BY case_id, idx;"
     "DROP TABLE obligations;"
     "ALTER TABLE obligations2 RENAME TO obligations;",
+    /* 2 -> 3: what the population measures (quota.c) read of an obligation:
+     * its quota holder (KT_HOLDER_*, NULL for an ordinary duty), whether it
+     * is provisional, and the a-kasse of the dagpenge period in force on its
+     * deadline. Appended columns (ALTER TABLE keeps the rows where they are);
+     * every plan is computed again to fill them (migration_after). */
+    "ALTER TABLE obligations ADD COLUMN quota INTEGER;"
+    "ALTER TABLE obligations ADD COLUMN provisional INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE obligations ADD COLUMN a_kasse TEXT;",
 };
 
 /* What a migration needs after its SQL: every plan computed again, then
@@ -155,6 +163,7 @@ static const struct {
 } migration_after[KS_SCHEMA_VERSION] = {
     {0, NULL},
     {1, OBLIGATIONS_BY_DEADLINE},
+    {1, NULL},
 };
 
 static int read_int(ks_store *s, const char *sql, long *out, ks_error *err) {
@@ -247,11 +256,17 @@ int ks__migrate(ks_store *s, ks_error *err) {
     if (rc != KS_OK) return rc;
     s->in_tx = 1;
     rc = current_version(s, &v, err); /* another process may have migrated meanwhile */
+    /* Every migration's SQL first, then one replan if any asks for it (the
+     * plans are written in the newest schema's columns), then what comes
+     * after (indexes, built once over the new rows). */
+    int replan = 0;
     for (long i = v; rc == KS_OK && i < KS_SCHEMA_VERSION; i++) {
         rc = ks__exec(s, migrations[i], err);
-        if (rc == KS_OK && migration_after[i].replan) rc = replan_all(s, err);
-        if (rc == KS_OK && migration_after[i].sql) rc = ks__exec(s, migration_after[i].sql, err);
+        replan |= migration_after[i].replan;
     }
+    if (rc == KS_OK && replan) rc = replan_all(s, err);
+    for (long i = v; rc == KS_OK && i < KS_SCHEMA_VERSION; i++)
+        if (migration_after[i].sql) rc = ks__exec(s, migration_after[i].sql, err);
     if (rc == KS_OK && v < KS_SCHEMA_VERSION) {
         char sql[256];
         snprintf(sql, sizeof sql,

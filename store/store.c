@@ -27,22 +27,26 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_OBLIGATIONS_DELETE] = "DELETE FROM obligations WHERE case_id = ?1",
     [ST_OBLIGATION_INSERT] =
         "INSERT INTO obligations(case_id, idx, rule, kind, benefit, generation, window_from, "
-        "deadline, status, required, counted, met_on, exempt, stopped, beyond, grp) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+        "deadline, status, required, counted, met_on, exempt, stopped, beyond, grp, quota, "
+        "provisional, a_kasse) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
     [ST_OBLIGATION_UPSERT] =
         /* an upsert: a row that changed is updated in place */
         "INSERT INTO obligations(case_id, idx, rule, kind, benefit, generation, window_from, "
-        "deadline, status, required, counted, met_on, exempt, stopped, beyond, grp) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) "
+        "deadline, status, required, counted, met_on, exempt, stopped, beyond, grp, quota, "
+        "provisional, a_kasse) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) "
         "ON CONFLICT(case_id, idx) DO UPDATE SET rule = excluded.rule, kind = excluded.kind, "
         "benefit = excluded.benefit, generation = excluded.generation, "
         "window_from = excluded.window_from, deadline = excluded.deadline, "
         "status = excluded.status, required = excluded.required, counted = excluded.counted, "
         "met_on = excluded.met_on, exempt = excluded.exempt, stopped = excluded.stopped, "
-        "beyond = excluded.beyond, grp = excluded.grp",
+        "beyond = excluded.beyond, grp = excluded.grp, quota = excluded.quota, "
+        "provisional = excluded.provisional, a_kasse = excluded.a_kasse",
     [ST_OBLIGATIONS_OF_CASE] =
         "SELECT idx, rule, kind, benefit, generation, window_from, deadline, status, required, "
-        "counted, met_on, exempt, stopped, beyond, grp FROM obligations WHERE case_id = ?1 "
+        "counted, met_on, exempt, stopped, beyond, grp, quota, provisional, a_kasse "
+        "FROM obligations WHERE case_id = ?1 "
         "ORDER BY idx",
     [ST_OBLIGATIONS_DELETE_FROM] = "DELETE FROM obligations WHERE case_id = ?1 AND idx >= ?2",
     [ST_PLAN_TOUCH] = "UPDATE plans SET computed_at = ?3 WHERE case_id = ?1 AND as_of = ?2 "
@@ -400,28 +404,22 @@ int ks_check(ks_store *s, char **report, ks_error *err) {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK)
         return ks__dbfail(s, err, "integrity_check");
-    size_t n = 0;
-    char *text = NULL;
+    kt_sb text = {0};
     int r, ok = 0;
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         const char *line = (const char *)sqlite3_column_text(st, 0);
         if (!line) continue;
-        if (n == 0 && strcmp(line, "ok") == 0) ok = 1;
-        size_t l = strlen(line);
-        char *t = realloc(text, n + l + 2);
-        if (!t) break;
-        text = t;
-        memcpy(text + n, line, l);
-        text[n + l] = '\n';
-        text[n + l + 1] = '\0';
-        n += l + 1;
+        if (text.len == 0 && strcmp(line, "ok") == 0) ok = 1;
+        if (kt_sb_str(&text, line) || kt_sb_chr(&text, '\n')) break;
     }
-    int rc = r == SQLITE_DONE ? KS_OK : ks__dbfail(s, err, "integrity_check");
+    int rc = text.err                ? ks__fail(err, KS_ENOMEM, "out of memory")
+             : r == SQLITE_DONE ? KS_OK
+                                : ks__dbfail(s, err, "integrity_check");
     sqlite3_finalize(st);
     if (rc == KS_OK && !ok) {
-        *report = text;
+        *report = kt_sb_take(&text);
         return ks__fail(err, KS_EFOREIGN, "the database is damaged (PRAGMA integrity_check)");
     }
-    free(text);
+    kt_sb_free(&text);
     return rc;
 }

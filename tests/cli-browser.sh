@@ -22,7 +22,8 @@ fi
 
 T=$(mktemp -d)
 SPID=""
-trap '[ -n "$SPID" ] && kill "$SPID" 2>/dev/null; rm -rf "$T"' EXIT
+QPID=""
+trap '[ -n "$SPID" ] && kill "$SPID" 2>/dev/null; [ -n "$QPID" ] && kill "$QPID" 2>/dev/null; rm -rf "$T"' EXIT
 DB=$T/ui.db
 export KONTAKT_TODAY=2024-06-01
 "$K" db demo --cases 40 --jobcenter aarhus --db "$DB" >/dev/null 2>&1 || { echo "cli-browser: db demo failed"; exit 1; }
@@ -43,6 +44,25 @@ for _ in $(seq 1 100); do
 done
 [ -n "$PORT" ] || { echo "cli-browser: the server did not start"; cat "$T/server.log"; exit 1; }
 
+# A second server for the law of 2026 (g2026): a small store of its own
+# (tests/data/quota-g2026.ndjson, the caseload of tests/cli-api-quota.sh),
+# the day pinned to 2027-01-15.
+QDB=$T/quota.db
+KONTAKT_TODAY=2027-01-15 "$K" db import --db "$QDB" tests/data/quota-g2026.ndjson >/dev/null 2>&1 ||
+    { echo "cli-browser: import of the g2026 cases failed"; exit 1; }
+QTOKEN_CW=$("$K" token create --db "$QDB" --jobcenter jc-A --role caseworker 2>/dev/null | head -1)
+QTOKEN_MGR=$("$K" token create --db "$QDB" --jobcenter jc-A --role manager 2>/dev/null | head -1)
+"$K" serve --db "$QDB" --listen 127.0.0.1:0 --today 2027-01-15 2>"$T/qserver.log" &
+QPID=$!
+QPORT=""
+for _ in $(seq 1 100); do
+    QPORT=$(sed -n 's|.*serving http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$T/qserver.log")
+    [ -n "$QPORT" ] && break
+    sleep 0.05
+done
+[ -n "$QPORT" ] || { echo "cli-browser: the g2026 server did not start"; cat "$T/qserver.log"; exit 1; }
+
 mkdir -p build/artifacts
 BASE="http://127.0.0.1:$PORT" TOKEN_CW="$TOKEN_CW" TOKEN_MGR="$TOKEN_MGR" CHROMIUM="$CHROMIUM" \
+    QBASE="http://127.0.0.1:$QPORT" QTOKEN_CW="$QTOKEN_CW" QTOKEN_MGR="$QTOKEN_MGR" \
     ARTIFACTS="$PWD/build/artifacts" node tests/browser/ui.test.mjs

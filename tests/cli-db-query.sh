@@ -77,10 +77,52 @@ same "report by group,month" "$("$K" db report --from 2026-11-01 --to 2026-12-31
 # conversation.
 same "forecast" "$("$K" db forecast --weeks 2 --format csv | tail -n +2)" "jc-B,cw-7,0,2026-11-23,1,1"
 
+# Forecast with --generation: every plan computed again in memory. With the
+# generations where they are (g2014 moved to its own first day) it must give
+# what the stored plans give; the store is not changed (plans, obligations).
+snap() { sqlite3 "$KONTAKT_DB" "SELECT * FROM obligations ORDER BY case_id, idx; SELECT case_id, as_of, valid_until FROM plans ORDER BY 1"; }
+before=$(snap)
+same "forecast --generation (no move) = stored" "$("$K" db forecast --weeks 4 --format csv --generation g2014=2014-01-01)" \
+    "$("$K" db forecast --weeks 4 --format csv)"
+# g2026 moved past the cases' start: g2025b's rules give the same
+# open first conversation of q3 (kh.first exists in both), recomputed.
+same "forecast --generation (moved)" "$("$K" db forecast --weeks 2 --format csv --generation g2027=2099-06-01 --generation g2026=2099-01-01 | tail -n +2)" \
+    "jc-B,cw-7,0,2026-11-23,1,1"
+same "forecast --generation leaves the store alone" "$(snap)" "$before"
+"$K" db forecast --help | grep -q -- "--generation G=DATE" || bad "forecast --help names --generation"
+
+# ---- the 75 % measure (--quota) ---------------------------------------------------------
+# Three g2026 dagpenge courses of a-kasse ak-1 at jc-Q, S = 2026-08-03
+# (dp.a_kasse_75 due 2026-11-02): d1 held both in time (met), d3 nothing
+# (overdue), d6 the a-kasse's concrete judgement (undtaget). November 2026 on
+# 2027-06-15: cohort 3, held 1, undtaget 1, overdue 1, share 1/3; under 10, so
+# no under_75; undtaget 1/3 > 0.25 -> undtaget_over_25.
+Q="$T/quota.db"
+cat >"$T/quota.ndjson" <<'EOF'
+{"id": "d1", "jobcenter": "jc-A", "person": {"birth_date": "1980-01-01", "youth_education": true, "vocational_education": true}, "benefits": [{"benefit": "dagpenge", "from": "2026-08-03", "a_kasse": "ak-1"}], "conversations": [{"date": "2026-08-10", "holder": "a_kasse", "form": "fremmoede"}, {"date": "2026-10-05", "holder": "a_kasse", "form": "fremmoede"}, {"date": "2026-11-20", "holder": "jobcenter", "form": "fremmoede"}, {"date": "2027-01-10", "holder": "jobcenter", "form": "fremmoede"}], "events": [{"type": "cv_oprettet", "date": "2026-08-05"}]}
+{"id": "d3", "jobcenter": "jc-A", "person": {"birth_date": "1980-01-01", "youth_education": true, "vocational_education": true}, "benefits": [{"benefit": "dagpenge", "from": "2026-08-03", "a_kasse": "ak-1"}], "conversations": [], "events": [{"type": "cv_oprettet", "date": "2026-08-05"}]}
+{"id": "d6", "jobcenter": "jc-A", "person": {"birth_date": "1980-01-01", "youth_education": true, "vocational_education": true}, "benefits": [{"benefit": "dagpenge", "from": "2026-08-03", "a_kasse": "ak-1"}], "conversations": [], "events": [{"type": "undtaget_konkret_vurdering", "holder": "a_kasse", "date": "2026-08-05"}, {"type": "undtaget_konkret_vurdering", "holder": "jobcenter", "date": "2026-08-05"}, {"type": "cv_oprettet", "date": "2026-08-05"}]}
+EOF
+KONTAKT_TODAY=2027-06-15 "$K" db import --db "$Q" --jobcenter jc-Q "$T/quota.ndjson" >/dev/null || bad "quota import"
+qr() { KONTAKT_TODAY=2027-06-15 "$K" db report --db "$Q" --quota --from 2026-11-01 --to 2026-11-30 --no-star "$@"; }
+same "quota csv" "$(qr --by a_kasse --format csv)" \
+"measure,population,unit,group,month,cohort,held,undtaget,late,overdue,share,flags
+quota_75,a_kasse,ak-1,,2026-11,3,1,1,0,1,0.333333,undtaget_over_25
+quota_75_rolling,a_kasse,ak-1,,2026-11,3,1,1,0,1,0.333333,undtaget_over_25"
+same "quota json" "$(qr --by a_kasse --format json | python3 -c 'import json,sys; r=json.load(sys.stdin)[0]; print(list(r), r["group"], r["flags"], round(r["share"], 4))')" \
+"['measure', 'population', 'unit', 'group', 'month', 'cohort', 'held', 'undtaget', 'late', 'overdue', 'share', 'flags'] None ['undtaget_over_25'] 0.3333"
+qr --format text >"$T/q.txt" || bad "quota text"
+grep -q "FORELØBIG" "$T/q.txt" || bad "quota text: not marked provisional"
+grep -q "^2026-11  75 %  *a-kasse  ak-1 .* 33.3 %\*  undtaget over 25 %" "$T/q.txt" || bad "quota text row: $(cat "$T/q.txt")"
+# the kommune rows: dp.kommune_75 is due 2027-02-02; in November nothing
+same "quota --by jobcenter in November" "$(qr --by jobcenter --format csv | tail -n +2)" ""
+
 # Bad arguments: exit 2, nothing printed on stdout.
 for args in "worklist --within -1" "worklist --as-of 2026-02-30" "worklist --format xml" \
             "report --from 2026-12-01 --to 2026-11-01" "report --to 2026-11-01" \
-            "report --from 2026-11-01 --to 2026-11-30 --by week" "forecast --weeks 0" "worklist --bogus"; do
+            "report --from 2026-11-01 --to 2026-11-30 --by week" "forecast --weeks 0" "worklist --bogus" \
+            "forecast --generation g2024" "forecast --generation g1999=2020-01-01" \
+            "report --quota --by caseworker" "report --quota --from 2026-12-01 --to 2026-11-01"; do
     # shellcheck disable=SC2086
     "$K" db $args >"$T/out" 2>"$T/err"
     rc=$?

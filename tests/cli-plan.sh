@@ -150,7 +150,17 @@ grep -q 'dp.monthly' "$TMP/out" || fail "rules on 2016-01-01 (g2015) lacks dp.mo
 grep -q 'all.four_in_six' "$TMP/out" && fail "rules on 2016-01-01 (g2015) lists all.four_in_six"
 run "$K" rules
 [ "$rc" -eq 0 ] || fail "rules exited $rc"
-[ "$(json 'len(d["generations"])' "$TMP/out")" -eq 5 ] || fail "rules does not list the 5 generations"
+[ "$(json 'len(d["generations"])' "$TMP/out")" -eq 8 ] || fail "rules does not list the 8 generations"
+# the law in force on 2026-12-01: g2026, with its provisional and quota marks
+run "$K" rules --on 2026-12-01
+[ "$rc" -eq 0 ] || fail "rules --on 2026-12-01 exited $rc"
+[ "$(json 'd["generations"][0]["name"]' "$TMP/out")" = g2026 ] || fail "rules --on 2026-12-01 is not g2026"
+[ "$(json '[r["quota"]["holder"] for r in d["generations"][0]["rules"] if r["id"]=="dp.a_kasse_75"][0]' "$TMP/out")" = a_kasse ] \
+    || fail "rules --on 2026-12-01: dp.a_kasse_75 without its quota"
+[ "$(json '[r.get("provisional", False) for r in d["generations"][0]["rules"] if r["id"]=="kh.first"][0]' "$TMP/out")" = True ] \
+    || fail "rules --on 2026-12-01: kh.first not provisional"
+run "$K" rules --on 2026-12-01 --format text
+grep -q 'all.four_in_six_75.*75 %-regel (jobcenter), foreløbig' "$TMP/out" || fail "rules text lacks the marks"
 run "$K" rules --on 2024-02-30
 [ "$rc" -eq 2 ] || fail "rules --on 2024-02-30 exited $rc, want 2"
 

@@ -23,7 +23,7 @@ for t in "$BUILD"/tests/test_*; do
     echo "$(basename "$t"): ${p:-0} passed, ${f:-0} failed"
 done
 if [ -x "$SHARED/tools/check-cases" ]; then
-    golden=$(python3 "$SHARED/tools/check-cases" --cmd "$BUILD/kontakt plan" "$SHARED/cases" "$SHARED/cases/invalid" 2>&1)
+    golden=$(python3 "$SHARED/tools/check-cases" --cmd "$BUILD/kontakt plan" "$SHARED/cases" "$SHARED/cases/invalid" "$SHARED/cases/law-2025-2026" "$SHARED/cases/law-2025-2026/invalid" 2>&1)
     echo "$golden" | grep -v '^ok ' || true
     gp=$(echo "$golden" | tail -1 | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
     gf=$(echo "$golden" | tail -1 | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')

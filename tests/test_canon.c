@@ -21,12 +21,12 @@ static char *reference(const char *text) {
 
 /* ks__canon_plain of text: its result, and the output in *out (malloc'ed). */
 static int plain(const char *text, char **out) {
-    ks_sb b = {0};
-    assert_int_equal(ks__sb_put(&b, "x", 1), 0); /* output is appended after what is there */
+    kt_sb b = {0};
+    assert_int_equal(kt_sb_mem(&b, "x", 1), 0); /* output is appended after what is there */
     int r = ks__canon_plain(text, strlen(text), &b);
     assert_non_null(b.p);
     assert_int_equal(b.p[0], 'x');
-    if (r != 1) assert_int_equal(b.n, 1); /* nothing left behind */
+    if (r != 1) assert_int_equal(b.len, 1); /* nothing left behind */
     *out = strdup(b.p + 1);
     free(b.p);
     return r;
@@ -105,37 +105,37 @@ static unsigned next(unsigned n) {
     return (unsigned)(rng >> 33) % n;
 }
 
-static void gen(ks_sb *b, int depth) {
+static void gen(kt_sb *b, int depth) {
     static const char *const scalars[] = {"true", "false", "null", "0", "7", "-12", "2024",
                                           "\"\"", "\"x\"", "\"2024-01-08\"", "1.5", "\"\\n\"",
                                           "\"\xc3\xa6\"", "-0", "99999999999999999999"};
     static const char *const keys[] = {"a", "b", "from", "to", "date", "A", "aa", "", "z_1"};
     unsigned pick = depth > 4 ? 2 : next(4);
     if (pick == 0) {
-        ks__sb_put(b, "{", 1);
+        kt_sb_mem(b, "{", 1);
         unsigned n = next(5);
         for (unsigned i = 0; i < n; i++) {
             const char *sep = next(3) ? "," : " , ";
-            if (i) ks__sb_put(b, sep, strlen(sep));
+            if (i) kt_sb_mem(b, sep, strlen(sep));
             const char *k = keys[next(sizeof keys / sizeof *keys)];
-            ks__sb_put(b, "\"", 1);
-            ks__sb_put(b, k, strlen(k));
-            ks__sb_put(b, "\":", 2);
+            kt_sb_mem(b, "\"", 1);
+            kt_sb_mem(b, k, strlen(k));
+            kt_sb_mem(b, "\":", 2);
             gen(b, depth + 1);
         }
-        ks__sb_put(b, "}", 1);
+        kt_sb_mem(b, "}", 1);
     } else if (pick == 1) {
-        ks__sb_put(b, "[", 1);
+        kt_sb_mem(b, "[", 1);
         unsigned n = next(4);
         for (unsigned i = 0; i < n; i++) {
-            if (i) ks__sb_put(b, ",", 1);
+            if (i) kt_sb_mem(b, ",", 1);
             gen(b, depth + 1);
         }
-        ks__sb_put(b, "]", 1);
+        kt_sb_mem(b, "]", 1);
     } else {
         unsigned n = next(8) ? 10 : sizeof scalars / sizeof *scalars; /* mostly plain ones */
         const char *s = scalars[next(n)];
-        ks__sb_put(b, s, strlen(s));
+        kt_sb_mem(b, s, strlen(s));
     }
 }
 
@@ -143,7 +143,7 @@ static void test_random_values(void **st) {
     (void)st;
     int taken = 0, total = 5000;
     for (int i = 0; i < total; i++) {
-        ks_sb b = {0};
+        kt_sb b = {0};
         gen(&b, 0);
         char *got;
         int r = plain(b.p, &got);

@@ -1108,23 +1108,307 @@ static void test_dp_intensiveret_joint_only(void **state) {
     kt_plan_free(p);
 }
 
-/* exempt.under18 from S with no end: the clock never runs, so uh.first and
- * all.four_in_six (samtale) are exempt with window.to null; uh.test (kind
- * test) is open with window.to null. S = 2023-09-04, born 2006-05-01 (17). */
+/* exempt.under18 holds only on the days before the 18th birthday (rules.md,
+ * exemptions). S = 2023-09-04, born 2006-05-01: 18 on 2024-05-01, so the
+ * ongoing `fritaget` stops the clock 2023-09-04..2024-04-30 and the clock
+ * runs again from 2024-05-01:
+ * uh.first L = 8 -> 2024-05-01 + 7 = 2024-05-08, open (not exempt on it);
+ * all.four_in_six L = 2024-03-04 - 2023-09-04 = 182 -> 2024-05-01 + 181 = 2024-10-29;
+ * uh.test L = 2023-10-04 - 2023-09-04 + 1 = 31 -> 2024-05-31.
+ * On 2023-10-01 the event has not reached the birthday: no warning; on
+ * 2024-06-01 it has: warning under18_adult at /events/0. */
 static void test_exempt_under18(void **state) {
-    kt_plan *p = plan_q(
-        state,
-        "{'id':'u18','as_of':'2023-10-01',"
+    static const char q[] =
+        "{'id':'u18',"
         " 'person':{'birth_date':'2006-05-01','youth_education':false,'vocational_education':false},"
         " 'benefits':[{'benefit':'uddannelseshjaelp','from':'2023-09-04',"
         "   'categories':[{'from':'2023-09-04','category':'uddannelsesparat'}]}],"
         " 'conversations':[],"
+        " 'events':[{'type':'fritaget','reason':'under18','from':'2023-09-04'}]}";
+    kt_plan_options o;
+    kt_plan_options_init(&o);
+    o.as_of = D("2023-10-01");
+    kt_plan *p = plan_with(*state, q, &o);
+    kt_obligation ob = EXPECT_OB(p, "uh.first", 0, "2023-09-04", "2024-05-08", KT_OPEN, NULL);
+    assert_int_equal(ob.stopped_days, 240);
+    EXPECT_OB(p, "all.four_in_six", 0, "2023-09-04", "2024-10-29", KT_OPEN, NULL);
+    EXPECT_OB(p, "uh.test", 0, "2023-09-04", "2024-05-31", KT_OPEN, NULL);
+    assert_false(warned_about(p, "/events/0"));
+    kt_plan_free(p);
+    o.as_of = D("2024-06-01");
+    p = plan_with(*state, q, &o);
+    assert_true(warned_about(p, "/events/0"));
+    EXPECT_OB(p, "uh.first", 0, "2023-09-04", "2024-05-08", KT_OVERDUE, NULL);
+    kt_plan_free(p);
+}
+
+/* An adult with a `fritaget` under18: born 2005-03-10, 18 on 2023-03-10;
+ * S = 2023-09-04 is after it, so the event is ignored (no stopped days, no
+ * exemption) and warned about (under18_adult, /events/0).
+ * uh.first [2023-09-04, 2023-09-11]: none held -> overdue on 2023-10-01;
+ * all.four_in_six [2023-09-04, addMonths(S, 6) - 1 = 2024-03-03]: open. */
+static void test_under18_adult_ignored(void **state) {
+    kt_plan *p = plan_q(
+        state,
+        "{'id':'u18a','as_of':'2023-10-01',"
+        " 'person':{'birth_date':'2005-03-10','youth_education':true,'vocational_education':false},"
+        " 'benefits':[{'benefit':'uddannelseshjaelp','from':'2023-09-04',"
+        "   'categories':[{'from':'2023-09-04','category':'uddannelsesparat'}]}],"
+        " 'conversations':[],"
         " 'events':[{'type':'fritaget','reason':'under18','from':'2023-09-04'}]}");
-    kt_obligation o = EXPECT_OB(p, "uh.first", 0, "2023-09-04", NULL, KT_EXEMPT, NULL);
-    assert_string_equal(o.exempt_reason, "exempt.under18");
-    o = EXPECT_OB(p, "all.four_in_six", 0, "2023-09-04", NULL, KT_EXEMPT, NULL);
-    assert_string_equal(o.exempt_reason, "exempt.under18");
-    EXPECT_OB(p, "uh.test", 0, "2023-09-04", NULL, KT_OPEN, NULL);
+    kt_obligation o = EXPECT_OB(p, "uh.first", 0, "2023-09-04", "2023-09-11", KT_OVERDUE, NULL);
+    assert_null(o.exempt_reason);
+    assert_int_equal(o.stopped_days, 0);
+    EXPECT_OB(p, "all.four_in_six", 0, "2023-09-04", "2024-03-03", KT_OPEN, NULL);
+    assert_true(warned_about(p, "/events/0"));
+    kt_plan_free(p);
+}
+
+/* Topic duties need a form that counts (conventions.md, what counts, item 4).
+ * g2020 (in person, no exception applies): kontanthjaelp S = 2021-03-01; the
+ * telephone conversation of 2021-04-10 covers 225 and repatriering but does
+ * not count, so it covers neither; the in-person one of 2021-04-20 covers 225.
+ * kh.vejledning_225 [2021-03-01, addMonths(S,6)-1 = 2021-08-31] met 2021-04-20;
+ * all.vejledning_repatriering [2021-03-01, 2021-08-31] open, 0 counted. */
+static void test_topic_needs_counting_form_g2020(void **state) {
+    kt_plan *p = plan_q(
+        state,
+        "{'id':'topic20','as_of':'2021-05-01',"
+        " 'person':{'birth_date':'1980-01-01','youth_education':true,'vocational_education':true,"
+        "   'repatriering':true},"
+        " 'benefits':[{'benefit':'kontanthjaelp','from':'2021-03-01',"
+        "   'categories':[{'from':'2021-03-01','category':'jobparat'}]}],"
+        " 'conversations':[{'date':'2021-03-03','holder':'jobcenter','form':'fremmoede'},"
+        "   {'date':'2021-04-10','holder':'jobcenter','form':'telefon',"
+        "    'topics':['225_timers_reglen','repatriering']},"
+        "   {'date':'2021-04-20','holder':'jobcenter','form':'fremmoede','topics':['225_timers_reglen']}],"
+        " 'events':[]}");
+    EXPECT_OB(p, "kh.vejledning_225", 0, "2021-03-01", "2021-08-31", KT_MET, "2021-04-20");
+    kt_obligation o =
+        EXPECT_OB(p, "all.vejledning_repatriering", 0, "2021-03-01", "2021-08-31", KT_OPEN, NULL);
+    assert_int_equal(o.counted, 0);
+    kt_plan_free(p);
+}
+
+/* g2023: a letter no longer counts, so it covers no topic. kontanthjaelp S =
+ * 2023-06-01 without vocational education; first in person 2023-06-02; the
+ * letter of 2023-06-05 names the test and 225 topics.
+ * kh.test_tilbud [S, S+7] = [2023-06-01, 2023-06-08]: overdue on 2023-07-01;
+ * kh.vejledning_225 [2023-06-01, 2023-11-30]: open, 0 counted. */
+static void test_topic_needs_counting_form_g2023(void **state) {
+    kt_plan *p = plan_q(
+        state,
+        "{'id':'topic23','as_of':'2023-07-01',"
+        " 'person':{'birth_date':'1980-01-01','youth_education':true,'vocational_education':false},"
+        " 'benefits':[{'benefit':'kontanthjaelp','from':'2023-06-01',"
+        "   'categories':[{'from':'2023-06-01','category':'jobparat'}]}],"
+        " 'conversations':[{'date':'2023-06-02','holder':'jobcenter','form':'fremmoede'},"
+        "   {'date':'2023-06-05','holder':'jobcenter','form':'brev',"
+        "    'topics':['laese_skrive_regnetest','225_timers_reglen']}],"
+        " 'events':[]}");
+    EXPECT_OB(p, "kh.test_tilbud", 0, "2023-06-01", "2023-06-08", KT_OVERDUE, NULL);
+    kt_obligation o = EXPECT_OB(p, "kh.vejledning_225", 0, "2023-06-01", "2023-11-30", KT_OPEN, NULL);
+    assert_int_equal(o.counted, 0);
+    kt_plan_free(p);
+}
+
+/* Pinned: a recurring chain restarts when a fitting category follows.
+ * uh.ongoing (g2014, every 2 months, uddannelsesparat or aktivitetsparat),
+ * uddannelseshjaelp S = 2014-03-03; uh.first met 2014-03-05 = A.
+ * #1 opens 03-06, due addMonths(03-05, 2) = 05-05, met 04-20;
+ * #2 opens 04-21, due 06-20, none: overdue on 2014-09-01;
+ * 06-21 is aabenlyst (no occurrence); the chain starts again on the next
+ * fitting period's first day D = 2014-08-04: #3 [08-04, addMonths(D,2) = 10-04] open;
+ * #4 [10-05, 12-04], #5 [12-05, 2015-02-04], #6 [2015-02-05, addMonths(2015-02-04, 2) = 2015-04-04];
+ * #7 would open 2015-04-06 > as_of + 180 = 2015-02-28: 6 in all. */
+static void test_recur_restarts_on_fitting_category(void **state) {
+    kt_plan *p = plan_q(
+        state,
+        "{'id':'restart','as_of':'2014-09-01',"
+        " 'person':{'birth_date':'1994-01-01','youth_education':true,'vocational_education':false},"
+        " 'benefits':[{'benefit':'uddannelseshjaelp','from':'2014-03-03','categories':["
+        "   {'from':'2014-03-03','category':'uddannelsesparat'},"
+        "   {'from':'2014-05-01','category':'aabenlyst_uddannelsesparat'},"
+        "   {'from':'2014-08-04','category':'uddannelsesparat'}]}],"
+        " 'conversations':[{'date':'2014-03-05','holder':'jobcenter','form':'fremmoede'},"
+        "   {'date':'2014-04-20','holder':'jobcenter','form':'fremmoede'}],"
+        " 'events':[]}");
+    assert_int_equal(count_rule(p, "uh.ongoing"), 6);
+    EXPECT_OB(p, "uh.ongoing", 0, "2014-03-06", "2014-05-05", KT_MET, "2014-04-20");
+    EXPECT_OB(p, "uh.ongoing", 1, "2014-04-21", "2014-06-20", KT_OVERDUE, NULL);
+    EXPECT_OB(p, "uh.ongoing", 2, "2014-08-04", "2014-10-04", KT_OPEN, NULL);
+    EXPECT_OB(p, "uh.ongoing", 5, "2015-02-05", "2015-04-04", KT_OPEN, NULL);
+    kt_plan_free(p);
+}
+
+/* Pinned: no koordinerende obligation for a category period that starts
+ * after the course's last day. Course 2022-03-07..2022-05-31; aktivitetsparat
+ * from 2022-07-04 (after the end): no kh.koordinerende. */
+static void test_koordinerende_none_after_course(void **state) {
+    kt_plan *p = plan_q(
+        state,
+        "{'id':'koordend','as_of':'2022-09-01',"
+        " 'person':{'birth_date':'1980-05-05','youth_education':true,'vocational_education':true},"
+        " 'benefits':[{'benefit':'kontanthjaelp','from':'2022-03-07','to':'2022-05-31','categories':["
+        "   {'from':'2022-03-07','category':'jobparat'},"
+        "   {'from':'2022-07-04','category':'aktivitetsparat'}]}],"
+        " 'conversations':[], 'events':[]}");
+    assert_int_equal(count_rule(p, "kh.koordinerende"), 0);
+    kt_plan_free(p);
+}
+
+/* Pinned: an obligation with no deadline is lapsed once its course ended
+ * unmet. fp.ret (g2014, right to 3 conversations, window.to null):
+ * foertidspension 2014-02-03..2014-06-30, 1 conversation: lapsed on
+ * 2014-09-01 with 1 of 3; while the course ran (as_of 2014-05-01): open. */
+static void test_no_deadline_lapsed(void **state) {
+    static const char q[] =
+        "{'id':'fplapse',"
+        " 'person':{'birth_date':'1960-01-01','youth_education':true,'vocational_education':true},"
+        " 'benefits':[{'benefit':'foertidspension','from':'2014-02-03','to':'2014-06-30'}],"
+        " 'conversations':[{'date':'2014-03-10','holder':'jobcenter','form':'fremmoede'}],"
+        " 'events':[]}";
+    kt_plan_options o;
+    kt_plan_options_init(&o);
+    o.as_of = D("2014-09-01");
+    kt_plan *p = plan_with(*state, q, &o);
+    kt_obligation ob = EXPECT_OB(p, "fp.ret", 0, "2014-02-03", NULL, KT_LAPSED, NULL);
+    EXPECT_COUNTS(ob, 3, 1);
+    kt_plan_free(p);
+    o.as_of = D("2014-05-01");
+    p = plan_with(*state, q, &o);
+    EXPECT_OB(p, "fp.ret", 0, "2014-02-03", NULL, KT_OPEN, NULL);
+    kt_plan_free(p);
+}
+
+/* Is there a warning with this code? */
+static int warned_code(const kt_plan *p, const char *code) {
+    for (size_t i = 0; i < kt_plan_warning_count(p); i++) {
+        const char *c, *m, *ptr;
+        kt_plan_warning(p, i, &c, &m, &ptr);
+        if (strcmp(c, code) == 0) return 1;
+    }
+    return 0;
+}
+
+/* g2025a: exempt.sdp_kort_forloeb covers sdp.four_in_six only and does not
+ * stop the clock. S = 2025-02-03, fritaget from S with no end.
+ * sdp.first [S, S+55] = [2025-02-03, 2025-03-30]: never exempted, none held:
+ * overdue on 2025-05-01. sdp.four_in_six [S, addMonths(S,6)-1 = 2025-08-02]
+ * (not stretched): deadline after as_of, the exemption holds on as_of and has
+ * no end -> exempt. */
+static void test_g2025a_sdp_kort_forloeb(void **state) {
+    kt_plan *p = plan_q(
+        state,
+        "{'id':'kort','as_of':'2025-05-01',"
+        " 'person':{'birth_date':'1980-01-01','youth_education':true,'vocational_education':true},"
+        " 'benefits':[{'benefit':'sygedagpenge','from':'2025-02-03'}],'conversations':[],"
+        " 'events':[{'type':'fritaget','reason':'sdp_kort_forloeb','from':'2025-02-03'}]}");
+    kt_obligation o = EXPECT_OB(p, "sdp.first", 0, "2025-02-03", "2025-03-30", KT_OVERDUE, NULL);
+    assert_string_equal(o.generation, "g2025a");
+    o = EXPECT_OB(p, "sdp.four_in_six", 0, "2025-02-03", "2025-08-02", KT_EXEMPT, NULL);
+    assert_string_equal(o.exempt_reason, "exempt.sdp_kort_forloeb");
+    assert_int_equal(o.stopped_days, 0);
+    kt_plan_free(p);
+}
+
+/* g2026: a concrete judgement revoked. Jobparat kontanthjaelp S = 2026-09-01;
+ * undtaget_konkret_vurdering (jobcenter) 2026-09-02 to 2026-10-01:
+ * all.four_in_six_75 [S, addMonths(S,6)-1 = 2027-02-28] has its deadline after
+ * `to`: ordinary status, open on 2026-10-15 with 1 of 4. A judgement of the
+ * a-kasse touches no jobcentre quota rule. kh.first [2026-09-01, 2026-09-08]
+ * met 2026-09-03 (not a quota rule, provisional). */
+static void test_g2026_konkret_revoked(void **state) {
+    kt_plan *p = plan_q(
+        state,
+        "{'id':'kv','as_of':'2026-10-15',"
+        " 'person':{'birth_date':'1981-01-30','youth_education':true,'vocational_education':true},"
+        " 'benefits':[{'benefit':'kontanthjaelp','from':'2026-09-01',"
+        "   'categories':[{'from':'2026-09-01','category':'jobparat'}]}],"
+        " 'conversations':[{'date':'2026-09-03','holder':'jobcenter','form':'fremmoede'}],"
+        " 'events':[{'type':'undtaget_konkret_vurdering','date':'2026-09-02','to':'2026-10-01',"
+        "   'holder':'jobcenter'},"
+        "  {'type':'undtaget_konkret_vurdering','date':'2026-09-02','holder':'a_kasse'}]}");
+    kt_obligation o = EXPECT_OB(p, "all.four_in_six_75", 0, "2026-09-01", "2027-02-28", KT_OPEN, NULL);
+    EXPECT_COUNTS(o, 4, 1);
+    assert_int_equal(o.quota_holder, KT_HOLDER_JOBCENTER);
+    assert_true(o.provisional);
+    o = EXPECT_OB(p, "kh.first", 0, "2026-09-01", "2026-09-08", KT_MET, "2026-09-03");
+    assert_int_equal(o.quota_holder, -1);
+    assert_true(o.provisional);
+    assert_int_equal(count_rule(p, "all.four_in_six"), 0);
+    assert_true(warned_code(p, "provisional_law"));
+    kt_plan_free(p);
+}
+
+/* g2026 dagpenge: kt_obligation carries quota, provisional and a_kasse.
+ * S = 2026-08-03, a_kasse "ak-hk". dp.a_kasse_75 [S, addMonths(S,3)-1 =
+ * 2026-11-02] quota a_kasse, met 2026-10-05 with 2 of 2; dp.kommune_75
+ * [2026-11-03, 2027-02-02] quota jobcenter; dp.intensiveret [2027-02-03,
+ * 2027-12-03] neither quota nor provisional; each with a_kasse "ak-hk".
+ * The a-kasse's judgement of 2026-10-10 comes after dp.a_kasse_75 was met
+ * (met by D: stays met). */
+static void test_g2026_dp_quota_fields(void **state) {
+    kt_plan *p = plan_q(
+        state,
+        "{'id':'dpq','as_of':'2026-12-15',"
+        " 'person':{'birth_date':'1986-09-09','youth_education':true,'vocational_education':true},"
+        " 'benefits':[{'benefit':'dagpenge','from':'2026-08-03','a_kasse':'ak-hk'}],"
+        " 'conversations':[{'date':'2026-08-10','holder':'a_kasse','form':'fremmoede'},"
+        "   {'date':'2026-10-05','holder':'a_kasse','form':'telefon'}],"
+        " 'events':[{'type':'undtaget_konkret_vurdering','date':'2026-10-10','holder':'a_kasse'}]}");
+    kt_obligation o = EXPECT_OB(p, "dp.a_kasse_75", 0, "2026-08-03", "2026-11-02", KT_MET, "2026-10-05");
+    assert_int_equal(o.quota_holder, KT_HOLDER_A_KASSE);
+    assert_string_equal(o.a_kasse, "ak-hk");
+    o = EXPECT_OB(p, "dp.kommune_75", 0, "2026-11-03", "2027-02-02", KT_OPEN, NULL);
+    assert_int_equal(o.quota_holder, KT_HOLDER_JOBCENTER);
+    o = EXPECT_OB(p, "dp.intensiveret", 0, "2027-02-03", "2027-12-03", KT_OPEN, NULL);
+    assert_false(o.provisional);
+    assert_int_equal(o.quota_holder, -1);
+    assert_string_equal(o.a_kasse, "ak-hk");
+    assert_int_equal(count_rule(p, "dp.a_kasse"), 0);
+    assert_int_equal(count_rule(p, "dp.jobcenter"), 0);
+    kt_plan_free(p);
+}
+
+/* g2025b: uddannelseshjaelp to 2025-06-30 then kontanthjaelp from 2025-07-01
+ * is one course (S = 2025-03-03, group uh): one uh.first, no kh.first; the
+ * kh.vejledning_225 of the course (g2024 on S) stays. A ressourceforloeb
+ * begun 2026-08-03 gets no_new_course at /benefits/2. */
+static void test_g2025b_conversion_and_no_new_course(void **state) {
+    kt_plan *p = plan_q(
+        state,
+        "{'id':'conv','as_of':'2026-09-01',"
+        " 'person':{'birth_date':'2000-01-01','youth_education':true,'vocational_education':false},"
+        " 'benefits':[{'benefit':'uddannelseshjaelp','from':'2025-03-03','to':'2025-06-30',"
+        "   'categories':[{'from':'2025-03-03','category':'uddannelsesparat'}]},"
+        "  {'benefit':'kontanthjaelp','from':'2025-07-01','to':'2026-07-31',"
+        "   'categories':[{'from':'2025-07-01','category':'uddannelsesparat'}]},"
+        "  {'benefit':'ressourceforloeb','from':'2026-08-03'}],"
+        " 'conversations':[], 'events':[]}");
+    assert_int_equal(count_rule(p, "uh.first"), 1);
+    assert_int_equal(count_rule(p, "kh.first"), 0);
+    EXPECT_OB(p, "uh.first", 0, "2025-03-03", "2025-03-10", KT_OVERDUE, NULL);
+    assert_int_equal(count_rule(p, "kh.vejledning_225"), 1);
+    assert_true(warned_about(p, "/benefits/2"));
+    assert_true(warned_code(p, "no_new_course"));
+    kt_plan_free(p);
+}
+
+/* Newer law: a course begun 2027-02-01 follows g2026 with beyond set and the
+ * warning newer_law; kh.first [2027-02-01, 2027-02-08]. */
+static void test_newer_law_2027(void **state) {
+    kt_plan *p = plan_q(
+        state,
+        "{'id':'new','as_of':'2027-02-03',"
+        " 'person':{'birth_date':'1970-01-01','youth_education':true,'vocational_education':true},"
+        " 'benefits':[{'benefit':'kontanthjaelp','from':'2027-02-01',"
+        "   'categories':[{'from':'2027-02-01','category':'jobparat'}]}],"
+        " 'conversations':[], 'events':[]}");
+    kt_obligation o = EXPECT_OB(p, "kh.first", 0, "2027-02-01", "2027-02-08", KT_OPEN, NULL);
+    assert_string_equal(o.generation, "g2026");
+    assert_true(o.beyond);
+    assert_true(warned_code(p, "newer_law"));
     kt_plan_free(p);
 }
 
@@ -1455,11 +1739,14 @@ static void test_agenda_for_jobparat_kh(void **state) {
 static void test_why_from_facts(void **state) {
     const kt_engine *e = *state;
     const char *shared = getenv("SHARED") ? getenv("SHARED") : "../shared";
+    int files = 0, obligations = 0, stopped = 0, beyond = 0, overdue_checked = 0;
+    /* the golden cases of the seeds' law and of the law after them */
+    static const char *const subdirs[] = {"cases", "cases/law-2025-2026"};
+    for (size_t sd = 0; sd < sizeof subdirs / sizeof *subdirs; sd++) {
     char dir[512];
-    snprintf(dir, sizeof dir, "%s/cases", shared);
+    snprintf(dir, sizeof dir, "%s/%s", shared, subdirs[sd]);
     DIR *d = opendir(dir);
     assert_non_null(d);
-    int files = 0, obligations = 0, stopped = 0, beyond = 0, overdue_checked = 0;
     for (struct dirent *de; (de = readdir(d));) {
         size_t nl = strlen(de->d_name);
         if (nl < 6 || strcmp(de->d_name + nl - 5, ".json") != 0) continue;
@@ -1510,6 +1797,7 @@ static void test_why_from_facts(void **state) {
         kt_case_free(c);
     }
     closedir(d);
+    }
     assert_true(files >= 10 && obligations >= 100);
     assert_true(stopped > 0 && beyond > 0 && overdue_checked > 0); /* every part was exercised */
     /* unknown rule, generation or group */
@@ -1564,6 +1852,17 @@ int main(void) {
         T(test_g2014_fp_and_rf),
         T(test_dp_intensiveret_joint_only),
         T(test_exempt_under18),
+        T(test_under18_adult_ignored),
+        T(test_g2025a_sdp_kort_forloeb),
+        T(test_g2026_konkret_revoked),
+        T(test_g2026_dp_quota_fields),
+        T(test_g2025b_conversion_and_no_new_course),
+        T(test_newer_law_2027),
+        T(test_topic_needs_counting_form_g2020),
+        T(test_topic_needs_counting_form_g2023),
+        T(test_recur_restarts_on_fitting_category),
+        T(test_koordinerende_none_after_course),
+        T(test_no_deadline_lapsed),
         T(test_koordinerende_per_category_start),
         T(test_rev_kontrakt_exemption),
         T(test_rev_never_split),

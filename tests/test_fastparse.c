@@ -12,6 +12,7 @@
 
 #include "case_reader.h"
 #include "model.h"
+#include "plan.h"
 #include "rules.h"
 
 #include <dirent.h>
@@ -45,6 +46,7 @@ static int cases_equal(const kt_case *a, const kt_case *b) {
         SAME(periods, cat_first);
         SAME(periods, cat_count);
         SAME(periods, index);
+        if (strcmp(a->periods[i].a_kasse, b->periods[i].a_kasse) != 0) return 0;
     }
     for (uint32_t i = 0; i < a->n_categories; i++) {
         SAME(categories, from);
@@ -64,6 +66,7 @@ static int cases_equal(const kt_case *a, const kt_case *b) {
         SAME(events, from);
         SAME(events, to);
         SAME(events, starts);
+        SAME(events, holder);
         SAME(events, index);
     }
 #undef SAME
@@ -178,14 +181,29 @@ static const char *const rich[] = {
     "\"what\":\"fleksjob\"},{\"type\":\"ansaettelseskontrakt\",\"date\":\"2015-09-03\",\"starts\":"
     "\"2015-09-05\"},{\"type\":\"fritaget\",\"from\":\"2015-12-15\",\"to\":\"2016-08-28\",\"reason\":"
     "\"mindre_intensiv\"},{\"type\":\"cv_godkendt\",\"date\":\"2015-07-06\"}]}",
-    "{\"id\":\"gen-000181\",\"as_of\":\"2022-11-21\",\"person\":{\"birth_date\":\"1979-02-25\"},"
+    "{\"id\":\"gen-000181\",\"as_of\":\"2022-11-21\",\"person\":{\"birth_date\":\"1999-02-25\"},"
     "\"benefits\":[{\"benefit\":\"integrationsydelse\",\"from\":\"2021-03-08\",\"to\":\"2021-05-27\","
-    "\"categories\":[{\"from\":\"2021-03-08\",\"category\":\"jobparat\"}]},{\"benefit\":"
+    "\"categories\":[{\"from\":\"2021-03-08\",\"category\":\"aktivitetsparat\"}]},{\"benefit\":"
     "\"integrationsydelse\",\"from\":\"2022-01-29\",\"to\":null,\"first_inquiry\":\"2022-01-20\","
     "\"categories\":[{\"from\":\"2022-01-29\",\"category\":\"uddannelsesparat\"}]}],\"conversations\":[],"
     "\"events\":[{\"type\":\"jobstart\",\"date\":\"2022-11-18\",\"what\":\"fleksjob\"},{\"type\":"
     "\"laese_skrive_regnetest\",\"date\":\"2021-04-07\"},{\"type\":\"cv_oprettet\",\"date\":"
     "\"2022-02-21\"}]}",
+    /* the law after the seeds: a_kasse, the new reasons, undtaget_konkret_vurdering (with and
+     * without to), kontanthjaelp uddannelsesparat from 2025-07-01 */
+    "{\"id\":\"law-2026\",\"as_of\":\"2026-12-15\",\"person\":{\"birth_date\":\"2001-03-20\"},"
+    "\"benefits\":[{\"benefit\":\"dagpenge\",\"from\":\"2026-08-03\",\"to\":\"2026-09-30\","
+    "\"a_kasse\":\"ak-hk\"},{\"benefit\":\"dagpenge\",\"from\":\"2026-10-05\",\"a_kasse\":null},"
+    "{\"benefit\":\"kontanthjaelp\",\"from\":\"2025-08-04\",\"to\":\"2026-07-31\",\"a_kasse\":\"x\","
+    "\"first_inquiry\":\"2025-08-01\",\"categories\":[{\"from\":\"2025-08-01\",\"category\":"
+    "\"uddannelsesparat\"},{\"from\":\"2025-11-03\",\"category\":\"aabenlyst_uddannelsesparat\"}]},"
+    "{\"benefit\":\"sygedagpenge\",\"from\":\"2025-02-01\",\"to\":\"2025-06-30\"}],"
+    "\"conversations\":[{\"date\":\"2026-08-10\",\"holder\":\"a_kasse\",\"form\":\"fremmoede\"}],"
+    "\"events\":[{\"type\":\"undtaget_konkret_vurdering\",\"date\":\"2026-08-20\",\"holder\":"
+    "\"a_kasse\"},{\"type\":\"undtaget_konkret_vurdering\",\"date\":\"2026-10-06\",\"to\":"
+    "\"2026-11-01\",\"holder\":\"jobcenter\"},{\"type\":\"fritaget\",\"reason\":\"sdp_kort_forloeb\","
+    "\"from\":\"2025-02-01\"},{\"type\":\"fritaget\",\"reason\":\"sdp_job_under_26\",\"from\":"
+    "\"2025-03-01\",\"to\":\"2025-04-01\"}]}",
     " \t\r\n{ \"id\" : \"ws\" , \"person\" : { \"birth_date\" : \"2000-02-29\" } , \"benefits\" : [ { "
     "\"benefit\" : \"dagpenge\" , \"from\" : \"2024-01-01\" } ] , \"conversations\" : null , "
     "\"events\" : [ ] } \n\r\t ",
@@ -598,6 +616,11 @@ static void test_identifiers_plain(void **state) {
     }
     for (int i = 0; i < KT_HOLDER_COUNT; i++) assert_plain("holder", kt_holder_name(i));
     for (int i = 0; i < KT_FORM_COUNT; i++) assert_plain("form", kt_form_name(i));
+    for (int i = 0; i < KT_AGENDA_COUNT; i++) {
+        assert_plain("agenda when", kt_agenda[i].when);
+        for (int t = 0; kt_agenda[i].topics[t]; t++) assert_plain("agenda topic", kt_agenda[i].topics[t]);
+    }
+    assert_plain("agenda seed", kt_agenda_seed);
 }
 
 int main(void) {

@@ -6,21 +6,21 @@
 
 static void test_short_line(void **state) {
     (void)state;
-    sbuf b;
-    sb_init(&b, 0);
+    kt_sb b;
+    kt_sb_init_grow(&b, SB_DEFAULT_MAX);
     ics_line(&b, "BEGIN:VEVENT", 12);
     assert_int_equal(b.len, 14);
     assert_memory_equal(b.p, "BEGIN:VEVENT\r\n", 14);
-    sb_free(&b);
+    kt_sb_free(&b);
 }
 
 /* Every physical line is at most 75 octets, continuation lines start with
  * one space, and unfolding gives the original back. */
 static void check_fold(const char *line) {
-    sbuf b;
-    sb_init(&b, 0);
+    kt_sb b;
+    kt_sb_init_grow(&b, SB_DEFAULT_MAX);
     ics_line(&b, line, strlen(line));
-    sb_chr(&b, '\0');
+    kt_sb_chr(&b, '\0');
     char unfolded[4096];
     size_t u = 0;
     const char *s = b.p;
@@ -44,7 +44,7 @@ static void check_fold(const char *line) {
     }
     assert_int_equal(u, strlen(line));
     assert_memory_equal(unfolded, line, u);
-    sb_free(&b);
+    kt_sb_free(&b);
 }
 
 static void test_fold_ascii(void **state) {
@@ -69,12 +69,12 @@ static void test_fold_utf8(void **state) {
 
 static void test_text_escape(void **state) {
     (void)state;
-    sbuf b;
-    sb_init(&b, 0);
+    kt_sb b;
+    kt_sb_init_grow(&b, SB_DEFAULT_MAX);
     ics_text(&b, "a,b;c\\d\ne");
-    sb_chr(&b, '\0');
+    kt_sb_chr(&b, '\0');
     assert_string_equal(b.p, "a\\,b\\;c\\\\d\\ne");
-    sb_free(&b);
+    kt_sb_free(&b);
 }
 
 int main(void) {

@@ -375,6 +375,153 @@ static void test_tokens(void **st) {
     assert_int_not_equal(exec_rw("DELETE FROM access_log"), SQLITE_OK);
 }
 
+/* ---- the 75 % measure (ks_report_quota) -------------------------------------------- */
+
+/* A caseload of g2026 dagpenge courses, every one S = 2026-08-03 unless said
+ * (rules.md: dp.a_kasse_75 [S, addMonths(S,3)-1] = [08-03, 11-02], 2 a-kasse
+ * conversations; dp.kommune_75 [addMonths(S,3), addMonths(S,6)-1] = [11-03,
+ * 2027-02-02], 2 jobcentre conversations). The report's day is 2027-06-15.
+ *   d1 ak-1/jc-A: both held in time                 -> a-kasse met, kommune met
+ *   d2 ak-1/jc-A: 2nd of each after the deadline    -> late, late
+ *   d3 ak-1/jc-A: nothing held                      -> overdue, overdue
+ *   d4 ak-1/jc-A: dagpenge end 2026-09-30           -> lapsed, lapsed (left out)
+ *   d5 ak-1/jc-A: fritaget mindre_intensiv from 08-04 (stops the clock, no end):
+ *                 exempt, no deadline (left out); and a row added by hand below:
+ *                 exempt.barsel with its deadline 2026-11-15 (left out)
+ *   d6 ak-1/jc-A: judgements of both holders 08-05  -> undtaget, undtaget
+ *   d7 ak-1/jc-A: a-kasse judgement 08-05 revoked 09-01 (`to`): ordinary
+ *                 status, nothing held              -> overdue, overdue
+ *   d8 (no a-kasse)/jc-A, then its case's jobcentre cleared by hand: a-kasse
+ *                 conversations held                -> ukendt met; kommune ukendt overdue
+ *   d9 ak-1/jc-A S 2026-07-06: a-kasse held (due 2026-10-05) -> met in October;
+ *                 kommune due 2027-01-05, nothing   -> overdue in January
+ *   e0-e6 ak-2/jc-B: a-kasse held -> met (7); e7-e9: a-kasse judgement -> 3
+ *                 undtaget; none has jobcentre conversations -> 10 kommune overdue
+ * By hand:
+ *   a_kasse ak-1 2026-10: d9             cohort 1 held 1                  share 1
+ *   a_kasse ak-1 2026-11: d1 d2 d3 d6 d7 cohort 5 held 1 undt 1 late 1 overdue 2,
+ *                 share 0.2 (under 10: not judged; undtaget 1/5 = 0.2: no flag)
+ *   rolling ak-1 2026-11 (06..11): 6, 2, 1, 1, 2, share 1/3
+ *   a_kasse ak-2 2026-11: cohort 10 held 7 undt 3: 0.7 < 0.75 with 10 -> under_75;
+ *                 3/10 > 0.25 -> undtaget_over_25; rolling the same
+ *   a_kasse ukendt 2026-11: d8 cohort 1 held 1
+ *   kommune jc-A 2027-01 (group dp and the sum): d9 cohort 1 overdue 1, share 0
+ *   kommune jc-A 2027-02: d1 d2 d3 d6 d7: 5, held 1, undt 1, late 1, overdue 2;
+ *                 rolling (2026-09..2027-02) adds January: 6, 1, 1, 1, 3
+ *   kommune jc-B 2027-02: 10 overdue, held 0 -> under_75
+ *   kommune ukendt 2027-02: d8 1 overdue */
+#define QP "{\"birth_date\":\"1980-01-01\",\"youth_education\":true,\"vocational_education\":true}"
+#define QCV "{\"type\":\"cv_oprettet\",\"date\":\"2026-08-05\"}"
+static const char quota_cases[] =
+    "{\"id\":\"d1\",\"jobcenter\":\"jc-A\",\"person\":" QP ",\"benefits\":[{\"benefit\":\"dagpenge\",\"from\":\"2026-08-03\",\"a_kasse\":\"ak-1\"}],\"conversations\":[{\"date\":\"2026-08-10\",\"holder\":\"a_kasse\",\"form\":\"fremmoede\"},{\"date\":\"2026-10-05\",\"holder\":\"a_kasse\",\"form\":\"fremmoede\"},{\"date\":\"2026-11-20\",\"holder\":\"jobcenter\",\"form\":\"fremmoede\"},{\"date\":\"2027-01-10\",\"holder\":\"jobcenter\",\"form\":\"fremmoede\"}],\"events\":[" QCV "]}\n"
+    "{\"id\":\"d2\",\"jobcenter\":\"jc-A\",\"person\":" QP ",\"benefits\":[{\"benefit\":\"dagpenge\",\"from\":\"2026-08-03\",\"a_kasse\":\"ak-1\"}],\"conversations\":[{\"date\":\"2026-08-10\",\"holder\":\"a_kasse\",\"form\":\"fremmoede\"},{\"date\":\"2026-11-20\",\"holder\":\"a_kasse\",\"form\":\"fremmoede\"},{\"date\":\"2026-11-21\",\"holder\":\"jobcenter\",\"form\":\"fremmoede\"},{\"date\":\"2027-02-20\",\"holder\":\"jobcenter\",\"form\":\"fremmoede\"}],\"events\":[" QCV "]}\n"
+    "{\"id\":\"d3\",\"jobcenter\":\"jc-A\",\"person\":" QP ",\"benefits\":[{\"benefit\":\"dagpenge\",\"from\":\"2026-08-03\",\"a_kasse\":\"ak-1\"}],\"conversations\":[],\"events\":[" QCV "]}\n"
+    "{\"id\":\"d4\",\"jobcenter\":\"jc-A\",\"person\":" QP ",\"benefits\":[{\"benefit\":\"dagpenge\",\"from\":\"2026-08-03\",\"a_kasse\":\"ak-1\",\"to\":\"2026-09-30\"}],\"conversations\":[],\"events\":[" QCV "]}\n"
+    "{\"id\":\"d5\",\"jobcenter\":\"jc-A\",\"person\":" QP ",\"benefits\":[{\"benefit\":\"dagpenge\",\"from\":\"2026-08-03\",\"a_kasse\":\"ak-1\"}],\"conversations\":[],\"events\":[{\"type\":\"fritaget\",\"reason\":\"mindre_intensiv\",\"from\":\"2026-08-04\"}," QCV "]}\n"
+    "{\"id\":\"d6\",\"jobcenter\":\"jc-A\",\"person\":" QP ",\"benefits\":[{\"benefit\":\"dagpenge\",\"from\":\"2026-08-03\",\"a_kasse\":\"ak-1\"}],\"conversations\":[],\"events\":[{\"type\":\"undtaget_konkret_vurdering\",\"holder\":\"a_kasse\",\"date\":\"2026-08-05\"},{\"type\":\"undtaget_konkret_vurdering\",\"holder\":\"jobcenter\",\"date\":\"2026-08-05\"}," QCV "]}\n"
+    "{\"id\":\"d7\",\"jobcenter\":\"jc-A\",\"person\":" QP ",\"benefits\":[{\"benefit\":\"dagpenge\",\"from\":\"2026-08-03\",\"a_kasse\":\"ak-1\"}],\"conversations\":[],\"events\":[{\"type\":\"undtaget_konkret_vurdering\",\"holder\":\"a_kasse\",\"date\":\"2026-08-05\",\"to\":\"2026-09-01\"}," QCV "]}\n"
+    "{\"id\":\"d8\",\"jobcenter\":\"jc-A\",\"person\":" QP ",\"benefits\":[{\"benefit\":\"dagpenge\",\"from\":\"2026-08-03\"}],\"conversations\":[{\"date\":\"2026-08-10\",\"holder\":\"a_kasse\",\"form\":\"fremmoede\"},{\"date\":\"2026-10-05\",\"holder\":\"a_kasse\",\"form\":\"fremmoede\"}],\"events\":[" QCV "]}\n"
+    "{\"id\":\"d9\",\"jobcenter\":\"jc-A\",\"person\":" QP ",\"benefits\":[{\"benefit\":\"dagpenge\",\"from\":\"2026-07-06\",\"a_kasse\":\"ak-1\"}],\"conversations\":[{\"date\":\"2026-07-10\",\"holder\":\"a_kasse\",\"form\":\"fremmoede\"},{\"date\":\"2026-09-05\",\"holder\":\"a_kasse\",\"form\":\"fremmoede\"}],\"events\":[" QCV "]}\n"
+    "{\"id\":\"e0\",\"jobcenter\":\"jc-B\",\"person\":" QP ",\"benefits\":[{\"benefit\":\"dagpenge\",\"from\":\"2026-08-03\",\"a_kasse\":\"ak-2\"}],\"conversations\":[{\"date\":\"2026-08-10\",\"holder\":\"a_kasse\",\"form\":\"fremmoede\"},{\"date\":\"2026-10-05\",\"holder\":\"a_kasse\",\"form\":\"fremmoede\"}],\"events\":[" QCV "]}\n"
+    "{\"id\":\"e1\",\"jobcenter\":\"jc-B\",\"person\":" QP ",\"benefits\":[{\"benefit\":\"dagpenge\",\"from\":\"2026-08-03\",\"a_kasse\":\"ak-2\"}],\"conversations\":[{\"date\":\"2026-08-10\",\"holder\":\"a_kasse\",\"form\":\"fremmoede\"},{\"date\":\"2026-10-05\",\"holder\":\"a_kasse\",\"form\":\"fremmoede\"}],\"events\":[" QCV "]}\n"
+    "{\"id\":\"e2\",\"jobcenter\":\"jc-B\",\"person\":" QP ",\"benefits\":[{\"benefit\":\"dagpenge\",\"from\":\"2026-08-03\",\"a_kasse\":\"ak-2\"}],\"conversations\":[{\"date\":\"2026-08-10\",\"holder\":\"a_kasse\",\"form\":\"fremmoede\"},{\"date\":\"2026-10-05\",\"holder\":\"a_kasse\",\"form\":\"fremmoede\"}],\"events\":[" QCV "]}\n"
+    "{\"id\":\"e3\",\"jobcenter\":\"jc-B\",\"person\":" QP ",\"benefits\":[{\"benefit\":\"dagpenge\",\"from\":\"2026-08-03\",\"a_kasse\":\"ak-2\"}],\"conversations\":[{\"date\":\"2026-08-10\",\"holder\":\"a_kasse\",\"form\":\"fremmoede\"},{\"date\":\"2026-10-05\",\"holder\":\"a_kasse\",\"form\":\"fremmoede\"}],\"events\":[" QCV "]}\n"
+    "{\"id\":\"e4\",\"jobcenter\":\"jc-B\",\"person\":" QP ",\"benefits\":[{\"benefit\":\"dagpenge\",\"from\":\"2026-08-03\",\"a_kasse\":\"ak-2\"}],\"conversations\":[{\"date\":\"2026-08-10\",\"holder\":\"a_kasse\",\"form\":\"fremmoede\"},{\"date\":\"2026-10-05\",\"holder\":\"a_kasse\",\"form\":\"fremmoede\"}],\"events\":[" QCV "]}\n"
+    "{\"id\":\"e5\",\"jobcenter\":\"jc-B\",\"person\":" QP ",\"benefits\":[{\"benefit\":\"dagpenge\",\"from\":\"2026-08-03\",\"a_kasse\":\"ak-2\"}],\"conversations\":[{\"date\":\"2026-08-10\",\"holder\":\"a_kasse\",\"form\":\"fremmoede\"},{\"date\":\"2026-10-05\",\"holder\":\"a_kasse\",\"form\":\"fremmoede\"}],\"events\":[" QCV "]}\n"
+    "{\"id\":\"e6\",\"jobcenter\":\"jc-B\",\"person\":" QP ",\"benefits\":[{\"benefit\":\"dagpenge\",\"from\":\"2026-08-03\",\"a_kasse\":\"ak-2\"}],\"conversations\":[{\"date\":\"2026-08-10\",\"holder\":\"a_kasse\",\"form\":\"fremmoede\"},{\"date\":\"2026-10-05\",\"holder\":\"a_kasse\",\"form\":\"fremmoede\"}],\"events\":[" QCV "]}\n"
+    "{\"id\":\"e7\",\"jobcenter\":\"jc-B\",\"person\":" QP ",\"benefits\":[{\"benefit\":\"dagpenge\",\"from\":\"2026-08-03\",\"a_kasse\":\"ak-2\"}],\"conversations\":[],\"events\":[{\"type\":\"undtaget_konkret_vurdering\",\"holder\":\"a_kasse\",\"date\":\"2026-08-05\"}," QCV "]}\n"
+    "{\"id\":\"e8\",\"jobcenter\":\"jc-B\",\"person\":" QP ",\"benefits\":[{\"benefit\":\"dagpenge\",\"from\":\"2026-08-03\",\"a_kasse\":\"ak-2\"}],\"conversations\":[],\"events\":[{\"type\":\"undtaget_konkret_vurdering\",\"holder\":\"a_kasse\",\"date\":\"2026-08-05\"}," QCV "]}\n"
+    "{\"id\":\"e9\",\"jobcenter\":\"jc-B\",\"person\":" QP ",\"benefits\":[{\"benefit\":\"dagpenge\",\"from\":\"2026-08-03\",\"a_kasse\":\"ak-2\"}],\"conversations\":[],\"events\":[{\"type\":\"undtaget_konkret_vurdering\",\"holder\":\"a_kasse\",\"date\":\"2026-08-05\"}," QCV "]}\n"
+    ;
+
+static int quota_line(void *ctx, const ks_quota_row *r) {
+    char *buf = ctx, line[256], flags[64] = "";
+    const char *f[2];
+    size_t nf = ks_quota_flag_names(r, f);
+    for (size_t i = 0; i < nf; i++)
+        snprintf(flags + strlen(flags), sizeof flags - strlen(flags), "%s%s", i ? ";" : "", f[i]);
+    char share[16] = "null";
+    if (r->share >= 0) snprintf(share, sizeof share, "%.3f", r->share);
+    snprintf(line, sizeof line, "%s %s %s %s %s %ld %ld %ld %ld %ld %s %s%s\n", r->measure,
+             r->population, r->unit, r->group ? r->group : "-", r->month, r->cohort, r->held,
+             r->undtaget, r->late, r->overdue, share, flags, r->provisional ? "" : " (final)");
+    strncat(buf, line, 8192 - strlen(buf) - 1);
+    return 0;
+}
+
+static void test_quota_report(void **st) {
+    (void)st;
+    ks_store *s = open_new();
+    ks_set_today(s, D("2027-06-15"));
+    ks_import_result r;
+    assert_int_equal(import_text(s, quota_cases, KS_FORMAT_NDJSON, &r), KS_OK);
+    assert_int_equal(r.cases_new, 19);
+    ks_close(s);
+    /* what an import cannot make: an exemption of another reason with its
+     * deadline in the month, and a case without a jobcentre */
+    assert_int_equal(exec_rw("INSERT INTO obligations(case_id, idx, rule, grp, status, deadline,"
+                             " exempt, a_kasse, quota) VALUES ('d5', 99, 'dp.a_kasse_75', 'dp',"
+                             " 'exempt', '2026-11-15', 'exempt.barsel', 'ak-1', 1);"
+                             "UPDATE cases SET jobcenter = '' WHERE id = 'd8'"),
+                     SQLITE_OK);
+    s = open_new();
+    ks_quota_query q;
+    ks_quota_query_init(&q);
+    q.as_of = D("2027-06-15");
+    q.from = D("2026-10-01");
+    q.to = D("2026-11-30");
+    q.by = KS_QBY_A_KASSE;
+    static char buf[8192];
+    buf[0] = '\0';
+    ks_error e = {0};
+    assert_int_equal(ks_report_quota(s, &q, quota_line, buf, &e), KS_OK);
+    assert_string_equal(buf,
+        "quota_75 a_kasse ak-1 - 2026-10 1 1 0 0 0 1.000 \n"
+        "quota_75_rolling a_kasse ak-1 - 2026-10 1 1 0 0 0 1.000 \n"
+        "quota_75 a_kasse ak-1 - 2026-11 5 1 1 1 2 0.200 \n"
+        "quota_75_rolling a_kasse ak-1 - 2026-11 6 2 1 1 2 0.333 \n"
+        "quota_75 a_kasse ak-2 - 2026-11 10 7 3 0 0 0.700 under_75;undtaget_over_25\n"
+        "quota_75_rolling a_kasse ak-2 - 2026-11 10 7 3 0 0 0.700 under_75;undtaget_over_25\n"
+        "quota_75 a_kasse ukendt - 2026-11 1 1 0 0 0 1.000 \n"
+        "quota_75_rolling a_kasse ukendt - 2026-11 1 1 0 0 0 1.000 \n");
+
+    q.from = D("2027-01-01");
+    q.to = D("2027-02-28");
+    q.by = KS_QBY_JOBCENTER;
+    buf[0] = '\0';
+    assert_int_equal(ks_report_quota(s, &q, quota_line, buf, &e), KS_OK);
+    assert_string_equal(buf,
+        "quota_75 kommune jc-A - 2027-01 1 0 0 0 1 0.000 \n"
+        "quota_75_rolling kommune jc-A - 2027-01 1 0 0 0 1 0.000 \n"
+        "quota_75 kommune jc-A dp 2027-01 1 0 0 0 1 0.000 \n"
+        "quota_75_rolling kommune jc-A dp 2027-01 1 0 0 0 1 0.000 \n"
+        "quota_75 kommune jc-A - 2027-02 5 1 1 1 2 0.200 \n"
+        "quota_75_rolling kommune jc-A - 2027-02 6 1 1 1 3 0.167 \n"
+        "quota_75 kommune jc-A dp 2027-02 5 1 1 1 2 0.200 \n"
+        "quota_75_rolling kommune jc-A dp 2027-02 6 1 1 1 3 0.167 \n"
+        "quota_75 kommune jc-B - 2027-02 10 0 0 0 10 0.000 under_75\n"
+        "quota_75_rolling kommune jc-B - 2027-02 10 0 0 0 10 0.000 under_75\n"
+        "quota_75 kommune jc-B dp 2027-02 10 0 0 0 10 0.000 under_75\n"
+        "quota_75_rolling kommune jc-B dp 2027-02 10 0 0 0 10 0.000 under_75\n"
+        "quota_75 kommune ukendt - 2027-02 1 0 0 0 1 0.000 \n"
+        "quota_75_rolling kommune ukendt - 2027-02 1 0 0 0 1 0.000 \n"
+        "quota_75 kommune ukendt dp 2027-02 1 0 0 0 1 0.000 \n"
+        "quota_75_rolling kommune ukendt dp 2027-02 1 0 0 0 1 0.000 \n");
+
+    /* the report's day bounds the cohort: on 2027-02-02 itself the deadlines of
+     * that day are not yet in (only January's d9) */
+    q.as_of = D("2027-02-02");
+    q.rolling = 0;
+    q.by = KS_QBY_GROUP;
+    buf[0] = '\0';
+    assert_int_equal(ks_report_quota(s, &q, quota_line, buf, &e), KS_OK);
+    assert_string_equal(buf, "quota_75 kommune jc-A dp 2027-01 1 0 0 0 1 0.000 \n");
+
+    q.to = D("2026-12-31"); /* reversed */
+    assert_int_equal(ks_report_quota(s, &q, quota_line, buf, &e), KS_EINVALID);
+    ks_close(s);
+}
+
 static void test_events_append_only(void **st) {
     (void)st;
     ks_store *s = open_new();
@@ -402,6 +549,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_refresh, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tokens, setup, teardown),
         cmocka_unit_test_setup_teardown(test_events_append_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_quota_report, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

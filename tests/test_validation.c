@@ -9,6 +9,7 @@
 #include "testutil.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,6 +182,77 @@ static void test_category_of_other_benefit(void **state) {
         2);
     EXPECT_PROBLEM(pr, "/benefits/0/categories/0/category", 2, 53);
     EXPECT_PROBLEM(pr, "/benefits/1/categories/0/category", 4, 53);
+    kt_problems_free(pr);
+}
+
+/* Is there a problem at `pointer`? */
+static bool has_problem(const kt_problems *pr, const char *pointer) {
+    for (size_t i = 0; i < kt_problems_count(pr); i++) {
+        kt_problem p;
+        kt_problems_get(pr, i, &p);
+        if (strcmp(p.pointer, pointer) == 0 && p.message[0] && p.expected[0]) return true;
+    }
+    return false;
+}
+
+/* integrationsydelse: the group follows age and education on S; a category
+ * of the other group is an input error. Born 1980: 41 on 2021-01-04 (kh
+ * group): uddannelsesparat is wrong. Born 2000 without vocational education:
+ * 21 on 2021-01-04 (uh group): jobparat is wrong; with vocational education
+ * (kh group) jobparat is right and aabenlyst_uddannelsesparat wrong. The
+ * first inquiry is S: born 1991-01-10, 29 on the inquiry 2021-01-04 (uh) but
+ * 30 on `from` 2021-01-11: uddannelsesparat is right. */
+static void test_integrationsydelse_other_group(void **state) {
+    (void)state;
+    kt_problems *pr = invalid_q(
+        "{'id':'i1','person':{'birth_date':'1980-01-01'},'benefits':[{'benefit':'integrationsydelse',"
+        "'from':'2021-01-04','categories':[{'from':'2021-01-04','category':'jobparat'},"
+        "{'from':'2021-03-01','category':'uddannelsesparat'}]}]}",
+        1);
+    assert_true(has_problem(pr, "/benefits/0/categories/1/category"));
+    kt_problems_free(pr);
+    pr = invalid_q(
+        "{'id':'i2','person':{'birth_date':'2000-01-01'},'benefits':[{'benefit':'integrationsydelse',"
+        "'from':'2021-01-04','categories':[{'from':'2021-01-04','category':'jobparat'}]}]}",
+        1);
+    assert_true(has_problem(pr, "/benefits/0/categories/0/category"));
+    kt_problems_free(pr);
+    pr = invalid_q(
+        "{'id':'i3','person':{'birth_date':'2000-01-01','vocational_education':true},'benefits':[{"
+        "'benefit':'integrationsydelse','from':'2021-01-04','categories':[{'from':'2021-01-04',"
+        "'category':'jobparat'},{'from':'2021-02-01','category':'aabenlyst_uddannelsesparat'}]}]}",
+        1);
+    assert_true(has_problem(pr, "/benefits/0/categories/1/category"));
+    kt_problems_free(pr);
+    char *s = unquote(
+        "{'id':'i4','person':{'birth_date':'1991-01-10'},'benefits':[{'benefit':'integrationsydelse',"
+        "'from':'2021-01-11','first_inquiry':'2021-01-04','categories':[{'from':'2021-01-11',"
+        "'category':'uddannelsesparat'}]}]}");
+    kt_case *c = NULL;
+    assert_int_equal(kt_case_parse(s, strlen(s), &c, NULL), KT_OK);
+    kt_case_free(c);
+    free(s);
+}
+
+/* g2025b: uddannelseshjaelp and integrationsydelse periods starting on or
+ * after 2025-07-01 are input errors at their `benefit`; one starting
+ * 2025-06-30 is valid. kontanthjaelp takes uddannelsesparat and
+ * aabenlyst_uddannelsesparat from 2025-07-01 only: a category period of them
+ * from 2025-06-30 is an error, from 2025-07-01 valid. */
+static void test_g2025b_input_errors(void **state) {
+    (void)state;
+    kt_problems *pr = invalid_q(
+        "{'id':'r1','person':{'birth_date':'2003-04-04'},'benefits':["
+        "{'benefit':'uddannelseshjaelp','from':'2025-06-30','to':'2025-06-30'},"
+        "{'benefit':'uddannelseshjaelp','from':'2025-09-01'},"
+        "{'benefit':'integrationsydelse','from':'2025-07-01'},"
+        "{'benefit':'kontanthjaelp','from':'2025-06-01','categories':["
+        "{'from':'2025-06-30','category':'uddannelsesparat'},"
+        "{'from':'2025-07-01','category':'aabenlyst_uddannelsesparat'}]}]}",
+        3);
+    assert_true(has_problem(pr, "/benefits/1/benefit"));
+    assert_true(has_problem(pr, "/benefits/2/benefit"));
+    assert_true(has_problem(pr, "/benefits/3/categories/0/category"));
     kt_problems_free(pr);
 }
 
@@ -501,6 +573,8 @@ int main(void) {
         cmocka_unit_test(test_wrong_types),
         cmocka_unit_test(test_unknown_enum_values),
         cmocka_unit_test(test_category_of_other_benefit),
+        cmocka_unit_test(test_integrationsydelse_other_group),
+        cmocka_unit_test(test_g2025b_input_errors),
         cmocka_unit_test(test_impossible_dates),
         cmocka_unit_test(test_to_before_from),
         cmocka_unit_test(test_cpr_like_ids_rejected),

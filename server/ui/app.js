@@ -52,12 +52,60 @@
     sygedagpenge: "Sygedagpenge", revalidering: "Revalidering", foertidspension: "Førtidspension", ressourceforloeb: "Ressourceforløb",
     jobafklaringsforloeb: "Jobafklaringsforløb", ledighedsydelse: "Ledighedsydelse", arbejdsmarkedsydelse: "Arbejdsmarkedsydelse", kontantydelse: "Kontantydelse",
   };
+  /* ---- the marks of g2026: "75 %-regel" and "foreløbig" --------------------------------
+   * A focusable mark whose explanation shows on hover and on keyboard focus
+   * (in the flow, so nothing is clipped at 360 px), is its accessible
+   * description (aria-describedby), and hides again with Escape. */
+  K.QUOTA_TIP = {
+    jobcenter: "Jobcentret skal holde disse samtaler med mindst 75 % af sine borgere i målgruppen. For de øvrige kan jobcentret efter en konkret vurdering beslutte, at samtalerne ikke er nødvendige (undtaget efter konkret vurdering).",
+    a_kasse: "A-kassen skal holde disse samtaler med mindst 75 % af sine dagpengemodtagere. For de øvrige kan a-kassen efter en konkret vurdering beslutte, at samtalerne ikke er nødvendige (undtaget efter konkret vurdering).",
+  };
+  K.PROVISIONAL_TIP = "Reglen bygger på resuméer af reformen fra 1. juli 2026 (lov nr. 1750 af 29.12.2025), ikke på lovteksten selv. Frist og krav kan ændre sig, når lovteksten foreligger.";
+  let tipSeq = 0;
+  K.mark = function (cls, label, tip) {
+    const id = "tip-" + ++tipSeq;
+    const m = h("span.mark." + cls, { tabindex: "0", "aria-describedby": id, text: label });
+    const t = h("span.tip", { role: "tooltip", id, text: tip });
+    const wrap = h("span.markwrap", {}, m, t);
+    m.addEventListener("keydown", (ev) => {
+      if (ev.key === "Escape") wrap.classList.add("tip-closed");
+    });
+    m.addEventListener("blur", () => wrap.classList.remove("tip-closed"));
+    wrap.addEventListener("mouseleave", () => wrap.classList.remove("tip-closed"));
+    return wrap;
+  };
+  // The marks of an obligation or worklist item: {quota: {holder}, provisional}.
+  K.marks = function (o) {
+    const out = [];
+    const q = o.quota;
+    if (q) out.push(K.mark("quota", "75 %-regel", K.QUOTA_TIP[q.holder] || K.QUOTA_TIP.jobcenter));
+    if (o.provisional) out.push(K.mark("provisional", "foreløbig", K.PROVISIONAL_TIP));
+    return out.length ? h("span.marks", {}, out) : null;
+  };
+  // Worklist items of a server whose store does not carry the marks: they
+  // come from the rule catalogue (/v1/rules), by generation and rule.
+  let catalogue = null;
+  K.ruleMarks = async function () {
+    if (catalogue) return catalogue;
+    const r = await K.api("GET", "/v1/rules");
+    const map = {};
+    for (const g of (r.status === 200 && r.data && r.data.generations) || [])
+      for (const rule of g.rules || []) {
+        const q = rule.quota || (rule.quota_holder ? { holder: rule.quota_holder } : null);
+        map[g.name + "/" + rule.id] = { quota: q, provisional: !!rule.provisional };
+      }
+    catalogue = map;
+    return map;
+  };
+
   K.badge = (status) => h("span.badge." + status, { text: K.STATUS[status] || status });
   K.fmtDate = function (iso) {
     if (!iso) return "–";
     const [y, m, d] = iso.split("-");
     return `${+d}.${+m}.${y}`;
   };
+  const MONTHS = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november", "december"];
+  K.fmtMonth = (ym) => (ym ? MONTHS[+ym.slice(5, 7) - 1] + " " + ym.slice(0, 4) : "–");
   K.addDays = function (iso, n) {
     const t = Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10)) + n * 86400000;
     return new Date(t).toISOString().slice(0, 10);
@@ -192,7 +240,7 @@
       if (one.status !== 200) return;
       for (const o of one.data.plan.obligations) {
         if (o.status !== "open" && o.status !== "overdue") continue;
-        items.push({ case: c.id, caseworker: c.caseworker, rule: o.rule, kind: o.kind, status: o.status, from: o.window.from, to: o.window.to, why: o.why, required: o.required, counted: o.counted });
+        items.push({ case: c.id, caseworker: c.caseworker, rule: o.rule, generation: o.generation, kind: o.kind, status: o.status, from: o.window.from, to: o.window.to, why: o.why, required: o.required, counted: o.counted, quota: o.quota, provisional: o.provisional });
       }
     }));
     return { items, source: "browser", more: list.data.more };
@@ -251,6 +299,14 @@
       .sort((a, b) => (a.status === b.status ? (a.to || "9").localeCompare(b.to || "9") : a.status === "overdue" ? -1 : 1));
     const counts = {};
     for (const i of items) counts[i.status] = (counts[i.status] || 0) + 1;
+    if (items.some((i) => i.quota === undefined && i.provisional === undefined)) {
+      const cat = await K.ruleMarks();
+      for (const i of items) {
+        const m = cat[i.generation + "/" + i.rule];
+        if (m && i.quota === undefined) i.quota = m.quota;
+        if (m && i.provisional === undefined) i.provisional = m.provisional;
+      }
+    }
 
     const parts = [];
     if (wl.source === "server" && wl.more)
@@ -270,7 +326,7 @@
           h("td.nowrap", { text: K.fmtDate(i.to) }),
           h("td", {}, K.badge(i.status)),
           h("td", {}, h("a", { href: "#/borger/" + encodeURIComponent(i.case), text: i.case })),
-          h("td", {}, (K.KIND[i.kind] || i.kind) + " ", h("span.muted", { text: "(" + i.rule + ")" })),
+          h("td", {}, (K.KIND[i.kind] || i.kind) + " ", h("span.muted", { text: "(" + i.rule + ")" }), K.marks(i)),
           h("td", { text: i.caseworker || "–" })))))));
     }
     body.replaceChildren(...parts);

@@ -116,7 +116,7 @@
   function planTable(plan) {
     const rows = plan.obligations.map((o) => h("tr", { "data-rule": o.rule, "data-status": o.status },
       h("td", {}, K.badge(o.status), o.met_on ? h("div.muted", { text: "d. " + K.fmtDate(o.met_on) }) : null),
-      h("td", {}, h("strong", { text: K.KIND[o.kind] || o.kind }), h("div.muted", { text: o.rule + " · " + o.generation })),
+      h("td", {}, h("strong", { text: K.KIND[o.kind] || o.kind }), h("div.muted", { text: o.rule + " · " + o.generation }), K.marks(o)),
       h("td.nowrap", { text: K.fmtDate(o.window.from) + " – " + (o.window.to ? K.fmtDate(o.window.to) : "åben") }),
       h("td.nowrap", { text: o.kind === "samtale" || o.required > 1 ? `${o.counted} af ${o.required}` : "–" }),
       h("td.why", { text: o.why }),
@@ -245,6 +245,69 @@
     return f;
   }
 
+  /* "Undtaget efter konkret vurdering" (g2026): the holder's decision that
+   * the person needs none of the 75 %-rule's conversations. A decision is
+   * known by holder and date; "Tilbagekald" sends it again with `to`, which
+   * the server records as a correction of that decision. */
+  const UK = "undtaget_konkret_vurdering";
+  const UK_HOLDER = { jobcenter: "Jobcentret", a_kasse: "A-kassen" };
+  function undtagetForm(id, c, today, onDone) {
+    const out = h("div", { "aria-live": "polite" });
+    const send = async (body, btn, ok, fail, fieldOf) => {
+      btn.disabled = true;
+      out.replaceChildren();
+      const r = await K.api("POST", "/v1/cases/" + encodeURIComponent(id) + "/events", body);
+      btn.disabled = false;
+      if (r.status !== 201 && r.status !== 200) {
+        const first = markProblems(f, r.problem, fieldOf || (() => null));
+        out.append(K.problemBox(r.problem, fail));
+        (first || btn).focus();
+        return;
+      }
+      markProblems(f, null, () => null);
+      onDone(r.data, r.status === 200 ? "Afgørelsen var allerede registreret; intet er ændret." : ok);
+    };
+    const decisions = (c.events || []).filter((e) => e.type === UK);
+    const list = decisions.length
+      ? h("ul.decisions", { id: "uk-list" }, decisions.map((e, i) => {
+          const who = UK_HOLDER[e.holder] || e.holder;
+          const label = `${who}: undtaget fra ${K.fmtDate(e.date)}` + (e.to ? `, tilbagekaldt fra ${K.fmtDate(e.to)}` : "");
+          if (e.to) {
+            const again = h("button.secondary", { type: "button", id: "uk-reinstate-" + i, text: "Fortryd tilbagekaldelsen" });
+            again.addEventListener("click", () => send({ type: UK, date: e.date, holder: e.holder }, again,
+              `${who}s afgørelse fra ${K.fmtDate(e.date)} gælder igen, og planen er opdateret.`, "Tilbagekaldelsen blev ikke fortrudt."));
+            return h("li", { "data-holder": e.holder }, h("span", { text: label }), " ", again);
+          }
+          const to = h("input", { id: "uk-to-" + i, name: "to", type: "date", value: today > e.date ? today : e.date, required: true });
+          const btn = h("button.secondary", { type: "button", id: "uk-revoke-" + i, text: "Tilbagekald" });
+          btn.addEventListener("click", () => send({ type: UK, date: e.date, holder: e.holder, to: to.value }, btn,
+            `${who}s afgørelse fra ${K.fmtDate(e.date)} er tilbagekaldt fra ${K.fmtDate(to.value)}, og planen er opdateret.`,
+            "Afgørelsen blev ikke tilbagekaldt.", (k) => (k === "to" ? to : null)));
+          return h("li", { "data-holder": e.holder }, h("span", { text: label }),
+            h("div.row", {}, field("uk-to-" + i, "Tilbagekaldt fra", to), h("div.field", {}, btn)));
+        }))
+      : h("p.muted", { id: "uk-list", text: "Ingen afgørelser registreret." });
+    const holder = select("uk-holder", "holder", UK_HOLDER, "jobcenter");
+    const date = h("input", { id: "uk-date", name: "date", type: "date", value: today, required: true });
+    const btn = h("button", { type: "submit", id: "uk-submit", text: "Registrér undtagelse" });
+    const f = h("form.card", {
+      id: "undtaget-form",
+      onsubmit: (ev) => {
+        ev.preventDefault();
+        send({ type: UK, date: date.value, holder: holder.value }, btn,
+          `${UK_HOLDER[holder.value]}s undtagelse fra ${K.fmtDate(date.value)} er registreret, og planen er opdateret.`,
+          "Undtagelsen blev ikke registreret.", (k) => ({ holder, date }[k]));
+      },
+    },
+      h("fieldset", {}, h("legend", { text: "Undtaget efter konkret vurdering" }),
+        h("p.hint", { id: "uk-hint", text: "Fra 1. juli 2026: jobcentret eller a-kassen har konkret vurderet, at borgeren kan komme i job uden samtalerne efter 75 %-reglen. Gælder kun pligter med mærket 75 %-regel; uret står ikke stille." }),
+        list,
+        h("div.row", {}, field("uk-holder", "Afgjort af", holder), field("uk-date", "Dato for afgørelsen", date)),
+        btn),
+      out);
+    return f;
+  }
+
   async function downloadCalendar(id) {
     const res = await fetch("/v1/cases/" + encodeURIComponent(id) + "/calendar.ics", { headers: { Authorization: "Bearer " + K.token() } });
     if (!res.ok) {
@@ -291,7 +354,8 @@
         document.getElementById("saved").focus();
       };
       parts.push(h("section", { "aria-labelledby": "rec-h" }, h("h2", { id: "rec-h", text: "Registrér" }),
-        h("div.grid2", {}, conversationForm(c.id, today, done), eventForm(c.id, today, done))));
+        h("div.grid2", {}, conversationForm(c.id, today, done), eventForm(c.id, today, done)),
+        undtagetForm(c.id, c, today, done)));
     } else {
       parts.push(h("p.muted", { text: "Din rolle kan kun læse." }));
     }

@@ -120,6 +120,90 @@
     return h("figure.card", {}, chart, table);
   }
 
+  /* ---- the 75 % of g2026 (GET /v1/reports/quota) ---------------------------------
+   * One chart per population: each a-kasse, and the kommune by group (dp,
+   * kh, uh, ly) and in all. Per month a bar of the share held in time
+   * against the 75 % line, and a bar of the share undtaget (exempted by a
+   * concrete judgement) against its 25 % ceiling; the flags in Danish. The
+   * measure is an interpretation, so the whole section says "foreløbig". */
+  const QLINE = 0.75, QCEIL = 0.25;
+  const FLAG = { under_75: "Under 75 %", undtaget_over_25: "Over 25 % undtaget", under_80: "Under 80 %" };
+  const GROUP = { dp: "dagpenge", kh: "kontanthjælp", uh: "uddannelsesparate", ly: "ledighedsydelse" };
+  function quotaTitle(p) {
+    if (p.population === "a_kasse") return "A-kasse " + (p.unit === "ukendt" ? "(ukendt)" : p.unit);
+    return "Kommunen" + (p.group ? ": " + (GROUP[p.group] || p.group) : ", alle målgrupper");
+  }
+  function quotaChart(p, idx) {
+    const months = p.rows.slice(-12);
+    const W = 420, H = 230, left = 44, right = 8, top = 16, bottom = 34;
+    const bw = (W - left - right) / Math.max(months.length, 1);
+    const y = (v) => top + (1 - v) * (H - top - bottom);
+    const id = "qc-" + idx;
+    const title = quotaTitle(p);
+    const chart = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart quota-chart", role: "img", "aria-labelledby": id + "-t" },
+      svg("title", { id: id + "-t" }, `${title}: andel holdt rettidigt pr. måned mod 75 %, og andel undtaget mod loftet på 25 % (foreløbig opgørelse)`));
+    for (const v of [0, 0.25, 0.5, 0.75, 1])
+      chart.append(svg("line", { x1: left, x2: W - right, y1: y(v), y2: y(v), class: "grid" }), svg("text", { x: left - 6, y: y(v) + 4, "text-anchor": "end" }, pct(v)));
+    months.forEach((m, i) => {
+      const share = typeof m.share === "number" ? m.share : 0;
+      const und = m.cohort ? m.undtaget / m.cohort : 0;
+      const x = left + i * bw + bw * 0.1;
+      const w = bw * 0.38;
+      chart.append(
+        svg("rect", { x, y: y(share), width: w, height: y(0) - y(share), fill: share >= QLINE ? "#1e7b34" : "#b3261e", class: "bar held" },
+          svg("title", {}, `${m.month}: ${pct(share)} holdt rettidigt (${m.held} af ${m.cohort})`)),
+        svg("rect", { x: x + w + bw * 0.04, y: y(und), width: w, height: y(0) - y(und), fill: `url(#${id}-hatch)`, stroke: "#4a525c", class: "bar undtaget" },
+          svg("title", {}, `${m.month}: ${pct(und)} undtaget (${m.undtaget} af ${m.cohort})`)),
+        i % Math.ceil(months.length / 6) === 0 ? svg("text", { x: x + w, y: H - bottom + 16, "text-anchor": "middle" }, m.month.slice(5, 7) + "/" + m.month.slice(2, 4)) : null);
+    });
+    chart.prepend(svg("defs", {}, svg("pattern", { id: id + "-hatch", width: 5, height: 5, patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)" },
+      svg("rect", { width: 5, height: 5, fill: "#ffffff" }), svg("rect", { width: 2.5, height: 5, fill: "#6b6f76" }))));
+    chart.append(svg("line", { x1: left, x2: W - right, y1: y(QLINE), y2: y(QLINE), class: "target" }),
+      svg("text", { x: W - right - 4, y: y(QLINE) - 6, "text-anchor": "end", class: "warn" }, "mål 75 %"),
+      svg("line", { x1: left, x2: W - right, y1: y(QCEIL), y2: y(QCEIL), class: "ceiling" }),
+      svg("text", { x: W - right - 4, y: y(QCEIL) - 6, "text-anchor": "end", class: "ceiling-label" }, "loft 25 % undtaget"),
+      svg("line", { x1: left, x2: W - right, y1: y(0), y2: y(0), class: "axis" }));
+    const last = p.rows[p.rows.length - 1];
+    const flags = h("ul.flags", { "aria-label": "Flag for " + K.fmtMonth(last.month) },
+      (last.flags || []).length ? last.flags.map((f) => h("li.flag", { "data-flag": f, text: FLAG[f] || f }))
+        : h("li.flag." + (last.cohort >= 10 ? "ok" : "none"), { text: last.cohort >= 10 ? "Ingen flag" : "Under 10 i opgørelsen: ikke bedømt" }));
+    const table = h("details", {}, h("summary", { text: "Vis tallene" }),
+      h("div.table-wrap", {}, h("table", {},
+        h("thead", {}, h("tr", {}, ["Måned", "I opgørelsen", "Holdt", "Undtaget", "For sent", "Overskredet", "Andel", "Flag"].map((t) => h("th", { scope: "col", text: t })))),
+        h("tbody", {}, p.rows.map((m) => h("tr", {}, h("td", { text: m.month }), h("td", { text: m.cohort }), h("td", { text: m.held }), h("td", { text: m.undtaget }),
+          h("td", { text: m.late }), h("td", { text: m.overdue }), h("td", { text: typeof m.share === "number" ? pct(m.share) : "–" }),
+          h("td", { text: (m.flags || []).map((f) => FLAG[f] || f).join(", ") || "–" })))))));
+    return h("figure.card", { "data-population": p.population, "data-unit": p.unit, "data-group": p.group || "" },
+      h("h3", { text: title }), h("p.muted", { text: "Seneste måned " + K.fmtMonth(last.month) + ":" }), flags, chart,
+      h("ul.legend", {}, h("li", {}, h("span.sw.met"), "Holdt rettidigt (rød under 75 %)"), h("li", {}, h("span.sw.shade"), "Undtaget efter konkret vurdering")),
+      table);
+  }
+  async function quotaSection(today) {
+    const sec = h("section", { "aria-labelledby": "q-h", id: "quota" },
+      h("h2", { id: "q-h" }, "75 %-reglen pr. målgruppe og måned ", K.mark("provisional", "foreløbig opgørelse",
+        "Opgørelsen er kontakts egen fortolkning af reformen fra 1. juli 2026; den officielle opgørelse forelå ikke. Tallene kan ændre sig.")),
+      h("p.muted", { text: "Andel af pligterne efter 75 %-reglen med frist i måneden, der blev holdt rettidigt (den stiplede røde linje er 75 %), og andel undtaget efter konkret vurdering (den prikkede linje er loftet på 25 %). Bortfaldne og af anden grund fritagne pligter tæller ikke med." }));
+    const r = await K.api("GET", "/v1/reports/quota?rolling=false");
+    if (r.status !== 200) {
+      sec.append(r.status === 501 || (r.status === 400 && /not implemented/.test((r.problem && r.problem.detail) || ""))
+        ? h("p.notice", { text: "Serveren kan endnu ikke opgøre 75 %-reglen." })
+        : K.problemBox(r.problem, "Opgørelsen af 75 %-reglen kunne ikke hentes."));
+      return sec;
+    }
+    const pops = new Map();
+    for (const row of r.data.rows || []) {
+      if (row.measure !== "quota_75") continue;
+      const key = [row.population, row.unit, row.group || ""].join("|");
+      if (!pops.has(key)) pops.set(key, { population: row.population, unit: row.unit, group: row.group, rows: [] });
+      pops.get(key).rows.push(row);
+    }
+    const order = { a_kasse: 0, kommune: 1 }, gorder = { "": 0, dp: 1, kh: 2, uh: 3, ly: 4 };
+    const list = [...pops.values()].sort((a, b) => (order[a.population] - order[b.population]) || a.unit.localeCompare(b.unit) || (gorder[a.group || ""] - gorder[b.group || ""]));
+    for (const p of list) p.rows.sort((a, b) => a.month.localeCompare(b.month));
+    sec.append(list.length ? h("div.grid2", {}, list.map(quotaChart)) : h("p", { text: "Ingen pligter efter 75 %-reglen med frist i perioden." }));
+    return sec;
+  }
+
   async function ledelsePage() {
     const today = (K.me && K.me.today) || new Date().toISOString().slice(0, 10);
     const out = h("div", { id: "reports" }, h("p.loading", { text: "Henter rapporterne …" }));
@@ -128,7 +212,7 @@
       out.replaceChildren(h("div.notice", { text: "Rapporter og prognoser er for ledere og revisorer." }));
       return;
     }
-    const [t, f] = await Promise.all([K.api("GET", "/v1/reports/timeliness"), K.api("GET", "/v1/forecast")]);
+    const [t, f, q] = await Promise.all([K.api("GET", "/v1/reports/timeliness"), K.api("GET", "/v1/forecast"), quotaSection(today)]);
     let timeliness = t.status === 200 ? t.data : null;
     let forecast = f.status === 200 ? f.data : null;
     const parts = [];
@@ -152,6 +236,7 @@
     parts.push(h("section", { "aria-labelledby": "f-h", id: "forecast" }, h("h2", { id: "f-h", text: "Arbejdsbyrde pr. uge" }),
       h("p.muted", { text: "Åbne og overskredne frister fordelt på de kommende uger (overskredne tælles i denne uge)." }),
       forecastChart(forecast.weeks || [])));
+    parts.push(q);
     out.replaceChildren(...parts);
   }
 

@@ -186,6 +186,139 @@ try {
     await m.context().close();
   });
 
+  /* ---- the law of 2026 (second server, g2026 store, today 2027-01-15) ---- */
+  const Q = process.env.QBASE;
+  async function qpage(token, viewport) {
+    const p = await newPage(viewport);
+    await p.goto(Q + "/");
+    await p.evaluate((t) => sessionStorage.setItem("kontakt.token", t), token);
+    return p;
+  }
+  const rowStatus = (p, rule) => p.$eval(`#plan-table tr[data-rule="${rule}"]`, (r) => r.dataset.status);
+  const overflow = (p) => p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+
+  await step("g2026 marks on Borger: reached by keyboard, explained on focus and on hover", async () => {
+    const b = await qpage(process.env.QTOKEN_CW);
+    await b.goto(Q + "/#/borger/u1");
+    await b.waitForSelector("#plan-table");
+    const row = '#plan-table tr[data-rule="all.four_in_six_75"]';
+    assert(await b.$(row + " .mark.quota"), "all.four_in_six_75 has no 75 %-regel mark");
+    assert(await b.$(row + " .mark.provisional"), "all.four_in_six_75 has no foreløbig mark");
+    const label = await b.textContent(row + " .mark.quota");
+    assert(label === "75 %-regel", "the mark says " + label);
+    // by keyboard: Tab from the ics button until a mark has focus
+    await b.focus("#ics");
+    let cls = "";
+    for (let i = 0; i < 40 && !/mark/.test(cls); i++) {
+      await b.keyboard.press("Tab");
+      cls = await b.evaluate(() => document.activeElement.className);
+    }
+    assert(/mark/.test(cls), "no mark reached by Tab");
+    const tip = await b.evaluate(() => {
+      const m = document.activeElement;
+      const t = document.getElementById(m.getAttribute("aria-describedby"));
+      const r = t.getBoundingClientRect();
+      return { visible: getComputedStyle(t).display !== "none" && r.height > 0, text: t.textContent, role: t.getAttribute("role") };
+    });
+    assert(tip.visible, "the explanation is not shown on focus");
+    assert(tip.role === "tooltip" && /75 %|lovteksten/.test(tip.text), "explanation: " + tip.text);
+    await shot(b, "10-g2026-maerke-fokus.png");
+    await b.keyboard.press("Escape");
+    const hidden = await b.evaluate(() => getComputedStyle(document.getElementById(document.activeElement.getAttribute("aria-describedby"))).display === "none");
+    assert(hidden, "Escape does not hide the explanation");
+    await b.mouse.move(0, 0);
+    await b.hover(row + " .mark.provisional");
+    const hv = await b.$eval(row + " .mark.provisional + .tip", (t) => getComputedStyle(t).display !== "none" && t.textContent);
+    assert(hv && /lovteksten/.test(hv), "no explanation on hover");
+    await b.context().close();
+  });
+
+  await step("undtaget efter konkret vurdering: record, then Tilbagekald; the plan follows", async () => {
+    const b = await qpage(process.env.QTOKEN_CW);
+    await b.goto(Q + "/#/borger/u1");
+    await b.waitForSelector("#undtaget-form");
+    assert((await rowStatus(b, "all.four_in_six_75")) === "open", "not open before");
+    const legend = await b.textContent("#undtaget-form legend");
+    assert(legend === "Undtaget efter konkret vurdering", "legend " + legend);
+    await b.selectOption("#uk-holder", "jobcenter");
+    await b.fill("#uk-date", "2026-11-03");
+    await b.click("#uk-submit");
+    await b.waitForSelector("#saved");
+    assert((await rowStatus(b, "all.four_in_six_75")) === "exempt", "not exempt after recording");
+    const li = await b.textContent("#uk-list li");
+    assert(/Jobcentret: undtaget fra 3\.11\.2026/.test(li), "decision listed as " + li);
+    await shot(b, "11-undtaget-registreret.png");
+    await b.fill("#uk-to-0", "2027-01-10");
+    await b.click("#uk-revoke-0");
+    await b.waitForFunction(() => /tilbagekaldt/.test(document.getElementById("saved") && document.getElementById("saved").textContent));
+    assert((await rowStatus(b, "all.four_in_six_75")) === "open", "not open after revoking");
+    const li2 = await b.textContent("#uk-list li");
+    assert(/tilbagekaldt fra 10\.1\.2027/.test(li2), "revocation listed as " + li2);
+    const focused = await b.evaluate(() => document.activeElement && document.activeElement.id);
+    assert(focused === "saved", "focus not on the confirmation");
+    const n = await b.$$eval("#uk-list li", (l) => l.length);
+    assert(n === 1, "the revocation made a second decision: " + n);
+    await shot(b, "12-undtaget-tilbagekaldt.png");
+    // and undone: the decision holds again
+    await b.click("#uk-reinstate-0");
+    await b.waitForFunction(() => /gælder igen/.test(document.getElementById("saved") && document.getElementById("saved").textContent));
+    assert((await rowStatus(b, "all.four_in_six_75")) === "exempt", "not exempt after undoing the revocation");
+    await b.context().close();
+  });
+
+  await step("g2026 marks on the Arbejdsliste", async () => {
+    const w = await qpage(process.env.QTOKEN_CW);
+    await w.goto(Q + "/#/arbejdsliste?periode=alle");
+    await w.waitForSelector("#worklist-table");
+    const marks = await w.$$eval("#worklist-table .mark", (m) => m.map((x) => x.textContent));
+    assert(marks.includes("75 %-regel") && marks.includes("foreløbig"), "marks: " + marks.join(","));
+    const tabbable = await w.$eval("#worklist-table .mark.quota", (m) => m.tabIndex === 0 && !!document.getElementById(m.getAttribute("aria-describedby")));
+    assert(tabbable, "the worklist's mark is not focusable or not described");
+    await w.context().close();
+  });
+
+  await step("Ledelse: the 75 % per a-kasse and kommune group, the 25 % ceiling, flags, foreløbig", async () => {
+    const m = await qpage(process.env.QTOKEN_MGR);
+    await m.goto(Q + "/#/ledelse");
+    await m.waitForSelector("#quota .quota-chart");
+    const figs = await m.$$eval("#quota figure", (f) => f.map((x) => [x.dataset.population, x.dataset.unit, x.dataset.group].join("/")));
+    const want = ["a_kasse/ak-1/", "a_kasse/ukendt/", "kommune/jc-A/", "kommune/jc-A/dp", "kommune/jc-A/kh"];
+    assert(JSON.stringify(figs) === JSON.stringify(want), "charts: " + figs.join(" "));
+    const lines = await m.$$eval("#quota .quota-chart", (c) => c.every((x) => x.querySelector(".target") && x.querySelector(".ceiling")));
+    assert(lines, "a chart without the 75 % line or the 25 % ceiling");
+    const flag = await m.$eval('#quota figure[data-unit="ak-1"] .flag', (f) => f.textContent);
+    assert(flag === "Over 25 % undtaget", "ak-1 flag: " + flag);
+    const head = await m.textContent("#q-h");
+    assert(/foreløbig opgørelse/.test(head), "the section is not marked foreløbig: " + head);
+    const text = await m.textContent("#quota");
+    assert(!/undtaget_over_25|under_75|quota_75/.test(text), "internal codes shown");
+    await shot(m, "13-ledelse-75.png");
+    await m.context().close();
+  });
+
+  await step("360 px: the g2026 form, marks and charts fit; a focused mark's explanation stays on screen", async () => {
+    const s = await qpage(process.env.QTOKEN_MGR, { width: 360, height: 740 });
+    await s.goto(Q + "/#/borger/u1");
+    await s.waitForSelector("#undtaget-form");
+    assert((await overflow(s)) <= 0, "Borger wider than 360 px");
+    await s.focus("#plan-table .mark.quota");
+    const r = await s.evaluate(() => {
+      const t = document.getElementById(document.activeElement.getAttribute("aria-describedby")).getBoundingClientRect();
+      return { left: t.left, right: t.right, vw: window.innerWidth };
+    });
+    await shot(s, "14-g2026-borger-360px.png");
+    const wrapR = await s.$eval("#plan .table-wrap", (w) => w.getBoundingClientRect().right);
+    assert(r.left >= 0 && r.right - r.left <= r.vw, `explanation ${r.left}..${r.right} at 360 px`);
+    assert(wrapR <= r.vw, "plan box wider than the screen");
+    const form = await s.$eval("#undtaget-form", (f) => f.getBoundingClientRect().right);
+    assert(form <= 360, "the form is wider than the screen");
+    await s.goto(Q + "/#/ledelse");
+    await s.waitForSelector("#quota .quota-chart");
+    assert((await overflow(s)) <= 0, "Ledelse wider than 360 px");
+    await shot(s, "15-ledelse-75-360px.png");
+    await s.context().close();
+  });
+
   await step("log out", async () => {
     await page.click("#logout");
     await page.waitForSelector("#token");
