@@ -266,6 +266,123 @@ static int member(rd *r, keyset *ks, const char **k, size_t *n) {
     return eat(r, ':') ? 1 : -1;
 }
 
+/* ---- known keys ------------------------------------------------------------------------ */
+
+/* A known key of an object: its name and closing quote, zero padded, and
+ * their length. Keys of the case format are at most 21 bytes with the quote. */
+typedef struct kkey {
+    char t[24];
+    uint8_t n;
+} kkey;
+#define KK(name) {name "\"", sizeof(name)}
+
+/* p holds at least 24 bytes: is k's text (name and quote) at p? Eight bytes
+ * at a time; the last word masked to the bytes that count (the mask is a
+ * byte array, so byte order does not matter). */
+static inline bool kkey_at(const unsigned char *p, const kkey *k) {
+    static const unsigned char ff[16] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+    for (unsigned i = 0;; i += 8) {
+        uint64_t x, y, m;
+        memcpy(&x, p + i, 8);
+        memcpy(&y, k->t + i, 8);
+        unsigned rem = k->n - i;
+        if (rem >= 8) {
+            if (x != y) return false;
+            if (rem == 8) return true;
+            continue;
+        }
+        memcpy(&m, ff + 8 - rem, 8);
+        return ((x ^ y) & m) == 0;
+    }
+}
+
+enum { K_END = -1, K_BAD = -2, K_UNKNOWN = -3 };
+
+/* The state of one object's members: the known keys seen (a bit each) and
+ * the unknown ones (checked against each other only: an unknown key is
+ * never a known one). */
+typedef struct members {
+    uint32_t seen;
+    keyset unknown;
+} members;
+
+static void members_init(members *ms) {
+    ms->seen = 0;
+    ms->unknown.count = 0;
+}
+
+/* A key that is not at p compared in place: read it as member() does. */
+static int other_key(rd *r, const kkey *keys, int count, members *ms) {
+    const unsigned char *p = r->p + 1, *q = p;
+    const char *k;
+    size_t n;
+    while (q < r->end && str_class[*q] == 0) q++;
+    if (q < r->end && *q == '"') {
+        k = (const char *)p;
+        n = (size_t)(q - p);
+        r->p = q + 1;
+    } else if (!str(r, &k, &n)) {
+        return K_BAD;
+    }
+    for (int i = 0; i < count; i++) /* near the end of the text: a known key */
+        if (keys[i].n == n + 1 && memcmp(keys[i].t, k, n) == 0) {
+            if (ms->seen & (1u << i)) return K_BAD;
+            ms->seen |= 1u << i;
+            return eat(r, ':') ? i : K_BAD;
+        }
+    keyset *ks = &ms->unknown;
+    for (int i = 0; i < ks->count; i++) /* a repeated key: left to the reference */
+        if (ks->n[i] == n && (n == 0 || memcmp(ks->k[i], k, n) == 0)) return K_BAD;
+    if (ks->count == MAX_KEYS) return K_BAD;
+    ks->k[ks->count] = k;
+    ks->n[ks->count++] = (uint32_t)n;
+    return eat(r, ':') ? K_UNKNOWN : K_BAD;
+}
+
+/* The next member of an object whose '{' was read, its ':' read too: the
+ * index of its key in keys[count], K_UNKNOWN for another key, K_END after
+ * the closing '}', K_BAD on anything else (a repeated key included). Known
+ * keys are compared in place, without scanning them first; inlined into
+ * each reader, so that its keys are constants (a byte compare each, then
+ * one to three word compares). */
+static inline __attribute__((always_inline)) int next_key(rd *r, const kkey *keys, int count,
+                                                          members *ms) {
+    if (r->p < r->end && *r->p <= ' ') ws(r); /* compact JSON has none */
+    const unsigned char *p = r->p;
+    if (p >= r->end) return K_BAD;
+    if (*p == '}') {
+        r->p = p + 1;
+        return K_END;
+    }
+    if (ms->seen | (uint32_t)ms->unknown.count) {
+        if (*p != ',') return K_BAD;
+        r->p = ++p;
+        if (p < r->end && *p <= ' ') {
+            ws(r);
+            p = r->p;
+        }
+        if (p >= r->end) return K_BAD;
+    }
+    if (*p != '"') return K_BAD;
+    p++;
+    if (r->end - p >= 24) {
+        for (int i = 0; i < count; i++) {
+            if (p[0] == (unsigned char)keys[i].t[0] && kkey_at(p, &keys[i])) {
+                if (ms->seen & (1u << i)) return K_BAD; /* a repeated key: left to the reference */
+                ms->seen |= 1u << i;
+                p += keys[i].n;
+                if (p < r->end && *p == ':') {
+                    r->p = p + 1;
+                    return i;
+                }
+                r->p = p;
+                return eat(r, ':') ? i : K_BAD;
+            }
+        }
+    }
+    return other_key(r, keys, count, ms);
+}
+
 /* The next element of an array whose '[' was read: 1 if one follows, 0
  * after the closing ']', -1 on anything else. *i counts elements. */
 static int element(rd *r, size_t *i) {
@@ -389,8 +506,6 @@ static bool enum_of(const fv *v, const char *const *names, int count, int *k) {
     return *k >= 0;
 }
 
-#define KEY(lit) (n == sizeof(lit) - 1 && memcmp(k, lit, sizeof(lit) - 1) == 0)
-
 /* Arrays of known members: '[' next, or null (= absent) when allowed. */
 static int array_or_null(rd *r, bool nullable) {
     int c = peek(r);
@@ -413,17 +528,15 @@ static bool id_ok(const fv *v) {
 static bool read_category(rd *r) {
     if (peek(r) != '{') return false;
     r->p++;
-    keyset ks;
-    ks.count = 0;
+    static const kkey keys[] = {KK("from"), KK("category")};
+    members ms;
+    members_init(&ms);
     fv from = {F_ABSENT, NULL, 0}, cat = {F_ABSENT, NULL, 0};
-    const char *k;
-    size_t n;
     int m;
-    while ((m = member(r, &ks, &k, &n)) == 1) {
-        bool ok = KEY("from") ? value(r, &from) : KEY("category") ? value(r, &cat) : skip_value(r);
+    while ((m = next_key(r, keys, 2, &ms)) != K_END) {
+        bool ok = m == 0 ? value(r, &from) : m == 1 ? value(r, &cat) : m == K_UNKNOWN && skip_value(r);
         if (!ok) return false;
     }
-    if (m != 0) return false;
     kt_category_at v;
     int kc;
     if (!date_of(&from, true, false, &v.from) ||
@@ -439,23 +552,23 @@ static bool read_category(rd *r) {
 static bool read_period(rd *r, uint32_t index) {
     if (peek(r) != '{') return false;
     r->p++;
-    keyset ks;
-    ks.count = 0;
+    static const kkey keys[] = {KK("benefit"),       KK("from"),    KK("to"),        KK("first_inquiry"),
+                                KK("first_sick_day"), KK("a_kasse"), KK("categories")};
+    members ms;
+    members_init(&ms);
     fv benefit = {F_ABSENT, NULL, 0}, from = benefit, to = benefit, fi = benefit, fs = benefit,
        ak = benefit;
     uint32_t first = r->cats.n;
-    const char *k;
-    size_t n;
     int m;
-    while ((m = member(r, &ks, &k, &n)) == 1) {
+    while ((m = next_key(r, keys, 7, &ms)) != K_END) {
         bool ok;
-        if (KEY("benefit")) ok = value(r, &benefit);
-        else if (KEY("from")) ok = value(r, &from);
-        else if (KEY("to")) ok = value(r, &to);
-        else if (KEY("first_inquiry")) ok = value(r, &fi);
-        else if (KEY("first_sick_day")) ok = value(r, &fs);
-        else if (KEY("a_kasse")) ok = value(r, &ak);
-        else if (KEY("categories")) {
+        if (m == 0) ok = value(r, &benefit);
+        else if (m == 1) ok = value(r, &from);
+        else if (m == 2) ok = value(r, &to);
+        else if (m == 3) ok = value(r, &fi);
+        else if (m == 4) ok = value(r, &fs);
+        else if (m == 5) ok = value(r, &ak);
+        else if (m == 6) {
             int a = array_or_null(r, true);
             ok = a >= 0;
             size_t i = 0;
@@ -468,10 +581,9 @@ static bool read_period(rd *r, uint32_t index) {
                 ok = e == 0;
             }
         } else
-            ok = skip_value(r);
+            ok = m == K_UNKNOWN && skip_value(r);
         if (!ok) return false;
     }
-    if (m != 0) return false;
     kt_period p;
     memset(&p, 0, sizeof p);
     int b;
@@ -509,20 +621,19 @@ static bool read_period(rd *r, uint32_t index) {
 static bool read_conversation(rd *r, uint32_t index) {
     if (peek(r) != '{') return false;
     r->p++;
-    keyset ks;
-    ks.count = 0;
+    static const kkey keys[] = {KK("date"), KK("holder"), KK("form"), KK("held"), KK("topics")};
+    members ms;
+    members_init(&ms);
     fv date = {F_ABSENT, NULL, 0}, holder = date, form = date, held = date;
     uint32_t topics = 0;
-    const char *k;
-    size_t n;
     int m;
-    while ((m = member(r, &ks, &k, &n)) == 1) {
+    while ((m = next_key(r, keys, 5, &ms)) != K_END) {
         bool ok;
-        if (KEY("date")) ok = value(r, &date);
-        else if (KEY("holder")) ok = value(r, &holder);
-        else if (KEY("form")) ok = value(r, &form);
-        else if (KEY("held")) ok = value(r, &held);
-        else if (KEY("topics")) {
+        if (m == 0) ok = value(r, &date);
+        else if (m == 1) ok = value(r, &holder);
+        else if (m == 2) ok = value(r, &form);
+        else if (m == 3) ok = value(r, &held);
+        else if (m == 4) {
             int a = array_or_null(r, true);
             ok = a >= 0;
             size_t i = 0;
@@ -537,10 +648,9 @@ static bool read_conversation(rd *r, uint32_t index) {
                 ok = e == 0;
             }
         } else
-            ok = skip_value(r);
+            ok = m == K_UNKNOWN && skip_value(r);
         if (!ok) return false;
     }
-    if (m != 0) return false;
     kt_conversation cv;
     memset(&cv, 0, sizeof cv);
     int h, f;
@@ -563,27 +673,19 @@ static bool read_conversation(rd *r, uint32_t index) {
 static bool read_event(rd *r, uint32_t index) {
     if (peek(r) != '{') return false;
     r->p++;
-    keyset ks;
-    ks.count = 0;
-    fv type = {F_ABSENT, NULL, 0}, date = type, from = type, to = type, starts = type,
-       reason = type, what = type, holder = type;
-    const char *k;
-    size_t n;
+    static const kkey keys[] = {KK("type"),   KK("date"),   KK("from"),   KK("to"),
+                                KK("starts"), KK("reason"), KK("holder"), KK("what")};
+    members ms;
+    members_init(&ms);
+    fv v[8] = {{F_ABSENT, NULL, 0}};
+    for (int i = 1; i < 8; i++) v[i] = v[0];
     int m;
-    while ((m = member(r, &ks, &k, &n)) == 1) {
-        bool ok;
-        if (KEY("type")) ok = value(r, &type);
-        else if (KEY("date")) ok = value(r, &date);
-        else if (KEY("from")) ok = value(r, &from);
-        else if (KEY("to")) ok = value(r, &to);
-        else if (KEY("starts")) ok = value(r, &starts);
-        else if (KEY("reason")) ok = value(r, &reason);
-        else if (KEY("holder")) ok = value(r, &holder);
-        else if (KEY("what")) ok = value(r, &what);
-        else ok = skip_value(r);
+    while ((m = next_key(r, keys, 8, &ms)) != K_END) {
+        bool ok = m >= 0 ? value(r, &v[m]) : m == K_UNKNOWN && skip_value(r);
         if (!ok) return false;
     }
-    if (m != 0) return false;
+    const fv type = v[0], date = v[1], from = v[2], to = v[3], starts = v[4], reason = v[5],
+             holder = v[6], what = v[7];
     int t;
     if (!enum_of(&type, kt_event_names, EV_COUNT, &t)) return false;
     kt_event ev;
@@ -646,22 +748,19 @@ typedef struct person {
 static bool read_person(rd *r, person *pe) {
     if (peek(r) != '{') return false;
     r->p++;
-    keyset ks;
-    ks.count = 0;
-    fv birth = {F_ABSENT, NULL, 0}, youth = birth, voc = birth, rep = birth;
-    const char *k;
-    size_t n;
+    static const kkey keys[] = {KK("birth_date"), KK("youth_education"), KK("vocational_education"),
+                                KK("repatriering")};
+    members ms;
+    members_init(&ms);
+    fv v[4] = {{F_ABSENT, NULL, 0}};
+    for (int i = 1; i < 4; i++) v[i] = v[0];
     int m;
-    while ((m = member(r, &ks, &k, &n)) == 1) {
-        bool ok;
-        if (KEY("birth_date")) ok = value(r, &birth);
-        else if (KEY("youth_education")) ok = value(r, &youth);
-        else if (KEY("vocational_education")) ok = value(r, &voc);
-        else if (KEY("repatriering")) ok = value(r, &rep);
-        else ok = skip_value(r);
+    while ((m = next_key(r, keys, 4, &ms)) != K_END) {
+        bool ok = m >= 0 ? value(r, &v[m]) : m == K_UNKNOWN && skip_value(r);
         if (!ok) return false;
     }
-    return m == 0 && date_of(&birth, true, false, &pe->birth) && bool_of(&youth, false, &pe->youth) &&
+    const fv birth = v[0], youth = v[1], voc = v[2], rep = v[3];
+    return date_of(&birth, true, false, &pe->birth) && bool_of(&youth, false, &pe->youth) &&
            bool_of(&voc, false, &pe->voc) && bool_of(&rep, false, &pe->rep);
 }
 
@@ -681,27 +780,32 @@ static void sort_conversations(kt_conversation *v, uint32_t n) {
 static bool read_case(rd *r, kt_case **out) {
     if (peek(r) != '{') return false;
     r->p++;
-    keyset ks;
-    ks.count = 0;
+    /* in the order kontakt-gen and the store write them; unknown ones
+     * (jobcenter, caseworker, ...) are skipped */
+    static const kkey keys[] = {KK("id"),       KK("as_of"),         KK("person"),
+                                KK("benefits"), KK("conversations"), KK("events")};
+    members ms;
+    members_init(&ms);
     fv id = {F_ABSENT, NULL, 0}, as_of = id;
     person pe;
     bool have_person = false, have_benefits = false;
-    const char *k;
-    size_t n;
     int m;
-    while ((m = member(r, &ks, &k, &n)) == 1) {
+    while ((m = next_key(r, keys, 6, &ms)) != K_END) {
         bool ok;
-        if (KEY("id")) ok = value(r, &id);
-        else if (KEY("as_of")) ok = value(r, &as_of);
-        else if (KEY("person")) ok = have_person = read_person(r, &pe);
-        else if (KEY("benefits")) ok = have_benefits = read_list(r, false, KT_MAX_PERIODS, read_period);
-        else if (KEY("conversations")) ok = read_list(r, true, KT_MAX_CONVERSATIONS, read_conversation);
-        else if (KEY("events")) ok = read_list(r, true, KT_MAX_EVENTS, read_event);
-        else ok = skip_value(r);
+        switch (m) {
+        case 0: ok = value(r, &id); break;
+        case 1: ok = value(r, &as_of); break;
+        case 2: ok = have_person = read_person(r, &pe); break;
+        case 3: ok = have_benefits = read_list(r, false, KT_MAX_PERIODS, read_period); break;
+        case 4: ok = read_list(r, true, KT_MAX_CONVERSATIONS, read_conversation); break;
+        case 5: ok = read_list(r, true, KT_MAX_EVENTS, read_event); break;
+        case K_UNKNOWN: ok = skip_value(r); break;
+        default: ok = false;
+        }
         if (!ok) return false;
     }
     kt_date asof;
-    if (m != 0 || !have_person || !have_benefits || !id_ok(&id) ||
+    if (!have_person || !have_benefits || !id_ok(&id) ||
         !date_of(&as_of, false, true, &asof))
         return false;
     ws(r);

@@ -144,22 +144,40 @@ int kt_age_on(kt_date birth, kt_date d) {
     return age;
 }
 
-static int digits(const char *s, int n) {
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9') return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    return v;
-}
+/* Days before the first of each month, in common and in leap years. */
+static const uint16_t month_start[2][13] = {
+    {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365},
+    {0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335, 366},
+};
 
+/* Strict YYYY-MM-DD in one pass over the ten bytes: a case has some 25
+ * dates, so this is on the reader's hot path. The eight bytes "YYYY-MM-" are
+ * checked at once: XOR with "0000-00-" leaves each byte 0..9 exactly when
+ * it is a digit ('-' XOR '-' is 0 too, and bytes that XOR '-' to 0..9 are
+ * caught by the test of the dashes). Byte order does not matter: every step
+ * is per byte, without carries between bytes. */
 int kt_date_parse(const char *s, size_t len, kt_date *out) {
     if (len != 10 || s[4] != '-' || s[7] != '-') return KT_EINVALID;
-    int y = digits(s, 4), m = digits(s + 5, 2), d = digits(s + 8, 2);
-    if (y < KT_DATE_MIN_YEAR || y > KT_DATE_MAX_YEAR || m < 1 || m > 12 || d < 1 ||
-        d > kt_days_in_month(y, m))
-        return KT_EINVALID;
-    *out = kt_date_from_ymd(y, m, d);
+    uint64_t x, pat;
+    memcpy(&x, s, 8);
+    memcpy(&pat, "0000-00-", 8);
+    x ^= pat;
+    const uint64_t hi = 0xF0F0F0F0F0F0F0F0ull, six = 0x0606060606060606ull;
+    /* a byte <= 9: no bit above the low four, and none after adding 6 */
+    if ((x & hi) | ((x + six) & hi)) return KT_EINVALID;
+    unsigned d0 = (unsigned char)s[8] - '0', d1 = (unsigned char)s[9] - '0';
+    if (d0 > 9 || d1 > 9) return KT_EINVALID;
+    const unsigned char *u = (const unsigned char *)s;
+    int y = (u[0] - '0') * 1000 + (u[1] - '0') * 100 + (u[2] - '0') * 10 + (u[3] - '0');
+    int m = (u[5] - '0') * 10 + (u[6] - '0');
+    int d = (int)(d0 * 10 + d1);
+    if (y < KT_DATE_MIN_YEAR || y > KT_DATE_MAX_YEAR || m < 1 || m > 12 || d < 1) return KT_EINVALID;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (d > month_start[leap][m] - month_start[leap][m - 1]) return KT_EINVALID;
+    /* leap days in 1970..y-1: y-1 >= 1899 here, so the divisions floor */
+    int p = y - 1;
+    int leaps = p / 4 - p / 100 + p / 400 - 477; /* 477: the same count up to 1969 */
+    *out = (kt_date)((y - 1970) * 365 + leaps + month_start[leap][m - 1] + d - 1);
     return KT_OK;
 }
 

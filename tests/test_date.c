@@ -3,6 +3,7 @@
 
 #include "date.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static void fmt_is(kt_date d, const char *want) {
@@ -114,6 +115,75 @@ static void test_strict_parse(void **s) {
     assert_int_equal(kt_date_parse("2199-12-31", 10, &d), KT_OK);
 }
 
+/* The one-pass parser against a plain byte-by-byte reference: every day of
+ * 1890..2210 as text, and each of those texts with each byte replaced by
+ * each of the 256 byte values (for a sample of days), must get the same
+ * answer and day. */
+static int ref_digits(const char *s, int n) {
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+static int ref_parse(const char *s, size_t len, kt_date *out) {
+    if (len != 10 || s[4] != '-' || s[7] != '-') return KT_EINVALID;
+    int y = ref_digits(s, 4), m = ref_digits(s + 5, 2), d = ref_digits(s + 8, 2);
+    if (y < KT_DATE_MIN_YEAR || y > KT_DATE_MAX_YEAR || m < 1 || m > 12 || d < 1 ||
+        d > kt_days_in_month(y, m))
+        return KT_EINVALID;
+    *out = kt_date_from_ymd(y, m, d);
+    return KT_OK;
+}
+
+static void parse_same(const char *b) {
+    kt_date a = 12345, r = 12345;
+    int ra = kt_date_parse(b, 10, &a), rr = ref_parse(b, 10, &r);
+    if (ra != rr || a != r) fail_msg("kt_date_parse(\"%.10s\") = %d/%d, want %d/%d", b, ra, (int)a, rr, (int)r);
+}
+
+static void test_parse_against_reference(void **s) {
+    (void)s;
+    for (kt_date d = kt_date_from_ymd(1890, 1, 1); d <= kt_date_from_ymd(2210, 12, 31); d++) {
+        int y, m, day;
+        kt_date_to_ymd(d, &y, &m, &day);
+        char b[16];
+        snprintf(b, sizeof b, "%04d-%02d-%02d", y, m, day);
+        parse_same(b);
+        /* day 32, 30 and 29 of the month: invalid where the month is shorter */
+        if (day == 28) {
+            for (int extra = 29; extra <= 32; extra++) {
+                snprintf(b, sizeof b, "%04d-%02d-%02d", y, m, extra);
+                parse_same(b);
+            }
+        }
+        if (d % 97 != 0) continue;
+        snprintf(b, sizeof b, "%04d-%02d-%02d", y, m, day);
+        for (int i = 0; i < 10; i++) {
+            char c = b[i];
+            for (int v = 0; v < 256; v++) {
+                b[i] = (char)v;
+                parse_same(b);
+            }
+            b[i] = c;
+        }
+    }
+    kt_date d;
+    assert_int_equal(kt_date_parse("2024-02-29", 10, &d), KT_OK);
+    assert_int_equal(d, kt_date_from_ymd(2024, 2, 29));
+    assert_int_equal(kt_date_parse("2000-02-29", 10, &d), KT_OK);
+    assert_int_equal(kt_date_parse("2023-02-29", 10, &d), KT_EINVALID);
+    assert_int_equal(kt_date_parse("2100-02-29", 10, &d), KT_EINVALID);
+    assert_int_equal(kt_date_parse("1900-02-29", 10, &d), KT_EINVALID);
+    /* bytes that XOR '-' into 0..9 where the dashes go, and digits' neighbours */
+    const char *bad[] = {"2024$01-01", "2024-01,01", "2024-0:-01", "2024-/1-01", "202\x80-01-01",
+                         "2024-01-0\xff", "2024-01-0 ", "+024-01-01", "2024-1a-01"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        assert_int_equal(kt_date_parse(bad[i], 10, &d), KT_EINVALID);
+}
+
 static void test_age(void **s) {
     (void)s;
     assert_int_equal(kt_age_on(D("1995-04-10"), D("2025-04-09")), 29);
@@ -128,7 +198,7 @@ int main(void) {
         cmocka_unit_test(test_add_months_month_ends),
         cmocka_unit_test(test_weekday),    cmocka_unit_test(test_easter),
         cmocka_unit_test(test_holidays),   cmocka_unit_test(test_strict_parse),
-        cmocka_unit_test(test_age),
+        cmocka_unit_test(test_age), cmocka_unit_test(test_parse_against_reference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
