@@ -449,10 +449,11 @@ static bool skip_value(rd *r) {
 
 /* ---- values of known members --------------------------------------------------------- */
 
-enum { F_ABSENT, F_NULL, F_STR, F_TRUE, F_FALSE, F_OTHER };
+enum { F_ABSENT, F_NULL, F_STR, F_TRUE, F_FALSE, F_OTHER, F_DATE };
 
 typedef struct fv {
     uint8_t kind;
+    kt_date d; /* F_DATE: a string that is a valid date, read by date_value */
     const char *s;
     size_t n;
 } fv;
@@ -467,8 +468,29 @@ static bool value(rd *r, fv *v) {
     }
 }
 
+/* The value of a member that holds a date: a quoted valid date is checked
+ * and converted where it stands (its ten bytes are digits and dashes, so a
+ * plain JSON string); anything else is read by value() and judged by
+ * date_of as before. */
+static inline bool date_value(rd *r, fv *v) {
+    const unsigned char *p = r->p;
+    if (r->end - p >= 12 && p[0] == '"' && p[11] == '"' &&
+        kt_date_parse((const char *)p + 1, 10, &v->d) == KT_OK) {
+        v->kind = F_DATE;
+        v->s = (const char *)p + 1;
+        v->n = 10;
+        r->p = p + 12;
+        return true;
+    }
+    return value(r, v);
+}
+
 /* get_date of json_in.c, without a problem: false where it would report one. */
 static bool date_of(const fv *v, bool required, bool nullable, kt_date *d) {
+    if (v->kind == F_DATE) {
+        *d = v->d;
+        return true;
+    }
     if (v->kind == F_ABSENT || (v->kind == F_NULL && nullable)) {
         *d = KT_NO_DATE;
         return !required;
@@ -531,10 +553,10 @@ static bool read_category(rd *r) {
     static const kkey keys[] = {KK("from"), KK("category")};
     members ms;
     members_init(&ms);
-    fv from = {F_ABSENT, NULL, 0}, cat = {F_ABSENT, NULL, 0};
+    fv from = {F_ABSENT, 0, NULL, 0}, cat = {F_ABSENT, 0, NULL, 0};
     int m;
     while ((m = next_key(r, keys, 2, &ms)) != K_END) {
-        bool ok = m == 0 ? value(r, &from) : m == 1 ? value(r, &cat) : m == K_UNKNOWN && skip_value(r);
+        bool ok = m == 0 ? date_value(r, &from) : m == 1 ? value(r, &cat) : m == K_UNKNOWN && skip_value(r);
         if (!ok) return false;
     }
     kt_category_at v;
@@ -556,17 +578,14 @@ static bool read_period(rd *r, uint32_t index) {
                                 KK("first_sick_day"), KK("a_kasse"), KK("categories")};
     members ms;
     members_init(&ms);
-    fv benefit = {F_ABSENT, NULL, 0}, from = benefit, to = benefit, fi = benefit, fs = benefit,
+    fv benefit = {F_ABSENT, 0, NULL, 0}, from = benefit, to = benefit, fi = benefit, fs = benefit,
        ak = benefit;
     uint32_t first = r->cats.n;
     int m;
     while ((m = next_key(r, keys, 7, &ms)) != K_END) {
         bool ok;
         if (m == 0) ok = value(r, &benefit);
-        else if (m == 1) ok = value(r, &from);
-        else if (m == 2) ok = value(r, &to);
-        else if (m == 3) ok = value(r, &fi);
-        else if (m == 4) ok = value(r, &fs);
+        else if (m >= 1 && m <= 4) ok = date_value(r, m == 1 ? &from : m == 2 ? &to : m == 3 ? &fi : &fs);
         else if (m == 5) ok = value(r, &ak);
         else if (m == 6) {
             int a = array_or_null(r, true);
@@ -624,12 +643,12 @@ static bool read_conversation(rd *r, uint32_t index) {
     static const kkey keys[] = {KK("date"), KK("holder"), KK("form"), KK("held"), KK("topics")};
     members ms;
     members_init(&ms);
-    fv date = {F_ABSENT, NULL, 0}, holder = date, form = date, held = date;
+    fv date = {F_ABSENT, 0, NULL, 0}, holder = date, form = date, held = date;
     uint32_t topics = 0;
     int m;
     while ((m = next_key(r, keys, 5, &ms)) != K_END) {
         bool ok;
-        if (m == 0) ok = value(r, &date);
+        if (m == 0) ok = date_value(r, &date);
         else if (m == 1) ok = value(r, &holder);
         else if (m == 2) ok = value(r, &form);
         else if (m == 3) ok = value(r, &held);
@@ -677,11 +696,13 @@ static bool read_event(rd *r, uint32_t index) {
                                 KK("starts"), KK("reason"), KK("holder"), KK("what")};
     members ms;
     members_init(&ms);
-    fv v[8] = {{F_ABSENT, NULL, 0}};
+    fv v[8] = {{F_ABSENT, 0, NULL, 0}};
     for (int i = 1; i < 8; i++) v[i] = v[0];
     int m;
     while ((m = next_key(r, keys, 8, &ms)) != K_END) {
-        bool ok = m >= 0 ? value(r, &v[m]) : m == K_UNKNOWN && skip_value(r);
+        bool ok = m >= 1 && m <= 4 ? date_value(r, &v[m])
+                  : m >= 0         ? value(r, &v[m])
+                                   : m == K_UNKNOWN && skip_value(r);
         if (!ok) return false;
     }
     const fv type = v[0], date = v[1], from = v[2], to = v[3], starts = v[4], reason = v[5],
@@ -752,11 +773,11 @@ static bool read_person(rd *r, person *pe) {
                                 KK("repatriering")};
     members ms;
     members_init(&ms);
-    fv v[4] = {{F_ABSENT, NULL, 0}};
+    fv v[4] = {{F_ABSENT, 0, NULL, 0}};
     for (int i = 1; i < 4; i++) v[i] = v[0];
     int m;
     while ((m = next_key(r, keys, 4, &ms)) != K_END) {
-        bool ok = m >= 0 ? value(r, &v[m]) : m == K_UNKNOWN && skip_value(r);
+        bool ok = m == 0 ? date_value(r, &v[0]) : m > 0 ? value(r, &v[m]) : m == K_UNKNOWN && skip_value(r);
         if (!ok) return false;
     }
     const fv birth = v[0], youth = v[1], voc = v[2], rep = v[3];
@@ -786,7 +807,7 @@ static bool read_case(rd *r, kt_case **out) {
                                 KK("benefits"), KK("conversations"), KK("events")};
     members ms;
     members_init(&ms);
-    fv id = {F_ABSENT, NULL, 0}, as_of = id;
+    fv id = {F_ABSENT, 0, NULL, 0}, as_of = id;
     person pe;
     bool have_person = false, have_benefits = false;
     int m;
@@ -794,7 +815,7 @@ static bool read_case(rd *r, kt_case **out) {
         bool ok;
         switch (m) {
         case 0: ok = value(r, &id); break;
-        case 1: ok = value(r, &as_of); break;
+        case 1: ok = date_value(r, &as_of); break;
         case 2: ok = have_person = read_person(r, &pe); break;
         case 3: ok = have_benefits = read_list(r, false, KT_MAX_PERIODS, read_period); break;
         case 4: ok = read_list(r, true, KT_MAX_CONVERSATIONS, read_conversation); break;
