@@ -26,6 +26,7 @@
 
 #include "model.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
@@ -279,13 +280,13 @@ typedef struct kkey {
 /* p holds at least 24 bytes: is k's text (name and quote) at p? Eight bytes
  * at a time; the last word masked to the bytes that count (the mask is a
  * byte array, so byte order does not matter). */
-static inline bool kkey_at(const unsigned char *p, const kkey *k) {
+static inline bool text_at(const unsigned char *p, const char *t, unsigned n) {
     static const unsigned char ff[16] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
     for (unsigned i = 0;; i += 8) {
         uint64_t x, y, m;
         memcpy(&x, p + i, 8);
-        memcpy(&y, k->t + i, 8);
-        unsigned rem = k->n - i;
+        memcpy(&y, t + i, 8);
+        unsigned rem = n - i;
         if (rem >= 8) {
             if (x != y) return false;
             if (rem == 8) return true;
@@ -295,6 +296,8 @@ static inline bool kkey_at(const unsigned char *p, const kkey *k) {
         return ((x ^ y) & m) == 0;
     }
 }
+
+static inline bool kkey_at(const unsigned char *p, const kkey *k) { return text_at(p, k->t, k->n); }
 
 enum { K_END = -1, K_BAD = -2, K_UNKNOWN = -3 };
 
@@ -449,11 +452,14 @@ static bool skip_value(rd *r) {
 
 /* ---- values of known members --------------------------------------------------------- */
 
-enum { F_ABSENT, F_NULL, F_STR, F_TRUE, F_FALSE, F_OTHER, F_DATE };
+/* F_DATE: a string that is a valid date, read by date_value; F_ENUM: a
+ * string that is a name of the table enum_value read it with */
+enum { F_ABSENT, F_NULL, F_STR, F_TRUE, F_FALSE, F_OTHER, F_DATE, F_ENUM };
 
 typedef struct fv {
     uint8_t kind;
-    kt_date d; /* F_DATE: a string that is a valid date, read by date_value */
+    uint8_t e; /* F_ENUM: the name's index */
+    kt_date d; /* F_DATE: the day */
     const char *s;
     size_t n;
 } fv;
@@ -521,8 +527,80 @@ static int lookup(const char *const *names, int count, const char *s, size_t n) 
     return -1;
 }
 
-/* get_enum: required, a string, a known name. */
+/* ---- names compared in place ------------------------------------------------------------ */
+
+/* The names of case-format.md (names.c) as kkey-like entries, name and
+ * closing quote zero padded: a value is compared where it stands, a word at
+ * a time, instead of being scanned and then looked up byte by byte. Built
+ * once from names.c's arrays, so they cannot drift apart. */
+typedef struct kname {
+    char t[40];
+    uint8_t n; /* 0: never matched (the empty names, or one too long) */
+} kname;
+typedef struct names_tab {
+    int count;
+    kname k[24];
+} names_tab;
+enum { NT_BENEFIT, NT_CATEGORY, NT_EVENT, NT_TOPIC, NT_REASON, NT_HOLDER, NT_FORM, NT_COUNT };
+static names_tab name_tabs[NT_COUNT];
+static pthread_once_t names_once = PTHREAD_ONCE_INIT;
+
+static void names_build(void) {
+    static const struct {
+        const char *const *names;
+        int count;
+    } src[NT_COUNT] = {
+        [NT_BENEFIT] = {kt_benefit_names, B_COUNT},  [NT_CATEGORY] = {kt_category_names, C_COUNT},
+        [NT_EVENT] = {kt_event_names, EV_COUNT},     [NT_TOPIC] = {kt_topic_names, T_COUNT},
+        [NT_REASON] = {kt_reason_names, R_COUNT},    [NT_HOLDER] = {kt_holder_names, KT_HOLDER_COUNT},
+        [NT_FORM] = {kt_form_names, KT_FORM_COUNT},
+    };
+    for (int t = 0; t < NT_COUNT; t++) {
+        names_tab *tab = &name_tabs[t];
+        /* a table too small keeps the names it has room for: the rest are
+         * found by lookup() after value() */
+        tab->count = src[t].count < 24 ? src[t].count : 24;
+        for (int i = 0; i < tab->count; i++) {
+            size_t n = strlen(src[t].names[i]);
+            kname *k = &tab->k[i];
+            memset(k, 0, sizeof *k);
+            if (n == 0 || n + 1 > sizeof k->t) continue;
+            memcpy(k->t, src[t].names[i], n);
+            k->t[n] = '"';
+            k->n = (uint8_t)(n + 1);
+        }
+    }
+}
+
+/* The value of a member that holds a name of table t: a quoted name is
+ * recognised where it stands (F_ENUM); anything else is read by value() and
+ * judged by enum_of's lookup as before. */
+static inline bool enum_value(rd *r, int t, fv *v) {
+    const unsigned char *p = r->p;
+    if (r->end - p >= 41 && p[0] == '"') {
+        const names_tab *tab = &name_tabs[t];
+        for (int i = 0; i < tab->count; i++) {
+            const kname *k = &tab->k[i];
+            if (p[1] == (unsigned char)k->t[0] && k->n && text_at(p + 1, k->t, k->n)) {
+                v->kind = F_ENUM;
+                v->e = (uint8_t)i;
+                v->s = (const char *)p + 1;
+                v->n = k->n - 1u;
+                r->p = p + 1 + k->n;
+                return true;
+            }
+        }
+    }
+    return value(r, v);
+}
+
+/* get_enum: required, a string, a known name. F_ENUM only from enum_value
+ * with the table of these names. */
 static bool enum_of(const fv *v, const char *const *names, int count, int *k) {
+    if (v->kind == F_ENUM) {
+        *k = v->e;
+        return true;
+    }
     if (v->kind != F_STR) return false;
     *k = lookup(names, count, v->s, v->n);
     return *k >= 0;
@@ -553,10 +631,10 @@ static bool read_category(rd *r) {
     static const kkey keys[] = {KK("from"), KK("category")};
     members ms;
     members_init(&ms);
-    fv from = {F_ABSENT, 0, NULL, 0}, cat = {F_ABSENT, 0, NULL, 0};
+    fv from = {F_ABSENT, 0, 0, NULL, 0}, cat = {F_ABSENT, 0, 0, NULL, 0};
     int m;
     while ((m = next_key(r, keys, 2, &ms)) != K_END) {
-        bool ok = m == 0 ? date_value(r, &from) : m == 1 ? value(r, &cat) : m == K_UNKNOWN && skip_value(r);
+        bool ok = m == 0 ? date_value(r, &from) : m == 1 ? enum_value(r, NT_CATEGORY, &cat) : m == K_UNKNOWN && skip_value(r);
         if (!ok) return false;
     }
     kt_category_at v;
@@ -578,13 +656,13 @@ static bool read_period(rd *r, uint32_t index) {
                                 KK("first_sick_day"), KK("a_kasse"), KK("categories")};
     members ms;
     members_init(&ms);
-    fv benefit = {F_ABSENT, 0, NULL, 0}, from = benefit, to = benefit, fi = benefit, fs = benefit,
+    fv benefit = {F_ABSENT, 0, 0, NULL, 0}, from = benefit, to = benefit, fi = benefit, fs = benefit,
        ak = benefit;
     uint32_t first = r->cats.n;
     int m;
     while ((m = next_key(r, keys, 7, &ms)) != K_END) {
         bool ok;
-        if (m == 0) ok = value(r, &benefit);
+        if (m == 0) ok = enum_value(r, NT_BENEFIT, &benefit);
         else if (m >= 1 && m <= 4) ok = date_value(r, m == 1 ? &from : m == 2 ? &to : m == 3 ? &fi : &fs);
         else if (m == 5) ok = value(r, &ak);
         else if (m == 6) {
@@ -643,14 +721,14 @@ static bool read_conversation(rd *r, uint32_t index) {
     static const kkey keys[] = {KK("date"), KK("holder"), KK("form"), KK("held"), KK("topics")};
     members ms;
     members_init(&ms);
-    fv date = {F_ABSENT, 0, NULL, 0}, holder = date, form = date, held = date;
+    fv date = {F_ABSENT, 0, 0, NULL, 0}, holder = date, form = date, held = date;
     uint32_t topics = 0;
     int m;
     while ((m = next_key(r, keys, 5, &ms)) != K_END) {
         bool ok;
         if (m == 0) ok = date_value(r, &date);
-        else if (m == 1) ok = value(r, &holder);
-        else if (m == 2) ok = value(r, &form);
+        else if (m == 1) ok = enum_value(r, NT_HOLDER, &holder);
+        else if (m == 2) ok = enum_value(r, NT_FORM, &form);
         else if (m == 3) ok = value(r, &held);
         else if (m == 4) {
             int a = array_or_null(r, true);
@@ -660,8 +738,10 @@ static bool read_conversation(rd *r, uint32_t index) {
             if (a == 1) {
                 while ((e = element(r, &i)) == 1) {
                     fv t;
-                    if (!value(r, &t) || t.kind != F_STR || ++i > KT_MAX_TOPICS) return false;
-                    int tk = lookup(kt_topic_names, T_COUNT, t.s, t.n);
+                    if (!enum_value(r, NT_TOPIC, &t) || (t.kind != F_STR && t.kind != F_ENUM) ||
+                        ++i > KT_MAX_TOPICS)
+                        return false;
+                    int tk = t.kind == F_ENUM ? t.e : lookup(kt_topic_names, T_COUNT, t.s, t.n);
                     if (tk >= 0) topics |= 1u << tk;
                 }
                 ok = e == 0;
@@ -696,11 +776,14 @@ static bool read_event(rd *r, uint32_t index) {
                                 KK("starts"), KK("reason"), KK("holder"), KK("what")};
     members ms;
     members_init(&ms);
-    fv v[8] = {{F_ABSENT, 0, NULL, 0}};
+    fv v[8] = {{F_ABSENT, 0, 0, NULL, 0}};
     for (int i = 1; i < 8; i++) v[i] = v[0];
     int m;
     while ((m = next_key(r, keys, 8, &ms)) != K_END) {
         bool ok = m >= 1 && m <= 4 ? date_value(r, &v[m])
+                  : m == 0         ? enum_value(r, NT_EVENT, &v[m])
+                  : m == 5         ? enum_value(r, NT_REASON, &v[m])
+                  : m == 6         ? enum_value(r, NT_HOLDER, &v[m])
                   : m >= 0         ? value(r, &v[m])
                                    : m == K_UNKNOWN && skip_value(r);
         if (!ok) return false;
@@ -773,7 +856,7 @@ static bool read_person(rd *r, person *pe) {
                                 KK("repatriering")};
     members ms;
     members_init(&ms);
-    fv v[4] = {{F_ABSENT, 0, NULL, 0}};
+    fv v[4] = {{F_ABSENT, 0, 0, NULL, 0}};
     for (int i = 1; i < 4; i++) v[i] = v[0];
     int m;
     while ((m = next_key(r, keys, 4, &ms)) != K_END) {
@@ -807,7 +890,7 @@ static bool read_case(rd *r, kt_case **out) {
                                 KK("benefits"), KK("conversations"), KK("events")};
     members ms;
     members_init(&ms);
-    fv id = {F_ABSENT, 0, NULL, 0}, as_of = id;
+    fv id = {F_ABSENT, 0, 0, NULL, 0}, as_of = id;
     person pe;
     bool have_person = false, have_benefits = false;
     int m;
@@ -875,6 +958,7 @@ static bool read_case(rd *r, kt_case **out) {
 int kt_case_read_fast(const char *json, size_t len, kt_case **out) {
     *out = NULL;
     if (len > KT_MAX_CASE_BYTES) return KT_FAST_UNSURE;
+    if (pthread_once(&names_once, names_build) != 0) return KT_FAST_UNSURE;
     rd r;
     r.p = (const unsigned char *)json;
     r.end = r.p + len;
