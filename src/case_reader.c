@@ -24,6 +24,7 @@
  */
 #include "case_reader.h"
 
+#include "date.h"
 #include "model.h"
 
 #include <pthread.h>
@@ -481,7 +482,7 @@ static bool value(rd *r, fv *v) {
 static inline bool date_value(rd *r, fv *v) {
     const unsigned char *p = r->p;
     if (r->end - p >= 12 && p[0] == '"' && p[11] == '"' &&
-        kt_date_parse((const char *)p + 1, 10, &v->d) == KT_OK) {
+        kt_date_parse_inline((const char *)p + 1, 10, &v->d) == KT_OK) {
         v->kind = F_DATE;
         v->s = (const char *)p + 1;
         v->n = 10;
@@ -501,7 +502,7 @@ static bool date_of(const fv *v, bool required, bool nullable, kt_date *d) {
         *d = KT_NO_DATE;
         return !required;
     }
-    return v->kind == F_STR && kt_date_parse(v->s, v->n, d) == KT_OK;
+    return v->kind == F_STR && kt_date_parse_inline(v->s, v->n, d) == KT_OK;
 }
 
 /* get_bool: absent or null gives the default. */

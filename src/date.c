@@ -145,41 +145,21 @@ int kt_age_on(kt_date birth, kt_date d) {
 }
 
 /* Days before the first of each month, in common and in leap years. */
-static const uint16_t month_start[2][13] = {
+const uint16_t kt_month_start[2][13] = {
     {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365},
     {0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335, 366},
 };
 
-/* Strict YYYY-MM-DD in one pass over the ten bytes: a case has some 25
- * dates, so this is on the reader's hot path. The eight bytes "YYYY-MM-" are
- * checked at once: XOR with "0000-00-" leaves each byte 0..9 exactly when
- * it is a digit ('-' XOR '-' is 0 too, and bytes that XOR '-' to 0..9 are
- * caught by the test of the dashes). Byte order does not matter: every step
- * is per byte, without carries between bytes. */
-int kt_date_parse(const char *s, size_t len, kt_date *out) {
-    if (len != 10 || s[4] != '-' || s[7] != '-') return KT_EINVALID;
-    uint64_t x, pat;
-    memcpy(&x, s, 8);
-    memcpy(&pat, "0000-00-", 8);
-    x ^= pat;
-    const uint64_t hi = 0xF0F0F0F0F0F0F0F0ull, six = 0x0606060606060606ull;
-    /* a byte <= 9: no bit above the low four, and none after adding 6 */
-    if ((x & hi) | ((x + six) & hi)) return KT_EINVALID;
-    unsigned d0 = (unsigned char)s[8] - '0', d1 = (unsigned char)s[9] - '0';
-    if (d0 > 9 || d1 > 9) return KT_EINVALID;
-    const unsigned char *u = (const unsigned char *)s;
-    int y = (u[0] - '0') * 1000 + (u[1] - '0') * 100 + (u[2] - '0') * 10 + (u[3] - '0');
-    int m = (u[5] - '0') * 10 + (u[6] - '0');
-    int d = (int)(d0 * 10 + d1);
-    if (y < KT_DATE_MIN_YEAR || y > KT_DATE_MAX_YEAR || m < 1 || m > 12 || d < 1) return KT_EINVALID;
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (d > month_start[leap][m] - month_start[leap][m - 1]) return KT_EINVALID;
-    /* leap days in 1970..y-1: y-1 >= 1899 here, so the divisions floor */
-    int p = y - 1;
-    int leaps = p / 4 - p / 100 + p / 400 - 477; /* 477: the same count up to 1969 */
-    *out = (kt_date)((y - 1970) * 365 + leaps + month_start[leap][m - 1] + d - 1);
-    return KT_OK;
-}
+/* The day of 1 January of each year KT_DATE_MIN_YEAR..KT_DATE_MAX_YEAR + 1,
+ * as constants: (y-1970)*365 plus the leap days of 1970..y-1 (477: the
+ * count up to 1969). */
+#define YS(y) (((y) - 1970) * 365 + ((y) - 1) / 4 - ((y) - 1) / 100 + ((y) - 1) / 400 - 477)
+#define YS10(y) YS(y), YS(y + 1), YS(y + 2), YS(y + 3), YS(y + 4), YS(y + 5), YS(y + 6), YS(y + 7), YS(y + 8), YS(y + 9)
+#define YS100(y) YS10(y), YS10(y + 10), YS10(y + 20), YS10(y + 30), YS10(y + 40), YS10(y + 50), YS10(y + 60), YS10(y + 70), YS10(y + 80), YS10(y + 90)
+const int32_t kt_year_start[KT_DATE_MAX_YEAR - KT_DATE_MIN_YEAR + 2] = {YS100(1900), YS100(2000), YS100(2100), YS(2200)};
+_Static_assert(KT_DATE_MIN_YEAR == 1900 && KT_DATE_MAX_YEAR == 2199, "kt_year_start covers 1900..2200");
+
+int kt_date_parse(const char *s, size_t len, kt_date *out) { return kt_date_parse_inline(s, len, out); }
 
 void kt_date_format(kt_date d, char buf[11]) {
     if (d == KT_NO_DATE) {

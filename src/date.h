@@ -9,6 +9,8 @@
 
 #include "kontakt.h"
 #include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
 
 #define KT_DATE_MIN_YEAR 1900
 #define KT_DATE_MAX_YEAR 2199
@@ -43,5 +45,39 @@ const char *kt_holiday_name(kt_date d);
 /* Completed years of age on day d for a person born on `birth`. Someone born
  * on 29 February turns a year older on 1 March in common years. */
 int kt_age_on(kt_date birth, kt_date d);
+
+/* kt_date_parse (public in kontakt.h), inline for the case reader: strict
+ * YYYY-MM-DD in one pass over the ten bytes. The eight bytes "YYYY-MM-" are
+ * checked at once: XOR with "0000-00-" leaves each byte 0..9 exactly when it
+ * is a digit ('-' XOR '-' is 0 too; bytes that XOR '-' to 0..9 are caught
+ * by the test of the dashes). Byte order does not matter: every step is per
+ * byte, without carries between bytes. The day comes from tables. */
+extern const uint16_t kt_month_start[2][13];
+extern const int32_t kt_year_start[KT_DATE_MAX_YEAR - KT_DATE_MIN_YEAR + 2];
+
+static inline int kt_date_parse_inline(const char *s, size_t len, kt_date *out) {
+    if (len != 10 || s[4] != '-' || s[7] != '-') return KT_EINVALID;
+    uint64_t x, pat;
+    memcpy(&x, s, 8);
+    memcpy(&pat, "0000-00-", 8);
+    x ^= pat;
+    const uint64_t hi = 0xF0F0F0F0F0F0F0F0ull, six = 0x0606060606060606ull;
+    /* a byte <= 9: no bit above the low four, and none after adding 6 */
+    if ((x & hi) | ((x + six) & hi)) return KT_EINVALID;
+    const unsigned char *u = (const unsigned char *)s;
+    unsigned d0 = u[8] - (unsigned)'0', d1 = u[9] - (unsigned)'0';
+    if (d0 > 9 || d1 > 9) return KT_EINVALID;
+    unsigned y = (u[0] - '0') * 1000u + (u[1] - '0') * 100u + (u[2] - '0') * 10u + (u[3] - '0');
+    unsigned m = (u[5] - '0') * 10u + (u[6] - '0');
+    unsigned d = d0 * 10 + d1;
+    unsigned yi = y - KT_DATE_MIN_YEAR; /* wraps for years before: one test */
+    if (yi > KT_DATE_MAX_YEAR - KT_DATE_MIN_YEAR || m - 1 > 11 || d == 0) return KT_EINVALID;
+    int32_t ys = kt_year_start[yi];
+    int leap = kt_year_start[yi + 1] - ys == 366;
+    const uint16_t *ms = kt_month_start[leap];
+    if (d > (unsigned)(ms[m] - ms[m - 1])) return KT_EINVALID;
+    *out = (kt_date)(ys + ms[m - 1] + (int)d - 1);
+    return KT_OK;
+}
 
 #endif
