@@ -885,25 +885,28 @@ static void sort_conversations(kt_conversation *v, uint32_t n) {
 static bool read_case(rd *r, kt_case **out) {
     if (peek(r) != '{') return false;
     r->p++;
-    /* in the order kontakt-gen and the store write them; unknown ones
-     * (jobcenter, caseworker, ...) are skipped */
-    static const kkey keys[] = {KK("id"),       KK("as_of"),         KK("person"),
-                                KK("benefits"), KK("conversations"), KK("events")};
+    /* jobcenter and caseworker are not the engine's (skipped as any other
+     * member), but common: known, they are compared in place as well */
+    static const kkey keys[] = {KK("id"),       KK("jobcenter"),     KK("caseworker"), KK("as_of"),
+                                KK("person"),   KK("benefits"),      KK("conversations"),
+                                KK("events")};
     members ms;
     members_init(&ms);
     fv id = {F_ABSENT, 0, 0, NULL, 0}, as_of = id;
     person pe;
     bool have_person = false, have_benefits = false;
     int m;
-    while ((m = next_key(r, keys, 6, &ms)) != K_END) {
+    while ((m = next_key(r, keys, 8, &ms)) != K_END) {
         bool ok;
         switch (m) {
         case 0: ok = value(r, &id); break;
-        case 1: ok = date_value(r, &as_of); break;
-        case 2: ok = have_person = read_person(r, &pe); break;
-        case 3: ok = have_benefits = read_list(r, false, KT_MAX_PERIODS, read_period); break;
-        case 4: ok = read_list(r, true, KT_MAX_CONVERSATIONS, read_conversation); break;
-        case 5: ok = read_list(r, true, KT_MAX_EVENTS, read_event); break;
+        case 3: ok = date_value(r, &as_of); break;
+        case 4: ok = have_person = read_person(r, &pe); break;
+        case 5: ok = have_benefits = read_list(r, false, KT_MAX_PERIODS, read_period); break;
+        case 6: ok = read_list(r, true, KT_MAX_CONVERSATIONS, read_conversation); break;
+        case 7: ok = read_list(r, true, KT_MAX_EVENTS, read_event); break;
+        case 1:
+        case 2:
         case K_UNKNOWN: ok = skip_value(r); break;
         default: ok = false;
         }
