@@ -166,12 +166,35 @@ void kt_date_format(kt_date d, char buf[11]) {
         buf[0] = '\0';
         return;
     }
-    int y, m, day;
-    kt_date_to_ymd(d, &y, &m, &day);
-    /* years are 1900..2199 here, always four digits */
     static const char two[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
                                  "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
                                  "8081828384858687888990919293949596979899";
+    /* the plan writer formats some 40 dates a case: the days of
+     * kt_date_parse's years from the tables, without the general
+     * conversion */
+    enum { NY = KT_DATE_MAX_YEAR - KT_DATE_MIN_YEAR + 1 };
+    uint32_t off = (uint32_t)d - (uint32_t)kt_year_start[0];
+    if (off < (uint32_t)(kt_year_start[NY] - kt_year_start[0])) {
+        unsigned yi = off * 4u / 1461u; /* within a year of the right one */
+        while (yi > 0 && kt_year_start[yi] > d) yi--;
+        while (kt_year_start[yi + 1] <= d) yi++;
+        unsigned doy = (unsigned)(d - kt_year_start[yi]);
+        const uint16_t *ms = kt_month_start[kt_year_start[yi + 1] - kt_year_start[yi] == 366];
+        unsigned mi = doy / 31u; /* never past the right month */
+        while (ms[mi + 1] <= doy) mi++;
+        unsigned y = KT_DATE_MIN_YEAR + yi, day = doy - ms[mi] + 1;
+        memcpy(buf, two + 2 * (y / 100), 2);
+        memcpy(buf + 2, two + 2 * (y % 100), 2);
+        buf[4] = '-';
+        memcpy(buf + 5, two + 2 * (mi + 1), 2);
+        buf[7] = '-';
+        memcpy(buf + 8, two + 2 * day, 2);
+        buf[10] = '\0';
+        return;
+    }
+    int y, m, day;
+    kt_date_to_ymd(d, &y, &m, &day);
+    /* days outside those years */
     if (y < 0 || y > 9999) { /* not from kt_date_parse: keep the old digits */
         buf[0] = (char)('0' + y / 1000 % 10);
         buf[1] = (char)('0' + y / 100 % 10);

@@ -184,6 +184,20 @@ static void test_parse_against_reference(void **s) {
         assert_int_equal(kt_date_parse(bad[i], 10, &d), KT_EINVALID);
 }
 
+/* kt_date_format's table path (the years 1900..2199) and its general one
+ * against kt_date_to_ymd, every day from 1850 to 2250. */
+static void test_format_every_day(void **s) {
+    (void)s;
+    for (kt_date d = kt_date_from_ymd(1850, 1, 1); d <= kt_date_from_ymd(2250, 12, 31); d++) {
+        int y, m, day;
+        kt_date_to_ymd(d, &y, &m, &day);
+        char want[16], got[11];
+        snprintf(want, sizeof want, "%04d-%02d-%02d", y, m, day);
+        kt_date_format(d, got);
+        if (strcmp(got, want) != 0) fail_msg("kt_date_format(%d) = %s, want %s", (int)d, got, want);
+    }
+}
+
 static void test_age(void **s) {
     (void)s;
     assert_int_equal(kt_age_on(D("1995-04-10"), D("2025-04-09")), 29);
@@ -199,6 +213,7 @@ int main(void) {
         cmocka_unit_test(test_weekday),    cmocka_unit_test(test_easter),
         cmocka_unit_test(test_holidays),   cmocka_unit_test(test_strict_parse),
         cmocka_unit_test(test_age), cmocka_unit_test(test_parse_against_reference),
+        cmocka_unit_test(test_format_every_day),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
