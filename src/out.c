@@ -16,7 +16,7 @@ void kt_out_init(kt_out *o, kt_write_fn fn, void *ctx) {
     o->failed = false;
 }
 
-static void flush(kt_out *o) {
+void kt_out_flush(kt_out *o) {
     if (o->len && !o->failed && o->fn(o->ctx, o->buf, o->len) != 0) o->failed = true;
     o->len = 0;
 }
@@ -24,7 +24,7 @@ static void flush(kt_out *o) {
 void kt_out_mem(kt_out *o, const char *s, size_t n) {
     if (o->failed) return;
     if (o->len + n > sizeof o->buf) {
-        flush(o);
+        kt_out_flush(o);
         if (n > sizeof o->buf) {
             if (!o->failed && o->fn(o->ctx, s, n) != 0) o->failed = true;
             return;
@@ -160,6 +160,6 @@ void kt_out_json_date(kt_out *o, kt_date d) {
 }
 
 int kt_out_finish(kt_out *o) {
-    flush(o);
+    kt_out_flush(o);
     return o->failed ? KT_EIO : KT_OK;
 }

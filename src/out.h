@@ -32,6 +32,16 @@ static inline void kt_out_put(kt_out *o, const char *s, size_t n) {
         kt_out_mem(o, s, n);
     }
 }
+/* Hands the buffer on (as when it fills). */
+void kt_out_flush(kt_out *o);
+/* Room for n more bytes (n <= sizeof buf) at the returned pointer, for a
+ * writer that fills it without a check per part; kt_out_done takes the end
+ * of what was written there. */
+static inline char *kt_out_room(kt_out *o, size_t n) {
+    if (o->len + n > sizeof o->buf) kt_out_flush(o);
+    return o->buf + o->len;
+}
+static inline void kt_out_done(kt_out *o, char *end) { o->len = (size_t)(end - o->buf); }
 /* A string literal, without strlen. */
 #define KT_OUT_LIT(o, lit) kt_out_put((o), "" lit, sizeof(lit) - 1)
 void kt_out_str(kt_out *o, const char *s);

@@ -561,7 +561,8 @@ typedef struct forms_json {
 } forms_json;
 static _Atomic(forms_json *) forms_table[FORM_SETS];
 
-static void json_forms(kt_out *o, unsigned forms) {
+/* The set's text, written on first use; NULL out of memory. */
+static const forms_json *forms_of(unsigned forms) {
     forms_json *f = forms < FORM_SETS ? atomic_load_explicit(&forms_table[forms], memory_order_acquire) : NULL;
     if (!f && forms < FORM_SETS) {
         kt_out t;
@@ -581,8 +582,119 @@ static void json_forms(kt_out *o, unsigned forms) {
             }
         }
     }
+    return f;
+}
+
+static void json_forms(kt_out *o, unsigned forms) {
+    const forms_json *f = forms_of(forms);
     if (f) kt_out_put(o, f->text, f->len);
     else json_bits(o, forms, kt_form_name, KT_FORM_COUNT);
+}
+
+/* ---- an obligation written in place ---- */
+
+static inline char *w_mem(char *w, const char *s, size_t n) {
+    memcpy(w, s, n);
+    return w + n;
+}
+
+#define W_LIT(w, lit) (memcpy((w), "" lit, sizeof(lit) - 1), (w) += sizeof(lit) - 1)
+
+/* A name of at most max bytes copied; NULL if it is longer. */
+static inline char *w_name(char *w, const char *s, size_t max) {
+    for (size_t i = 0; i < max; i++) {
+        if (!s[i]) return w + i;
+        w[i] = s[i];
+    }
+    return NULL;
+}
+
+/* kt_out_int's digits. */
+static inline char *w_int(char *w, long v) {
+    if (v >= 0 && v < 10) {
+        *w = (char)('0' + v);
+        return w + 1;
+    }
+    char tmp[24];
+    int i = (int)sizeof tmp;
+    unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
+    do {
+        tmp[--i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) tmp[--i] = '-';
+    memcpy(w, tmp + i, sizeof tmp - (size_t)i);
+    return w + (sizeof tmp - (size_t)i);
+}
+
+/* json_day: the quoted text (kt_date_format's), or null. */
+static inline char *w_day(char *w, kt_date d, const char *text) {
+    if (d == KT_NO_DATE) {
+        memcpy(w, "null", 4);
+        return w + 4;
+    }
+    w[0] = '"';
+    memcpy(w + 1, text, 10);
+    w[11] = '"';
+    return w + 12;
+}
+
+static const forms_json *forms_of(unsigned forms);
+
+#define NAME_MAX_LEN 64 /* generation, benefit, status and exemption names */
+
+/* json_ob_parts's output up to the why text, written without a bounds
+ * check per part into room reserved for the most it can take; false (and
+ * nothing written) where a name is longer than NAME_MAX_LEN. */
+static bool json_ob_head(kt_out *o, const kt_plan *p, const kt_ob *ob, const char *const part[RJ_PARTS],
+                         const uint16_t *len, const char *to, const char *met) {
+    const forms_json *fj = ob->forms ? forms_of(ob->forms) : NULL;
+    if (ob->forms && !fj) return false;
+    size_t need = (size_t)len[RJ_HEAD] + len[RJ_KIND] + len[RJ_HOLDERS] + len[RJ_SOURCE] +
+                  (fj ? fj->len : 0) + 4 * NAME_MAX_LEN + 3 * 24 + 3 * 12 + 256;
+    if (need > sizeof o->buf) return false;
+    char *w = kt_out_room(o, need);
+    w = w_mem(w, part[RJ_HEAD], len[RJ_HEAD]);
+    if (!(w = w_name(w, p->gen_names[ob->gen], NAME_MAX_LEN))) return false;
+    w = w_mem(w, part[RJ_KIND], len[RJ_KIND]);
+    if (!(w = w_name(w, kt_benefit_names[ob->benefit], NAME_MAX_LEN))) return false;
+    W_LIT(w, "\",\"course\":");
+    w = w_int(w, ob->course);
+    W_LIT(w, ",\"window\":{\"from\":");
+    if (ob->from == KT_NO_DATE) {
+        W_LIT(w, "null");
+    } else {
+        *w = '"';
+        kt_date_format(ob->from, w + 1); /* its NUL is overwritten next */
+        w[11] = '"';
+        w += 12;
+    }
+    W_LIT(w, ",\"to\":");
+    w = w_day(w, ob->to, to);
+    W_LIT(w, "},\"required\":");
+    w = w_int(w, ob->required);
+    W_LIT(w, ",\"counted\":");
+    w = w_int(w, ob->counted);
+    w = w_mem(w, part[RJ_HOLDERS], len[RJ_HOLDERS]);
+    if (fj) {
+        W_LIT(w, ",\"forms\":");
+        w = w_mem(w, fj->text, fj->len);
+    }
+    W_LIT(w, ",\"status\":\"");
+    if (!(w = w_name(w, kt_ob_status_name((kt_ob_status)ob->status), NAME_MAX_LEN))) return false;
+    W_LIT(w, "\"");
+    if (ob->met_on != KT_NO_DATE) {
+        W_LIT(w, ",\"met_on\":");
+        w = w_day(w, ob->met_on, met);
+    }
+    if (ob->exempt) {
+        W_LIT(w, ",\"exempt_reason\":\"");
+        if (!(w = w_name(w, ob->exempt->id, NAME_MAX_LEN))) return false;
+        W_LIT(w, "\"");
+    }
+    w = w_mem(w, part[RJ_SOURCE], len[RJ_SOURCE]);
+    kt_out_done(o, w);
+    return true;
 }
 
 static void json_ob(kt_out *o, const kt_plan *p, const kt_ob *ob) {
@@ -598,15 +710,21 @@ static void json_ob(kt_out *o, const kt_plan *p, const kt_ob *ob) {
     }
     part[0] = rj ? rj->text : local.buf;
     for (int k = 1; k < RJ_PARTS; k++) part[k] = part[k - 1] + len[k - 1];
+    char to[11], met[11];
+    kt_date_format(ob->to, to);
+    kt_date_format(ob->met_on, met);
+    if (rj && json_ob_head(o, p, ob, part, len, to, met)) {
+        why_parts w = parts_of(p, ob);
+        json_why(o, &w, to, met, part[RJ_WHY], len[RJ_WHY], rj->why_len);
+        KT_OUT_LIT(o, "}");
+        return;
+    }
     kt_out_put(o, part[RJ_HEAD], len[RJ_HEAD]);
     kt_out_str(o, p->gen_names[ob->gen]);
     kt_out_put(o, part[RJ_KIND], len[RJ_KIND]);
     kt_out_str(o, kt_benefit_names[ob->benefit]);
     KT_OUT_LIT(o, "\",\"course\":");
     kt_out_int(o, ob->course);
-    char to[11], met[11];
-    kt_date_format(ob->to, to);
-    kt_date_format(ob->met_on, met);
     KT_OUT_LIT(o, ",\"window\":{\"from\":");
     kt_out_json_date(o, ob->from);
     KT_OUT_LIT(o, ",\"to\":");
