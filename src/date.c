@@ -5,6 +5,7 @@
  */
 #include "date.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -161,6 +162,29 @@ _Static_assert(KT_DATE_MIN_YEAR == 1900 && KT_DATE_MAX_YEAR == 2199, "kt_year_st
 
 int kt_date_parse(const char *s, size_t len, kt_date *out) { return kt_date_parse_inline(s, len, out); }
 
+/* The texts of kt_date_format's table path: "YYYY" of each year and
+ * "MM-DD" of each day of a common and a leap year, made once. */
+static char year_text[KT_DATE_MAX_YEAR - KT_DATE_MIN_YEAR + 1][4];
+static char mmdd_text[2][366][5];
+static pthread_once_t texts_once = PTHREAD_ONCE_INIT;
+
+static void texts_build(void) {
+    for (int yi = 0; yi <= KT_DATE_MAX_YEAR - KT_DATE_MIN_YEAR; yi++) {
+        int y = KT_DATE_MIN_YEAR + yi;
+        for (int k = 3; k >= 0; k--, y /= 10) year_text[yi][k] = (char)('0' + y % 10);
+    }
+    for (int leap = 0; leap < 2; leap++)
+        for (int m = 1; m <= 12; m++)
+            for (int day = 1; day <= kt_month_start[leap][m] - kt_month_start[leap][m - 1]; day++) {
+                char *t = mmdd_text[leap][kt_month_start[leap][m - 1] + day - 1];
+                t[0] = (char)('0' + m / 10);
+                t[1] = (char)('0' + m % 10);
+                t[2] = '-';
+                t[3] = (char)('0' + day / 10);
+                t[4] = (char)('0' + day % 10);
+            }
+}
+
 void kt_date_format(kt_date d, char buf[11]) {
     if (d == KT_NO_DATE) {
         buf[0] = '\0';
@@ -170,25 +194,19 @@ void kt_date_format(kt_date d, char buf[11]) {
                                  "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
                                  "8081828384858687888990919293949596979899";
     /* the plan writer formats some 40 dates a case: the days of
-     * kt_date_parse's years from the tables, without the general
-     * conversion */
+     * kt_date_parse's years from tables of the texts */
     enum { NY = KT_DATE_MAX_YEAR - KT_DATE_MIN_YEAR + 1 };
     uint32_t off = (uint32_t)d - (uint32_t)kt_year_start[0];
-    if (off < (uint32_t)(kt_year_start[NY] - kt_year_start[0])) {
+    if (off < (uint32_t)(kt_year_start[NY] - kt_year_start[0]) &&
+        pthread_once(&texts_once, texts_build) == 0) {
         unsigned yi = off * 4u / 1461u; /* within a year of the right one */
         while (yi > 0 && kt_year_start[yi] > d) yi--;
         while (kt_year_start[yi + 1] <= d) yi++;
         unsigned doy = (unsigned)(d - kt_year_start[yi]);
-        const uint16_t *ms = kt_month_start[kt_year_start[yi + 1] - kt_year_start[yi] == 366];
-        unsigned mi = doy / 31u; /* never past the right month */
-        while (ms[mi + 1] <= doy) mi++;
-        unsigned y = KT_DATE_MIN_YEAR + yi, day = doy - ms[mi] + 1;
-        memcpy(buf, two + 2 * (y / 100), 2);
-        memcpy(buf + 2, two + 2 * (y % 100), 2);
+        int leap = kt_year_start[yi + 1] - kt_year_start[yi] == 366;
+        memcpy(buf, year_text[yi], 4);
         buf[4] = '-';
-        memcpy(buf + 5, two + 2 * (mi + 1), 2);
-        buf[7] = '-';
-        memcpy(buf + 8, two + 2 * day, 2);
+        memcpy(buf + 5, mmdd_text[leap][doy], 5);
         buf[10] = '\0';
         return;
     }
