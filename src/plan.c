@@ -371,7 +371,23 @@ static size_t why_into(const why_parts *w, char *buf, size_t size) {
  * the length of the rule's text */
 static void json_why(kt_out *o, const why_parts *w, const char *to, const char *met,
                      const char *esc, size_t esc_len, size_t wn) {
-    char tail[512];
+    enum { TAIL = 512 };
+    if (esc_len + TAIL + 1 <= sizeof o->buf) {
+        /* the tail written in place after the rule's text: committed only
+         * where it is whole, as below */
+        char *at = kt_out_room(o, esc_len + TAIL + 1);
+        memcpy(at, esc, esc_len);
+        kt_sb b;
+        kt_sb_init(&b, at + esc_len, TAIL);
+        why_tail(&b, w, to, met);
+        size_t tn = kt_sb_end(&b);
+        if (tn < TAIL && wn + tn < 1024) {
+            at[esc_len + tn] = '"';
+            kt_out_done(o, at + esc_len + tn + 1);
+            return;
+        }
+    }
+    char tail[TAIL];
     kt_sb b;
     kt_sb_init(&b, tail, sizeof tail);
     why_tail(&b, w, to, met);
