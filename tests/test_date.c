@@ -149,7 +149,7 @@ static void test_parse_against_reference(void **s) {
     for (kt_date d = kt_date_from_ymd(1890, 1, 1); d <= kt_date_from_ymd(2210, 12, 31); d++) {
         int y, m, day;
         kt_date_to_ymd(d, &y, &m, &day);
-        char b[16];
+        char b[48];
         snprintf(b, sizeof b, "%04d-%02d-%02d", y, m, day);
         parse_same(b);
         /* day 32, 30 and 29 of the month: invalid where the month is shorter */
@@ -191,7 +191,7 @@ static void test_format_every_day(void **s) {
     for (kt_date d = kt_date_from_ymd(1850, 1, 1); d <= kt_date_from_ymd(2250, 12, 31); d++) {
         int y, m, day;
         kt_date_to_ymd(d, &y, &m, &day);
-        char want[16], got[11];
+        char want[48], got[11];
         snprintf(want, sizeof want, "%04d-%02d-%02d", y, m, day);
         kt_date_format(d, got);
         if (strcmp(got, want) != 0) fail_msg("kt_date_format(%d) = %s, want %s", (int)d, got, want);
