@@ -540,6 +540,8 @@ typedef struct kname {
 } kname;
 typedef struct names_tab {
     int count;
+    uint8_t first[256]; /* 1 + the first name starting with that byte, or 0 */
+    uint8_t next[24];   /* 1 + the next name with the same first byte, or 0 */
     kname k[24];
 } names_tab;
 enum { NT_BENEFIT, NT_CATEGORY, NT_EVENT, NT_TOPIC, NT_REASON, NT_HOLDER, NT_FORM, NT_COUNT };
@@ -570,6 +572,16 @@ static void names_build(void) {
             k->t[n] = '"';
             k->n = (uint8_t)(n + 1);
         }
+        /* chains by first byte, in table order (the first match wins, as
+         * in lookup) */
+        memset(tab->first, 0, sizeof tab->first);
+        memset(tab->next, 0, sizeof tab->next);
+        for (int i = tab->count - 1; i >= 0; i--) {
+            if (!tab->k[i].n) continue;
+            unsigned char c = (unsigned char)tab->k[i].t[0];
+            tab->next[i] = tab->first[c];
+            tab->first[c] = (uint8_t)(i + 1);
+        }
     }
 }
 
@@ -580,9 +592,10 @@ static inline bool enum_value(rd *r, int t, fv *v) {
     const unsigned char *p = r->p;
     if (r->end - p >= 41 && p[0] == '"') {
         const names_tab *tab = &name_tabs[t];
-        for (int i = 0; i < tab->count; i++) {
+        for (int j = tab->first[p[1]]; j; j = tab->next[j - 1]) {
+            int i = j - 1;
             const kname *k = &tab->k[i];
-            if (p[1] == (unsigned char)k->t[0] && k->n && text_at(p + 1, k->t, k->n)) {
+            if (text_at(p + 1, k->t, k->n)) {
                 v->kind = F_ENUM;
                 v->e = (uint8_t)i;
                 v->s = (const char *)p + 1;
