@@ -28,6 +28,8 @@
 #include "model.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
@@ -36,6 +38,67 @@
 
 #define MAX_KEYS 48  /* members of one object */
 #define MAX_DEPTH 32 /* nesting of unknown members */
+
+/* ---- case memory -------------------------------------------------------------------- */
+
+/* A case is one block: a header with the room it has, then the kt_case and
+ * its arrays. The last freed block is kept in one atomic slot and reused by
+ * the next case that fits (a dense case is ~1.5 KiB, beyond glibc's
+ * per-thread cache: malloc and free cost ~700 instructions); new blocks get
+ * at least CASE_ROOM bytes so that one block serves most cases. Off under
+ * AddressSanitizer, as the plan's (plan.c), so that it sees every case. */
+#if defined(__SANITIZE_ADDRESS__)
+#define KT_CASE_CACHE 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KT_CASE_CACHE 0
+#endif
+#endif
+#ifndef KT_CASE_CACHE
+#define KT_CASE_CACHE 1
+#endif
+
+typedef union case_block {
+    size_t room;
+    max_align_t align;
+} case_block;
+
+#define CASE_ROOM 4096
+
+#if KT_CASE_CACHE
+static _Atomic(case_block *) case_cache;
+#endif
+
+kt_case *kt_case_alloc(size_t bytes) {
+    case_block *b = NULL;
+    size_t room = bytes;
+#if KT_CASE_CACHE
+    if (atomic_load_explicit(&case_cache, memory_order_relaxed))
+        b = atomic_exchange_explicit(&case_cache, NULL, memory_order_acquire);
+    if (b && b->room < bytes) {
+        free(b);
+        b = NULL;
+    }
+    if (room < CASE_ROOM) room = CASE_ROOM;
+#endif
+    if (!b) {
+        if (room > SIZE_MAX - sizeof *b) return NULL;
+        b = malloc(sizeof *b + room);
+        if (!b) return NULL;
+        b->room = room;
+    }
+    memset(b + 1, 0, bytes);
+    return (kt_case *)(void *)(b + 1);
+}
+
+void kt_case_free(kt_case *c) {
+    if (!c) return;
+    case_block *b = (case_block *)(void *)c - 1;
+#if KT_CASE_CACHE
+    b = atomic_exchange_explicit(&case_cache, b, memory_order_acq_rel);
+#endif
+    free(b);
+}
 
 /* ---- growable arrays that start on the stack --------------------------------------- */
 
@@ -947,7 +1010,7 @@ static bool read_case(rd *r, kt_case **out) {
     uint32_t np = r->periods.n, nk = r->cats.n, nc = r->convs.n, ne = r->events.n;
     size_t bytes = sizeof(kt_case) + np * sizeof(kt_period) + nk * sizeof(kt_category_at) +
                    nc * sizeof(kt_conversation) + ne * sizeof(kt_event);
-    kt_case *c = calloc(1, bytes);
+    kt_case *c = kt_case_alloc(bytes);
     if (!c) return false;
     c->periods = (kt_period *)(c + 1);
     c->conversations = (kt_conversation *)(c->periods + np);

@@ -27,6 +27,10 @@ int kt_case_read_fast(const char *json, size_t len, kt_case **out);
 /* The reference: jansson, full validation, every problem located. */
 int kt_case_parse_jansson(const char *json, size_t len, kt_case **out, kt_problems **problems);
 
+/* A zeroed block for a case of `bytes` bytes (the kt_case and its arrays),
+ * for kt_case_free; NULL out of memory. Both readers allocate through it. */
+kt_case *kt_case_alloc(size_t bytes);
+
 /* A CPR number is DDMMYY-NNNN or ten digits (possibly inside a longer id). */
 bool kt_looks_like_cpr(const char *s, size_t n);
 

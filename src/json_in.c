@@ -581,7 +581,7 @@ int kt_case_parse_jansson(const char *json, size_t len, kt_case **out, kt_proble
            ne = es ? json_array_size(es) : 0;
     size_t bytes = sizeof(kt_case) + np * sizeof(kt_period) + nk * sizeof(kt_category_at) +
                    nc * sizeof(kt_conversation) + ne * sizeof(kt_event);
-    kt_case *c = calloc(1, bytes);
+    kt_case *c = kt_case_alloc(bytes);
     if (!c) {
         json_decref(root);
         kt_problems_free(pr);
@@ -611,6 +611,6 @@ invalid_located:
     return KT_EINVALID;
 }
 
-void kt_case_free(kt_case *c) { free(c); }
+/* kt_case_free: in case_reader.c, with kt_case_alloc */
 const char *kt_case_id(const kt_case *c) { return c->id; }
 kt_date kt_case_as_of(const kt_case *c) { return c->as_of; }
