@@ -341,8 +341,9 @@ typedef struct kkey {
 } kkey;
 #define KK(name) {name "\"", sizeof(name)}
 
-/* p holds at least 24 bytes: is k's text (name and quote) at p? Eight bytes
- * at a time; the last word masked to the bytes that count (the mask is a
+/* Are the n bytes t (a name and its quote) at p? p must hold n rounded up
+ * to eight bytes (the callers check 24 for keys, 40 for names): eight bytes
+ * at a time, the last word masked to the bytes that count (the mask is a
  * byte array, so byte order does not matter). */
 static inline bool text_at(const unsigned char *p, const char *t, unsigned n) {
     static const unsigned char ff[16] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
