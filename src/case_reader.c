@@ -108,7 +108,15 @@ typedef struct vec {
     bool heap;
 } vec;
 
-static void *vec_push(vec *v, size_t elem) {
+static void *vec_grow(vec *v, size_t elem);
+
+/* The next element's room: inline while the array has room. */
+static inline void *vec_push(vec *v, size_t elem) {
+    if (v->n < v->cap) return (char *)v->p + (size_t)v->n++ * elem;
+    return vec_grow(v, elem);
+}
+
+static void *vec_grow(vec *v, size_t elem) {
     if (v->n == v->cap) {
         uint32_t cap = v->cap * 2;
         void *p = v->heap ? realloc(v->p, (size_t)cap * elem) : malloc((size_t)cap * elem);

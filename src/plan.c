@@ -776,8 +776,8 @@ static void json_ob(kt_out *o, const kt_plan *p, const kt_ob *ob) {
 static void json_agenda(kt_out *o, const kt_plan *p) {
     KT_OUT_LIT(o, ",\"agenda\":[");
     int first = 1;
-    for (unsigned k = 0; k < 64; k++) {
-        if (!(p->agenda_courses >> k & 1)) continue;
+    for (uint64_t left = p->agenda_courses; left; left &= left - 1) {
+        unsigned k = (unsigned)__builtin_ctzll(left); /* the courses in order */
         for (int i = 0; i < KT_AGENDA_COUNT; i++) {
             const kt_agenda_item *a = &kt_agenda[i];
             /* the agenda's texts need no escaping (tests/test_fastparse.c) */
