@@ -802,19 +802,23 @@ static void json_agenda(kt_out *o, const kt_plan *p) {
     KT_OUT_LIT(o, "]");
 }
 
-/* The message and pointer of a warning kept as its parts (kt_warning_text's
- * "Samtalen DATE tæller ikke med: WHY." at /conversations/CONV) written
- * straight out, the closing '}' too: escaping works byte by byte, so
- * escaping the parts one after the other gives the bytes of escaping the
- * whole, and the literal parts and the date need none. False (nothing
- * written) for other warnings, or where the parts do not add up to the
- * lengths the plan keeps. */
+/* A warning kept as its parts (kt_warning_text's "Samtalen DATE tæller
+ * ikke med: WHY." at /conversations/CONV; its code is always
+ * KT_CONV_WARNING_CODE, an identifier that tests/test_fastparse.c holds
+ * plain) written straight out, from '{' to '}': escaping works byte by
+ * byte, so escaping the parts one after the other gives the bytes of
+ * escaping the whole, and the literal parts and the date need none. False
+ * (nothing written) for other warnings, or where the parts do not add up to
+ * the lengths the plan keeps. */
 static bool json_warning_parts(kt_out *o, const kt_warning *w) {
     static const char pre[] = "Samtalen ", mid[] = " tæller ikke med: ";
-    if (!w->why || w->date == KT_NO_DATE || w->mlen != (sizeof pre - 1) + 10 + (sizeof mid - 1) + w->why_len + 1) return false;
+    if (!w->why || w->date == KT_NO_DATE ||
+        w->mlen != (sizeof pre - 1) + 10 + (sizeof mid - 1) + w->why_len + 1 ||
+        strcmp(w->code, KT_CONV_WARNING_CODE) != 0)
+        return false;
     char day[11];
     kt_date_format(w->date, day);
-    KT_OUT_LIT(o, ",\"message\":\"Samtalen ");
+    KT_OUT_LIT(o, "{\"code\":\"" KT_CONV_WARNING_CODE "\",\"message\":\"Samtalen ");
     kt_out_put(o, day, 10);
     KT_OUT_LIT(o, " tæller ikke med: ");
     kt_out_json_body(o, w->why, w->why_len);
@@ -840,9 +844,9 @@ int kt_plan_write_json(const kt_plan *p, kt_write_fn w, void *ctx) {
     for (size_t i = 0; i < p->n_warnings; i++) {
         const kt_warning *wa = &p->warnings[i];
         if (i) KT_OUT_LIT(&o, ",");
+        if (json_warning_parts(&o, wa)) continue;
         KT_OUT_LIT(&o, "{\"code\":");
         kt_out_json_str(&o, wa->code);
-        if (json_warning_parts(&o, wa)) continue;
         char mbuf[KT_WARNING_TEXT_MAX], pbuf[KT_WARNING_POINTER_MAX];
         const char *msg, *ptr;
         kt_warning_text(wa, mbuf, pbuf, &msg, &ptr);

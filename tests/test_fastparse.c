@@ -621,6 +621,7 @@ static void test_identifiers_plain(void **state) {
         for (int t = 0; kt_agenda[i].topics[t]; t++) assert_plain("agenda topic", kt_agenda[i].topics[t]);
     }
     assert_plain("agenda seed", kt_agenda_seed);
+    assert_plain("conversation warning code", KT_CONV_WARNING_CODE); /* written plain by plan.c */
 }
 
 int main(void) {
