@@ -565,7 +565,7 @@ static inline bool date_value(rd *r, fv *v) {
 }
 
 /* get_date of json_in.c, without a problem: false where it would report one. */
-static bool date_of(const fv *v, bool required, bool nullable, kt_date *d) {
+static inline bool date_of(const fv *v, bool required, bool nullable, kt_date *d) {
     if (v->kind == F_DATE) {
         *d = v->d;
         return true;

@@ -6,6 +6,7 @@
 #include "date.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -167,6 +168,7 @@ int kt_date_parse(const char *s, size_t len, kt_date *out) { return kt_date_pars
 static char year_text[KT_DATE_MAX_YEAR - KT_DATE_MIN_YEAR + 1][4];
 static char mmdd_text[2][366][5];
 static pthread_once_t texts_once = PTHREAD_ONCE_INIT;
+static atomic_bool texts_ready; /* set once texts_build has run: no call after */
 
 static void texts_build(void) {
     for (int yi = 0; yi <= KT_DATE_MAX_YEAR - KT_DATE_MIN_YEAR; yi++) {
@@ -183,6 +185,7 @@ static void texts_build(void) {
                 t[3] = (char)('0' + day / 10);
                 t[4] = (char)('0' + day % 10);
             }
+    atomic_store_explicit(&texts_ready, true, memory_order_release);
 }
 
 void kt_date_format(kt_date d, char buf[11]) {
@@ -198,7 +201,9 @@ void kt_date_format(kt_date d, char buf[11]) {
     enum { NY = KT_DATE_MAX_YEAR - KT_DATE_MIN_YEAR + 1 };
     uint32_t off = (uint32_t)d - (uint32_t)kt_year_start[0];
     if (off < (uint32_t)(kt_year_start[NY] - kt_year_start[0]) &&
-        pthread_once(&texts_once, texts_build) == 0) {
+        (atomic_load_explicit(&texts_ready, memory_order_acquire) ||
+         (pthread_once(&texts_once, texts_build) == 0 &&
+          atomic_load_explicit(&texts_ready, memory_order_acquire)))) {
         unsigned yi = off * 4u / 1461u; /* within a year of the right one */
         while (yi > 0 && kt_year_start[yi] > d) yi--;
         while (kt_year_start[yi + 1] <= d) yi++;
