@@ -527,7 +527,7 @@ static bool skip_value(rd *r) {
 
 /* F_DATE: a string that is a valid date, read by date_value; F_ENUM: a
  * string that is a name of the table enum_value read it with */
-enum { F_ABSENT, F_NULL, F_STR, F_TRUE, F_FALSE, F_OTHER, F_DATE, F_ENUM };
+enum { F_ABSENT = 0, F_NULL, F_STR, F_TRUE, F_FALSE, F_OTHER, F_DATE, F_ENUM };
 
 typedef struct fv {
     uint8_t kind;
@@ -862,8 +862,8 @@ static bool read_event(rd *r, uint32_t index) {
                                 KK("starts"), KK("reason"), KK("holder"), KK("what")};
     members ms;
     members_init(&ms);
-    fv v[8] = {{F_ABSENT, 0, 0, NULL, 0}};
-    for (int i = 1; i < 8; i++) v[i] = v[0];
+    fv v[8];
+    memset(v, 0, sizeof v); /* all F_ABSENT */
     int m;
     while ((m = next_key(r, keys, 8, &ms)) != K_END) {
         bool ok = m >= 1 && m <= 4 ? date_value(r, &v[m])
@@ -942,8 +942,8 @@ static bool read_person(rd *r, person *pe) {
                                 KK("repatriering")};
     members ms;
     members_init(&ms);
-    fv v[4] = {{F_ABSENT, 0, 0, NULL, 0}};
-    for (int i = 1; i < 4; i++) v[i] = v[0];
+    fv v[4];
+    memset(v, 0, sizeof v); /* all F_ABSENT */
     int m;
     while ((m = next_key(r, keys, 4, &ms)) != K_END) {
         bool ok = m == 0 ? date_value(r, &v[0]) : m > 0 ? value(r, &v[m]) : m == K_UNKNOWN && skip_value(r);

@@ -9,6 +9,7 @@
 #include "out.h"
 #include "kontakt_buf.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -659,6 +660,44 @@ static const forms_json *forms_of(unsigned forms);
 
 #define NAME_MAX_LEN 64 /* generation, benefit, status and exemption names */
 
+/* The generation, benefit and status names with their lengths and a copy
+ * padded to 32 bytes, made once: written by one fixed-size copy instead of
+ * a byte loop. A name is used from here only where the plan's pointer is
+ * the one the table was made from (else w_name). */
+typedef struct padded_name {
+    const char *src;
+    size_t n; /* 0: not in the table (too long) */
+    char pad[32];
+} padded_name;
+static padded_name gen_pn[KT_N_GENERATIONS], benefit_pn[B_COUNT], status_pn[KT_LAPSED + 1];
+static pthread_once_t pn_once = PTHREAD_ONCE_INIT;
+static atomic_bool pn_ready;
+
+static void pn_set(padded_name *t, const char *s) {
+    size_t n = strlen(s);
+    t->src = s;
+    t->n = n < sizeof t->pad ? n : 0;
+    memset(t->pad, 0, sizeof t->pad);
+    if (t->n) memcpy(t->pad, s, n);
+}
+
+static void pn_build(void) {
+    for (int i = 0; i < KT_N_GENERATIONS; i++) pn_set(&gen_pn[i], kt_generations[i].name);
+    for (int i = 0; i < B_COUNT; i++) pn_set(&benefit_pn[i], kt_benefit_names[i]);
+    for (int i = 0; i <= KT_LAPSED; i++) pn_set(&status_pn[i], kt_ob_status_name((kt_ob_status)i));
+    atomic_store_explicit(&pn_ready, true, memory_order_release);
+}
+
+/* s, the name at index i of table t (count entries), or NULL. */
+static inline char *w_known(char *w, const padded_name *t, size_t count, size_t i, const char *s) {
+    if (i < count && t[i].src == s && t[i].n) {
+        memcpy(w, t[i].pad, sizeof t[i].pad);
+        return w + t[i].n;
+    }
+    return w_name(w, s, NAME_MAX_LEN);
+}
+
+
 /* json_ob_parts's output up to the why text, written without a bounds
  * check per part into room reserved for the most it can take; false (and
  * nothing written) where a name is longer than NAME_MAX_LEN. */
@@ -666,14 +705,17 @@ static bool json_ob_head(kt_out *o, const kt_plan *p, const kt_ob *ob, const cha
                          const uint16_t *len, const char *to, const char *met) {
     const forms_json *fj = ob->forms ? forms_of(ob->forms) : NULL;
     if (ob->forms && !fj) return false;
+    if (!atomic_load_explicit(&pn_ready, memory_order_acquire) &&
+        (pthread_once(&pn_once, pn_build) != 0 || !atomic_load_explicit(&pn_ready, memory_order_acquire)))
+        return false;
     size_t need = (size_t)len[RJ_HEAD] + len[RJ_KIND] + len[RJ_HOLDERS] + len[RJ_SOURCE] +
                   (fj ? fj->len : 0) + 4 * NAME_MAX_LEN + 3 * 24 + 3 * 12 + 256;
     if (need > sizeof o->buf) return false;
     char *w = kt_out_room(o, need);
     w = w_mem(w, part[RJ_HEAD], len[RJ_HEAD]);
-    if (!(w = w_name(w, p->gen_names[ob->gen], NAME_MAX_LEN))) return false;
+    if (!(w = w_known(w, gen_pn, KT_N_GENERATIONS, ob->gen, p->gen_names[ob->gen]))) return false;
     w = w_mem(w, part[RJ_KIND], len[RJ_KIND]);
-    if (!(w = w_name(w, kt_benefit_names[ob->benefit], NAME_MAX_LEN))) return false;
+    if (!(w = w_known(w, benefit_pn, B_COUNT, ob->benefit, kt_benefit_names[ob->benefit]))) return false;
     W_LIT(w, "\",\"course\":");
     w = w_int(w, ob->course);
     W_LIT(w, ",\"window\":{\"from\":");
@@ -697,7 +739,8 @@ static bool json_ob_head(kt_out *o, const kt_plan *p, const kt_ob *ob, const cha
         w = w_mem(w, fj->text, fj->len);
     }
     W_LIT(w, ",\"status\":\"");
-    if (!(w = w_name(w, kt_ob_status_name((kt_ob_status)ob->status), NAME_MAX_LEN))) return false;
+    if (!(w = w_known(w, status_pn, KT_LAPSED + 1, ob->status, kt_ob_status_name((kt_ob_status)ob->status))))
+        return false;
     W_LIT(w, "\"");
     if (ob->met_on != KT_NO_DATE) {
         W_LIT(w, ",\"met_on\":");
