@@ -957,6 +957,7 @@ static bool read_person(rd *r, person *pe) {
 static void sort_conversations(kt_conversation *v, uint32_t n) {
     /* stable insertion sort by date, as json_in.c */
     for (uint32_t i = 1; i < n; i++) {
+        if (v[i - 1].date <= v[i].date) continue; /* in order already: the common case */
         kt_conversation x = v[i];
         uint32_t j = i;
         while (j > 0 && v[j - 1].date > x.date) {
