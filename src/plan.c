@@ -688,7 +688,9 @@ static void pn_build(void) {
     atomic_store_explicit(&pn_ready, true, memory_order_release);
 }
 
-/* s, the name at index i of table t (count entries), or NULL. */
+/* Writes s, the name at index i of table t (count entries): from its padded
+ * copy where the table has it, else byte by byte; NULL if it is longer than
+ * NAME_MAX_LEN. */
 static inline char *w_known(char *w, const padded_name *t, size_t count, size_t i, const char *s) {
     if (i < count && t[i].src == s && t[i].n) {
         memcpy(w, t[i].pad, sizeof t[i].pad);
@@ -697,8 +699,7 @@ static inline char *w_known(char *w, const padded_name *t, size_t count, size_t 
     return w_name(w, s, NAME_MAX_LEN);
 }
 
-
-/* json_ob_parts's output up to the why text, written without a bounds
+/* json_ob's output up to the why text, written without a bounds
  * check per part into room reserved for the most it can take; false (and
  * nothing written) where a name is longer than NAME_MAX_LEN. */
 static bool json_ob_head(kt_out *o, const kt_plan *p, const kt_ob *ob, const char *const part[RJ_PARTS],
