@@ -219,11 +219,117 @@ int ks_timestamp_parse(const char *s, char out[25]) {
 
 /* ---- opening ------------------------------------------------------------------ */
 
-/* Looks at an existing file read-only: is it a (possibly empty) kontakt
- * database this program can use? Never writes. */
-static int check_existing(const char *path, ks_error *err) {
+static uint32_t be32(const unsigned char *p) {
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* 1 if PATH + suffix exists. */
+static int beside_exists(const char *path, const char *suffix) {
+    char buf[4096];
+    struct stat sb;
+    if ((size_t)snprintf(buf, sizeof buf, "%s%s", path, suffix) >= sizeof buf) return 1;
+    return stat(buf, &sb) == 0;
+}
+
+/* The first look at an existing file, before SQLite opens it: its 100-byte
+ * header and its size (sqlite.org/fileformat.html). SQLite, even read-only,
+ * creates -wal and -shm beside a database in WAL mode, so a file refused
+ * after SQLite looked at it was no longer left as it was (issue 11, 6).
+ * `wal` says a -wal file exists beside: then the header may be older than
+ * the data and only what no transaction changes is judged here. */
+static int check_header(const char *path, off_t size, int wal, unsigned flags, ks_error *err) {
+    unsigned char h[100];
+    FILE *f = fopen(path, "rb");
+    if (!f) return ks__fail(err, KS_EFOREIGN, "%s: cannot be read: %s", path, strerror(errno));
+    size_t n = fread(h, 1, sizeof h, f);
+    fclose(f);
+    if (n < sizeof h || memcmp(h, "SQLite format 3", 16) != 0)
+        return ks__fail(err, KS_EFOREIGN,
+                        "%s: not a kontakt database (not a SQLite database): refused, the file "
+                        "is left as it is", path);
+    uint32_t page = (uint32_t)h[16] << 8 | h[17];
+    if (page == 1) page = 65536;
+    if (page < 512 || (page & (page - 1)) || size % page != 0 ||
+        (be32(h + 92) == be32(h + 24) && be32(h + 28) > 0 && !wal &&
+         (uint64_t)be32(h + 28) * page > (uint64_t)size))
+        return ks__fail(err, KS_EFOREIGN,
+                        "%s: a damaged database (cut short: %lld bytes, not whole pages of the "
+                        "size its header gives): refused, the file is left as it is",
+                        path, (long long)size);
+    const uint32_t app = be32(h + 68), uv = be32(h + 60);
+    if (app != 0 && app != KS_APPLICATION_ID)
+        return ks__fail(err, KS_EFOREIGN,
+                        "%s: a SQLite database of another program (application_id 0x%08lx, not "
+                        "kontakt's 0x%08x): refused, the file is left as it is",
+                        path, (unsigned long)app, KS_APPLICATION_ID);
+    if (wal) return KS_OK;
+    if (uv > KS_SCHEMA_VERSION)
+        return ks__fail(err, KS_EFOREIGN,
+                        "%s: schema version %lu is newer than this program's (%d): use a newer "
+                        "kontakt; the file is left as it is", path, (unsigned long)uv, KS_SCHEMA_VERSION);
+    if ((flags & KS_OPEN_READONLY) && app == KS_APPLICATION_ID && uv < KS_SCHEMA_VERSION)
+        return ks__fail(err, KS_EFOREIGN,
+                        "%s: schema version %lu is older than this program's (%d): open it once "
+                        "for writing to bring it up to date", path, (unsigned long)uv,
+                        KS_SCHEMA_VERSION);
+    return KS_OK;
+}
+
+/* Opens PATH read-only for a look. With nothing beside it (no -wal, no
+ * -journal) the file alone is the database: opened immutable, which makes no
+ * file beside it. Otherwise an ordinary read-only open (a log or journal is
+ * there to be read). */
+static int open_for_look(const char *path, int alone, sqlite3 **db) {
+    if (!alone) return sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL);
+    kt_sb uri = {0};
+    kt_sb_str(&uri, "file:");
+    for (const char *p = path; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c == '%' || c == '?' || c == '#' || c < 0x21 || c >= 0x7f) {
+            char hex[4];
+            snprintf(hex, sizeof hex, "%%%02X", c);
+            kt_sb_str(&uri, hex);
+        } else {
+            kt_sb_chr(&uri, (char)c);
+        }
+    }
+    kt_sb_str(&uri, "?immutable=1");
+    if (uri.err) {
+        kt_sb_free(&uri);
+        return SQLITE_NOMEM;
+    }
+    char *u = kt_sb_take(&uri);
+    int rc = sqlite3_open_v2(u, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+    free(u);
+    return rc;
+}
+
+/* A writer killed in a rollback-journal transaction (a fresh import switches
+ * the target's journal mode: store/import.c target_take) leaves a hot
+ * journal, which a read-only connection cannot roll back: `db check` and
+ * `db show` failed with "attempt to write a readonly database". The rollback
+ * is SQLite's own recovery, which any writer would do on its next open; it
+ * brings the file back to its last commit. Done only for a file that has
+ * passed check_header. */
+static int roll_back_hot_journal(const char *path) {
     sqlite3 *db = NULL;
-    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
+    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_busy_timeout(db, 10000);
+        rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+    }
+    sqlite3_close(db);
+    return rc;
+}
+
+/* Looks at an existing file without changing it: is it a (possibly empty)
+ * kontakt database this program can use? */
+static int check_existing(const char *path, off_t size, unsigned flags, int retried, ks_error *err) {
+    const int wal = beside_exists(path, "-wal"), journal = beside_exists(path, "-journal");
+    int status = check_header(path, size, wal, flags, err);
+    if (status != KS_OK) return status;
+    sqlite3 *db = NULL;
+    int rc = open_for_look(path, !wal && !journal, &db);
     if (rc != SQLITE_OK) {
         int st = ks__fail(err, KS_EFOREIGN, "%s: cannot be opened as a database: %s", path,
                           db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
@@ -233,11 +339,18 @@ static int check_existing(const char *path, ks_error *err) {
     sqlite3_busy_timeout(db, 10000);
     sqlite3_stmt *st = NULL;
     long app = 0, uv = 0, objects = 0;
-    int status = KS_OK;
     const char *sql = "SELECT (SELECT application_id FROM pragma_application_id), "
                       "(SELECT user_version FROM pragma_user_version), "
                       "(SELECT count(*) FROM sqlite_master)";
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+    int ok = sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW;
+    if (!ok && journal && !retried && sqlite3_extended_errcode(db) == SQLITE_READONLY_ROLLBACK) {
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+        if (roll_back_hot_journal(path) != SQLITE_OK)
+            return ks__fail(err, KS_EDB, "%s: a journal left by a killed writer could not be rolled back", path);
+        return check_existing(path, size, flags, 1, err);
+    }
+    if (!ok) {
         int code = sqlite3_errcode(db);
         if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
             status = ks__fail(err, KS_EFOREIGN,
@@ -258,6 +371,12 @@ static int check_existing(const char *path, ks_error *err) {
             status = ks__fail(err, KS_EFOREIGN,
                               "%s: schema version %ld is newer than this program's (%d): use a "
                               "newer kontakt; the file is left as it is", path, uv, KS_SCHEMA_VERSION);
+        else if ((flags & KS_OPEN_READONLY) && uv < KS_SCHEMA_VERSION)
+            status = ks__fail(err, KS_EFOREIGN,
+                              uv == 0 ? "%s: an empty database: `kontakt db init` first"
+                                      : "%s: schema version %ld is older than this program's (%d): "
+                                        "open it once for writing to bring it up to date",
+                              path, uv, KS_SCHEMA_VERSION);
     }
     sqlite3_finalize(st);
     if (status == KS_OK && app == KS_APPLICATION_ID) {
@@ -268,7 +387,7 @@ static int check_existing(const char *path, ks_error *err) {
             sqlite3_step(st) != SQLITE_ROW || sqlite3_column_int(st, 0) != uv)
             status = ks__fail(err, KS_EFOREIGN,
                               "%s: damaged kontakt database (meta.schema_version does not match "
-                              "the header): refused", path);
+                              "the header): refused, the file is left as it is", path);
         sqlite3_finalize(st);
     }
     sqlite3_close(db);
@@ -327,7 +446,7 @@ int ks_open(const char *path, unsigned flags, ks_store **out, ks_error *err) {
     if (!exists && !(flags & KS_OPEN_CREATE))
         return ks__fail(err, KS_ENOTFOUND, "%s: no such database (`kontakt db init` makes one)", path);
     if (exists && sb.st_size > 0) {
-        int rc = check_existing(path, err);
+        int rc = check_existing(path, sb.st_size, flags, 0, err);
         if (rc != KS_OK) return rc;
     }
     ks_store *s = calloc(1, sizeof *s);
