@@ -203,8 +203,7 @@ static int first_free_number(ks_store *s, long *first, ks_error *err) {
 
 int ks_demo(ks_store *s, long n, const char *jobcenter, ks_import_result *res, ks_error *err) {
     if (n < 1 || n > 10000000) return ks__fail(err, KS_EINVALID, "--cases takes 1 to 10000000");
-    if (!ks__valid_name(jobcenter))
-        return ks__fail(err, KS_EINVALID, "a jobcentre id is 1-64 printable characters");
+    if (ks__check_id("jobcentre", jobcenter, err) != KS_OK) return KS_EINVALID;
     kt_date today = ks_today(s);
     if (!ks_synth_today_ok(today))
         return ks__fail(err, KS_EINVALID, "demo data is made for a today from 2000 to 2030");

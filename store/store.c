@@ -178,6 +178,17 @@ int ks__valid_name(const char *s) {
     return 1;
 }
 
+int ks_looks_like_cpr(const char *id) { return id && kt_id_looks_like_cpr(id, strlen(id)); }
+
+int ks__check_id(const char *what, const char *id, ks_error *err) {
+    if (!ks__valid_name(id)) return ks__fail(err, KS_EINVALID, "a %s id is 1-64 printable characters", what);
+    if (ks_looks_like_cpr(id))
+        return ks__fail(err, KS_EINVALID,
+                        "the %s id looks like a CPR number (DDMMYY-NNNN or ten digits): personal "
+                        "identifiers must not be stored; use the %s's own id", what, what);
+    return KS_OK;
+}
+
 static int parse_digits(const char *s, int n, int *out) {
     int v = 0;
     for (int i = 0; i < n; i++) {
