@@ -242,19 +242,43 @@ static int beside_exists(const char *path, const char *suffix) {
     return stat(buf, &sb) == 0;
 }
 
-/* The first look at an existing file, before SQLite opens it: its 100-byte
- * header and its size (sqlite.org/fileformat.html). SQLite, even read-only,
- * creates -wal and -shm beside a database in WAL mode, so a file refused
- * after SQLite looked at it was no longer left as it was (issue 11, 6).
- * `wal` says a -wal file exists beside: then the header may be older than
- * the data and only what no transaction changes is judged here. */
-static int check_header(const char *path, off_t size, int wal, unsigned flags, ks_error *err) {
-    unsigned char h[100];
-    FILE *f = fopen(path, "rb");
-    if (!f) return ks__fail(err, KS_EFOREIGN, "%s: cannot be read: %s", path, strerror(errno));
-    size_t n = fread(h, 1, sizeof h, f);
-    fclose(f);
-    if (n < sizeof h || memcmp(h, "SQLite format 3", 16) != 0)
+/* Reads the first n bytes of PATH (zero-filled past its end) and its size
+ * through SQLite's own file handle, without letting SQLite read the database
+ * itself. Not with open()/close(): closing any descriptor of a file drops
+ * every POSIX lock the process holds on it, the locks of this process's
+ * other connections included (the server opens one per thread); SQLite's
+ * unix VFS keeps such a descriptor open until those locks are gone. And not
+ * with a query: even a read-only connection creates -wal and -shm beside a
+ * database in WAL mode on its first read. */
+static int read_raw(const char *path, unsigned char *h, int n, sqlite3_int64 *size) {
+    sqlite3 *db = NULL;
+    sqlite3_file *fp = NULL;
+    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
+    if (rc == SQLITE_OK) rc = sqlite3_file_control(db, "main", SQLITE_FCNTL_FILE_POINTER, &fp);
+    if (rc == SQLITE_OK && (!fp || !fp->pMethods)) rc = SQLITE_CANTOPEN;
+    if (rc == SQLITE_OK) rc = fp->pMethods->xFileSize(fp, size);
+    if (rc == SQLITE_OK) {
+        rc = fp->pMethods->xRead(fp, h, n, 0);
+        if (rc == SQLITE_IOERR_SHORT_READ) rc = SQLITE_OK; /* zero-filled */
+    }
+    sqlite3_close(db);
+    return rc;
+}
+
+/* The first look at an existing file, before SQLite reads it as a
+ * database: its header (sqlite.org/fileformat.html), the b-tree header of
+ * page 1 and its size. A refused file must be left exactly as it was, -wal
+ * and -shm included (issue 11, 6). `wal` says a -wal file exists beside:
+ * then the header may be older than the data and only what no transaction
+ * changes is judged here. */
+static int check_header(const char *path, int wal, unsigned flags, ks_error *err) {
+    unsigned char h[112];
+    sqlite3_int64 size = 0;
+    memset(h, 0, sizeof h);
+    int rc = read_raw(path, h, (int)sizeof h, &size);
+    if (rc != SQLITE_OK)
+        return ks__fail(err, KS_EFOREIGN, "%s: cannot be read: %s", path, sqlite3_errstr(rc));
+    if (size < 100 || memcmp(h, "SQLite format 3", 16) != 0)
         return ks__fail(err, KS_EFOREIGN,
                         "%s: not a kontakt database (not a SQLite database): refused, the file "
                         "is left as it is", path);
@@ -262,13 +286,17 @@ static int check_header(const char *path, off_t size, int wal, unsigned flags, k
     if (page == 1) page = 65536;
     if (page < 512 || (page & (page - 1)) || size % page != 0 ||
         (be32(h + 92) == be32(h + 24) && be32(h + 28) > 0 && !wal &&
-         (uint64_t)be32(h + 28) * page > (uint64_t)size))
+         (sqlite3_int64)be32(h + 28) * page > size))
         return ks__fail(err, KS_EFOREIGN,
                         "%s: a damaged database (cut short: %lld bytes, not whole pages of the "
                         "size its header gives): refused, the file is left as it is",
                         path, (long long)size);
     const uint32_t app = be32(h + 68), uv = be32(h + 60);
-    if (app != 0 && app != KS_APPLICATION_ID)
+    /* page 1 holds the schema table: a leaf (0x0d) without cells is an
+     * empty database, which `db init` may take; anything else without
+     * kontakt's application id belongs to another program */
+    const int empty = h[100] == 0x0d && h[103] == 0 && h[104] == 0;
+    if (app != KS_APPLICATION_ID && (app != 0 || (!empty && !wal)))
         return ks__fail(err, KS_EFOREIGN,
                         "%s: a SQLite database of another program (application_id 0x%08lx, not "
                         "kontakt's 0x%08x): refused, the file is left as it is",
@@ -284,35 +312,6 @@ static int check_header(const char *path, off_t size, int wal, unsigned flags, k
                         "for writing to bring it up to date", path, (unsigned long)uv,
                         KS_SCHEMA_VERSION);
     return KS_OK;
-}
-
-/* Opens PATH read-only for a look. With nothing beside it (no -wal, no
- * -journal) the file alone is the database: opened immutable, which makes no
- * file beside it. Otherwise an ordinary read-only open (a log or journal is
- * there to be read). */
-static int open_for_look(const char *path, int alone, sqlite3 **db) {
-    if (!alone) return sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL);
-    kt_sb uri = {0};
-    kt_sb_str(&uri, "file:");
-    for (const char *p = path; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (c == '%' || c == '?' || c == '#' || c < 0x21 || c >= 0x7f) {
-            char hex[4];
-            snprintf(hex, sizeof hex, "%%%02X", c);
-            kt_sb_str(&uri, hex);
-        } else {
-            kt_sb_chr(&uri, (char)c);
-        }
-    }
-    kt_sb_str(&uri, "?immutable=1");
-    if (uri.err) {
-        kt_sb_free(&uri);
-        return SQLITE_NOMEM;
-    }
-    char *u = kt_sb_take(&uri);
-    int rc = sqlite3_open_v2(u, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
-    free(u);
-    return rc;
 }
 
 /* A writer killed in a rollback-journal transaction (a fresh import switches
@@ -335,12 +334,12 @@ static int roll_back_hot_journal(const char *path) {
 
 /* Looks at an existing file without changing it: is it a (possibly empty)
  * kontakt database this program can use? */
-static int check_existing(const char *path, off_t size, unsigned flags, int retried, ks_error *err) {
+static int check_existing(const char *path, unsigned flags, int retried, ks_error *err) {
     const int wal = beside_exists(path, "-wal"), journal = beside_exists(path, "-journal");
-    int status = check_header(path, size, wal, flags, err);
+    int status = check_header(path, wal, flags, err);
     if (status != KS_OK) return status;
     sqlite3 *db = NULL;
-    int rc = open_for_look(path, !wal && !journal, &db);
+    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
     if (rc != SQLITE_OK) {
         int st = ks__fail(err, KS_EFOREIGN, "%s: cannot be opened as a database: %s", path,
                           db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
@@ -359,7 +358,7 @@ static int check_existing(const char *path, off_t size, unsigned flags, int retr
         sqlite3_close(db);
         if (roll_back_hot_journal(path) != SQLITE_OK)
             return ks__fail(err, KS_EDB, "%s: a journal left by a killed writer could not be rolled back", path);
-        return check_existing(path, size, flags, 1, err);
+        return check_existing(path, flags, 1, err);
     }
     if (!ok) {
         int code = sqlite3_errcode(db);
@@ -457,7 +456,7 @@ int ks_open(const char *path, unsigned flags, ks_store **out, ks_error *err) {
     if (!exists && !(flags & KS_OPEN_CREATE))
         return ks__fail(err, KS_ENOTFOUND, "%s: no such database (`kontakt db init` makes one)", path);
     if (exists && sb.st_size > 0) {
-        int rc = check_existing(path, sb.st_size, flags, 0, err);
+        int rc = check_existing(path, flags, 0, err);
         if (rc != KS_OK) return rc;
     }
     ks_store *s = calloc(1, sizeof *s);
