@@ -2,6 +2,7 @@
  * gen.c -- kontakt-gen: synthetic caseloads for the benchmarks.
  *
  *   kontakt-gen [--cases N] [--seed S] [--jobcenters J] [--mix default|dense]
+ *               [--today DATE]
  *
  * Writes N cases (spec/case-format.md) as NDJSON to stdout. Only the command
  * line: the generator itself is store/synth.c (also `kontakt db demo`'s),
@@ -19,7 +20,7 @@
 #define OUT_CAP (4u << 20)
 
 static void usage(FILE *f) {
-    fputs("usage: kontakt-gen [--cases N] [--seed S] [--jobcenters J] [--mix M]\n"
+    fputs("usage: kontakt-gen [--cases N] [--seed S] [--jobcenters J] [--mix M] [--today D]\n"
           "Writes N synthetic cases (spec/case-format.md) as NDJSON to stdout.\n"
           "  --cases N       number of cases (default 1000, at most 999999999)\n"
           "  --seed S        seed; the same seed gives the same cases (default 1)\n"
@@ -43,6 +44,7 @@ static int parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *res) {
 int main(int argc, char **argv) {
     uint64_t ncases = 1000, seed = 1, jobcenters = 5;
     ks_synth_mix mix = KS_SYNTH_MIX_DEFAULT;
+    int32_t today = KS_SYNTH_NO_DATE;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         uint64_t *dst = NULL, lo = 0, hi = 0;
@@ -61,6 +63,14 @@ int main(int argc, char **argv) {
                 mix = KS_SYNTH_MIX_DENSE;
             } else {
                 fprintf(stderr, "kontakt-gen: --mix takes default or dense (got '%s')\n", val);
+                return 2;
+            }
+            continue;
+        }
+        if (!strncmp(a, "--today", klen) && klen == 7) {
+            val = a[klen] == '=' ? a + klen + 1 : i + 1 < argc ? argv[++i] : "";
+            if (ks_synth_parse_date(val, &today) || !ks_synth_today_ok(today)) {
+                fprintf(stderr, "kontakt-gen: --today takes a day YYYY-MM-DD from 2000 to 2030 (got '%s')\n", val);
                 return 2;
             }
             continue;
@@ -100,7 +110,7 @@ int main(int argc, char **argv) {
     size_t len = 0;
     int failed = 0;
     for (uint64_t i = 0; i < ncases && !failed; i++) {
-        len += ks_synth_case(g, i, KS_SYNTH_NO_DATE, buf + len, NULL);
+        len += ks_synth_case(g, i, today, buf + len, NULL);
         if (OUT_CAP - len < KS_SYNTH_CASE_MAX) {
             failed = fwrite(buf, 1, len, stdout) != len;
             len = 0;

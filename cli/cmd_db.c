@@ -108,9 +108,13 @@ static const char log_help[] =
     "Prints the access log (of CASE, or all): seq, time, who, jobcentre, case, action.\n";
 
 static const char assign_help[] =
-    "usage: kontakt db assign CASE [CASEWORKER] [--db FILE] [--as NAME]\n"
+    "usage: kontakt db assign CASE [CASEWORKER] [--jobcenter J] [--db FILE] [--as NAME]\n"
     "\n"
-    "Gives CASE to CASEWORKER (no CASEWORKER: to nobody), as an assign event.\n";
+    "Gives CASE to CASEWORKER (no CASEWORKER: to nobody), as an assign event.\n"
+    "--jobcenter J moves CASE to jobcentre J, unassigned there unless CASEWORKER\n"
+    "is given: the only way a case changes jobcentre (an import naming another\n"
+    "jobcentre is refused). The move is an assign event and is written in the\n"
+    "access log under both jobcentres.\n";
 
 static const char check_help[] =
     "usage: kontakt db check [--db FILE]\n"
@@ -536,11 +540,19 @@ static int db_record(int argc, char **argv, int correct) {
 
 static int db_assign(int argc, char **argv) {
     args a = {0};
+    const char *jobcenter = NULL;
     for (int i = 1; i < argc; i++) {
         int r = base_opt(&a, argc, argv, &i, assign_help);
         if (r == 2) return EXIT_OK;
         if (r < 0) return EXIT_INVALID;
-        if (r == 0) return unknown(argv[i], assign_help);
+        if (r) continue;
+        if (!strcmp(argv[i], "--jobcenter")) {
+            if (need_value("--jobcenter", i + 1 < argc && *argv[i + 1] ? argv[i + 1] : NULL))
+                return EXIT_INVALID;
+            jobcenter = argv[++i];
+            continue;
+        }
+        return unknown(argv[i], assign_help);
     }
     if (a.npos < 1 || a.npos > 2) {
         fprintf(stderr, "kontakt: give CASE [CASEWORKER]\n\n%s", assign_help);
@@ -550,9 +562,24 @@ static int db_assign(int argc, char **argv) {
     int st = db_open(&a.c, 0, &s);
     if (st) return st;
     ks_error e = {0};
-    if (ks_assign(s, a.pos[0], a.npos == 2 ? a.pos[1] : NULL, &e) == KS_OK)
-        db_log(s, &a.c, a.pos[0], "assign");
-    else st = db_fail(&e);
+    char from[65] = "";
+    if (jobcenter && ks_assign_jobcenter(s, a.pos[0], jobcenter, from, &e) != KS_OK) {
+        st = db_fail(&e);
+    } else if (jobcenter) {
+        /* under both jobcentres: each one's auditor sees the case leave or come */
+        char action[200];
+        snprintf(action, sizeof action, "assign jobcenter %s -> %s", from, jobcenter);
+        ks_error le = {0};
+        if (ks_access_log_append(s, a.c.who, from, a.pos[0], action, &le) != KS_OK)
+            fprintf(stderr, "kontakt: warning: the access log was not written: %s\n", le.message);
+        db_log(s, &a.c, a.pos[0], action);
+        printf("%s: moved from jobcentre %s to %s\n", a.pos[0], from, jobcenter);
+    }
+    if (!st && (!jobcenter || a.npos == 2)) {
+        if (ks_assign(s, a.pos[0], a.npos == 2 ? a.pos[1] : NULL, &e) == KS_OK)
+            db_log(s, &a.c, a.pos[0], "assign");
+        else st = db_fail(&e);
+    }
     ks_close(s);
     return st;
 }

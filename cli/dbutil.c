@@ -48,6 +48,11 @@ int db_open(db_common *c, unsigned flags, ks_store **out) {
     }
     if (!c->who) c->who = getenv("USER");
     if (!c->who || !*c->who) c->who = "unknown";
+    if (ks_looks_like_cpr(c->who)) { /* the actor is stored in every log row */
+        fputs("kontakt: --as (or $USER): the name looks like a CPR number (DDMMYY-NNNN or ten "
+              "digits); personal identifiers must not be stored: use your user name\n", stderr);
+        return EXIT_INVALID;
+    }
     ks_error e = {0};
     if (ks_open(c->path, flags, out, &e) != KS_OK) return db_fail(&e);
     ks_set_actor(*out, c->who);

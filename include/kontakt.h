@@ -99,6 +99,11 @@ int kt_case_parse(const char *json, size_t len, kt_case **out, kt_problems **pro
 void kt_case_free(kt_case *c);
 
 const char *kt_case_id(const kt_case *c);
+/* 1 if an id (len bytes) looks like a CPR number: DDMMYY-NNNN, or ten
+ * digits in a row, anywhere in it (case-format.md). The one rule for every
+ * id: the engine applies it to case and a-kasse ids, the store and the
+ * server to every other id they take (ks_looks_like_cpr). */
+int kt_id_looks_like_cpr(const char *s, size_t len);
 /* The case's own as_of, or KT_NO_DATE if it gave none. */
 kt_date kt_case_as_of(const kt_case *c);
 

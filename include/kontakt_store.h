@@ -157,6 +157,19 @@ int ks_correct(ks_store *s, const char *case_id, long target, const char *body,
 /* Assigns the case to a caseworker (NULL: none); an "assign" event. */
 int ks_assign(ks_store *s, const char *case_id, const char *caseworker, ks_error *err);
 
+/* Moves the case to another jobcentre, unassigned there: the only way a case
+ * changes jobcentre (an import naming another one is refused). Assign
+ * events; the old jobcentre is copied to `from` (65 bytes; may be NULL).
+ * KS_EINVALID if it is already there or the id is not a valid one. */
+int ks_assign_jobcenter(ks_store *s, const char *case_id, const char *jobcenter, char *from,
+                        ks_error *err);
+
+/* 1 if the id looks like a CPR number (DDMMYY-XXXX, or 10 digits whose
+ * first six are a real date DDMMYY): never to be stored in any id
+ * (case-format.md: case, caseworker, jobcentre, a-kasse, actor, token
+ * name). Every id the store or the server takes is checked with this. */
+int ks_looks_like_cpr(const char *id);
+
 /* ---- reading ------------------------------------------------------------- */
 
 typedef struct ks_case_info {

@@ -264,6 +264,8 @@ bool kt_looks_like_cpr(const char *s, size_t n) {
     return false;
 }
 
+int kt_id_looks_like_cpr(const char *s, size_t len) { return s && kt_looks_like_cpr(s, len); }
+
 static void get_id(walk *w, const json_t *root) {
     json_t *v = json_object_get(root, "id");
     const char *expected = "a string of 1-64 printable characters, not a CPR number";

@@ -564,6 +564,8 @@ static void job_free(job *j) {
     items_free(&j->it);
 }
 
+#define CPR_MESSAGE "looks like a CPR number (DDMMYY-NNNN or ten digits); personal identifiers must not be stored"
+
 static int job_problem(job *j, const char *pointer, const char *message, const char *expected,
                        int column) {
     prob *v = realloc(j->probs, (j->nprobs + 1) * sizeof *v);
@@ -631,6 +633,8 @@ static void prepare_line(reader *r, job *j, const char *text, size_t len) {
         j->jobcenter = h->jobcenter;
         if (!h->jobcenter_is_string || h->too_long || !ks__valid_name(h->jobcenter))
             bad |= 2 | job_problem(j, "/jobcenter", "not a jobcentre id", "a string of 1-64 printable characters", 1);
+        else if (ks_looks_like_cpr(h->jobcenter))
+            bad |= 2 | job_problem(j, "/jobcenter", CPR_MESSAGE, "the jobcentre's own id", 1);
     } else {
         j->jobcenter = r->o ? r->o->jobcenter : NULL;
         if (!j->jobcenter) bad |= 2 | job_problem(j, "/jobcenter", "missing", "a jobcentre id (or the option --jobcenter)", 1);
@@ -640,6 +644,8 @@ static void prepare_line(reader *r, job *j, const char *text, size_t len) {
         if (h->too_long || !ks__valid_name(h->caseworker))
             bad |= 2 | job_problem(j, "/caseworker", "not a caseworker id",
                                    "a string of 1-64 printable characters, or null", 1);
+        else if (ks_looks_like_cpr(h->caseworker))
+            bad |= 2 | job_problem(j, "/caseworker", CPR_MESSAGE, "the caseworker's own id", 1);
     }
     if (bad & 1) j->fatal = KS_ENOMEM;
     if (bad || __atomic_load_n(r->invalid_seen, __ATOMIC_RELAXED)) return; /* nothing will be written */
@@ -735,6 +741,8 @@ static int defer(imp *im, job *j) {
 
 /* One prepared line, in the writer. KS_OK also for an invalid line (counted
  * in res->invalid). */
+static int jobcenter_conflict(imp *im, long line, const char *id, const char *jobcenter);
+
 static int write_line(imp *im, job *j) {
     im->line = j->line;
     if (j->fatal) return ks__fail(im->err, j->fatal, "line %ld: %s", j->line, j->fatal_msg[0] ? j->fatal_msg : "out of memory");
@@ -746,15 +754,46 @@ static int write_line(imp *im, job *j) {
         im->res->invalid++;
         return KS_OK;
     }
-    if (im->res->invalid) return KS_OK;
+    if (im->res->invalid) {
+        if (!im->sd && j->c) jobcenter_conflict(im, j->line, kt_case_id(j->c), j->jobcenter); /* every one */
+        return KS_OK;
+    }
     if (!j->plan) return ks__fail(im->err, KS_ENOMEM, "line %ld: not prepared", j->line);
     if (im->sd && j->seen_before) return defer(im, j);
     const char *id = kt_case_id(j->c);
     int rc = write_new_case(im, id, j->jobcenter, j->caseworker, &j->it, j->plan);
     if (rc == CASE_EXISTS && im->sd) /* the side file has it as new: cannot be */
         return ks__fail(im->err, KS_EDB, "line %ld: case %s is in the store but not in the side file", j->line, id);
+    if (rc == CASE_EXISTS && jobcenter_conflict(im, j->line, id, j->jobcenter)) return KS_OK;
     if (rc == CASE_EXISTS) rc = merge_case(im, id, &j->head, j->jobcenter, j->caseworker, &j->it);
     return rc;
+}
+
+/* Issue 11, 2: an import never moves a case between jobcentres (that is
+ * `db assign CASE --jobcenter J`). A line for a case the store has under
+ * another jobcentre than the line's (its own member, or --jobcenter) is a
+ * problem of the line, and like every problem refuses the whole file.
+ * 1 if it was one (reported and counted). */
+static int jobcenter_conflict(imp *im, long line, const char *id, const char *jobcenter) {
+    if (!jobcenter) return 0;
+    sqlite3_stmt *st = ks__stmt(im->s, ST_CASE_GET, NULL);
+    if (!st) return 0; /* the write that follows reports the database's error */
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    char cur[65] = "";
+    int found = sqlite3_step(st) == SQLITE_ROW;
+    if (found) snprintf(cur, sizeof cur, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_reset(st);
+    if (!found || strcmp(cur, jobcenter) == 0) return 0;
+    if (im->problem) {
+        char msg[384], exp[256];
+        snprintf(msg, sizeof msg, "case %s is in jobcentre %s, not %s: an import does not move a case", id,
+                 cur, jobcenter);
+        snprintf(exp, sizeof exp, "jobcentre %s (to move the case: kontakt db assign %s --jobcenter %s)",
+                 cur, id, jobcenter);
+        im->problem(im->ctx, line, "/jobcenter", msg, exp, 1);
+    }
+    im->res->invalid++;
+    return 1;
 }
 
 static int import_ndjson(imp *im, FILE *in) {
@@ -1209,8 +1248,7 @@ int ks_import(ks_store *s, FILE *in, const ks_import_options *o, ks_problem_fn p
     ks_import_result local;
     if (!res) res = &local;
     memset(res, 0, sizeof *res);
-    if (o && o->jobcenter && !ks__valid_name(o->jobcenter))
-        return ks__fail(err, KS_EINVALID, "a jobcentre id is 1-64 printable characters");
+    if (o && o->jobcenter && ks__check_id("jobcentre", o->jobcenter, err) != KS_OK) return KS_EINVALID;
     if (s->flags & KS_OPEN_READONLY) return ks__fail(err, KS_EINVALID, "the store is open read-only");
     imp im = {.s = s, .o = o, .problem = problem, .ctx = ctx, .res = res, .err = err};
     ks__now(s, im.now);

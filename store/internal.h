@@ -120,6 +120,10 @@ int ks__bulk_indexes_small(ks_store *s, ks_error *err);
 extern const char ks__obligations_index_sql[];
 /* store.c: 1-64 printable ASCII characters (ids, jobcentres, names). */
 int ks__valid_name(const char *s);
+/* The one check of an id the store keeps besides the case's own (a
+ * caseworker, a jobcentre): 1-64 printable characters and not CPR-like.
+ * `what` names it in the error ("caseworker", "jobcentre"). */
+int ks__check_id(const char *what, const char *id, ks_error *err);
 
 /* ---- events of one case in memory (case_build.c) ---------------------------- */
 

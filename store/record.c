@@ -78,6 +78,23 @@ static json_t *parse_object(const char *body, ks_problem_fn problem, void *ctx) 
     return v;
 }
 
+/* The ids a recorded body may carry (a booked conversation's caseworker, a
+ * dagpenge period's a-kasse, ...) are never CPR numbers (issue 11, 5). */
+static int body_has_cpr(const json_t *v, ks_problem_fn problem, void *ctx) {
+    static const char *const keys[] = {"caseworker", "jobcenter", "a_kasse"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        const char *x = json_string_value(json_object_get(v, keys[i]));
+        if (!x || !ks_looks_like_cpr(x)) continue;
+        char ptr[32];
+        snprintf(ptr, sizeof ptr, "/%s", keys[i]);
+        if (problem)
+            problem(ctx, 0, ptr, "looks like a CPR number (DDMMYY-NNNN or ten digits); personal "
+                    "identifiers must not be stored", "an opaque id", 0);
+        return 1;
+    }
+    return 0;
+}
+
 int ks_record(ks_store *s, const char *case_id, ks_kind kind, const char *body,
               ks_problem_fn problem, void *ctx, long *seq, ks_error *err) {
     if (kind != KS_BENEFIT && kind != KS_CATEGORY && kind != KS_CONVERSATION && kind != KS_EVENT)
@@ -85,6 +102,10 @@ int ks_record(ks_store *s, const char *case_id, ks_kind kind, const char *body,
                                           "recorded; a person is changed by a correction");
     json_t *v = parse_object(body, problem, ctx);
     if (!v) return ks__fail(err, KS_EINVALID, "the record is not a JSON object");
+    if (body_has_cpr(v, problem, ctx)) {
+        json_decref(v);
+        return ks__fail(err, KS_EINVALID, "the record holds a CPR number: refused");
+    }
     char *canon = ks__canon(v);
     char identity[512], bn[65], bf[33];
     snprintf(bn, sizeof bn, "%s", json_string_value(json_object_get(v, "benefit")) ? json_string_value(json_object_get(v, "benefit")) : "?");
@@ -207,8 +228,10 @@ int ks_correct(ks_store *s, const char *case_id, long target, const char *body,
 }
 
 int ks_assign(ks_store *s, const char *case_id, const char *caseworker, ks_error *err) {
-    if (caseworker && !ks__valid_name(caseworker))
-        return ks__fail(err, KS_EINVALID, "a caseworker is 1-64 printable characters");
+    if (caseworker) {
+        int rc = ks__check_id("caseworker", caseworker, err);
+        if (rc != KS_OK) return rc;
+    }
     json_t *v = json_pack("{s:s?}", "caseworker", caseworker);
     char *canon = v ? ks__canon(v) : NULL;
     json_decref(v);
@@ -238,6 +261,50 @@ int ks_assign(ks_store *s, const char *case_id, const char *caseworker, ks_error
     if (rc == KS_OK) rc = ks__commit(s, err);
     else ks__rollback(s);
     free(canon);
+    return rc;
+}
+
+/* Moves a case to another jobcentre (issue 11, 2: only this, never an
+ * import, moves a case): an assign event {"jobcenter": J}, and the case is
+ * given to nobody there (its caseworker was the old jobcentre's). The old
+ * jobcentre goes to `from` (65 bytes) for the access log. */
+int ks_assign_jobcenter(ks_store *s, const char *case_id, const char *jobcenter, char *from,
+                        ks_error *err) {
+    int rc = ks__check_id("jobcentre", jobcenter, err);
+    if (rc != KS_OK) return rc;
+    char cur[65] = "", cw[65] = "";
+    rc = ks__begin(s, err);
+    if (rc != KS_OK) return rc;
+    rc = case_exists(s, case_id, cur, cw, err);
+    if (from) snprintf(from, 65, "%s", cur);
+    if (rc == KS_OK && strcmp(cur, jobcenter) == 0)
+        rc = ks__fail(err, KS_EINVALID, "case '%s' is already in jobcentre '%s'", case_id, jobcenter);
+    for (int k = 0; rc == KS_OK && k < 2; k++) {
+        if (k == 1 && !cw[0]) break; /* nobody to take it from */
+        json_t *v = k == 0 ? json_pack("{s:s}", "jobcenter", jobcenter) : json_pack("{s:n}", "caseworker");
+        char *canon = v ? ks__canon(v) : NULL;
+        json_decref(v);
+        if (!canon) {
+            rc = ks__fail(err, KS_ENOMEM, "out of memory");
+            break;
+        }
+        char identity[64], now[25];
+        snprintf(identity, sizeof identity, "assign:%ld", s->next_seq);
+        ks__now(s, now);
+        rc = ks__insert_event(s, case_id, KS_ASSIGN, canon, identity, 0, now, NULL, err);
+        free(canon);
+        sqlite3_stmt *st = rc == KS_OK ? ks__stmt(s, k == 0 ? ST_CASE_SET_JOBCENTER : ST_CASE_SET_CASEWORKER, err) : NULL;
+        if (rc == KS_OK && !st) rc = KS_EDB;
+        if (st) {
+            sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+            if (k == 0) sqlite3_bind_text(st, 2, jobcenter, -1, SQLITE_STATIC);
+            else sqlite3_bind_null(st, 2);
+            if (sqlite3_step(st) != SQLITE_DONE) rc = ks__dbfail(s, err, "cases");
+            sqlite3_reset(st);
+        }
+    }
+    if (rc == KS_OK) rc = ks__commit(s, err);
+    else ks__rollback(s);
     return rc;
 }
 

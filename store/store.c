@@ -178,6 +178,17 @@ int ks__valid_name(const char *s) {
     return 1;
 }
 
+int ks_looks_like_cpr(const char *id) { return id && kt_id_looks_like_cpr(id, strlen(id)); }
+
+int ks__check_id(const char *what, const char *id, ks_error *err) {
+    if (!ks__valid_name(id)) return ks__fail(err, KS_EINVALID, "a %s id is 1-64 printable characters", what);
+    if (ks_looks_like_cpr(id))
+        return ks__fail(err, KS_EINVALID,
+                        "the %s id looks like a CPR number (DDMMYY-NNNN or ten digits): personal "
+                        "identifiers must not be stored; use the %s's own id", what, what);
+    return KS_OK;
+}
+
 static int parse_digits(const char *s, int n, int *out) {
     int v = 0;
     for (int i = 0; i < n; i++) {
@@ -219,9 +230,114 @@ int ks_timestamp_parse(const char *s, char out[25]) {
 
 /* ---- opening ------------------------------------------------------------------ */
 
-/* Looks at an existing file read-only: is it a (possibly empty) kontakt
- * database this program can use? Never writes. */
-static int check_existing(const char *path, ks_error *err) {
+static uint32_t be32(const unsigned char *p) {
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* 1 if PATH + suffix exists. */
+static int beside_exists(const char *path, const char *suffix) {
+    char buf[4096];
+    struct stat sb;
+    if ((size_t)snprintf(buf, sizeof buf, "%s%s", path, suffix) >= sizeof buf) return 1;
+    return stat(buf, &sb) == 0;
+}
+
+/* Reads the first n bytes of PATH (zero-filled past its end) and its size
+ * through SQLite's own file handle, without letting SQLite read the database
+ * itself. Not with open()/close(): closing any descriptor of a file drops
+ * every POSIX lock the process holds on it, the locks of this process's
+ * other connections included (the server opens one per thread); SQLite's
+ * unix VFS keeps such a descriptor open until those locks are gone. And not
+ * with a query: even a read-only connection creates -wal and -shm beside a
+ * database in WAL mode on its first read. */
+static int read_raw(const char *path, unsigned char *h, int n, sqlite3_int64 *size) {
+    sqlite3 *db = NULL;
+    sqlite3_file *fp = NULL;
+    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
+    if (rc == SQLITE_OK) rc = sqlite3_file_control(db, "main", SQLITE_FCNTL_FILE_POINTER, &fp);
+    if (rc == SQLITE_OK && (!fp || !fp->pMethods)) rc = SQLITE_CANTOPEN;
+    if (rc == SQLITE_OK) rc = fp->pMethods->xFileSize(fp, size);
+    if (rc == SQLITE_OK) {
+        rc = fp->pMethods->xRead(fp, h, n, 0);
+        if (rc == SQLITE_IOERR_SHORT_READ) rc = SQLITE_OK; /* zero-filled */
+    }
+    sqlite3_close(db);
+    return rc;
+}
+
+/* The first look at an existing file, before SQLite reads it as a
+ * database: its header (sqlite.org/fileformat.html), the b-tree header of
+ * page 1 and its size. A refused file must be left exactly as it was, -wal
+ * and -shm included (issue 11, 6). `wal` says a -wal file exists beside:
+ * then the header may be older than the data and only what no transaction
+ * changes is judged here. */
+static int check_header(const char *path, int wal, unsigned flags, ks_error *err) {
+    unsigned char h[112];
+    sqlite3_int64 size = 0;
+    memset(h, 0, sizeof h);
+    int rc = read_raw(path, h, (int)sizeof h, &size);
+    if (rc != SQLITE_OK)
+        return ks__fail(err, KS_EFOREIGN, "%s: cannot be read: %s", path, sqlite3_errstr(rc));
+    if (size < 100 || memcmp(h, "SQLite format 3", 16) != 0)
+        return ks__fail(err, KS_EFOREIGN,
+                        "%s: not a kontakt database (not a SQLite database): refused, the file "
+                        "is left as it is", path);
+    uint32_t page = (uint32_t)h[16] << 8 | h[17];
+    if (page == 1) page = 65536;
+    if (page < 512 || (page & (page - 1)) || size % page != 0 ||
+        (be32(h + 92) == be32(h + 24) && be32(h + 28) > 0 && !wal &&
+         (sqlite3_int64)be32(h + 28) * page > size))
+        return ks__fail(err, KS_EFOREIGN,
+                        "%s: a damaged database (cut short: %lld bytes, not whole pages of the "
+                        "size its header gives): refused, the file is left as it is",
+                        path, (long long)size);
+    const uint32_t app = be32(h + 68), uv = be32(h + 60);
+    /* page 1 holds the schema table: a leaf (0x0d) without cells is an
+     * empty database, which `db init` may take; anything else without
+     * kontakt's application id belongs to another program */
+    const int empty = h[100] == 0x0d && h[103] == 0 && h[104] == 0;
+    if (app != KS_APPLICATION_ID && (app != 0 || (!empty && !wal)))
+        return ks__fail(err, KS_EFOREIGN,
+                        "%s: a SQLite database of another program (application_id 0x%08lx, not "
+                        "kontakt's 0x%08x): refused, the file is left as it is",
+                        path, (unsigned long)app, KS_APPLICATION_ID);
+    if (wal) return KS_OK;
+    if (uv > KS_SCHEMA_VERSION)
+        return ks__fail(err, KS_EFOREIGN,
+                        "%s: schema version %lu is newer than this program's (%d): use a newer "
+                        "kontakt; the file is left as it is", path, (unsigned long)uv, KS_SCHEMA_VERSION);
+    if ((flags & KS_OPEN_READONLY) && app == KS_APPLICATION_ID && uv < KS_SCHEMA_VERSION)
+        return ks__fail(err, KS_EFOREIGN,
+                        "%s: schema version %lu is older than this program's (%d): open it once "
+                        "for writing to bring it up to date", path, (unsigned long)uv,
+                        KS_SCHEMA_VERSION);
+    return KS_OK;
+}
+
+/* A writer killed in a rollback-journal transaction (a fresh import switches
+ * the target's journal mode: store/import.c target_take) leaves a hot
+ * journal, which a read-only connection cannot roll back: `db check` and
+ * `db show` failed with "attempt to write a readonly database". The rollback
+ * is SQLite's own recovery, which any writer would do on its next open; it
+ * brings the file back to its last commit. Done only for a file that has
+ * passed check_header. */
+static int roll_back_hot_journal(const char *path) {
+    sqlite3 *db = NULL;
+    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_busy_timeout(db, 10000);
+        rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+    }
+    sqlite3_close(db);
+    return rc;
+}
+
+/* Looks at an existing file without changing it: is it a (possibly empty)
+ * kontakt database this program can use? */
+static int check_existing(const char *path, unsigned flags, int retried, ks_error *err) {
+    const int wal = beside_exists(path, "-wal"), journal = beside_exists(path, "-journal");
+    int status = check_header(path, wal, flags, err);
+    if (status != KS_OK) return status;
     sqlite3 *db = NULL;
     int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
     if (rc != SQLITE_OK) {
@@ -233,11 +349,18 @@ static int check_existing(const char *path, ks_error *err) {
     sqlite3_busy_timeout(db, 10000);
     sqlite3_stmt *st = NULL;
     long app = 0, uv = 0, objects = 0;
-    int status = KS_OK;
     const char *sql = "SELECT (SELECT application_id FROM pragma_application_id), "
                       "(SELECT user_version FROM pragma_user_version), "
                       "(SELECT count(*) FROM sqlite_master)";
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+    int ok = sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW;
+    if (!ok && journal && !retried && sqlite3_extended_errcode(db) == SQLITE_READONLY_ROLLBACK) {
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+        if (roll_back_hot_journal(path) != SQLITE_OK)
+            return ks__fail(err, KS_EDB, "%s: a journal left by a killed writer could not be rolled back", path);
+        return check_existing(path, flags, 1, err);
+    }
+    if (!ok) {
         int code = sqlite3_errcode(db);
         if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
             status = ks__fail(err, KS_EFOREIGN,
@@ -258,6 +381,12 @@ static int check_existing(const char *path, ks_error *err) {
             status = ks__fail(err, KS_EFOREIGN,
                               "%s: schema version %ld is newer than this program's (%d): use a "
                               "newer kontakt; the file is left as it is", path, uv, KS_SCHEMA_VERSION);
+        else if ((flags & KS_OPEN_READONLY) && uv < KS_SCHEMA_VERSION)
+            status = ks__fail(err, KS_EFOREIGN,
+                              uv == 0 ? "%s: an empty database: `kontakt db init` first"
+                                      : "%s: schema version %ld is older than this program's (%d): "
+                                        "open it once for writing to bring it up to date",
+                              path, uv, KS_SCHEMA_VERSION);
     }
     sqlite3_finalize(st);
     if (status == KS_OK && app == KS_APPLICATION_ID) {
@@ -268,7 +397,7 @@ static int check_existing(const char *path, ks_error *err) {
             sqlite3_step(st) != SQLITE_ROW || sqlite3_column_int(st, 0) != uv)
             status = ks__fail(err, KS_EFOREIGN,
                               "%s: damaged kontakt database (meta.schema_version does not match "
-                              "the header): refused", path);
+                              "the header): refused, the file is left as it is", path);
         sqlite3_finalize(st);
     }
     sqlite3_close(db);
@@ -327,7 +456,7 @@ int ks_open(const char *path, unsigned flags, ks_store **out, ks_error *err) {
     if (!exists && !(flags & KS_OPEN_CREATE))
         return ks__fail(err, KS_ENOTFOUND, "%s: no such database (`kontakt db init` makes one)", path);
     if (exists && sb.st_size > 0) {
-        int rc = check_existing(path, err);
+        int rc = check_existing(path, flags, 0, err);
         if (rc != KS_OK) return rc;
     }
     ks_store *s = calloc(1, sizeof *s);

@@ -129,16 +129,17 @@ static const char *const topic_name[NTOPIC] = {
 enum {
     E_CV_SAMTALE, E_CV_OPRETTET, E_CV_GODKENDT, E_TEST, E_KURSUS, E_BARSEL, E_SYGEMELDT,
     E_ALVORLIG, E_TILBUD, E_JOBSTART, E_ARBEJDSFORDELING, E_HJEMSENDT, E_SEKS_UGERS, E_STU,
-    E_KONTRAKT, E_UDEBLIVELSE, E_KOORD, E_SEKS_OENSKET, E_FRITAGET, NEVENT
+    E_KONTRAKT, E_UDEBLIVELSE, E_KOORD, E_SEKS_OENSKET, E_FRITAGET, E_UNDTAGET, NEVENT
 };
 static const char *const event_name[NEVENT] = {
     "cv_samtale", "cv_oprettet", "cv_godkendt", "laese_skrive_regnetest", "kursus_oensket",
     "barsel", "sygemeldt", "alvorlig_sygdom", "tilbud", "jobstart", "arbejdsfordeling",
     "hjemsendt", "seks_ugers_jobrettet_uddannelse", "stu", "ansaettelseskontrakt",
-    "udeblivelse", "koordinerende_sagsbehandler", "seks_ugers_oensket", "fritaget"};
+    "udeblivelse", "koordinerende_sagsbehandler", "seks_ugers_oensket", "fritaget",
+    "undtaget_konkret_vurdering"};
 /* Events with one `date`; the others have from/to. */
 static const uint8_t event_dated[NEVENT] = {1, 1, 1, 1, 1, 0, 0, 0, 0, 1,
-                                            0, 0, 0, 0, 1, 1, 1, 1, 0};
+                                            0, 0, 0, 0, 1, 1, 1, 1, 0, 1};
 /* Shortest and longest duration in days of the from/to events. */
 static const int16_t event_dur[NEVENT][2] = {
     [E_BARSEL] = {90, 365},          [E_SYGEMELDT] = {7, 90},   [E_ALVORLIG] = {30, 240},
@@ -146,17 +147,25 @@ static const int16_t event_dur[NEVENT][2] = {
     [E_HJEMSENDT] = {1, 14},         [E_SEKS_UGERS] = {28, 42}, [E_STU] = {365, 1095},
     [E_FRITAGET] = {30, 365}};
 
-enum { R_PENSION, R_UNDER18, R_MINDRE };
-static const char *const reason_name[] = {"pension_optjening", "under18", "mindre_intensiv"};
+enum { R_PENSION, R_UNDER18, R_MINDRE, R_SDP_KORT, R_SDP_JOB26 };
+static const char *const reason_name[] = {"pension_optjening", "under18", "mindre_intensiv",
+                                          "sdp_kort_forloeb", "sdp_job_under_26"};
+
+/* The a-kasser of the dagpenge periods (case-format.md `a_kasse`), weighted
+ * roughly by membership; ids, not names, and never CPR-like. */
+static const char *const akasse_name[] = {"3f", "hk", "ase", "krifa", "foa", "akademikernes",
+                                          "ca", "metal", "dana", "min-a-kasse", "fag-og-arbejde"};
+static const uint16_t akasse_weight[] = {220, 130, 120, 90, 80, 110, 60, 60, 40, 50, 40};
+#define NAKASSE ((int)(sizeof akasse_name / sizeof akasse_name[0]))
 
 static const char *const jobstart_what[] = {"ordinaert_arbejde", "fleksjob",    "orlov",
                                             "efterloen",         "fleksydelse", "folkepension"};
 
 /* ---- one case in memory -------------------------------------------------- */
 
-#define MAX_PERIODS 3
+#define MAX_PERIODS 4 /* 3 drawn, + 1 where uddannelseshjælp becomes kontanthjælp */
 #define MAX_CONV 24
-#define MAX_EVENTS 8
+#define MAX_EVENTS 10
 
 typedef struct period {
     uint8_t ben;
@@ -177,7 +186,7 @@ typedef struct conversation {
 } conversation;
 
 typedef struct event {
-    uint8_t type, reason, what;
+    uint8_t type, reason, what, holder; /* holder: undtaget_konkret_vurdering's */
     int32_t from, to; /* dated events: from; to: NO_DATE = ongoing */
     int32_t starts;   /* ansaettelseskontrakt */
 } event;
@@ -188,6 +197,7 @@ typedef struct gcase {
     int32_t as_of, birth;
     int youth, vocational, repatriering;
     int write_false; /* write false booleans explicitly */
+    int akasse;      /* index in akasse_name for every dagpenge period; -1: unknown */
     int nper, nconv, nev;
     period per[MAX_PERIODS];
     conversation conv[MAX_CONV];
@@ -203,7 +213,7 @@ struct ks_synth {
     char (*date_text)[10];    /* "YYYY-MM-DD" for date_lo..date_hi */
     uint16_t event_weight[NBEN][NEVENT];
     ks_synth_mix mix;
-    int32_t uh_end; /* the dense mix's last day + 1 of uddannelseshjælp */
+    int32_t d2025a, uh_end, d2026; /* first days of g2025a, g2025b, g2026 */
 };
 typedef struct ks_synth gen;
 
@@ -238,6 +248,7 @@ static void init_event_weights(gen *g) {
         w[E_KOORD] = khuh ? 12 : (b == RF || b == JAF) ? 4 : 0;
         w[E_SEKS_OENSKET] = dp ? 4 : 0;
         w[E_FRITAGET] = 4;
+        w[E_UNDTAGET] = 0; /* only where the law has it (follow_law) */
     }
 }
 
@@ -251,7 +262,9 @@ static int init_gen(gen *g, uint64_t seed, int jobcenters) {
     g->s_lo = days_from_civil(2014, 1, 1);
     g->s_hi = days_from_civil(2026, 10, 31);
     g->as_of_cap = days_from_civil(2027, 12, 31);
+    g->d2025a = days_from_civil(2025, 1, 1);
     g->uh_end = days_from_civil(2025, 7, 1);
+    g->d2026 = days_from_civil(2026, 7, 1);
     size_t n = (size_t)(g->date_hi - g->date_lo + 1);
     g->date_text = malloc(n * sizeof *g->date_text);
     if (!g->date_text) return -1;
@@ -432,20 +445,6 @@ static void add_event(rng *r, const gen *g, gcase *c, int type, const period *p)
     }
 }
 
-/* The dense mix is meant for the engine as it is, which does not yet know
- * the law of 2025-07-01 for uddannelseshjælp: no such period starts on or
- * after that day (kontanthjælp instead), and one running then ends the day
- * before. Called before the period's categories are drawn. */
-static void dense_uh_end(const gen *g, period *p) {
-    if (g->mix != KS_SYNTH_MIX_DENSE || p->ben != UH) return;
-    if (p->from >= g->uh_end) {
-        p->ben = KH;
-    } else if (p->to == NO_DATE || p->to >= g->uh_end) {
-        p->to = g->uh_end - 1;
-        p->to_null = 0;
-    }
-}
-
 static void build_case(const gen *g, uint64_t index, gcase *c) {
     const int dense = g->mix == KS_SYNTH_MIX_DENSE;
     rng r = {mix64(g->seed ^ mix64(index * 0xd1b54a32d192ed03ULL + 0x2545f4914f6cdd1dULL))};
@@ -454,6 +453,7 @@ static void build_case(const gen *g, uint64_t index, gcase *c) {
     c->jobcenter = 1 + (int)below(&r, (uint32_t)g->jobcenters);
     c->caseworker = 1 + (int)below(&r, 40);
     c->write_false = chance(&r, 500);
+    c->akasse = -1;
 
     /* The first course: its benefit, its start S and the person. */
     const int b0 = pick(&r, ben_weight, NBEN);
@@ -534,12 +534,10 @@ static void build_case(const gen *g, uint64_t index, gcase *c) {
             } else {
                 p->to_null = (uint8_t)chance(&r, 500);
             }
-            dense_uh_end(g, p);
             draw_categories(&r, c, p, as_of);
             break;
         }
         p->to = p->from + len;
-        dense_uh_end(g, p);
         draw_categories(&r, c, p, as_of);
         const uint32_t t = below(&r, 1000);
         if (t < 380) { /* short gap: the same course goes on */
@@ -660,6 +658,104 @@ static void build_case(const gen *g, uint64_t index, gcase *c) {
     }
 }
 
+
+/* ---- the law of the case's own dates (rules.md g2025a, g2025b, g2026) ---- */
+
+/* A uddannelseshjælp or integrationsydelse period running on 2025-07-01 ends
+ * on 2025-06-30 and goes on as kontanthjælp from 2025-07-01 with the same
+ * visitation (rules.md: the conversion, not a new course). Without room for
+ * another period it simply runs on, which is valid too. */
+static void convert_uh(const gen *g, gcase *c, int i) {
+    if (c->nper >= MAX_PERIODS) return;
+    memmove(&c->per[i + 2], &c->per[i + 1], (size_t)(c->nper - i - 1) * sizeof c->per[0]);
+    c->nper++;
+    period *old = &c->per[i], *kh = &c->per[i + 1];
+    *kh = *old; /* to, to_null */
+    kh->ben = KH;
+    kh->from = kh->start = g->uh_end;
+    kh->first_inquiry = kh->first_sick_day = NO_DATE;
+    kh->ncat = 0;
+    int keep = 0;
+    for (int k = 0; k < old->ncat; k++) {
+        if (old->cat_from[k] < g->uh_end) { /* in force on 2025-06-30: carried over */
+            kh->cat_from[0] = g->uh_end;
+            kh->cat[0] = old->cat[k];
+            kh->ncat = 1;
+            keep = k + 1;
+        } else if (kh->ncat < 2) { /* a later re-visitation moves with it */
+            kh->cat_from[kh->ncat] = old->cat_from[k];
+            kh->cat[kh->ncat++] = old->cat[k];
+        }
+    }
+    old->ncat = (uint8_t)keep;
+    old->to = g->uh_end - 1;
+    old->to_null = 0;
+}
+
+static event *new_event(gcase *c, int type, int32_t date) {
+    if (c->nev >= MAX_EVENTS || date > c->as_of) return NULL;
+    event *e = &c->ev[c->nev++];
+    memset(e, 0, sizeof *e);
+    e->type = (uint8_t)type;
+    e->from = date;
+    e->to = e->starts = NO_DATE;
+    return e;
+}
+
+/* Makes the case what the law of its dates allows, after it has been moved
+ * in time (the dates decide): no uddannelseshjælp or integrationsydelse
+ * starting from 2025-07-01 (kontanthjælp with the uh categories instead),
+ * the sygedagpenge exemptions of g2025a and g2026, a-kasse ids on dagpenge,
+ * and now and then a concrete judgement (undtaget_konkret_vurdering) on a
+ * g2026 course with quota duties. Its own random stream, so build_case's
+ * draws stay as they were. */
+static void follow_law(const gen *g, uint64_t index, gcase *c) {
+    rng r = {mix64(g->seed ^ mix64(index * 0x9e3779b97f4a7c15ULL + 0x632be59bd9b4e019ULL))};
+    for (int i = 0; i < c->nper; i++) {
+        period *p = &c->per[i];
+        if (p->ben != UH && p->ben != IY) continue;
+        if (p->from >= g->uh_end)
+            p->ben = KH; /* its categories start on `from`, so on or after 2025-07-01 */
+        else if (c->as_of >= g->uh_end && (p->to == NO_DATE || p->to >= g->uh_end))
+            convert_uh(g, c, i++);
+    }
+    int has_dp = 0;
+    for (int i = 0; i < c->nper; i++) {
+        const period *p = &c->per[i];
+        has_dp |= p->ben == DP;
+        if (p->ben == SDP && p->start >= g->d2026 && chance(&r, 150)) {
+            /* employed, expected back within 26 weeks: no follow-up */
+            event *e = new_event(c, E_FRITAGET, p->start + between(&r, 0, 10));
+            if (e) {
+                e->reason = R_SDP_JOB26;
+                if (chance(&r, 400)) e->to = e->from + between(&r, 20, 150);
+            }
+        } else if (p->ben == SDP && p->start >= g->d2025a && chance(&r, 200)) {
+            /* a short, predictable course: the first conversation only */
+            event *e = new_event(c, E_FRITAGET, p->start + between(&r, 7, 40));
+            if (e) {
+                e->reason = R_SDP_KORT;
+                if (chance(&r, 500)) e->to = e->from + between(&r, 30, 90);
+            }
+        }
+        /* A concrete judgement on a g2026 course with quota duties: dp (by
+         * the a-kasse or the jobcentre), kh jobparat, uh, ly. */
+        int quota = p->ben == DP || p->ben == LY ||
+                    (p->ben == KH && p->ncat && p->cat[0] != AKTIVITETSPARAT);
+        if (quota && p->start >= g->d2026 && chance(&r, 120)) {
+            event *e = new_event(c, E_UNDTAGET, p->start + between(&r, 5, 75));
+            if (e) {
+                e->holder = (uint8_t)(p->ben == DP && chance(&r, 550) ? H_A_KASSE : H_JOBCENTER);
+                if (chance(&r, 200)) { /* revoked later */
+                    const int32_t to = e->from + between(&r, 10, 120);
+                    if (to <= c->as_of) e->to = to;
+                }
+            }
+        }
+    }
+    c->akasse = has_dp && chance(&r, 970) ? pick(&r, akasse_weight, NAKASSE) : -1;
+}
+
 /* ---- output ------------------------------------------------------------ */
 
 typedef struct out {
@@ -735,6 +831,11 @@ static void write_case(out *o, const gen *g, const gcase *c) {
             put_date(o, g, p->to);
         } else if (p->to_null) {
             PUTL(o, ",\"to\":null");
+        }
+        if (p->ben == DP && c->akasse >= 0) {
+            PUTL(o, ",\"a_kasse\":\"");
+            put_str(o, akasse_name[c->akasse]);
+            o->buf[o->len++] = '"';
         }
         if (p->first_inquiry != NO_DATE) {
             PUTL(o, ",\"first_inquiry\":");
@@ -816,6 +917,14 @@ static void write_case(out *o, const gen *g, const gcase *c) {
         } else if (e->type == E_KONTRAKT) {
             PUTL(o, ",\"starts\":");
             put_date(o, g, e->starts);
+        } else if (e->type == E_UNDTAGET) {
+            PUTL(o, ",\"holder\":\"");
+            put_str(o, holder_name[e->holder]);
+            o->buf[o->len++] = '"';
+            if (e->to != NO_DATE) {
+                PUTL(o, ",\"to\":");
+                put_date(o, g, e->to);
+            }
         }
         o->buf[o->len++] = '}';
     }
@@ -885,11 +994,25 @@ int ks_synth_today_ok(int32_t today) {
            today <= days_from_civil(2030, 12, 31) - 90;
 }
 
+int ks_synth_parse_date(const char *s, int32_t *day) {
+    int y, m, d, n = 0;
+    if (!s || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 ||
+        s[4] != '-' || s[7] != '-' || m < 1 || m > 12 || d < 1 || d > 31)
+        return -1;
+    const int32_t z = days_from_civil(y, m, d);
+    int yy, mm, dd;
+    civil_from_days(z, &yy, &mm, &dd);
+    if (yy != y || mm != m || dd != d) return -1; /* 2026-02-30 */
+    *day = z;
+    return 0;
+}
+
 size_t ks_synth_case(const ks_synth *g, uint64_t index, int32_t today, char *buf,
                      int *caseworker) {
     gcase c;
     build_case(g, index, &c);
     if (today != NO_DATE) move_to_today(&c, today);
+    follow_law(g, index, &c);
     out o = {buf, 0};
     write_case(&o, g, &c);
     if (caseworker) *caseworker = c.caseworker;

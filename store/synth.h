@@ -39,11 +39,17 @@ void ks_synth_free(ks_synth *g);
  * to: 2000-01-01 up to 90 days before the end of the date table (2030). */
 int ks_synth_today_ok(int32_t today);
 
+/* Parses "YYYY-MM-DD" (a real calendar day) into days since 1970-01-01;
+ * 0 on success, -1 otherwise. For command lines (kontakt-gen --today). */
+int ks_synth_parse_date(const char *s, int32_t *out);
+
 /* Writes case `index` as one NDJSON line ending in '\n' into buf (at least
  * KS_SYNTH_CASE_MAX bytes) and returns its length. With today !=
  * KS_SYNTH_NO_DATE every date is moved by (today - as_of) and conversations
  * and events that would then lie after today are dropped (a store knows only
- * what has happened). *caseworker (if not NULL) gets the case's caseworker
+ * what has happened). Either way the case then follows the law of its
+ * dates (rules.md: no uddannelseshjælp or integrationsydelse starting from
+ * 2025-07-01, ...): every case written is valid input. *caseworker (if not NULL) gets the case's caseworker
  * number, 1..40. */
 size_t ks_synth_case(const ks_synth *g, uint64_t index, int32_t today, char *buf,
                      int *caseworker);

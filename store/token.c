@@ -50,8 +50,7 @@ static int random_bytes(unsigned char *b, size_t n) {
 int ks_token_create(ks_store *s, const char *jobcenter, ks_role role, char token[KS_TOKEN_LEN + 1],
                     long *id, ks_error *err) {
     token[0] = '\0';
-    if (!ks__valid_name(jobcenter))
-        return ks__fail(err, KS_EINVALID, "a jobcentre id is 1-64 printable characters");
+    if (ks__check_id("jobcentre", jobcenter, err) != KS_OK) return KS_EINVALID;
     if ((unsigned)role >= KS_ROLE_COUNT)
         return ks__fail(err, KS_EINVALID, "the role is caseworker, manager or auditor");
     unsigned char r[32];
