@@ -517,15 +517,18 @@ static int db_record(int argc, char **argv, int correct) {
     }
     ks_error e = {0};
     long seq = 0;
+    int already = 0;
     const char *case_id = a.pos[0];
+    /* the access-log row is written in the write's own transaction */
+    db_log_write(s, &a.c, case_id, correct ? "correct" : "record");
     int rc = correct ? ks_correct(s, case_id, target, body, print_problem, (void *)case_id, &seq, &e)
-                     : ks_record(s, case_id, (ks_kind)b.kind, body, print_problem, (void *)case_id,
-                                 &seq, &e);
+                     : ks_record_ex(s, case_id, (ks_kind)b.kind, body, print_problem,
+                                    (void *)case_id, &seq, &already, &e);
     free(body);
     if (rc == KS_OK) {
-        char action[64];
-        snprintf(action, sizeof action, "%s %ld", correct ? "correct" : "record", seq);
-        db_log(s, &a.c, case_id, action);
+        if (already)
+            fprintf(stderr, "kontakt: case %s already has this record (event %ld): nothing was "
+                            "recorded\n", case_id, seq);
         printf("%ld\n", seq);
     } else {
         st = db_fail(&e);
@@ -550,9 +553,8 @@ static int db_assign(int argc, char **argv) {
     int st = db_open(&a.c, 0, &s);
     if (st) return st;
     ks_error e = {0};
-    if (ks_assign(s, a.pos[0], a.npos == 2 ? a.pos[1] : NULL, &e) == KS_OK)
-        db_log(s, &a.c, a.pos[0], "assign");
-    else st = db_fail(&e);
+    db_log_write(s, &a.c, a.pos[0], "assign");
+    if (ks_assign(s, a.pos[0], a.npos == 2 ? a.pos[1] : NULL, &e) != KS_OK) st = db_fail(&e);
     ks_close(s);
     return st;
 }
@@ -654,7 +656,7 @@ static int db_show(int argc, char **argv) {
         st = EXIT_FAIL;
         goto out;
     }
-    db_log(s, &a.c, id, known_arg ? "show known-at" : "show");
+    if ((st = db_log(s, &a.c, id, known_arg ? "show known-at" : "show")) != EXIT_OK) goto out;
     if (text) {
         printf("case %s  jobcentre %s  caseworker %s  created %s\n", id, info.jobcenter,
                info.caseworker[0] ? info.caseworker : "(none)", info.created_at);

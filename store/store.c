@@ -116,9 +116,15 @@ int ks__exec(ks_store *s, const char *sql, ks_error *err) {
 }
 
 int ks__begin(ks_store *s, ks_error *err) {
-    if (s->flags & KS_OPEN_READONLY) return ks__fail(err, KS_EINVALID, "the store is open read-only");
+    if (s->flags & KS_OPEN_READONLY) {
+        s->log_pending = 0;
+        return ks__fail(err, KS_EINVALID, "the store is open read-only");
+    }
     int rc = ks__exec(s, "BEGIN IMMEDIATE", err);
-    if (rc != KS_OK) return rc;
+    if (rc != KS_OK) {
+        s->log_pending = 0;
+        return rc;
+    }
     s->in_tx = 1;
     sqlite3_stmt *st = ks__stmt(s, ST_MAX_SEQ, err);
     if (!st || sqlite3_step(st) != SQLITE_ROW) {
@@ -145,6 +151,7 @@ int ks__commit(ks_store *s, ks_error *err) {
 }
 
 void ks__rollback(ks_store *s) {
+    s->log_pending = 0; /* the row goes with the write it belonged to */
     for (int i = 0; i < ST_COUNT; i++)
         if (s->st[i]) sqlite3_reset(s->st[i]);
     if (!sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);

@@ -113,8 +113,9 @@ static void test_open_migrates(void **st) {
     assert_int_equal(count("PRAGMA application_id"), KS_APPLICATION_ID);
     assert_int_equal(count("PRAGMA user_version"), KS_SCHEMA_VERSION);
     assert_int_equal(count("SELECT value FROM meta WHERE key = 'schema_version'"), KS_SCHEMA_VERSION);
-    /* meta, cases, events, obligations, plans, tokens, access_log */
-    assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE sql LIKE '%STRICT%'"), 7);
+    /* meta, cases, events, obligations, plans, tokens, access_log,
+     * idempotency, import_stage */
+    assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE sql LIKE '%STRICT%'"), 9);
     /* schema 2: one covering index by deadline, not schema 1's table `due` */
     assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE name = 'due'"), 0);
     assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE name = 'obligations_by_deadline'"), 1);
@@ -218,9 +219,10 @@ static void test_invalid_import_writes_nothing(void **st) {
     assert_int_equal(count("SELECT count(*) FROM cases"), 0);
     assert_int_equal(count("SELECT count(*) FROM events"), 0);
     assert_int_equal(count("SELECT count(*) FROM obligations"), 0);
-    /* the indexes a bulk import into an empty store drops are back (8: with
-     * the UNIQUE(case_id, idx) of obligations, a rowid table in schema 2) */
-    assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE type = 'index'"), 8);
+    /* the indexes a bulk import into an empty store drops are back (9: with
+     * the UNIQUE(case_id, idx) of obligations, a rowid table in schema 2,
+     * and schema 4's idempotency_created) */
+    assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE type = 'index'"), 9);
     assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"), 4);
     assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE name = 'obligations_by_deadline'"), 1);
     /* a line without a jobcentre and no default */
@@ -275,12 +277,38 @@ static void test_record_correct_time_travel(void **st) {
     assert_int_equal(problems, 1);
     assert_int_equal(ks_record(s, "nope", KS_CONVERSATION, "{}", NULL, NULL, NULL, &e), KS_ENOTFOUND);
     assert_int_equal(count("SELECT count(*) FROM events"), events);
-    /* the same conversation twice is two conversations */
+    /* the same conversation again is already recorded: nothing is written,
+     * and the answer names the event the case has (issue 11, point 1) */
     long seq2 = 0;
-    assert_int_equal(ks_record(s, "c1", KS_CONVERSATION,
-                               "{\"date\":\"2024-02-05\",\"holder\":\"jobcenter\",\"form\":\"fremmoede\"}",
-                               NULL, NULL, &seq2, &e),
+    int already = 0;
+    events = count("SELECT count(*) FROM events");
+    long logged = count("SELECT count(*) FROM access_log");
+    ks_log_next_write(s, "tester", NULL, "c1", "record");
+    assert_int_equal(ks_record_ex(s, "c1", KS_CONVERSATION,
+                                  "{\"form\":\"fremmoede\",\"holder\":\"jobcenter\",\"date\":\"2024-02-05\"}",
+                                  NULL, NULL, &seq2, &already, &e),
                      KS_OK);
+    assert_int_equal(already, 1);
+    assert_int_equal(seq2, seq);
+    assert_int_equal(count("SELECT count(*) FROM events"), events);
+    /* ... but the access is logged, with the case's jobcentre */
+    assert_int_equal(count("SELECT count(*) FROM access_log"), logged + 1);
+    assert_int_equal(count("SELECT count(*) FROM access_log WHERE action LIKE 'record:already %' "
+                           "AND jobcenter IS NOT NULL AND case_id = 'c1'"), 1);
+    /* a conversation that differs in any member is another one: a second
+     * no-show the same day is told apart by its time */
+    assert_int_equal(ks_record_ex(s, "c1", KS_CONVERSATION,
+                                  "{\"date\":\"2024-02-05\",\"holder\":\"jobcenter\",\"form\":\"fremmoede\",\"time\":\"14:00\"}",
+                                  NULL, NULL, &seq2, &already, &e),
+                     KS_OK);
+    assert_int_equal(already, 0);
+    assert_true(seq2 > seq);
+    assert_int_equal(count("SELECT count(*) FROM events"), events + 1);
+    /* a failed write writes no log row either, and leaves none pending */
+    ks_log_next_write(s, "tester", NULL, "c1", "record");
+    assert_int_equal(ks_record(s, "c1", KS_CONVERSATION, "{\"date\":\"x\"}", NULL, NULL, NULL, &e),
+                     KS_EINVALID);
+    assert_int_equal(count("SELECT count(*) FROM access_log"), logged + 1);
     /* a category change lands in its period */
     assert_int_equal(ks_record(s, "c1", KS_CATEGORY,
                                "{\"from\":\"2024-03-01\",\"category\":\"aktivitetsparat\"}", NULL,
