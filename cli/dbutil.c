@@ -75,5 +75,5 @@ int db_log(ks_store *s, const db_common *c, const char *case_id, const char *act
 }
 
 void db_log_write(ks_store *s, const db_common *c, const char *case_id, const char *action) {
-    ks_log_next_write(s, c->who, NULL, case_id, action);
+    ks_log_next_write(s, c->who, NULL, case_id, action, 1);
 }

@@ -249,12 +249,12 @@ int ks_access_log_append(ks_store *s, const char *who, const char *jobcenter, co
 /* The access-log row of the next write (ks_record, ks_record_ex,
  * ks_correct, ks_assign): written in that write's transaction, so that the
  * write and its row are both stored or neither. A NULL jobcenter is the
- * case's. The action gets " SEQ" (the event written), and from
- * ks_record_ex ":already SEQ" when nothing new was written (SEQ the event
- * the case has). Used once: any write, or its failure, clears it. who NULL
+ * case's. With with_seq the action gets " SEQ" (the event written); from
+ * ks_record_ex it gets ":already" when nothing new was written (and " SEQ",
+ * the event the case has). Used once: any write, or its failure, clears it. who NULL
  * clears it too. */
 int ks_log_next_write(ks_store *s, const char *who, const char *jobcenter, const char *case_id,
-                      const char *action);
+                      const char *action, int with_seq);
 
 /* Idempotency keys (POST with Idempotency-Key): the answer given to
  * (scope, key) and a hash of the request it answered. ks_idem_get: KS_OK

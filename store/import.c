@@ -1220,6 +1220,14 @@ int ks_import(ks_store *s, FILE *in, const ks_import_options *o, ks_problem_fn p
     if (path && target_take(s)) {
         int rc = import_fresh(&im, in, path);
         free(path);
+        /* the access-log row of the import (ks_log_next_write): the build
+         * file is a new database, so it is written after the rename */
+        if (rc == KS_OK && s->log_pending) {
+            s->log_pending = 0;
+            rc = ks_access_log_append(s, s->log_who, s->log_jobcenter[0] ? s->log_jobcenter : NULL,
+                                      s->log_case[0] ? s->log_case : NULL, s->log_action, err);
+        }
+        s->log_pending = 0;
         return rc;
     }
     free(path);
@@ -1255,6 +1263,12 @@ static int finish(ks_store *s, int rc, ks_import_result *res, ks_error *err) {
         return ks__fail(err, KS_EINVALID, "%ld invalid record%s: nothing was imported",
                         res->invalid, res->invalid == 1 ? "" : "s");
     }
+    if (rc != KS_OK) {
+        ks__rollback(s);
+        res->cases_new = res->cases_changed = res->events = res->corrections = 0;
+        return rc;
+    }
+    rc = ks__write_pending_log(s, 0, err); /* the import's access-log row, in its transaction */
     if (rc != KS_OK) {
         ks__rollback(s);
         res->cases_new = res->cases_changed = res->events = res->corrections = 0;

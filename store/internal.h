@@ -46,7 +46,7 @@ struct ks_store {
     int wal_pages; /* pages in the write-ahead log after the last commit */
     int in_tx;
     /* ks_log_next_write: the access-log row of the next write */
-    int log_pending;
+    int log_pending, log_seq;
     char log_who[161], log_jobcenter[129], log_case[129], log_action[96];
 };
 

@@ -228,8 +228,9 @@ void ks__content_identity(const char *canon, char out[KS_CONTENT_ID_LEN + 1]) {
 /* ---- the access-log row of a write, in its transaction --------------------------- */
 
 int ks_log_next_write(ks_store *s, const char *who, const char *jobcenter, const char *case_id,
-                      const char *action) {
+                      const char *action, int with_seq) {
     s->log_pending = who != NULL;
+    s->log_seq = with_seq;
     if (!who) return KS_OK;
     snprintf(s->log_who, sizeof s->log_who, "%s", *who ? who : "unknown");
     snprintf(s->log_jobcenter, sizeof s->log_jobcenter, "%s", jobcenter ? jobcenter : "");
@@ -241,7 +242,7 @@ int ks_log_next_write(ks_store *s, const char *who, const char *jobcenter, const
 int ks__write_pending_log(ks_store *s, long seq, ks_error *err) {
     if (!s->log_pending) return KS_OK;
     s->log_pending = 0;
-    if (seq > 0) {
+    if (seq > 0 && s->log_seq) {
         size_t n = strlen(s->log_action);
         snprintf(s->log_action + n, sizeof s->log_action - n, " %ld", seq);
     }

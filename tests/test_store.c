@@ -283,7 +283,7 @@ static void test_record_correct_time_travel(void **st) {
     int already = 0;
     events = count("SELECT count(*) FROM events");
     long logged = count("SELECT count(*) FROM access_log");
-    ks_log_next_write(s, "tester", NULL, "c1", "record");
+    ks_log_next_write(s, "tester", NULL, "c1", "record", 1);
     assert_int_equal(ks_record_ex(s, "c1", KS_CONVERSATION,
                                   "{\"form\":\"fremmoede\",\"holder\":\"jobcenter\",\"date\":\"2024-02-05\"}",
                                   NULL, NULL, &seq2, &already, &e),
@@ -305,7 +305,7 @@ static void test_record_correct_time_travel(void **st) {
     assert_true(seq2 > seq);
     assert_int_equal(count("SELECT count(*) FROM events"), events + 1);
     /* a failed write writes no log row either, and leaves none pending */
-    ks_log_next_write(s, "tester", NULL, "c1", "record");
+    ks_log_next_write(s, "tester", NULL, "c1", "record", 0);
     assert_int_equal(ks_record(s, "c1", KS_CONVERSATION, "{\"date\":\"x\"}", NULL, NULL, NULL, &e),
                      KS_EINVALID);
     assert_int_equal(count("SELECT count(*) FROM access_log"), logged + 1);
