@@ -546,14 +546,13 @@ static void idem_end(ksrv_req *rq, ksrv_resp *rs, idem *im) {
     ks_store *st = ksrv_store(rq, rs);
     if (!st) return;
     ks_error err = {0};
-    kt_sb_chr(&rs->body, '\0'); /* as text */
-    rs->body.len--;
-    int rc = ks_idem_put(st, im->scope, im->key, im->request, rs->status, rs->body.p, &err);
+    int rc = ks_idem_put(st, im->scope, im->key, im->request, rs->status,
+                         rs->body.p ? rs->body.p : "", &err);
     if (rc != KS_EINVALID) return; /* kept (or not keepable: the answer stands) */
     int status = 0;
     char *kept = NULL;
     rc = ks_idem_get(st, im->scope, im->key, im->request, &status, &kept, &err);
-    rs->body.len = 0;
+    kt_sb_cut(&rs->body, 0);
     if (rc == KS_OK) {
         ksrv_json_ok(rs, status);
         kt_sb_str(&rs->body, kept);

@@ -117,6 +117,11 @@ void ks__content_identity(const char *canon, char out[KS_CONTENT_ID_LEN + 1]);
 /* store.c: busy timeout, page size, WAL, synchronous=FULL, the WAL hook (docs/store.md). */
 int ks__set_pragmas(ks_store *s, ks_error *err);
 
+/* import.c: at open, what a killed staged import left: applied past its
+ * point of no return, else deleted (docs/store.md, "Import into a store in
+ * use"); nothing if an import is under way. */
+int ks__import_recover(ks_store *s, ks_error *err);
+
 /* schema.c */
 int ks__migrate(ks_store *s, ks_error *err);
 /* Drops (create 0) or builds (1) the secondary indexes around a bulk import. */

@@ -297,8 +297,22 @@ int ks_checkpoint(ks_store *s, ks_error *err) {
     return KS_OK;
 }
 
+/* Waiting for the write lock: SQLite's own busy timeout sleeps longer and
+ * longer (up to 100 ms at a time), so a writer that commits often (a
+ * staged import's batches, store/import.c) takes the lock again before a
+ * sleeping caseworker wakes up to try. Polling every millisecond, the
+ * waiter gets the lock in the pause between two batches. Up to about 10 s,
+ * as before. */
+static int busy_wait(void *ctx, int n) {
+    (void)ctx;
+    if (n >= 10000) return 0;
+    struct timespec ts = {0, 1000000};
+    nanosleep(&ts, NULL);
+    return 1;
+}
+
 int ks__set_pragmas(ks_store *s, ks_error *err) {
-    sqlite3_busy_timeout(s->db, 10000);
+    sqlite3_busy_handler(s->db, busy_wait, NULL);
     int rc = ks__exec(s,
                       "PRAGMA page_size = 8192; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; "
                       "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;",
@@ -355,6 +369,7 @@ int ks_open(const char *path, unsigned flags, ks_store **out, ks_error *err) {
     }
     int rc = ks__set_pragmas(s, err);
     if (rc == KS_OK) rc = ks__migrate(s, err);
+    if (rc == KS_OK) rc = ks__import_recover(s, err);
     if (rc != KS_OK) {
         ks_close(s);
         return rc;
