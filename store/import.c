@@ -847,7 +847,7 @@ enum {
     STAGE_BATCH = 2000, /* lines staged per transaction */
     APPLY_MIN = 50,    /* lines applied per transaction: as many as take some */
     APPLY_MAX = 2000,  /* APPLY_MS milliseconds, between these */
-    APPLY_MS = 40
+    APPLY_MS = 20
 };
 
 /* The case as stored with the line's records merged in, as merge_case
