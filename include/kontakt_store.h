@@ -120,10 +120,13 @@ typedef struct ks_import_result {
     long corrections; /* of those, corrections */
 } ks_import_result;
 
-/* Imports a whole file in one transaction: every record is checked, and if
+/* Imports a whole file, all or nothing: every record is checked, and if
  * any is invalid, every problem is reported through `problem` and nothing is
  * written (KS_EINVALID). Idempotent: importing the same file again adds
- * nothing (docs/store.md, "Import"). */
+ * nothing (docs/store.md, "Import"). A small file is one transaction; a
+ * large NDJSON file into a store that has cases is staged and applied in
+ * short transactions, so that others can write meanwhile (a kill past its
+ * point of no return is completed by the next ks_open). */
 int ks_import(ks_store *s, FILE *in, const ks_import_options *o, ks_problem_fn problem,
               void *ctx, ks_import_result *res, ks_error *err);
 

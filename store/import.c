@@ -1661,8 +1661,8 @@ int ks_import(ks_store *s, FILE *in, const ks_import_options *o, ks_problem_fn p
             s->log_pending = 0;
             return ks__fail(err, st, "read error");
         }
-        if (more && stage_count(s, "SELECT EXISTS (SELECT 1 FROM cases)", &cases, err) == KS_OK &&
-            cases) {
+        if (more && file && *file && /* a file: the lock beside it */
+            stage_count(s, "SELECT EXISTS (SELECT 1 FROM cases)", &cases, err) == KS_OK && cases) {
             int rc = import_staged(&im, in, pre.p, pre.len);
             kt_sb_free(&pre);
             return rc;

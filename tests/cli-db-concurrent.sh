@@ -15,7 +15,7 @@ trap 'for p in "${BG[@]}"; do kill -9 "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
 export KONTAKT_TODAY=2024-06-01
 export KONTAKT_DB="$T/store.db"
 unset KONTAKT_NOW
-N=${N:-20000}
+N=${N:-12000}
 fails=0
 checks=0
 ok() { checks=$((checks + 1)); }
