@@ -72,7 +72,10 @@ static const char record_help[] =
     "              [--a-kasse ID]  (dagpenge: the person's a-kasse, for the 75 % measure)\n"
     "  --category C --from D        (a new visitation in the period that day falls in)\n"
     "  --kind KIND --json OBJECT    (any of the above as case-format.md JSON)\n"
-    "Prints the event's number (SEQ), which `kontakt db correct` refers to.\n";
+    "Prints the event's number (SEQ), which `kontakt db correct` refers to. A record\n"
+    "the case already has (the same members) is not recorded again: its SEQ is\n"
+    "printed and stderr says so (exit 0). Two conversations of one day that differ\n"
+    "in nothing else are told apart by a member such as \"time\" (--json).\n";
 
 static const char correct_help[] =
     "usage: kontakt db correct CASE SEQ [--db FILE] [--as NAME] (--retract | BODY)\n"
