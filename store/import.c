@@ -1513,13 +1513,18 @@ static int stage_recover(ks_store *s, ks_error *err) {
     if (rc != KS_OK || !staged) return rc;
     sqlite3_stmt *st;
     char jobcenter[65] = "";
+    kt_date day = KT_NO_DATE;
     int marked = 0;
     if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = 'import_applying'", -1, &st,
                            NULL) != SQLITE_OK)
         return ks__dbfail(s, err, "meta");
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    if (sqlite3_step(st) == SQLITE_ROW) { /* "YYYY-MM-DD\tJOBCENTER" (import_staged) */
         marked = 1;
-        snprintf(jobcenter, sizeof jobcenter, "%s", (const char *)sqlite3_column_text(st, 0));
+        const char *v = (const char *)sqlite3_column_text(st, 0);
+        if (v && strlen(v) >= 11 && v[10] == '\t') {
+            if (kt_date_parse(v, 10, &day) != KT_OK) day = KT_NO_DATE;
+            snprintf(jobcenter, sizeof jobcenter, "%s", v + 11);
+        }
     }
     sqlite3_finalize(st);
     if (!marked) {
@@ -1536,7 +1541,10 @@ static int stage_recover(ks_store *s, ks_error *err) {
     ks__now(s, im.now);
     int pending = s->log_pending; /* not this import's row */
     s->log_pending = 0;
+    kt_date today = s->today; /* plans as of the day the import was made for */
+    if (day != KT_NO_DATE) s->today = day;
     rc = apply_staged(&im);
+    s->today = today;
     s->log_pending = pending;
     return rc;
 }
@@ -1578,7 +1586,10 @@ static int import_staged(imp *im, FILE *in, const char *pre, size_t pre_len) {
                                -1, &st, NULL) != SQLITE_OK)
             rc = ks__dbfail(s, err, "meta");
         else {
-            sqlite3_bind_text(st, 1, im->o && im->o->jobcenter ? im->o->jobcenter : "", -1, SQLITE_STATIC);
+            char value[96], day[11];
+            kt_date_format(ks_today(s), day);
+            snprintf(value, sizeof value, "%s\t%s", day, im->o && im->o->jobcenter ? im->o->jobcenter : "");
+            sqlite3_bind_text(st, 1, value, -1, SQLITE_TRANSIENT);
             if (sqlite3_step(st) != SQLITE_DONE) rc = ks__dbfail(s, err, "meta");
             sqlite3_finalize(st);
         }
@@ -1603,6 +1614,12 @@ static int import_staged(imp *im, FILE *in, const char *pre, size_t pre_len) {
     rc = apply_staged(im);
     s->log_pending = 0;
     close(fd);
+    if (rc != KS_OK && err) {
+        char msg[sizeof err->message];
+        snprintf(msg, sizeof msg, "%s", err->message);
+        ks__fail(err, rc, "the file was checked and is being applied, but applying stopped (%.300s): "
+                          "the next open of the store goes on with it", msg);
+    }
     return rc;
 }
 

@@ -115,6 +115,7 @@ for i in $(seq 1 6); do
     same "after killing import $i every case has its plan" "$(q 'SELECT count(*) FROM plans')" "$c"
 done
 "$K" db check >/dev/null 2>&1 && ok || bad "integrity after the killed imports"
+same "plans finished by an open are as of the import's day" "$(q "SELECT count(*) FROM plans WHERE as_of != '$KONTAKT_TODAY'")" 0
 echo "kill during a staged import: $none times nothing, $full times everything"
 
 # ---- recordings killed mid-flight: every stored record has its access-log row ----------
