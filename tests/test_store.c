@@ -567,6 +567,89 @@ static void test_events_append_only(void **st) {
     assert_int_equal(count("SELECT count(*) FROM events"), 3);
 }
 
+
+/* A large import into a store in use is staged and applied in batches
+ * (issue 11 §3); what a killed one left is finished, or forgotten, by the
+ * next open. */
+static char *gen_lines(const char *prefix, int n) {
+    size_t cap = (size_t)n * 300 + 1, len = 0;
+    char *b = malloc(cap);
+    assert_non_null(b);
+    for (int i = 0; i < n; i++)
+        len += (size_t)snprintf(b + len, cap - len,
+                                "{\"id\":\"%s%05d\",\"person\":{\"birth_date\":\"1990-01-01\"},"
+                                "\"benefits\":[{\"benefit\":\"kontanthjaelp\",\"from\":\"2024-01-08\","
+                                "\"categories\":[{\"from\":\"2024-01-08\",\"category\":\"jobparat\"}]}],"
+                                "\"conversations\":[{\"date\":\"2024-01-10\",\"holder\":\"jobcenter\","
+                                "\"form\":\"fremmoede\"}]}\n",
+                                prefix, i);
+    return b;
+}
+
+static void test_staged_import(void **st) {
+    (void)st;
+    ks_store *s = open_new();
+    ks_import_result r;
+    assert_int_equal(import_text(s, case1, KS_FORMAT_NDJSON, &r), KS_OK);
+    /* 2,500 lines into a store with a case: staged; c1 merged on the way */
+    char *text = gen_lines("g", 2500);
+    size_t n = strlen(text);
+    char *more = malloc(n + sizeof case1 + 2);
+    memcpy(more, text, n);
+    memcpy(more + n, case1, sizeof case1);
+    FILE *f = fmemopen(more, strlen(more), "r");
+    ks_import_options o = {KS_FORMAT_NDJSON, "jc-g"};
+    ks_error e = {0};
+    assert_int_equal(ks_import(s, f, &o, count_problem, NULL, &r, &e), KS_OK);
+    fclose(f);
+    assert_int_equal(r.records, 2501);
+    assert_int_equal(r.cases_new, 2500);
+    assert_int_equal(count("SELECT count(*) FROM cases WHERE jobcenter = 'jc-g'"), 2500);
+    assert_int_equal(count("SELECT count(*) FROM plans"), 2501);
+    assert_int_equal(count("SELECT count(*) FROM import_stage"), 0);
+    assert_int_equal(count("SELECT count(*) FROM meta WHERE key = 'import_applying'"), 0);
+    /* again: nothing new */
+    f = fmemopen(more, strlen(more), "r");
+    assert_int_equal(ks_import(s, f, &o, count_problem, NULL, &r, &e), KS_OK);
+    fclose(f);
+    assert_int_equal(r.cases_new + r.cases_changed + r.events, 0);
+    /* an invalid line among many: nothing imported, nothing left staged */
+    char *bad = gen_lines("x", 2500);
+    memcpy(strstr(bad, "1990-01-01"), "1990-02-30", 10);
+    f = fmemopen(bad, strlen(bad), "r");
+    assert_int_equal(ks_import(s, f, &o, count_problem, NULL, &r, &e), KS_EINVALID);
+    fclose(f);
+    assert_int_equal(last_line, 1);
+    assert_int_equal(count("SELECT count(*) FROM cases WHERE id LIKE 'x%'"), 0);
+    assert_int_equal(count("SELECT count(*) FROM import_stage"), 0);
+    ks_close(s);
+    /* a kill past the point of no return: staged lines and the marker; the
+     * next open applies them, as of the day and with the jobcentre the
+     * import was made for */
+    assert_int_equal(exec_rw("INSERT INTO import_stage(line, text) VALUES "
+                             "(1, '{\"id\":\"k1\",\"person\":{\"birth_date\":\"1990-01-01\"},\"benefits\":[]}'),"
+                             "(2, '{\"id\":\"k2\",\"person\":{\"birth_date\":\"1990-01-01\"},\"benefits\":[]}');"
+                             "INSERT INTO meta(key, value) VALUES ('import_applying', '2024-05-01\tjc-k');"),
+                     SQLITE_OK);
+    s = open_new();
+    assert_int_equal(count("SELECT count(*) FROM cases WHERE jobcenter = 'jc-k'"), 2);
+    assert_int_equal(count("SELECT count(*) FROM plans WHERE case_id LIKE 'k%' AND as_of = '2024-05-01'"), 2);
+    assert_int_equal(count("SELECT count(*) FROM import_stage"), 0);
+    assert_int_equal(count("SELECT count(*) FROM meta WHERE key = 'import_applying'"), 0);
+    ks_close(s);
+    /* a kill before it: the staged lines are forgotten */
+    assert_int_equal(exec_rw("INSERT INTO import_stage(line, text) VALUES "
+                             "(1, '{\"id\":\"k3\",\"person\":{\"birth_date\":\"1990-01-01\"},\"benefits\":[]}');"),
+                     SQLITE_OK);
+    s = open_new();
+    assert_int_equal(count("SELECT count(*) FROM cases WHERE id = 'k3'"), 0);
+    assert_int_equal(count("SELECT count(*) FROM import_stage"), 0);
+    ks_close(s);
+    free(text);
+    free(more);
+    free(bad);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_open_migrates, setup, teardown),
@@ -578,6 +661,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_tokens, setup, teardown),
         cmocka_unit_test_setup_teardown(test_events_append_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_quota_report, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_staged_import, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
