@@ -650,6 +650,39 @@ static void test_staged_import(void **st) {
     free(bad);
 }
 
+
+/* Idempotency keys: the first answer is kept, the same request gets it,
+ * another request is refused; kept at least 24 hours, gone after 48. */
+static void test_idempotency_keys(void **st) {
+    (void)st;
+    ks_store *s = open_new();
+    ks_error e = {0};
+    int status = 0;
+    char *resp = NULL;
+    ks_set_now(s, "2024-05-01T10:00:00.000Z");
+    assert_int_equal(ks_idem_get(s, "jc\ntok1", "k", "req-a", &status, &resp, &e), KS_ENOTFOUND);
+    assert_int_equal(ks_idem_put(s, "jc\ntok1", "k", "req-a", 201, "{\"a\":1}", &e), KS_OK);
+    assert_int_equal(ks_idem_get(s, "jc\ntok1", "k", "req-a", &status, &resp, &e), KS_OK);
+    assert_int_equal(status, 201);
+    assert_string_equal(resp, "{\"a\":1}");
+    free(resp);
+    assert_int_equal(ks_idem_get(s, "jc\ntok1", "k", "req-b", &status, &resp, &e), KS_EINVALID);
+    assert_null(resp);
+    /* the first answer wins */
+    assert_int_equal(ks_idem_put(s, "jc\ntok1", "k", "req-a", 200, "{}", &e), KS_EINVALID);
+    /* another scope has its own keys */
+    assert_int_equal(ks_idem_get(s, "jc\ntok2", "k", "req-b", &status, &resp, &e), KS_ENOTFOUND);
+    /* 47 hours on: still kept; 49 hours on, when another key is kept: gone */
+    ks_set_now(s, "2024-05-03T09:00:00.000Z");
+    assert_int_equal(ks_idem_put(s, "jc\ntok1", "k2", "r", 201, "{}", &e), KS_OK);
+    assert_int_equal(count("SELECT count(*) FROM idempotency"), 2);
+    ks_set_now(s, "2024-05-03T11:00:00.000Z");
+    assert_int_equal(ks_idem_put(s, "jc\ntok1", "k3", "r", 201, "{}", &e), KS_OK);
+    assert_int_equal(count("SELECT count(*) FROM idempotency WHERE key = 'k'"), 0);
+    assert_int_equal(count("SELECT count(*) FROM idempotency"), 2);
+    ks_close(s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_open_migrates, setup, teardown),
@@ -662,6 +695,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_events_append_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_quota_report, setup, teardown),
         cmocka_unit_test_setup_teardown(test_staged_import, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_idempotency_keys, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
