@@ -799,14 +799,17 @@ static int write_line(imp *im, job *j) {
         return ks__fail(im->err, KS_EDB, "line %ld: case %s is in the store but not in the side file", j->line, id);
     if (rc == CASE_EXISTS && im->mode == IMP_APPLY) {
         /* checked when staged; should the case have changed since so that
-         * the merge is no longer valid, this case keeps what it has (the
-         * problems are reported) and the rest of the import goes on: it is
-         * past its point of no return */
+         * the merge is no longer valid (or refused: KS_EINVALID), this case
+         * keeps what it has (the problems are reported) and the rest of the
+         * import goes on: it is past its point of no return, and stopping
+         * would only make every later open try the same line again */
         rc = ks__exec(im->s, "SAVEPOINT line", im->err);
         ks_import_result before = *im->res;
         long next_seq = im->s->next_seq;
         if (rc == KS_OK) rc = merge_case(im, id, &j->head, j->jobcenter, j->caseworker, &j->it);
-        if (rc == KS_OK && im->res->invalid > before.invalid) {
+        if (rc == KS_EINVALID || (rc == KS_OK && im->res->invalid > before.invalid)) {
+            if (rc == KS_EINVALID && im->problem && im->err)
+                im->problem(im->ctx, im->line, "", im->err->message, "", 1);
             rc = ks__exec(im->s, "ROLLBACK TO line", im->err);
             *im->res = before;
             im->s->next_seq = next_seq;
