@@ -72,7 +72,10 @@ static const char record_help[] =
     "              [--a-kasse ID]  (dagpenge: the person's a-kasse, for the 75 % measure)\n"
     "  --category C --from D        (a new visitation in the period that day falls in)\n"
     "  --kind KIND --json OBJECT    (any of the above as case-format.md JSON)\n"
-    "Prints the event's number (SEQ), which `kontakt db correct` refers to.\n";
+    "Prints the event's number (SEQ), which `kontakt db correct` refers to. A record\n"
+    "the case already has (the same members) is not recorded again: its SEQ is\n"
+    "printed and stderr says so (exit 0). Two conversations of one day that differ\n"
+    "in nothing else are told apart by a member such as \"time\" (--json).\n";
 
 static const char correct_help[] =
     "usage: kontakt db correct CASE SEQ [--db FILE] [--as NAME] (--retract | BODY)\n"
@@ -521,15 +524,18 @@ static int db_record(int argc, char **argv, int correct) {
     }
     ks_error e = {0};
     long seq = 0;
+    int already = 0;
     const char *case_id = a.pos[0];
+    /* the access-log row is written in the write's own transaction */
+    db_log_write(s, &a.c, case_id, correct ? "correct" : "record");
     int rc = correct ? ks_correct(s, case_id, target, body, print_problem, (void *)case_id, &seq, &e)
-                     : ks_record(s, case_id, (ks_kind)b.kind, body, print_problem, (void *)case_id,
-                                 &seq, &e);
+                     : ks_record_ex(s, case_id, (ks_kind)b.kind, body, print_problem,
+                                    (void *)case_id, &seq, &already, &e);
     free(body);
     if (rc == KS_OK) {
-        char action[64];
-        snprintf(action, sizeof action, "%s %ld", correct ? "correct" : "record", seq);
-        db_log(s, &a.c, case_id, action);
+        if (already)
+            fprintf(stderr, "kontakt: case %s already has this record (event %ld): nothing was "
+                            "recorded\n", case_id, seq);
         printf("%ld\n", seq);
     } else {
         st = db_fail(&e);
@@ -563,22 +569,18 @@ static int db_assign(int argc, char **argv) {
     if (st) return st;
     ks_error e = {0};
     char from[65] = "";
-    if (jobcenter && ks_assign_jobcenter(s, a.pos[0], jobcenter, from, &e) != KS_OK) {
-        st = db_fail(&e);
-    } else if (jobcenter) {
-        /* under both jobcentres: each one's auditor sees the case leave or come */
-        char action[200];
-        snprintf(action, sizeof action, "assign jobcenter %s -> %s", from, jobcenter);
-        ks_error le = {0};
-        if (ks_access_log_append(s, a.c.who, from, a.pos[0], action, &le) != KS_OK)
-            fprintf(stderr, "kontakt: warning: the access log was not written: %s\n", le.message);
-        db_log(s, &a.c, a.pos[0], action);
-        printf("%s: moved from jobcentre %s to %s\n", a.pos[0], from, jobcenter);
+    if (jobcenter) {
+        ks_case_info ci;
+        char action[96];
+        snprintf(action, sizeof action, "assign jobcenter %s -> %s",
+                 ks_case_info_get(s, a.pos[0], &ci, NULL) == KS_OK ? ci.jobcenter : "?", jobcenter);
+        db_log_write(s, &a.c, a.pos[0], action); /* under both jobcentres, with the move */
+        if (ks_assign_jobcenter(s, a.pos[0], jobcenter, from, &e) != KS_OK) st = db_fail(&e);
+        else printf("%s: moved from jobcentre %s to %s\n", a.pos[0], from, jobcenter);
     }
     if (!st && (!jobcenter || a.npos == 2)) {
-        if (ks_assign(s, a.pos[0], a.npos == 2 ? a.pos[1] : NULL, &e) == KS_OK)
-            db_log(s, &a.c, a.pos[0], "assign");
-        else st = db_fail(&e);
+        db_log_write(s, &a.c, a.pos[0], "assign");
+        if (ks_assign(s, a.pos[0], a.npos == 2 ? a.pos[1] : NULL, &e) != KS_OK) st = db_fail(&e);
     }
     ks_close(s);
     return st;
@@ -681,7 +683,7 @@ static int db_show(int argc, char **argv) {
         st = EXIT_FAIL;
         goto out;
     }
-    db_log(s, &a.c, id, known_arg ? "show known-at" : "show");
+    if ((st = db_log(s, &a.c, id, known_arg ? "show known-at" : "show")) != EXIT_OK) goto out;
     if (text) {
         printf("case %s  jobcentre %s  caseworker %s  created %s\n", id, info.jobcenter,
                info.caseworker[0] ? info.caseworker : "(none)", info.created_at);

@@ -88,9 +88,13 @@ static int unknown_opt(const char *arg, const char *help) {
     return EXIT_INVALID;
 }
 
-/* A caseload query reads many cases: it is logged once, without a case. */
-static void log_query(ks_store *s, const qargs *a, const char *what) {
-    db_log(s, &a->c, NULL, what);
+/* A caseload query reads many cases: it is logged once, without a case,
+ * before anything is read; if the row cannot be written, nothing is shown
+ * (the store is closed and EXIT_FAIL returned). */
+static int log_query(ks_store *s, const qargs *a, const char *what) {
+    int st = db_log(s, &a->c, NULL, what);
+    if (st) ks_close(s);
+    return st;
 }
 
 /* ---- worklist ------------------------------------------------------------------- */
@@ -179,6 +183,7 @@ int cmd_db_worklist(int argc, char **argv) {
     ks_store *s;
     int st = db_open(&a.c, 0, &s);
     if (st) return st;
+    if ((st = log_query(s, &a, "worklist"))) return st;
     q.as_of = a.as_of == KT_NO_DATE ? ks_today(s) : a.as_of;
     q.jobcenter = a.jobcenter;
     q.limit = limit;
@@ -199,7 +204,6 @@ int cmd_db_worklist(int argc, char **argv) {
     if (ks_worklist(s, &q, wl_row, &w, &e) != KS_OK) {
         st = db_fail(&e);
     } else {
-        log_query(s, &a, "worklist");
         if (a.format == OUT_JSON)
             printf("%s],\"counts\":{\"open\":%ld,\"overdue\":%ld}}\n", w.first ? "" : "\n",
                    w.by_status[0], w.by_status[1]);
@@ -385,6 +389,7 @@ static int quota_report(qargs *a, ks_quota_query *q) {
     ks_store *s;
     int st = db_open(&a->c, 0, &s);
     if (st) return st;
+    if ((st = log_query(s, a, "report quota"))) return st;
     q->as_of = a->as_of == KT_NO_DATE ? ks_today(s) : a->as_of;
     q->jobcenter = a->jobcenter;
     if (q->to == KT_NO_DATE) q->to = q->as_of - 1; /* the months up to the report's day */
@@ -421,7 +426,6 @@ static int quota_report(qargs *a, ks_quota_query *q) {
     if (ks_report_quota(s, q, qr_row, &p, &e) != KS_OK) {
         st = db_fail(&e);
     } else {
-        log_query(s, a, "report quota");
         if (a->format == OUT_JSON) printf("%s]\n", p.first ? "" : "\n");
         else if (a->format == OUT_TEXT && p.first)
             puts("Ingen kvotepligter med frist i perioden.");
@@ -499,6 +503,7 @@ int cmd_db_report(int argc, char **argv) {
     ks_store *s;
     int st = db_open(&a.c, 0, &s);
     if (st) return st;
+    if ((st = log_query(s, &a, "report"))) return st;
     q.as_of = a.as_of;
     q.jobcenter = a.jobcenter;
     rp_ctx p = {.f = a.format, .first = 1, .rows = json_array(), .star = json_array()};
@@ -515,7 +520,6 @@ int cmd_db_report(int argc, char **argv) {
     if (ks_report(s, &q, rp_row, rp_star, &p, &e) != KS_OK) {
         st = db_fail(&e);
     } else {
-        log_query(s, &a, "report");
         if (a.format == OUT_JSON) {
             json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:O,s:{s:f,s:O}}", "from", from, "to", to,
                                   "as_of", day, "by", ks_report_by_names[q.by], "timeliness",
@@ -621,6 +625,7 @@ int cmd_db_forecast(int argc, char **argv) {
     }
     ks_store *s;
     if (st == EXIT_OK) st = db_open(&a.c, 0, &s);
+    if (st == EXIT_OK) st = log_query(s, &a, "forecast");
     if (st) {
         kt_engine_free(eng);
         return st;
@@ -641,7 +646,6 @@ int cmd_db_forecast(int argc, char **argv) {
     if (ks_forecast(s, &q, fc_row, &p, &e) != KS_OK) {
         st = db_fail(&e);
     } else {
-        log_query(s, &a, "forecast");
         if (a.format == OUT_JSON) printf("%s],\"conversations\":%ld}\n", p.first ? "" : "\n", p.total);
         else if (a.format == OUT_TEXT) printf("\n%ld samtaler i alt\n", p.total);
     }

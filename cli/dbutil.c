@@ -68,11 +68,17 @@ int db_open(db_common *c, unsigned flags, ks_store **out) {
     return EXIT_OK;
 }
 
-void db_log(ks_store *s, const db_common *c, const char *case_id, const char *action) {
+int db_log(ks_store *s, const db_common *c, const char *case_id, const char *action) {
     ks_case_info info;
     const char *jc = NULL;
     if (case_id && ks_case_info_get(s, case_id, &info, NULL) == KS_OK) jc = info.jobcenter;
     ks_error e = {0};
-    if (ks_access_log_append(s, c->who, jc, case_id, action, &e) != KS_OK)
-        fprintf(stderr, "kontakt: warning: the access log was not written: %s\n", e.message);
+    if (ks_access_log_append(s, c->who, jc, case_id, action, &e) == KS_OK) return EXIT_OK;
+    fprintf(stderr, "kontakt: the access could not be logged, so it was not allowed: %s\n",
+            e.message);
+    return EXIT_FAIL;
+}
+
+void db_log_write(ks_store *s, const db_common *c, const char *case_id, const char *action) {
+    ks_log_next_write(s, c->who, NULL, case_id, action, 1);
 }

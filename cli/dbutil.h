@@ -19,7 +19,12 @@ int db_open(db_common *c, unsigned flags, ks_store **out);
 int db_fail(const ks_error *e);
 int db_exit_status(int status);
 /* Appends to the access log (a warning on failure). */
-void db_log(ks_store *s, const db_common *c, const char *case_id, const char *action);
+/* Writes an access-log row; EXIT_FAIL (said on stderr) if it cannot be
+ * written: a read must then not be served (every access is logged, or it
+ * does not happen). */
+int db_log(ks_store *s, const db_common *c, const char *case_id, const char *action);
+/* The access-log row of the next write, written in its transaction. */
+void db_log_write(ks_store *s, const db_common *c, const char *case_id, const char *action);
 
 int cmd_db(int argc, char **argv);
 /* cmd_db_query.c */

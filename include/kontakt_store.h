@@ -48,7 +48,7 @@ typedef struct ks_error {
 const char *ks_strerror(int status);
 
 /* The schema version this program writes (docs/store.md, "Migrations"). */
-#define KS_SCHEMA_VERSION 3
+#define KS_SCHEMA_VERSION 4
 /* PRAGMA application_id of a kontakt database: "KTKT". */
 #define KS_APPLICATION_ID 0x4B544B54
 
@@ -120,10 +120,13 @@ typedef struct ks_import_result {
     long corrections; /* of those, corrections */
 } ks_import_result;
 
-/* Imports a whole file in one transaction: every record is checked, and if
+/* Imports a whole file, all or nothing: every record is checked, and if
  * any is invalid, every problem is reported through `problem` and nothing is
  * written (KS_EINVALID). Idempotent: importing the same file again adds
- * nothing (docs/store.md, "Import"). */
+ * nothing (docs/store.md, "Import"). A small file is one transaction; a
+ * large NDJSON file into a store that has cases is staged and applied in
+ * short transactions, so that others can write meanwhile (a kill past its
+ * point of no return is completed by the next ks_open). */
 int ks_import(ks_store *s, FILE *in, const ks_import_options *o, ks_problem_fn problem,
               void *ctx, ks_import_result *res, ks_error *err);
 
@@ -147,6 +150,14 @@ const char *ks_kind_name(ks_kind k);
  * the new event's number. */
 int ks_record(ks_store *s, const char *case_id, ks_kind kind, const char *body,
               ks_problem_fn problem, void *ctx, long *seq, ks_error *err);
+/* Recording is idempotent by the record's identity (docs/store.md,
+ * "Identity"): a record the case already has, as it stands now (not
+ * withdrawn, not corrected into something else), is not written again:
+ * KS_OK, *seq = that event and *already = 1 (else 0). Any field that
+ * differs (form, holder, held, topics, a time) makes another record. A
+ * benefit period the case has with another body is refused (correct it). */
+int ks_record_ex(ks_store *s, const char *case_id, ks_kind kind, const char *body,
+                 ks_problem_fn problem, void *ctx, long *seq, int *already, ks_error *err);
 
 /* Appends a correction of event `target` (of case_id): a replacement body,
  * or with body NULL a retraction. A correction of a correction corrects the
@@ -250,6 +261,27 @@ int ks_token_revoke(ks_store *s, long id, ks_error *err);
 /* Appends to the access log (at = now). case_id may be NULL. */
 int ks_access_log_append(ks_store *s, const char *who, const char *jobcenter, const char *case_id,
                          const char *action, ks_error *err);
+
+/* The access-log row of the next write (ks_record, ks_record_ex,
+ * ks_correct, ks_assign): written in that write's transaction, so that the
+ * write and its row are both stored or neither. A NULL jobcenter is the
+ * case's. With with_seq the action gets " SEQ" (the event written); from
+ * ks_record_ex it gets ":already" when nothing new was written (and " SEQ",
+ * the event the case has). Used once: any write, or its failure, clears it. who NULL
+ * clears it too. */
+int ks_log_next_write(ks_store *s, const char *who, const char *jobcenter, const char *case_id,
+                      const char *action, int with_seq);
+
+/* Idempotency keys (POST with Idempotency-Key): the answer given to
+ * (scope, key) and a hash of the request it answered. ks_idem_get: KS_OK
+ * with *status and *response (malloc'ed) if request matches, KS_EINVALID if
+ * the key was used for another request, KS_ENOTFOUND if unknown.
+ * ks_idem_put keeps the answer (the first one wins: KS_EINVALID if another
+ * was kept meanwhile) and drops keys older than 48 hours. */
+int ks_idem_get(ks_store *s, const char *scope, const char *key, const char *request,
+                int *status, char **response, ks_error *err);
+int ks_idem_put(ks_store *s, const char *scope, const char *key, const char *request, int status,
+                const char *response, ks_error *err);
 
 /* Appends rows in one transaction (one commit, one sync: the server's
  * group commit); all or none. at = now for every row. */

@@ -233,7 +233,7 @@ static int load_plan(ksrv_req *rq, ksrv_resp *rs, ks_store *st, const char *id,
 /* {"id", "jobcenter", "caseworker", "events", "created_at", "known_at",
  *  "case": {...}, "plan": {...}} */
 static void reply_case(ksrv_req *rq, ksrv_resp *rs, ks_store *st, const char *id, int status,
-                       const char *known_at, kt_date as_of, long seq) {
+                       const char *known_at, kt_date as_of, long seq, int already) {
     ks_case_info ci;
     ks_error err = {0};
     int rc = ks_case_info_get(st, id, &ci, &err);
@@ -258,6 +258,7 @@ static void reply_case(ksrv_req *rq, ksrv_resp *rs, ks_store *st, const char *id
             kt_sb_json_str(&rs->body, known_at);
         }
         if (seq) kt_sb_fmt(&rs->body, ",\"seq\":%ld", seq);
+        if (already) kt_sb_str(&rs->body, ",\"already_recorded\":true");
         kt_sb_str(&rs->body, ",\"case\":");
         kt_sb_str(&rs->body, cj);
         kt_sb_str(&rs->body, ",\"plan\":");
@@ -284,7 +285,7 @@ void api_case_get(ksrv_req *rq, ksrv_resp *rs) {
     ks_case_info ci;
     if (!st || case_access(rq, rs, st, "read", &ci)) return;
     if (ksrv_access_log(rq, rs, st, rq->param, "read", 1)) return;
-    reply_case(rq, rs, st, rq->param, 200, ka ? known : NULL, as_of, 0);
+    reply_case(rq, rs, st, rq->param, 200, ka ? known : NULL, as_of, 0, 0);
 }
 
 /* ---- POST /v1/cases/{id}/conversations and /events ------------------------------ */
@@ -407,18 +408,21 @@ static void record_undtaget(ksrv_req *rq, ksrv_resp *rs, ks_store *st, json_t *j
     const char *had_to = hit ? json_string_value(json_object_get(hit->body, "to")) : NULL;
     decisions_free(&ds);
     if (unchanged) {
-        if (ksrv_access_log(rq, rs, st, rq->param, "record:undtaget:unchanged", 0) == 0)
-            reply_case(rq, rs, st, rq->param, 200, NULL, KT_NO_DATE, 0);
+        if (ksrv_access_log(rq, rs, st, rq->param, "record:undtaget:unchanged", 1) == 0)
+            reply_case(rq, rs, st, rq->param, 200, NULL, KT_NO_DATE, 0, 0);
         return;
     }
     problems pr = {.n = 0, .body = rq->body, .body_len = rq->body_len};
     kt_sb_init_grow(&pr.list, SB_DEFAULT_MAX);
     long seq = 0;
     const char *action = "record:undtaget";
+    /* the write and its access-log row in one transaction */
     if (target) {
-        rc = ks_correct(st, rq->param, target, rq->body, collect, &pr, &seq, &err);
         action = to ? "revoke:undtaget" : had_to ? "reinstate:undtaget" : "correct:undtaget";
+        ks_log_next_write(st, rq->who, rq->jobcenter, rq->param, action, 0);
+        rc = ks_correct(st, rq->param, target, rq->body, collect, &pr, &seq, &err);
     } else {
+        ks_log_next_write(st, rq->who, rq->jobcenter, rq->param, action, 0);
         rc = ks_record(st, rq->param, KS_EVENT, rq->body, collect, &pr, &seq, &err);
     }
     if (rc == KS_EINVALID)
@@ -426,8 +430,8 @@ static void record_undtaget(ksrv_req *rq, ksrv_resp *rs, ks_store *st, json_t *j
                        pr.n ? "Nothing was recorded; see problems." : err.message);
     else if (rc != KS_OK)
         store_error(rq, rs, rc, &err);
-    else if (ksrv_access_log(rq, rs, st, rq->param, action, 0) == 0)
-        reply_case(rq, rs, st, rq->param, 201, NULL, KT_NO_DATE, seq);
+    else
+        reply_case(rq, rs, st, rq->param, 201, NULL, KT_NO_DATE, seq, 0);
     kt_sb_free(&pr.list);
 }
 
@@ -449,24 +453,128 @@ static void record(ksrv_req *rq, ksrv_resp *rs, ks_kind kind, const char *action
     kt_sb_init_grow(&pr.list, SB_DEFAULT_MAX);
     ks_error err = {0};
     long seq = 0;
-    int rc = ks_record(st, rq->param, kind, rq->body, collect, &pr, &seq, &err);
+    int already = 0;
+    /* the record and its access-log row are one transaction: both or neither */
+    ks_log_next_write(st, rq->who, rq->jobcenter, rq->param, action, 0);
+    int rc = ks_record_ex(st, rq->param, kind, rq->body, collect, &pr, &seq, &already, &err);
     if (rc == KS_EINVALID) {
         problems_reply(rq, rs, &pr,
                        kind == KS_CONVERSATION ? "Not a valid conversation" : "Not a valid event",
                        pr.n ? "Nothing was recorded; see problems." : err.message);
     } else if (rc != KS_OK) {
         store_error(rq, rs, rc, &err);
-    } else if (ksrv_access_log(rq, rs, st, rq->param, action, 0) == 0) {
-        reply_case(rq, rs, st, rq->param, 201, NULL, KT_NO_DATE, seq);
+    } else {
+        /* the same record again (a retry, a double click): 200, nothing written */
+        reply_case(rq, rs, st, rq->param, already ? 200 : 201, NULL, KT_NO_DATE, seq, already);
     }
     kt_sb_free(&pr.list);
 }
 
-void api_case_conversation(ksrv_req *rq, ksrv_resp *rs) {
-    record(rq, rs, KS_CONVERSATION, "record:conversation");
+/* ---- Idempotency-Key ------------------------------------------------------------
+ * A POST with the header gets, for the same key and the same request
+ * (method, path and body), the answer the first one got, status and body,
+ * without doing it again; the same key with another request is 409. Keys
+ * are per jobcentre and token and kept at least 24 hours (the store's
+ * `idempotency` table). Only answers 2xx are kept: a refused request may be
+ * sent again with the same key once it is put right. */
+
+#define IDEM_KEY_MAX 255
+
+typedef struct idem {
+    const char *key; /* NULL: no header */
+    char scope[300], request[65];
+} idem;
+
+/* 1 if answered (a kept answer, 409, or a bad key), 0 to go on. */
+static int idem_begin(ksrv_req *rq, ksrv_resp *rs, idem *im) {
+    im->key = ksrv_header(rq, "Idempotency-Key");
+    if (!im->key) return 0;
+    size_t n = strlen(im->key);
+    int okk = n >= 1 && n <= IDEM_KEY_MAX;
+    for (size_t i = 0; okk && i < n; i++)
+        okk = (unsigned char)im->key[i] > 0x20 && (unsigned char)im->key[i] < 0x7f;
+    if (!okk) {
+        ksrv_problem_field(rs, 400, "", "Idempotency-Key", "not a usable key",
+                           "1-255 printable ASCII characters without spaces", rq->path);
+        return 1;
+    }
+    snprintf(im->scope, sizeof im->scope, "%s\n%s", rq->jobcenter, rq->who);
+    kt_sb h = {0};
+    kt_sb_init_grow(&h, SB_DEFAULT_MAX);
+    kt_sb_str(&h, rq->method);
+    kt_sb_chr(&h, '\n');
+    kt_sb_str(&h, rq->path);
+    kt_sb_chr(&h, '\n');
+    kt_sb_mem(&h, rq->body, rq->body_len);
+    if (h.err) {
+        kt_sb_free(&h);
+        ksrv_problem(rs, 503, NULL, NULL, "Out of memory.", rq->path);
+        return 1;
+    }
+    ks_sha256_hex(h.p, h.len, im->request);
+    kt_sb_free(&h);
+    ks_store *st = ksrv_store(rq, rs);
+    if (!st) return 1;
+    int status = 0;
+    char *kept = NULL;
+    ks_error err = {0};
+    int rc = ks_idem_get(st, im->scope, im->key, im->request, &status, &kept, &err);
+    if (rc == KS_ENOTFOUND) return 0;
+    if (rc == KS_EINVALID) {
+        ksrv_problem(rs, 409, "idempotency-key-reused", NULL,
+                     "This Idempotency-Key was used for another request; nothing was done.",
+                     rq->path);
+        return 1;
+    }
+    if (rc != KS_OK) {
+        store_error(rq, rs, rc, &err);
+        return 1;
+    }
+    /* the kept answer shows the case: its reading is logged like any other */
+    if (ksrv_access_log(rq, rs, st, rq->param[0] ? rq->param : NULL, "replay", 1) == 0) {
+        ksrv_json_ok(rs, status);
+        kt_sb_str(&rs->body, kept);
+    }
+    free(kept);
+    return 1;
 }
 
-void api_case_event(ksrv_req *rq, ksrv_resp *rs) { record(rq, rs, KS_EVENT, "record:event"); }
+/* Keeps a 2xx answer; if another was kept meanwhile (two at once), that one
+ * is given instead, or 409 if it answered another request. */
+static void idem_end(ksrv_req *rq, ksrv_resp *rs, idem *im) {
+    if (!im->key || rs->status < 200 || rs->status > 299 || rs->body.err) return;
+    ks_store *st = ksrv_store(rq, rs);
+    if (!st) return;
+    ks_error err = {0};
+    int rc = ks_idem_put(st, im->scope, im->key, im->request, rs->status,
+                         rs->body.p ? rs->body.p : "", &err);
+    if (rc != KS_EINVALID) return; /* kept (or not keepable: the answer stands) */
+    int status = 0;
+    char *kept = NULL;
+    rc = ks_idem_get(st, im->scope, im->key, im->request, &status, &kept, &err);
+    kt_sb_cut(&rs->body, 0);
+    if (rc == KS_OK) {
+        ksrv_json_ok(rs, status);
+        kt_sb_str(&rs->body, kept);
+    } else {
+        ksrv_problem(rs, 409, "idempotency-key-reused", NULL,
+                     "This Idempotency-Key was used for another request.", rq->path);
+    }
+    free(kept);
+}
+
+static void record_idem(ksrv_req *rq, ksrv_resp *rs, ks_kind kind, const char *action) {
+    idem im;
+    if (idem_begin(rq, rs, &im)) return;
+    record(rq, rs, kind, action);
+    idem_end(rq, rs, &im);
+}
+
+void api_case_conversation(ksrv_req *rq, ksrv_resp *rs) {
+    record_idem(rq, rs, KS_CONVERSATION, "record:conversation");
+}
+
+void api_case_event(ksrv_req *rq, ksrv_resp *rs) { record_idem(rq, rs, KS_EVENT, "record:event"); }
 
 /* ---- GET /v1/cases/{id}/calendar.ics ------------------------------------------- */
 
@@ -505,7 +613,16 @@ void api_case_calendar(ksrv_req *rq, ksrv_resp *rs) {
 
 /* ---- POST /v1/cases ---------------------------------------------------------------- */
 
+static void cases_create(ksrv_req *rq, ksrv_resp *rs);
+
 void api_cases_create(ksrv_req *rq, ksrv_resp *rs) {
+    idem im;
+    if (idem_begin(rq, rs, &im)) return;
+    cases_create(rq, rs);
+    idem_end(rq, rs, &im);
+}
+
+static void cases_create(ksrv_req *rq, ksrv_resp *rs) {
     if (ksrv_require_json(rq, rs)) return;
     if (rq->body_len == 0) {
         ksrv_problem_field(rs, 400, "", NULL, "the body is empty", "a case as JSON", rq->path);
@@ -571,7 +688,10 @@ void api_cases_create(ksrv_req *rq, ksrv_resp *rs) {
     ks_import_options io = {KS_FORMAT_NDJSON, rq->jobcenter};
     ks_import_result res;
     memset(&res, 0, sizeof res);
+    /* the write and its access-log row in one transaction */
+    ks_log_next_write(st, rq->who, rq->jobcenter, id, exists ? "write:case" : "create:case", 0);
     int rc = f ? ks_import(st, f, &io, collect, &pr, &res, &err) : KS_ENOMEM;
+    ks_log_next_write(st, NULL, NULL, NULL, NULL, 0);
     if (f) fclose(f);
     free(line);
     if (rc == KS_EINVALID) {
@@ -579,8 +699,8 @@ void api_cases_create(ksrv_req *rq, ksrv_resp *rs) {
                        pr.n ? "Nothing was written; see problems." : err.message);
     } else if (rc != KS_OK) {
         store_error(rq, rs, rc, &err);
-    } else if (ksrv_access_log(rq, rs, st, id, exists ? "write:case" : "create:case", 0) == 0) {
-        reply_case(rq, rs, st, id, exists ? 200 : 201, NULL, KT_NO_DATE, 0);
+    } else {
+        reply_case(rq, rs, st, id, exists ? 200 : 201, NULL, KT_NO_DATE, 0, 0);
     }
     kt_sb_free(&pr.list);
 }
@@ -624,5 +744,5 @@ void api_cases_list(ksrv_req *rq, ksrv_resp *rs) {
         return;
     }
     kt_sb_fmt(&rs->body, "],\"more\":%s}", l.more ? "true" : "false");
-    ksrv_access_log(rq, rs, st, NULL, "list:cases", 0);
+    ksrv_access_log(rq, rs, st, NULL, "list:cases", 1);
 }

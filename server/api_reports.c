@@ -107,7 +107,7 @@ void api_worklist(ksrv_req *rq, ksrv_resp *rs) {
     kt_sb_mem(&rs->body, items.p, items.len);
     kt_sb_fmt(&rs->body, "],\"count\":%ld,\"more\":%s}", w.n, w.more ? "true" : "false");
     kt_sb_free(&items);
-    ksrv_access_log(rq, rs, st, NULL, "worklist", 0);
+    ksrv_access_log(rq, rs, st, NULL, "worklist", 1);
 }
 
 /* ---- timeliness ------------------------------------------------------------------- */
@@ -237,7 +237,7 @@ void api_timeliness(ksrv_req *rq, ksrv_resp *rs) {
     ksrv_json_ok(rs, 200);
     kt_sb_mem(&rs->body, body.p, body.len);
     kt_sb_free(&body);
-    ksrv_access_log(rq, rs, st, NULL, "report:timeliness", 0);
+    ksrv_access_log(rq, rs, st, NULL, "report:timeliness", 1);
 }
 
 /* ---- the 75 % of g2026 (conventions.md "Population measures") -------------------- */
@@ -344,7 +344,7 @@ void api_quota(ksrv_req *rq, ksrv_resp *rs) {
     kt_sb_mem(b, rows.p, rows.len);
     kt_sb_fmt(b, "],\"count\":%ld}", w.n);
     kt_sb_free(&rows);
-    ksrv_access_log(rq, rs, st, NULL, "report:quota", 0);
+    ksrv_access_log(rq, rs, st, NULL, "report:quota", 1);
 }
 
 /* ---- forecast --------------------------------------------------------------------- */
@@ -422,5 +422,5 @@ void api_forecast(ksrv_req *rq, ksrv_resp *rs) {
     kt_sb_mem(b, rows.p, rows.len);
     kt_sb_str(b, "]}");
     kt_sb_free(&rows);
-    ksrv_access_log(rq, rs, st, NULL, "report:forecast", 0);
+    ksrv_access_log(rq, rs, st, NULL, "report:forecast", 1);
 }

@@ -8,6 +8,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <time.h>
 #include <unistd.h>
 
 typedef struct imp {
@@ -23,7 +25,17 @@ typedef struct imp {
                           * there, not to the store (see below) */
     struct job **deferred; /* lines of cases seen before in the file, for after */
     size_t n_deferred, cap_deferred;
+    /* an import into a store in use (below, "staged"): IMP_STAGE checks and
+     * stages the lines, IMP_APPLY writes a batch of staged lines, whose
+     * numbers in the file are line_map[batch line - 1] */
+    int mode;
+    const long *line_map;
+    kt_sb staged;     /* staging: lines checked, not yet written to import_stage */
+    long *staged_at;  /* per staged line: its number, offset and length */
+    size_t n_staged;
 } imp;
+
+enum { IMP_DIRECT, IMP_STAGE, IMP_APPLY };
 
 static void report(imp *im, const char *pointer, const char *message, const char *expected) {
     if (im->problem) im->problem(im->ctx, im->line, pointer, message, expected ? expected : "", 1);
@@ -513,6 +525,7 @@ typedef struct job {
     items it;
     kt_plan *plan;       /* as if the case were new (NULL if not computed) */
     int seen_before;     /* side mode: its id came before in the file */
+    kt_sb raw;           /* staging: the line's text (kept from line to line) */
 } job;
 
 enum { QUEUE_LEN = 512 };
@@ -541,7 +554,30 @@ typedef struct reader {
     const int *invalid_seen; /* written by the writer; a hint only */
     side *sd;                /* a fresh import's side file, or NULL */
     int side_rc;             /* side_finish's */
+    int stage;               /* staging: keep each line's text, compute no plan */
+    const char *pre;         /* lines read ahead by the caller, before `in` */
+    size_t pre_len, pre_off;
 } reader;
+
+/* The next line: first those read ahead, then from the file. */
+static ssize_t next_line(reader *r, char **line, size_t *cap) {
+    if (r->pre_off < r->pre_len) {
+        const char *p = r->pre + r->pre_off;
+        const char *nl = memchr(p, '\n', r->pre_len - r->pre_off);
+        size_t n = nl ? (size_t)(nl - p) + 1 : r->pre_len - r->pre_off;
+        if (*cap < n + 1) {
+            char *b = realloc(*line, n + 1);
+            if (!b) return -1;
+            *line = b;
+            *cap = n + 1;
+        }
+        memcpy(*line, p, n);
+        (*line)[n] = '\0';
+        r->pre_off += n;
+        return (ssize_t)n;
+    }
+    return r->in ? getline(line, cap, r->in) : -1;
+}
 
 /* Empties a job for its next line, keeping its buffers. */
 static void job_clear(job *j) {
@@ -555,13 +591,17 @@ static void job_clear(job *j) {
     kt_case_free(j->c);
     items it = j->it;
     items_clear(&it);
+    kt_sb raw = j->raw;
+    kt_sb_cut(&raw, 0);
     memset(j, 0, sizeof *j);
     j->it = it;
+    j->raw = raw;
 }
 
 static void job_free(job *j) {
     job_clear(j);
     items_free(&j->it);
+    kt_sb_free(&j->raw);
 }
 
 #define CPR_MESSAGE "looks like a CPR number (DDMMYY-NNNN or ten digits); personal identifiers must not be stored"
@@ -649,6 +689,10 @@ static void prepare_line(reader *r, job *j, const char *text, size_t len) {
     }
     if (bad & 1) j->fatal = KS_ENOMEM;
     if (bad || __atomic_load_n(r->invalid_seen, __ATOMIC_RELAXED)) return; /* nothing will be written */
+    if (r->stage) { /* planned when applied */
+        if (kt_sb_mem(&j->raw, text, len)) j->fatal = KS_ENOMEM;
+        return;
+    }
     ks_error e = {0};
     if (ks__plan(r->engine, r->today, kt_case_id(j->c), j->c, &j->plan, &e) != KS_OK) {
         j->fatal = e.status ? e.status : KS_ENOMEM;
@@ -673,7 +717,7 @@ static void *reader_main(void *arg) {
     ssize_t n;
     long lineno = 0;
     for (;;) {
-        n = getline(&line, &cap, r->in);
+        n = next_line(r, &line, &cap);
         if (n < 0) break;
         lineno++;
         size_t len = (size_t)n;
@@ -700,7 +744,7 @@ static void *reader_main(void *arg) {
         pthread_mutex_unlock(&q->mu);
     }
     free(line);
-    int read_error = ferror(r->in) != 0;
+    int read_error = r->in && ferror(r->in) != 0;
     pthread_mutex_lock(&q->mu);
     q->read_error = read_error;
     q->done = 1; /* the writer finishes the last lines, then builds its own indexes */
@@ -744,7 +788,7 @@ static int defer(imp *im, job *j) {
 static int jobcenter_conflict(imp *im, long line, const char *id, const char *jobcenter);
 
 static int write_line(imp *im, job *j) {
-    im->line = j->line;
+    im->line = im->line_map ? im->line_map[j->line - 1] : j->line;
     if (j->fatal) return ks__fail(im->err, j->fatal, "line %ld: %s", j->line, j->fatal_msg[0] ? j->fatal_msg : "out of memory");
     if (j->nprobs) {
         if (im->problem)
@@ -764,8 +808,29 @@ static int write_line(imp *im, job *j) {
     int rc = write_new_case(im, id, j->jobcenter, j->caseworker, &j->it, j->plan);
     if (rc == CASE_EXISTS && im->sd) /* the side file has it as new: cannot be */
         return ks__fail(im->err, KS_EDB, "line %ld: case %s is in the store but not in the side file", j->line, id);
-    if (rc == CASE_EXISTS && jobcenter_conflict(im, j->line, id, j->jobcenter)) return KS_OK;
-    if (rc == CASE_EXISTS) rc = merge_case(im, id, &j->head, j->jobcenter, j->caseworker, &j->it);
+    if (rc == CASE_EXISTS && im->mode == IMP_APPLY) {
+        /* checked when staged; should the case have changed since so that
+         * the merge is no longer valid (or refused: KS_EINVALID), this case
+         * keeps what it has (the problems are reported) and the rest of the
+         * import goes on: it is past its point of no return, and stopping
+         * would only make every later open try the same line again */
+        rc = ks__exec(im->s, "SAVEPOINT line", im->err);
+        ks_import_result before = *im->res;
+        long next_seq = im->s->next_seq;
+        if (rc == KS_OK && !jobcenter_conflict(im, j->line, id, j->jobcenter))
+            rc = merge_case(im, id, &j->head, j->jobcenter, j->caseworker, &j->it);
+        if (rc == KS_EINVALID || (rc == KS_OK && im->res->invalid > before.invalid)) {
+            if (rc == KS_EINVALID && im->problem && im->err)
+                im->problem(im->ctx, im->line, "", im->err->message, "", 1);
+            rc = ks__exec(im->s, "ROLLBACK TO line", im->err);
+            *im->res = before;
+            im->s->next_seq = next_seq;
+        }
+        if (rc == KS_OK) rc = ks__exec(im->s, "RELEASE line", im->err);
+    } else if (rc == CASE_EXISTS) {
+        if (jobcenter_conflict(im, j->line, id, j->jobcenter)) return KS_OK;
+        rc = merge_case(im, id, &j->head, j->jobcenter, j->caseworker, &j->it);
+    }
     return rc;
 }
 
@@ -796,14 +861,151 @@ static int jobcenter_conflict(imp *im, long line, const char *id, const char *jo
     return 1;
 }
 
-static int import_ndjson(imp *im, FILE *in) {
+/* ---- an import into a store in use: staged, then applied in short batches ----
+ *
+ * A long import in one transaction would hold the store's write lock for
+ * as long as it runs, and every caseworker's recording (and every read's
+ * access-log row) would wait for it. So a large import into a store that
+ * has cases is done in three steps (docs/store.md, "Import into a store in
+ * use"):
+ *  1. staging: every line is checked as always (the engine, and for a case
+ *     the store has, the case with the line merged in, read from the store
+ *     without a lock) and its text is copied into `import_stage`, committed
+ *     every STAGE_BATCH lines. An invalid line: the staged lines are
+ *     deleted and nothing was imported (KS_EINVALID), as before;
+ *  2. the point of no return: meta 'import_applying' is set (one short
+ *     transaction). A process killed before it leaves staged lines that
+ *     the next import or open deletes; after it, the next open (or import)
+ *     applies the rest: the file is imported whole or not at all;
+ *  3. applying: some APPLY_MS worth of staged lines at a time, each batch one
+ *     transaction that writes them (the ordinary writer: new cases, merges,
+ *     plans) and deletes them from the stage; the last also clears the
+ *     marker. Between batches other writers get the lock.
+ * One import stages at a time: the importer holds an flock on
+ * FILE-import.lock, which also tells a later open whether staged lines are
+ * an import in progress or the leftovers of a killed one. */
+
+enum {
+    STAGE_MIN = 2000,  /* fewer lines: one transaction, as always (it is short) */
+    STAGE_BATCH = 2000, /* lines staged per transaction */
+    APPLY_MIN = 50,    /* lines applied per transaction: as many as take some */
+    APPLY_MAX = 2000,  /* APPLY_MS milliseconds, between these */
+    APPLY_MS = 20
+};
+
+/* The case as stored with the line's records merged in, as merge_case
+ * would write them: valid? Reported like the writer's problems. Reads only. */
+static int merge_check(imp *im, const char *id, const items *it) {
+    ks_evlist l = {0};
+    int rc = ks__load_events(im->s, id, NULL, &l, im->err);
+    if (rc != KS_OK || l.n == 0) { /* no such case (yet): the line alone was checked */
+        ks__evlist_free(&l);
+        return rc;
+    }
+    long fake = 1L << 50; /* seqs after any real one, in order */
+    size_t n0 = l.n;
+    for (size_t k = 0; rc == KS_OK && k < it->n; k++) {
+        const char *body = ITEM_BODY(it, k), *identity = ITEM_IDENTITY(it, k);
+        size_t i;
+        for (i = 0; i < n0; i++)
+            if (strcmp(l.v[i].identity, identity) == 0) break;
+        int kind = it->v[k].kind;
+        long corrects = 0;
+        if (i < n0) {
+            if (kind != KS_PERSON && kind != KS_BENEFIT) continue;
+            const json_t *eff = ks__effective(&l, i);
+            char *cur = eff ? ks__canon(eff) : NULL;
+            int differs = !cur || strcmp(cur, body) != 0;
+            free(cur);
+            if (!differs) continue;
+            corrects = l.v[i].seq;
+            kind = KS_CORRECTION;
+        }
+        json_t *b = json_loads(body, 0, NULL);
+        if (!b || ks__evlist_push(&l, fake++, kind, b, corrects, identity) != KS_OK)
+            rc = ks__fail(im->err, KS_ENOMEM, "out of memory");
+    }
+    json_t *cj = rc == KS_OK ? ks__build_case(id, &l) : NULL;
+    char *text = cj ? json_dumps(cj, JSON_COMPACT) : NULL;
+    json_decref(cj);
+    ks__evlist_free(&l);
+    if (rc != KS_OK) return rc;
+    if (!text) return ks__fail(im->err, KS_ENOMEM, "out of memory");
+    kt_case *c = NULL;
+    kt_problems *pr = NULL;
+    int krc = kt_case_parse(text, strlen(text), &c, &pr);
+    free(text);
+    kt_case_free(c);
+    if (krc == KT_EINVALID) {
+        ks__report_problems(pr, im->problem, im->ctx, im->line);
+        im->res->invalid++;
+    } else if (krc != KT_OK) {
+        rc = ks__fail(im->err, KS_ENOMEM, "%s", kt_strerror(krc));
+    }
+    kt_problems_free(pr);
+    return rc;
+}
+
+/* Writes the lines staged in memory into import_stage: in a transaction of
+ * their own (commit 1), or in the caller's open one (0). */
+static int stage_flush(imp *im, int commit) {
+    if (im->n_staged == 0) return KS_OK;
+    int rc = im->s->in_tx ? KS_OK : ks__begin(im->s, im->err);
+    if (rc != KS_OK) return rc;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(im->s->db, "INSERT INTO import_stage(line, text) VALUES (?1, ?2)", -1,
+                           &st, NULL) != SQLITE_OK)
+        rc = ks__dbfail(im->s, im->err, "import_stage");
+    for (size_t i = 0; rc == KS_OK && i < im->n_staged; i++) {
+        const long *at = &im->staged_at[3 * i];
+        sqlite3_bind_int64(st, 1, at[0]);
+        sqlite3_bind_text(st, 2, im->staged.p + at[1], (int)at[2], SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE) rc = ks__dbfail(im->s, im->err, "import_stage");
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    im->n_staged = 0;
+    kt_sb_cut(&im->staged, 0);
+    if (rc == KS_OK && commit) rc = ks__commit(im->s, im->err);
+    if (rc != KS_OK && im->s->in_tx) ks__rollback(im->s);
+    return rc;
+}
+
+/* One prepared line while staging: checked, and its text staged. */
+static int stage_line(imp *im, job *j) {
+    im->line = j->line;
+    if (j->fatal) return ks__fail(im->err, j->fatal, "line %ld: %s", j->line, j->fatal_msg[0] ? j->fatal_msg : "out of memory");
+    if (j->nprobs) {
+        if (im->problem)
+            for (size_t i = 0; i < j->nprobs; i++)
+                im->problem(im->ctx, im->line, j->probs[i].pointer, j->probs[i].message,
+                            j->probs[i].expected, j->probs[i].column);
+        im->res->invalid++;
+        return KS_OK;
+    }
+    if (jobcenter_conflict(im, j->line, kt_case_id(j->c), j->jobcenter)) return KS_OK; /* every one */
+    if (im->res->invalid) return KS_OK;
+    int rc = merge_check(im, kt_case_id(j->c), &j->it);
+    if (rc != KS_OK || im->res->invalid) return rc;
+    if (!im->staged_at && !(im->staged_at = malloc(3 * STAGE_BATCH * sizeof *im->staged_at)))
+        return ks__fail(im->err, KS_ENOMEM, "out of memory");
+    long *at = &im->staged_at[3 * im->n_staged++];
+    at[0] = j->line;
+    at[1] = (long)im->staged.len;
+    at[2] = (long)j->raw.len;
+    if (kt_sb_mem(&im->staged, j->raw.p, j->raw.len)) return ks__fail(im->err, KS_ENOMEM, "out of memory");
+    return im->n_staged == STAGE_BATCH ? stage_flush(im, 1) : KS_OK;
+}
+
+static int import_ndjson(imp *im, FILE *in, const char *pre, size_t pre_len) {
     queue *q = calloc(1, sizeof *q);
     if (!q) return ks__fail(im->err, KS_ENOMEM, "out of memory");
     pthread_mutex_init(&q->mu, NULL);
     pthread_cond_init(&q->not_empty, NULL);
     pthread_cond_init(&q->not_full, NULL);
     int invalid_seen = 0;
-    reader r = {q, in, im->o, im->s->engine, ks_today(im->s), &invalid_seen, im->sd, 0};
+    reader r = {q, in, im->o, im->s->engine, ks_today(im->s), &invalid_seen, im->sd, 0,
+                im->mode == IMP_STAGE, pre, pre_len, 0};
     pthread_t th;
     int rc = KS_OK;
     if (pthread_create(&th, NULL, reader_main, &r) != 0) {
@@ -825,7 +1027,7 @@ static int import_ndjson(imp *im, FILE *in) {
         pthread_mutex_unlock(&q->mu);
         if (rc == KS_OK) {
             im->res->records++;
-            rc = write_line(im, j);
+            rc = im->mode == IMP_STAGE ? stage_line(im, j) : write_line(im, j);
             if (im->res->invalid) __atomic_store_n(&invalid_seen, 1, __ATOMIC_RELAXED);
         }
         pthread_mutex_lock(&q->mu);
@@ -1182,7 +1384,7 @@ static int import_fresh(imp *im, FILE *in, const char *path) {
         with_side = side_open(&sd, t, side_path) == 0;
     }
     im->sd = with_side ? &sd : NULL;
-    if (rc == KS_OK) rc = import_ndjson(im, in);
+    if (rc == KS_OK) rc = import_ndjson(im, in, NULL, 0);
     im->sd = NULL;
     /* (with a side file the writer set them before its share, in import_ndjson) */
     if (rc == KS_OK && im->res->invalid == 0 && !with_side) rc = ks__exec(s, INDEX_BUILD_PRAGMAS, err);
@@ -1243,6 +1445,244 @@ static int import_fresh(imp *im, FILE *in, const char *path) {
     return rc;
 }
 
+/* ---- staged import: the driver, the batches, and recovery --------------------- */
+
+static int stage_lock(ks_store *s, int wait) {
+    const char *file = sqlite3_db_filename(s->db, "main");
+    if (!file || !*file) return -1;
+    char path[4096];
+    snprintf(path, sizeof path, "%s-import.lock", file);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return -1;
+    if (flock(fd, wait ? LOCK_EX : LOCK_EX | LOCK_NB) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static int stage_count(ks_store *s, const char *sql, long *n, ks_error *err) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return ks__dbfail(s, err, "import_stage");
+    int rc = sqlite3_step(st) == SQLITE_ROW ? KS_OK : ks__dbfail(s, err, "import_stage");
+    if (rc == KS_OK) *n = (long)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Applies the staged lines, a batch per transaction, until none is
+ * left (the last batch clears the marker). The caller holds the flock. */
+static int apply_staged(imp *im) {
+    ks_store *s = im->s;
+    int rc = KS_OK;
+    long records = im->res->records, *map = malloc(APPLY_MAX * sizeof *map);
+    int batch = 100;
+    kt_sb buf = {0};
+    if (!map) return ks__fail(im->err, KS_ENOMEM, "out of memory");
+    /* Each batch commits without a sync (WAL, synchronous NORMAL): a power
+     * cut may lose the last batches, but with them their staged lines come
+     * back, and the marker makes the next open apply them again. The last
+     * batch, which ends the import, is synced. */
+    sqlite3_exec(s->db, "PRAGMA foreign_keys = OFF; PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
+    im->mode = IMP_APPLY;
+    for (;;) {
+        sqlite3_stmt *st;
+        char sql[128];
+        long remaining = 0; /* the last batch is synced (outside a transaction only) */
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM (SELECT 1 FROM import_stage LIMIT %d)",
+                 batch + 1);
+        rc = stage_count(s, sql, &remaining, im->err);
+        if (rc == KS_OK && remaining <= batch) rc = ks__exec(s, "PRAGMA synchronous = FULL", im->err);
+        if (rc == KS_OK) rc = ks__begin(s, im->err);
+        if (rc != KS_OK) break;
+        snprintf(sql, sizeof sql, "SELECT n, line, text FROM import_stage ORDER BY n LIMIT %d",
+                 batch);
+        if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+            rc = ks__dbfail(s, im->err, "import_stage");
+            break;
+        }
+        long last = 0;
+        int k = 0, r;
+        kt_sb_cut(&buf, 0);
+        while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+            last = (long)sqlite3_column_int64(st, 0);
+            map[k++] = (long)sqlite3_column_int64(st, 1);
+            kt_sb_mem(&buf, sqlite3_column_text(st, 2), (size_t)sqlite3_column_bytes(st, 2));
+            kt_sb_chr(&buf, '\n');
+        }
+        sqlite3_finalize(st);
+        if (r != SQLITE_DONE) rc = ks__dbfail(s, im->err, "import_stage");
+        else if (buf.err) rc = ks__fail(im->err, KS_ENOMEM, "out of memory");
+        if (rc != KS_OK || k == 0) break;
+        im->line_map = map;
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        rc = import_ndjson(im, NULL, buf.p, buf.len);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        /* the next batch: as many lines as this pace writes in APPLY_MS */
+        double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+        double next = ms > 0 ? k * APPLY_MS / ms : APPLY_MAX;
+        batch = next < APPLY_MIN ? APPLY_MIN : next > APPLY_MAX ? APPLY_MAX : (int)next;
+        im->line_map = NULL;
+        if (rc == KS_OK) {
+            snprintf(sql, sizeof sql, "DELETE FROM import_stage WHERE n <= %ld", last);
+            rc = ks__exec(s, sql, im->err);
+        }
+        long left = 0;
+        if (rc == KS_OK) rc = stage_count(s, "SELECT EXISTS (SELECT 1 FROM import_stage)", &left, im->err);
+        if (rc == KS_OK && !left)
+            rc = ks__exec(s, "DELETE FROM meta WHERE key = 'import_applying'", im->err);
+        if (rc == KS_OK && !left) rc = ks__write_pending_log(s, 0, im->err);
+        if (rc == KS_OK) rc = ks__commit(s, im->err);
+        if (rc != KS_OK || !left) break;
+        /* a pause, in which a writer waiting for the lock (polling every
+         * millisecond: store.c, busy_wait) takes it */
+        struct timespec pause = {0, 2000000};
+        nanosleep(&pause, NULL);
+    }
+    if (s->in_tx) ks__rollback(s);
+    sqlite3_exec(s->db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL", NULL, NULL, NULL);
+    im->mode = IMP_DIRECT;
+    im->res->records = records;
+    kt_sb_free(&buf);
+    free(map);
+    return rc;
+}
+
+/* Under the flock: what a killed import left. Past its point of no return
+ * (the marker), it is applied; before it, its staged lines are deleted. */
+static int stage_recover(ks_store *s, ks_error *err) {
+    long staged = 0;
+    int rc = stage_count(s, "SELECT EXISTS (SELECT 1 FROM import_stage)", &staged, err);
+    if (rc != KS_OK || !staged) return rc;
+    sqlite3_stmt *st;
+    char jobcenter[65] = "";
+    kt_date day = KT_NO_DATE;
+    int marked = 0;
+    if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = 'import_applying'", -1, &st,
+                           NULL) != SQLITE_OK)
+        return ks__dbfail(s, err, "meta");
+    if (sqlite3_step(st) == SQLITE_ROW) { /* "YYYY-MM-DD\tJOBCENTER" (import_staged) */
+        marked = 1;
+        const char *v = (const char *)sqlite3_column_text(st, 0);
+        if (v && strlen(v) >= 11 && v[10] == '\t') {
+            if (kt_date_parse(v, 10, &day) != KT_OK) day = KT_NO_DATE;
+            snprintf(jobcenter, sizeof jobcenter, "%s", v + 11);
+        }
+    }
+    sqlite3_finalize(st);
+    if (!marked) {
+        rc = ks__begin(s, err);
+        if (rc == KS_OK) rc = ks__exec(s, "DELETE FROM import_stage", err);
+        if (rc == KS_OK) rc = ks__commit(s, err);
+        else ks__rollback(s);
+        return rc;
+    }
+    ks_import_options o = {KS_FORMAT_NDJSON, jobcenter[0] ? jobcenter : NULL};
+    ks_import_result res;
+    memset(&res, 0, sizeof res);
+    imp im = {.s = s, .o = &o, .res = &res, .err = err};
+    ks__now(s, im.now);
+    int pending = s->log_pending; /* not this import's row */
+    s->log_pending = 0;
+    kt_date today = s->today; /* plans as of the day the import was made for */
+    if (day != KT_NO_DATE) s->today = day;
+    rc = apply_staged(&im);
+    s->today = today;
+    s->log_pending = pending;
+    return rc;
+}
+
+int ks__import_recover(ks_store *s, ks_error *err) {
+    if (s->flags & KS_OPEN_READONLY) return KS_OK;
+    long staged = 0;
+    int rc = stage_count(s, "SELECT EXISTS (SELECT 1 FROM import_stage)", &staged, err);
+    if (rc != KS_OK || !staged) return rc;
+    int fd = stage_lock(s, 0);
+    if (fd < 0) return KS_OK; /* an import is under way (or no lock can be had): its own */
+    rc = stage_recover(s, err);
+    close(fd);
+    return rc;
+}
+
+/* A large NDJSON import into a store in use: staged, then applied (above). */
+static int import_staged(imp *im, FILE *in, const char *pre, size_t pre_len) {
+    ks_store *s = im->s;
+    ks_error *err = im->err;
+    int fd = stage_lock(s, 1);
+    if (fd < 0) return ks__fail(err, KS_EIO, "cannot lock the store for the import (FILE-import.lock)");
+    int pending = s->log_pending; /* the import's own row goes with its last batch */
+    s->log_pending = 0;
+    int rc = stage_recover(s, err);
+    im->mode = IMP_STAGE;
+    if (rc == KS_OK) rc = import_ndjson(im, in, pre, pre_len);
+    im->mode = IMP_DIRECT;
+    int go = rc == KS_OK && im->res->invalid == 0;
+    if (go) rc = stage_flush(im, 0); /* the last lines, with the marker */
+    kt_sb_free(&im->staged);
+    free(im->staged_at);
+    im->staged_at = NULL;
+    im->n_staged = 0;
+    if (go && rc == KS_OK && !s->in_tx) rc = ks__begin(s, err);
+    if (go && rc == KS_OK) { /* the point of no return, with the last staged lines */
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO meta(key, value) VALUES ('import_applying', ?1)",
+                               -1, &st, NULL) != SQLITE_OK)
+            rc = ks__dbfail(s, err, "meta");
+        else {
+            char value[96], day[11];
+            kt_date_format(ks_today(s), day);
+            snprintf(value, sizeof value, "%s\t%s", day, im->o && im->o->jobcenter ? im->o->jobcenter : "");
+            sqlite3_bind_text(st, 1, value, -1, SQLITE_TRANSIENT);
+            if (sqlite3_step(st) != SQLITE_DONE) rc = ks__dbfail(s, err, "meta");
+            sqlite3_finalize(st);
+        }
+        if (rc == KS_OK) rc = ks__commit(s, err);
+    }
+    if (!go || rc != KS_OK) {
+        if (s->in_tx) ks__rollback(s);
+        ks_error e2 = {0}; /* the staged lines go; a failure here is cleaned up later */
+        if (ks__begin(s, &e2) == KS_OK) {
+            if (ks__exec(s, "DELETE FROM import_stage", &e2) == KS_OK) ks__commit(s, &e2);
+            else ks__rollback(s);
+        }
+        close(fd);
+        ks_import_result *res = im->res;
+        res->cases_new = res->cases_changed = res->events = res->corrections = 0;
+        if (rc == KS_OK)
+            rc = ks__fail(err, KS_EINVALID, "%ld invalid record%s: nothing was imported",
+                          res->invalid, res->invalid == 1 ? "" : "s");
+        return rc;
+    }
+    s->log_pending = pending;
+    rc = apply_staged(im);
+    s->log_pending = 0;
+    close(fd);
+    if (rc != KS_OK && err) {
+        char msg[sizeof err->message];
+        snprintf(msg, sizeof msg, "%s", err->message);
+        ks__fail(err, rc, "the file was checked and is being applied, but applying stopped (%.300s): "
+                          "the next open of the store goes on with it", msg);
+    }
+    return rc;
+}
+
+/* Reads up to STAGE_MIN lines ahead: 1 if the file has more (stage it),
+ * 0 if that was all, -1 for no memory or a read error. */
+static int read_ahead(FILE *in, kt_sb *pre) {
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int lines = 0;
+    while (lines < STAGE_MIN && (n = getline(&line, &cap, in)) >= 0) {
+        kt_sb_mem(pre, line, (size_t)n);
+        lines++;
+    }
+    free(line);
+    if (pre->err || ferror(in)) return -1;
+    return lines == STAGE_MIN;
+}
+
 int ks_import(ks_store *s, FILE *in, const ks_import_options *o, ks_problem_fn problem,
               void *ctx, ks_import_result *res, ks_error *err) {
     ks_import_result local;
@@ -1258,9 +1698,36 @@ int ks_import(ks_store *s, FILE *in, const ks_import_options *o, ks_problem_fn p
     if (path && target_take(s)) {
         int rc = import_fresh(&im, in, path);
         free(path);
+        /* the access-log row of the import (ks_log_next_write): the build
+         * file is a new database, so it is written after the rename */
+        if (rc == KS_OK && s->log_pending) {
+            s->log_pending = 0;
+            rc = ks_access_log_append(s, s->log_who, s->log_jobcenter[0] ? s->log_jobcenter : NULL,
+                                      s->log_case[0] ? s->log_case : NULL, s->log_action, err);
+        }
+        s->log_pending = 0;
         return rc;
     }
     free(path);
+    /* a large import into a store that has cases: staged (above) */
+    kt_sb pre = {0};
+    int more = 0;
+    if (!csv) {
+        long cases = 0;
+        more = read_ahead(in, &pre);
+        if (more < 0) {
+            int st = pre.err ? KS_ENOMEM : KS_EIO;
+            kt_sb_free(&pre);
+            s->log_pending = 0;
+            return ks__fail(err, st, "read error");
+        }
+        if (more && file && *file && /* a file: the lock beside it */
+            stage_count(s, "SELECT EXISTS (SELECT 1 FROM cases)", &cases, err) == KS_OK && cases) {
+            int rc = import_staged(&im, in, pre.p, pre.len);
+            kt_sb_free(&pre);
+            return rc;
+        }
+    }
     /* Bulk settings for this transaction (docs/store.md, "Import speed"):
      * the import writes a case's row before its events, so the foreign key
      * checks (one lookup per event) are left out; a big page cache keeps the
@@ -1276,13 +1743,14 @@ int ks_import(ks_store *s, FILE *in, const ks_import_options *o, ks_problem_fn p
         if (bulk) rc = ks__bulk_indexes(s, 0, err);
     }
     if (rc == KS_OK) {
-        rc = csv ? import_csv(&im, in) : import_ndjson(&im, in);
+        rc = csv ? import_csv(&im, in) : import_ndjson(&im, in, pre.p, pre.len);
         if (rc == KS_OK && bulk && res->invalid == 0) rc = ks__bulk_indexes(s, 1, err);
         rc = finish(s, rc, res, err);
     } else if (s->in_tx) {
         ks__rollback(s);
     }
     sqlite3_exec(s->db, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -262144", NULL, NULL, NULL);
+    kt_sb_free(&pre);
     return rc;
 }
 
@@ -1293,6 +1761,12 @@ static int finish(ks_store *s, int rc, ks_import_result *res, ks_error *err) {
         return ks__fail(err, KS_EINVALID, "%ld invalid record%s: nothing was imported",
                         res->invalid, res->invalid == 1 ? "" : "s");
     }
+    if (rc != KS_OK) {
+        ks__rollback(s);
+        res->cases_new = res->cases_changed = res->events = res->corrections = 0;
+        return rc;
+    }
+    rc = ks__write_pending_log(s, 0, err); /* the import's access-log row, in its transaction */
     if (rc != KS_OK) {
         ks__rollback(s);
         res->cases_new = res->cases_changed = res->events = res->corrections = 0;

@@ -45,6 +45,9 @@ struct ks_store {
     long next_seq; /* inside a write transaction: the next event's seq */
     int wal_pages; /* pages in the write-ahead log after the last commit */
     int in_tx;
+    /* ks_log_next_write: the access-log row of the next write */
+    int log_pending, log_seq;
+    char log_who[161], log_jobcenter[129], log_case[129], log_action[96];
 };
 
 /* A commit that leaves more pages than this in the log checkpoints (8 KiB
@@ -67,6 +70,10 @@ int ks__exec(ks_store *s, const char *sql, ks_error *err);
 int ks__begin(ks_store *s, ks_error *err);
 int ks__commit(ks_store *s, ks_error *err);
 void ks__rollback(ks_store *s);
+/* Writes the pending access-log row (ks_log_next_write), if any, inside the
+ * current transaction, its action followed by " SEQ" (the event written or
+ * found; none if seq <= 0); clears it. */
+int ks__write_pending_log(ks_store *s, long seq, ks_error *err);
 
 /* The current UTC time (or the fixed one) as YYYY-MM-DDTHH:MM:SS.mmmZ. */
 void ks__now(const ks_store *s, char out[25]);
@@ -109,6 +116,11 @@ void ks__content_identity(const char *canon, char out[KS_CONTENT_ID_LEN + 1]);
 
 /* store.c: busy timeout, page size, WAL, synchronous=FULL, the WAL hook (docs/store.md). */
 int ks__set_pragmas(ks_store *s, ks_error *err);
+
+/* import.c: at open, what a killed staged import left: applied past its
+ * point of no return, else deleted (docs/store.md, "Import into a store in
+ * use"); nothing if an import is under way. */
+int ks__import_recover(ks_store *s, ks_error *err);
 
 /* schema.c */
 int ks__migrate(ks_store *s, ks_error *err);

@@ -52,21 +52,6 @@ static int case_exists(ks_store *s, const char *case_id, char *jobcenter, char *
     return ks__dbfail(s, err, "cases");
 }
 
-static int identity_exists(ks_store *s, const char *case_id, const char *identity, long *seq,
-                           ks_error *err) {
-    sqlite3_stmt *st = ks__stmt(s, ST_IDENTITY_EXISTS, err);
-    if (!st) return -1;
-    sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, identity, -1, SQLITE_STATIC);
-    int r = sqlite3_step(st);
-    if (r == SQLITE_ROW && seq) *seq = (long)sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    if (r == SQLITE_ROW) return 1;
-    if (r == SQLITE_DONE) return 0;
-    ks__dbfail(s, err, "events");
-    return -1;
-}
-
 static json_t *parse_object(const char *body, ks_problem_fn problem, void *ctx) {
     json_error_t je;
     json_t *v = body ? json_loads(body, 0, &je) : NULL;
@@ -95,75 +80,119 @@ static int body_has_cpr(const json_t *v, ks_problem_fn problem, void *ctx) {
     return 0;
 }
 
+/* The event of l that is this record as the case stands now: same kind,
+ * an identity of the family `base` (base, or base#k), and an effective body
+ * (corrections applied, not withdrawn) whose canonical form is canon. -1 if
+ * none; -2 for no memory. *free_k is the first identity of the family not
+ * taken (1 = base itself). */
+static long find_same(const ks_evlist *l, int kind, const char *base, const char *canon,
+                      int *free_k) {
+    size_t bl = strlen(base);
+    long hit = -1;
+    int maxk = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        const ks_ev *e = &l->v[i];
+        if (e->kind != kind || strncmp(e->identity, base, bl) != 0) continue;
+        int k;
+        if (e->identity[bl] == '\0') k = 1;
+        else if (e->identity[bl] == '#') k = atoi(e->identity + bl + 1);
+        else continue;
+        if (k > maxk) maxk = k;
+        if (hit >= 0) continue;
+        const json_t *eff = ks__effective(l, i);
+        if (!eff) continue;
+        char *c = ks__canon(eff);
+        if (!c) return -2;
+        if (strcmp(c, canon) == 0) hit = e->seq;
+        free(c);
+    }
+    *free_k = maxk + 1;
+    return hit;
+}
+
 int ks_record(ks_store *s, const char *case_id, ks_kind kind, const char *body,
               ks_problem_fn problem, void *ctx, long *seq, ks_error *err) {
-    if (kind != KS_BENEFIT && kind != KS_CATEGORY && kind != KS_CONVERSATION && kind != KS_EVENT)
+    return ks_record_ex(s, case_id, kind, body, problem, ctx, seq, NULL, err);
+}
+
+int ks_record_ex(ks_store *s, const char *case_id, ks_kind kind, const char *body,
+                 ks_problem_fn problem, void *ctx, long *seq, int *already, ks_error *err) {
+    if (already) *already = 0;
+    if (kind != KS_BENEFIT && kind != KS_CATEGORY && kind != KS_CONVERSATION && kind != KS_EVENT) {
+        s->log_pending = 0;
         return ks__fail(err, KS_EINVALID, "only benefits, categories, conversations and events are "
                                           "recorded; a person is changed by a correction");
+    }
     json_t *v = parse_object(body, problem, ctx);
-    if (!v) return ks__fail(err, KS_EINVALID, "the record is not a JSON object");
+    if (!v) {
+        s->log_pending = 0;
+        return ks__fail(err, KS_EINVALID, "the record is not a JSON object");
+    }
     if (body_has_cpr(v, problem, ctx)) {
         json_decref(v);
+        s->log_pending = 0;
         return ks__fail(err, KS_EINVALID, "the record holds a CPR number: refused");
     }
     char *canon = ks__canon(v);
-    char identity[512], bn[65], bf[33];
+    char base[512], bn[65], bf[33];
     snprintf(bn, sizeof bn, "%s", json_string_value(json_object_get(v, "benefit")) ? json_string_value(json_object_get(v, "benefit")) : "?");
     snprintf(bf, sizeof bf, "%s", json_string_value(json_object_get(v, "from")) ? json_string_value(json_object_get(v, "from")) : "?");
-    if (kind == KS_BENEFIT) snprintf(identity, sizeof identity, "benefit:%s:%s", bn, bf);
     json_decref(v);
-    if (!canon) return ks__fail(err, KS_ENOMEM, "out of memory");
-    int rc = ks__begin(s, err);
-    if (rc != KS_OK) goto out;
-    rc = case_exists(s, case_id, NULL, NULL, err);
-    if (rc != KS_OK) goto fail;
-    char *ident = kind == KS_BENEFIT ? identity : NULL;
-    size_t cl = KS_CONTENT_ID_LEN;
-    char *buf = NULL;
-    if (kind == KS_BENEFIT) {
-        long old = 0;
-        int e = identity_exists(s, case_id, identity, &old, err);
-        if (e < 0) {
-            rc = KS_EDB;
-            goto fail;
-        }
-        if (e) {
-            rc = ks__fail(err, KS_EINVALID,
-                          "case %s already has a period of %s from %s (event %ld): correct that "
-                          "event instead", case_id, bn, bf, old);
-            goto fail;
-        }
-    } else {
-        /* the k-th identical record of a case has identity "BODY#k" */
-        buf = malloc(cl + 24);
-        if (!buf) {
-            rc = ks__fail(err, KS_ENOMEM, "out of memory");
-            goto fail;
-        }
-        ks__content_identity(canon, buf);
-        for (int k = 2;; k++) {
-            int e = identity_exists(s, case_id, buf, NULL, err);
-            if (e < 0) {
-                free(buf);
-                rc = KS_EDB;
-                goto fail;
-            }
-            if (!e) break;
-            snprintf(buf + cl, 24, "#%d", k);
-        }
-        ident = buf;
+    if (!canon) {
+        s->log_pending = 0;
+        return ks__fail(err, KS_ENOMEM, "out of memory");
     }
-    char now[25];
-    ks__now(s, now);
-    rc = ks__insert_event(s, case_id, kind, canon, ident, 0, now, seq, err);
-    free(buf);
+    if (kind == KS_BENEFIT) snprintf(base, sizeof base, "benefit:%s:%s", bn, bf);
+    else ks__content_identity(canon, base); /* the k-th of the same content: "BASE#k" */
+    ks_evlist l = {0};
+    int rc = ks__begin(s, err);
+    if (rc != KS_OK) {
+        s->log_pending = 0;
+        free(canon);
+        return rc;
+    }
+    rc = case_exists(s, case_id, NULL, NULL, err);
+    if (rc == KS_OK) rc = ks__load_events(s, case_id, NULL, &l, err);
+    int free_k = 1;
+    long same = rc == KS_OK ? find_same(&l, kind, base, canon, &free_k) : -1;
+    if (same == -2) rc = ks__fail(err, KS_ENOMEM, "out of memory");
+    if (rc == KS_OK && same >= 0) {
+        /* already recorded: nothing new but the access-log row */
+        if (seq) *seq = same;
+        if (already) *already = 1;
+        if (s->log_pending) {
+            size_t n = strlen(s->log_action);
+            snprintf(s->log_action + n, sizeof s->log_action - n, ":already");
+            rc = ks__write_pending_log(s, same, err);
+            if (rc == KS_OK) rc = ks__commit(s, err);
+            else ks__rollback(s);
+        } else {
+            ks__rollback(s);
+        }
+        goto out;
+    }
+    if (rc == KS_OK && kind == KS_BENEFIT && free_k > 1) {
+        long old = 0;
+        for (size_t i = 0; i < l.n; i++)
+            if (strcmp(l.v[i].identity, base) == 0) old = l.v[i].seq;
+        rc = ks__fail(err, KS_EINVALID,
+                      "case %s already has a period of %s from %s (event %ld): correct that "
+                      "event instead", case_id, bn, bf, old);
+    }
+    if (rc == KS_OK) {
+        char ident[600];
+        if (free_k == 1) snprintf(ident, sizeof ident, "%s", base);
+        else snprintf(ident, sizeof ident, "%s#%d", base, free_k);
+        char now[25];
+        ks__now(s, now);
+        rc = ks__insert_event(s, case_id, kind, canon, ident, 0, now, seq, err);
+    }
     if (rc == KS_OK) rc = ks__rebuild(s, case_id, problem, ctx, 0, err);
+    if (rc == KS_OK) rc = ks__write_pending_log(s, s->next_seq - 1, err);
     if (rc == KS_OK) rc = ks__commit(s, err);
     else ks__rollback(s);
-    goto out;
-fail:
-    ks__rollback(s);
 out:
+    ks__evlist_free(&l);
     free(canon);
     return rc;
 }
@@ -194,7 +223,10 @@ static int event_get(ks_store *s, const char *case_id, long seq, int *kind, long
 int ks_correct(ks_store *s, const char *case_id, long target, const char *body,
                ks_problem_fn problem, void *ctx, long *seq, ks_error *err) {
     json_t *v = body ? parse_object(body, problem, ctx) : json_pack("{s:b}", "retract", 1);
-    if (!v) return ks__fail(err, KS_EINVALID, "the correction is not a JSON object");
+    if (!v) {
+        s->log_pending = 0;
+        return ks__fail(err, KS_EINVALID, "the correction is not a JSON object");
+    }
     char *canon = ks__canon(v);
     json_decref(v);
     if (!canon) return ks__fail(err, KS_ENOMEM, "out of memory");
@@ -221,6 +253,7 @@ int ks_correct(ks_store *s, const char *case_id, long target, const char *body,
         rc = ks__insert_event(s, case_id, KS_CORRECTION, canon, identity, root, now, seq, err);
     }
     if (rc == KS_OK) rc = ks__rebuild(s, case_id, problem, ctx, 0, err);
+    if (rc == KS_OK) rc = ks__write_pending_log(s, s->next_seq - 1, err);
     if (rc == KS_OK) rc = ks__commit(s, err);
     else ks__rollback(s);
     free(canon);
@@ -230,7 +263,10 @@ int ks_correct(ks_store *s, const char *case_id, long target, const char *body,
 int ks_assign(ks_store *s, const char *case_id, const char *caseworker, ks_error *err) {
     if (caseworker) {
         int rc = ks__check_id("caseworker", caseworker, err);
-        if (rc != KS_OK) return rc;
+        if (rc != KS_OK) {
+            s->log_pending = 0;
+            return rc;
+        }
     }
     json_t *v = json_pack("{s:s?}", "caseworker", caseworker);
     char *canon = v ? ks__canon(v) : NULL;
@@ -258,6 +294,7 @@ int ks_assign(ks_store *s, const char *case_id, const char *caseworker, ks_error
             sqlite3_reset(st);
         }
     }
+    if (rc == KS_OK) rc = ks__write_pending_log(s, s->next_seq - 1, err);
     if (rc == KS_OK) rc = ks__commit(s, err);
     else ks__rollback(s);
     free(canon);
@@ -271,10 +308,12 @@ int ks_assign(ks_store *s, const char *case_id, const char *caseworker, ks_error
 int ks_assign_jobcenter(ks_store *s, const char *case_id, const char *jobcenter, char *from,
                         ks_error *err) {
     int rc = ks__check_id("jobcentre", jobcenter, err);
-    if (rc != KS_OK) return rc;
+    if (rc == KS_OK) rc = ks__begin(s, err);
+    if (rc != KS_OK) {
+        s->log_pending = 0;
+        return rc;
+    }
     char cur[65] = "", cw[65] = "";
-    rc = ks__begin(s, err);
-    if (rc != KS_OK) return rc;
     rc = case_exists(s, case_id, cur, cw, err);
     if (from) snprintf(from, 65, "%s", cur);
     if (rc == KS_OK && strcmp(cur, jobcenter) == 0)
@@ -303,6 +342,18 @@ int ks_assign_jobcenter(ks_store *s, const char *case_id, const char *jobcenter,
             sqlite3_reset(st);
         }
     }
+    if (rc == KS_OK && s->log_pending) {
+        /* one row under each jobcentre, in the move's transaction: each
+         * one's auditor sees the case leave or come */
+        snprintf(s->log_jobcenter, sizeof s->log_jobcenter, "%s", cur);
+        rc = ks__write_pending_log(s, 0, err);
+        if (rc == KS_OK) {
+            s->log_pending = 1;
+            snprintf(s->log_jobcenter, sizeof s->log_jobcenter, "%s", jobcenter);
+            rc = ks__write_pending_log(s, 0, err);
+        }
+    }
+    s->log_pending = 0;
     if (rc == KS_OK) rc = ks__commit(s, err);
     else ks__rollback(s);
     return rc;

@@ -153,6 +153,21 @@ static const char *const migrations[KS_SCHEMA_VERSION] = {
     "ALTER TABLE obligations ADD COLUMN quota INTEGER;"
     "ALTER TABLE obligations ADD COLUMN provisional INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE obligations ADD COLUMN a_kasse TEXT;",
+    /* 3 -> 4 (helper `writes`: issue 11, points 1 and 3). `idempotency`:
+     * the answers of POSTs sent with an Idempotency-Key, per scope (the
+     * jobcentre and token), kept at least 24 hours (ks_idem_put purges
+     * those older than 48). `import_stage`: the lines of an import into a
+     * store in use, staged in short transactions and then applied in short
+     * batches; meta 'import_applying' marks the point after which the
+     * import is rolled forward by the next open if it was killed
+     * (docs/store.md, "Import into a store in use"). */
+    "CREATE TABLE idempotency("
+    "  scope TEXT NOT NULL, key TEXT NOT NULL, request TEXT NOT NULL,"
+    "  status INTEGER NOT NULL, response TEXT NOT NULL, created_at TEXT NOT NULL,"
+    "  PRIMARY KEY(scope, key)) STRICT, WITHOUT ROWID;"
+    "CREATE INDEX idempotency_created ON idempotency(created_at);"
+    "CREATE TABLE import_stage("
+    "  n INTEGER PRIMARY KEY, line INTEGER NOT NULL, text TEXT NOT NULL) STRICT;",
 };
 
 /* What a migration needs after its SQL: every plan computed again, then
@@ -164,6 +179,7 @@ static const struct {
     {0, NULL},
     {1, OBLIGATIONS_BY_DEADLINE},
     {1, NULL},
+    {0, NULL},
 };
 
 static int read_int(ks_store *s, const char *sql, long *out, ks_error *err) {

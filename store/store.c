@@ -116,9 +116,15 @@ int ks__exec(ks_store *s, const char *sql, ks_error *err) {
 }
 
 int ks__begin(ks_store *s, ks_error *err) {
-    if (s->flags & KS_OPEN_READONLY) return ks__fail(err, KS_EINVALID, "the store is open read-only");
+    if (s->flags & KS_OPEN_READONLY) {
+        s->log_pending = 0;
+        return ks__fail(err, KS_EINVALID, "the store is open read-only");
+    }
     int rc = ks__exec(s, "BEGIN IMMEDIATE", err);
-    if (rc != KS_OK) return rc;
+    if (rc != KS_OK) {
+        s->log_pending = 0;
+        return rc;
+    }
     s->in_tx = 1;
     sqlite3_stmt *st = ks__stmt(s, ST_MAX_SEQ, err);
     if (!st || sqlite3_step(st) != SQLITE_ROW) {
@@ -145,6 +151,7 @@ int ks__commit(ks_store *s, ks_error *err) {
 }
 
 void ks__rollback(ks_store *s) {
+    s->log_pending = 0; /* the row goes with the write it belonged to */
     for (int i = 0; i < ST_COUNT; i++)
         if (s->st[i]) sqlite3_reset(s->st[i]);
     if (!sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -419,8 +426,22 @@ int ks_checkpoint(ks_store *s, ks_error *err) {
     return KS_OK;
 }
 
+/* Waiting for the write lock: SQLite's own busy timeout sleeps longer and
+ * longer (up to 100 ms at a time), so a writer that commits often (a
+ * staged import's batches, store/import.c) takes the lock again before a
+ * sleeping caseworker wakes up to try. Polling every millisecond, the
+ * waiter gets the lock in the pause between two batches. Up to about 10 s,
+ * as before. */
+static int busy_wait(void *ctx, int n) {
+    (void)ctx;
+    if (n >= 10000) return 0;
+    struct timespec ts = {0, 1000000};
+    nanosleep(&ts, NULL);
+    return 1;
+}
+
 int ks__set_pragmas(ks_store *s, ks_error *err) {
-    sqlite3_busy_timeout(s->db, 10000);
+    sqlite3_busy_handler(s->db, busy_wait, NULL);
     int rc = ks__exec(s,
                       "PRAGMA page_size = 8192; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; "
                       "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;",
@@ -477,6 +498,9 @@ int ks_open(const char *path, unsigned flags, ks_store **out, ks_error *err) {
     }
     int rc = ks__set_pragmas(s, err);
     if (rc == KS_OK) rc = ks__migrate(s, err);
+    /* a killed import's rest; should it fail, the store still opens (each
+     * batch is whole) and a later open tries again */
+    if (rc == KS_OK) ks__import_recover(s, NULL);
     if (rc != KS_OK) {
         ks_close(s);
         return rc;

@@ -223,3 +223,119 @@ void ks__content_identity(const char *canon, char out[KS_CONTENT_ID_LEN + 1]) {
     memcpy(out + 1, hex, KS_CONTENT_ID_LEN - 1);
     out[KS_CONTENT_ID_LEN] = '\0';
 }
+
+/* ---- the access-log row of a write, in its transaction --------------------------- */
+
+int ks_log_next_write(ks_store *s, const char *who, const char *jobcenter, const char *case_id,
+                      const char *action, int with_seq) {
+    s->log_pending = who != NULL;
+    s->log_seq = with_seq;
+    if (!who) return KS_OK;
+    snprintf(s->log_who, sizeof s->log_who, "%s", *who ? who : "unknown");
+    snprintf(s->log_jobcenter, sizeof s->log_jobcenter, "%s", jobcenter ? jobcenter : "");
+    snprintf(s->log_case, sizeof s->log_case, "%s", case_id ? case_id : "");
+    snprintf(s->log_action, sizeof s->log_action, "%s", action ? action : "");
+    return KS_OK;
+}
+
+int ks__write_pending_log(ks_store *s, long seq, ks_error *err) {
+    if (!s->log_pending) return KS_OK;
+    s->log_pending = 0;
+    if (seq > 0 && s->log_seq) {
+        size_t n = strlen(s->log_action);
+        snprintf(s->log_action + n, sizeof s->log_action - n, " %ld", seq);
+    }
+    char now[25];
+    ks__now(s, now);
+    sqlite3_stmt *st;
+    /* a jobcentre not given is the case's, read in the same transaction */
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT INTO access_log(at, who, jobcenter, case_id, action) "
+                           "VALUES (?1, ?2, coalesce(?3, (SELECT jobcenter FROM cases WHERE id = ?4)),"
+                           " ?4, ?5)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return ks__dbfail(s, err, "access_log");
+    sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, s->log_who, -1, SQLITE_STATIC);
+    bind_opt(st, 3, s->log_jobcenter);
+    bind_opt(st, 4, s->log_case);
+    sqlite3_bind_text(st, 5, s->log_action, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? KS_OK : ks__dbfail(s, err, "access_log");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ---- idempotency keys ---------------------------------------------------------------- */
+
+int ks_idem_get(ks_store *s, const char *scope, const char *key, const char *request,
+                int *status, char **response, ks_error *err) {
+    *response = NULL;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT request, status, response FROM idempotency "
+                           "WHERE scope = ?1 AND key = ?2",
+                           -1, &st, NULL) != SQLITE_OK)
+        return ks__dbfail(s, err, "idempotency");
+    sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+    int r = sqlite3_step(st), rc;
+    if (r == SQLITE_ROW) {
+        if (strcmp(col(st, 0), request) != 0) {
+            rc = ks__fail(err, KS_EINVALID, "the key was used for another request");
+        } else {
+            *status = sqlite3_column_int(st, 1);
+            *response = strdup(col(st, 2));
+            rc = *response ? KS_OK : ks__fail(err, KS_ENOMEM, "out of memory");
+        }
+    } else if (r == SQLITE_DONE) {
+        rc = ks__fail(err, KS_ENOTFOUND, "no such key");
+    } else {
+        rc = ks__dbfail(s, err, "idempotency");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int ks_idem_put(ks_store *s, const char *scope, const char *key, const char *request, int status,
+                const char *response, ks_error *err) {
+    char now[25];
+    ks__now(s, now);
+    int rc = ks__begin(s, err);
+    if (rc != KS_OK) return rc;
+    sqlite3_stmt *st = NULL;
+    /* keys are kept at least 24 hours; those older than 48 go */
+    if (sqlite3_prepare_v2(s->db,
+                           "DELETE FROM idempotency WHERE created_at < "
+                           "strftime('%Y-%m-%dT%H:%M:%fZ', ?1, '-2 days')",
+                           -1, &st, NULL) != SQLITE_OK)
+        rc = ks__dbfail(s, err, "idempotency");
+    else {
+        sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE) rc = ks__dbfail(s, err, "idempotency");
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc == KS_OK &&
+        sqlite3_prepare_v2(s->db,
+                           "INSERT OR IGNORE INTO idempotency(scope, key, request, status, "
+                           "response, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                           -1, &st, NULL) != SQLITE_OK)
+        rc = ks__dbfail(s, err, "idempotency");
+    if (rc == KS_OK) {
+        sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, request, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 4, status);
+        sqlite3_bind_text(st, 5, response, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE) rc = ks__dbfail(s, err, "idempotency");
+        else if (sqlite3_changes(s->db) == 0)
+            rc = ks__fail(err, KS_EINVALID, "the key was kept meanwhile for another answer");
+    }
+    sqlite3_finalize(st);
+    if (rc != KS_OK) {
+        ks__rollback(s);
+        return rc;
+    }
+    return ks__commit(s, err);
+}

@@ -92,7 +92,8 @@ expect 2 "record: nothing to record" "$K" db record a1
 expect 0 "record an event" "$K" db record a2 --event sygemeldt --from 2024-03-10 --to 2024-03-20
 expect 0 "record a category" "$K" db record a1 --category aktivitetsparat --from 2024-04-01
 expect 0 "record a benefit" "$K" db record a3 --benefit sygedagpenge --from 2024-05-20
-expect 2 "record the same benefit period again" "$K" db record a3 --benefit sygedagpenge --from 2024-05-20
+expect 0 "record the same benefit period again (already recorded)" "$K" db record a3 --benefit sygedagpenge --from 2024-05-20
+expect 2 "record the period again, changed (correct it)" "$K" db record a3 --benefit sygedagpenge --from 2024-05-20 --to 2024-06-20
 export KONTAKT_NOW=2024-05-03T10:00:00.000Z
 expect 0 "correct: retract" "$K" db correct a1 "$seq" --retract
 expect 2 "correct: no such event" "$K" db correct a1 99999 --retract
@@ -300,7 +301,7 @@ expect 2 "a schema-1 store opened read-only" "$K" db check --db "$T/v1.db"
 grep -q "older than this program" "$T/err" && ok || bad "read-only schema-1 message: $(cat "$T/err")"
 same "read-only open changed nothing" "$(sqlite3 "$T/v1.db" 'PRAGMA user_version')" 1
 KONTAKT_TODAY=2026-11-23 "$K" db worklist --db "$T/v1.db" --overdue-days -1 --format json >"$T/wl.json" && ok || bad "worklist of a schema-1 store"
-same "migrated to schema 3" "$(sqlite3 "$T/v1.db" 'PRAGMA user_version')" 3
+same "migrated to schema 4" "$(sqlite3 "$T/v1.db" 'PRAGMA user_version')" 4
 # The engine has changed since schema 1 (g2025a-g2026 came later), so the
 # migrated store is held to what a fresh import of its own export gives on
 # the same day (the saved worklist stays as the record of schema 1's).
@@ -328,7 +329,7 @@ expect 2 "a schema-2 store opened read-only" "$K" db check --db "$T/v2.db"
 grep -q "older than this program" "$T/err" && ok || bad "read-only schema-2 message: $(cat "$T/err")"
 v2_before=$(sqlite3 "$T/v2.db" "SELECT count(*), sum(status = 'met'), sum(status = 'open') FROM obligations")
 KONTAKT_TODAY=2026-12-15 "$K" db worklist --db "$T/v2.db" --overdue-days -1 --format json >/dev/null && ok || bad "worklist of a schema-2 store"
-same "schema 2 migrated to 3" "$(sqlite3 "$T/v2.db" 'PRAGMA user_version')" 3
+same "schema 2 migrated to 4" "$(sqlite3 "$T/v2.db" 'PRAGMA user_version')" 4
 same "the new columns" "$(sqlite3 "$T/v2.db" "SELECT group_concat(name) FROM pragma_table_info('obligations') WHERE name IN ('quota', 'provisional', 'a_kasse')")" "quota,provisional,a_kasse"
 # the a-kasse of p14's dagpenge period on every dagpenge obligation's deadline
 # (the engine fills it from g2025 on: an older engine leaves it NULL)

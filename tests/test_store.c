@@ -113,8 +113,9 @@ static void test_open_migrates(void **st) {
     assert_int_equal(count("PRAGMA application_id"), KS_APPLICATION_ID);
     assert_int_equal(count("PRAGMA user_version"), KS_SCHEMA_VERSION);
     assert_int_equal(count("SELECT value FROM meta WHERE key = 'schema_version'"), KS_SCHEMA_VERSION);
-    /* meta, cases, events, obligations, plans, tokens, access_log */
-    assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE sql LIKE '%STRICT%'"), 7);
+    /* meta, cases, events, obligations, plans, tokens, access_log,
+     * idempotency, import_stage */
+    assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE sql LIKE '%STRICT%'"), 9);
     /* schema 2: one covering index by deadline, not schema 1's table `due` */
     assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE name = 'due'"), 0);
     assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE name = 'obligations_by_deadline'"), 1);
@@ -218,9 +219,10 @@ static void test_invalid_import_writes_nothing(void **st) {
     assert_int_equal(count("SELECT count(*) FROM cases"), 0);
     assert_int_equal(count("SELECT count(*) FROM events"), 0);
     assert_int_equal(count("SELECT count(*) FROM obligations"), 0);
-    /* the indexes a bulk import into an empty store drops are back (8: with
-     * the UNIQUE(case_id, idx) of obligations, a rowid table in schema 2) */
-    assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE type = 'index'"), 8);
+    /* the indexes a bulk import into an empty store drops are back (9: with
+     * the UNIQUE(case_id, idx) of obligations, a rowid table in schema 2,
+     * and schema 4's idempotency_created) */
+    assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE type = 'index'"), 9);
     assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"), 4);
     assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE name = 'obligations_by_deadline'"), 1);
     /* a line without a jobcentre and no default */
@@ -275,12 +277,38 @@ static void test_record_correct_time_travel(void **st) {
     assert_int_equal(problems, 1);
     assert_int_equal(ks_record(s, "nope", KS_CONVERSATION, "{}", NULL, NULL, NULL, &e), KS_ENOTFOUND);
     assert_int_equal(count("SELECT count(*) FROM events"), events);
-    /* the same conversation twice is two conversations */
+    /* the same conversation again is already recorded: nothing is written,
+     * and the answer names the event the case has (issue 11, point 1) */
     long seq2 = 0;
-    assert_int_equal(ks_record(s, "c1", KS_CONVERSATION,
-                               "{\"date\":\"2024-02-05\",\"holder\":\"jobcenter\",\"form\":\"fremmoede\"}",
-                               NULL, NULL, &seq2, &e),
+    int already = 0;
+    events = count("SELECT count(*) FROM events");
+    long logged = count("SELECT count(*) FROM access_log");
+    ks_log_next_write(s, "tester", NULL, "c1", "record", 1);
+    assert_int_equal(ks_record_ex(s, "c1", KS_CONVERSATION,
+                                  "{\"form\":\"fremmoede\",\"holder\":\"jobcenter\",\"date\":\"2024-02-05\"}",
+                                  NULL, NULL, &seq2, &already, &e),
                      KS_OK);
+    assert_int_equal(already, 1);
+    assert_int_equal(seq2, seq);
+    assert_int_equal(count("SELECT count(*) FROM events"), events);
+    /* ... but the access is logged, with the case's jobcentre */
+    assert_int_equal(count("SELECT count(*) FROM access_log"), logged + 1);
+    assert_int_equal(count("SELECT count(*) FROM access_log WHERE action LIKE 'record:already %' "
+                           "AND jobcenter IS NOT NULL AND case_id = 'c1'"), 1);
+    /* a conversation that differs in any member is another one: a second
+     * no-show the same day is told apart by its time */
+    assert_int_equal(ks_record_ex(s, "c1", KS_CONVERSATION,
+                                  "{\"date\":\"2024-02-05\",\"holder\":\"jobcenter\",\"form\":\"fremmoede\",\"time\":\"14:00\"}",
+                                  NULL, NULL, &seq2, &already, &e),
+                     KS_OK);
+    assert_int_equal(already, 0);
+    assert_true(seq2 > seq);
+    assert_int_equal(count("SELECT count(*) FROM events"), events + 1);
+    /* a failed write writes no log row either, and leaves none pending */
+    ks_log_next_write(s, "tester", NULL, "c1", "record", 0);
+    assert_int_equal(ks_record(s, "c1", KS_CONVERSATION, "{\"date\":\"x\"}", NULL, NULL, NULL, &e),
+                     KS_EINVALID);
+    assert_int_equal(count("SELECT count(*) FROM access_log"), logged + 1);
     /* a category change lands in its period */
     assert_int_equal(ks_record(s, "c1", KS_CATEGORY,
                                "{\"from\":\"2024-03-01\",\"category\":\"aktivitetsparat\"}", NULL,
@@ -539,6 +567,122 @@ static void test_events_append_only(void **st) {
     assert_int_equal(count("SELECT count(*) FROM events"), 3);
 }
 
+
+/* A large import into a store in use is staged and applied in batches
+ * (issue 11 §3); what a killed one left is finished, or forgotten, by the
+ * next open. */
+static char *gen_lines(const char *prefix, int n) {
+    size_t cap = (size_t)n * 300 + 1, len = 0;
+    char *b = malloc(cap);
+    assert_non_null(b);
+    for (int i = 0; i < n; i++)
+        len += (size_t)snprintf(b + len, cap - len,
+                                "{\"id\":\"%s%05d\",\"person\":{\"birth_date\":\"1990-01-01\"},"
+                                "\"benefits\":[{\"benefit\":\"kontanthjaelp\",\"from\":\"2024-01-08\","
+                                "\"categories\":[{\"from\":\"2024-01-08\",\"category\":\"jobparat\"}]}],"
+                                "\"conversations\":[{\"date\":\"2024-01-10\",\"holder\":\"jobcenter\","
+                                "\"form\":\"fremmoede\"}]}\n",
+                                prefix, i);
+    return b;
+}
+
+static void test_staged_import(void **st) {
+    (void)st;
+    ks_store *s = open_new();
+    ks_import_result r;
+    assert_int_equal(import_text(s, case1, KS_FORMAT_NDJSON, &r), KS_OK);
+    /* 2,500 lines into a store with a case: staged; c1 merged on the way */
+    char *text = gen_lines("g", 2500);
+    size_t n = strlen(text);
+    char *more = malloc(n + sizeof case1 + 2);
+    memcpy(more, text, n);
+    memcpy(more + n, case1, sizeof case1);
+    FILE *f = fmemopen(more, strlen(more), "r");
+    ks_import_options o = {KS_FORMAT_NDJSON, "jc-g"};
+    ks_error e = {0};
+    assert_int_equal(ks_import(s, f, &o, count_problem, NULL, &r, &e), KS_OK);
+    fclose(f);
+    assert_int_equal(r.records, 2501);
+    assert_int_equal(r.cases_new, 2500);
+    assert_int_equal(count("SELECT count(*) FROM cases WHERE jobcenter = 'jc-g'"), 2500);
+    assert_int_equal(count("SELECT count(*) FROM plans"), 2501);
+    assert_int_equal(count("SELECT count(*) FROM import_stage"), 0);
+    assert_int_equal(count("SELECT count(*) FROM meta WHERE key = 'import_applying'"), 0);
+    /* again: nothing new */
+    f = fmemopen(more, strlen(more), "r");
+    assert_int_equal(ks_import(s, f, &o, count_problem, NULL, &r, &e), KS_OK);
+    fclose(f);
+    assert_int_equal(r.cases_new + r.cases_changed + r.events, 0);
+    /* an invalid line among many: nothing imported, nothing left staged */
+    char *bad = gen_lines("x", 2500);
+    memcpy(strstr(bad, "1990-01-01"), "1990-02-30", 10);
+    f = fmemopen(bad, strlen(bad), "r");
+    assert_int_equal(ks_import(s, f, &o, count_problem, NULL, &r, &e), KS_EINVALID);
+    fclose(f);
+    assert_int_equal(last_line, 1);
+    assert_int_equal(count("SELECT count(*) FROM cases WHERE id LIKE 'x%'"), 0);
+    assert_int_equal(count("SELECT count(*) FROM import_stage"), 0);
+    ks_close(s);
+    /* a kill past the point of no return: staged lines and the marker; the
+     * next open applies them, as of the day and with the jobcentre the
+     * import was made for */
+    assert_int_equal(exec_rw("INSERT INTO import_stage(line, text) VALUES "
+                             "(1, '{\"id\":\"k1\",\"person\":{\"birth_date\":\"1990-01-01\"},\"benefits\":[]}'),"
+                             "(2, '{\"id\":\"k2\",\"person\":{\"birth_date\":\"1990-01-01\"},\"benefits\":[]}');"
+                             "INSERT INTO meta(key, value) VALUES ('import_applying', '2024-05-01\tjc-k');"),
+                     SQLITE_OK);
+    s = open_new();
+    assert_int_equal(count("SELECT count(*) FROM cases WHERE jobcenter = 'jc-k'"), 2);
+    assert_int_equal(count("SELECT count(*) FROM plans WHERE case_id LIKE 'k%' AND as_of = '2024-05-01'"), 2);
+    assert_int_equal(count("SELECT count(*) FROM import_stage"), 0);
+    assert_int_equal(count("SELECT count(*) FROM meta WHERE key = 'import_applying'"), 0);
+    ks_close(s);
+    /* a kill before it: the staged lines are forgotten */
+    assert_int_equal(exec_rw("INSERT INTO import_stage(line, text) VALUES "
+                             "(1, '{\"id\":\"k3\",\"person\":{\"birth_date\":\"1990-01-01\"},\"benefits\":[]}');"),
+                     SQLITE_OK);
+    s = open_new();
+    assert_int_equal(count("SELECT count(*) FROM cases WHERE id = 'k3'"), 0);
+    assert_int_equal(count("SELECT count(*) FROM import_stage"), 0);
+    ks_close(s);
+    free(text);
+    free(more);
+    free(bad);
+}
+
+
+/* Idempotency keys: the first answer is kept, the same request gets it,
+ * another request is refused; kept at least 24 hours, gone after 48. */
+static void test_idempotency_keys(void **st) {
+    (void)st;
+    ks_store *s = open_new();
+    ks_error e = {0};
+    int status = 0;
+    char *resp = NULL;
+    ks_set_now(s, "2024-05-01T10:00:00.000Z");
+    assert_int_equal(ks_idem_get(s, "jc\ntok1", "k", "req-a", &status, &resp, &e), KS_ENOTFOUND);
+    assert_int_equal(ks_idem_put(s, "jc\ntok1", "k", "req-a", 201, "{\"a\":1}", &e), KS_OK);
+    assert_int_equal(ks_idem_get(s, "jc\ntok1", "k", "req-a", &status, &resp, &e), KS_OK);
+    assert_int_equal(status, 201);
+    assert_string_equal(resp, "{\"a\":1}");
+    free(resp);
+    assert_int_equal(ks_idem_get(s, "jc\ntok1", "k", "req-b", &status, &resp, &e), KS_EINVALID);
+    assert_null(resp);
+    /* the first answer wins */
+    assert_int_equal(ks_idem_put(s, "jc\ntok1", "k", "req-a", 200, "{}", &e), KS_EINVALID);
+    /* another scope has its own keys */
+    assert_int_equal(ks_idem_get(s, "jc\ntok2", "k", "req-b", &status, &resp, &e), KS_ENOTFOUND);
+    /* 47 hours on: still kept; 49 hours on, when another key is kept: gone */
+    ks_set_now(s, "2024-05-03T09:00:00.000Z");
+    assert_int_equal(ks_idem_put(s, "jc\ntok1", "k2", "r", 201, "{}", &e), KS_OK);
+    assert_int_equal(count("SELECT count(*) FROM idempotency"), 2);
+    ks_set_now(s, "2024-05-03T11:00:00.000Z");
+    assert_int_equal(ks_idem_put(s, "jc\ntok1", "k3", "r", 201, "{}", &e), KS_OK);
+    assert_int_equal(count("SELECT count(*) FROM idempotency WHERE key = 'k'"), 0);
+    assert_int_equal(count("SELECT count(*) FROM idempotency"), 2);
+    ks_close(s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_open_migrates, setup, teardown),
@@ -550,6 +694,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_tokens, setup, teardown),
         cmocka_unit_test_setup_teardown(test_events_append_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_quota_report, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_staged_import, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_idempotency_keys, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

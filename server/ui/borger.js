@@ -170,14 +170,15 @@
         const body = { date: date.value, holder: holder.value, form: form_.value, held: held.checked };
         const r = await K.api("POST", "/v1/cases/" + encodeURIComponent(id) + "/conversations", body);
         btn.disabled = false;
-        if (r.status !== 201) {
+        if (r.status !== 201 && r.status !== 200) {
           const first = markProblems(f, r.problem, (k) => ({ date, holder, form: form_, held }[k]));
           out.append(K.problemBox(r.problem, "Samtalen blev ikke registreret."));
           (first || btn).focus();
           return;
         }
         markProblems(f, null, () => null);
-        onDone(r.data, "Samtalen d. " + K.fmtDate(body.date) + " er registreret, og planen er opdateret.");
+        onDone(r.data, r.status === 200 ? "Samtalen d. " + K.fmtDate(body.date) + " var allerede registreret; intet er ændret."
+          : "Samtalen d. " + K.fmtDate(body.date) + " er registreret, og planen er opdateret.");
       },
     },
       h("fieldset", {}, h("legend", { text: "Registrér en samtale" }),
@@ -227,14 +228,15 @@
         out.replaceChildren();
         const r = await K.api("POST", "/v1/cases/" + encodeURIComponent(id) + "/events", body);
         btn.disabled = false;
-        if (r.status !== 201) {
+        if (r.status !== 201 && r.status !== 200) {
           const first = markProblems(f, r.problem, (k) => ({ type, date, from, to, reason, what }[k]));
           out.append(K.problemBox(r.problem, "Hændelsen blev ikke registreret."));
           (first || btn).focus();
           return;
         }
         markProblems(f, null, () => null);
-        onDone(r.data, "Hændelsen er registreret, og planen er opdateret.");
+        onDone(r.data, r.status === 200 ? "Hændelsen var allerede registreret; intet er ændret."
+          : "Hændelsen er registreret, og planen er opdateret.");
       },
     },
       h("fieldset", {}, h("legend", { text: "Registrér en hændelse" }),
