@@ -218,9 +218,10 @@ static void test_invalid_import_writes_nothing(void **st) {
     assert_int_equal(count("SELECT count(*) FROM cases"), 0);
     assert_int_equal(count("SELECT count(*) FROM events"), 0);
     assert_int_equal(count("SELECT count(*) FROM obligations"), 0);
-    /* the indexes a bulk import into an empty store drops are back (8: with
-     * the UNIQUE(case_id, idx) of obligations, a rowid table in schema 2) */
-    assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE type = 'index'"), 8);
+    /* the indexes a bulk import into an empty store drops are back (9: with
+     * the UNIQUE(case_id, idx) of obligations, a rowid table in schema 2,
+     * and plans_as_of of schema 4) */
+    assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE type = 'index'"), 9);
     assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"), 4);
     assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE name = 'obligations_by_deadline'"), 1);
     /* a line without a jobcentre and no default */
