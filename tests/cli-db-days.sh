@@ -23,7 +23,7 @@ ok() { checks=$((checks + 1)); }
 bad() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; }
 same() { if [ "$2" == "$3" ]; then ok; else bad "$1: got '$2', wanted '$3'"; fi; }
 DB="$T/store.db"
-q() { sqlite3 "$DB" "$1"; }
+q() { sqlite3 -cmd ".timeout 5000" "$DB" "$1"; }
 
 # d1: the issue's example. d2: dagpenge ending 12-31 (stale open rows after
 # the end). k1: kontanthjælp until 12-20, then dagpenge from 2027-01-04 (a
@@ -124,6 +124,22 @@ same "forecast JSON: stale_plans" "$(python3 -c 'import json,sys; print(json.loa
 # jc2's worklist counts jc2's plans only
 same "per jobcentre" "$(KONTAKT_TODAY=$LATER "$K" db worklist --db "$DB" --jobcenter jc2 --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["stale_plans"])')" \
     "$(q "SELECT count(*) FROM plans p JOIN cases c ON c.id = p.case_id WHERE valid_until < '$LATER' AND c.jobcenter = 'jc2'")"
+
+# ---- schema 3 -> 4 -------------------------------------------------------------------
+# tests/fixtures/store-v3.db: the cases above imported on 2026-12-02 by the
+# program at schema 3 (d1 without rows: no planning ahead then). Migrated, every
+# plan is marked expired and said to be stale; a refresh brings d1's duties.
+cp tests/fixtures/store-v3.db "$T/v3.db"
+same "fixture at schema 3" "$(sqlite3 "$T/v3.db" 'PRAGMA user_version')" 3
+same "schema 3 had no rows for d1" "$(sqlite3 "$T/v3.db" "SELECT count(*) FROM obligations WHERE case_id = 'd1'")" 0
+KONTAKT_TODAY=2026-12-03 "$K" db worklist --db "$T/v3.db" --within 30 --format json >"$T/wl.json" 2>"$T/err" || bad "worklist of a schema-3 store: $(cat "$T/err")"
+same "migrated to 4" "$(sqlite3 "$T/v3.db" 'PRAGMA user_version')" 4
+same "every plan marked expired" "$(sqlite3 "$T/v3.db" "SELECT count(*) FROM plans WHERE valid_until = as_of")" 8
+same "and said to be stale" "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["stale_plans"], d["plans_as_of"])' "$T/wl.json")" "8 2026-12-02"
+same "refresh after migration" "$(KONTAKT_TODAY=2026-12-03 "$K" db refresh --db "$T/v3.db")" "8 plans recomputed as of 2026-12-03"
+same "d1 planned ahead after migration" "$(sqlite3 "$T/v3.db" "SELECT group_concat(rule || ' ' || deadline || ' ' || status, '; ') FROM (SELECT * FROM obligations WHERE case_id = 'd1' AND deadline < '2027-01-01' ORDER BY idx)")" \
+    "dp.a_kasse_first 2026-12-21 open; all.cv 2026-12-28 open"
+"$K" db check --db "$T/v3.db" >/dev/null 2>&1 && ok || bad "check after migration 3 -> 4"
 
 # ---- kontakt serve refreshes by itself ---------------------------------------------
 TOKEN=$("$K" token create --db "$DB" --jobcenter jc --role manager 2>/dev/null | grep -o 'kt_[0-9a-f]*' | head -1)
