@@ -649,6 +649,7 @@ static int db_show(int argc, char **argv) {
     kt_plan_options po;
     kt_plan_options_init(&po);
     po.as_of = po.today = as_of;
+    po.ahead = 1; /* as the store's rows (docs/store.md, "Periods ahead") */
     if (kt_engine_new(&eng) != KT_OK || kt_plan_compute(eng, c, &po, &p) != KT_OK) {
         fprintf(stderr, "kontakt: case %s: the plan could not be computed\n", id);
         st = EXIT_FAIL;

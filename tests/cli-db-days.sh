@@ -56,6 +56,10 @@ same "12-03: d1's first duties on the worklist, open" \
     "$(python3 -c 'import json,sys; print(" ".join(i["rule"]+"/"+i["window"]["to"]+"/"+i["status"] for i in json.load(open(sys.argv[1]))["items"] if i["case"]=="d1"))' "$T/wl.json")" \
     "dp.a_kasse_first/2026-12-21/open all.cv/2026-12-28/open"
 
+# the case as shown (db show, and the server's case page) plans ahead as the rows do
+same "db show d1 on 12-03" "$(KONTAKT_TODAY=2026-12-03 "$K" db show d1 --db "$DB" | python3 -c 'import json,sys; print(" ".join(o["rule"]+"/"+o["status"] for o in json.load(sys.stdin)["plan"]["obligations"][:2]))')" \
+    "dp.a_kasse_first/open all.cv/open"
+
 # ---- day by day ----------------------------------------------------------------------
 # fresh DAY: a new store with the store's cases as of DAY, from its export
 fresh() {
