@@ -1642,9 +1642,10 @@ static int save_courses(ctx *x) {
 }
 
 /* The plan of c as of as_of by conventions.md (facts dated later unknown).
- * *next_unlisted: the first window start past the horizon, or FOREVER. */
+ * *next_unlisted: the first window start past the horizon, or FOREVER;
+ * *adult: the 18th birthday. */
 static int compute_one(const kt_engine *e, const kt_case *c, const kt_plan_options *o,
-                       kt_date as_of, kt_plan **out, kt_date *next_unlisted) {
+                       kt_date as_of, kt_plan **out, kt_date *next_unlisted, kt_date *adult) {
     *out = NULL;
     kt_plan *p = kt_plan_alloc();
     if (!p) return KT_ENOMEM;
@@ -1697,6 +1698,7 @@ static int compute_one(const kt_engine *e, const kt_case *c, const kt_plan_optio
         return rc;
     }
     *next_unlisted = x.next_unlisted;
+    *adult = x.adult;
     *out = p;
     return KT_OK;
 }
@@ -1756,8 +1758,9 @@ static int merge_courses(kt_plan *p, const kt_plan *later, size_t first) {
     return KT_OK;
 }
 
-static void candidate(kt_date *best, kt_date as_of, kt_date d) {
-    if (d != KT_NO_DATE && d != FOREVER && d > as_of && d < *best) *best = d;
+/* KT_NO_DATE (INT32_MIN) is never after as_of, FOREVER never before best */
+static inline void candidate(kt_date *best, kt_date as_of, kt_date d) {
+    if (d > as_of && d < *best) *best = d;
 }
 
 /* The first day after the plan's as_of on which a plan computed for that
@@ -1766,19 +1769,13 @@ static void candidate(kt_date *best, kt_date as_of, kt_date d) {
  * too early costs one needless recomputation, a day too late a stale plan,
  * so candidates are generous. */
 static kt_date changes_next(const kt_engine *e, const kt_case *c, const kt_plan *p,
-                            kt_date next_unlisted) {
+                            kt_date next_unlisted, kt_date adult) {
     kt_date a = p->as_of, best = FOREVER;
     if (next_unlisted != FOREVER) candidate(&best, a, next_unlisted - p->horizon);
     for (int g = 0; g < KT_N_GENERATIONS; g++) candidate(&best, a, e->first[g]);
-    if (c->birth_date != KT_NO_DATE) {
-        int y, m, d;
-        kt_date_to_ymd(c->birth_date, &y, &m, &d);
-        int ay, am, ad;
-        kt_date_to_ymd(a, &ay, &am, &ad);
-        /* the next birthday (ages turn), and the 18th */
-        for (int k = ay - y; k <= ay - y + 1; k++) candidate(&best, a, kt_add_months(c->birth_date, 12 * k));
-        candidate(&best, a, kt_add_months(c->birth_date, 12 * 18));
-    }
+    /* ages count on a course's start S only (a period's day, below), and
+     * the 18th birthday ends exempt.under18 */
+    candidate(&best, a, adult);
     for (uint32_t i = 0; i < c->n_periods; i++) {
         const kt_period *q = &c->periods[i];
         candidate(&best, a, q->from);
@@ -1827,8 +1824,8 @@ int kt_plan_compute(const kt_engine *e, const kt_case *c, const kt_plan_options 
     kt_date as_of = o->as_of != KT_NO_DATE ? o->as_of : c->as_of != KT_NO_DATE ? c->as_of : o->today;
     if (as_of == KT_NO_DATE || o->horizon_days < 0) return KT_EARG;
     kt_plan *p;
-    kt_date next_unlisted;
-    int rc = compute_one(e, c, o, as_of, &p, &next_unlisted);
+    kt_date next_unlisted, adult;
+    int rc = compute_one(e, c, o, as_of, &p, &next_unlisted, &adult);
     if (rc != KT_OK) return rc;
     if (o->ahead) {
         /* periods known later, within the horizon, each with the plan of the
@@ -1847,8 +1844,8 @@ int kt_plan_compute(const kt_engine *e, const kt_case *c, const kt_plan_options 
             o2.horizon_days = last - k; /* the same last day listed */
             o2.ahead = 0;
             kt_plan *later;
-            kt_date nu;
-            rc = compute_one(e, c, &o2, k, &later, &nu);
+            kt_date nu, ad;
+            rc = compute_one(e, c, &o2, k, &later, &nu, &ad);
             if (rc != KT_OK) break;
             if (nu < next_unlisted) next_unlisted = nu;
             rc = merge_courses(p, later, known);
@@ -1861,7 +1858,7 @@ int kt_plan_compute(const kt_engine *e, const kt_case *c, const kt_plan_options 
             return rc;
         }
     }
-    kt_date next = changes_next(e, c, p, next_unlisted);
+    kt_date next = changes_next(e, c, p, next_unlisted, adult);
     p->valid_until = next == FOREVER ? KT_NO_DATE : next - 1;
     *out = p;
     return KT_OK;
