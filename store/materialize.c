@@ -269,8 +269,9 @@ int ks__rebuild(ks_store *s, const char *case_id, ks_problem_fn problem, void *c
 /* Plans stale on `day`: expired (valid_until before it), or computed for a
  * later day. Both by index (plans_valid_until, plans_as_of). */
 static const char stale_sql[] =
-    "SELECT case_id FROM plans WHERE valid_until < ?1"
-    " UNION ALL SELECT case_id FROM plans WHERE as_of > ?1 AND valid_until >= ?1 LIMIT ?2";
+    "SELECT case_id FROM plans INDEXED BY plans_valid_until WHERE valid_until < ?1"
+    " UNION ALL SELECT case_id FROM plans INDEXED BY plans_as_of"
+    " WHERE as_of > ?1 AND valid_until >= ?1 LIMIT ?2";
 
 int ks_refresh_batch(ks_store *s, kt_date as_of, long max, long *count, int *more,
                      ks_error *err) {

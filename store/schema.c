@@ -160,10 +160,14 @@ static const char *const migrations[KS_SCHEMA_VERSION] = {
      * plan is marked expired (valid_until = as_of) so that the next refresh
      * (`db refresh`, or the server's at its start) computes it the new way,
      * in short batches, instead of this migration holding the lock for all
-     * of them. plans_as_of: a refresh for an earlier day finds the plans
+     * of them. plans_valid_until now holds as_of too, so that counting the
+     * stale plans and their oldest day (ks_stale_plans) reads the index
+     * only. plans_as_of: a refresh for an earlier day finds the plans
      * computed for a later one by index. */
-    "CREATE INDEX plans_as_of ON plans(as_of);"
-    "UPDATE plans SET valid_until = as_of WHERE valid_until > as_of;",
+    "DROP INDEX plans_valid_until;"
+    "UPDATE plans SET valid_until = as_of WHERE valid_until > as_of;"
+    "CREATE INDEX plans_valid_until ON plans(valid_until, as_of);"
+    "CREATE INDEX plans_as_of ON plans(as_of);",
     /* ---- end of 3 -> 4 ---- */
 };
 
@@ -311,7 +315,7 @@ static const char bulk_drop[] =
     "DROP INDEX plans_as_of;";
 #define BULK_SMALL                                                                             \
     "CREATE INDEX cases_jobcenter ON cases(jobcenter, caseworker);"                            \
-    "CREATE INDEX plans_valid_until ON plans(valid_until);"                                    \
+    "CREATE INDEX plans_valid_until ON plans(valid_until, as_of);"                            \
     "CREATE INDEX plans_as_of ON plans(as_of);"
 static const char bulk_create[] = BULK_SMALL OBLIGATIONS_BY_DEADLINE;
 
