@@ -313,7 +313,27 @@ int ks_refresh_batch(ks_store *s, kt_date as_of, long max, long *count, int *mor
     if (r != SQLITE_DONE) rc = r == SQLITE_ROW ? ks__fail(err, KS_ENOMEM, "out of memory")
                                                : ks__dbfail(s, err, "plans");
     sqlite3_finalize(st);
-    for (size_t i = 0; rc == KS_OK && i < n; i++) rc = ks__rebuild(s, ids[i], NULL, NULL, 0, err);
+    long skipped = 0;
+    for (size_t i = 0; rc == KS_OK && i < n; i++) {
+        rc = ks__rebuild(s, ids[i], NULL, NULL, 0, err);
+        if (rc == KS_EINVALID) {
+            /* a case the engine no longer accepts keeps its rows (as a
+             * migration's replan does) and stays stale, but leaves today's
+             * selection, so that one case cannot hold up every refresh */
+            sqlite3_stmt *u;
+            rc = sqlite3_prepare_v2(s->db,
+                                    "UPDATE plans SET valid_until = ?2, as_of = min(as_of, ?2)"
+                                    " WHERE case_id = ?1", -1, &u, NULL) == SQLITE_OK
+                     ? KS_OK : ks__dbfail(s, err, "plans");
+            if (rc == KS_OK) {
+                sqlite3_bind_text(u, 1, ids[i], -1, SQLITE_STATIC);
+                sqlite3_bind_text(u, 2, d, -1, SQLITE_STATIC);
+                if (sqlite3_step(u) != SQLITE_DONE) rc = ks__dbfail(s, err, "plans");
+                sqlite3_finalize(u);
+            }
+            skipped++;
+        }
+    }
     for (size_t i = 0; i < n; i++) free(ids[i]);
     free(ids);
     if (rc != KS_OK) {
@@ -321,6 +341,7 @@ int ks_refresh_batch(ks_store *s, kt_date as_of, long max, long *count, int *mor
         return rc;
     }
     rc = ks__commit(s, err);
+    n -= (size_t)skipped;
     if (rc == KS_OK) {
         if (count) *count = (long)n;
         if (more) *more = extra;
@@ -333,6 +354,7 @@ int ks_refresh(ks_store *s, kt_date as_of, long *count, ks_error *err) {
     /* batches, each its own short transaction: other writers get the lock
      * between them; each batch leaves its plans valid on as_of, so the next
      * one finds the rest */
+    int idle = 0;
     for (;;) {
         long n = 0;
         int more = 0;
@@ -340,6 +362,7 @@ int ks_refresh(ks_store *s, kt_date as_of, long *count, ks_error *err) {
         if (rc != KS_OK) return rc;
         if (count) *count += n;
         if (!more) return KS_OK;
+        if (n == 0 && ++idle > 1000) return KS_OK; /* only cases it cannot plan */
     }
 }
 

@@ -145,6 +145,13 @@ same "d1 planned ahead after migration" "$(sqlite3 "$T/v3.db" "SELECT group_conc
     "dp.a_kasse_first 2026-12-21 open; all.cv 2026-12-28 open"
 "$K" db check --db "$T/v3.db" >/dev/null 2>&1 && ok || bad "check after migration 3 -> 4"
 
+# ---- a case the engine cannot plan does not hold up a refresh -------------------------
+cp "$T/v3.db" "$T/bad.db"
+sqlite3 "$T/bad.db" "INSERT INTO events(case_id, kind, body, identity, recorded_at, recorded_by) VALUES ('u1', 'benefit', '{\"benefit\":\"nonsense\",\"from\":\"2026-12-01\"}', 'benefit:x', '2026-12-03T00:00:00.000Z', 'test'); UPDATE plans SET valid_until = as_of"
+same "refresh skips what it cannot plan" "$(KONTAKT_TODAY=2026-12-20 "$K" db refresh --db "$T/bad.db" 2>&1)" "7 plans recomputed as of 2026-12-20"
+same "the case keeps its rows and stays stale" "$(sqlite3 "$T/bad.db" "SELECT as_of, valid_until FROM plans WHERE case_id = 'u1'")" "2026-12-03|2026-12-20"
+same "and is said to be stale the next day" "$(KONTAKT_TODAY=2026-12-21 "$K" db worklist --db "$T/bad.db" --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["stale_plans"] >= 1, d["plans_as_of"])')" "True 2026-12-03"
+
 # ---- kontakt serve refreshes by itself ---------------------------------------------
 TOKEN=$("$K" token create --db "$DB" --jobcenter jc --role manager 2>/dev/null | grep -o 'kt_[0-9a-f]*' | head -1)
 "$K" serve --db "$DB" --listen 127.0.0.1:0 --today $LATER 2>"$T/serve.log" &
