@@ -16,10 +16,14 @@
 #include <string.h>
 #include <time.h>
 
-/* Plans per transaction, and the pause between two batches: a writer
- * waiting for the lock gets it between them. */
-#define REFRESH_BATCH 200
-#define REFRESH_PAUSE_MS 2
+/* Plans per transaction (about 50 ms), and the pause between two batches:
+ * at least as long as the batch took and at least 100 ms, the longest sleep
+ * of SQLite's busy handler, so that a request waiting for the lock (a
+ * recording, an access-log commit) wakes up within a pause and gets it. A
+ * pause of 2 ms starved them: 0.2-9 s per request during a refresh of
+ * 100,000 plans (bench/README.md). */
+#define REFRESH_BATCH 100
+#define REFRESH_PAUSE_MS 100
 /* How often the day is looked at; also how soon a failed refresh is tried
  * again (RETRY_S). */
 #define REFRESH_TICK_MS 1000
@@ -85,12 +89,16 @@ static void *refresh_main(void *arg) {
         int more = 1, failed = 0, stopped = 0;
         while (more) {
             long n = 0;
+            struct timespec b0, b1;
+            clock_gettime(CLOCK_MONOTONIC, &b0);
             if (ks_refresh_batch(st, day, REFRESH_BATCH, &n, &more, &err) != KS_OK) {
                 failed = 1;
                 break;
             }
+            clock_gettime(CLOCK_MONOTONIC, &b1);
             total += n;
-            if (more && nap(r, REFRESH_PAUSE_MS)) {
+            long took = (b1.tv_sec - b0.tv_sec) * 1000L + (b1.tv_nsec - b0.tv_nsec) / 1000000L;
+            if (more && nap(r, took > REFRESH_PAUSE_MS ? took : REFRESH_PAUSE_MS)) {
                 stopped = 1;
                 break;
             }
