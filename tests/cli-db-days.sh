@@ -180,5 +180,30 @@ fresh $LATER
 answers "$T/fresh.db" $LATER >"$T/fresh.txt"
 cmp -s "$T/store.txt" "$T/fresh.txt" && ok || bad "after the server's refresh: answers differ from a fresh store's"
 
+# ---- ... and again after midnight (the clock under faketime, no --today) ---------------
+# libfaketime preloaded into the server itself (the faketime command would run
+# it as a child that a kill of its pid leaves running)
+FT=$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 2>/dev/null | head -1)
+if [ -n "$FT" ]; then
+    M="$T/midnight.db"
+    echo '{"id":"m1","jobcenter":"jc","person":{"birth_date":"1980-01-01"},"benefits":[{"benefit":"dagpenge","from":"2027-02-01"}]}' >"$T/m.ndjson"
+    KONTAKT_TODAY=2027-01-31 "$K" db import --db "$M" "$T/m.ndjson" >/dev/null || bad "midnight: import"
+    env -u KONTAKT_TODAY TZ=UTC LD_PRELOAD="$FT" FAKETIME="@2027-01-31 23:59:58" ASAN_OPTIONS=verify_asan_link_order=0 \
+        "$K" serve --db "$M" --listen 127.0.0.1:0 2>"$T/mid.log" &
+    SPID=$!
+    for _ in $(seq 1 100); do
+        grep -q "refresh as of 2027-02-01" "$T/mid.log" && break
+        sleep 0.1
+    done
+    kill "$SPID" 2>/dev/null
+    wait "$SPID" 2>/dev/null
+    SPID=""
+    grep -q "refresh as of 2027-01-31" "$T/mid.log" && bad "midnight: nothing was stale on 01-31" || ok
+    grep -q "refresh as of 2027-02-01: 1 plans recomputed" "$T/mid.log" && ok || bad "midnight: no refresh after midnight: $(cat "$T/mid.log")"
+    same "midnight: the plan is of the new day" "$(sqlite3 "$M" "SELECT as_of FROM plans")" 2027-02-01
+else
+    echo "cli-db-days: libfaketime not installed, the midnight check skipped"
+fi
+
 echo "cli-db-days: $checks checks, $fails failed"
 [ "$fails" -eq 0 ]
