@@ -79,6 +79,12 @@ static int same_plan(const kt_plan *a, const kt_plan *b, char *why, size_t n) {
 
 static long checked, failures;
 
+static int count_bytes(void *ctx, const char *data, size_t len) {
+    (void)data;
+    *(size_t *)ctx += len;
+    return 0;
+}
+
 /* Plans for days A from `from` to `to` (step `step`), each held against
  * the plans of the days up to its valid_until (at most 70 days on). */
 static void check_case(const kt_case *c, kt_date from, kt_date to, int step, int ahead) {
@@ -245,6 +251,18 @@ static void test_ahead_after_running(void **st) {
     }
     kt_plan_free(p);
     kt_plan_free(now);
+    /* with explain: the course ahead has its view (and no traces) */
+    kt_plan_options o;
+    kt_plan_options_init(&o);
+    o.as_of = o.today = D("2026-12-03");
+    o.ahead = o.explain = 1;
+    assert_int_equal(kt_plan_compute(E, c, &o, &p), KT_OK);
+    size_t bytes = 0;
+    assert_int_equal(kt_plan_write_explain(p, count_bytes, &bytes), KT_OK);
+    assert_int_equal(kt_plan_write_json(p, count_bytes, &bytes), KT_OK);
+    assert_int_equal(kt_plan_write_text(p, count_bytes, &bytes), KT_OK);
+    assert_true(bytes > 1000);
+    kt_plan_free(p);
     kt_case_free(c);
 }
 
