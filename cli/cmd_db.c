@@ -97,7 +97,10 @@ static const char refresh_help[] =
     "usage: kontakt db refresh [--db FILE] [--as-of DATE]\n"
     "\n"
     "Recomputes every stored plan that may be stale on DATE (default today):\n"
-    "those whose valid_until lies before it (docs/store.md).\n";
+    "those whose valid_until (the day before a fact of the case can change the\n"
+    "plan) lies before it, or that were computed for a later day; in batches of\n"
+    "200 cases, each its own transaction (docs/store.md). Run it daily; `kontakt\n"
+    "serve` does it by itself, at start and after midnight.\n";
 
 static const char demo_help[] =
     "usage: kontakt db demo --cases N [--jobcenter J] [--db FILE]\n"
@@ -678,6 +681,7 @@ static int db_show(int argc, char **argv) {
     kt_plan_options po;
     kt_plan_options_init(&po);
     po.as_of = po.today = as_of;
+    po.ahead = 1; /* as the store's rows (docs/store.md, "Periods ahead") */
     if (kt_engine_new(&eng) != KT_OK || kt_plan_compute(eng, c, &po, &p) != KT_OK) {
         fprintf(stderr, "kontakt: case %s: the plan could not be computed\n", id);
         st = EXIT_FAIL;

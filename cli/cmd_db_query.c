@@ -52,6 +52,41 @@ static json_t *jdate(kt_date d) {
     return json_string(b);
 }
 
+/* Plans older than the query's day (ks_stale_plans): said in every answer,
+ * so that a worklist read before `db refresh` has run is known as such. */
+typedef struct stale_info {
+    long n;
+    kt_date oldest;
+} stale_info;
+
+static stale_info stale_of(ks_store *s, const char *jobcenter, kt_date day) {
+    stale_info si = {0, KT_NO_DATE};
+    ks_error e = {0};
+    if (ks_stale_plans(s, jobcenter, day, &si.n, &si.oldest, &e) != KS_OK) si.n = 0;
+    return si;
+}
+
+/* JSON members `"stale_plans":N,"plans_as_of":D|null` (no braces). */
+static void stale_json_members(const stale_info *si) {
+    char d[11] = "";
+    kt_date_format(si->oldest, d);
+    if (si->n) printf(",\"stale_plans\":%ld,\"plans_as_of\":\"%s\"", si->n, d);
+    else printf(",\"stale_plans\":0,\"plans_as_of\":null");
+}
+
+/* The Danish line: to stdout after text; to stderr with CSV (the rows stay
+ * CSV) when csv is 1; not at all (JSON has the members) when csv is -1. */
+static void stale_line(const stale_info *si, kt_date day, int csv) {
+    if (!si->n || csv < 0) return;
+    char d[11], o[11];
+    kt_date_format(day, d);
+    kt_date_format(si->oldest, o);
+    fprintf(csv ? stderr : stdout,
+            "%sBemærk: %ld %s planer beregnet før %s (den ældste pr. %s); kør `kontakt db "
+            "refresh`.\n",
+            csv ? "kontakt: " : "\n", si->n, si->n == 1 ? "sag har" : "sager har", d, o);
+}
+
 /* Options every query takes: --db, --as, --as-of, --jobcenter, --format. */
 typedef struct qargs {
     db_common c;
@@ -204,11 +239,16 @@ int cmd_db_worklist(int argc, char **argv) {
     if (ks_worklist(s, &q, wl_row, &w, &e) != KS_OK) {
         st = db_fail(&e);
     } else {
-        if (a.format == OUT_JSON)
-            printf("%s],\"counts\":{\"open\":%ld,\"overdue\":%ld}}\n", w.first ? "" : "\n",
+        stale_info si = stale_of(s, q.jobcenter, q.as_of);
+        if (a.format == OUT_JSON) {
+            printf("%s],\"counts\":{\"open\":%ld,\"overdue\":%ld}", w.first ? "" : "\n",
                    w.by_status[0], w.by_status[1]);
-        else if (a.format == OUT_TEXT)
+            stale_json_members(&si);
+            printf("}\n");
+        } else if (a.format == OUT_TEXT) {
             printf("\n%ld i alt: %ld åbne, %ld forfaldne\n", w.n, w.by_status[0], w.by_status[1]);
+        }
+        stale_line(&si, q.as_of, a.format == OUT_JSON ? -1 : a.format == OUT_CSV);
     }
     ks_close(s);
     if (fflush(stdout) != 0 && st == EXIT_OK) st = EXIT_FAIL;
@@ -429,6 +469,9 @@ static int quota_report(qargs *a, ks_quota_query *q) {
         if (a->format == OUT_JSON) printf("%s]\n", p.first ? "" : "\n");
         else if (a->format == OUT_TEXT && p.first)
             puts("Ingen kvotepligter med frist i perioden.");
+        /* JSON is an array of rows: the note goes to stderr as with CSV */
+        stale_info si = stale_of(s, q->jobcenter, q->as_of);
+        stale_line(&si, q->as_of, a->format != OUT_TEXT);
     }
     ks_close(s);
     if (fflush(stdout) != 0 && st == EXIT_OK) st = EXIT_FAIL;
@@ -520,10 +563,14 @@ int cmd_db_report(int argc, char **argv) {
     if (ks_report(s, &q, rp_row, rp_star, &p, &e) != KS_OK) {
         st = db_fail(&e);
     } else {
+        kt_date rday = a.as_of == KT_NO_DATE ? ks_today(s) : a.as_of;
+        stale_info si = stale_of(s, q.jobcenter, rday);
         if (a.format == OUT_JSON) {
-            json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:O,s:{s:f,s:O}}", "from", from, "to", to,
-                                  "as_of", day, "by", ks_report_by_names[q.by], "timeliness",
-                                  p.rows, "star", "line", KS_STAR_LINE, "rows", p.star);
+            json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:O,s:{s:f,s:O},s:I,s:o}", "from", from, "to",
+                                  to, "as_of", day, "by", ks_report_by_names[q.by], "timeliness",
+                                  p.rows, "star", "line", KS_STAR_LINE, "rows", p.star,
+                                  "stale_plans", (json_int_t)si.n, "plans_as_of",
+                                  jdate(si.oldest));
             char *t = o ? json_dumps(o, JSON_INDENT(1)) : NULL;
             if (t) puts(t);
             free(t);
@@ -531,6 +578,7 @@ int cmd_db_report(int argc, char **argv) {
         } else if (a.format == OUT_TEXT && p.first) {
             printf("\nSTAR-målingen (LAB 2019): ingen forløb nåede 6 måneder i perioden\n");
         }
+        stale_line(&si, rday, a.format == OUT_JSON ? -1 : a.format == OUT_CSV);
     }
     json_decref(p.rows);
     json_decref(p.star);
@@ -646,8 +694,16 @@ int cmd_db_forecast(int argc, char **argv) {
     if (ks_forecast(s, &q, fc_row, &p, &e) != KS_OK) {
         st = db_fail(&e);
     } else {
-        if (a.format == OUT_JSON) printf("%s],\"conversations\":%ld}\n", p.first ? "" : "\n", p.total);
-        else if (a.format == OUT_TEXT) printf("\n%ld samtaler i alt\n", p.total);
+        /* with --generation every plan was computed afresh: none is stale */
+        stale_info si = eng ? (stale_info){0, KT_NO_DATE} : stale_of(s, q.jobcenter, q.as_of);
+        if (a.format == OUT_JSON) {
+            printf("%s],\"conversations\":%ld", p.first ? "" : "\n", p.total);
+            stale_json_members(&si);
+            printf("}\n");
+        } else if (a.format == OUT_TEXT) {
+            printf("\n%ld samtaler i alt\n", p.total);
+        }
+        stale_line(&si, q.as_of, a.format == OUT_JSON ? -1 : a.format == OUT_CSV);
     }
     ks_close(s);
     kt_engine_free(eng);

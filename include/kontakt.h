@@ -128,6 +128,10 @@ typedef struct kt_plan_options {
     kt_date today;    /* what "today" is (the library never reads a clock) */
     int horizon_days; /* list windows opening by as_of + horizon; default 180 */
     int explain;      /* non-zero: keep the trace for kt_plan_write_explain */
+    int ahead;        /* non-zero: also plan the benefit periods that become known after
+                         as_of (by the horizon): each period's new course as the plan of
+                         the day it starts would have it (all open). A store plans so, to
+                         list a period recorded before it starts. 0: conventions.md */
 } kt_plan_options;
 
 void kt_plan_options_init(kt_plan_options *o);
@@ -187,6 +191,13 @@ typedef struct kt_obligation {
 size_t kt_plan_count(const kt_plan *p);
 void kt_plan_get(const kt_plan *p, size_t i, kt_obligation *out);
 kt_date kt_plan_as_of(const kt_plan *p);
+/* The last day on which a plan computed for that day (same case, same
+ * options) is the same as this one: the day before the first day > as_of on
+ * which a fact of the case or a date of the plan (a period's start or end,
+ * an event's from or to, a deadline passing, a window coming within the
+ * horizon, a birthday, a generation's first day) may change it. KT_NO_DATE:
+ * no such day is known. */
+kt_date kt_plan_valid_until(const kt_plan *p);
 /* The last day of course `course` (kt_obligation.course) as known on the
  * plan's as_of; KT_NO_DATE while it runs with no end known (or for a course
  * the plan does not have). */

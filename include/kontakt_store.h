@@ -220,8 +220,20 @@ int ks_events_each(ks_store *s, const char *case_id, const char *known_at,
                    int (*fn)(void *ctx, const ks_event_view *ev), void *ctx, ks_error *err);
 
 /* Recomputes the stored plans that may be stale on `as_of` (valid_until
- * before it) and sets as_of as the store's today. *count: plans recomputed. */
+ * before it, or computed for a later day) and sets as_of as the store's
+ * today. In batches, each its own short transaction (other writers go
+ * between them). *count: plans recomputed. */
 int ks_refresh(ks_store *s, kt_date as_of, long *count, ks_error *err);
+/* One batch of ks_refresh: at most `max` plans (<= 0: the default, 200) in
+ * one transaction; *more (may be NULL): 1 if stale plans are left. */
+int ks_refresh_batch(ks_store *s, kt_date as_of, long max, long *count, int *more,
+                     ks_error *err);
+/* How many plans (of `jobcenter`, NULL: all) a query for `day`
+ * (KT_NO_DATE: the store's today) would read stale: valid_until before the
+ * day, so that a new day may have changed them. *oldest: the earliest
+ * as_of among them (KT_NO_DATE if none). Indexed; cheap after a refresh. */
+int ks_stale_plans(ks_store *s, const char *jobcenter, kt_date day, long *count,
+                   kt_date *oldest, ks_error *err);
 
 /* The plan of a case as JSON (case-format.md; malloc'ed), computed from the
  * case as known at known_at (NULL = now), as of as_of (KT_NO_DATE = the

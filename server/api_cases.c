@@ -221,6 +221,7 @@ static int load_plan(ksrv_req *rq, ksrv_resp *rs, ks_store *st, const char *id,
     kt_plan_options_init(&o);
     o.today = rq->today;
     o.as_of = as_of != KT_NO_DATE ? as_of : rq->today;
+    o.ahead = 1; /* as the store's rows: periods recorded before they start (docs/store.md) */
     rc = kt_plan_compute(ksrv_engine(rq->srv), c, &o, plan);
     kt_case_free(c);
     if (rc != KT_OK) {

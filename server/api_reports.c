@@ -19,6 +19,30 @@ static void date_str(kt_sb *b, kt_date d) {
     kt_sb_fmt(b, "\"%s\"", t);
 }
 
+/* `,"stale_plans":N,"plans_as_of":D|null,"stale_note":TEXT|null`: plans
+ * the answer read that are older than its day (ks_stale_plans), and the
+ * Danish line the UI shows for them. */
+static void stale_members(kt_sb *b, ks_store *st, const char *jobcenter, kt_date day) {
+    long n = 0;
+    kt_date oldest = KT_NO_DATE;
+    ks_error e = {0};
+    if (ks_stale_plans(st, jobcenter, day, &n, &oldest, &e) != KS_OK) n = 0, oldest = KT_NO_DATE;
+    kt_sb_fmt(b, ",\"stale_plans\":%ld,\"plans_as_of\":", n);
+    date_str(b, n ? oldest : KT_NO_DATE);
+    kt_sb_str(b, ",\"stale_note\":");
+    if (!n) {
+        kt_sb_str(b, "null");
+        return;
+    }
+    char d[11], o[11], note[200];
+    kt_date_format(day, d);
+    kt_date_format(oldest, o);
+    snprintf(note, sizeof note,
+             "%ld %s planer beregnet før %s (den ældste pr. %s); de genberegnes i baggrunden, "
+             "eller kør kontakt db refresh.", n, n == 1 ? "sag har" : "sager har", d, o);
+    kt_sb_json_str(b, note);
+}
+
 static void store_failed(ksrv_req *rq, ksrv_resp *rs, int rc, const ks_error *e) {
     if (rc == KS_EINVALID) ksrv_problem(rs, 400, "invalid-parameter", NULL, e->message, rq->path);
     else ksrv_problem(rs, 503, "store-unavailable", NULL, e->message, rq->path);
@@ -105,7 +129,9 @@ void api_worklist(ksrv_req *rq, ksrv_resp *rs) {
     date_str(&rs->body, q.as_of + q.within_days);
     kt_sb_str(&rs->body, ",\"items\":[");
     kt_sb_mem(&rs->body, items.p, items.len);
-    kt_sb_fmt(&rs->body, "],\"count\":%ld,\"more\":%s}", w.n, w.more ? "true" : "false");
+    kt_sb_fmt(&rs->body, "],\"count\":%ld,\"more\":%s", w.n, w.more ? "true" : "false");
+    stale_members(&rs->body, st, q.jobcenter, q.as_of);
+    kt_sb_chr(&rs->body, '}');
     kt_sb_free(&items);
     ksrv_access_log(rq, rs, st, NULL, "worklist", 1);
 }
@@ -227,7 +253,9 @@ void api_timeliness(ksrv_req *rq, ksrv_resp *rs) {
     charts c = {.months = {.b = &body, .key_name = "month", .share_name = "share"}};
     rc = ks_report(st, &qc, chart_row, NULL, &c, &e);
     if (c.groups) kt_sb_str(&body, "]}");
-    kt_sb_str(&body, "]}");
+    kt_sb_chr(&body, ']');
+    stale_members(&body, st, q.jobcenter, q.as_of);
+    kt_sb_chr(&body, '}');
     kt_sb_free(&star);
     if (rc != KS_OK) {
         kt_sb_free(&body);
@@ -342,7 +370,9 @@ void api_quota(ksrv_req *rq, ksrv_resp *rs) {
               "\"rows\":[",
            KS_QUOTA_LINE, KS_QUOTA_UNDTAGET_CEILING, KS_QUOTA_MIN_JUDGED);
     kt_sb_mem(b, rows.p, rows.len);
-    kt_sb_fmt(b, "],\"count\":%ld}", w.n);
+    kt_sb_fmt(b, "],\"count\":%ld", w.n);
+    stale_members(b, st, q.jobcenter, q.as_of);
+    kt_sb_chr(b, '}');
     kt_sb_free(&rows);
     ksrv_access_log(rq, rs, st, NULL, "report:quota", 1);
 }
@@ -420,7 +450,9 @@ void api_forecast(ksrv_req *rq, ksrv_resp *rs) {
     }
     kt_sb_str(b, "],\"rows\":[");
     kt_sb_mem(b, rows.p, rows.len);
-    kt_sb_str(b, "]}");
+    kt_sb_chr(b, ']');
+    stale_members(b, st, q.jobcenter, q.as_of);
+    kt_sb_chr(b, '}');
     kt_sb_free(&rows);
     ksrv_access_log(rq, rs, st, NULL, "report:forecast", 1);
 }

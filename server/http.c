@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "srv.h"
 #include "store_glue.h"
+#include "refresh.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -25,6 +26,7 @@ struct ksrv_server {
     char host[64];
     uint16_t port;
     ksrv_store_pool *stores;
+    struct ksrv_refresher *refresher; /* refresh.c: stale plans recomputed in the background */
     /* connections suspended while their access-log rows are written; stop
      * waits for them (MHD must not be stopped with any suspended) */
     pthread_mutex_t mu;
@@ -143,6 +145,18 @@ static kt_date today(const ksrv_server *s) {
         last = now;
     }
     return cached;
+}
+
+kt_date ksrv_today(const ksrv_server *s) { return today(s); }
+
+void ksrv_logf(const ksrv_server *s, const char *fmt, ...) {
+    if (!s->cfg.log) return;
+    char line[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    s->cfg.log(s->cfg.log_ctx, line);
 }
 
 /* Limits checked by us, so the answer is problem+json: libmicrohttpd's own
@@ -539,12 +553,16 @@ int ksrv_start(const ksrv_config *cfg, ksrv_server **out) {
     }
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
     s->port = di ? di->port : cfg->port;
+    /* stale plans are recomputed at start and each new day (refresh.c) */
+    if (cfg->db_path && ksrv_refresher_start(s, cfg->db_path, &s->refresher) != KSRV_OK)
+        logf_(s, "refresh: could not start the background refresh");
     *out = s;
     return KSRV_OK;
 }
 
 void ksrv_stop(ksrv_server *s) {
     if (!s) return;
+    ksrv_refresher_stop(s->refresher);
     /* from now on a request waits for its log rows on its own thread; those
      * already suspended are resumed by the logger before MHD stops */
     pthread_mutex_lock(&s->mu);

@@ -66,6 +66,11 @@ typedef struct ksrv_resp {
 const char *ksrv_query(const ksrv_req *r, const char *key);
 const char *ksrv_header(const ksrv_req *r, const char *name);
 
+/* From http.c: the server's day (its --today, else the local date), and a
+ * line for its log (printf-style). */
+kt_date ksrv_today(const ksrv_server *s);
+__attribute__((format(printf, 2, 3))) void ksrv_logf(const ksrv_server *s, const char *fmt, ...);
+
 /* From http.c: the engine shared by all threads, and the server's config. */
 const kt_engine *ksrv_engine(const ksrv_server *s);
 const ksrv_config *ksrv_cfg(const ksrv_server *s);

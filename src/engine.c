@@ -127,6 +127,7 @@ void kt_plan_options_init(kt_plan_options *o) {
     o->today = KT_NO_DATE;
     o->horizon_days = 180;
     o->explain = 0;
+    o->ahead = 0;
 }
 
 /* ---- per-call state ------------------------------------------------------------ */
@@ -197,7 +198,14 @@ typedef struct ctx {
     bool birth_known;
     int by, bm, bd; /* the birth date as year, month, day, once birth_known */
     kt_date adult;  /* the 18th birthday (addMonths(birth, 216)) */
+    kt_date next_unlisted; /* the first window start past last_listed, or FOREVER */
 } ctx;
+
+/* A window opening on `from` is past the horizon: the plan lists it from
+ * the day on which from <= as_of + horizon (kt_plan_valid_until). */
+static void unlisted(ctx *x, kt_date from) {
+    if (from != KT_NO_DATE && from < x->next_unlisted) x->next_unlisted = from;
+}
 
 /* Scratch that the caller writes before it reads any of it. */
 static void *scratch_raw(ctx *x, size_t n) {
@@ -1035,6 +1043,7 @@ static void eval_single_at(ctx *x, course *co, const kt_rule *row, int gen, bool
     ob->from = open;
     ob->to = to;
     if (ob->from > x->last_listed) {
+        unlisted(x, ob->from);
         drop_ob(x);
         return;
     }
@@ -1057,6 +1066,7 @@ static void eval_from_S(ctx *x, course *co, int slot) {
             ob->from = clock_after_months(co, k - 1);
             ob->to = ob->from == KT_NO_DATE ? KT_NO_DATE : clock_end(co, k, -1);
             if (ob->from == KT_NO_DATE || ob->from > x->last_listed) {
+                unlisted(x, ob->from);
                 drop_ob(x);
                 break;
             }
@@ -1103,6 +1113,7 @@ static void eval_from_S(ctx *x, course *co, int slot) {
     if (!ob) return;
     window_from_S(co, row, ob);
     if (ob->from == KT_NO_DATE || ob->from > x->last_listed) {
+        unlisted(x, ob->from);
         drop_ob(x);
         return;
     }
@@ -1118,7 +1129,10 @@ static void eval_from_S(ctx *x, course *co, int slot) {
 static void eval_twelve(ctx *x, course *co, int slot) {
     for (int k = 0; k < KT_MAX_OCCURRENCES; k++) {
         kt_date from = clock_after_months(co, 12 * k);
-        if (from == KT_NO_DATE || from > x->last_listed) return;
+        if (from == KT_NO_DATE || from > x->last_listed) {
+            unlisted(x, from);
+            return;
+        }
         if (co->end != KT_NO_DATE && from > co->end) return;
         int gen;
         bool beyond;
@@ -1166,7 +1180,10 @@ static void eval_recur(ctx *x, course *co, int slot) {
     bool *used = scratch(x, x->c->n_conversations + 1);
     if (x->oom) return;
     for (int k = 0; k < KT_MAX_OCCURRENCES; k++) {
-        if (open > x->last_listed) return;
+        if (open > x->last_listed) {
+            unlisted(x, open);
+            return;
+        }
         if (co->end != KT_NO_DATE && open > co->end) return;
         int gen;
         bool beyond;
@@ -1624,16 +1641,12 @@ static int save_courses(ctx *x) {
     return KT_OK;
 }
 
-int kt_plan_compute(const kt_engine *e, const kt_case *c, const kt_plan_options *o,
-                    kt_plan **out) {
+/* The plan of c as of as_of by conventions.md (facts dated later unknown).
+ * *next_unlisted: the first window start past the horizon, or FOREVER;
+ * *adult: the 18th birthday. */
+static int compute_one(const kt_engine *e, const kt_case *c, const kt_plan_options *o,
+                       kt_date as_of, kt_plan **out, kt_date *next_unlisted, kt_date *adult) {
     *out = NULL;
-    kt_plan_options defaults;
-    if (!o) {
-        kt_plan_options_init(&defaults);
-        o = &defaults;
-    }
-    kt_date as_of = o->as_of != KT_NO_DATE ? o->as_of : c->as_of != KT_NO_DATE ? c->as_of : o->today;
-    if (as_of == KT_NO_DATE || o->horizon_days < 0) return KT_EARG;
     kt_plan *p = kt_plan_alloc();
     if (!p) return KT_ENOMEM;
     memset(p, 0, offsetof(kt_plan, obs_inline));
@@ -1649,7 +1662,8 @@ int kt_plan_compute(const kt_engine *e, const kt_case *c, const kt_plan_options 
     for (int i = 0; i < KT_N_GENERATIONS; i++) p->gen_names[i] = kt_generations[i].name;
     memcpy(p->gen_first, e->first, sizeof p->gen_first);
 
-    ctx x = {.e = e, .c = c, .p = p, .as_of = as_of, .last_listed = as_of + o->horizon_days};
+    ctx x = {.e = e, .c = c, .p = p, .as_of = as_of, .last_listed = as_of + o->horizon_days,
+             .next_unlisted = FOREVER};
     /* the scratch of one call starts on the stack: most cases need no more */
     max_align_t scratch_buf[SCRATCH_STACK / sizeof(max_align_t)];
     kt_arena_init_buf(&x.scratch, scratch_buf, sizeof scratch_buf);
@@ -1683,6 +1697,171 @@ int kt_plan_compute(const kt_engine *e, const kt_case *c, const kt_plan_options 
         kt_plan_free(p);
         return rc;
     }
+    *next_unlisted = x.next_unlisted;
+    *adult = x.adult;
     *out = p;
     return KT_OK;
 }
+
+/* The day a period becomes known (conventions.md): the earlier of its from
+ * and its course's start S. */
+static kt_date period_known(const kt_period *q) { return min_d(q->from, period_start_S(q)); }
+
+/* ahead: appends to p the courses of `later` (a plan of the same case for a
+ * later day) numbered from `first` on, renumbered after p's own. */
+static int merge_courses(kt_plan *p, const kt_plan *later, size_t first) {
+    if (later->n_courses <= first) return KT_OK;
+    size_t add = later->n_courses - first, n = p->n_courses + add;
+    kt_date *ends = kt_arena_alloc(&p->arena, sizeof(kt_date) * n);
+    if (!ends) return KT_ENOMEM;
+    for (size_t k = 0; k < p->n_courses; k++) ends[k] = p->course_end[k];
+    for (size_t k = 0; k < add; k++) ends[p->n_courses + k] = later->course_end[first + k];
+    if (p->explain) {
+        kt_course_view *v = kt_arena_alloc(&p->arena, sizeof *v * n);
+        if (!v) return KT_ENOMEM;
+        if (p->n_courses) memcpy(v, p->courses, sizeof *v * p->n_courses);
+        for (size_t k = 0; k < add; k++) {
+            kt_course_view *d = &v[p->n_courses + k];
+            *d = later->courses[first + k];
+            d->stops = kt_arena_alloc(&p->arena, sizeof(kt_date) * 2 * (d->n_stops + 1));
+            d->stop_why = kt_arena_alloc(&p->arena, sizeof(char *) * (d->n_stops + 1));
+            if (!d->stops || !d->stop_why) return KT_ENOMEM;
+            memcpy(d->stops, later->courses[first + k].stops, sizeof(kt_date) * 2 * d->n_stops);
+            memcpy(d->stop_why, later->courses[first + k].stop_why, sizeof(char *) * d->n_stops);
+        }
+        p->courses = v;
+    }
+    for (size_t k = 0; k < add && p->n_courses + k < 64; k++)
+        if (first + k < 64 && (later->agenda_courses >> (first + k) & 1))
+            p->agenda_courses |= UINT64_C(1) << (p->n_courses + k);
+    for (size_t i = 0; i < later->n_obs; i++) {
+        const kt_ob *ob = &later->obs[i];
+        if (ob->course < first) continue;
+        if (p->n_obs == p->cap_obs) {
+            size_t cap = p->cap_obs * 2;
+            kt_ob *o = p->obs == p->obs_inline ? malloc(cap * sizeof *o) : realloc(p->obs, cap * sizeof *o);
+            if (!o) return KT_ENOMEM;
+            if (p->obs == p->obs_inline) memcpy(o, p->obs, p->n_obs * sizeof *o);
+            p->obs = o;
+            p->cap_obs = cap;
+        }
+        kt_ob *d = &p->obs[p->n_obs];
+        *d = *ob;
+        d->course = (uint8_t)(p->n_courses + (ob->course - first));
+        d->trace_first = 0;
+        d->trace_count = 0; /* the later plan's traces are not kept */
+        if (ob->a_kasse && !(d->a_kasse = kt_arena_strdup(&p->arena, ob->a_kasse))) return KT_ENOMEM;
+        p->n_obs++;
+    }
+    p->course_end = ends;
+    p->n_courses = n;
+    return KT_OK;
+}
+
+/* KT_NO_DATE (INT32_MIN) is never after as_of, FOREVER never before best */
+static inline void candidate(kt_date *best, kt_date as_of, kt_date d) {
+    if (d > as_of && d < *best) *best = d;
+}
+
+/* The first day after the plan's as_of on which a plan computed for that
+ * day may differ, from every fact of the case and the plan's own dates
+ * (each a day on which some rule's answer can turn); FOREVER if none. A day
+ * too early costs one needless recomputation, a day too late a stale plan,
+ * so candidates are generous. */
+static kt_date changes_next(const kt_engine *e, const kt_case *c, const kt_plan *p,
+                            kt_date next_unlisted, kt_date adult) {
+    kt_date a = p->as_of, best = FOREVER;
+    if (next_unlisted != FOREVER) candidate(&best, a, next_unlisted - p->horizon);
+    for (int g = 0; g < KT_N_GENERATIONS; g++) candidate(&best, a, e->first[g]);
+    /* ages count on a course's start S only (a period's day, below), and
+     * the 18th birthday ends exempt.under18 */
+    candidate(&best, a, adult);
+    for (uint32_t i = 0; i < c->n_periods; i++) {
+        const kt_period *q = &c->periods[i];
+        candidate(&best, a, q->from);
+        candidate(&best, a, period_start_S(q));
+        candidate(&best, a, period_known(q) - p->horizon); /* ahead: comes within the horizon */
+        if (q->to != KT_NO_DATE) {
+            candidate(&best, a, q->to);
+            candidate(&best, a, q->to + 1);
+        }
+    }
+    for (uint32_t i = 0; i < c->n_categories; i++) candidate(&best, a, c->categories[i].from);
+    for (uint32_t i = 0; i < c->n_conversations; i++) candidate(&best, a, c->conversations[i].date);
+    for (uint32_t i = 0; i < c->n_events; i++) {
+        const kt_event *ev = &c->events[i];
+        candidate(&best, a, ev->from);
+        if (ev->to != KT_NO_DATE) {
+            candidate(&best, a, ev->to);
+            candidate(&best, a, ev->to + 1);
+        }
+        if (ev->starts != KT_NO_DATE) {
+            candidate(&best, a, ev->starts);
+            candidate(&best, a, ev->starts + 1);
+        }
+    }
+    for (size_t i = 0; i < p->n_obs; i++) {
+        const kt_ob *ob = &p->obs[i];
+        candidate(&best, a, ob->from);
+        if (ob->to != KT_NO_DATE) {
+            candidate(&best, a, ob->to + 1);              /* open -> overdue */
+            candidate(&best, a, ob->to + GRACE_DAYS + 1); /* dp.monthly's grace */
+        }
+    }
+    for (size_t k = 0; k < p->n_courses; k++)
+        if (p->course_end[k] != KT_NO_DATE) candidate(&best, a, p->course_end[k] + 1);
+    return best;
+}
+
+int kt_plan_compute(const kt_engine *e, const kt_case *c, const kt_plan_options *o,
+                    kt_plan **out) {
+    *out = NULL;
+    kt_plan_options defaults;
+    if (!o) {
+        kt_plan_options_init(&defaults);
+        o = &defaults;
+    }
+    kt_date as_of = o->as_of != KT_NO_DATE ? o->as_of : c->as_of != KT_NO_DATE ? c->as_of : o->today;
+    if (as_of == KT_NO_DATE || o->horizon_days < 0) return KT_EARG;
+    kt_plan *p;
+    kt_date next_unlisted, adult;
+    int rc = compute_one(e, c, o, as_of, &p, &next_unlisted, &adult);
+    if (rc != KT_OK) return rc;
+    if (o->ahead) {
+        /* periods known later, within the horizon, each with the plan of the
+         * day it becomes known: their courses are appended */
+        kt_date last = as_of + o->horizon_days, after = as_of;
+        size_t known = p->n_courses;
+        for (int round = 0; rc == KT_OK && round < 16; round++) {
+            kt_date k = FOREVER;
+            for (uint32_t i = 0; i < c->n_periods; i++) {
+                kt_date d = period_known(&c->periods[i]);
+                if (d > after && d <= last && d < k) k = d;
+            }
+            if (k == FOREVER) break;
+            kt_plan_options o2 = *o;
+            o2.as_of = o2.today = k;
+            o2.horizon_days = last - k; /* the same last day listed */
+            o2.ahead = 0;
+            kt_plan *later;
+            kt_date nu, ad;
+            rc = compute_one(e, c, &o2, k, &later, &nu, &ad);
+            if (rc != KT_OK) break;
+            if (nu < next_unlisted) next_unlisted = nu;
+            rc = merge_courses(p, later, known);
+            known = later->n_courses;
+            kt_plan_free(later);
+            after = k;
+        }
+        if (rc != KT_OK) {
+            kt_plan_free(p);
+            return rc;
+        }
+    }
+    kt_date next = changes_next(e, c, p, next_unlisted, adult);
+    p->valid_until = next == FOREVER ? KT_NO_DATE : next - 1;
+    *out = p;
+    return KT_OK;
+}
+
+kt_date kt_plan_valid_until(const kt_plan *p) { return p->valid_until; }

@@ -107,6 +107,7 @@ struct kt_plan {
     char id[KT_MAX_ID_LEN + 1];
     kt_date as_of;
     int horizon;
+    kt_date valid_until; /* kt_plan_valid_until */
     kt_ob *obs;
     size_t n_obs, cap_obs;
     kt_warning *warnings;

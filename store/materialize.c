@@ -5,8 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* How long a stored plan is trusted without new events (docs/store.md). */
+/* The longest a stored plan is trusted without a new event, whatever
+ * kt_plan_valid_until says: a safety net against a rule whose turning day
+ * the engine does not report (docs/store.md, "valid_until"). */
 #define KS_PLAN_VALID_DAYS 30
+/* Cases a refresh recomputes in one transaction: short enough that a
+ * caseworker's write waits at most a few tens of milliseconds. */
+#define KS_REFRESH_BATCH 200
 
 static void bind_date(sqlite3_stmt *st, int i, kt_date d) {
     if (d == KT_NO_DATE) {
@@ -28,6 +33,7 @@ int ks__plan(const kt_engine *e, kt_date today, const char *case_id, const kt_ca
     kt_plan_options o;
     kt_plan_options_init(&o);
     o.today = o.as_of = today;
+    o.ahead = 1; /* a period recorded before it starts has its duties listed */
     *p = NULL;
     int rc = kt_plan_compute(e, c, &o, p);
     if (rc != KT_OK)
@@ -146,7 +152,8 @@ int ks__write_plan(ks_store *s, const char *case_id, const kt_plan *p, int fresh
     /* A rewritten case changes only the rows that differ (a conversation
      * usually changes one or two): fewer pages in the log at each commit. */
     if (!fresh && (rc = old_rows(s, case_id, &old, &n_old, err)) != KS_OK) goto out;
-    kt_date valid_until = as_of + KS_PLAN_VALID_DAYS;
+    kt_date valid_until = as_of + KS_PLAN_VALID_DAYS, vu = kt_plan_valid_until(p);
+    if (vu != KT_NO_DATE && vu < valid_until) valid_until = vu;
     size_t n = kt_plan_count(p);
     int rows = fresh != KS_FRESH_PLAN_ONLY;
     st = rows ? ks__stmt(s, fresh ? ST_OBLIGATION_INSERT : ST_OBLIGATION_UPSERT, err) : NULL;
@@ -154,7 +161,6 @@ int ks__write_plan(ks_store *s, const char *case_id, const kt_plan *p, int fresh
     for (size_t i = 0; i < n; i++) {
         kt_obligation ob;
         kt_plan_get(p, i, &ob);
-        if (ob.status == KT_OPEN && ob.to != KT_NO_DATE && ob.to < valid_until) valid_until = ob.to;
         if (!rows) continue;
         if (i < n_old && old[i]) {
             char *key = new_row_key(&ob);
@@ -260,28 +266,42 @@ int ks__rebuild(ks_store *s, const char *case_id, ks_problem_fn problem, void *c
     return rc;
 }
 
-int ks_refresh(ks_store *s, kt_date as_of, long *count, ks_error *err) {
+/* Plans stale on `day`: expired (valid_until before it), or computed for a
+ * later day. Both by index (plans_valid_until, plans_as_of). */
+static const char stale_sql[] =
+    "SELECT case_id FROM plans INDEXED BY plans_valid_until WHERE valid_until < ?1"
+    " UNION ALL SELECT case_id FROM plans INDEXED BY plans_as_of"
+    " WHERE as_of > ?1 AND valid_until >= ?1 LIMIT ?2";
+
+int ks_refresh_batch(ks_store *s, kt_date as_of, long max, long *count, int *more,
+                     ks_error *err) {
     if (count) *count = 0;
+    if (more) *more = 0;
+    if (max <= 0) max = KS_REFRESH_BATCH;
     s->today = as_of;
     int rc = ks__begin(s, err);
     if (rc != KS_OK) return rc;
     char d[11];
     kt_date_format(as_of, d);
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, "SELECT case_id FROM plans WHERE valid_until < ?1 OR as_of > ?1",
-                           -1, &st, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(s->db, stale_sql, -1, &st, NULL) != SQLITE_OK) {
         rc = ks__dbfail(s, err, "plans");
         ks__rollback(s);
         return rc;
     }
     sqlite3_bind_text(st, 1, d, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)max + 1); /* one more: are there more? */
     /* collect first: the loop rewrites the plans table */
     char **ids = NULL;
     size_t n = 0, cap = 0;
-    int r;
+    int r, extra = 0;
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        if ((long)n == max) {
+            extra = 1;
+            continue;
+        }
         if (n == cap) {
-            cap = cap ? cap * 2 : 256;
+            cap = cap ? cap * 2 : 64;
             char **v = realloc(ids, cap * sizeof *v);
             if (!v) break;
             ids = v;
@@ -293,7 +313,27 @@ int ks_refresh(ks_store *s, kt_date as_of, long *count, ks_error *err) {
     if (r != SQLITE_DONE) rc = r == SQLITE_ROW ? ks__fail(err, KS_ENOMEM, "out of memory")
                                                : ks__dbfail(s, err, "plans");
     sqlite3_finalize(st);
-    for (size_t i = 0; rc == KS_OK && i < n; i++) rc = ks__rebuild(s, ids[i], NULL, NULL, 0, err);
+    long skipped = 0;
+    for (size_t i = 0; rc == KS_OK && i < n; i++) {
+        rc = ks__rebuild(s, ids[i], NULL, NULL, 0, err);
+        if (rc == KS_EINVALID) {
+            /* a case the engine no longer accepts keeps its rows (as a
+             * migration's replan does) and stays stale, but leaves today's
+             * selection, so that one case cannot hold up every refresh */
+            sqlite3_stmt *u;
+            rc = sqlite3_prepare_v2(s->db,
+                                    "UPDATE plans SET valid_until = ?2, as_of = min(as_of, ?2)"
+                                    " WHERE case_id = ?1", -1, &u, NULL) == SQLITE_OK
+                     ? KS_OK : ks__dbfail(s, err, "plans");
+            if (rc == KS_OK) {
+                sqlite3_bind_text(u, 1, ids[i], -1, SQLITE_STATIC);
+                sqlite3_bind_text(u, 2, d, -1, SQLITE_STATIC);
+                if (sqlite3_step(u) != SQLITE_DONE) rc = ks__dbfail(s, err, "plans");
+                sqlite3_finalize(u);
+            }
+            skipped++;
+        }
+    }
     for (size_t i = 0; i < n; i++) free(ids[i]);
     free(ids);
     if (rc != KS_OK) {
@@ -301,7 +341,59 @@ int ks_refresh(ks_store *s, kt_date as_of, long *count, ks_error *err) {
         return rc;
     }
     rc = ks__commit(s, err);
-    if (rc == KS_OK && count) *count = (long)n;
+    n -= (size_t)skipped;
+    if (rc == KS_OK) {
+        if (count) *count = (long)n;
+        if (more) *more = extra;
+    }
+    return rc;
+}
+
+int ks_refresh(ks_store *s, kt_date as_of, long *count, ks_error *err) {
+    if (count) *count = 0;
+    /* batches, each its own short transaction: other writers get the lock
+     * between them; each batch leaves its plans valid on as_of, so the next
+     * one finds the rest */
+    int idle = 0;
+    for (;;) {
+        long n = 0;
+        int more = 0;
+        int rc = ks_refresh_batch(s, as_of, KS_REFRESH_BATCH, &n, &more, err);
+        if (rc != KS_OK) return rc;
+        if (count) *count += n;
+        if (!more) return KS_OK;
+        if (n == 0 && ++idle > 1000) return KS_OK; /* only cases it cannot plan */
+    }
+}
+
+int ks_stale_plans(ks_store *s, const char *jobcenter, kt_date day, long *count,
+                   kt_date *oldest, ks_error *err) {
+    *count = 0;
+    *oldest = KT_NO_DATE;
+    /* by plans_valid_until: cheap while few plans are stale, as after a
+     * daily refresh */
+    const char *sql = jobcenter
+        ? "SELECT count(*), min(p.as_of) FROM plans p INDEXED BY plans_valid_until"
+          " JOIN cases c ON c.id = p.case_id WHERE p.valid_until < ?1 AND c.jobcenter = ?2"
+        : "SELECT count(*), min(as_of) FROM plans INDEXED BY plans_valid_until"
+          " WHERE valid_until < ?1";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return ks__dbfail(s, err, "plans");
+    char d[11];
+    kt_date_format(day == KT_NO_DATE ? ks_today(s) : day, d);
+    sqlite3_bind_text(st, 1, d, -1, SQLITE_TRANSIENT);
+    if (jobcenter) sqlite3_bind_text(st, 2, jobcenter, -1, SQLITE_STATIC);
+    int rc = KS_OK;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *count = (long)sqlite3_column_int64(st, 0);
+        const unsigned char *t = sqlite3_column_text(st, 1);
+        kt_date o;
+        if (t && kt_date_parse((const char *)t, strlen((const char *)t), &o) == KT_OK) *oldest = o;
+    } else {
+        rc = ks__dbfail(s, err, "plans");
+    }
+    sqlite3_finalize(st);
     return rc;
 }
 
@@ -320,6 +412,7 @@ int ks_plan_json(ks_store *s, const char *case_id, const char *known_at, kt_date
     kt_plan_options o;
     kt_plan_options_init(&o);
     o.as_of = o.today = as_of != KT_NO_DATE ? as_of : ks_today(s);
+    o.ahead = 1; /* as the stored rows (ks__plan) */
     kt_plan *p = NULL;
     r = kt_plan_compute(s->engine, c, &o, &p);
     kt_case_free(c);

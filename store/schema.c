@@ -153,7 +153,8 @@ static const char *const migrations[KS_SCHEMA_VERSION] = {
     "ALTER TABLE obligations ADD COLUMN quota INTEGER;"
     "ALTER TABLE obligations ADD COLUMN provisional INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE obligations ADD COLUMN a_kasse TEXT;",
-    /* 3 -> 4 (helper `writes`: issue 11, points 1 and 3). `idempotency`:
+    /* ---- 3 -> 4 (issue 11) ----------------------------------------------
+     * Points 1 and 3: `idempotency`:
      * the answers of POSTs sent with an Idempotency-Key, per scope (the
      * jobcentre and token), kept at least 24 hours (ks_idem_put purges
      * those older than 48). `import_stage`: the lines of an import into a
@@ -167,7 +168,22 @@ static const char *const migrations[KS_SCHEMA_VERSION] = {
     "  PRIMARY KEY(scope, key)) STRICT, WITHOUT ROWID;"
     "CREATE INDEX idempotency_created ON idempotency(created_at);"
     "CREATE TABLE import_stage("
-    "  n INTEGER PRIMARY KEY, line INTEGER NOT NULL, text TEXT NOT NULL) STRICT;",
+    "  n INTEGER PRIMARY KEY, line INTEGER NOT NULL, text TEXT NOT NULL) STRICT;"
+    /* Point 0, plans that stay current: plans.valid_until is now the engine's kt_plan_valid_until (the last
+     * day before a fact of the case can change the plan), and plans list
+     * the periods that start later (kt_plan_options.ahead). Every stored
+     * plan is marked expired (valid_until = as_of) so that the next refresh
+     * (`db refresh`, or the server's at its start) computes it the new way,
+     * in short batches, instead of this migration holding the lock for all
+     * of them. plans_valid_until now holds as_of too, so that counting the
+     * stale plans and their oldest day (ks_stale_plans) reads the index
+     * only. plans_as_of: a refresh for an earlier day finds the plans
+     * computed for a later one by index. */
+    "DROP INDEX plans_valid_until;"
+    "UPDATE plans SET valid_until = as_of WHERE valid_until > as_of;"
+    "CREATE INDEX plans_valid_until ON plans(valid_until, as_of);"
+    "CREATE INDEX plans_as_of ON plans(as_of);",
+    /* ---- end of 3 -> 4 ---- */
 };
 
 /* What a migration needs after its SQL: every plan computed again, then
@@ -310,10 +326,12 @@ int ks__migrate(ks_store *s, ks_error *err) {
  * sorted build instead of millions of random inserts. Same definitions as
  * in the migrations above. */
 static const char bulk_drop[] =
-    "DROP INDEX cases_jobcenter; DROP INDEX obligations_by_deadline; DROP INDEX plans_valid_until;";
+    "DROP INDEX cases_jobcenter; DROP INDEX obligations_by_deadline; DROP INDEX plans_valid_until;"
+    "DROP INDEX plans_as_of;";
 #define BULK_SMALL                                                                             \
     "CREATE INDEX cases_jobcenter ON cases(jobcenter, caseworker);"                            \
-    "CREATE INDEX plans_valid_until ON plans(valid_until);"
+    "CREATE INDEX plans_valid_until ON plans(valid_until, as_of);"                            \
+    "CREATE INDEX plans_as_of ON plans(as_of);"
 static const char bulk_create[] = BULK_SMALL OBLIGATIONS_BY_DEADLINE;
 
 const char ks__obligations_index_sql[] = OBLIGATIONS_BY_DEADLINE;

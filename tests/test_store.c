@@ -221,8 +221,8 @@ static void test_invalid_import_writes_nothing(void **st) {
     assert_int_equal(count("SELECT count(*) FROM obligations"), 0);
     /* the indexes a bulk import into an empty store drops are back (9: with
      * the UNIQUE(case_id, idx) of obligations, a rowid table in schema 2,
-     * and schema 4's idempotency_created) */
-    assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE type = 'index'"), 9);
+     * and schema 4's idempotency_created and plans_as_of) */
+    assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE type = 'index'"), 10);
     assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"), 4);
     assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE name = 'obligations_by_deadline'"), 1);
     /* a line without a jobcentre and no default */

@@ -228,7 +228,7 @@
     const r = await K.api("GET", "/v1/worklist?" + p.toString());
     if (r.status === 200 && r.data) {
       const items = (r.data.items || []).map((i) => ({ ...i, from: i.window.from, to: i.window.to }));
-      return { items, source: "server", more: r.data.more };
+      return { items, source: "server", more: r.data.more, stale: r.data.stale_note };
     }
     if (r.status !== 501) return { problem: r.problem };
     const list = await K.api("GET", "/v1/cases?limit=200" + (caseworker ? "&caseworker=" + encodeURIComponent(caseworker) : ""));
@@ -309,6 +309,7 @@
     }
 
     const parts = [];
+    if (wl.stale) parts.push(h("p.notice", { id: "stale-plans", text: wl.stale }));
     if (wl.source === "server" && wl.more)
       parts.push(h("p.notice", { text: "Listen viser de " + wl.items.length + " mest presserende pligter; vælg en sagsbehandler for at se resten." }));
     if (wl.source === "browser")

@@ -216,6 +216,8 @@
     let timeliness = t.status === 200 ? t.data : null;
     let forecast = f.status === 200 ? f.data : null;
     const parts = [];
+    const stale = (timeliness && timeliness.stale_note) || (forecast && forecast.stale_note);
+    if (stale) parts.push(h("p.notice", { id: "stale-plans", text: stale }));
     if (!timeliness || !forecast) {
       if ((t.status && t.status !== 501) || (f.status && f.status !== 501)) {
         parts.push(K.problemBox(t.status !== 200 && t.status !== 501 ? t.problem : f.problem, "En rapport kunne ikke hentes."));
