@@ -11,6 +11,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,6 +145,9 @@ static kt_date today(const ksrv_server *s) {
     }
     return cached;
 }
+
+static atomic_ulong writes;
+unsigned long ksrv_writes(void) { return atomic_load(&writes); }
 
 /* Limits checked by us, so the answer is problem+json: libmicrohttpd's own
  * 414/431 (a request line or header block past its per-connection memory)
@@ -427,6 +431,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     memset(&rc->log, 0, sizeof rc->log);
     rq.log = ksrv_store_configured(s->stores) ? &rc->log : NULL;
     ksrv_dispatch(&rq, &rs);
+    if (strcmp(method, "GET") && strcmp(method, "HEAD")) atomic_fetch_add(&writes, 1);
     if (rs.status >= 500) logf_(s, "%s %s -> %d", method, url, rs.status);
     if (rc->log.n == 0) {
         enum MHD_Result ret = send_resp(c, &rs);

@@ -439,7 +439,7 @@ static int side_case(side *sd, const char *id, const kt_plan *p) {
     for (size_t i = 0, n = kt_plan_count(p); i < n; i++) {
         kt_obligation ob;
         kt_plan_get(p, i, &ob);
-        ks__bind_obligation(sd->row, id, i, &ob);
+        ks__bind_obligation(sd->row, id, i, &ob, kt_plan_course_end(p, ob.course));
         r = sqlite3_step(sd->row);
         sqlite3_reset(sd->row);
         if (r != SQLITE_DONE) return side_fail(sd, "obligations");

@@ -167,7 +167,9 @@ int ks__plan(const kt_engine *e, kt_date today, const char *case_id, const kt_ca
 #define KS_FRESH_PLAN_ONLY 2
 int ks__write_plan(ks_store *s, const char *case_id, const kt_plan *p, int fresh, ks_error *err);
 /* Binds obligation i of a case to the 16 parameters of ST_OBLIGATION_INSERT. */
-void ks__bind_obligation(sqlite3_stmt *st, const char *case_id, size_t i, const kt_obligation *ob);
+/* course_end: kt_plan_course_end of the obligation's course (schema 4) */
+void ks__bind_obligation(sqlite3_stmt *st, const char *case_id, size_t i, const kt_obligation *ob,
+                         kt_date course_end);
 /* The SQL of a prepared statement (for another connection). */
 const char *ks__stmt_sql(ks_stmt_id id);
 /* Loads the case's events, assembles and parses the case and materialises

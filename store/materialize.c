@@ -46,7 +46,8 @@ int ks__materialize(ks_store *s, const char *case_id, const kt_case *c, int fres
     return rc;
 }
 
-void ks__bind_obligation(sqlite3_stmt *st, const char *case_id, size_t i, const kt_obligation *ob) {
+void ks__bind_obligation(sqlite3_stmt *st, const char *case_id, size_t i, const kt_obligation *ob,
+                         kt_date course_end) {
     sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
     sqlite3_bind_text(st, 3, ob->rule, -1, SQLITE_STATIC);
@@ -67,12 +68,13 @@ void ks__bind_obligation(sqlite3_stmt *st, const char *case_id, size_t i, const 
     else sqlite3_bind_null(st, 17);
     sqlite3_bind_int(st, 18, ob->provisional != 0);
     bind_str(st, 19, ob->a_kasse);
+    bind_date(st, 20, course_end);
 }
 
 /* A row's columns (after case_id and idx) as one string, to tell a changed
  * row from an unchanged one. NULL and "" are the same (bind_str stores ""
  * as NULL). */
-enum { ROW_COLS = 17 };
+enum { ROW_COLS = 18 };
 static char *row_key(const char *const col[ROW_COLS]) {
     size_t n = 0;
     for (int k = 0; k < ROW_COLS; k++) n += (col[k] ? strlen(col[k]) : 0) + 1;
@@ -88,14 +90,15 @@ static char *row_key(const char *const col[ROW_COLS]) {
     return key;
 }
 
-static char *new_row_key(const kt_obligation *ob) {
-    char from[11] = "", to[11] = "", met[11] = "", req[16], cnt[16], stop[16], bey[16];
+static char *new_row_key(const kt_obligation *ob, kt_date course_end) {
+    char from[11] = "", to[11] = "", met[11] = "", end[11] = "", req[16], cnt[16], stop[16], bey[16];
     char quota[16] = "", prov[4];
     if (ob->quota_holder >= 0) snprintf(quota, sizeof quota, "%d", ob->quota_holder);
     snprintf(prov, sizeof prov, "%d", ob->provisional != 0);
     if (ob->from != KT_NO_DATE) kt_date_format(ob->from, from);
     if (ob->to != KT_NO_DATE) kt_date_format(ob->to, to);
     if (ob->met_on != KT_NO_DATE) kt_date_format(ob->met_on, met);
+    if (course_end != KT_NO_DATE) kt_date_format(course_end, end);
     snprintf(req, sizeof req, "%d", ob->required);
     snprintf(cnt, sizeof cnt, "%d", ob->counted);
     snprintf(stop, sizeof stop, "%d", ob->stopped_days);
@@ -103,7 +106,7 @@ static char *new_row_key(const kt_obligation *ob) {
     const char *col[ROW_COLS] = {ob->rule, ob->kind, ob->benefit, ob->generation, from, to,
                                  kt_ob_status_name(ob->status), req, cnt, met,
                                  ob->exempt_reason, stop, bey, ob->group, quota, prov,
-                                 ob->a_kasse};
+                                 ob->a_kasse, end};
     return row_key(col);
 }
 
@@ -157,13 +160,13 @@ int ks__write_plan(ks_store *s, const char *case_id, const kt_plan *p, int fresh
         if (ob.status == KT_OPEN && ob.to != KT_NO_DATE && ob.to < valid_until) valid_until = ob.to;
         if (!rows) continue;
         if (i < n_old && old[i]) {
-            char *key = new_row_key(&ob);
+            char *key = new_row_key(&ob, kt_plan_course_end(p, ob.course));
             int same = key && strcmp(key, old[i]) == 0;
             free(key);
             if (same) continue;
         }
         sqlite3_reset(st);
-        ks__bind_obligation(st, case_id, i, &ob);
+        ks__bind_obligation(st, case_id, i, &ob, kt_plan_course_end(p, ob.course));
         if (sqlite3_step(st) != SQLITE_DONE) {
             rc = ks__dbfail(s, err, "obligations");
             goto out;

@@ -16,6 +16,12 @@
  * builds it again (ks__bulk_indexes). */
 #define OBLIGATIONS_BY_DEADLINE                                                                \
     "CREATE INDEX obligations_by_deadline ON obligations(deadline, case_id, idx, status, grp,"  \
+    " rule, required, counted, kind, benefit, generation, window_from, stopped, beyond,"       \
+    " course_end, quota, provisional);"
+/* The index as schema 2 and 3 had it (migration 1 -> 2 builds it; 3 -> 4
+ * builds the one above in its place). */
+#define OBLIGATIONS_BY_DEADLINE_2                                                              \
+    "CREATE INDEX obligations_by_deadline ON obligations(deadline, case_id, idx, status, grp,"  \
     " rule, required, counted, kind, benefit, generation, window_from, stopped, beyond);"
 
 /* Schema 1's `due` and its triggers, as migration 0 -> 1 made them (it has
@@ -153,6 +159,15 @@ static const char *const migrations[KS_SCHEMA_VERSION] = {
     "ALTER TABLE obligations ADD COLUMN quota INTEGER;"
     "ALTER TABLE obligations ADD COLUMN provisional INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE obligations ADD COLUMN a_kasse TEXT;",
+    /* ---- 3 -> 4 (branch day): the last day of the obligation's course
+     * (kt_plan_course_end) as known when the plan was computed, NULL while
+     * the course runs with no end known. The worklist leaves out the
+     * obligations of a course that has ended (history: reports only), and
+     * shows the quota and provisional marks from its index, which now
+     * holds all three (migration_after). Every plan is computed again. */
+    "ALTER TABLE obligations ADD COLUMN course_end TEXT;"
+    "DROP INDEX IF EXISTS obligations_by_deadline;",
+    /* ---- end of 3 -> 4 */
 };
 
 /* What a migration needs after its SQL: every plan computed again, then
@@ -162,8 +177,9 @@ static const struct {
     const char *sql;
 } migration_after[KS_SCHEMA_VERSION] = {
     {0, NULL},
-    {1, OBLIGATIONS_BY_DEADLINE},
+    {1, OBLIGATIONS_BY_DEADLINE_2},
     {1, NULL},
+    {1, "DROP INDEX IF EXISTS obligations_by_deadline;" OBLIGATIONS_BY_DEADLINE}, /* 3 -> 4 */
 };
 
 static int read_int(ks_store *s, const char *sql, long *out, ks_error *err) {

@@ -28,24 +28,25 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_OBLIGATION_INSERT] =
         "INSERT INTO obligations(case_id, idx, rule, kind, benefit, generation, window_from, "
         "deadline, status, required, counted, met_on, exempt, stopped, beyond, grp, quota, "
-        "provisional, a_kasse) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+        "provisional, a_kasse, course_end) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
     [ST_OBLIGATION_UPSERT] =
         /* an upsert: a row that changed is updated in place */
         "INSERT INTO obligations(case_id, idx, rule, kind, benefit, generation, window_from, "
         "deadline, status, required, counted, met_on, exempt, stopped, beyond, grp, quota, "
-        "provisional, a_kasse) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) "
+        "provisional, a_kasse, course_end) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20) "
         "ON CONFLICT(case_id, idx) DO UPDATE SET rule = excluded.rule, kind = excluded.kind, "
         "benefit = excluded.benefit, generation = excluded.generation, "
         "window_from = excluded.window_from, deadline = excluded.deadline, "
         "status = excluded.status, required = excluded.required, counted = excluded.counted, "
         "met_on = excluded.met_on, exempt = excluded.exempt, stopped = excluded.stopped, "
         "beyond = excluded.beyond, grp = excluded.grp, quota = excluded.quota, "
-        "provisional = excluded.provisional, a_kasse = excluded.a_kasse",
+        "provisional = excluded.provisional, a_kasse = excluded.a_kasse, "
+        "course_end = excluded.course_end",
     [ST_OBLIGATIONS_OF_CASE] =
         "SELECT idx, rule, kind, benefit, generation, window_from, deadline, status, required, "
-        "counted, met_on, exempt, stopped, beyond, grp, quota, provisional, a_kasse "
+        "counted, met_on, exempt, stopped, beyond, grp, quota, provisional, a_kasse, course_end "
         "FROM obligations WHERE case_id = ?1 "
         "ORDER BY idx",
     [ST_OBLIGATIONS_DELETE_FROM] = "DELETE FROM obligations WHERE case_id = ?1 AND idx >= ?2",
