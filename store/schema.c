@@ -165,8 +165,7 @@ static const char *const migrations[KS_SCHEMA_VERSION] = {
      * obligations of a course that has ended (history: reports only), and
      * shows the quota and provisional marks from its index, which now
      * holds all three (migration_after). Every plan is computed again. */
-    "ALTER TABLE obligations ADD COLUMN course_end TEXT;"
-    "DROP INDEX IF EXISTS obligations_by_deadline;",
+    "ALTER TABLE obligations ADD COLUMN course_end TEXT; DROP INDEX IF EXISTS obligations_by_deadline;",
     /* ---- end of 3 -> 4 */
 };
 
