@@ -88,14 +88,19 @@ static int wl_item(void *ctx, const ks_worklist_item *it) {
  * for WL_COUNTS_TTL seconds per query (jobcentre, caseworker, days), and
  * dropped at once when this server has answered a write (ksrv_writes). A
  * write by another process (the CLI) shows in the counts within the TTL;
- * the items are always read anew. */
+ * the items are always read anew. Once a count is older than the TTL, one
+ * request computes it again while the others still answer with the old one
+ * (for up to WL_COUNTS_STALE seconds): 20 requests arriving together do
+ * not all count the whole list at once. */
 #define WL_COUNTS_TTL 5
+#define WL_COUNTS_STALE 60
 #define WL_COUNTS_SLOTS 64
 
 typedef struct wl_counts {
     char key[200];
     time_t at;
     unsigned long writes;
+    int refreshing; /* a request is counting again */
     long open, overdue;
 } wl_counts;
 
@@ -116,7 +121,13 @@ static int counts_get(const char *key, long *open, long *overdue) {
     pthread_mutex_lock(&wl_mu);
     for (int i = 0; i < WL_COUNTS_SLOTS && !hit; i++) {
         wl_counts *c = &wl_cache[i];
-        if (c->at && c->writes == w && now - c->at < WL_COUNTS_TTL && !strcmp(c->key, key)) {
+        if (!c->at || c->writes != w || strcmp(c->key, key)) continue;
+        int fresh = now - c->at < WL_COUNTS_TTL;
+        if (!fresh && !c->refreshing) {
+            c->refreshing = 1; /* this request counts again; the others use these */
+            break;
+        }
+        if (fresh || now - c->at < WL_COUNTS_STALE) {
             *open = c->open;
             *overdue = c->overdue;
             hit = 1;
@@ -140,6 +151,7 @@ static void counts_put(const char *key, unsigned long writes, long open, long ov
     snprintf(slot->key, sizeof slot->key, "%s", key);
     slot->at = now;
     slot->writes = writes;
+    slot->refreshing = 0;
     slot->open = open;
     slot->overdue = overdue;
     pthread_mutex_unlock(&wl_mu);

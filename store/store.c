@@ -293,9 +293,14 @@ int ks_checkpoint(ks_store *s, ks_error *err) {
 
 int ks__set_pragmas(ks_store *s, ks_error *err) {
     sqlite3_busy_timeout(s->db, 10000);
+    /* mmap_size: pages are read from the mapping, not copied by pread. Every
+     * commit by another connection (the server's access log) empties this
+     * connection's page cache, so a worklist read would otherwise copy its
+     * pages in again each time (issue 12 §3; bench/README.md). */
     int rc = ks__exec(s,
                       "PRAGMA page_size = 8192; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; "
-                      "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;",
+                      "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY; "
+                      "PRAGMA mmap_size = 4294967296;",
                       err);
     if (rc != KS_OK || (s->flags & KS_OPEN_READONLY)) return rc;
     sqlite3_stmt *st;
