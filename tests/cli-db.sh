@@ -259,7 +259,7 @@ expect 2 "a schema-1 store opened read-only" "$K" db check --db "$T/v1.db"
 grep -q "older than this program" "$T/err" && ok || bad "read-only schema-1 message: $(cat "$T/err")"
 same "read-only open changed nothing" "$(sqlite3 "$T/v1.db" 'PRAGMA user_version')" 1
 KONTAKT_TODAY=2026-11-23 "$K" db worklist --db "$T/v1.db" --overdue-days -1 --format json >"$T/wl.json" && ok || bad "worklist of a schema-1 store"
-same "migrated to schema 3" "$(sqlite3 "$T/v1.db" 'PRAGMA user_version')" 3
+same "migrated to schema 4" "$(sqlite3 "$T/v1.db" 'PRAGMA user_version')" 4
 # The engine has changed since schema 1 (g2025a-g2026 came later), so the
 # migrated store is held to what a fresh import of its own export gives on
 # the same day (the saved worklist stays as the record of schema 1's).
@@ -270,9 +270,10 @@ python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sy
     "$T/wl.json" "$T/wl-fresh.json" && ok || bad "worklist after migration differs from a fresh import's"
 same "report after migration" "$(KONTAKT_TODAY=2026-11-23 "$K" db report --db "$T/v1.db" --from 2015-01-01 --to 2026-12-31 --by group --format csv)" \
     "$(KONTAKT_TODAY=2026-11-23 "$K" db report --db "$T/v1-fresh.db" --from 2015-01-01 --to 2026-12-31 --by group --format csv)"
-cols="case_id, idx, rule, grp, kind, benefit, generation, window_from, deadline, status, required, counted, met_on, exempt, stopped, beyond, quota, provisional, a_kasse"
+cols="case_id, idx, rule, grp, kind, benefit, generation, window_from, deadline, status, required, counted, met_on, exempt, stopped, beyond, quota, provisional, a_kasse, course_end"
 same "obligations after migration = a fresh import's" "$(sqlite3 "$T/v1.db" "SELECT $cols FROM obligations ORDER BY case_id, idx")" \
     "$(sqlite3 "$T/v1-fresh.db" "SELECT $cols FROM obligations ORDER BY case_id, idx")"
+[ "$(sqlite3 "$T/v1.db" 'SELECT count(course_end) FROM obligations')" -gt 0 ] && ok || bad "schema 4: no course_end after the replan"
 same "facts of why restored by the replan (stopped clock)" \
     "$(sqlite3 "$T/v1.db" 'SELECT sum(stopped > 0) FROM obligations')" "2"
 "$K" db check --db "$T/v1.db" >/dev/null 2>&1 && ok || bad "check after migration"
@@ -287,7 +288,7 @@ expect 2 "a schema-2 store opened read-only" "$K" db check --db "$T/v2.db"
 grep -q "older than this program" "$T/err" && ok || bad "read-only schema-2 message: $(cat "$T/err")"
 v2_before=$(sqlite3 "$T/v2.db" "SELECT count(*), sum(status = 'met'), sum(status = 'open') FROM obligations")
 KONTAKT_TODAY=2026-12-15 "$K" db worklist --db "$T/v2.db" --overdue-days -1 --format json >/dev/null && ok || bad "worklist of a schema-2 store"
-same "schema 2 migrated to 3" "$(sqlite3 "$T/v2.db" 'PRAGMA user_version')" 3
+same "schema 2 migrated to 4" "$(sqlite3 "$T/v2.db" 'PRAGMA user_version')" 4
 same "the new columns" "$(sqlite3 "$T/v2.db" "SELECT group_concat(name) FROM pragma_table_info('obligations') WHERE name IN ('quota', 'provisional', 'a_kasse')")" "quota,provisional,a_kasse"
 # the a-kasse of p14's dagpenge period on every dagpenge obligation's deadline
 # (the engine fills it from g2025 on: an older engine leaves it NULL)
