@@ -184,7 +184,7 @@ void api_worklist(ksrv_req *rq, ksrv_resp *rs) {
     if (status && *status) {
         if (strcmp(status, "open") && strcmp(status, "overdue")) {
             ksrv_problem(rs, 400, "invalid-parameter", NULL,
-                         "status skal være open eller overdue.", rq->path);
+                         "status must be open or overdue.", rq->path);
             return;
         }
         q.status = status;
@@ -194,7 +194,7 @@ void api_worklist(ksrv_req *rq, ksrv_resp *rs) {
         if (!strcmp(order, "deadline")) q.order = KS_WL_BY_DEADLINE;
         else if (strcmp(order, "due_first")) {
             ksrv_problem(rs, 400, "invalid-parameter", NULL,
-                         "order skal være due_first eller deadline.", rq->path);
+                         "order must be due_first or deadline.", rq->path);
             return;
         }
     }

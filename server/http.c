@@ -461,8 +461,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             if (refused) {
                 rc->too_big = 1;
                 return send_problem(c, 429, "too-many-connections",
-                                    "Der er for mange forespørgsler i gang fra din adresse. Prøv igen "
-                                    "om lidt.",
+                                    "Too many requests from your address are in progress; try again "
+                                    "shortly.",
                                     url);
             }
         }

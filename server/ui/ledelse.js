@@ -61,6 +61,9 @@
     return { timeliness: { groups }, forecast: { weeks: Object.values(weeks) }, more: list.data.more };
   }
 
+  // an axis tick: "nov." (and the year in January)
+  const MON = ["jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."];
+  const monthTick = (ym) => MON[+ym.slice(5, 7) - 1] + (ym.slice(5, 7) === "01" ? " " + ym.slice(0, 4) : "");
   // "2026-W48" -> "uge 48, 2026"
   const weekName = (w) => (/^\d{4}-W\d{2}$/.test(w || "") ? `uge ${+w.slice(6)}, ${w.slice(0, 4)}` : w || "–");
 
@@ -87,7 +90,7 @@
       chart.append(svg("rect", { x, y: y(share), width: bw * 0.7, height: y(0) - y(share), fill: share >= TARGET ? "#1e7b34" : "#b3261e", class: "bar" },
         svg("title", {}, `${K.fmtMonth(m.month)}: ${pct(share)} rettidigt (${m.met} af ${m.met + m.late + (m.missed || m.overdue || 0)})`)),
         months.length <= 8 ? svg("text", { x: x + bw * 0.35, y: y(share) - 4, "text-anchor": "middle" }, pct(share)) : null,
-        i % Math.ceil(months.length / 6) === 0 ? svg("text", { x: x + bw * 0.35, y: H - bottom + 16, "text-anchor": "middle" }, m.month.slice(5, 7) + "/" + m.month.slice(2, 4)) : null);
+        i % Math.ceil(months.length / 6) === 0 ? svg("text", { x: x + bw * 0.35, y: H - bottom + 16, "text-anchor": "middle" }, monthTick(m.month)) : null);
     });
     chart.append(svg("line", { x1: left, x2: W - right, y1: y(TARGET), y2: y(TARGET), class: "target" }),
       svg("text", { x: W - right - 4, y: y(TARGET) - 6, "text-anchor": "end", class: "warn" }, "mål 80 %"),
@@ -157,7 +160,7 @@
           svg("title", {}, `${K.fmtMonth(m.month)}: ${pct(share)} holdt rettidigt (${m.held} af ${m.cohort})`)),
         svg("rect", { x: x + w + bw * 0.04, y: y(und), width: w, height: y(0) - y(und), fill: `url(#${id}-hatch)`, stroke: "#4a525c", class: "bar undtaget" },
           svg("title", {}, `${K.fmtMonth(m.month)}: ${pct(und)} undtaget (${m.undtaget} af ${m.cohort})`)),
-        i % Math.ceil(months.length / 6) === 0 ? svg("text", { x: x + w, y: H - bottom + 16, "text-anchor": "middle" }, m.month.slice(5, 7) + "/" + m.month.slice(2, 4)) : null);
+        i % Math.ceil(months.length / 6) === 0 ? svg("text", { x: x + w, y: H - bottom + 16, "text-anchor": "middle" }, monthTick(m.month)) : null);
     });
     chart.prepend(svg("defs", {}, svg("pattern", { id: id + "-hatch", width: 5, height: 5, patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)" },
       svg("rect", { width: 5, height: 5, fill: "#ffffff" }), svg("rect", { width: 2.5, height: 5, fill: "#6b6f76" }))));
