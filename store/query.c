@@ -67,19 +67,17 @@ void ks_worklist_query_init(ks_worklist_query *q) {
 /* The statement of a worklist query: ?1 and ?2 the range of deadlines, ?3
  * the jobcentre, ?4 the caseworker, ?5 as_of (a course that ended before it
  * is history). The index obligations_by_deadline (schema.c) has the
- * obligations in deadline order with all a worklist shows: one range scan,
- * and each row's case looked up for its jobcentre and caseworker. INDEXED BY
- * and CROSS JOIN keep the planner on that (a jobcentre's cases first would
- * read all of them). */
+ * obligations in deadline order with all a worklist shows, their case's
+ * jobcentre and caseworker included (schema 4): one range scan of the index
+ * alone, no row of `cases` read. */
 static int wl_prepare(ks_store *s, const ks_worklist_query *q, const char *what,
                       sqlite3_stmt **st, ks_error *err) {
     char sql[1000];
     snprintf(sql, sizeof sql,
-             "SELECT %s"
-             "  FROM obligations o INDEXED BY obligations_by_deadline CROSS JOIN cases c ON c.id = o.case_id"
+             "SELECT %s FROM obligations o INDEXED BY obligations_by_deadline"
              " WHERE o.status IN ('open', 'overdue') AND o.deadline BETWEEN ?1 AND ?2%s%s%s",
-             what, q->jobcenter ? " AND c.jobcenter = ?3" : "",
-             q->caseworker ? " AND c.caseworker = ?4" : "",
+             what, q->jobcenter ? " AND o.jobcenter = ?3" : "",
+             q->caseworker ? " AND o.caseworker = ?4" : "",
              q->with_ended ? "" : " AND (o.course_end IS NULL OR o.course_end >= ?5)");
     *st = NULL;
     if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
@@ -139,7 +137,7 @@ int ks_worklist(ks_store *s, const ks_worklist_query *q, ks_worklist_fn fn, void
     sqlite3_stmt *st = NULL;
     if (rc == KS_OK)
         rc = wl_prepare(s, q,
-                        "o.case_id, c.jobcenter, c.caseworker, o.rule, o.kind, o.benefit,"
+                        "o.case_id, o.jobcenter, o.caseworker, o.rule, o.kind, o.benefit,"
                         " o.generation, o.window_from, o.deadline, o.required, o.counted,"
                         " o.stopped, o.beyond, o.grp, o.quota, o.provisional, o.course_end",
                         &st, err);

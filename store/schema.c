@@ -17,7 +17,7 @@
 #define OBLIGATIONS_BY_DEADLINE                                                                \
     "CREATE INDEX obligations_by_deadline ON obligations(deadline, case_id, idx, status, grp,"  \
     " rule, required, counted, kind, benefit, generation, window_from, stopped, beyond,"       \
-    " course_end, quota, provisional);"
+    " course_end, quota, provisional, jobcenter, caseworker);"
 /* The index as schema 2 and 3 had it (migration 1 -> 2 builds it; 3 -> 4
  * builds the one above in its place). */
 #define OBLIGATIONS_BY_DEADLINE_2                                                              \
@@ -161,11 +161,18 @@ static const char *const migrations[KS_SCHEMA_VERSION] = {
     "ALTER TABLE obligations ADD COLUMN a_kasse TEXT;",
     /* ---- 3 -> 4 (branch day): the last day of the obligation's course
      * (kt_plan_course_end) as known when the plan was computed, NULL while
-     * the course runs with no end known. The worklist leaves out the
-     * obligations of a course that has ended (history: reports only), and
-     * shows the quota and provisional marks from its index, which now
-     * holds all three (migration_after). Every plan is computed again. */
-    "ALTER TABLE obligations ADD COLUMN course_end TEXT; DROP INDEX IF EXISTS obligations_by_deadline;",
+     * the course runs with no end known: the worklist leaves out the
+     * obligations of a course that has ended (history: reports only). And
+     * the case's jobcentre and caseworker, written with each row (and
+     * following the case's by the trigger), so the worklist filters and
+     * counts from the index alone, without looking up each row's case. The
+     * index holds them, course_end, quota and provisional (migration_after).
+     * Every plan is computed again. */
+    "ALTER TABLE obligations ADD COLUMN course_end TEXT; ALTER TABLE obligations ADD COLUMN"
+    " jobcenter TEXT; ALTER TABLE obligations ADD COLUMN caseworker TEXT;"
+    " DROP INDEX IF EXISTS obligations_by_deadline; CREATE TRIGGER obligations_follow_case"
+    " AFTER UPDATE OF jobcenter, caseworker ON cases BEGIN UPDATE obligations SET jobcenter ="
+    " NEW.jobcenter, caseworker = NEW.caseworker WHERE case_id = NEW.id; END;",
     /* ---- end of 3 -> 4 */
 };
 
@@ -178,7 +185,8 @@ static const struct {
     {0, NULL},
     {1, OBLIGATIONS_BY_DEADLINE_2},
     {1, NULL},
-    {1, "DROP INDEX IF EXISTS obligations_by_deadline;" OBLIGATIONS_BY_DEADLINE}, /* 3 -> 4 */
+    {1, "DROP INDEX IF EXISTS obligations_by_deadline;" KS_OBLIGATIONS_OWNER_FIX
+            OBLIGATIONS_BY_DEADLINE}, /* 3 -> 4 */
 };
 
 static int read_int(ks_store *s, const char *sql, long *out, ks_error *err) {

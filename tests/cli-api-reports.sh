@@ -84,6 +84,16 @@ same "worklist ended=1" "$(get "$C_CW" '/v1/worklist?ended=1'; echo; py '[(i["ca
 same "worklist within" "$(get "$A_CW" '/v1/worklist?within=20&caseworker=cw-1'; echo; py '[i["rule"] for i in d["items"]]')" \
 "200
 ['kh.first', 'all.cv']"
+# Reassigned (a changed line imported while the server runs): the rows follow
+# the case's caseworker (schema 4 keeps it with each obligation).
+sed -n '1s/"cw-1"/"cw-7"/p' "$T/cases.ndjson" >"$T/reassign.ndjson"
+"$K" db import "$T/reassign.ndjson" >/dev/null || bad "import of the reassignment"
+same "worklist of the new caseworker" "$(get "$A_CW" '/v1/worklist?caseworker=cw-7'; echo; py '[(i["case"], i["caseworker"]) for i in d["items"]], d["total"]')" \
+"200
+[('q1', 'cw-7')] 1"
+same "worklist of the old caseworker" "$(get "$A_CW" '/v1/worklist?caseworker=cw-1&within=20'; echo; py '[i["case"] for i in d["items"]]')" \
+"200
+[]"
 same "worklist bad within" "$(get "$A_CW" '/v1/worklist?within=x')" 400
 
 same "timeliness caseworker refused" "$(get "$A_CW" /v1/reports/timeliness)" 403
