@@ -69,6 +69,17 @@ check "released: the client is served again" "$(xff 203.0.113.7)" 200
 check "released: the IPv6 client too" "$(xff '2001:db8::1')" 200
 kill "$SPID"; wait "$SPID" 2>/dev/null
 
+# ---- issue 12's case: 300 slow requests of one client behind the proxy, the
+# default limit (256): every other user is still served
+start_server "$T/s3.log" --db "$DB" --trust-proxy 127.0.0.1
+hold 300 203.0.113.7
+ok_others=0
+for i in $(seq 1 20); do [ "$(xff "198.51.100.$i")" = 200 ] && ok_others=$((ok_others + 1)); done
+check "20 other users behind the proxy while one holds 300 requests" "$ok_others" 20
+check "the one with 300 is refused" "$(xff 203.0.113.7)" 429
+release
+kill "$SPID"; wait "$SPID" 2>/dev/null
+
 # ---- the peer is no trusted proxy: per socket address, X-Forwarded-For ignored --
 start_server "$T/s2.log" --db "$DB" --trust-proxy 10.9.9.9 --per-ip 2
 hold 2 203.0.113.7
