@@ -142,8 +142,9 @@ static const char worklist_help[] =
     "Every open or overdue obligation whose deadline falls within DAYS (default 14)\n"
     "of DATE (default today), most urgent first, with the case, rule, deadline and\n"
     "why. Overdue obligations older than --overdue-days (default 90; -1 for all)\n"
-    "are left out: they belong to the timeliness report. Read from the plans the\n"
-    "store keeps up to date; nothing is recomputed.\n";
+    "are left out: they belong to the timeliness report, as do those of a course\n"
+    "whose benefit ended before DATE. Read from the plans the store keeps up to\n"
+    "date; nothing is recomputed.\n";
 
 typedef struct wl_ctx {
     out_format f;

@@ -22,6 +22,8 @@ static const char help[] =
     "  --threads N           worker threads (2)\n"
     "  --max-connections N   connections in all (4096)\n"
     "  --per-ip N            connections from one address, 0 = no limit (256)\n"
+    "  --trust-proxy ADDRS   comma-separated addresses of reverse proxies: a request\n"
+    "                        through one counts for its X-Forwarded-For client\n"
     "  --timeout SECONDS     close a connection idle this long (30)\n"
     "  --max-body BYTES      larger request bodies get 413 (1048576)\n"
     "  --today DATE          use DATE as today (default: KONTAKT_TODAY, else the clock)\n"
@@ -101,6 +103,12 @@ int cmd_serve(int argc, char **argv) {
         } else if (strcmp(a, "--per-ip") == 0) {
             if (cli_parse_int_arg(a, v, 0, 1000000, &n)) return EXIT_INVALID;
             cfg.per_ip_limit = (unsigned)n;
+        } else if (strcmp(a, "--trust-proxy") == 0) {
+            if (!v || !*v) {
+                fprintf(stderr, "kontakt: serve: --trust-proxy takes ADDR[,ADDR...]\n");
+                return EXIT_INVALID;
+            }
+            cfg.trust_proxy = v;
         } else if (strcmp(a, "--timeout") == 0) {
             if (cli_parse_int_arg(a, v, 1, 86400, &n)) return EXIT_INVALID;
             cfg.timeout_s = (unsigned)n;

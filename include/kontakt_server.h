@@ -41,6 +41,9 @@ typedef struct ksrv_config {
     unsigned threads;        /* worker threads; default 2 */
     unsigned max_connections; /* all clients together; default 4096 */
     unsigned per_ip_limit;   /* connections from one address; 0 = none; default 256 */
+    const char *trust_proxy; /* comma-separated addresses of trusted reverse proxies (NULL:
+                                none); requests through them count per X-Forwarded-For
+                                client against per_ip_limit (docs/server.md) */
     unsigned timeout_s;      /* idle seconds before a connection is closed; default 30 */
     size_t max_body;         /* request body cap in bytes (413 above); default 1 MiB */
     kt_date today;           /* KT_NO_DATE: the local date at each request */

@@ -321,6 +321,12 @@ void ks_sha256_hex(const void *data, size_t len, char hex[65]);
  * recompute one. An obligation stored as open whose deadline has passed on
  * as_of is read as overdue. docs/store.md, "Worklist, timeliness, forecast". */
 
+typedef enum ks_worklist_order {
+    KS_WL_BY_DEADLINE, /* earliest deadline first, overdue and open mixed (the CLI's) */
+    KS_WL_DUE_FIRST    /* still to do on time first (deadline >= as_of, earliest first), then
+                          the overdue (earliest first): what a caseworker can still meet */
+} ks_worklist_order;
+
 typedef struct ks_worklist_query {
     kt_date as_of;          /* KT_NO_DATE = the store's today */
     int within_days;        /* deadlines up to as_of + within_days (default 14) */
@@ -328,6 +334,11 @@ typedef struct ks_worklist_query {
     const char *jobcenter;  /* NULL = every jobcentre */
     const char *caseworker; /* NULL = every caseworker */
     long limit;             /* 0 = no limit */
+    long offset;            /* rows skipped first, in the query's order (paging) */
+    ks_worklist_order order;
+    const char *status;     /* NULL = both; "open" or "overdue" (as read on as_of) */
+    int with_ended;         /* 1: also obligations of a course that ended before as_of
+                               (default 0: those are history, for the reports) */
 } ks_worklist_query;
 void ks_worklist_query_init(ks_worklist_query *q);
 
@@ -340,13 +351,21 @@ typedef struct ks_worklist_item {
     const char *status; /* "open" or "overdue" on as_of */
     int days_left;      /* deadline - as_of; negative when overdue */
     const char *why, *law, *seed;
+    int quota;          /* a quota rule's holder (KT_HOLDER_*), -1 for an ordinary duty */
+    int provisional;    /* 1: the rule rests on summaries (kt_obligation.provisional) */
+    kt_date course_end; /* the course's last day as known, KT_NO_DATE while open-ended */
 } ks_worklist_item;
 typedef int (*ks_worklist_fn)(void *ctx, const ks_worklist_item *it); /* non-zero stops */
 
 /* Open and overdue obligations with a deadline in [as_of - overdue_days,
- * as_of + within_days], most urgent (earliest deadline) first. */
+ * as_of + within_days], in q->order, from q->offset on, at most q->limit. */
 int ks_worklist(ks_store *s, const ks_worklist_query *q, ks_worklist_fn fn, void *ctx,
                 ks_error *err);
+
+/* The whole set of ks_worklist's query (not a page of it) counted by status
+ * as read on as_of (q->limit, q->offset and q->status are ignored). */
+int ks_worklist_counts(ks_store *s, const ks_worklist_query *q, long *open, long *overdue,
+                       ks_error *err);
 
 typedef enum ks_report_by {
     KS_BY_ALL, KS_BY_GROUP, KS_BY_MONTH, KS_BY_JOBCENTER, KS_BY_CASEWORKER,

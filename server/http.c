@@ -4,6 +4,7 @@
  * hands a ksrv_req to the router and turns its ksrv_resp into a response. */
 #define _POSIX_C_SOURCE 200809L
 #include "srv.h"
+#include "clients.h"
 #include "store_glue.h"
 #include "refresh.h"
 
@@ -12,6 +13,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +39,8 @@ struct ksrv_server {
      * a summary at most once a minute and at stop, not a line each */
     unsigned long abandoned, abandoned_told;
     time_t abandoned_at;
+    /* --trust-proxy: connections per client counted here, not by MHD */
+    ksrv_clients *clients;
 };
 
 const char *ksrv_strerror(int status) {
@@ -159,6 +163,9 @@ void ksrv_logf(const ksrv_server *s, const char *fmt, ...) {
     s->cfg.log(s->cfg.log_ctx, line);
 }
 
+static atomic_ulong writes;
+unsigned long ksrv_writes(void) { return atomic_load(&writes); }
+
 /* Limits checked by us, so the answer is problem+json: libmicrohttpd's own
  * 414/431 (a request line or header block past its per-connection memory)
  * are fixed HTML pages. KSRV_CONN_MEMORY leaves room above both, so MHD's
@@ -182,6 +189,7 @@ typedef struct reqctx {
     int logged; /* 1 written, -1 failed */
     ksrv_server *srv;
     struct MHD_Connection *conn;
+    char client[KSRV_CLIENT_KEY]; /* counted in srv->clients while set */
 } reqctx;
 
 static int hexval(int c) {
@@ -343,6 +351,92 @@ static void remote_addr(struct MHD_Connection *c, char *out, size_t size) {
                   (socklen_t)size);
 }
 
+/* ---- --trust-proxy: the per-client limit (clients.c) ---------------------------- */
+
+static void addr_text(const struct sockaddr *sa, char *out, size_t size) {
+    out[0] = '\0';
+    if (!sa) return;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+                  (socklen_t)size);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+                  (socklen_t)size);
+}
+
+/* A direct client (not a trusted proxy) past the limit is not accepted, as
+ * MHD's own per-IP limit would do. */
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *sa, socklen_t len) {
+    (void)len;
+    ksrv_server *s = cls;
+    char a[KSRV_CLIENT_KEY];
+    addr_text(sa, a, sizeof a);
+    if (ksrv_clients_trusted(s->clients, a)) return MHD_YES;
+    return ksrv_clients_full(s->clients, a) ? MHD_NO : MHD_YES;
+}
+
+/* A direct client's connection counts while it is open (its socket context
+ * holds the key; NULL for a proxy's). */
+static void on_connection(void *cls, struct MHD_Connection *c, void **sock,
+                          enum MHD_ConnectionNotificationCode toe) {
+    ksrv_server *s = cls;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        char a[KSRV_CLIENT_KEY];
+        remote_addr(c, a, sizeof a);
+        *sock = NULL;
+        if (ksrv_clients_trusted(s->clients, a)) return;
+        char *key = strdup(a);
+        if (key && ksrv_clients_enter(s->clients, key)) *sock = key;
+        else free(key); /* over the limit after all (two at once): not counted */
+    } else if (*sock) {
+        ksrv_clients_leave(s->clients, *sock);
+        free(*sock);
+        *sock = NULL;
+    }
+}
+
+typedef struct xffjoin {
+    char buf[1024];
+    size_t len;
+} xffjoin;
+
+static enum MHD_Result join_xff(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *value) {
+    (void)kind;
+    xffjoin *j = cls;
+    if (strcasecmp(key, "X-Forwarded-For") || !value) return MHD_YES;
+    size_t n = strlen(value);
+    if (j->len + n + 2 > sizeof j->buf) { /* keep the right end: that is what counts */
+        j->len = 0;
+        if (n + 1 > sizeof j->buf) value += n - (sizeof j->buf - 2), n = sizeof j->buf - 2;
+    }
+    if (j->len) j->buf[j->len++] = ',';
+    memcpy(j->buf + j->len, value, n);
+    j->len += n;
+    j->buf[j->len] = '\0';
+    return MHD_YES;
+}
+
+/* A request through a trusted proxy counts for its client while it is in
+ * progress: 0 if it may go on, else it has been answered (429). */
+static int enter_client(ksrv_server *s, struct MHD_Connection *c, reqctx *rc, int *refused) {
+    *refused = 0;
+    char peer[KSRV_CLIENT_KEY];
+    remote_addr(c, peer, sizeof peer);
+    if (!ksrv_clients_trusted(s->clients, peer)) return 0; /* counted by connection */
+    xffjoin j = {.len = 0};
+    j.buf[0] = '\0';
+    MHD_get_connection_values(c, MHD_HEADER_KIND, join_xff, &j);
+    char key[KSRV_CLIENT_KEY];
+    ksrv_clients_key(s->clients, peer, j.len ? j.buf : NULL, key);
+    if (!ksrv_clients_enter(s->clients, key)) {
+        *refused = 1;
+        return 0;
+    }
+    memcpy(rc->client, key, sizeof rc->client);
+    return 0;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -374,6 +468,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                                 "The path or a query parameter holds a control character "
                                 "(such as %00); none is allowed.",
                                 NULL);
+        }
+        if (s->clients) {
+            int refused;
+            enter_client(s, c, rc, &refused);
+            if (refused) {
+                rc->too_big = 1;
+                return send_problem(c, 429, "too-many-connections",
+                                    "Too many requests from your address are in progress; try again "
+                                    "shortly.",
+                                    url);
+            }
         }
         if (hs.authorization > 1) {
             rc->too_big = 1;
@@ -432,6 +537,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     rq.content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
     rq.today = today(s);
     remote_addr(c, rq.remote, sizeof rq.remote);
+    if (rc->client[0]) snprintf(rq.remote, sizeof rq.remote, "%s", rc->client);
 
     ksrv_resp rs;
     memset(&rs, 0, sizeof rs);
@@ -441,6 +547,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     memset(&rc->log, 0, sizeof rc->log);
     rq.log = ksrv_store_configured(s->stores) ? &rc->log : NULL;
     ksrv_dispatch(&rq, &rs);
+    if (strcmp(method, "GET") && strcmp(method, "HEAD")) atomic_fetch_add(&writes, 1);
     if (rs.status >= 500) logf_(s, "%s %s -> %d", method, url, rs.status);
     if (rc->log.n == 0) {
         enum MHD_Result ret = send_resp(c, &rs);
@@ -473,9 +580,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe) {
-    (void)cls, (void)c, (void)toe;
+    (void)c, (void)toe;
+    ksrv_server *s = cls;
     reqctx *rc = *con_cls;
     if (!rc) return;
+    if (rc->client[0]) ksrv_clients_leave(s->clients, rc->client);
     if (rc->started) kt_sb_free(&rc->body);
     if (rc->held) MHD_destroy_response(rc->held);
     free(rc);
@@ -528,13 +637,22 @@ int ksrv_start(const ksrv_config *cfg, ksrv_server **out) {
         free(s);
         return rc;
     }
-    struct MHD_OptionItem opts[16];
+    if (cfg->trust_proxy && *cfg->trust_proxy &&
+        ksrv_clients_new(cfg->trust_proxy, cfg->per_ip_limit, &s->clients) != 0) {
+        ksrv_stores_close(s->stores);
+        kt_engine_free(s->engine);
+        free(s);
+        return KSRV_EARG;
+    }
+    struct MHD_OptionItem opts[20];
     int n = 0;
 #define OPT(o, v, p) opts[n++] = (struct MHD_OptionItem){(o), (intptr_t)(v), (p)}
     OPT(MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_logger, s);
     OPT(MHD_OPTION_SOCK_ADDR, 0, sa);
     OPT(MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections, NULL);
-    OPT(MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip_limit, NULL);
+    /* behind trusted proxies the limit is ours, per client (clients.c) */
+    OPT(MHD_OPTION_PER_IP_CONNECTION_LIMIT, s->clients ? 0 : cfg->per_ip_limit, NULL);
+    if (s->clients) OPT(MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, s);
     OPT(MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s, NULL);
     OPT(MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096, NULL);
     OPT(MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s);
@@ -543,9 +661,10 @@ int ksrv_start(const ksrv_config *cfg, ksrv_server **out) {
     if (cfg->threads > 1) OPT(MHD_OPTION_THREAD_POOL_SIZE, cfg->threads, NULL);
     OPT(MHD_OPTION_END, 0, NULL);
 #undef OPT
-    s->d = MHD_start_daemon(flags, cfg->port, NULL, NULL, on_request, s, MHD_OPTION_ARRAY, opts,
-                            MHD_OPTION_END);
+    s->d = MHD_start_daemon(flags, cfg->port, s->clients ? on_accept : NULL, s, on_request, s,
+                            MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
     if (!s->d) {
+        ksrv_clients_free(s->clients);
         ksrv_stores_close(s->stores);
         kt_engine_free(s->engine);
         free(s);
@@ -570,6 +689,7 @@ void ksrv_stop(ksrv_server *s) {
     while (s->suspended) pthread_cond_wait(&s->cv, &s->mu);
     pthread_mutex_unlock(&s->mu);
     MHD_stop_daemon(s->d);
+    ksrv_clients_free(s->clients);
     tell_abandoned(s, 1);
     ksrv_stores_close(s->stores);
     kt_engine_free(s->engine);

@@ -80,6 +80,9 @@ typedef void (*ksrv_handler)(ksrv_req *rq, ksrv_resp *rs);
 /* ---- router.c ---------------------------------------------------------------- */
 /* Finds the route, authenticates, calls the handler; always fills rs. */
 void ksrv_dispatch(ksrv_req *rq, ksrv_resp *rs);
+/* How many requests that may write (neither GET nor HEAD) this process has
+ * answered: a cache of store reads is stale once it moves. */
+unsigned long ksrv_writes(void);
 
 /* ---- problem.c: application/problem+json (RFC 7807) --------------------------- */
 /* A problem with no list of problems. type is a short slug ("not-found"). */

@@ -442,7 +442,8 @@ static int side_open(side *sd, sqlite3 *main, const char *path) {
 
 /* The obligations of a case, beside: 1 written, 0 the case was seen before
  * in this file (nothing written), -1 failed (sd->msg). */
-static int side_case(side *sd, const char *id, const kt_plan *p) {
+static int side_case(side *sd, const char *id, const char *jobcenter, const char *caseworker,
+                     const kt_plan *p) {
     int r = ks__idset_add(sd->seen, id);
     if (r <= 0) {
         if (r < 0) snprintf(sd->msg, sizeof sd->msg, "out of memory");
@@ -451,7 +452,8 @@ static int side_case(side *sd, const char *id, const kt_plan *p) {
     for (size_t i = 0, n = kt_plan_count(p); i < n; i++) {
         kt_obligation ob;
         kt_plan_get(p, i, &ob);
-        ks__bind_obligation(sd->row, id, i, &ob);
+        ks__ob_extra x = {kt_plan_course_end(p, ob.course), jobcenter, caseworker};
+        ks__bind_obligation(sd->row, id, i, &ob, &x);
         r = sqlite3_step(sd->row);
         sqlite3_reset(sd->row);
         if (r != SQLITE_DONE) return side_fail(sd, "obligations");
@@ -700,7 +702,7 @@ static void prepare_line(reader *r, job *j, const char *text, size_t len) {
         return;
     }
     if (r->sd) {
-        int w = side_case(r->sd, kt_case_id(j->c), j->plan);
+        int w = side_case(r->sd, kt_case_id(j->c), j->jobcenter, j->caseworker, j->plan);
         if (w < 0) {
             j->fatal = KS_EDB;
             snprintf(j->fatal_msg, sizeof j->fatal_msg, "%.250s", r->sd->msg);

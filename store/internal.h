@@ -29,6 +29,7 @@ typedef enum ks_stmt_id {
     ST_PLAN_TOUCH,
     ST_PLAN_UPSERT,
     ST_MAX_SEQ,
+    ST_CASE_OWNER,
     ST_COUNT
 } ks_stmt_id;
 
@@ -183,7 +184,20 @@ int ks__plan(const kt_engine *e, kt_date today, const char *case_id, const kt_ca
 #define KS_FRESH_PLAN_ONLY 2
 int ks__write_plan(ks_store *s, const char *case_id, const kt_plan *p, int fresh, ks_error *err);
 /* Binds obligation i of a case to the 16 parameters of ST_OBLIGATION_INSERT. */
-void ks__bind_obligation(sqlite3_stmt *st, const char *case_id, size_t i, const kt_obligation *ob);
+/* What schema 4 keeps with each obligation besides the plan's: its course's
+ * end (kt_plan_course_end) and the case's jobcentre and caseworker. */
+typedef struct ks__ob_extra {
+    kt_date course_end;
+    const char *jobcenter, *caseworker; /* NULL = none */
+} ks__ob_extra;
+void ks__bind_obligation(sqlite3_stmt *st, const char *case_id, size_t i, const kt_obligation *ob,
+                         const ks__ob_extra *x);
+/* Sets every obligation's jobcenter and caseworker to its case's where they
+ * differ (after a bulk import's merge that reassigned a case meanwhile). */
+#define KS_OBLIGATIONS_OWNER_FIX                                                               \
+    "UPDATE obligations SET jobcenter = c.jobcenter, caseworker = c.caseworker FROM cases c"   \
+    " WHERE c.id = obligations.case_id AND (obligations.jobcenter IS NOT c.jobcenter"          \
+    " OR obligations.caseworker IS NOT c.caseworker);"
 /* The SQL of a prepared statement (for another connection). */
 const char *ks__stmt_sql(ks_stmt_id id);
 /* Loads the case's events, assembles and parses the case and materialises

@@ -2,6 +2,7 @@
  * worklists, reports and forecasts are queries, not recomputations. */
 #include "internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,7 +53,8 @@ int ks__materialize(ks_store *s, const char *case_id, const kt_case *c, int fres
     return rc;
 }
 
-void ks__bind_obligation(sqlite3_stmt *st, const char *case_id, size_t i, const kt_obligation *ob) {
+void ks__bind_obligation(sqlite3_stmt *st, const char *case_id, size_t i, const kt_obligation *ob,
+                         const ks__ob_extra *x) {
     sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
     sqlite3_bind_text(st, 3, ob->rule, -1, SQLITE_STATIC);
@@ -73,12 +75,15 @@ void ks__bind_obligation(sqlite3_stmt *st, const char *case_id, size_t i, const 
     else sqlite3_bind_null(st, 17);
     sqlite3_bind_int(st, 18, ob->provisional != 0);
     bind_str(st, 19, ob->a_kasse);
+    bind_date(st, 20, x->course_end);
+    bind_str(st, 21, x->jobcenter);
+    bind_str(st, 22, x->caseworker);
 }
 
 /* A row's columns (after case_id and idx) as one string, to tell a changed
  * row from an unchanged one. NULL and "" are the same (bind_str stores ""
  * as NULL). */
-enum { ROW_COLS = 17 };
+enum { ROW_COLS = 20 };
 static char *row_key(const char *const col[ROW_COLS]) {
     size_t n = 0;
     for (int k = 0; k < ROW_COLS; k++) n += (col[k] ? strlen(col[k]) : 0) + 1;
@@ -94,14 +99,15 @@ static char *row_key(const char *const col[ROW_COLS]) {
     return key;
 }
 
-static char *new_row_key(const kt_obligation *ob) {
-    char from[11] = "", to[11] = "", met[11] = "", req[16], cnt[16], stop[16], bey[16];
+static char *new_row_key(const kt_obligation *ob, const ks__ob_extra *x) {
+    char from[11] = "", to[11] = "", met[11] = "", end[11] = "", req[16], cnt[16], stop[16], bey[16];
     char quota[16] = "", prov[4];
     if (ob->quota_holder >= 0) snprintf(quota, sizeof quota, "%d", ob->quota_holder);
     snprintf(prov, sizeof prov, "%d", ob->provisional != 0);
     if (ob->from != KT_NO_DATE) kt_date_format(ob->from, from);
     if (ob->to != KT_NO_DATE) kt_date_format(ob->to, to);
     if (ob->met_on != KT_NO_DATE) kt_date_format(ob->met_on, met);
+    if (x->course_end != KT_NO_DATE) kt_date_format(x->course_end, end);
     snprintf(req, sizeof req, "%d", ob->required);
     snprintf(cnt, sizeof cnt, "%d", ob->counted);
     snprintf(stop, sizeof stop, "%d", ob->stopped_days);
@@ -109,7 +115,7 @@ static char *new_row_key(const kt_obligation *ob) {
     const char *col[ROW_COLS] = {ob->rule, ob->kind, ob->benefit, ob->generation, from, to,
                                  kt_ob_status_name(ob->status), req, cnt, met,
                                  ob->exempt_reason, stop, bey, ob->group, quota, prov,
-                                 ob->a_kasse};
+                                 ob->a_kasse, end, x->jobcenter, x->caseworker};
     return row_key(col);
 }
 
@@ -143,6 +149,23 @@ static int old_rows(ks_store *s, const char *case_id, char ***keys, size_t *n, k
     return rc;
 }
 
+/* The case's jobcentre and caseworker ("" for none; ids are at most 64 bytes). */
+#define OWNER_MAX 256
+static int case_owner(ks_store *s, const char *case_id, char jc[OWNER_MAX],
+                      char cw[OWNER_MAX], ks_error *err) {
+    sqlite3_stmt *st = ks__stmt(s, ST_CASE_OWNER, err);
+    if (!st) return KS_EDB;
+    sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+    int r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        const unsigned char *a = sqlite3_column_text(st, 0), *b = sqlite3_column_text(st, 1);
+        snprintf(jc, OWNER_MAX, "%s", a ? (const char *)a : "");
+        snprintf(cw, OWNER_MAX, "%s", b ? (const char *)b : "");
+    }
+    sqlite3_reset(st);
+    return r == SQLITE_ROW || r == SQLITE_DONE ? KS_OK : ks__dbfail(s, err, "cases");
+}
+
 int ks__write_plan(ks_store *s, const char *case_id, const kt_plan *p, int fresh, ks_error *err) {
     int rc = KS_OK;
     kt_date as_of = ks_today(s);
@@ -158,18 +181,22 @@ int ks__write_plan(ks_store *s, const char *case_id, const kt_plan *p, int fresh
     int rows = fresh != KS_FRESH_PLAN_ONLY;
     st = rows ? ks__stmt(s, fresh ? ST_OBLIGATION_INSERT : ST_OBLIGATION_UPSERT, err) : NULL;
     if (rows && !st) goto fail;
+    /* the case's jobcentre and caseworker go with each row (schema 4) */
+    char jc[OWNER_MAX] = "", cw[OWNER_MAX] = "";
+    if (rows && (rc = case_owner(s, case_id, jc, cw, err)) != KS_OK) goto out;
     for (size_t i = 0; i < n; i++) {
         kt_obligation ob;
         kt_plan_get(p, i, &ob);
+        ks__ob_extra x = {kt_plan_course_end(p, ob.course), jc, cw};
         if (!rows) continue;
         if (i < n_old && old[i]) {
-            char *key = new_row_key(&ob);
+            char *key = new_row_key(&ob, &x);
             int same = key && strcmp(key, old[i]) == 0;
             free(key);
             if (same) continue;
         }
         sqlite3_reset(st);
-        ks__bind_obligation(st, case_id, i, &ob);
+        ks__bind_obligation(st, case_id, i, &ob, &x);
         if (sqlite3_step(st) != SQLITE_DONE) {
             rc = ks__dbfail(s, err, "obligations");
             goto out;

@@ -61,75 +61,152 @@ void ks_worklist_query_init(ks_worklist_query *q) {
     q->as_of = KT_NO_DATE;
     q->within_days = 14;
     q->overdue_days = 90;
+    q->order = KS_WL_BY_DEADLINE;
+}
+
+/* The statement of a worklist query: ?1 and ?2 the range of deadlines, ?3
+ * the jobcentre, ?4 the caseworker, ?5 as_of (a course that ended before it
+ * is history). The index obligations_by_deadline (schema.c) has the
+ * obligations in deadline order with all a worklist shows, their case's
+ * jobcentre and caseworker included (schema 4): one range scan of the index
+ * alone, no row of `cases` read. */
+static int wl_prepare(ks_store *s, const ks_worklist_query *q, const char *what,
+                      sqlite3_stmt **st, ks_error *err) {
+    char sql[1000];
+    snprintf(sql, sizeof sql,
+             "SELECT %s FROM obligations o INDEXED BY obligations_by_deadline"
+             " WHERE o.status IN ('open', 'overdue') AND o.deadline BETWEEN ?1 AND ?2%s%s%s",
+             what, q->jobcenter ? " AND o.jobcenter = ?3" : "",
+             q->caseworker ? " AND o.caseworker = ?4" : "",
+             q->with_ended ? "" : " AND (o.course_end IS NULL OR o.course_end >= ?5)");
+    *st = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
+        return ks__dbfail(s, err, "worklist");
+    if (q->jobcenter) sqlite3_bind_text(*st, 3, q->jobcenter, -1, SQLITE_STATIC);
+    if (q->caseworker) sqlite3_bind_text(*st, 4, q->caseworker, -1, SQLITE_STATIC);
+    return KS_OK;
+}
+
+static void bind_range(sqlite3_stmt *st, kt_date lo, kt_date hi, kt_date as_of) {
+    char t[11];
+    date_text(lo, t);
+    sqlite3_bind_text(st, 1, t, 10, SQLITE_TRANSIENT);
+    date_text(hi, t);
+    sqlite3_bind_text(st, 2, t, 10, SQLITE_TRANSIENT);
+    date_text(as_of, t);
+    sqlite3_bind_text(st, 5, t, 10, SQLITE_TRANSIENT);
+}
+
+/* The query's days: as_of, the last deadline shown and the oldest. */
+static int wl_days(ks_store *s, const ks_worklist_query *q, kt_date *as_of, kt_date *until,
+                   kt_date *oldest, ks_error *err) {
+    *as_of = q->as_of == KT_NO_DATE ? ks_today(s) : q->as_of;
+    if (q->within_days < 0 || q->within_days > 3660)
+        return ks__fail(err, KS_EINVALID, "--within must be 0..3660 days, not %d", q->within_days);
+    if (q->status && strcmp(q->status, "open") && strcmp(q->status, "overdue"))
+        return ks__fail(err, KS_EINVALID, "status must be open or overdue, not %s", q->status);
+    *until = *as_of + q->within_days;
+    *oldest = q->overdue_days < 0 ? kt_date_from_ymd(1900, 1, 1) : *as_of - q->overdue_days;
+    return KS_OK;
+}
+
+int ks_worklist_counts(ks_store *s, const ks_worklist_query *q, long *open, long *overdue,
+                       ks_error *err) {
+    kt_date as_of, until, oldest;
+    *open = *overdue = 0;
+    int rc = wl_days(s, q, &as_of, &until, &oldest, err);
+    sqlite3_stmt *st = NULL;
+    if (rc == KS_OK)
+        rc = wl_prepare(s, q, "count(*), coalesce(sum(o.deadline < ?5), 0)", &st, err);
+    if (rc != KS_OK) return rc;
+    bind_range(st, oldest, until, as_of);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *overdue = (long)sqlite3_column_int64(st, 1);
+        *open = (long)sqlite3_column_int64(st, 0) - *overdue;
+    } else {
+        rc = ks__dbfail(s, err, "worklist");
+    }
+    sqlite3_finalize(st);
+    return rc;
 }
 
 int ks_worklist(ks_store *s, const ks_worklist_query *q, ks_worklist_fn fn, void *ctx,
                 ks_error *err) {
-    kt_date as_of = q->as_of == KT_NO_DATE ? ks_today(s) : q->as_of;
-    if (q->within_days < 0 || q->within_days > 3660)
-        return ks__fail(err, KS_EINVALID, "--within must be 0..3660 days, not %d", q->within_days);
-    char until[11], oldest[11];
-    date_text(as_of + q->within_days, until);
-    date_text(q->overdue_days < 0 ? kt_date_from_ymd(1900, 1, 1) : as_of - q->overdue_days,
-              oldest);
-    /* The index obligations_by_deadline (schema.c) has the obligations in
-     * worklist order with all a worklist shows: one range scan, and each
-     * row's case looked up for its jobcentre and caseworker. INDEXED BY and
-     * CROSS JOIN keep the planner on that (a jobcentre's cases first would
-     * read all of them). */
-    char sql[900];
-    snprintf(sql, sizeof sql,
-             "SELECT o.case_id, c.jobcenter, c.caseworker, o.rule, o.kind, o.benefit, o.generation,"
-             "       o.window_from, o.deadline, o.required, o.counted, o.stopped, o.beyond, o.grp"
-             "  FROM obligations o INDEXED BY obligations_by_deadline CROSS JOIN cases c ON c.id = o.case_id"
-             " WHERE o.status IN ('open', 'overdue') AND o.deadline BETWEEN ?1 AND ?2%s%s"
-             " ORDER BY o.deadline, o.case_id, o.idx LIMIT ?5",
-             q->jobcenter ? " AND c.jobcenter = ?3" : "", q->caseworker ? " AND c.caseworker = ?4" : "");
+    kt_date as_of, until, oldest;
+    int rc = wl_days(s, q, &as_of, &until, &oldest, err);
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return ks__dbfail(s, err, "worklist");
-    sqlite3_bind_text(st, 1, oldest, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, until, -1, SQLITE_STATIC);
-    if (q->jobcenter) sqlite3_bind_text(st, 3, q->jobcenter, -1, SQLITE_STATIC);
-    if (q->caseworker) sqlite3_bind_text(st, 4, q->caseworker, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 5, q->limit > 0 ? q->limit : -1);
-    int rc = KS_OK, r;
-    char why[1024], *long_why = NULL;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        ks_worklist_item it;
-        it.case_id = col_str(st, 0);
-        it.jobcenter = col_str(st, 1);
-        it.caseworker = col_str(st, 2);
-        it.rule = col_str(st, 3);
-        it.kind = col_str(st, 4);
-        it.benefit = col_str(st, 5);
-        it.generation = col_str(st, 6);
-        it.window_from = col_date(st, 7);
-        it.deadline = col_date(st, 8);
-        it.required = sqlite3_column_int(st, 9);
-        it.counted = sqlite3_column_int(st, 10);
-        it.group = col_str(st, 13);
-        it.days_left = it.deadline - as_of;
-        /* read as of as_of, not as stored: an open obligation whose
-         * deadline has passed is overdue, and its why says so */
-        kt_obligation_facts f = {it.rule, it.generation, *it.group ? it.group : NULL,
-                                 it.deadline < as_of ? KT_OVERDUE : KT_OPEN, it.deadline,
-                                 KT_NO_DATE, it.required, it.counted, NULL,
-                                 sqlite3_column_int(st, 11), sqlite3_column_int(st, 12)};
-        it.status = f.status == KT_OVERDUE ? "overdue" : "open";
-        size_t need = kt_obligation_why(s->engine, &f, why, sizeof why, &it.law, &it.seed);
-        it.why = why;
-        if (!it.law) it.law = "";
-        if (!it.seed) it.seed = "";
-        char *grown;
-        if (need != (size_t)-1 && need >= sizeof why && (grown = realloc(long_why, need + 1))) {
-            long_why = grown;
-            kt_obligation_why(s->engine, &f, long_why, need + 1, NULL, NULL);
-            it.why = long_why;
-        }
-        if (fn(ctx, &it)) break;
+    if (rc == KS_OK)
+        rc = wl_prepare(s, q,
+                        "o.case_id, o.jobcenter, o.caseworker, o.rule, o.kind, o.benefit,"
+                        " o.generation, o.window_from, o.deadline, o.required, o.counted,"
+                        " o.stopped, o.beyond, o.grp, o.quota, o.provisional, o.course_end",
+                        &st, err);
+    if (rc != KS_OK) return rc;
+    /* The deadline ranges in the order asked: [lo, hi] each, scanned in
+     * index order. Open on as_of means a deadline from as_of on. */
+    kt_date lo[2], hi[2];
+    int nr = 0, want_open = !q->status || !strcmp(q->status, "open"),
+        want_over = !q->status || !strcmp(q->status, "overdue");
+    if (q->order == KS_WL_DUE_FIRST || q->status) {
+        if (want_open) lo[nr] = as_of, hi[nr++] = until;
+        if (want_over) lo[nr] = oldest, hi[nr++] = as_of - 1;
+    } else {
+        lo[nr] = oldest, hi[nr++] = until;
     }
-    if (r != SQLITE_ROW && r != SQLITE_DONE) rc = ks__dbfail(s, err, "worklist");
+    long skip = q->offset > 0 ? q->offset : 0, left = q->limit > 0 ? q->limit : -1;
+    char why[1024], *long_why = NULL;
+    int r = SQLITE_DONE, stop = 0;
+    for (int k = 0; k < nr && !stop && left != 0; k++) {
+        if (lo[k] > hi[k]) continue;
+        sqlite3_reset(st);
+        bind_range(st, lo[k], hi[k], as_of);
+        while (left != 0 && (r = sqlite3_step(st)) == SQLITE_ROW) {
+            if (skip > 0) { /* a page further on: not even its why is made */
+                skip--;
+                continue;
+            }
+            ks_worklist_item it;
+            it.case_id = col_str(st, 0);
+            it.jobcenter = col_str(st, 1);
+            it.caseworker = col_str(st, 2);
+            it.rule = col_str(st, 3);
+            it.kind = col_str(st, 4);
+            it.benefit = col_str(st, 5);
+            it.generation = col_str(st, 6);
+            it.window_from = col_date(st, 7);
+            it.deadline = col_date(st, 8);
+            it.required = sqlite3_column_int(st, 9);
+            it.counted = sqlite3_column_int(st, 10);
+            it.group = col_str(st, 13);
+            it.quota = sqlite3_column_type(st, 14) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 14);
+            it.provisional = sqlite3_column_int(st, 15) != 0;
+            it.course_end = col_date(st, 16);
+            it.days_left = it.deadline - as_of;
+            /* read as of as_of, not as stored: an open obligation whose
+             * deadline has passed is overdue, and its why says so */
+            kt_obligation_facts f = {it.rule, it.generation, *it.group ? it.group : NULL,
+                                     it.deadline < as_of ? KT_OVERDUE : KT_OPEN, it.deadline,
+                                     KT_NO_DATE, it.required, it.counted, NULL,
+                                     sqlite3_column_int(st, 11), sqlite3_column_int(st, 12)};
+            it.status = f.status == KT_OVERDUE ? "overdue" : "open";
+            size_t need = kt_obligation_why(s->engine, &f, why, sizeof why, &it.law, &it.seed);
+            it.why = why;
+            if (!it.law) it.law = "";
+            if (!it.seed) it.seed = "";
+            char *grown;
+            if (need != (size_t)-1 && need >= sizeof why && (grown = realloc(long_why, need + 1))) {
+                long_why = grown;
+                kt_obligation_why(s->engine, &f, long_why, need + 1, NULL, NULL);
+                it.why = long_why;
+            }
+            if (left > 0) left--;
+            if ((stop = fn(ctx, &it)) != 0) break;
+        }
+        if (r != SQLITE_ROW && r != SQLITE_DONE) {
+            rc = ks__dbfail(s, err, "worklist");
+            break;
+        }
+    }
     sqlite3_finalize(st);
     free(long_why);
     return rc;

@@ -16,6 +16,12 @@
  * builds it again (ks__bulk_indexes). */
 #define OBLIGATIONS_BY_DEADLINE                                                                \
     "CREATE INDEX obligations_by_deadline ON obligations(deadline, case_id, idx, status, grp,"  \
+    " rule, required, counted, kind, benefit, generation, window_from, stopped, beyond,"       \
+    " course_end, quota, provisional, jobcenter, caseworker);"
+/* The index as schema 2 and 3 had it (migration 1 -> 2 builds it; 3 -> 4
+ * builds the one above in its place). */
+#define OBLIGATIONS_BY_DEADLINE_2                                                              \
+    "CREATE INDEX obligations_by_deadline ON obligations(deadline, case_id, idx, status, grp,"  \
     " rule, required, counted, kind, benefit, generation, window_from, stopped, beyond);"
 
 /* Schema 1's `due` and its triggers, as migration 0 -> 1 made them (it has
@@ -182,7 +188,21 @@ static const char *const migrations[KS_SCHEMA_VERSION] = {
     "DROP INDEX plans_valid_until;"
     "UPDATE plans SET valid_until = as_of WHERE valid_until > as_of;"
     "CREATE INDEX plans_valid_until ON plans(valid_until, as_of);"
-    "CREATE INDEX plans_as_of ON plans(as_of);",
+    "CREATE INDEX plans_as_of ON plans(as_of);"
+    /* Issue 12, the worklist: the last day of the obligation's course
+     * (kt_plan_course_end) as known when the plan was computed, NULL while
+     * the course runs with no end known: the worklist leaves out the
+     * obligations of a course that has ended (history: reports only). And
+     * the case's jobcentre and caseworker, written with each row (and
+     * following the case's by the trigger), so the worklist filters and
+     * counts from the index alone, without looking up each row's case. The
+     * index holds them, course_end, quota and provisional (migration_after).
+     * Every plan is computed again (which also fills valid_until). */
+    "ALTER TABLE obligations ADD COLUMN course_end TEXT; ALTER TABLE obligations ADD COLUMN"
+    " jobcenter TEXT; ALTER TABLE obligations ADD COLUMN caseworker TEXT;"
+    " DROP INDEX IF EXISTS obligations_by_deadline; CREATE TRIGGER obligations_follow_case"
+    " AFTER UPDATE OF jobcenter, caseworker ON cases BEGIN UPDATE obligations SET jobcenter ="
+    " NEW.jobcenter, caseworker = NEW.caseworker WHERE case_id = NEW.id; END;",
     /* ---- end of 3 -> 4 ---- */
 };
 
@@ -193,9 +213,10 @@ static const struct {
     const char *sql;
 } migration_after[KS_SCHEMA_VERSION] = {
     {0, NULL},
-    {1, OBLIGATIONS_BY_DEADLINE},
+    {1, OBLIGATIONS_BY_DEADLINE_2},
     {1, NULL},
-    {0, NULL},
+    {1, "DROP INDEX IF EXISTS obligations_by_deadline;" KS_OBLIGATIONS_OWNER_FIX
+            OBLIGATIONS_BY_DEADLINE}, /* 3 -> 4 */
 };
 
 static int read_int(ks_store *s, const char *sql, long *out, ks_error *err) {

@@ -28,24 +28,29 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_OBLIGATION_INSERT] =
         "INSERT INTO obligations(case_id, idx, rule, kind, benefit, generation, window_from, "
         "deadline, status, required, counted, met_on, exempt, stopped, beyond, grp, quota, "
-        "provisional, a_kasse) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+        "provisional, a_kasse, course_end, jobcenter, caseworker) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
+        "?21, ?22)",
     [ST_OBLIGATION_UPSERT] =
         /* an upsert: a row that changed is updated in place */
         "INSERT INTO obligations(case_id, idx, rule, kind, benefit, generation, window_from, "
         "deadline, status, required, counted, met_on, exempt, stopped, beyond, grp, quota, "
-        "provisional, a_kasse) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) "
+        "provisional, a_kasse, course_end, jobcenter, caseworker) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
+        "?21, ?22) "
         "ON CONFLICT(case_id, idx) DO UPDATE SET rule = excluded.rule, kind = excluded.kind, "
         "benefit = excluded.benefit, generation = excluded.generation, "
         "window_from = excluded.window_from, deadline = excluded.deadline, "
         "status = excluded.status, required = excluded.required, counted = excluded.counted, "
         "met_on = excluded.met_on, exempt = excluded.exempt, stopped = excluded.stopped, "
         "beyond = excluded.beyond, grp = excluded.grp, quota = excluded.quota, "
-        "provisional = excluded.provisional, a_kasse = excluded.a_kasse",
+        "provisional = excluded.provisional, a_kasse = excluded.a_kasse, "
+        "course_end = excluded.course_end, jobcenter = excluded.jobcenter, "
+        "caseworker = excluded.caseworker",
     [ST_OBLIGATIONS_OF_CASE] =
         "SELECT idx, rule, kind, benefit, generation, window_from, deadline, status, required, "
-        "counted, met_on, exempt, stopped, beyond, grp, quota, provisional, a_kasse "
+        "counted, met_on, exempt, stopped, beyond, grp, quota, provisional, a_kasse, course_end, "
+        "jobcenter, caseworker "
         "FROM obligations WHERE case_id = ?1 "
         "ORDER BY idx",
     [ST_OBLIGATIONS_DELETE_FROM] = "DELETE FROM obligations WHERE case_id = ?1 AND idx >= ?2",
@@ -54,6 +59,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_PLAN_UPSERT] = "INSERT OR REPLACE INTO plans(case_id, as_of, computed_at, valid_until, "
                        "plan_json) VALUES (?1, ?2, ?3, ?4, ?5)",
     [ST_MAX_SEQ] = "SELECT coalesce(max(seq), 0) FROM events",
+    [ST_CASE_OWNER] = "SELECT jobcenter, caseworker FROM cases WHERE id = ?1",
 };
 
 const char *ks_strerror(int status) {
@@ -442,9 +448,14 @@ static int busy_wait(void *ctx, int n) {
 
 int ks__set_pragmas(ks_store *s, ks_error *err) {
     sqlite3_busy_handler(s->db, busy_wait, NULL);
+    /* mmap_size: pages are read from the mapping, not copied by pread. Every
+     * commit by another connection (the server's access log) empties this
+     * connection's page cache, so a worklist read would otherwise copy its
+     * pages in again each time (issue 12 §3; bench/README.md). */
     int rc = ks__exec(s,
                       "PRAGMA page_size = 8192; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; "
-                      "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;",
+                      "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY; "
+                      "PRAGMA mmap_size = 4294967296;",
                       err);
     if (rc != KS_OK || (s->flags & KS_OPEN_READONLY)) return rc;
     sqlite3_stmt *st;

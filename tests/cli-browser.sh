@@ -30,6 +30,10 @@ export KONTAKT_TODAY=2024-06-01
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["jobcenter"]="aarhus"; d["caseworker"]="mette"; print(json.dumps(d))' \
     examples/borger-17.json >"$T/case.ndjson"
 "$K" db import --db "$DB" "$T/case.ndjson" >/dev/null 2>&1 || { echo "cli-browser: import failed"; exit 1; }
+# a case of another jobcentre: opening it is refused (403), in Danish
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["id"]="odense-1"; d["jobcenter"]="odense"; print(json.dumps(d))' \
+    examples/borger-17.json >"$T/other.ndjson"
+"$K" db import --db "$DB" "$T/other.ndjson" >/dev/null 2>&1 || { echo "cli-browser: import of odense-1 failed"; exit 1; }
 TOKEN_CW=$("$K" token create --db "$DB" --jobcenter aarhus --role caseworker 2>/dev/null | head -1)
 TOKEN_MGR=$("$K" token create --db "$DB" --jobcenter aarhus --role manager 2>/dev/null | head -1)
 
@@ -62,7 +66,23 @@ for _ in $(seq 1 100); do
 done
 [ -n "$QPORT" ] || { echo "cli-browser: the g2026 server did not start"; cat "$T/qserver.log"; exit 1; }
 
+# The server's English texts (problem titles and details in server/*.c):
+# no page may show any of them (ui.test.mjs, "no English").
+python3 - server/*.c >"$T/english.json" <<'PY'
+import json, re, sys
+out = set()
+for path in sys.argv[1:]:
+    src = re.sub(r"/\*.*?\*/", "", open(path, encoding="utf-8").read(), flags=re.S)
+    for lit in re.findall(r'"((?:[^"\\\n]|\\.)*)"', src):
+        for part in re.split(r"%[-0-9.]*[a-z]+", lit):
+            part = part.strip()
+            if (len(part) >= 12 and " " in part and re.match(r"[A-Z]", part)
+                    and not re.search(r"[æøåÆØÅ]", part) and "\\" not in part and not part.startswith("Overskredet")):
+                out.add(part)
+json.dump(sorted(out), sys.stdout, ensure_ascii=False)
+PY
+
 mkdir -p build/artifacts
 BASE="http://127.0.0.1:$PORT" TOKEN_CW="$TOKEN_CW" TOKEN_MGR="$TOKEN_MGR" CHROMIUM="$CHROMIUM" \
     QBASE="http://127.0.0.1:$QPORT" QTOKEN_CW="$QTOKEN_CW" QTOKEN_MGR="$QTOKEN_MGR" \
-    ARTIFACTS="$PWD/build/artifacts" node tests/browser/ui.test.mjs
+    ENGLISH="$T/english.json" ARTIFACTS="$PWD/build/artifacts" node tests/browser/ui.test.mjs

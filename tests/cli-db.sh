@@ -312,9 +312,10 @@ python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sy
     "$T/wl.json" "$T/wl-fresh.json" && ok || bad "worklist after migration differs from a fresh import's"
 same "report after migration" "$(KONTAKT_TODAY=2026-11-23 "$K" db report --db "$T/v1.db" --from 2015-01-01 --to 2026-12-31 --by group --format csv)" \
     "$(KONTAKT_TODAY=2026-11-23 "$K" db report --db "$T/v1-fresh.db" --from 2015-01-01 --to 2026-12-31 --by group --format csv)"
-cols="case_id, idx, rule, grp, kind, benefit, generation, window_from, deadline, status, required, counted, met_on, exempt, stopped, beyond, quota, provisional, a_kasse"
+cols="case_id, idx, rule, grp, kind, benefit, generation, window_from, deadline, status, required, counted, met_on, exempt, stopped, beyond, quota, provisional, a_kasse, course_end"
 same "obligations after migration = a fresh import's" "$(sqlite3 "$T/v1.db" "SELECT $cols FROM obligations ORDER BY case_id, idx")" \
     "$(sqlite3 "$T/v1-fresh.db" "SELECT $cols FROM obligations ORDER BY case_id, idx")"
+[ "$(sqlite3 "$T/v1.db" 'SELECT count(course_end) FROM obligations')" -gt 0 ] && ok || bad "schema 4: no course_end after the replan"
 same "facts of why restored by the replan (stopped clock)" \
     "$(sqlite3 "$T/v1.db" 'SELECT sum(stopped > 0) FROM obligations')" "2"
 "$K" db check --db "$T/v1.db" >/dev/null 2>&1 && ok || bad "check after migration"

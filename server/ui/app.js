@@ -52,6 +52,11 @@
     sygedagpenge: "Sygedagpenge", revalidering: "Revalidering", foertidspension: "Førtidspension", ressourceforloeb: "Ressourceforløb",
     jobafklaringsforloeb: "Jobafklaringsforløb", ledighedsydelse: "Ledighedsydelse", arbejdsmarkedsydelse: "Arbejdsmarkedsydelse", kontantydelse: "Kontantydelse",
   };
+  // The groups of rules.md by benefit name (Ledelse's chart titles).
+  K.GROUP = {
+    dp: "Dagpenge", kh: "Kontanthjælp", uh: "Uddannelseshjælp", sdp: "Sygedagpenge", rev: "Revalidering",
+    fp: "Førtidspension", rf: "Ressourceforløb", ly: "Ledighedsydelse", amy: "Arbejdsmarkedsydelse",
+  };
   /* ---- the marks of g2026: "75 %-regel" and "foreløbig" --------------------------------
    * A focusable mark whose explanation shows on hover and on keyboard focus
    * (in the flow, so nothing is clipped at 360 px), is its accessible
@@ -99,11 +104,14 @@
   };
 
   K.badge = (status) => h("span.badge." + status, { text: K.STATUS[status] || status });
+  // One date format everywhere (docs/decisions.md): 3.12.2026. Dates in the
+  // server's own texts (a plan's why) are written the same way (K.daText).
   K.fmtDate = function (iso) {
     if (!iso) return "–";
     const [y, m, d] = iso.split("-");
     return `${+d}.${+m}.${y}`;
   };
+  K.daText = (t) => String(t || "").replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, (all) => K.fmtDate(all));
   const MONTHS = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november", "december"];
   K.fmtMonth = (ym) => (ym ? MONTHS[+ym.slice(5, 7) - 1] + " " + ym.slice(0, 4) : "–");
   K.addDays = function (iso, n) {
@@ -125,7 +133,7 @@
     try {
       res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     } catch (e) {
-      return { status: 0, problem: { title: "Serveren svarer ikke", detail: String(e) } };
+      return { status: 0, problem: { status: 0 } };
     }
     const ct = res.headers.get("Content-Type") || "";
     let data = null;
@@ -135,15 +143,94 @@
       sessionStorage.removeItem(TOKEN_KEY);
       location.hash = "#/login";
     }
-    return res.ok ? { status: res.status, data } : { status: res.status, problem: data || { title: res.statusText } };
+    const problem = data && typeof data === "object" ? data : {};
+    if (!problem.status) problem.status = res.status;
+    return res.ok ? { status: res.status, data } : { status: res.status, problem };
   };
 
+  /* ---- problems in Danish ---------------------------------------------------------
+   * The server's problem+json is for programs: its title and detail are
+   * English. The page never shows them: each problem type has its Danish
+   * sentence here, and a problem about one value is told by the field's
+   * Danish name and a Danish reading of the message (docs/decisions.md). */
+  const TYPE_DA = {
+    "unauthenticated": "Du er ikke logget ind. Log ind med din adgangsnøgle.",
+    "invalid-token": "Adgangsnøglen er ukendt eller tilbagekaldt. Log ind igen.",
+    "forbidden-role": "Din rolle giver ikke adgang til dette.",
+    "no-plan": "Sagen har endnu ingen plan.",
+    "invalid-record": "Oplysningerne blev afvist. Ret felterne nedenfor.",
+    "stored-case-invalid": "Sagen i registret er ikke længere gyldig efter de nye regler og kan ikke vises. Kontakt en administrator.",
+    "limit": "Der er for mange oplysninger på sagen.",
+    "other-jobcenter": "Sagen hører til et andet jobcenter. Forsøget er logget.",
+    "not-found": "Det findes ikke.",
+    "case-not-found": "Sagen findes ikke.",
+    "invalid-case": "Oplysningerne blev afvist. Ret felterne nedenfor.",
+    "invalid-body": "Oplysningerne blev afvist. Ret felterne nedenfor.",
+    "invalid-parameter": "En værdi i forespørgslen er ugyldig.",
+    "malformed-json": "Forespørgslen kunne ikke læses.",
+    "body-too-large": "Forespørgslen er for stor.",
+    "uri-too-long": "Adressen er for lang.",
+    "headers-too-large": "Forespørgslen er for stor.",
+    "control-character": "Adressen indeholder et ugyldigt tegn.",
+    "duplicate-authorization": "Forespørgslen har to adgangsnøgler.",
+    "too-many-connections": "Der er for mange forespørgsler i gang fra din adresse. Prøv igen om lidt.",
+    "store-unavailable": "Sagsregistret kan ikke nås lige nu. Prøv igen om lidt.",
+    "access-log": "Adgangen kunne ikke logges, og derfor blev den ikke givet. Prøv igen om lidt.",
+    "conflict": "Sagen er ændret imens. Hent den igen.",
+    "method-not-allowed": "Handlingen er ikke mulig her.",
+    "unsupported-media-type": "Forespørgslen har et forkert format.",
+    "not-implemented": "Serveren kan ikke dette endnu.",
+    "response-too-large": "Svaret blev for stort til at blive vist.",
+  };
+  const STATUS_DA = {
+    0: "Serveren svarer ikke. Tjek forbindelsen og prøv igen.",
+    400: "Forespørgslen er ugyldig.", 401: TYPE_DA["invalid-token"], 403: TYPE_DA["forbidden-role"], 404: TYPE_DA["not-found"],
+    405: TYPE_DA["method-not-allowed"], 409: TYPE_DA.conflict, 413: TYPE_DA["body-too-large"], 414: TYPE_DA["uri-too-long"],
+    415: TYPE_DA["unsupported-media-type"], 422: TYPE_DA["invalid-case"], 429: TYPE_DA["too-many-connections"],
+    431: TYPE_DA["headers-too-large"], 500: "Der skete en fejl på serveren.", 501: TYPE_DA["not-implemented"],
+    503: TYPE_DA["store-unavailable"],
+  };
+  K.problemText = function (p) {
+    p = p || {};
+    const type = String(p.type || "").replace(/^urn:kontakt:problem:/, "");
+    return TYPE_DA[type] || STATUS_DA[p.status] || "Der skete en fejl.";
+  };
+  // The Danish names of the values a form sends (JSON pointer's first part).
+  const FIELD_DA = {
+    date: "Dato", from: "Fra", to: "Til", holder: "Holdt af", form: "Form", held: "Holdt", type: "Hændelse",
+    reason: "Begrundelse", what: "Hvad", topics: "Emner", benefits: "Ydelser", person: "Person",
+    conversations: "Samtaler", events: "Hændelser", id: "Sagens id", birth_date: "Fødselsdato",
+    caseworker: "Sagsbehandler", as_of: "Dato", within: "Periode", limit: "Antal", offset: "Side",
+  };
+  // Danish readings of the engine's and the server's messages about a value;
+  // anything else is "ugyldig værdi" (never the English text).
+  const MSG_DA = [
+    [/missing|is required|required/i, "skal udfyldes"],
+    [/not a valid date|real calendar day|a date YYYY-MM-DD|not a date/i, "er ikke en gyldig dato (åååå-mm-dd)"],
+    [/ends before it begins|before `?from`?|on or after `?from`?|on or after `?date`?/i, "slutter før den begynder"],
+    [/unknown|not one of|no such/i, "er ikke en af de mulige værdier"],
+    [/not a holder of quota duties/i, "kan ikke afgøre undtagelser efter 75 %-reglen"],
+    [/too long|at most|too many/i, "er for lang eller for stor"],
+    [/not an? (string|integer|number|boolean|object|array)|a JSON object|an array/i, "har en forkert type"],
+    [/duplicate|twice|already/i, "findes allerede"],
+    [/before the (benefit|person)|outside|after the/i, "ligger uden for den mulige periode"],
+  ];
+  K.fieldName = function (q) {
+    const parts = String((q && (q.pointer || q.parameter)) || "").split("/").filter(Boolean);
+    const last = [...parts].reverse().find((x) => !/^\d+$/.test(x));
+    return (last && FIELD_DA[last]) || (last ? "Feltet " + last : "Oplysningerne");
+  };
+  K.fieldMessage = function (q) {
+    const m = String((q && q.message) || "");
+    for (const [re, da] of MSG_DA) if (re.test(m)) return da;
+    return "har en ugyldig værdi";
+  };
   K.problemBox = function (problem, intro) {
     const p = problem || {};
-    const box = h("div.notice.error", { role: "alert" }, h("p", {}, h("strong", { text: intro || p.title || "Der skete en fejl" })));
-    if (p.detail) box.append(h("p", { text: p.detail }));
+    const box = h("div.notice.error", { role: "alert" }, h("p", {}, h("strong", { text: intro || K.problemText(p) })));
+    if (intro && p.status !== 401) box.append(h("p", { text: K.problemText(p) }));
     if (Array.isArray(p.problems) && p.problems.length) {
-      box.append(h("ul", {}, p.problems.map((q) => h("li", {}, (q.pointer || q.parameter || "hele dokumentet") + ": " + q.message + (q.expected ? " (forventet: " + q.expected + ")" : "")))));
+      box.append(h("ul", {}, p.problems.map((q) => h("li", { text: K.fieldName(q) + ": " + K.fieldMessage(q) + "." }))));
     }
     return box;
   };
@@ -213,57 +300,56 @@
     ta.focus();
   }
 
-  /* ---- Arbejdsliste ---------------------------------------------------------------- */
-  function weekEnd(today) {
-    const dow = (new Date(today + "T00:00:00Z").getUTCDay() + 6) % 7; // monday 0
-    return K.addDays(today, 6 - dow);
-  }
+  /* ---- Arbejdsliste ----------------------------------------------------------------
+   * The server's list (GET /v1/worklist): by default what is due in the next
+   * 7 days and what went overdue in the last 30, what can still be met on
+   * time first, 50 a page; the counts are of the whole list. */
+  const PAGE = 50;
+  const SPANS = {
+    uge: { label: "Denne uge og overskredne (30 dage)", within: null },
+    dag: { label: "I dag og overskredne (30 dage)", within: "0" },
+    maaned: { label: "30 dage frem og overskredne (30 dage)", within: "30" },
+    alle: { label: "Alle åbne og overskredne", within: "3660", overdue: "-1" },
+  };
 
-  // The worklist from the server, or (while the server has none: 501) built
-  // here from the plans of the jobcentre's cases.
-  async function loadWorklist(caseworker, span) {
+  async function loadWorklist(caseworker, span, page) {
     const p = new URLSearchParams();
     if (caseworker) p.set("caseworker", caseworker);
-    if (span === "alle") p.set("within", "3660");
+    const sp = SPANS[span] || SPANS.uge;
+    if (sp.within) p.set("within", sp.within);
+    if (sp.overdue) p.set("overdue_days", sp.overdue);
+    p.set("limit", String(PAGE));
+    if (page > 0) p.set("offset", String(page * PAGE));
     const r = await K.api("GET", "/v1/worklist?" + p.toString());
-    if (r.status === 200 && r.data) {
-      const items = (r.data.items || []).map((i) => ({ ...i, from: i.window.from, to: i.window.to }));
-      return { items, source: "server", more: r.data.more, stale: r.data.stale_note };
-    }
-    if (r.status !== 501) return { problem: r.problem };
-    const list = await K.api("GET", "/v1/cases?limit=200" + (caseworker ? "&caseworker=" + encodeURIComponent(caseworker) : ""));
-    if (list.status !== 200) return { problem: list.problem };
-    const items = [];
-    const cases = list.data.cases || [];
-    await Promise.all(cases.map(async (c) => {
-      const one = await K.api("GET", "/v1/cases/" + encodeURIComponent(c.id));
-      if (one.status !== 200) return;
-      for (const o of one.data.plan.obligations) {
-        if (o.status !== "open" && o.status !== "overdue") continue;
-        items.push({ case: c.id, caseworker: c.caseworker, rule: o.rule, generation: o.generation, kind: o.kind, status: o.status, from: o.window.from, to: o.window.to, why: o.why, required: o.required, counted: o.counted, quota: o.quota, provisional: o.provisional });
-      }
-    }));
-    return { items, source: "browser", more: list.data.more };
+    if (r.status !== 200 || !r.data) return { problem: r.problem };
+    const items = (r.data.items || []).map((i) => ({ ...i, from: i.window.from, to: i.window.to }));
+    return { items, counts: r.data.counts || {}, total: r.data.total, more: r.data.more, until: r.data.until, oldest: r.data.oldest, stale: r.data.stale_note };
   }
 
   async function worklistPage() {
+    const seq = K.pageSeq;
     const params = new URLSearchParams(location.hash.split("?")[1] || "");
     const cw = params.get("sagsbehandler") || "";
-    const span = params.get("periode") || "uge";
+    const span = SPANS[params.get("periode")] ? params.get("periode") : "uge";
+    const page = Math.max(0, (parseInt(params.get("side") || "1", 10) || 1) - 1);
     const today = (K.me && K.me.today) || new Date().toISOString().slice(0, 10);
     const body = h("div", { id: "worklist" }, h("p.loading", { text: "Henter arbejdslisten …" }));
+    const go = (p) => {
+      const q = new URLSearchParams();
+      if (p.cw) q.set("sagsbehandler", p.cw);
+      if (p.span && p.span !== "uge") q.set("periode", p.span);
+      if (p.page > 0) q.set("side", String(p.page + 1));
+      location.hash = "#/arbejdsliste" + (q.toString() ? "?" + q.toString() : "");
+    };
 
     const cwInput = h("input", { id: "f-cw", name: "sagsbehandler", value: cw, list: "cw-list", autocomplete: "off" });
     const spanSel = h("select", { id: "f-span", name: "periode" },
-      [["dag", "I dag og overskredne"], ["uge", "Denne uge og overskredne"], ["alle", "Alle åbne"]].map(([v, t]) => h("option", { value: v, selected: v === span, text: t })));
+      Object.entries(SPANS).map(([v, o]) => h("option", { value: v, selected: v === span, text: o.label })));
     const form = h("form.filters", {
       role: "search",
       onsubmit: (ev) => {
         ev.preventDefault();
-        const p = new URLSearchParams();
-        if (cwInput.value.trim()) p.set("sagsbehandler", cwInput.value.trim());
-        p.set("periode", spanSel.value);
-        location.hash = "#/arbejdsliste?" + p.toString();
+        go({ cw: cwInput.value.trim(), span: spanSel.value, page: 0 });
       },
     },
       h("div.field", {}, h("label", { for: "f-cw", text: "Sagsbehandler" }), cwInput, h("datalist", { id: "cw-list" })),
@@ -279,28 +365,27 @@
       h("div.field", {}, h("button.secondary", { type: "submit", text: "Åbn" })));
 
     K.setPage("Arbejdsliste", "arbejdsliste", h("h1", { text: "Arbejdsliste" }),
-      h("p.muted", { text: "Samtaler og andre pligter, der forfalder, og dem der er overskredet. I dag er " + K.fmtDate(today) + "." }),
+      h("p.muted", { text: "Samtaler og andre pligter med frist i perioden, og dem der er overskredet inden for de seneste 30 dage. Først det, der stadig kan nås rettidigt. I dag er " + K.fmtDate(today) + "." }),
       form, find, body);
 
     K.api("GET", "/v1/cases?limit=1000").then((r) => {
-      if (r.status !== 200) return;
+      // the page may have changed meanwhile: then the list is no longer there
+      const dl = document.getElementById("cw-list");
+      if (r.status !== 200 || !dl || seq !== K.pageSeq) return;
       const names = [...new Set(r.data.cases.map((c) => c.caseworker).filter(Boolean))].sort();
-      document.getElementById("cw-list").replaceChildren(...names.map((n) => h("option", { value: n })));
+      dl.replaceChildren(...names.map((n) => h("option", { value: n })));
     });
 
-    const wl = await loadWorklist(cw, span);
+    const wl = await loadWorklist(cw, span, page);
+    if (seq !== K.pageSeq || !body.isConnected) return; // left the page meanwhile
     if (wl.problem) {
       body.replaceChildren(K.problemBox(wl.problem, "Arbejdslisten kunne ikke hentes."));
       return;
     }
-    const until = span === "dag" ? today : span === "uge" ? weekEnd(today) : "9999-12-31";
-    const items = wl.items
-      .filter((i) => i.status === "overdue" || !i.to || i.to <= until)
-      .sort((a, b) => (a.status === b.status ? (a.to || "9").localeCompare(b.to || "9") : a.status === "overdue" ? -1 : 1));
-    const counts = {};
-    for (const i of items) counts[i.status] = (counts[i.status] || 0) + 1;
+    const items = wl.items;
     if (items.some((i) => i.quota === undefined && i.provisional === undefined)) {
-      const cat = await K.ruleMarks();
+      const cat = await K.ruleMarks(); // a server whose items lack the marks
+      if (seq !== K.pageSeq || !body.isConnected) return;
       for (const i of items) {
         const m = cat[i.generation + "/" + i.rule];
         if (m && i.quota === undefined) i.quota = m.quota;
@@ -309,26 +394,31 @@
     }
 
     const parts = [];
-    if (wl.stale) parts.push(h("p.notice", { id: "stale-plans", text: wl.stale }));
-    if (wl.source === "server" && wl.more)
-      parts.push(h("p.notice", { text: "Listen viser de " + wl.items.length + " mest presserende pligter; vælg en sagsbehandler for at se resten." }));
-    if (wl.source === "browser")
-      parts.push(h("p.notice", { text: "Serveren har endnu ingen arbejdsliste; listen er beregnet her ud fra sagernes planer" + (wl.more ? " (de første 200 sager)." : ".") }));
+    if (wl.stale) parts.push(h("p.notice", { id: "stale-plans", text: K.daText(wl.stale) }));
+    const counts = wl.counts;
+    const total = wl.total || 0;
     parts.push(h("h2", { id: "counts-h", text: "Antal pr. status" }),
-      h("ul.counts", { "aria-labelledby": "counts-h" },
-        ["overdue", "open", "met", "late", "exempt", "lapsed"].filter((s) => counts[s]).map((s) => h("li", {}, h("strong", { text: counts[s] }), K.STATUS[s]))));
+      h("ul.counts", { "aria-labelledby": "counts-h", id: "wl-counts" },
+        h("li", { "data-status": "open" }, h("strong", { text: (counts.open || 0).toLocaleString("da-DK") }), "Åbne med frist til og med " + K.fmtDate(wl.until)),
+        h("li", { "data-status": "overdue" }, h("strong", { text: (counts.overdue || 0).toLocaleString("da-DK") }), "Overskredne" + (wl.oldest ? " siden " + K.fmtDate(wl.oldest) : ""))));
     if (!items.length) {
-      parts.push(h("p.notice.ok", { text: "Intet at gøre i perioden." }));
+      parts.push(h("p.notice.ok", { text: page > 0 ? "Ikke flere pligter." : "Intet at gøre i perioden." }));
     } else {
-      parts.push(h("div.table-wrap", {}, h("table", { id: "worklist-table" },
-        h("caption", { text: items.length + " pligter" + (cw ? " for " + cw : "") }),
+      const first = page * PAGE + 1, last = page * PAGE + items.length;
+      const pager = () => h("nav.pager", { "aria-label": "Sider" },
+        page > 0 ? h("button.secondary", { type: "button", class: "prev", onclick: () => go({ cw, span, page: page - 1 }), text: "← Forrige" }) : null,
+        h("span", { text: `Side ${page + 1} af ${Math.max(1, Math.ceil(total / PAGE))}` }),
+        wl.more ? h("button.secondary", { type: "button", class: "next", onclick: () => go({ cw, span, page: page + 1 }), text: "Næste →" }) : null);
+      parts.push(h("div.table-wrap", {}, h("table", { id: "worklist-table", class: "stack" },
+        h("caption", { text: `Pligt ${first}–${last} af ${total.toLocaleString("da-DK")}` + (cw ? " for " + cw : "") }),
         h("thead", {}, h("tr", {}, ["Frist", "Status", "Borger (sag)", "Pligt", "Sagsbehandler"].map((t) => h("th", { scope: "col", text: t })))),
-        h("tbody", {}, items.map((i) => h("tr", {},
-          h("td.nowrap", { text: K.fmtDate(i.to) }),
-          h("td", {}, K.badge(i.status)),
-          h("td", {}, h("a", { href: "#/borger/" + encodeURIComponent(i.case), text: i.case })),
-          h("td", {}, (K.KIND[i.kind] || i.kind) + " ", h("span.muted", { text: "(" + i.rule + ")" }), K.marks(i)),
-          h("td", { text: i.caseworker || "–" })))))));
+        h("tbody", {}, items.map((i) => h("tr", { "data-status": i.status },
+          h("td.nowrap", { "data-label": "Frist", text: K.fmtDate(i.to) }),
+          h("td", { "data-label": "Status" }, K.badge(i.status)),
+          h("td", { "data-label": "Borger" }, h("a", { href: "#/borger/" + encodeURIComponent(i.case), text: i.case })),
+          h("td", { "data-label": "Pligt" }, (K.KIND[i.kind] || i.kind) + " ", h("span.muted", { text: "(" + i.rule + ")" }), K.marks(i)),
+          h("td", { "data-label": "Sagsbehandler", text: i.caseworker || "–" })))))));
+      if (page > 0 || wl.more) parts.push(pager());
     }
     body.replaceChildren(...parts);
   }
@@ -336,13 +426,18 @@
   /* ---- routing ------------------------------------------------------------------------ */
   K.routes = { arbejdsliste: worklistPage };
 
+  // Each page view has a number: a page's async work that finishes after the
+  // user has moved on checks it and draws nothing.
+  K.pageSeq = 0;
   async function route() {
+    const seq = ++K.pageSeq;
     const hash = location.hash || "#/";
     const [path] = hash.slice(1).split("?");
     const parts = path.split("/").filter(Boolean);
     if (parts[0] === "login" || !K.token()) return loginPage(parts[0] === "login" ? "" : "");
     if (!K.me) {
       const r = await K.api("GET", "/v1/me");
+      if (seq !== K.pageSeq) return;
       if (r.status !== 200) return loginPage("Log ind igen.");
       K.me = r.data;
     }
@@ -351,7 +446,9 @@
     try {
       await view(...parts.slice(1).map(decodeURIComponent));
     } catch (e) {
-      K.setPage("Fejl", "", h("h1", { text: "Fejl" }), K.problemBox({ detail: String(e) }));
+      if (seq !== K.pageSeq) return;
+      console.error(e);
+      K.setPage("Fejl", "", h("h1", { text: "Fejl" }), K.problemBox({ status: 500 }, "Siden kunne ikke vises."));
     }
   }
   K.route = route;

@@ -36,6 +36,8 @@
   const SHADED = new Set(["barsel", "seks_ugers_jobrettet_uddannelse", "stu", "fritaget"]);
   const COLOR = { met: "#1e7b34", late: "#8a5a00", open: "#0b5cad", overdue: "#b3261e", exempt: "#6b6f76", lapsed: "#6b6f76" };
 
+  const MON = ["jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."];
+
   /* ---- timeline ------------------------------------------------------------------ */
   function timeline(c, plan) {
     const asOf = plan.as_of;
@@ -64,7 +66,7 @@
       if (m >= lo) {
         const xm = x(m);
         g.append(svg("line", { x1: xm, x2: xm, y1: 18, y2: H - 8, class: "grid" }),
-          svg("text", { x: xm + 3, y: 14 }, m.slice(5, 7) === "01" ? m.slice(0, 7) : m.slice(5, 7) + "/" + m.slice(2, 4)));
+          svg("text", { x: xm + 3, y: 14 }, MON[+m.slice(5, 7) - 1] + (m.slice(5, 7) === "01" ? " " + m.slice(0, 4) : "")));
       }
       const y = +m.slice(0, 4), mo = +m.slice(5, 7);
       m = mo === 12 ? `${y + 1}-01-01` : `${y}-${String(mo + 1).padStart(2, "0")}-01`;
@@ -114,16 +116,24 @@
 
   /* ---- plan table ------------------------------------------------------------------ */
   function planTable(plan) {
+    // On a phone the table is stacked (app.css, table.stack): each cell says
+    // what it is (data-label). The rule's source: the law reference, and the
+    // seed file it was read from behind "kilde".
+    const source = (src) => {
+      if (!src || (!src.law && !src.seed)) return "–";
+      return [src.law ? h("span.law", { text: src.law }) : null,
+        src.seed ? h("details.kilde", {}, h("summary", { text: "kilde" }), h("span.muted", { text: src.seed })) : null];
+    };
     const rows = plan.obligations.map((o) => h("tr", { "data-rule": o.rule, "data-status": o.status },
-      h("td", {}, K.badge(o.status), o.met_on ? h("div.muted", { text: "d. " + K.fmtDate(o.met_on) }) : null),
-      h("td", {}, h("strong", { text: K.KIND[o.kind] || o.kind }), h("div.muted", { text: o.rule + " · " + o.generation }), K.marks(o)),
-      h("td.nowrap", { text: K.fmtDate(o.window.from) + " – " + (o.window.to ? K.fmtDate(o.window.to) : "åben") }),
-      h("td.nowrap", { text: o.kind === "samtale" || o.required > 1 ? `${o.counted} af ${o.required}` : "–" }),
-      h("td.why", { text: o.why }),
-      h("td", {}, o.source ? [o.source.law || "", o.source.law ? h("br") : null, h("span.muted", { text: o.source.seed || "" })] : "–")));
-    const warnings = (plan.warnings || []).map((w) => h("li", { text: w.message || w.code }));
+      h("td", { "data-label": "Status" }, K.badge(o.status), o.met_on ? h("div.muted", { text: "d. " + K.fmtDate(o.met_on) }) : null),
+      h("td", { "data-label": "Pligt" }, h("strong", { text: K.KIND[o.kind] || o.kind }), h("div.muted", { text: o.rule + " · " + o.generation }), K.marks(o)),
+      h("td.nowrap.deadline", { "data-label": "Vindue", text: K.fmtDate(o.window.from) + " – " + (o.window.to ? K.fmtDate(o.window.to) : "åben") }),
+      h("td.nowrap", { "data-label": "Samtaler", text: o.kind === "samtale" || o.required > 1 ? `${o.counted} af ${o.required}` : "–" }),
+      h("td.why", { "data-label": "Hvorfor", text: K.daText(o.why) }),
+      h("td.source", { "data-label": "Kilde" }, source(o.source))));
+    const warnings = (plan.warnings || []).map((w) => h("li", { text: K.daText(w.message || w.code) }));
     return h("div", {},
-      h("div.table-wrap", {}, h("table", { id: "plan-table" },
+      h("div.table-wrap", {}, h("table", { id: "plan-table", class: "stack" },
         h("caption", { text: `Plan pr. ${K.fmtDate(plan.as_of)}: ${plan.obligations.length} pligter` }),
         h("thead", {}, h("tr", {}, ["Status", "Pligt", "Vindue", "Samtaler", "Hvorfor", "Kilde"].map((t) => h("th", { scope: "col", text: t })))),
         h("tbody", {}, rows))),
@@ -148,7 +158,7 @@
       if (!input) continue;
       input.setAttribute("aria-invalid", "true");
       const err = document.getElementById(input.id + "-err");
-      if (err) err.textContent = q.message + (q.expected ? " – forventet " + q.expected : "");
+      if (err) err.textContent = K.fieldName(q) + " " + K.fieldMessage(q) + ".";
       first = first || input;
     }
     return first;
@@ -379,8 +389,10 @@
       K.setPage("Borger", "borger", h("h1", { text: "Borger" }), h("p", { text: "Åbn en sag fra arbejdslisten, eller skriv sagens id." }), f);
       return;
     }
+    const seq = K.pageSeq;
     K.setPage("Borger " + id, "borger", h("h1", { text: "Borger " + id }), h("p.loading", { text: "Henter sagen …" }));
     const r = await K.api("GET", "/v1/cases/" + encodeURIComponent(id));
+    if (seq !== K.pageSeq) return; // the user has moved on
     if (r.status !== 200) {
       const msg = r.status === 404 ? "Sagen findes ikke." : r.status === 403 ? "Sagen hører til et andet jobcenter. Forsøget er logget." : "Sagen kunne ikke hentes.";
       K.setPage("Borger " + id, "borger", h("h1", { text: "Borger " + id }), K.problemBox(r.problem, msg));

@@ -61,6 +61,12 @@
     return { timeliness: { groups }, forecast: { weeks: Object.values(weeks) }, more: list.data.more };
   }
 
+  // an axis tick: "nov." (and the year in January)
+  const MON = ["jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."];
+  const monthTick = (ym) => MON[+ym.slice(5, 7) - 1] + (ym.slice(5, 7) === "01" ? " " + ym.slice(0, 4) : "");
+  // "2026-W48" -> "uge 48, 2026"
+  const weekName = (w) => (/^\d{4}-W\d{2}$/.test(w || "") ? `uge ${+w.slice(6)}, ${w.slice(0, 4)}` : w || "–");
+
   function pct(x) {
     return Math.round(x * 100) + " %";
   }
@@ -73,7 +79,7 @@
     const y = (v) => top + (1 - v) * (H - top - bottom);
     const id = "tc-" + idx;
     const chart = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart", role: "img", "aria-labelledby": id + "-t" },
-      svg("title", { id: id + "-t" }, `Rettidighed for ${K.BENEFIT[g.group] || g.group} pr. måned; målet er 80 %`));
+      svg("title", { id: id + "-t" }, `Rettidighed for ${(K.GROUP[g.group] || K.BENEFIT[g.group] || g.group).toLowerCase()} pr. måned; målet er 80 %`));
     for (const v of [0, 0.25, 0.5, 0.75, 1]) {
       chart.append(svg("line", { x1: left, x2: W - right, y1: y(v), y2: y(v), class: "grid" }),
         svg("text", { x: left - 6, y: y(v) + 4, "text-anchor": "end" }, pct(v)));
@@ -82,9 +88,9 @@
       const share = typeof m.share === "number" ? m.share : m.met / Math.max(1, m.met + m.late + (m.missed || m.overdue || 0));
       const x = left + i * bw + bw * 0.15;
       chart.append(svg("rect", { x, y: y(share), width: bw * 0.7, height: y(0) - y(share), fill: share >= TARGET ? "#1e7b34" : "#b3261e", class: "bar" },
-        svg("title", {}, `${m.month}: ${pct(share)} rettidigt (${m.met} af ${m.met + m.late + (m.missed || m.overdue || 0)})`)),
+        svg("title", {}, `${K.fmtMonth(m.month)}: ${pct(share)} rettidigt (${m.met} af ${m.met + m.late + (m.missed || m.overdue || 0)})`)),
         months.length <= 8 ? svg("text", { x: x + bw * 0.35, y: y(share) - 4, "text-anchor": "middle" }, pct(share)) : null,
-        i % Math.ceil(months.length / 6) === 0 ? svg("text", { x: x + bw * 0.35, y: H - bottom + 16, "text-anchor": "middle" }, m.month.slice(5, 7) + "/" + m.month.slice(2, 4)) : null);
+        i % Math.ceil(months.length / 6) === 0 ? svg("text", { x: x + bw * 0.35, y: H - bottom + 16, "text-anchor": "middle" }, monthTick(m.month)) : null);
     });
     chart.append(svg("line", { x1: left, x2: W - right, y1: y(TARGET), y2: y(TARGET), class: "target" }),
       svg("text", { x: W - right - 4, y: y(TARGET) - 6, "text-anchor": "end", class: "warn" }, "mål 80 %"),
@@ -92,9 +98,9 @@
     const table = h("details", {}, h("summary", { text: "Vis tallene" }),
       h("div.table-wrap", {}, h("table", {},
         h("thead", {}, h("tr", {}, ["Måned", "Rettidigt", "For sent", "Overskredet", "Andel"].map((t) => h("th", { scope: "col", text: t })))),
-        h("tbody", {}, all.map((m) => h("tr", {}, h("td", { text: m.month }), h("td", { text: m.met }), h("td", { text: m.late }), h("td", { text: m.overdue || 0 }),
+        h("tbody", {}, all.map((m) => h("tr", {}, h("td", { text: K.fmtMonth(m.month) }), h("td", { text: m.met }), h("td", { text: m.late }), h("td", { text: m.overdue || 0 }),
           h("td", { text: pct(typeof m.share === "number" ? m.share : m.met / Math.max(1, m.met + m.late + (m.missed || m.overdue || 0))) })))))));
-    return h("figure.card", { "data-group": g.group }, h("h3", { text: K.BENEFIT[g.group] || g.group }), chart, table);
+    return h("figure.card", { "data-group": g.group }, h("h3", { text: K.GROUP[g.group] || K.BENEFIT[g.group] || g.group }), chart, table);
   }
 
   function forecastChart(weeks) {
@@ -109,14 +115,14 @@
       chart.append(svg("line", { x1: left, x2: W - right, y1: y(v), y2: y(v), class: "grid" }), svg("text", { x: left - 6, y: y(v) + 4, "text-anchor": "end" }, v));
     weeks.forEach((w, i) => {
       const x = left + i * bw + bw * 0.15;
-      chart.append(svg("rect", { x, y: y(w.due), width: bw * 0.7, height: y(0) - y(w.due), fill: "#0b5cad", class: "bar" }, svg("title", {}, `${w.week}: ${w.due} frister`)),
+      chart.append(svg("rect", { x, y: y(w.due), width: bw * 0.7, height: y(0) - y(w.due), fill: "#0b5cad", class: "bar" }, svg("title", {}, `${weekName(w.week)}: ${w.due} frister`)),
         svg("text", { x: x + bw * 0.35, y: y(w.due) - 4, "text-anchor": "middle" }, w.due),
         svg("text", { x: x + bw * 0.35, y: H - bottom + 16, "text-anchor": "middle" }, "u" + (w.week || "").slice(-2)));
     });
     chart.append(svg("line", { x1: left, x2: W - right, y1: y(0), y2: y(0), class: "axis" }));
     const table = h("details", {}, h("summary", { text: "Vis tallene" }),
       h("div.table-wrap", {}, h("table", {}, h("thead", {}, h("tr", {}, ["Uge", "Fra", "Frister"].map((t) => h("th", { scope: "col", text: t })))),
-        h("tbody", {}, weeks.map((w) => h("tr", {}, h("td", { text: w.week }), h("td", { text: K.fmtDate(w.from) }), h("td", { text: w.due })))))));
+        h("tbody", {}, weeks.map((w) => h("tr", {}, h("td", { text: weekName(w.week) }), h("td", { text: K.fmtDate(w.from) }), h("td", { text: w.due })))))));
     return h("figure.card", {}, chart, table);
   }
 
@@ -128,7 +134,7 @@
    * measure is an interpretation, so the whole section says "foreløbig". */
   const QLINE = 0.75, QCEIL = 0.25;
   const FLAG = { under_75: "Under 75 %", undtaget_over_25: "Over 25 % undtaget", under_80: "Under 80 %" };
-  const GROUP = { dp: "dagpenge", kh: "kontanthjælp", uh: "uddannelsesparate", ly: "ledighedsydelse" };
+  const GROUP = { dp: "dagpenge", kh: "kontanthjælp", uh: "uddannelsesparate", ly: "ledighedsydelse", sdp: "sygedagpenge", amy: "arbejdsmarkedsydelse" };
   function quotaTitle(p) {
     if (p.population === "a_kasse") return "A-kasse " + (p.unit === "ukendt" ? "(ukendt)" : p.unit);
     return "Kommunen" + (p.group ? ": " + (GROUP[p.group] || p.group) : ", alle målgrupper");
@@ -151,10 +157,10 @@
       const w = bw * 0.38;
       chart.append(
         svg("rect", { x, y: y(share), width: w, height: y(0) - y(share), fill: share >= QLINE ? "#1e7b34" : "#b3261e", class: "bar held" },
-          svg("title", {}, `${m.month}: ${pct(share)} holdt rettidigt (${m.held} af ${m.cohort})`)),
+          svg("title", {}, `${K.fmtMonth(m.month)}: ${pct(share)} holdt rettidigt (${m.held} af ${m.cohort})`)),
         svg("rect", { x: x + w + bw * 0.04, y: y(und), width: w, height: y(0) - y(und), fill: `url(#${id}-hatch)`, stroke: "#4a525c", class: "bar undtaget" },
-          svg("title", {}, `${m.month}: ${pct(und)} undtaget (${m.undtaget} af ${m.cohort})`)),
-        i % Math.ceil(months.length / 6) === 0 ? svg("text", { x: x + w, y: H - bottom + 16, "text-anchor": "middle" }, m.month.slice(5, 7) + "/" + m.month.slice(2, 4)) : null);
+          svg("title", {}, `${K.fmtMonth(m.month)}: ${pct(und)} undtaget (${m.undtaget} af ${m.cohort})`)),
+        i % Math.ceil(months.length / 6) === 0 ? svg("text", { x: x + w, y: H - bottom + 16, "text-anchor": "middle" }, monthTick(m.month)) : null);
     });
     chart.prepend(svg("defs", {}, svg("pattern", { id: id + "-hatch", width: 5, height: 5, patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)" },
       svg("rect", { width: 5, height: 5, fill: "#ffffff" }), svg("rect", { width: 2.5, height: 5, fill: "#6b6f76" }))));
@@ -170,7 +176,7 @@
     const table = h("details", {}, h("summary", { text: "Vis tallene" }),
       h("div.table-wrap", {}, h("table", {},
         h("thead", {}, h("tr", {}, ["Måned", "I opgørelsen", "Holdt", "Undtaget", "For sent", "Overskredet", "Andel", "Flag"].map((t) => h("th", { scope: "col", text: t })))),
-        h("tbody", {}, p.rows.map((m) => h("tr", {}, h("td", { text: m.month }), h("td", { text: m.cohort }), h("td", { text: m.held }), h("td", { text: m.undtaget }),
+        h("tbody", {}, p.rows.map((m) => h("tr", {}, h("td", { text: K.fmtMonth(m.month) }), h("td", { text: m.cohort }), h("td", { text: m.held }), h("td", { text: m.undtaget }),
           h("td", { text: m.late }), h("td", { text: m.overdue }), h("td", { text: typeof m.share === "number" ? pct(m.share) : "–" }),
           h("td", { text: (m.flags || []).map((f) => FLAG[f] || f).join(", ") || "–" })))))));
     return h("figure.card", { "data-population": p.population, "data-unit": p.unit, "data-group": p.group || "" },
@@ -212,17 +218,20 @@
       out.replaceChildren(h("div.notice", { text: "Rapporter og prognoser er for ledere og revisorer." }));
       return;
     }
+    const seq = K.pageSeq;
     const [t, f, q] = await Promise.all([K.api("GET", "/v1/reports/timeliness"), K.api("GET", "/v1/forecast"), quotaSection(today)]);
+    if (seq !== K.pageSeq) return; // the user has moved on
     let timeliness = t.status === 200 ? t.data : null;
     let forecast = f.status === 200 ? f.data : null;
     const parts = [];
     const stale = (timeliness && timeliness.stale_note) || (forecast && forecast.stale_note);
-    if (stale) parts.push(h("p.notice", { id: "stale-plans", text: stale }));
+    if (stale) parts.push(h("p.notice", { id: "stale-plans", text: K.daText(stale) }));
     if (!timeliness || !forecast) {
       if ((t.status && t.status !== 501) || (f.status && f.status !== 501)) {
         parts.push(K.problemBox(t.status !== 200 && t.status !== 501 ? t.problem : f.problem, "En rapport kunne ikke hentes."));
       }
       const here = await computeHere(today);
+      if (seq !== K.pageSeq) return;
       if (here.problem) {
         out.replaceChildren(...parts, K.problemBox(here.problem, "Rapporterne kunne ikke beregnes."));
         return;

@@ -2,7 +2,7 @@
 // Run by tests/cli-browser.sh, which starts the server and passes BASE,
 // TOKEN_CW, TOKEN_MGR, CHROMIUM and ARTIFACTS. Ends with "N passed, N failed".
 import { chromium } from "playwright-core";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const BASE = process.env.BASE;
@@ -31,11 +31,37 @@ const browser = await chromium.launch({
   args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
 });
 const errors = [];
+// The server's English texts: from server/*.c (cli-browser.sh), and every
+// title, detail and problem message of a problem+json answer seen.
+const ENGLISH = new Set(process.env.ENGLISH ? JSON.parse(readFileSync(process.env.ENGLISH, "utf8")) : []);
+const notFound = [];
+function collectProblem(res) {
+  if (!/problem\+json/.test(res.headers()["content-type"] || "")) return;
+  res.json().then((d) => {
+    for (const t of [d.title, d.detail]) if (t && t.length >= 8) ENGLISH.add(t);
+    for (const q of d.problems || []) {
+      if (q.message && q.message.length >= 8) ENGLISH.add(q.message);
+      if (q.expected && q.expected.length >= 8) ENGLISH.add(q.expected);
+    }
+  }).catch(() => {});
+}
+let scanned = 0;
+async function noEnglish(page, where) {
+  await page.waitForTimeout(50); // let collectProblem read the last answers
+  const text = await page.evaluate(() => document.body.innerText);
+  const hits = [...ENGLISH].filter((e) => text.includes(e));
+  scanned++;
+  assert(hits.length === 0, `${where} shows the server's English: ${hits.slice(0, 3).join(" | ")}`);
+}
 async function newPage(viewport) {
   const ctx = await browser.newContext({ viewport: viewport || { width: 1280, height: 900 }, locale: "da-DK" });
   const page = await ctx.newPage();
   page.on("pageerror", (e) => errors.push(String(e)));
   page.on("console", (m) => { if (m.type() === "error" && !/401|403|404|422|501/.test(m.text())) errors.push(m.text()); });
+  page.on("response", (res) => {
+    collectProblem(res);
+    if (res.status() === 404 && !/\/v1\//.test(res.url())) notFound.push(res.url());
+  });
   page.setDefaultTimeout(15000);
   return page;
 }
@@ -72,6 +98,7 @@ try {
     await page.waitForSelector("#login-error [role=alert]");
     const inv = await page.getAttribute("#token", "aria-invalid");
     assert(inv === "true", "the field is not marked invalid");
+    await noEnglish(page, "the login error");
   });
 
   await step("log in with a caseworker token: the worklist", async () => {
@@ -89,7 +116,38 @@ try {
     await shot(page, "02-arbejdsliste.png");
   });
 
+  await step("the default worklist shows this week's work first, with whole-list counts and paging", async () => {
+    // what the server has due this week (as_of .. as_of + 7) for this token
+    const api = await page.evaluate(async () => {
+      const r = await fetch("/v1/worklist", { headers: { Authorization: "Bearer " + sessionStorage.getItem("kontakt.token") } });
+      return r.json();
+    });
+    const due = api.items.filter((i) => i.status === "open");
+    assert(api.counts.open > 0, "the test store has no work due this week");
+    await page.goto(BASE + "/#/arbejdsliste");
+    await page.waitForSelector("#worklist-table");
+    const rows = await page.$$eval("#worklist-table tbody tr", (r) => r.map((x) => [x.dataset.status, x.querySelector("a").textContent]));
+    assert(rows.length > 0 && rows[0][0] === "open", "the first row is not work due this week: " + JSON.stringify(rows[0]));
+    for (const i of due.slice(0, 5))
+      assert(rows.some((r) => r[1] === i.case), "due this week but not shown: " + i.case + " " + i.rule);
+    const counts = await page.$$eval("#wl-counts li strong", (l) => l.map((x) => x.textContent.replace(/\D/g, "")));
+    assert(counts[0] === String(api.counts.open) && counts[1] === String(api.counts.overdue), "counts " + counts + " vs " + JSON.stringify(api.counts));
+    await noEnglish(page, "Arbejdsliste");
+  });
+
+  await step("leaving the worklist at once: no error from its late answers", async () => {
+    for (let i = 0; i < 5; i++) {
+      await page.evaluate(() => { location.hash = "#/arbejdsliste?periode=alle"; });
+      await page.evaluate(() => { location.hash = "#/borger"; });
+    }
+    await page.waitForSelector("#b-case");
+    await page.waitForTimeout(500);
+    assert(!errors.some((e) => /replaceChildren|null/.test(e)), errors.join(" | "));
+  });
+
   await step("filter the worklist by caseworker", async () => {
+    await page.goto(BASE + "/#/arbejdsliste");
+    await page.waitForSelector("#worklist-table, #worklist .notice.ok");
     await page.fill("#f-cw", "mette");
     await page.selectOption("#f-span", "alle");
     await page.click("form.filters button[type=submit]");
@@ -138,6 +196,7 @@ try {
     await page.click("#e-submit");
     await page.waitForSelector("#event-form [role=alert]");
     await shot(page, "05-haendelse-fejl.png");
+    await noEnglish(page, "the refused event");
   });
 
   await step("360 px wide: no horizontal scrolling of the page", async () => {
@@ -149,6 +208,17 @@ try {
     const over = await small.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert(over <= 0, `page ${over} px wider than the screen`);
     await shot(small, "06-borger-360px.png");
+    // the plan as cards: nothing to scroll sideways, deadline and reason on screen
+    const fit = await small.evaluate(() => {
+      const wrap = document.querySelector("#plan .table-wrap");
+      const row = document.querySelector("#plan-table tbody tr");
+      const r = (sel) => row.querySelector(sel).getBoundingClientRect();
+      return { scroll: wrap.scrollWidth - wrap.clientWidth, deadline: r("td.deadline").right, why: r("td.why").right, vw: window.innerWidth,
+        label: getComputedStyle(row.querySelector("td.why"), "::before").content };
+    });
+    assert(fit.scroll <= 0, `the plan table scrolls ${fit.scroll} px sideways`);
+    assert(fit.deadline <= fit.vw && fit.why <= fit.vw, `deadline (${fit.deadline}) or reason (${fit.why}) off a ${fit.vw} px screen`);
+    assert(/Hvorfor/.test(fit.label), "a stacked cell does not say what it is: " + fit.label);
     await small.goto(BASE + "/#/arbejdsliste");
     await small.waitForSelector("#worklist-table, #worklist .notice.ok");
     const over2 = await small.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -182,6 +252,9 @@ try {
     assert(lines === charts, "a chart without the 80 % line");
     const bars = await m.$$eval("#forecast-chart .bar", (b) => b.length);
     assert(bars > 0, "no forecast bars");
+    const titles = await m.$$eval("#timeliness h3", (t) => t.map((x) => x.textContent));
+    assert(titles.length && titles.every((t) => /^[A-ZÆØÅ][a-zæøå]+/.test(t) && !/^(dp|kh|uh|sdp|rev|fp|rf|ly|amy)$/.test(t)), "chart titles: " + titles.join(","));
+    await noEnglish(m, "Ledelse");
     await shot(m, "09-ledelse.png");
     await m.context().close();
   });
@@ -258,6 +331,7 @@ try {
     assert(focused === "saved", "focus not on the confirmation");
     const n = await b.$$eval("#uk-list li", (l) => l.length);
     assert(n === 1, "the revocation made a second decision: " + n);
+    await noEnglish(b, "Borger after a revocation");
     await shot(b, "12-undtaget-tilbagekaldt.png");
     // and undone: the decision holds again
     await b.click("#uk-reinstate-0");
@@ -274,6 +348,7 @@ try {
     assert(marks.includes("75 %-regel") && marks.includes("foreløbig"), "marks: " + marks.join(","));
     const tabbable = await w.$eval("#worklist-table .mark.quota", (m) => m.tabIndex === 0 && !!document.getElementById(m.getAttribute("aria-describedby")));
     assert(tabbable, "the worklist's mark is not focusable or not described");
+    await noEnglish(w, "the g2026 Arbejdsliste");
     await w.context().close();
   });
 
@@ -292,6 +367,7 @@ try {
     assert(/foreløbig opgørelse/.test(head), "the section is not marked foreløbig: " + head);
     const text = await m.textContent("#quota");
     assert(!/undtaget_over_25|under_75|quota_75/.test(text), "internal codes shown");
+    await noEnglish(m, "the g2026 Ledelse");
     await shot(m, "13-ledelse-75.png");
     await m.context().close();
   });
@@ -319,6 +395,27 @@ try {
     await s.context().close();
   });
 
+  await step("a case of another jobcentre and an unknown case: told in Danish", async () => {
+    await page.goto(BASE + "/#/borger/odense-1");
+    await page.waitForSelector("#main [role=alert]");
+    const t1 = await page.textContent("#main [role=alert]");
+    assert(/andet jobcenter/.test(t1), "403 says " + t1);
+    await noEnglish(page, "a case of another jobcentre");
+    await page.goto(BASE + "/#/borger/findes-ikke");
+    await page.waitForSelector("#main [role=alert]");
+    await noEnglish(page, "an unknown case");
+  });
+
+  await step("one date format: no ISO dates in the text of Borger and the worklist", async () => {
+    await page.goto(BASE + "/#/borger/borger-17");
+    await page.waitForSelector("#plan-table");
+    const iso = await page.evaluate(() => (document.querySelector("#main").innerText.match(/\b\d{4}-\d{2}-\d{2}\b/g) || []));
+    assert(iso.length === 0, "ISO dates shown: " + iso.slice(0, 3).join(", "));
+    await noEnglish(page, "Borger");
+    const seed = await page.$eval("#plan-table td.source", (td) => ({ law: (td.querySelector(".law") || {}).textContent || "", hidden: !td.querySelector("details.kilde") || !td.querySelector("details.kilde").open }));
+    assert(seed.hidden, "the seed file is shown without opening kilde");
+  });
+
   await step("log out", async () => {
     await page.click("#logout");
     await page.waitForSelector("#token");
@@ -326,8 +423,10 @@ try {
     assert(stored === null, "the token is still stored");
   });
 
-  await step("no script errors", async () => {
+  await step("no script errors, no 404 (favicon), every page scanned for English", async () => {
     assert(errors.length === 0, errors.join(" | "));
+    assert(notFound.length === 0, "404: " + notFound.join(", "));
+    assert(scanned >= 10 && ENGLISH.size > 20, `scanned ${scanned} pages for ${ENGLISH.size} English texts`);
   });
 } finally {
   await browser.close();

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# bench/http-worklist.sh -- GET /v1/worklist under wrk at 1, 5 and 20
+# connections on a large demo store (figures: bench/README.md, "The
+# worklist under load"). Each request is one of 11 lists in turn
+# (bench/http-worklist.lua): the jobcentre's default, two later pages, and
+# each of 8 caseworkers' own.
+#
+#   bench/http-worklist.sh                          # a 100,000-case demo store
+#   BENCH_WL_DB=/tmp/big.db bench/http-worklist.sh  # a store made before (jobcentre demo)
+#
+# Environment:
+#   BENCH_WL_DB         an existing store (copied; its jobcentre must be "demo")
+#   BENCH_WL_CASES      demo cases when no store is given (default 100000)
+#   BENCH_WL_TODAY      the day (default 2026-12-03; the store's demo day)
+#   BENCH_HTTP_SECONDS  seconds per run (default 10)
+#   BENCH_HTTP_THREADS  server threads (default 2)
+#   BENCH_STRICT=1      exit 1 when p99 at 20 connections is 100 ms or more
+# Needs wrk (Debian package "wrk"); not part of CI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+SECS=${BENCH_HTTP_SECONDS:-10}
+SRV_THREADS=${BENCH_HTTP_THREADS:-2}
+CASES=${BENCH_WL_CASES:-100000}
+STRICT=${BENCH_STRICT:-0}
+T_P99_MS=100
+command -v wrk >/dev/null || { echo "http-worklist.sh: wrk is not installed (apt-get install wrk)" >&2; exit 2; }
+make --no-print-directory "$BUILD/kontakt" >/dev/null
+tmp=$(mktemp -d)
+SPID=""
+trap '[ -n "$SPID" ] && kill "$SPID" 2>/dev/null; rm -rf "$tmp"' EXIT
+export KONTAKT_TODAY=${BENCH_WL_TODAY:-2026-12-03}
+if [ -n "${BENCH_WL_DB:-}" ]; then
+    cp "$BENCH_WL_DB" "$tmp/bench.db"
+else
+    "$BUILD/kontakt" db demo --cases "$CASES" --db "$tmp/bench.db" >/dev/null
+fi
+TOKEN=$("$BUILD/kontakt" token create --db "$tmp/bench.db" --jobcenter demo --role caseworker 2>/dev/null | head -1)
+"$BUILD/kontakt" serve --db "$tmp/bench.db" --listen 127.0.0.1:0 --threads "$SRV_THREADS" \
+    --per-ip 0 2>"$tmp/server.log" &
+SPID=$!
+PORT=""
+for _ in $(seq 1 100); do
+    PORT=$(sed -n 's|.*serving http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/server.log")
+    [ -n "$PORT" ] && break
+    sleep 0.05
+done
+[ -n "$PORT" ] || { cat "$tmp/server.log"; exit 1; }
+URL="http://127.0.0.1:$PORT"
+size=$(curl -s -o "$tmp/wl.json" -w '%{size_download}' -H "Authorization: Bearer $TOKEN" "$URL/v1/worklist")
+summary=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("%d items of %d (open %d, overdue %d)" % (d["count"], d["total"], d["counts"]["open"], d["counts"]["overdue"]))' "$tmp/wl.json")
+ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'; }
+MISSED=0
+cases=$(sqlite3 "$tmp/bench.db" "SELECT count(*) FROM cases" 2>/dev/null || echo "?")
+echo "== GET /v1/worklist, $cases-case store, server $SRV_THREADS threads, load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "   default answer: $size bytes, $summary"
+for c in 1 5 20; do
+    t=$((c < 2 ? 1 : 2))
+    cpu0=$(awk '{ print $14 + $15 }' "/proc/$SPID/stat")
+    KT_TOKEN=$TOKEN wrk -t"$t" -c"$c" -d"${SECS}s" --timeout 10s --latency -s bench/http-worklist.lua "$URL" >"$tmp/wrk-$c.txt"
+    cpu1=$(awk '{ print $14 + $15 }' "/proc/$SPID/stat")
+    rps=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$tmp/wrk-$c.txt")
+    nreq=$(awk '/requests in/ { print $1 }' "$tmp/wrk-$c.txt")
+    cpu=$(awk -v a="$cpu0" -v b="$cpu1" -v n="$nreq" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", n ? (b - a) * 1000 / hz / n : 0 }')
+    p50=$(ms "$(awk '$1 == "50%" { print $2 }' "$tmp/wrk-$c.txt")")
+    p99=$(ms "$(awk '$1 == "99%" { print $2 }' "$tmp/wrk-$c.txt")")
+    non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$tmp/wrk-$c.txt")
+    sock=$(awk '/Socket errors:/ { gsub(",", ""); print $4 + $6 + $8 + $10 }' "$tmp/wrk-$c.txt")
+    v=ok
+    if [ "$c" -ge 20 ] && awk -v p="$p99" -v t="$T_P99_MS" 'BEGIN { exit !(p >= t) }'; then v="BELOW TARGET"; MISSED=1; fi
+    printf '%4d connections: %6s req/s   p50 %7s ms   p99 %7s ms   server CPU %5s ms/req   errors %s   %s\n' \
+        "$c" "$rps" "$p50" "$p99" "$cpu" $(( ${non2xx:-0} + ${sock:-0} )) "$v"
+done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [[ $STRICT == 1 && $MISSED == 1 ]]; then exit 1; fi
