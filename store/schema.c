@@ -178,10 +178,9 @@ static const char *const migrations[KS_SCHEMA_VERSION] = {
     /* Point 0, plans that stay current: plans.valid_until is now the engine's kt_plan_valid_until (the last
      * day before a fact of the case can change the plan), and plans list
      * the periods that start later (kt_plan_options.ahead). Every stored
-     * plan is marked expired (valid_until = as_of) so that the next refresh
-     * (`db refresh`, or the server's at its start) computes it the new way,
-     * in short batches, instead of this migration holding the lock for all
-     * of them. plans_valid_until now holds as_of too, so that counting the
+     * plan is marked expired (valid_until = as_of); the replan below
+     * (migration_after) computes it again with its valid_until.
+     * plans_valid_until now holds as_of too, so that counting the
      * stale plans and their oldest day (ks_stale_plans) reads the index
      * only. plans_as_of: a refresh for an earlier day finds the plans
      * computed for a later one by index. */

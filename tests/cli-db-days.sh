@@ -131,16 +131,20 @@ same "per jobcentre" "$(KONTAKT_TODAY=$LATER "$K" db worklist --db "$DB" --jobce
 
 # ---- schema 3 -> 4 -------------------------------------------------------------------
 # tests/fixtures/store-v3.db: the cases above imported on 2026-12-02 by the
-# program at schema 3 (d1 without rows: no planning ahead then). Migrated, every
-# plan is marked expired and said to be stale; a refresh brings d1's duties.
+# program at schema 3 (d1 without rows: no planning ahead then). The
+# migration computes every plan again as of the day it was computed for
+# (schema 4 also adds
+# each obligation's course end and owner), so nothing is stale after it and
+# d1's duties are there at once.
 cp tests/fixtures/store-v3.db "$T/v3.db"
 same "fixture at schema 3" "$(sqlite3 "$T/v3.db" 'PRAGMA user_version')" 3
 same "schema 3 had no rows for d1" "$(sqlite3 "$T/v3.db" "SELECT count(*) FROM obligations WHERE case_id = 'd1'")" 0
 KONTAKT_TODAY=2026-12-03 "$K" db worklist --db "$T/v3.db" --within 30 --format json >"$T/wl.json" 2>"$T/err" || bad "worklist of a schema-3 store: $(cat "$T/err")"
 same "migrated to 4" "$(sqlite3 "$T/v3.db" 'PRAGMA user_version')" 4
-same "every plan marked expired" "$(sqlite3 "$T/v3.db" "SELECT count(*) FROM plans WHERE valid_until = as_of")" 8
-same "and said to be stale" "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["stale_plans"], d["plans_as_of"])' "$T/wl.json")" "8 2026-12-02"
-same "refresh after migration" "$(KONTAKT_TODAY=2026-12-03 "$K" db refresh --db "$T/v3.db")" "8 plans recomputed as of 2026-12-03"
+same "every plan computed again, valid on the migration's day" "$(sqlite3 "$T/v3.db" "SELECT count(*) FROM plans WHERE as_of = '2026-12-02' AND valid_until >= '2026-12-03'")" 8
+same "and none is stale" "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["stale_plans"])' "$T/wl.json")" "0"
+same "d1 on the worklist at once" "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(" ".join(i["rule"] for i in d["items"] if i["case"] == "d1"))' "$T/wl.json")" "dp.a_kasse_first all.cv"
+same "refresh after migration has nothing to do" "$(KONTAKT_TODAY=2026-12-03 "$K" db refresh --db "$T/v3.db")" "0 plans recomputed as of 2026-12-03"
 same "d1 planned ahead after migration" "$(sqlite3 "$T/v3.db" "SELECT group_concat(rule || ' ' || deadline || ' ' || status, '; ') FROM (SELECT * FROM obligations WHERE case_id = 'd1' AND deadline < '2027-01-01' ORDER BY idx)")" \
     "dp.a_kasse_first 2026-12-21 open; all.cv 2026-12-28 open"
 "$K" db check --db "$T/v3.db" >/dev/null 2>&1 && ok || bad "check after migration 3 -> 4"
@@ -149,8 +153,8 @@ same "d1 planned ahead after migration" "$(sqlite3 "$T/v3.db" "SELECT group_conc
 cp "$T/v3.db" "$T/bad.db"
 sqlite3 "$T/bad.db" "INSERT INTO events(case_id, kind, body, identity, recorded_at, recorded_by) VALUES ('u1', 'benefit', '{\"benefit\":\"nonsense\",\"from\":\"2026-12-01\"}', 'benefit:x', '2026-12-03T00:00:00.000Z', 'test'); UPDATE plans SET valid_until = as_of"
 same "refresh skips what it cannot plan" "$(KONTAKT_TODAY=2026-12-20 "$K" db refresh --db "$T/bad.db" 2>&1)" "7 plans recomputed as of 2026-12-20"
-same "the case keeps its rows and stays stale" "$(sqlite3 "$T/bad.db" "SELECT as_of, valid_until FROM plans WHERE case_id = 'u1'")" "2026-12-03|2026-12-20"
-same "and is said to be stale the next day" "$(KONTAKT_TODAY=2026-12-21 "$K" db worklist --db "$T/bad.db" --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["stale_plans"] >= 1, d["plans_as_of"])')" "True 2026-12-03"
+same "the case keeps its rows and stays stale" "$(sqlite3 "$T/bad.db" "SELECT as_of, valid_until FROM plans WHERE case_id = 'u1'")" "2026-12-02|2026-12-20"
+same "and is said to be stale the next day" "$(KONTAKT_TODAY=2026-12-21 "$K" db worklist --db "$T/bad.db" --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["stale_plans"] >= 1, d["plans_as_of"])')" "True 2026-12-02"
 
 # ---- kontakt serve refreshes by itself ---------------------------------------------
 TOKEN=$("$K" token create --db "$DB" --jobcenter jc --role manager 2>/dev/null | grep -o 'kt_[0-9a-f]*' | head -1)

@@ -129,11 +129,19 @@
     const t = K.token();
     if (t) headers.Authorization = "Bearer " + t;
     if (body !== undefined) headers["Content-Type"] = "application/json";
+    // A write carries an Idempotency-Key, so the one retry after a lost
+    // answer (the network failed, not the server) cannot record it twice.
+    if (method === "POST")
+      headers["Idempotency-Key"] = self.crypto && crypto.randomUUID ? crypto.randomUUID()
+        : Date.now().toString(36) + "-" + Math.random().toString(36).slice(2);
     let res;
-    try {
-      res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    } catch (e) {
-      return { status: 0, problem: { status: 0 } };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+        break;
+      } catch (e) {
+        if (method !== "POST" || attempt >= 1) return { status: 0, problem: { status: 0 } };
+      }
     }
     const ct = res.headers.get("Content-Type") || "";
     let data = null;
