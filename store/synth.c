@@ -970,6 +970,24 @@ static void move_to_today(gcase *c, int32_t today) {
     c->nev = n;
 }
 
+/* Integrationsydelse's categories belong to the group of the person's age
+ * on the period's start (rules.md, groups). Moving a case in time moves the
+ * birth and the start by the same number of days, which across a 29
+ * February can put the start on the other side of the 30th birthday: the
+ * categories drawn for the old dates are then mapped to the new group
+ * (jobparat <-> uddannelsesparat; aktivitetsparat is in both). */
+static void fit_iy_groups(gcase *c) {
+    for (int i = 0; i < c->nper; i++) {
+        period *p = &c->per[i];
+        if (p->ben != IY) continue;
+        const int uh_set = age_on(c->birth, p->start) < 30 && !c->vocational;
+        for (int k = 0; k < p->ncat; k++) {
+            if (uh_set && p->cat[k] == 1) p->cat[k] = 4;
+            else if (!uh_set && p->cat[k] >= 3) p->cat[k] = 1;
+        }
+    }
+}
+
 ks_synth *ks_synth_new(uint64_t seed, int jobcenters, ks_synth_mix mix) {
     if (jobcenters < 1 || jobcenters > 99 || (mix != KS_SYNTH_MIX_DEFAULT && mix != KS_SYNTH_MIX_DENSE))
         return NULL;
@@ -1011,7 +1029,10 @@ size_t ks_synth_case(const ks_synth *g, uint64_t index, int32_t today, char *buf
                      int *caseworker) {
     gcase c;
     build_case(g, index, &c);
-    if (today != NO_DATE) move_to_today(&c, today);
+    if (today != NO_DATE) {
+        move_to_today(&c, today);
+        fit_iy_groups(&c);
+    }
     follow_law(g, index, &c);
     out o = {buf, 0};
     write_case(&o, g, &c);

@@ -41,6 +41,12 @@ for mix in default dense; do
     done
 done
 
+# a case moved across a 29 February onto the 30th birthday at the start of
+# its integrationsydelse (case 288772 of the demo's seed was refused once:
+# its categories were drawn for the age before the move)
+"$GEN" --cases 288773 --seed 20261123 --jobcenters 1 --today 2026-12-03 | tail -1 >"$T/leap.json"
+KONTAKT_TODAY=2026-12-03 "$K" plan "$T/leap.json" >/dev/null 2>"$T/p.err" && ok || bad "integrationsydelse across a 29 February: $(head -c 300 "$T/p.err")"
+
 # ---- deterministic, and a prefix of a bigger run ----------------------------------
 a=$("$GEN" --cases 3000 --seed 5 --mix dense --today 2026-12-03 | sha256sum)
 b=$("$GEN" --cases 3000 --seed 5 --mix dense --today 2026-12-03 | sha256sum)
