@@ -373,7 +373,7 @@ static size_t why_into(const why_parts *w, char *buf, size_t size) {
 static void json_why(kt_out *o, const why_parts *w, const char *to, const char *met,
                      const char *esc, size_t esc_len, size_t wn) {
     enum { TAIL = 512 };
-    if (esc_len + TAIL + 1 <= sizeof o->buf) {
+    if (esc_len + TAIL + 1 <= KT_OUT_MIN) {
         /* the tail written in place after the rule's text: committed only
          * where it is whole, as below */
         char *at = kt_out_room(o, esc_len + TAIL + 1);
@@ -711,7 +711,7 @@ static bool json_ob_head(kt_out *o, const kt_plan *p, const kt_ob *ob, const cha
         return false;
     size_t need = (size_t)len[RJ_HEAD] + len[RJ_KIND] + len[RJ_HOLDERS] + len[RJ_SOURCE] +
                   (fj ? fj->len : 0) + 4 * NAME_MAX_LEN + 3 * 24 + 3 * 12 + 256;
-    if (need > sizeof o->buf) return false;
+    if (need > KT_OUT_MIN) return false;
     char *w = kt_out_room(o, need);
     w = w_mem(w, part[RJ_HEAD], len[RJ_HEAD]);
     if (!(w = w_known(w, gen_pn, KT_N_GENERATIONS, ob->gen, p->gen_names[ob->gen]))) return false;
@@ -872,40 +872,54 @@ static bool json_warning_parts(kt_out *o, const kt_warning *w) {
     return true;
 }
 
-int kt_plan_write_json(const kt_plan *p, kt_write_fn w, void *ctx) {
-    kt_out o;
-    kt_out_init(&o, w, ctx);
-    KT_OUT_LIT(&o, "{\"id\":");
-    kt_out_json_str(&o, p->id);
-    KT_OUT_LIT(&o, ",\"as_of\":");
-    kt_out_json_date(&o, p->as_of);
-    KT_OUT_LIT(&o, ",\"obligations\":[");
+static void json_plan(kt_out *o, const kt_plan *p) {
+    KT_OUT_LIT(o, "{\"id\":");
+    kt_out_json_str(o, p->id);
+    KT_OUT_LIT(o, ",\"as_of\":");
+    kt_out_json_date(o, p->as_of);
+    KT_OUT_LIT(o, ",\"obligations\":[");
     for (size_t i = 0; i < p->n_obs; i++) {
-        if (i) KT_OUT_LIT(&o, ",");
-        json_ob(&o, p, &p->obs[i]);
+        if (i) KT_OUT_LIT(o, ",");
+        json_ob(o, p, &p->obs[i]);
     }
-    KT_OUT_LIT(&o, "],\"warnings\":[");
+    KT_OUT_LIT(o, "],\"warnings\":[");
     for (size_t i = 0; i < p->n_warnings; i++) {
         const kt_warning *wa = &p->warnings[i];
-        if (i) KT_OUT_LIT(&o, ",");
-        if (json_warning_parts(&o, wa)) continue;
-        KT_OUT_LIT(&o, "{\"code\":");
-        kt_out_json_str(&o, wa->code);
+        if (i) KT_OUT_LIT(o, ",");
+        if (json_warning_parts(o, wa)) continue;
+        KT_OUT_LIT(o, "{\"code\":");
+        kt_out_json_str(o, wa->code);
         char mbuf[KT_WARNING_TEXT_MAX], pbuf[KT_WARNING_POINTER_MAX];
         const char *msg, *ptr;
         kt_warning_text(wa, mbuf, pbuf, &msg, &ptr);
-        KT_OUT_LIT(&o, ",\"message\":");
-        kt_out_json_strn(&o, msg, wa->mlen);
+        KT_OUT_LIT(o, ",\"message\":");
+        kt_out_json_strn(o, msg, wa->mlen);
         if (ptr[0]) {
-            KT_OUT_LIT(&o, ",\"pointer\":");
-            kt_out_json_strn(&o, ptr, wa->plen);
+            KT_OUT_LIT(o, ",\"pointer\":");
+            kt_out_json_strn(o, ptr, wa->plen);
         }
-        KT_OUT_LIT(&o, "}");
+        KT_OUT_LIT(o, "}");
     }
-    KT_OUT_LIT(&o, "]");
-    if (p->agenda_courses) json_agenda(&o, p);
-    KT_OUT_LIT(&o, "}");
+    KT_OUT_LIT(o, "]");
+    if (p->agenda_courses) json_agenda(o, p);
+    KT_OUT_LIT(o, "}");
+}
+
+int kt_plan_write_json(const kt_plan *p, kt_write_fn w, void *ctx) {
+    kt_out o;
+    kt_out_init(&o, w, ctx);
+    json_plan(&o, p);
     return kt_out_finish(&o);
+}
+
+int kt_plan_write_json_lent(const kt_plan *p, char *buf, size_t cap, size_t *len, kt_write_fn w,
+                            void *ctx) {
+    if (cap < KT_OUT_MIN || *len > cap) return KT_EARG;
+    kt_out o;
+    kt_out_init_lent(&o, buf, cap, *len, w, ctx);
+    json_plan(&o, p);
+    *len = o.len;
+    return o.failed ? KT_EIO : KT_OK;
 }
 
 /* ---- text ------------------------------------------------------------------------------------- */
