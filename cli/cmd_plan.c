@@ -44,6 +44,7 @@ typedef struct opts {
 
 static int parse_opts(int argc, char **argv, opts *o, kt_engine *e, const char *help, int allow_fmt) {
     kt_plan_options_init(&o->po);
+    o->po.no_valid_until = 1; /* plans are written, not stored */
     if (cli_today(&o->po.today)) return -1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -92,6 +93,36 @@ static int parse_opts(int argc, char **argv, opts *o, kt_engine *e, const char *
     return 0;
 }
 
+/* plan --ndjson's JSON plans go straight from the writer into this buffer
+ * and out with write(2) (no second copy through stdio). stdout's stdio
+ * buffer is empty whenever this one holds bytes: each is flushed before
+ * the other is written. */
+static struct {
+    char *buf;
+    size_t len, cap;
+} direct;
+
+static int direct_write(void *ctx, const char *data, size_t len) {
+    (void)ctx;
+    if (fflush(stdout) != 0) return -1;
+    while (len) {
+        ssize_t n = write(STDOUT_FILENO, data, len);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return -1;
+        data += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* Hands on direct's bytes (before anything else goes to stdout). */
+static int direct_flush(void) {
+    if (!direct.len) return 0;
+    int rc = direct_write(NULL, direct.buf, direct.len);
+    direct.len = 0;
+    return rc;
+}
+
 /* Plans one parsed case and prints it. Returns an exit status. */
 static int print_plan(const kt_engine *e, const kt_case *c, const opts *o) {
     kt_plan *p;
@@ -102,9 +133,13 @@ static int print_plan(const kt_engine *e, const kt_case *c, const opts *o) {
     }
     if (o->explain) rc = kt_plan_write_explain(p, cli_write_file, stdout);
     else if (o->text) rc = kt_plan_write_text(p, cli_write_file, stdout);
-    else rc = kt_plan_write_json(p, cli_write_file, stdout);
+    else if (direct.buf) {
+        rc = kt_plan_write_json_lent(p, direct.buf, direct.cap, &direct.len, direct_write, NULL);
+        if (rc == KT_OK && direct.len == direct.cap && direct_flush() != 0) rc = KT_EIO;
+        if (rc == KT_OK) direct.buf[direct.len++] = '\n';
+    } else rc = kt_plan_write_json(p, cli_write_file, stdout);
     kt_plan_free(p);
-    if (!o->text && !o->explain) fputc('\n', stdout);
+    if (!o->text && !o->explain && !direct.buf) fputc('\n', stdout);
     return rc == KT_OK ? EXIT_OK : EXIT_FAIL;
 }
 
@@ -171,6 +206,11 @@ static int ndjson_line(const kt_engine *e, const opts *o, char *line, size_t len
     kt_problems *pr = NULL;
     int rc = kt_case_parse(line, len, &c, &pr);
     if (rc == KT_EINVALID) {
+        if (direct_flush() != 0) {
+            *stop = 1;
+            kt_problems_free(pr);
+            return EXIT_FAIL;
+        }
         ndjson_error(lineno, pr, NULL);
         fprintf(stderr, "kontakt: %s:%ld: invalid case\n", o->file, lineno);
         kt_problems_free(pr);
@@ -249,6 +289,7 @@ static int plan_ndjson(const kt_engine *e, const opts *o) {
         status = EXIT_FAIL;
     }
     if (f != stdin) fclose(f);
+    if (direct_flush() != 0) status = EXIT_FAIL;
     if (fflush(stdout) != 0) status = EXIT_FAIL;
     return status;
 }
@@ -269,7 +310,12 @@ static int run(int argc, char **argv, int explain) {
         o.po.explain = explain;
         if (o.ndjson) {
             static char big[1 << 18];
-            setvbuf(stdout, big, _IOFBF, sizeof big);
+            if (!o.text && !o.explain) {
+                direct.buf = big; /* plans here; error records through stdio */
+                direct.cap = sizeof big;
+            } else {
+                setvbuf(stdout, big, _IOFBF, sizeof big);
+            }
         }
         status = o.ndjson ? plan_ndjson(e, &o) : plan_one(e, &o);
     }

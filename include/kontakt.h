@@ -132,6 +132,9 @@ typedef struct kt_plan_options {
                          as_of (by the horizon): each period's new course as the plan of
                          the day it starts would have it (all open). A store plans so, to
                          list a period recorded before it starts. 0: conventions.md */
+    int no_valid_until; /* non-zero: skip kt_plan_valid_until's search (a batch that only
+                           writes plans); it then answers as_of, the day the plan is known
+                           to hold */
 } kt_plan_options;
 
 void kt_plan_options_init(kt_plan_options *o);
@@ -196,7 +199,7 @@ kt_date kt_plan_as_of(const kt_plan *p);
  * which a fact of the case or a date of the plan (a period's start or end,
  * an event's from or to, a deadline passing, a window coming within the
  * horizon, a birthday, a generation's first day) may change it. KT_NO_DATE:
- * no such day is known. */
+ * no such day is known. The plan's as_of if computed with no_valid_until. */
 kt_date kt_plan_valid_until(const kt_plan *p);
 /* The last day of course `course` (kt_obligation.course) as known on the
  * plan's as_of; KT_NO_DATE while it runs with no end known (or for a course
@@ -237,6 +240,13 @@ void kt_plan_warning(const kt_plan *p, size_t i, const char **code, const char *
 
 /* The plan as JSON (case-format.md), one object, no trailing newline. */
 int kt_plan_write_json(const kt_plan *p, kt_write_fn w, void *ctx);
+/* The same appended to the caller's buffer: buf holds *len bytes of cap
+ * (cap >= 8192, else KT_EARG); when it fills, those bytes so far are handed
+ * to w and it fills again from the start. *len is the fill after the plan,
+ * which stays in buf (the caller hands it on): a batch writes its plans
+ * where they go out, without copying each. */
+int kt_plan_write_json_lent(const kt_plan *p, char *buf, size_t cap, size_t *len, kt_write_fn w,
+                            void *ctx);
 /* A table a caseworker can read. */
 int kt_plan_write_text(const kt_plan *p, kt_write_fn w, void *ctx);
 /* How every obligation was derived; needs options.explain. */

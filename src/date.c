@@ -167,6 +167,10 @@ int kt_date_parse(const char *s, size_t len, kt_date *out) { return kt_date_pars
  * "MM-DD" of each day of a common and a leap year, made once. */
 static char year_text[KT_DATE_MAX_YEAR - KT_DATE_MIN_YEAR + 1][4];
 static char mmdd_text[2][366][5];
+/* and the whole text of each day 2000-01-01 .. 2039-12-31, where nearly
+ * every day of a plan falls: one 10-byte copy (143 KiB, made once) */
+enum { RECENT0 = 10957, RECENT_N = 14610 }; /* 2000-01-01, days to 2040-01-01 */
+static char recent_text[RECENT_N][10];
 static pthread_once_t texts_once = PTHREAD_ONCE_INIT;
 static atomic_bool texts_ready; /* set once texts_build has run: no call after */
 
@@ -185,6 +189,14 @@ static void texts_build(void) {
                 t[3] = (char)('0' + day / 10);
                 t[4] = (char)('0' + day % 10);
             }
+    for (int k = 0; k < RECENT_N; k++) {
+        int yi = 2000 + k / 366 - KT_DATE_MIN_YEAR; /* at or before the day's year */
+        while (kt_year_start[yi + 1] <= RECENT0 + k) yi++;
+        int doy = RECENT0 + k - kt_year_start[yi];
+        memcpy(recent_text[k], year_text[yi], 4);
+        recent_text[k][4] = '-';
+        memcpy(recent_text[k] + 5, mmdd_text[kt_year_start[yi + 1] - kt_year_start[yi] == 366][doy], 5);
+    }
     atomic_store_explicit(&texts_ready, true, memory_order_release);
 }
 
@@ -199,6 +211,12 @@ void kt_date_format(kt_date d, char buf[11]) {
     /* the plan writer formats some 40 dates a case: the days of
      * kt_date_parse's years from tables of the texts */
     enum { NY = KT_DATE_MAX_YEAR - KT_DATE_MIN_YEAR + 1 };
+    uint32_t r = (uint32_t)d - (uint32_t)RECENT0;
+    if (r < RECENT_N && atomic_load_explicit(&texts_ready, memory_order_acquire)) {
+        memcpy(buf, recent_text[r], 10);
+        buf[10] = '\0';
+        return;
+    }
     uint32_t off = (uint32_t)d - (uint32_t)kt_year_start[0];
     if (off < (uint32_t)(kt_year_start[NY] - kt_year_start[0]) &&
         (atomic_load_explicit(&texts_ready, memory_order_acquire) ||

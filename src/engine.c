@@ -128,6 +128,7 @@ void kt_plan_options_init(kt_plan_options *o) {
     o->horizon_days = 180;
     o->explain = 0;
     o->ahead = 0;
+    o->no_valid_until = 0;
 }
 
 /* ---- per-call state ------------------------------------------------------------ */
@@ -1858,8 +1859,12 @@ int kt_plan_compute(const kt_engine *e, const kt_case *c, const kt_plan_options 
             return rc;
         }
     }
-    kt_date next = changes_next(e, c, p, next_unlisted, adult);
-    p->valid_until = next == FOREVER ? KT_NO_DATE : next - 1;
+    if (o->no_valid_until) {
+        p->valid_until = as_of;
+    } else {
+        kt_date next = changes_next(e, c, p, next_unlisted, adult);
+        p->valid_until = next == FOREVER ? KT_NO_DATE : next - 1;
+    }
     *out = p;
     return KT_OK;
 }

@@ -14,6 +14,17 @@ void kt_out_init(kt_out *o, kt_write_fn fn, void *ctx) {
     o->ctx = ctx;
     o->len = 0;
     o->failed = false;
+    o->buf = o->own;
+    o->cap = sizeof o->own;
+}
+
+void kt_out_init_lent(kt_out *o, char *buf, size_t cap, size_t len, kt_write_fn fn, void *ctx) {
+    o->fn = fn;
+    o->ctx = ctx;
+    o->len = len;
+    o->failed = false;
+    o->buf = buf;
+    o->cap = cap;
 }
 
 void kt_out_flush(kt_out *o) {
@@ -23,9 +34,9 @@ void kt_out_flush(kt_out *o) {
 
 void kt_out_mem(kt_out *o, const char *s, size_t n) {
     if (o->failed) return;
-    if (o->len + n > sizeof o->buf) {
+    if (o->len + n > o->cap) {
         kt_out_flush(o);
-        if (n > sizeof o->buf) {
+        if (n > o->cap) {
             if (!o->failed && o->fn(o->ctx, s, n) != 0) o->failed = true;
             return;
         }

@@ -16,16 +16,24 @@ typedef struct kt_out {
     void *ctx;
     size_t len;
     bool failed;
-    char buf[8192];
+    char *buf;  /* own, or lent by the caller (kt_out_init_lent) */
+    size_t cap; /* >= KT_OUT_MIN */
+    char own[8192];
 } kt_out;
 
+enum { KT_OUT_MIN = 8192 };
+
 void kt_out_init(kt_out *o, kt_write_fn fn, void *ctx);
+/* Writes into the caller's buffer (cap >= KT_OUT_MIN bytes, len of them
+ * already filled, which are handed on first when it fills): a batch writer
+ * appends plans where they go out, no copy. */
+void kt_out_init_lent(kt_out *o, char *buf, size_t cap, size_t len, kt_write_fn fn, void *ctx);
 void kt_out_mem(kt_out *o, const char *s, size_t n);
 
 /* kt_out_mem with the common case inline: the bytes fit in the buffer.
  * (After a failure the buffer still fills, but it is never handed on.) */
 static inline void kt_out_put(kt_out *o, const char *s, size_t n) {
-    if (o->len + n <= sizeof o->buf) {
+    if (o->len + n <= o->cap) {
         memcpy(o->buf + o->len, s, n);
         o->len += n;
     } else {
@@ -34,11 +42,11 @@ static inline void kt_out_put(kt_out *o, const char *s, size_t n) {
 }
 /* Hands the buffer on (as when it fills). */
 void kt_out_flush(kt_out *o);
-/* Room for n more bytes (n <= sizeof buf) at the returned pointer, for a
+/* Room for n more bytes (n <= cap) at the returned pointer, for a
  * writer that fills it without a check per part; kt_out_done takes the end
  * of what was written there. */
 static inline char *kt_out_room(kt_out *o, size_t n) {
-    if (o->len + n > sizeof o->buf) kt_out_flush(o);
+    if (o->len + n > o->cap) kt_out_flush(o);
     return o->buf + o->len;
 }
 static inline void kt_out_done(kt_out *o, char *end) { o->len = (size_t)(end - o->buf); }

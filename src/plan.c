@@ -269,83 +269,134 @@ static why_parts parts_of(const kt_plan *p, const kt_ob *ob) {
                        .beyond = ob->beyond, .gen_name = p->gen_names[ob->gen]};
 }
 
-/* The why text after the rule's own: appended to b. */
+/* The why text after the rule's own, through a writer that is either a
+ * kt_sb or raw memory with room known (why_tail_raw): one text, two
+ * instances, the raw one without a bounds check per part. */
+#if defined(__GNUC__)
+#define KT_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define KT_ALWAYS_INLINE inline
+#endif
+typedef struct tw {
+    kt_sb *sb;
+    char *d; /* non-NULL: raw, at d */
+} tw;
+static KT_ALWAYS_INLINE void tw_mem(tw *t, const char *s, size_t n) {
+    if (t->d) {
+        memcpy(t->d, s, n);
+        t->d += n;
+    } else {
+        kt_sb_mem(t->sb, s, n);
+    }
+}
+#define TW_LIT(t, lit) tw_mem((t), "" lit, sizeof(lit) - 1)
+static KT_ALWAYS_INLINE void tw_str(tw *t, const char *s) { tw_mem(t, s, strlen(s)); }
+static KT_ALWAYS_INLINE void tw_int(tw *t, long v) {
+    char tmp[24];
+    int i = (int)sizeof tmp;
+    unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
+    do {
+        tmp[--i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) tmp[--i] = '-';
+    tw_mem(t, tmp + i, sizeof tmp - (size_t)i);
+}
+
 /* to and met_on: w's dates as kt_date_format writes them */
-static void why_tail(kt_sb *b, const why_parts *w, const char *to, const char *met) {
+static KT_ALWAYS_INLINE void why_tail_to(tw *b, const why_parts *w, const char *to, const char *met) {
     const kt_rule *r = w->rule;
     switch (w->status) {
     case KT_MET:
-        KT_SB_LIT(b, " Opfyldt ");
-        kt_sb_mem(b, met, w->met_on == KT_NO_DATE ? 0 : 10);
+        TW_LIT(b, " Opfyldt ");
+        tw_mem(b, met, w->met_on == KT_NO_DATE ? 0 : 10);
         if (r->required > 1) {
-            KT_SB_LIT(b, " med ");
-            kt_sb_int(b, w->counted);
-            KT_SB_LIT(b, " af ");
-            kt_sb_int(b, w->required);
-            KT_SB_LIT(b, " samtaler.");
+            TW_LIT(b, " med ");
+            tw_int(b, w->counted);
+            TW_LIT(b, " af ");
+            tw_int(b, w->required);
+            TW_LIT(b, " samtaler.");
         } else {
-            KT_SB_LIT(b, ".");
+            TW_LIT(b, ".");
         }
         break;
     case KT_LATE:
-        KT_SB_LIT(b, " Opfyldt for sent ");
-        kt_sb_mem(b, met, w->met_on == KT_NO_DATE ? 0 : 10);
-        KT_SB_LIT(b, "; fristen var ");
-        kt_sb_mem(b, to, w->to == KT_NO_DATE ? 0 : 10);
-        KT_SB_LIT(b, ".");
+        TW_LIT(b, " Opfyldt for sent ");
+        tw_mem(b, met, w->met_on == KT_NO_DATE ? 0 : 10);
+        TW_LIT(b, "; fristen var ");
+        tw_mem(b, to, w->to == KT_NO_DATE ? 0 : 10);
+        TW_LIT(b, ".");
         break;
     case KT_OPEN:
         if (w->to == KT_NO_DATE) {
-            KT_SB_LIT(b, " Åben uden frist");
+            TW_LIT(b, " Åben uden frist");
         } else {
-            KT_SB_LIT(b, " Frist ");
-            kt_sb_mem(b, to, w->to == KT_NO_DATE ? 0 : 10);
+            TW_LIT(b, " Frist ");
+            tw_mem(b, to, w->to == KT_NO_DATE ? 0 : 10);
         }
         if (r->required > 1) {
-            KT_SB_LIT(b, "; ");
-            kt_sb_int(b, w->counted);
-            KT_SB_LIT(b, " af ");
-            kt_sb_int(b, w->required);
-            KT_SB_LIT(b, " samtaler holdt.");
+            TW_LIT(b, "; ");
+            tw_int(b, w->counted);
+            TW_LIT(b, " af ");
+            tw_int(b, w->required);
+            TW_LIT(b, " samtaler holdt.");
         } else {
-            KT_SB_LIT(b, ".");
+            TW_LIT(b, ".");
         }
         break;
     case KT_OVERDUE:
-        KT_SB_LIT(b, " Fristen ");
-        kt_sb_mem(b, to, w->to == KT_NO_DATE ? 0 : 10);
-        KT_SB_LIT(b, " er overskredet");
+        TW_LIT(b, " Fristen ");
+        tw_mem(b, to, w->to == KT_NO_DATE ? 0 : 10);
+        TW_LIT(b, " er overskredet");
         if (r->required > 1) {
-            KT_SB_LIT(b, "; ");
-            kt_sb_int(b, w->counted);
-            KT_SB_LIT(b, " af ");
-            kt_sb_int(b, w->required);
-            KT_SB_LIT(b, " samtaler holdt.");
+            TW_LIT(b, "; ");
+            tw_int(b, w->counted);
+            TW_LIT(b, " af ");
+            tw_int(b, w->required);
+            TW_LIT(b, " samtaler holdt.");
         } else {
-            KT_SB_LIT(b, ".");
+            TW_LIT(b, ".");
         }
         break;
     case KT_EXEMPT:
-        KT_SB_LIT(b, " Borgeren er fritaget fra kontaktforløbet på fristen (");
-        kt_sb_str(b, w->exempt ? w->exempt : "");
-        KT_SB_LIT(b, ").");
+        TW_LIT(b, " Borgeren er fritaget fra kontaktforløbet på fristen (");
+        tw_str(b, w->exempt ? w->exempt : "");
+        TW_LIT(b, ").");
         break;
-    case KT_LAPSED: KT_SB_LIT(b, " Ydelsen ophørte før fristen, så intet skyldes længere."); break;
+    case KT_LAPSED: TW_LIT(b, " Ydelsen ophørte før fristen, så intet skyldes længere."); break;
     }
     if (w->stopped_days > 0) {
-        KT_SB_LIT(b, " Fristen er rykket ");
-        kt_sb_int(b, w->stopped_days);
-        KT_SB_LIT(b, " dage, fordi ydelsesuret stod stille under ophold eller "
+        TW_LIT(b, " Fristen er rykket ");
+        tw_int(b, w->stopped_days);
+        TW_LIT(b, " dage, fordi ydelsesuret stod stille under ophold eller "
                       "fritagelse (fortolkning).");
     }
     if (r->kind == K_SAMTALE && w->to == KT_NO_DATE && w->status == KT_EXEMPT)
-        KT_SB_LIT(b, " Fritagelsen har ingen slutdato, så fristen er ukendt.");
+        TW_LIT(b, " Fritagelsen har ingen slutdato, så fristen er ukendt.");
     if (w->beyond) {
-        KT_SB_LIT(b, " Beregnet efter ");
-        kt_sb_str(b, w->gen_name);
-        KT_SB_LIT(b, "; en ny lov om en aktiv beskæftigelsesindsats ventes fra 2027-01-01 og kan "
+        TW_LIT(b, " Beregnet efter ");
+        tw_str(b, w->gen_name);
+        TW_LIT(b, "; en ny lov om en aktiv beskæftigelsesindsats ventes fra 2027-01-01 og kan "
                      "ændre svaret.");
     }
+}
+
+
+static void why_tail(kt_sb *b, const why_parts *w, const char *to, const char *met) {
+    tw t = {b, NULL};
+    why_tail_to(&t, w, to, met);
+}
+
+/* The longest raw tail: its literals (under 400 bytes), three numbers,
+ * two dates and the two names */
+enum { WHY_TAIL_FIXED = 400 + 3 * 24 + 2 * 10 };
+
+/* The tail at d, which has room for WHY_TAIL_FIXED + the names' lengths;
+ * returns its end. */
+static char *why_tail_raw(char *d, const why_parts *w, const char *to, const char *met) {
+    tw t = {NULL, d};
+    why_tail_to(&t, w, to, met);
+    return t.d;
 }
 
 /* The why text: exactly what snprintf appends into buf[size] would give (cut
@@ -373,15 +424,14 @@ static size_t why_into(const why_parts *w, char *buf, size_t size) {
 static void json_why(kt_out *o, const why_parts *w, const char *to, const char *met,
                      const char *esc, size_t esc_len, size_t wn) {
     enum { TAIL = 512 };
-    if (esc_len + TAIL + 1 <= sizeof o->buf) {
+    if (esc_len + TAIL + 1 <= KT_OUT_MIN) {
         /* the tail written in place after the rule's text: committed only
          * where it is whole, as below */
         char *at = kt_out_room(o, esc_len + TAIL + 1);
         memcpy(at, esc, esc_len);
-        kt_sb b;
-        kt_sb_init(&b, at + esc_len, TAIL);
-        why_tail(&b, w, to, met);
-        size_t tn = kt_sb_end(&b);
+        size_t tn = TAIL; /* too long: the ways below */
+        if (strlen(w->exempt) + strlen(w->gen_name) + WHY_TAIL_FIXED <= TAIL)
+            tn = (size_t)(why_tail_raw(at + esc_len, w, to, met) - (at + esc_len));
         if (tn < TAIL && wn + tn < 1024) {
             at[esc_len + tn] = '"';
             kt_out_done(o, at + esc_len + tn + 1);
@@ -711,7 +761,7 @@ static bool json_ob_head(kt_out *o, const kt_plan *p, const kt_ob *ob, const cha
         return false;
     size_t need = (size_t)len[RJ_HEAD] + len[RJ_KIND] + len[RJ_HOLDERS] + len[RJ_SOURCE] +
                   (fj ? fj->len : 0) + 4 * NAME_MAX_LEN + 3 * 24 + 3 * 12 + 256;
-    if (need > sizeof o->buf) return false;
+    if (need > KT_OUT_MIN) return false;
     char *w = kt_out_room(o, need);
     w = w_mem(w, part[RJ_HEAD], len[RJ_HEAD]);
     if (!(w = w_known(w, gen_pn, KT_N_GENERATIONS, ob->gen, p->gen_names[ob->gen]))) return false;
@@ -872,40 +922,54 @@ static bool json_warning_parts(kt_out *o, const kt_warning *w) {
     return true;
 }
 
-int kt_plan_write_json(const kt_plan *p, kt_write_fn w, void *ctx) {
-    kt_out o;
-    kt_out_init(&o, w, ctx);
-    KT_OUT_LIT(&o, "{\"id\":");
-    kt_out_json_str(&o, p->id);
-    KT_OUT_LIT(&o, ",\"as_of\":");
-    kt_out_json_date(&o, p->as_of);
-    KT_OUT_LIT(&o, ",\"obligations\":[");
+static void json_plan(kt_out *o, const kt_plan *p) {
+    KT_OUT_LIT(o, "{\"id\":");
+    kt_out_json_str(o, p->id);
+    KT_OUT_LIT(o, ",\"as_of\":");
+    kt_out_json_date(o, p->as_of);
+    KT_OUT_LIT(o, ",\"obligations\":[");
     for (size_t i = 0; i < p->n_obs; i++) {
-        if (i) KT_OUT_LIT(&o, ",");
-        json_ob(&o, p, &p->obs[i]);
+        if (i) KT_OUT_LIT(o, ",");
+        json_ob(o, p, &p->obs[i]);
     }
-    KT_OUT_LIT(&o, "],\"warnings\":[");
+    KT_OUT_LIT(o, "],\"warnings\":[");
     for (size_t i = 0; i < p->n_warnings; i++) {
         const kt_warning *wa = &p->warnings[i];
-        if (i) KT_OUT_LIT(&o, ",");
-        if (json_warning_parts(&o, wa)) continue;
-        KT_OUT_LIT(&o, "{\"code\":");
-        kt_out_json_str(&o, wa->code);
+        if (i) KT_OUT_LIT(o, ",");
+        if (json_warning_parts(o, wa)) continue;
+        KT_OUT_LIT(o, "{\"code\":");
+        kt_out_json_str(o, wa->code);
         char mbuf[KT_WARNING_TEXT_MAX], pbuf[KT_WARNING_POINTER_MAX];
         const char *msg, *ptr;
         kt_warning_text(wa, mbuf, pbuf, &msg, &ptr);
-        KT_OUT_LIT(&o, ",\"message\":");
-        kt_out_json_strn(&o, msg, wa->mlen);
+        KT_OUT_LIT(o, ",\"message\":");
+        kt_out_json_strn(o, msg, wa->mlen);
         if (ptr[0]) {
-            KT_OUT_LIT(&o, ",\"pointer\":");
-            kt_out_json_strn(&o, ptr, wa->plen);
+            KT_OUT_LIT(o, ",\"pointer\":");
+            kt_out_json_strn(o, ptr, wa->plen);
         }
-        KT_OUT_LIT(&o, "}");
+        KT_OUT_LIT(o, "}");
     }
-    KT_OUT_LIT(&o, "]");
-    if (p->agenda_courses) json_agenda(&o, p);
-    KT_OUT_LIT(&o, "}");
+    KT_OUT_LIT(o, "]");
+    if (p->agenda_courses) json_agenda(o, p);
+    KT_OUT_LIT(o, "}");
+}
+
+int kt_plan_write_json(const kt_plan *p, kt_write_fn w, void *ctx) {
+    kt_out o;
+    kt_out_init(&o, w, ctx);
+    json_plan(&o, p);
     return kt_out_finish(&o);
+}
+
+int kt_plan_write_json_lent(const kt_plan *p, char *buf, size_t cap, size_t *len, kt_write_fn w,
+                            void *ctx) {
+    if (cap < KT_OUT_MIN || *len > cap) return KT_EARG;
+    kt_out o;
+    kt_out_init_lent(&o, buf, cap, *len, w, ctx);
+    json_plan(&o, p);
+    *len = o.len;
+    return o.failed ? KT_EIO : KT_OK;
 }
 
 /* ---- text ------------------------------------------------------------------------------------- */
