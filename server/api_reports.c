@@ -328,15 +328,21 @@ static int chart_row(void *ctx, const ks_report_row *r) {
     return rp_row(&c->months, &m);
 }
 
-void api_timeliness(ksrv_req *rq, ksrv_resp *rs) {
-    ks_report_query q = {.by = KS_BY_GROUP, .as_of = rq->today};
-    q.to = rq->today - 1; /* default: the twelve months up to yesterday */
+/* A report's period and day from the query (from, to, as_of); by default
+ * the twelve months up to yesterday, as of today. Nonzero: answered 400. */
+static int report_period(ksrv_req *rq, ksrv_resp *rs, kt_date *from, kt_date *to, kt_date *as_of) {
     int y, m, d;
     kt_date_to_ymd(rq->today, &y, &m, &d);
-    q.from = kt_date_from_ymd(y - 1, m, 1);
-    if (ksrv_query_date(rq, rs, "from", &q.from) || ksrv_query_date(rq, rs, "to", &q.to) ||
-        ksrv_query_date(rq, rs, "as_of", &q.as_of))
-        return;
+    *from = kt_date_from_ymd(y - 1, m, 1);
+    *to = rq->today - 1;
+    *as_of = rq->today;
+    return ksrv_query_date(rq, rs, "from", from) || ksrv_query_date(rq, rs, "to", to) ||
+           ksrv_query_date(rq, rs, "as_of", as_of);
+}
+
+void api_timeliness(ksrv_req *rq, ksrv_resp *rs) {
+    ks_report_query q = {.by = KS_BY_GROUP};
+    if (report_period(rq, rs, &q.from, &q.to, &q.as_of)) return;
     const char *by = ksrv_query(rq, "by");
     if (by) {
         int b = ks_report_by_parse(by);
@@ -452,13 +458,7 @@ static int query_bool(ksrv_req *rq, ksrv_resp *rs, const char *name, int *out) {
 void api_quota(ksrv_req *rq, ksrv_resp *rs) {
     ks_quota_query q;
     ks_quota_query_init(&q);
-    q.as_of = rq->today;
-    q.to = rq->today - 1; /* default: the twelve months up to yesterday, as timeliness */
-    int y, m, d;
-    kt_date_to_ymd(rq->today, &y, &m, &d);
-    q.from = kt_date_from_ymd(y - 1, m, 1);
-    if (ksrv_query_date(rq, rs, "from", &q.from) || ksrv_query_date(rq, rs, "to", &q.to) ||
-        ksrv_query_date(rq, rs, "as_of", &q.as_of) || query_bool(rq, rs, "rolling", &q.rolling) ||
+    if (report_period(rq, rs, &q.from, &q.to, &q.as_of) || query_bool(rq, rs, "rolling", &q.rolling) ||
         query_bool(rq, rs, "star", &q.star))
         return;
     const char *by = ksrv_query(rq, "by");
