@@ -70,17 +70,25 @@ static inline int kt_sb_chr(kt_sb *b, char c) { return kt_sb_mem(b, &c, 1); }
 /* A string literal, without strlen. */
 #define KT_SB_LIT(b, lit) kt_sb_mem((b), "" lit, sizeof(lit) - 1)
 
-/* %ld */
-static inline int kt_sb_int(kt_sb *b, long v) {
-    char tmp[24];
-    int i = (int)sizeof tmp;
+/* v in decimal, written backwards into the end of tmp: returns the index
+ * of its first character (the text is tmp + i .. tmp + KT_LTOA_MAX). */
+#define KT_LTOA_MAX 24
+static inline int kt_ltoa_end(char tmp[KT_LTOA_MAX], long v) {
+    int i = KT_LTOA_MAX;
     unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
     do {
         tmp[--i] = (char)('0' + u % 10);
         u /= 10;
     } while (u);
     if (v < 0) tmp[--i] = '-';
-    return kt_sb_mem(b, tmp + i, sizeof tmp - (size_t)i);
+    return i;
+}
+
+/* %ld */
+static inline int kt_sb_int(kt_sb *b, long v) {
+    char tmp[KT_LTOA_MAX];
+    int i = kt_ltoa_end(tmp, v);
+    return kt_sb_mem(b, tmp + i, KT_LTOA_MAX - (size_t)i);
 }
 
 /* kt_date_format's text (nothing for KT_NO_DATE). */

@@ -1,5 +1,6 @@
 /* out.c -- buffered output to a callback. */
 #include "out.h"
+#include "kontakt_buf.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -63,15 +64,9 @@ void kt_out_int(kt_out *o, long v) {
         kt_out_put(o, &c, 1);
         return;
     }
-    char tmp[24];
-    int i = (int)sizeof tmp;
-    unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
-    do {
-        tmp[--i] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0) tmp[--i] = '-';
-    kt_out_put(o, tmp + i, sizeof tmp - (size_t)i);
+    char tmp[KT_LTOA_MAX];
+    int i = kt_ltoa_end(tmp, v);
+    kt_out_put(o, tmp + i, KT_LTOA_MAX - (size_t)i);
 }
 
 /* SWAR: a byte of x below 0x20 (any n <= 128 works), or equal to b. Exact:

@@ -292,15 +292,9 @@ static KT_ALWAYS_INLINE void tw_mem(tw *t, const char *s, size_t n) {
 #define TW_LIT(t, lit) tw_mem((t), "" lit, sizeof(lit) - 1)
 static KT_ALWAYS_INLINE void tw_str(tw *t, const char *s) { tw_mem(t, s, strlen(s)); }
 static KT_ALWAYS_INLINE void tw_int(tw *t, long v) {
-    char tmp[24];
-    int i = (int)sizeof tmp;
-    unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
-    do {
-        tmp[--i] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0) tmp[--i] = '-';
-    tw_mem(t, tmp + i, sizeof tmp - (size_t)i);
+    char tmp[KT_LTOA_MAX];
+    int i = kt_ltoa_end(tmp, v);
+    tw_mem(t, tmp + i, KT_LTOA_MAX - (size_t)i);
 }
 
 /* to and met_on: w's dates as kt_date_format writes them */
