@@ -282,8 +282,10 @@ static int write_new_case(imp *im, const char *id, const char *jobcenter, const 
     return rc;
 }
 
-static int merge_case(imp *im, const char *id, const line_head *h, const char *jobcenter,
-                      const char *caseworker, const items *it) {
+/* The line's records merged into a stored case. The case's jobcentre is
+ * the line's already (jobcenter_conflict refuses the line otherwise). */
+static int merge_case(imp *im, const char *id, const line_head *h, const char *caseworker,
+                      const items *it) {
     ks_evlist l = {0};
     int rc = ks__load_events(im->s, id, NULL, &l, im->err);
     int changed = 0;
@@ -315,8 +317,8 @@ static int merge_case(imp *im, const char *id, const line_head *h, const char *j
     }
     ks__evlist_free(&l);
     if (rc != KS_OK) return rc;
-    /* a line's own jobcenter/caseworker members move the case */
-    char cur_jc[65], cur_cw[65];
+    /* a line's own caseworker member moves the case within its jobcentre */
+    char cur_cw[65];
     sqlite3_stmt *st = ks__stmt(im->s, ST_CASE_GET, im->err);
     if (!st) return KS_EDB;
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -324,13 +326,10 @@ static int merge_case(imp *im, const char *id, const line_head *h, const char *j
         sqlite3_reset(st);
         return ks__dbfail(im->s, im->err, "cases");
     }
-    snprintf(cur_jc, sizeof cur_jc, "%s", (const char *)sqlite3_column_text(st, 0));
     const char *cw = (const char *)sqlite3_column_text(st, 1);
     snprintf(cur_cw, sizeof cur_cw, "%s", cw ? cw : "");
     sqlite3_reset(st);
-    if (h->jobcenter_is_string && strcmp(cur_jc, jobcenter) != 0)
-        rc = assign(im, id, "jobcenter", jobcenter);
-    if (rc == KS_OK && h->has_caseworker &&
+    if (h->has_caseworker &&
         strcmp(cur_cw, caseworker ? caseworker : "") != 0)
         rc = assign(im, id, "caseworker", caseworker);
     if (rc == KS_OK && changed) {
@@ -820,7 +819,7 @@ static int write_line(imp *im, job *j) {
         ks_import_result before = *im->res;
         long next_seq = im->s->next_seq;
         if (rc == KS_OK && !jobcenter_conflict(im, j->line, id, j->jobcenter))
-            rc = merge_case(im, id, &j->head, j->jobcenter, j->caseworker, &j->it);
+            rc = merge_case(im, id, &j->head, j->caseworker, &j->it);
         if (rc == KS_EINVALID || (rc == KS_OK && im->res->invalid > before.invalid)) {
             if (rc == KS_EINVALID && im->problem && im->err)
                 im->problem(im->ctx, im->line, "", im->err->message, "", 1);
@@ -831,7 +830,7 @@ static int write_line(imp *im, job *j) {
         if (rc == KS_OK) rc = ks__exec(im->s, "RELEASE line", im->err);
     } else if (rc == CASE_EXISTS) {
         if (jobcenter_conflict(im, j->line, id, j->jobcenter)) return KS_OK;
-        rc = merge_case(im, id, &j->head, j->jobcenter, j->caseworker, &j->it);
+        rc = merge_case(im, id, &j->head, j->caseworker, &j->it);
     }
     return rc;
 }
