@@ -1,0 +1,134 @@
+/* schema_pg.c -- the schema on PostgreSQL (docs/store.md, "PostgreSQL").
+ *
+ * A PostgreSQL store starts at schema 4, the SQLite store's version when
+ * the backend was added: the same tables, columns and meanings, so that the
+ * store's SQL runs on both and `kontakt db copy` moves rows one to one. Later
+ * migrations are added to both lists (schema.c and here) with the same
+ * numbers.
+ *
+ * Differences from SQLite, and why:
+ *   - text columns that are sorted or compared (ids, dates, jobcentres)
+ *     use COLLATE "C": byte order, as SQLite's, whatever the cluster's
+ *     locale, so listings and paging give the same order on both backends.
+ *   - events.seq and access_log.seq come from sequences: several servers
+ *     write at once, and a max(seq) + 1 read under a table lock (SQLite's
+ *     way, one writer at a time) would serialize them all. A writer takes a
+ *     row lock on its case instead (SELECT ... FOR UPDATE).
+ *   - Row-level security: the role the server runs as (kontakt_app, without
+ *     BYPASSRLS) sees only the rows of the jobcentre set for its
+ *     transaction, current_setting('kontakt.jobcenter'); unset, it sees
+ *     none. Events and plans, which carry no jobcentre, follow their case
+ *     (the policy's subquery on cases is itself under the cases policy).
+ *     The owner (migrations and the `kontakt db` commands) is not subject to
+ *     the policies: it is the table owner, and FORCE is not set.
+ *   - The access log is insert-only for kontakt_app (no UPDATE or DELETE
+ *     granted; the triggers refuse them for anyone).
+ *   - Tokens are looked up by hash before the caller's jobcentre is known:
+ *     kontakt_app may read them (they hold only hashes) but not write them. */
+#include "internal.h"
+
+const char ks__pg_schema_4[] =
+    "CREATE TABLE meta(key text COLLATE \"C\" PRIMARY KEY, value text NOT NULL);"
+    "CREATE TABLE cases("
+    "  id text COLLATE \"C\" PRIMARY KEY,"
+    "  jobcenter text COLLATE \"C\" NOT NULL,"
+    "  caseworker text COLLATE \"C\","
+    "  created_at text COLLATE \"C\" NOT NULL);"
+    "CREATE INDEX cases_jobcenter ON cases(jobcenter, caseworker);"
+    "CREATE SEQUENCE events_seq;"
+    "CREATE TABLE events("
+    "  seq bigint PRIMARY KEY DEFAULT nextval('events_seq'),"
+    "  case_id text COLLATE \"C\" NOT NULL REFERENCES cases(id),"
+    "  kind text NOT NULL CHECK(kind IN ('person', 'benefit', 'category', 'conversation',"
+    "    'event', 'assign', 'correction')),"
+    "  body text NOT NULL,"
+    "  identity text COLLATE \"C\" NOT NULL,"
+    "  corrects bigint REFERENCES events(seq),"
+    "  recorded_at text COLLATE \"C\" NOT NULL,"
+    "  recorded_by text NOT NULL,"
+    "  UNIQUE(case_id, identity),"
+    "  CHECK((kind = 'correction') = (corrects IS NOT NULL)));"
+    "ALTER SEQUENCE events_seq OWNED BY events.seq;"
+    "CREATE INDEX events_case ON events(case_id, seq);"
+    "CREATE FUNCTION kontakt_append_only() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$;"
+    "CREATE TRIGGER events_no_change BEFORE UPDATE OR DELETE ON events"
+    "  FOR EACH ROW EXECUTE FUNCTION kontakt_append_only();"
+    "CREATE TABLE obligations("
+    "  case_id text COLLATE \"C\" NOT NULL, idx integer NOT NULL, rule text NOT NULL,"
+    "  grp text, kind text, benefit text, generation text,"
+    "  window_from text COLLATE \"C\", deadline text COLLATE \"C\", status text NOT NULL,"
+    "  required integer, counted integer, met_on text COLLATE \"C\","
+    "  exempt text, stopped integer NOT NULL DEFAULT 0, beyond integer NOT NULL DEFAULT 0,"
+    "  quota integer, provisional integer NOT NULL DEFAULT 0, a_kasse text,"
+    "  course_end text COLLATE \"C\", jobcenter text COLLATE \"C\", caseworker text COLLATE \"C\","
+    "  UNIQUE(case_id, idx));"
+    "CREATE INDEX obligations_by_deadline ON obligations(deadline, case_id, idx)"
+    "  INCLUDE (status, grp, rule, required, counted, kind, benefit, generation, window_from,"
+    "  stopped, beyond, course_end, quota, provisional, jobcenter, caseworker);"
+    "CREATE INDEX obligations_by_owner ON obligations(jobcenter, caseworker, deadline);"
+    "CREATE FUNCTION kontakt_obligations_follow_case() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " BEGIN UPDATE obligations SET jobcenter = NEW.jobcenter, caseworker = NEW.caseworker"
+    "  WHERE case_id = NEW.id; RETURN NULL; END $$;"
+    "CREATE TRIGGER obligations_follow_case AFTER UPDATE OF jobcenter, caseworker ON cases"
+    "  FOR EACH ROW EXECUTE FUNCTION kontakt_obligations_follow_case();"
+    "CREATE TABLE plans("
+    "  case_id text COLLATE \"C\" PRIMARY KEY,"
+    "  as_of text COLLATE \"C\" NOT NULL,"
+    "  computed_at text NOT NULL,"
+    "  valid_until text COLLATE \"C\" NOT NULL,"
+    "  plan_json text);"
+    "CREATE INDEX plans_valid_until ON plans(valid_until, as_of);"
+    "CREATE INDEX plans_as_of ON plans(as_of);"
+    "CREATE TABLE tokens("
+    "  id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,"
+    "  hash text COLLATE \"C\" UNIQUE NOT NULL,"
+    "  jobcenter text COLLATE \"C\" NOT NULL,"
+    "  role text NOT NULL CHECK(role IN ('caseworker','manager','auditor')),"
+    "  created_at text NOT NULL,"
+    "  revoked_at text);"
+    "CREATE SEQUENCE access_log_seq;"
+    "CREATE TABLE access_log("
+    "  seq bigint PRIMARY KEY DEFAULT nextval('access_log_seq'),"
+    "  at text COLLATE \"C\" NOT NULL,"
+    "  who text NOT NULL,"
+    "  jobcenter text COLLATE \"C\","
+    "  case_id text COLLATE \"C\","
+    "  action text NOT NULL);"
+    "ALTER SEQUENCE access_log_seq OWNED BY access_log.seq;"
+    "CREATE INDEX access_log_case ON access_log(case_id, seq);"
+    "CREATE TRIGGER access_log_no_change BEFORE UPDATE OR DELETE ON access_log"
+    "  FOR EACH ROW EXECUTE FUNCTION kontakt_append_only();"
+    "CREATE TABLE idempotency("
+    "  scope text COLLATE \"C\" NOT NULL, key text COLLATE \"C\" NOT NULL, request text NOT NULL,"
+    "  status integer NOT NULL, response text NOT NULL, created_at text COLLATE \"C\" NOT NULL,"
+    "  PRIMARY KEY(scope, key));"
+    "CREATE INDEX idempotency_created ON idempotency(created_at);"
+    "CREATE TABLE import_stage("
+    "  n bigint PRIMARY KEY, line bigint NOT NULL, text text NOT NULL);"
+    /* the server's role and what it may do */
+    "DO $$ BEGIN"
+    "  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'kontakt_app') THEN"
+    "    CREATE ROLE kontakt_app NOLOGIN NOBYPASSRLS; END IF; END $$;"
+    "GRANT SELECT, INSERT, UPDATE, DELETE ON cases, obligations, plans, idempotency TO kontakt_app;"
+    "GRANT SELECT, INSERT ON events, access_log TO kontakt_app;"
+    "GRANT SELECT ON meta, tokens TO kontakt_app;"
+    "GRANT USAGE ON SEQUENCE events_seq, access_log_seq TO kontakt_app;"
+    "ALTER TABLE cases ENABLE ROW LEVEL SECURITY;"
+    "ALTER TABLE obligations ENABLE ROW LEVEL SECURITY;"
+    "ALTER TABLE events ENABLE ROW LEVEL SECURITY;"
+    "ALTER TABLE plans ENABLE ROW LEVEL SECURITY;"
+    "ALTER TABLE access_log ENABLE ROW LEVEL SECURITY;"
+    "CREATE POLICY by_jobcenter ON cases TO kontakt_app"
+    "  USING (jobcenter = current_setting('kontakt.jobcenter', true));"
+    "CREATE POLICY by_jobcenter ON obligations TO kontakt_app"
+    "  USING (jobcenter = current_setting('kontakt.jobcenter', true));"
+    "CREATE POLICY by_case ON events TO kontakt_app"
+    "  USING (EXISTS (SELECT 1 FROM cases c WHERE c.id = events.case_id));"
+    "CREATE POLICY by_case ON plans TO kontakt_app"
+    "  USING (EXISTS (SELECT 1 FROM cases c WHERE c.id = plans.case_id));"
+    /* the log of a refusal may name no jobcentre; the app reads back only its own */
+    "CREATE POLICY log_insert ON access_log FOR INSERT TO kontakt_app WITH CHECK (true);"
+    "CREATE POLICY log_read ON access_log FOR SELECT TO kontakt_app"
+    "  USING (jobcenter = current_setting('kontakt.jobcenter', true));"
+    "INSERT INTO meta(key, value) VALUES ('application', 'kontakt'), ('schema_version', '4');";
