@@ -165,7 +165,9 @@ static int ready(pg_db *db) {
         }
         if (on_connect(db) < 0) return -1;
     }
-    if (db->dealloc.len && PQtransactionStatus(db->c) != PQTRANS_INERROR) {
+    /* only between transactions: a DEALLOCATE that failed inside one would
+     * abort the caller's transaction */
+    if (db->dealloc.len && PQtransactionStatus(db->c) == PQTRANS_IDLE) {
         PGresult *r = PQexec(db->c, db->dealloc.p);
         PQclear(r); /* a failure only leaves statements behind until the session ends */
         kt_sb_cut(&db->dealloc, 0);
@@ -360,7 +362,7 @@ static void pg_finalize(ks_q *kq) {
     drop_result(q);
     /* The server keeps a prepared statement until the session ends: drop
      * it, but not with a round trip of its own: queued, the DEALLOCATE
-     * goes with the connection's next call (ready()). */
+     * goes with the connection's next call outside a transaction (ready()). */
     if (q->gen && q->gen == db->gen && PQstatus(db->c) == CONNECTION_OK)
         kt_sb_fmt(&db->dealloc, "DEALLOCATE %s;", q->name);
     free_vals(q);
@@ -549,6 +551,8 @@ static const ks_db_driver pg_driver = {
     pg_is_null, pg_text,         pg_bytes,    pg_col_int64,     pg_reset,      pg_clear,     pg_finalize,
 };
 
+static void no_notices(void *arg, const char *message) { (void)arg, (void)message; }
+
 int ks__db_pg_open(const char *uri, unsigned flags, ks_db **out, char *errbuf, size_t errlen) {
     *out = NULL;
     pg_db *db = calloc(1, sizeof *db);
@@ -581,6 +585,9 @@ int ks__db_pg_open(const char *uri, unsigned flags, ks_db **out, char *errbuf, s
         pg_close(&db->base);
         return -1;
     }
+    /* libpq prints the server's notices and warnings ("there is no
+     * transaction in progress") on stderr; the library never prints */
+    PQsetNoticeProcessor(db->c, no_notices, NULL);
     if (on_connect(db) < 0) {
         snprintf(errbuf, errlen, "PostgreSQL: %s", db->err.p);
         pg_close(&db->base);
