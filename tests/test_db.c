@@ -22,7 +22,8 @@ typedef struct backend {
     const char *target;
 } backend;
 
-static backend sqlite_be = {"sqlite", "sqlite::memory:"};
+static char sqlite_target[96]; /* sqlite:DIR/db.sqlite, made in main */
+static backend sqlite_be = {"sqlite", sqlite_target};
 static backend pg_be = {"postgresql", NULL};
 
 static ks_db *open_db(const backend *be) {
@@ -274,6 +275,47 @@ static void constraints(void **state) {
     assert_true(strlen(ks_db_errmsg(db)) > 0);
     assert_int_equal(ks_db_prepare(db, "SELECT * FROM no_such_table", &q), -1);
     assert_int_equal(ks_db_exec(db, "SELEKT 1"), -1);
+    /* placeholders are numbered from 1 */
+    assert_int_equal(ks_db_prepare(db, "SELECT ?0", &q), -1);
+}
+
+/* A lock another connection holds: KS_DBE_BUSY (to retry), at once. */
+static void busy(void **state) {
+    ks_db *a = *state;
+    const backend *be = ks_db_kind_of(a) == KS_DB_PG ? &pg_be : &sqlite_be;
+    ks_db *b = open_db(be);
+    if (ks_db_kind_of(a) == KS_DB_SQLITE) {
+        exec_ok(a, "BEGIN IMMEDIATE");
+        assert_int_equal(ks_db_exec(b, "BEGIN IMMEDIATE"), -1);
+        assert_int_equal(ks_db_errclass_of(b), KS_DBE_BUSY);
+        exec_ok(a, "ROLLBACK");
+    } else {
+        char sql[160];
+        snprintf(sql, sizeof sql, "CREATE TABLE busy_%d (id BIGINT PRIMARY KEY); INSERT INTO busy_%d VALUES (1)",
+                 (int)getpid(), (int)getpid());
+        exec_ok(a, sql);
+        exec_ok(a, "BEGIN");
+        snprintf(sql, sizeof sql, "SELECT id FROM busy_%d FOR UPDATE", (int)getpid());
+        assert_int_equal(scalar(a, sql), 1);
+        snprintf(sql, sizeof sql, "SELECT id FROM busy_%d FOR UPDATE NOWAIT", (int)getpid());
+        ks_q *q = prep(b, sql);
+        assert_int_equal(ks_q_step(q), KS_Q_ERROR);
+        assert_int_equal(ks_db_errclass_of(b), KS_DBE_BUSY);
+        ks_q_finalize(q);
+        exec_ok(a, "ROLLBACK");
+        snprintf(sql, sizeof sql, "DROP TABLE busy_%d", (int)getpid());
+        exec_ok(a, sql);
+
+        /* a read-only connection refuses writes */
+        ks_db *ro = NULL;
+        char err[256];
+        assert_int_equal(ks_db_open(pg_be.target, KS_DB_READONLY, &ro, err, sizeof err), 0);
+        assert_int_equal(ks_db_exec(ro, "CREATE TABLE ro_refused (a BIGINT)"), -1);
+        assert_int_equal(ks_db_errclass_of(ro), KS_DBE_OTHER);
+        assert_int_equal(scalar(ro, "SELECT 7"), 7);
+        ks_db_close(ro);
+    }
+    ks_db_close(b);
 }
 
 static void transactions_and_changes(void **state) {
@@ -518,6 +560,7 @@ static const struct {
     {"numbered_reuse", numbered_reuse},
     {"constraints", constraints},
     {"transactions_and_changes", transactions_and_changes},
+    {"busy", busy},
     {"step_while_another_runs", step_while_another_runs},
     {"rerun_after_reset", rerun_after_reset},
     {"finalize_all", finalize_all},
@@ -546,6 +589,12 @@ int main(void) {
         fprintf(stderr, "test_db: KONTAKT_TEST_PG_CTL needs KONTAKT_TEST_PG\n");
         return 1;
     }
+    char dir[] = "/tmp/kontakt-test-db-XXXXXX";
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    snprintf(sqlite_target, sizeof sqlite_target, "sqlite:%s/db.sqlite", dir);
     const backend *bes[2] = {&sqlite_be, &pg_be};
     for (int b = 0; b < 2 && !faults_only; b++) {
         if (!bes[b]->target) continue;
@@ -563,5 +612,9 @@ int main(void) {
     if (!pg_be.target)
         printf("test_db: skipped: the PostgreSQL part (KONTAKT_TEST_PG is not set; make test sets it where"
                " PostgreSQL is installed)\n");
-    return _cmocka_run_group_tests("test_db", tests, n, NULL, NULL);
+    int rc = _cmocka_run_group_tests("test_db", tests, n, NULL, NULL);
+    snprintf(sqlite_target, sizeof sqlite_target, "%s/db.sqlite", dir);
+    remove(sqlite_target);
+    rmdir(dir);
+    return rc;
 }
