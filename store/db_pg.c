@@ -15,6 +15,10 @@
  *     Stepping after KS_Q_DONE runs it again, as SQLite does.
  *   - ks_db_exec uses the simple query protocol: several statements, no
  *     parameters.
+ *   - KS_DB_READONLY sets default_transaction_read_only for the session;
+ *     KS_DB_CREATE means nothing (the database must exist).
+ *   - The server's notices and warnings are dropped (libpq would print
+ *     them on stderr).
  *
  * Connection loss. A lost connection is found when a call fails on it
  * (libpq marks it CONNECTION_BAD); that call fails with KS_DBE_CONN. The

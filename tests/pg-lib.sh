@@ -24,12 +24,13 @@
 # writes are in the OS page cache; only a crash of the machine would.
 #
 # The binaries are taken from PATH, else from the newest
-# /usr/lib/postgresql/*/bin (Debian keeps them there).
+# /usr/lib/postgresql/*/bin (Debian keeps them there; KONTAKT_PG_BINDIRS, a
+# glob, looks elsewhere).
 
 pg__bin() { # pg__bin NAME: prints the path of a PostgreSQL program, or nothing
     local p
     p=$(command -v "$1" 2>/dev/null) && [ -n "$p" ] && { echo "$p"; return 0; }
-    for p in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+    for p in $(ls -d ${KONTAKT_PG_BINDIRS:-/usr/lib/postgresql/*/bin} 2>/dev/null | sort -V -r); do
         [ -x "$p/$1" ] && { echo "$p/$1"; return 0; }
     done
     return 1
@@ -80,6 +81,9 @@ pg_start() {
     prev=$(trap -p EXIT)
     eval "set -- $prev"
     trap "pg_stop; ${3:-}" EXIT
+    # interrupted, the shell still runs its EXIT trap (unless the caller traps these)
+    [ -n "$(trap -p INT)" ] || trap 'exit 130' INT
+    [ -n "$(trap -p TERM)" ] || trap 'exit 143' TERM
     [ "$(id -u)" -eq 0 ] && chown nobody "$PG_TMP"
     chmod 700 "$PG_TMP"
     if ! pg__as "$PG_INITDB" -D "$PG_DATA" -A trust -E UTF8 --no-locale -U kontakt_admin --no-sync \
