@@ -216,8 +216,9 @@ static int is_rollback(const char *sql) {
 static int pg_exec(ks_db *d, const char *sql) {
     pg_db *db = DB(d);
     if (db->lost_tx && is_rollback(sql)) {
-        db->lost_tx = 0; /* the server dropped the transaction with the connection */
-        if (ready(db) < 0) return -1;
+        /* done: the server dropped the transaction with the connection;
+         * the next call reconnects */
+        db->lost_tx = 0;
         set_ok(db);
         return 0;
     }
