@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # cli-pg-reconnect.sh -- one PostgreSQL connection (store/db_pg.c) outlives
-# the server: restarted (pg_ctl restart) and stopped then started between
-# two uses, it fails those calls with KS_DBE_CONN, never hangs, and works
+# the server: restarted (pg_ctl restart), stopped then started, and killed
+# (SIGKILL) then started between two uses, it fails those calls with KS_DBE_CONN, never hangs, and works
 # again without being reopened; a transaction cut off by the restart is not
 # continued in autocommit mode. The steps are test_db's fault tests, run on
 # a cluster of this test's own (tests/pg-lib.sh), so that restarting it
@@ -17,7 +17,7 @@ rc=$?
 # a hung call fails the test instead of hanging the run
 out=$(KONTAKT_TEST_PG_CTL="$PG_TMP/ctl" timeout 120 "$BUILD/tests/test_db" 2>&1)
 rc=$?
-if [ "$rc" -ne 0 ] || ! echo "$out" | grep -q '^\[  PASSED  \] 2 test'; then
+if [ "$rc" -ne 0 ] || ! echo "$out" | grep -q '^\[  PASSED  \] 3 test'; then
     echo "$out" | tail -30
     echo "FAIL: test_db's fault tests (exit $rc)"
     exit 1

@@ -104,8 +104,10 @@ pg_start() {
         fi
     done
     export KONTAKT_TEST_PG="postgresql://kontakt_admin@127.0.0.1:$PG_PORT/postgres"
-    # $PG_TMP/ctl start|stop|restart: the cluster's pg_ctl for a test program
-    # (what pg_restart does, from outside this shell).
+    # $PG_TMP/ctl start|stop|restart|kill: the cluster's pg_ctl for a test
+    # program (what pg_restart does, from outside this shell); kill is a
+    # SIGKILL of the postmaster (its backends follow it), and start after it
+    # retries until the old backends are gone and recovery is done.
     local as=""
     if [ "$(id -u)" -eq 0 ]; then
         if command -v runuser >/dev/null; then as="runuser -u nobody --"
@@ -114,7 +116,12 @@ pg_start() {
     {
         echo '#!/bin/sh'
         echo "cd '$PG_TMP' || exit 1"
-        echo "exec $as '$PG_CTL' -D '$PG_DATA' -l '$PG_TMP/server.log' -o '$PG_OPTS' -m fast -w -t 30 \"\$1\" >/dev/null"
+        echo "ctl() { $as '$PG_CTL' -D '$PG_DATA' -l '$PG_TMP/server.log' -o '$PG_OPTS' -m fast -w -t 30 \"\$1\" >/dev/null 2>&1; }"
+        echo 'case "$1" in'
+        echo "kill) exec kill -KILL \"\$(head -1 '$PG_DATA/postmaster.pid')\" ;;"
+        echo 'start) for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do ctl start && exit 0; sleep 0.5; done; exit 1 ;;'
+        echo '*) ctl "$1" ;;'
+        echo 'esac'
     } >"$PG_TMP/ctl"
     chmod 755 "$PG_TMP/ctl"
     return 0

@@ -517,6 +517,24 @@ static void reconnect_after_restart(void **state) {
     exec_ok(db, "DROP TABLE survive");
 }
 
+/* A crash (SIGKILL of the postmaster): the connection ends without a word
+ * from the server; after recovery the same connection works again. */
+static void reconnect_after_kill(void **state) {
+    ks_db *db = *state;
+    ks_q *q = prep(db, "SELECT 40 + ?");
+    ks_q_bind_int64(q, 1, 2);
+    long long v = 0;
+    assert_int_equal(try_scalar(q, &v), KS_Q_ROW);
+    ctl("kill");
+    ctl("start");
+    assert_int_equal(try_scalar(q, &v), KS_Q_ERROR);
+    assert_int_equal(ks_db_errclass_of(db), KS_DBE_CONN);
+    v = 0;
+    assert_int_equal(try_scalar(q, &v), KS_Q_ROW);
+    assert_int_equal(v, 42);
+    ks_q_finalize(q);
+}
+
 static void lost_inside_transaction(void **state) {
     ks_db *db = *state;
     exec_ok(db, "CREATE TABLE IF NOT EXISTS survive2 (x BIGINT)");
@@ -567,6 +585,7 @@ static const struct {
     {"silent", silent},
 }, faults[] = {
     {"reconnect_after_restart", reconnect_after_restart},
+    {"reconnect_after_kill", reconnect_after_kill},
     {"lost_inside_transaction", lost_inside_transaction},
 };
 
