@@ -19,6 +19,9 @@
  *     KS_DB_CREATE means nothing (the database must exist).
  *   - The server's notices and warnings are dropped (libpq would print
  *     them on stderr).
+ *   - ks_db_pg's PGconn (for COPY) is the same object across reconnects
+ *     (PQreset reuses it); a caller using it directly must finish what it
+ *     started (a COPY) before the next db.h call.
  *
  * Connection loss. A lost connection is found when a call fails on it
  * (libpq marks it CONNECTION_BAD); that call fails with KS_DBE_CONN. The

@@ -75,7 +75,9 @@ pg_start() {
         echo "pg-lib: running as root without runuser or setpriv: cannot run initdb as nobody"
         return 1
     fi
-    PG_TMP=$(mktemp -d "${TMPDIR:-/tmp}/kt-pg.XXXXXX") || return 1
+    # in /tmp, not $TMPDIR: nobody must reach it, and the socket's path must
+    # stay under the 107 bytes a Unix socket address holds
+    PG_TMP=$(mktemp -d /tmp/kt-pg.XXXXXX) || return 1
     PG_DATA=$PG_TMP/data
     local prev
     prev=$(trap -p EXIT)
