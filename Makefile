@@ -35,9 +35,9 @@ ifeq ($(PG),1)
 PQ_INC := $(shell pkg-config --exists libpq 2>/dev/null && pkg-config --variable=includedir libpq 2>/dev/null || pg_config --includedir 2>/dev/null)
 ifneq ($(PQ_INC),)
 ifneq ($(wildcard $(PQ_INC)/libpq-fe.h),)
-PQ_LIBDIR := $(shell pkg-config --exists libpq 2>/dev/null || pg_config --libdir 2>/dev/null)
+PQ_LIBS := $(shell pkg-config --exists libpq 2>/dev/null && pkg-config --libs libpq 2>/dev/null || echo "-L$$(pg_config --libdir) -lpq")
 CFLAGS     += -DKS_HAVE_PG -I$(PQ_INC)
-STORE_LIBS += $(if $(PQ_LIBDIR),-L$(PQ_LIBDIR)) -lpq
+STORE_LIBS += $(PQ_LIBS)
 endif
 endif
 endif
