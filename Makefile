@@ -27,6 +27,21 @@ LIBS       = -ljansson
 STORE_LIBS = -lsqlite3 -lnettle
 SERVER_LIBS = -lmicrohttpd
 
+# PostgreSQL (store/db_pg.c) when libpq is found, by pkg-config or by
+# pg_config with libpq-fe.h present; without it the build is SQLite only and
+# a postgresql:// store is refused. `make PG=0` builds without it anyway.
+PG ?= 1
+ifeq ($(PG),1)
+PQ_INC := $(shell pkg-config --exists libpq 2>/dev/null && pkg-config --variable=includedir libpq 2>/dev/null || pg_config --includedir 2>/dev/null)
+ifneq ($(PQ_INC),)
+ifneq ($(wildcard $(PQ_INC)/libpq-fe.h),)
+PQ_LIBS := $(shell pkg-config --exists libpq 2>/dev/null && pkg-config --libs libpq 2>/dev/null || echo "-L$$(pg_config --libdir) -lpq")
+CFLAGS     += -DKS_HAVE_PG -I$(PQ_INC)
+STORE_LIBS += $(PQ_LIBS)
+endif
+endif
+endif
+
 LIB_SRC  = $(wildcard src/*.c)
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
 STORE_SRC = $(wildcard store/*.c)

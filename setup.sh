@@ -3,7 +3,7 @@
 # Run as root, or as a user with sudo. Safe to run again.
 set -e
 cd "$(dirname "$0")"
-PKGS="build-essential python3 libjansson-dev libcmocka-dev libsqlite3-dev libmicrohttpd-dev nettle-dev sqlite3 curl python3-icalendar"
+PKGS="build-essential python3 libjansson-dev libcmocka-dev libsqlite3-dev libmicrohttpd-dev nettle-dev sqlite3 curl python3-icalendar postgresql libpq-dev"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

@@ -6,6 +6,19 @@ BUILD=${BUILD:-build}
 SHARED=${SHARED:-../shared}
 passed=0
 failed=0
+# One throwaway PostgreSQL cluster for the whole run (tests/pg-lib.sh): the
+# tests that take KONTAKT_TEST_PG run their PostgreSQL part on it. Skipped,
+# with a line saying so, only where PostgreSQL is not installed; a cluster
+# that will not start is a failure. A KONTAKT_TEST_PG given is used as is.
+if [ -z "${KONTAKT_TEST_PG:-}" ]; then
+    . tests/pg-lib.sh
+    pg_start
+    case $? in
+    0) echo "PostgreSQL for the tests: $KONTAKT_TEST_PG" ;;
+    2) ;;
+    *) echo "FAIL PostgreSQL cluster did not start"; failed=$((failed + 1)) ;;
+    esac
+fi
 for t in "$BUILD"/tests/test_*; do
     [ -x "$t" ] || continue
     out=$("$t" 2>&1)
