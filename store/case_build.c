@@ -40,8 +40,8 @@ int ks__load_events(ks_store *s, const char *case_id, const char *known_at, ks_e
                     ks_error *err) {
     ks_q *st = ks__stmt(s, known_at ? ST_EVENTS_OF_CASE_AT : ST_EVENTS_OF_CASE, err);
     if (!st) return KS_EDB;
-    ks_q_bind_text(st, 1, case_id, -1);
-    if (known_at) ks_q_bind_text(st, 2, known_at, -1);
+    ks_q_bind_text_static(st, 1, case_id, -1);
+    if (known_at) ks_q_bind_text_static(st, 2, known_at, -1);
     int rc;
     while ((rc = ks_q_step(st)) == KS_Q_ROW) {
         const char *kind = ks_q_text(st, 1);

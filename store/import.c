@@ -225,11 +225,11 @@ static int collect_plain(const char *text, size_t len, items *it, line_head *h) 
 static int insert_case_row(imp *im, const char *id, const char *jobcenter, const char *caseworker) {
     ks_q *st = ks__stmt(im->s, ST_CASE_INSERT, im->err);
     if (!st) return KS_EDB;
-    ks_q_bind_text(st, 1, id, -1);
-    ks_q_bind_text(st, 2, jobcenter, -1);
-    if (caseworker) ks_q_bind_text(st, 3, caseworker, -1);
+    ks_q_bind_text_static(st, 1, id, -1);
+    ks_q_bind_text_static(st, 2, jobcenter, -1);
+    if (caseworker) ks_q_bind_text_static(st, 3, caseworker, -1);
     else ks_q_bind_null(st, 3);
-    ks_q_bind_text(st, 4, im->now, -1);
+    ks_q_bind_text_static(st, 4, im->now, -1);
     int r = ks_q_step(st);
     ks_q_reset(st);
     if (r == KS_Q_DONE) return KS_OK;
@@ -241,8 +241,8 @@ static int insert_case_row(imp *im, const char *id, const char *jobcenter, const
 static int set_case_column(imp *im, ks_stmt_id which, const char *id, const char *value) {
     ks_q *st = ks__stmt(im->s, which, im->err);
     if (!st) return KS_EDB;
-    ks_q_bind_text(st, 1, id, -1);
-    if (value) ks_q_bind_text(st, 2, value, -1);
+    ks_q_bind_text_static(st, 1, id, -1);
+    if (value) ks_q_bind_text_static(st, 2, value, -1);
     int r = ks_q_step(st);
     ks_q_reset(st);
     return r == KS_Q_DONE ? KS_OK : ks__dbfail(im->s, im->err, "cases");
@@ -323,7 +323,7 @@ static int merge_case(imp *im, const char *id, const line_head *h, const char *c
     char cur_cw[65];
     ks_q *st = ks__stmt(im->s, ST_CASE_GET, im->err);
     if (!st) return KS_EDB;
-    ks_q_bind_text(st, 1, id, -1);
+    ks_q_bind_text_static(st, 1, id, -1);
     if (ks_q_step(st) != KS_Q_ROW) {
         ks_q_reset(st);
         return ks__dbfail(im->s, im->err, "cases");
@@ -486,7 +486,7 @@ static int side_merge(ks_store *s, side *sd, ks_error *err) {
         if (ks_db_prepare(s->db, "ATTACH ?1 AS side", &st) != 0) {
             rc = ks__dbfail(s, err, "attach");
         } else {
-            ks_q_bind_text(st, 1, sd->path, -1);
+            ks_q_bind_text_static(st, 1, sd->path, -1);
             if (ks_q_step(st) != KS_Q_DONE) rc = ks__dbfail(s, err, "attach");
         }
         ks_q_finalize(st);
@@ -845,7 +845,7 @@ static int jobcenter_conflict(imp *im, long line, const char *id, const char *jo
     if (!jobcenter) return 0;
     ks_q *st = ks__stmt(im->s, ST_CASE_GET, NULL);
     if (!st) return 0; /* the write that follows reports the database's error */
-    ks_q_bind_text(st, 1, id, -1);
+    ks_q_bind_text_static(st, 1, id, -1);
     char cur[65] = "";
     int found = ks_q_step(st) == KS_Q_ROW;
     if (found) snprintf(cur, sizeof cur, "%s", ks_q_text(st, 0));
@@ -960,7 +960,7 @@ static int stage_flush(imp *im, int commit) {
     for (size_t i = 0; rc == KS_OK && i < im->n_staged; i++) {
         const long *at = &im->staged_at[3 * i];
         ks_q_bind_int64(st, 1, at[0]);
-        ks_q_bind_text(st, 2, im->staged.p + at[1], (int)at[2]);
+        ks_q_bind_text_static(st, 2, im->staged.p + at[1], (int)at[2]);
         if (ks_q_step(st) != KS_Q_DONE) rc = ks__dbfail(im->s, im->err, "import_stage");
         ks_q_reset(st);
     }
@@ -1174,7 +1174,7 @@ static int csv_row(imp *im, char *text, json_t *counts, json_t *touched) {
         ks_q *st = ks__stmt(im->s, ST_CASE_GET, im->err);
         if (!st) rc = KS_EDB;
         else {
-            ks_q_bind_text(st, 1, f[0], -1);
+            ks_q_bind_text_static(st, 1, f[0], -1);
             int sr = ks_q_step(st);
             ks_q_reset(st);
             if (sr == KS_Q_DONE) {
@@ -1204,8 +1204,8 @@ static int csv_row(imp *im, char *text, json_t *counts, json_t *touched) {
             ks_q *st = ks__stmt(im->s, ST_IDENTITY_EXISTS, im->err);
             if (!st) rc = KS_EDB;
             else {
-                ks_q_bind_text(st, 1, f[0], -1);
-                ks_q_bind_text(st, 2, identity, -1);
+                ks_q_bind_text_static(st, 1, f[0], -1);
+                ks_q_bind_text_static(st, 2, identity, -1);
                 int sr = ks_q_step(st);
                 ks_q_reset(st);
                 if (sr == KS_Q_DONE) {

@@ -25,7 +25,7 @@ static void bind_date(ks_q *st, int i, kt_date d) {
 }
 
 static void bind_str(ks_q *st, int i, const char *s) {
-    if (s && *s) ks_q_bind_text(st, i, s, -1);
+    if (s && *s) ks_q_bind_text_static(st, i, s, -1);
     else ks_q_bind_null(st, i);
 }
 
@@ -55,15 +55,15 @@ int ks__materialize(ks_store *s, const char *case_id, const kt_case *c, int fres
 
 void ks__bind_obligation(ks_q *st, const char *case_id, size_t i, const kt_obligation *ob,
                          const ks__ob_extra *x) {
-    ks_q_bind_text(st, 1, case_id, -1);
+    ks_q_bind_text_static(st, 1, case_id, -1);
     ks_q_bind_int64(st, 2, (long long)i);
-    ks_q_bind_text(st, 3, ob->rule, -1);
+    ks_q_bind_text_static(st, 3, ob->rule, -1);
     bind_str(st, 4, ob->kind);
     bind_str(st, 5, ob->benefit);
     bind_str(st, 6, ob->generation);
     bind_date(st, 7, ob->from);
     bind_date(st, 8, ob->to);
-    ks_q_bind_text(st, 9, kt_ob_status_name(ob->status), -1);
+    ks_q_bind_text_static(st, 9, kt_ob_status_name(ob->status), -1);
     ks_q_bind_int64(st, 10, ob->required);
     ks_q_bind_int64(st, 11, ob->counted);
     bind_date(st, 12, ob->met_on);
@@ -125,7 +125,7 @@ static int old_rows(ks_store *s, const char *case_id, char ***keys, size_t *n, k
     *n = 0;
     ks_q *st = ks__stmt(s, ST_OBLIGATIONS_OF_CASE, err);
     if (!st) return KS_EDB;
-    ks_q_bind_text(st, 1, case_id, -1);
+    ks_q_bind_text_static(st, 1, case_id, -1);
     int r, rc = KS_OK;
     while ((r = ks_q_step(st)) == KS_Q_ROW) {
         long long idx = ks_q_int64(st, 0);
@@ -155,7 +155,7 @@ static int case_owner(ks_store *s, const char *case_id, char jc[OWNER_MAX],
                       char cw[OWNER_MAX], ks_error *err) {
     ks_q *st = ks__stmt(s, ST_CASE_OWNER, err);
     if (!st) return KS_EDB;
-    ks_q_bind_text(st, 1, case_id, -1);
+    ks_q_bind_text_static(st, 1, case_id, -1);
     int r = ks_q_step(st);
     if (r == KS_Q_ROW) {
         const char *a = ks_q_text(st, 0), *b = ks_q_text(st, 1);
@@ -206,7 +206,7 @@ int ks__write_plan(ks_store *s, const char *case_id, const kt_plan *p, int fresh
     if (n_old > n) {
         st = ks__stmt(s, ST_OBLIGATIONS_DELETE_FROM, err);
         if (!st) goto fail;
-        ks_q_bind_text(st, 1, case_id, -1);
+        ks_q_bind_text_static(st, 1, case_id, -1);
         ks_q_bind_int64(st, 2, (long long)n);
         int r = ks_q_step(st);
         ks_q_reset(st);
@@ -222,9 +222,9 @@ int ks__write_plan(ks_store *s, const char *case_id, const kt_plan *p, int fresh
         /* same day and same validity: only computed_at changes (no index) */
         st = ks__stmt(s, ST_PLAN_TOUCH, err);
         if (!st) goto fail;
-        ks_q_bind_text(st, 1, case_id, -1);
+        ks_q_bind_text_static(st, 1, case_id, -1);
         bind_date(st, 2, as_of);
-        ks_q_bind_text(st, 3, now, -1);
+        ks_q_bind_text_static(st, 3, now, -1);
         bind_date(st, 4, valid_until);
         int r = ks_q_step(st);
         ks_q_reset(st);
@@ -237,9 +237,9 @@ int ks__write_plan(ks_store *s, const char *case_id, const kt_plan *p, int fresh
     if (!touched) {
         st = ks__stmt(s, ST_PLAN_UPSERT, err);
         if (!st) goto fail;
-        ks_q_bind_text(st, 1, case_id, -1);
+        ks_q_bind_text_static(st, 1, case_id, -1);
         bind_date(st, 2, as_of);
-        ks_q_bind_text(st, 3, now, -1);
+        ks_q_bind_text_static(st, 3, now, -1);
         bind_date(st, 4, valid_until);
         ks_q_bind_null(st, 5); /* plan_json: not stored (docs/store.md, "Plans") */
         int r = ks_q_step(st);
@@ -316,7 +316,7 @@ int ks_refresh_batch(ks_store *s, kt_date as_of, long max, long *count, int *mor
         ks__rollback(s);
         return rc;
     }
-    ks_q_bind_text(st, 1, d, -1);
+    ks_q_bind_text_static(st, 1, d, -1);
     ks_q_bind_int64(st, 2, (long long)max + 1); /* one more: are there more? */
     /* collect first: the loop rewrites the plans table */
     char **ids = NULL;
@@ -352,8 +352,8 @@ int ks_refresh_batch(ks_store *s, kt_date as_of, long max, long *count, int *mor
                                       " WHERE case_id = ?1", &u) == 0
                      ? KS_OK : ks__dbfail(s, err, "plans");
             if (rc == KS_OK) {
-                ks_q_bind_text(u, 1, ids[i], -1);
-                ks_q_bind_text(u, 2, d, -1);
+                ks_q_bind_text_static(u, 1, ids[i], -1);
+                ks_q_bind_text_static(u, 2, d, -1);
                 if (ks_q_step(u) != KS_Q_DONE) rc = ks__dbfail(s, err, "plans");
                 ks_q_finalize(u);
             }
@@ -409,7 +409,7 @@ int ks_stale_plans(ks_store *s, const char *jobcenter, kt_date day, long *count,
     char d[11];
     kt_date_format(day == KT_NO_DATE ? ks_today(s) : day, d);
     ks_q_bind_text(st, 1, d, -1);
-    if (jobcenter) ks_q_bind_text(st, 2, jobcenter, -1);
+    if (jobcenter) ks_q_bind_text_static(st, 2, jobcenter, -1);
     int rc = KS_OK;
     if (ks_q_step(st) == KS_Q_ROW) {
         *count = (long)ks_q_int64(st, 0);

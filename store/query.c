@@ -42,9 +42,9 @@ int ks_cases_list(ks_store *s, const char *jobcenter, const char *caseworker, co
     ks_q *st = NULL;
     if (ks_db_prepare(s->db, sql, &st) != 0)
         return ks__dbfail(s, err, "cases");
-    ks_q_bind_text(st, 1, jobcenter, -1);
-    if (caseworker) ks_q_bind_text(st, 2, caseworker, -1);
-    if (after) ks_q_bind_text(st, 3, after, -1);
+    ks_q_bind_text_static(st, 1, jobcenter, -1);
+    if (caseworker) ks_q_bind_text_static(st, 2, caseworker, -1);
+    if (after) ks_q_bind_text_static(st, 3, after, -1);
     ks_q_bind_int64(st, 4, limit > 0 ? limit : -1);
     int rc = KS_OK, r;
     while ((r = ks_q_step(st)) == KS_Q_ROW)
@@ -82,8 +82,8 @@ static int wl_prepare(ks_store *s, const ks_worklist_query *q, const char *what,
     *st = NULL;
     if (ks_db_prepare(s->db, sql, st) != 0)
         return ks__dbfail(s, err, "worklist");
-    if (q->jobcenter) ks_q_bind_text(*st, 3, q->jobcenter, -1);
-    if (q->caseworker) ks_q_bind_text(*st, 4, q->caseworker, -1);
+    if (q->jobcenter) ks_q_bind_text_static(*st, 3, q->jobcenter, -1);
+    if (q->caseworker) ks_q_bind_text_static(*st, 4, q->caseworker, -1);
     return KS_OK;
 }
 
@@ -269,11 +269,11 @@ int ks_report(ks_store *s, const ks_report_query *q, ks_report_fn row, ks_star_f
     ks_q *st = NULL;
     if (ks_db_prepare(s->db, sql, &st) != 0)
         return ks__dbfail(s, err, "report");
-    ks_q_bind_text(st, 1, from, -1);
-    ks_q_bind_text(st, 2, to, -1);
-    ks_q_bind_text(st, 3, today, -1);
-    if (q->jobcenter) ks_q_bind_text(st, 4, q->jobcenter, -1);
-    if (q->group) ks_q_bind_text(st, 5, q->group, -1);
+    ks_q_bind_text_static(st, 1, from, -1);
+    ks_q_bind_text_static(st, 2, to, -1);
+    ks_q_bind_text_static(st, 3, today, -1);
+    if (q->jobcenter) ks_q_bind_text_static(st, 4, q->jobcenter, -1);
+    if (q->group) ks_q_bind_text_static(st, 5, q->group, -1);
     int rc = KS_OK, r = KS_Q_DONE, stop = 0;
     while (row && !stop && (r = ks_q_step(st)) == KS_Q_ROW) {
         ks_report_row rw;
@@ -307,11 +307,11 @@ int ks_report(ks_store *s, const ks_report_query *q, ks_report_fn row, ks_star_f
              key, key2);
     if (ks_db_prepare(s->db, sql, &st) != 0)
         return ks__dbfail(s, err, "report");
-    ks_q_bind_text(st, 1, from, -1);
-    ks_q_bind_text(st, 2, to, -1);
-    ks_q_bind_text(st, 3, today, -1);
-    if (q->jobcenter) ks_q_bind_text(st, 4, q->jobcenter, -1);
-    if (q->group) ks_q_bind_text(st, 5, q->group, -1);
+    ks_q_bind_text_static(st, 1, from, -1);
+    ks_q_bind_text_static(st, 2, to, -1);
+    ks_q_bind_text_static(st, 3, today, -1);
+    if (q->jobcenter) ks_q_bind_text_static(st, 4, q->jobcenter, -1);
+    if (q->group) ks_q_bind_text_static(st, 5, q->group, -1);
     stop = 0;
     while (!stop && (r = ks_q_step(st)) == KS_Q_ROW) {
         ks_star_row sr;
@@ -361,7 +361,7 @@ static int forecast_replan(ks_store *s, const ks_forecast_query *q, kt_date as_o
     if (ks_db_prepare(s->db, "SELECT id, jobcenter, coalesce(caseworker, '') FROM cases"
                              " WHERE ?1 IS NULL OR jobcenter = ?1 ORDER BY jobcenter, caseworker", &st) != 0)
         return ks__dbfail(s, err, "forecast");
-    if (q->jobcenter) ks_q_bind_text(st, 1, q->jobcenter, -1);
+    if (q->jobcenter) ks_q_bind_text_static(st, 1, q->jobcenter, -1);
     fc_acc *a = calloc(1, sizeof *a);
     if (!a) {
         ks_q_finalize(st);
@@ -438,10 +438,10 @@ int ks_forecast(ks_store *s, const ks_forecast_query *q, ks_forecast_fn fn, void
     ks_q *st = NULL;
     if (ks_db_prepare(s->db, sql, &st) != 0)
         return ks__dbfail(s, err, "forecast");
-    ks_q_bind_text(st, 1, mon, -1);
-    ks_q_bind_text(st, 2, last, -1);
-    if (q->jobcenter) ks_q_bind_text(st, 3, q->jobcenter, -1);
-    ks_q_bind_text(st, 4, oldest, -1);
+    ks_q_bind_text_static(st, 1, mon, -1);
+    ks_q_bind_text_static(st, 2, last, -1);
+    if (q->jobcenter) ks_q_bind_text_static(st, 3, q->jobcenter, -1);
+    ks_q_bind_text_static(st, 4, oldest, -1);
     int rc = KS_OK, r;
     while ((r = ks_q_step(st)) == KS_Q_ROW) {
         ks_forecast_row fr;

@@ -191,10 +191,10 @@ int ks_report_quota(ks_store *s, const ks_quota_query *q, ks_quota_fn fn, void *
     ks_q *st = NULL;
     if (ks_db_prepare(s->db, QUOTA_SQL, &st) != 0)
         return ks__dbfail(s, err, "quota report");
-    ks_q_bind_text(st, 1, d1, -1);
-    ks_q_bind_text(st, 2, d2, -1);
-    ks_q_bind_text(st, 3, today, -1);
-    if (q->jobcenter) ks_q_bind_text(st, 4, q->jobcenter, -1);
+    ks_q_bind_text_static(st, 1, d1, -1);
+    ks_q_bind_text_static(st, 2, d2, -1);
+    ks_q_bind_text_static(st, 3, today, -1);
+    if (q->jobcenter) ks_q_bind_text_static(st, 4, q->jobcenter, -1);
     ks_q_bind_int64(st, 5, q->star != 0);
 
     vec cells = {.size = sizeof(cell)}, out = {.size = sizeof(out_row)};

@@ -16,14 +16,14 @@ int ks__insert_event(ks_store *s, const char *case_id, int kind, const char *bod
      * search of the table), which is next_seq inside our write transaction;
      * checked below, since identities like "correction:SEQ" were made from it. */
     ks_q_bind_null(st, 1);
-    ks_q_bind_text(st, 2, case_id, -1);
-    ks_q_bind_text(st, 3, ks_kind_name((ks_kind)kind), -1);
-    ks_q_bind_text(st, 4, body, -1);
-    ks_q_bind_text(st, 5, identity, -1);
+    ks_q_bind_text_static(st, 2, case_id, -1);
+    ks_q_bind_text_static(st, 3, ks_kind_name((ks_kind)kind), -1);
+    ks_q_bind_text_static(st, 4, body, -1);
+    ks_q_bind_text_static(st, 5, identity, -1);
     if (corrects > 0) ks_q_bind_int64(st, 6, corrects);
     else ks_q_bind_null(st, 6);
-    ks_q_bind_text(st, 7, recorded_at, -1);
-    ks_q_bind_text(st, 8, s->actor, -1);
+    ks_q_bind_text_static(st, 7, recorded_at, -1);
+    ks_q_bind_text_static(st, 8, s->actor, -1);
     int r = ks_q_step(st);
     ks_q_reset(st);
     if (r != KS_Q_DONE) return ks__dbfail(s, err, "events");
@@ -40,7 +40,7 @@ static int case_exists(ks_store *s, const char *case_id, char *jobcenter, char *
                        ks_error *err) {
     ks_q *st = ks__stmt(s, ST_CASE_GET, err);
     if (!st) return KS_EDB;
-    ks_q_bind_text(st, 1, case_id, -1);
+    ks_q_bind_text_static(st, 1, case_id, -1);
     int r = ks_q_step(st);
     if (r == KS_Q_ROW) {
         const char *j = ks_q_text(st, 0);
@@ -290,8 +290,8 @@ int ks_assign(ks_store *s, const char *case_id, const char *caseworker, ks_error
         ks_q *st = ks__stmt(s, ST_CASE_SET_CASEWORKER, err);
         if (!st) rc = KS_EDB;
         else {
-            ks_q_bind_text(st, 1, case_id, -1);
-            if (caseworker) ks_q_bind_text(st, 2, caseworker, -1);
+            ks_q_bind_text_static(st, 1, case_id, -1);
+            if (caseworker) ks_q_bind_text_static(st, 2, caseworker, -1);
             if (ks_q_step(st) != KS_Q_DONE) rc = ks__dbfail(s, err, "cases");
             ks_q_reset(st);
         }
@@ -337,8 +337,8 @@ int ks_assign_jobcenter(ks_store *s, const char *case_id, const char *jobcenter,
         ks_q *st = rc == KS_OK ? ks__stmt(s, k == 0 ? ST_CASE_SET_JOBCENTER : ST_CASE_SET_CASEWORKER, err) : NULL;
         if (rc == KS_OK && !st) rc = KS_EDB;
         if (st) {
-            ks_q_bind_text(st, 1, case_id, -1);
-            if (k == 0) ks_q_bind_text(st, 2, jobcenter, -1);
+            ks_q_bind_text_static(st, 1, case_id, -1);
+            if (k == 0) ks_q_bind_text_static(st, 2, jobcenter, -1);
             else ks_q_bind_null(st, 2);
             if (ks_q_step(st) != KS_Q_DONE) rc = ks__dbfail(s, err, "cases");
             ks_q_reset(st);
@@ -371,7 +371,7 @@ int ks_case_info_get(ks_store *s, const char *case_id, ks_case_info *out, ks_err
                       "(SELECT count(*) FROM events WHERE case_id = ?1) FROM cases WHERE id = ?1",
                       &st) != 0)
         return ks__dbfail(s, err, "cases");
-    ks_q_bind_text(st, 1, case_id, -1);
+    ks_q_bind_text_static(st, 1, case_id, -1);
     int r = ks_q_step(st), rc = KS_OK;
     if (r == KS_Q_ROW) {
         const char *j = ks_q_text(st, 0);
@@ -421,8 +421,8 @@ int ks_events_each(ks_store *s, const char *case_id, const char *known_at,
                                : "SELECT seq, kind, body, corrects, recorded_at, recorded_by FROM "
                                  "events WHERE case_id = ?1 ORDER BY seq";
     if (ks_db_prepare(s->db, sql, &st) != 0) return ks__dbfail(s, err, "events");
-    ks_q_bind_text(st, 1, case_id, -1);
-    if (known_at) ks_q_bind_text(st, 2, known_at, -1);
+    ks_q_bind_text_static(st, 1, case_id, -1);
+    if (known_at) ks_q_bind_text_static(st, 2, known_at, -1);
     int r;
     while ((r = ks_q_step(st)) == KS_Q_ROW) {
         ks_event_view ev = {

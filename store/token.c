@@ -70,10 +70,10 @@ int ks_token_create(ks_store *s, const char *jobcenter, ks_role role, char token
     ks_q *st;
     if (ks_db_prepare(s->db, "INSERT INTO tokens(hash, jobcenter, role, created_at) VALUES (?1, ?2, ?3, ?4)", &st) != 0)
         return ks__dbfail(s, err, "tokens");
-    ks_q_bind_text(st, 1, hash, -1);
-    ks_q_bind_text(st, 2, jobcenter, -1);
-    ks_q_bind_text(st, 3, role_names[role], -1);
-    ks_q_bind_text(st, 4, now, -1);
+    ks_q_bind_text_static(st, 1, hash, -1);
+    ks_q_bind_text_static(st, 2, jobcenter, -1);
+    ks_q_bind_text_static(st, 3, role_names[role], -1);
+    ks_q_bind_text_static(st, 4, now, -1);
     int rc = ks_q_step(st) == KS_Q_DONE ? KS_OK : ks__dbfail(s, err, "tokens");
     ks_q_finalize(st);
     if (rc == KS_OK && id) *id = (long)sqlite3_last_insert_rowid(ks_db_sqlite(s->db));
@@ -90,7 +90,7 @@ int ks_token_check(ks_store *s, const char *token, ks_token_info *out, ks_error 
     ks_q *st;
     if (ks_db_prepare(s->db, "SELECT id, jobcenter, role, revoked_at FROM tokens WHERE hash = ?1", &st) != 0)
         return ks__dbfail(s, err, "tokens");
-    ks_q_bind_text(st, 1, hash, -1);
+    ks_q_bind_text_static(st, 1, hash, -1);
     int r = ks_q_step(st), rc;
     if (r == KS_Q_ROW) {
         if (!ks_q_is_null(st, 3)) {
@@ -118,7 +118,7 @@ int ks_token_revoke(ks_store *s, long id, ks_error *err) {
     if (ks_db_prepare(s->db, "UPDATE tokens SET revoked_at = coalesce(revoked_at, ?2) WHERE id = ?1", &st) != 0)
         return ks__dbfail(s, err, "tokens");
     ks_q_bind_int64(st, 1, id);
-    ks_q_bind_text(st, 2, now, -1);
+    ks_q_bind_text_static(st, 2, now, -1);
     int rc = ks_q_step(st) == KS_Q_DONE ? KS_OK : ks__dbfail(s, err, "tokens");
     if (rc == KS_OK && ks_db_changes(s->db) == 0)
         rc = ks__fail(err, KS_ENOTFOUND, "no token %ld", id);
@@ -127,7 +127,7 @@ int ks_token_revoke(ks_store *s, long id, ks_error *err) {
 }
 
 static void bind_opt(ks_q *st, int i, const char *v) {
-    if (v && *v) ks_q_bind_text(st, i, v, -1);
+    if (v && *v) ks_q_bind_text_static(st, i, v, -1);
     else ks_q_bind_null(st, i);
 }
 
@@ -139,11 +139,11 @@ int ks_access_log_append(ks_store *s, const char *who, const char *jobcenter, co
     if (ks_db_prepare(s->db, "INSERT INTO access_log(at, who, jobcenter, case_id, action) "
                              "VALUES (?1, ?2, ?3, ?4, ?5)", &st) != 0)
         return ks__dbfail(s, err, "access_log");
-    ks_q_bind_text(st, 1, now, -1);
-    ks_q_bind_text(st, 2, who && *who ? who : "unknown", -1);
+    ks_q_bind_text_static(st, 1, now, -1);
+    ks_q_bind_text_static(st, 2, who && *who ? who : "unknown", -1);
     bind_opt(st, 3, jobcenter);
     bind_opt(st, 4, case_id);
-    ks_q_bind_text(st, 5, action ? action : "", -1);
+    ks_q_bind_text_static(st, 5, action ? action : "", -1);
     int rc = ks_q_step(st) == KS_Q_DONE ? KS_OK : ks__dbfail(s, err, "access_log");
     ks_q_finalize(st);
     return rc;
@@ -164,11 +164,11 @@ int ks_access_log_append_batch(ks_store *s, const ks_access_row *rows, size_t n,
     }
     for (size_t i = 0; i < n && rc == KS_OK; i++) {
         const ks_access_row *r = &rows[i];
-        ks_q_bind_text(st, 1, now, -1);
-        ks_q_bind_text(st, 2, r->who && *r->who ? r->who : "unknown", -1);
+        ks_q_bind_text_static(st, 1, now, -1);
+        ks_q_bind_text_static(st, 2, r->who && *r->who ? r->who : "unknown", -1);
         bind_opt(st, 3, r->jobcenter);
         bind_opt(st, 4, r->case_id);
-        ks_q_bind_text(st, 5, r->action ? r->action : "", -1);
+        ks_q_bind_text_static(st, 5, r->action ? r->action : "", -1);
         if (ks_q_step(st) != KS_Q_DONE) rc = ks__dbfail(s, err, "access_log");
         ks_q_reset(st);
     }
@@ -194,7 +194,7 @@ int ks_access_log_list(ks_store *s, const char *case_id,
                                 "ORDER BY seq";
     if (ks_db_prepare(s->db, sql, &st) != 0)
         return ks__dbfail(s, err, "access_log");
-    if (case_id) ks_q_bind_text(st, 1, case_id, -1);
+    if (case_id) ks_q_bind_text_static(st, 1, case_id, -1);
     int r;
     while ((r = ks_q_step(st)) == KS_Q_ROW) {
         ks_access_entry e = {(long)ks_q_int64(st, 0), col(st, 1), col(st, 2),
@@ -248,11 +248,11 @@ int ks__write_pending_log(ks_store *s, long seq, ks_error *err) {
                       " ?4, ?5)",
                       &st) != 0)
         return ks__dbfail(s, err, "access_log");
-    ks_q_bind_text(st, 1, now, -1);
-    ks_q_bind_text(st, 2, s->log_who, -1);
+    ks_q_bind_text_static(st, 1, now, -1);
+    ks_q_bind_text_static(st, 2, s->log_who, -1);
     bind_opt(st, 3, s->log_jobcenter);
     bind_opt(st, 4, s->log_case);
-    ks_q_bind_text(st, 5, s->log_action, -1);
+    ks_q_bind_text_static(st, 5, s->log_action, -1);
     int rc = ks_q_step(st) == KS_Q_DONE ? KS_OK : ks__dbfail(s, err, "access_log");
     ks_q_finalize(st);
     return rc;
@@ -267,8 +267,8 @@ int ks_idem_get(ks_store *s, const char *scope, const char *key, const char *req
     if (ks_db_prepare(s->db, "SELECT request, status, response FROM idempotency "
                              "WHERE scope = ?1 AND key = ?2", &st) != 0)
         return ks__dbfail(s, err, "idempotency");
-    ks_q_bind_text(st, 1, scope, -1);
-    ks_q_bind_text(st, 2, key, -1);
+    ks_q_bind_text_static(st, 1, scope, -1);
+    ks_q_bind_text_static(st, 2, key, -1);
     int r = ks_q_step(st), rc;
     if (r == KS_Q_ROW) {
         if (strcmp(col(st, 0), request) != 0) {
@@ -299,7 +299,7 @@ int ks_idem_put(ks_store *s, const char *scope, const char *key, const char *req
                              "strftime('%Y-%m-%dT%H:%M:%fZ', ?1, '-2 days')", &st) != 0)
         rc = ks__dbfail(s, err, "idempotency");
     else {
-        ks_q_bind_text(st, 1, now, -1);
+        ks_q_bind_text_static(st, 1, now, -1);
         if (ks_q_step(st) != KS_Q_DONE) rc = ks__dbfail(s, err, "idempotency");
     }
     ks_q_finalize(st);
@@ -309,12 +309,12 @@ int ks_idem_put(ks_store *s, const char *scope, const char *key, const char *req
                              "response, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &st) != 0)
         rc = ks__dbfail(s, err, "idempotency");
     if (rc == KS_OK) {
-        ks_q_bind_text(st, 1, scope, -1);
-        ks_q_bind_text(st, 2, key, -1);
-        ks_q_bind_text(st, 3, request, -1);
+        ks_q_bind_text_static(st, 1, scope, -1);
+        ks_q_bind_text_static(st, 2, key, -1);
+        ks_q_bind_text_static(st, 3, request, -1);
         ks_q_bind_int64(st, 4, status);
-        ks_q_bind_text(st, 5, response, -1);
-        ks_q_bind_text(st, 6, now, -1);
+        ks_q_bind_text_static(st, 5, response, -1);
+        ks_q_bind_text_static(st, 6, now, -1);
         if (ks_q_step(st) != KS_Q_DONE) rc = ks__dbfail(s, err, "idempotency");
         else if (ks_db_changes(s->db) == 0)
             rc = ks__fail(err, KS_EINVALID, "the key was kept meanwhile for another answer");
