@@ -187,9 +187,10 @@ static int work_case(const kt_engine *e, kt_date today, uint64_t index, json_t *
  * new cases (demo-N, N from here), never touches the old ones. */
 static int first_free_number(ks_store *s, long *first, ks_error *err) {
     ks_q *st;
+    /* ids "demo-" and a digit: the range of them (':' follows '9') */
     if (ks_db_prepare(s->db,
                       "SELECT max(CAST(substr(id, 6) AS INTEGER)) FROM cases "
-                      "WHERE id GLOB 'demo-[0-9]*'",
+                      "WHERE id >= 'demo-0' AND id < 'demo-:'",
                       &st) != 0)
         return ks__dbfail(s, err, "find the demo cases");
     int rc = ks_q_step(st);

@@ -1641,7 +1641,8 @@ static int import_staged(imp *im, FILE *in, const char *pre, size_t pre_len) {
     if (go && rc == KS_OK && !s->in_tx) rc = ks__begin(s, err);
     if (go && rc == KS_OK) { /* the point of no return, with the last staged lines */
         ks_q *st;
-        if (ks_db_prepare(s->db, "INSERT OR REPLACE INTO meta(key, value) VALUES ('import_applying', ?1)", &st) != 0)
+        if (ks_db_prepare(s->db, "INSERT INTO meta(key, value) VALUES ('import_applying', ?1) "
+                                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value", &st) != 0)
             rc = ks__dbfail(s, err, "meta");
         else {
             char value[96], day[11];

@@ -213,8 +213,8 @@ void ks__bind_obligation(ks_q *st, const char *case_id, size_t i, const kt_oblig
 #define KS_OBLIGATIONS_OWNER_FIX                                                               \
     "UPDATE obligations SET jobcenter = c.jobcenter, caseworker = c.caseworker FROM cases c"   \
     " WHERE c.id = obligations.case_id"                                                        \
-    " AND (obligations.jobcenter IS NOT c.jobcenter"                                           \
-    " OR obligations.caseworker IS NOT c.caseworker);"
+    " AND (obligations.jobcenter IS DISTINCT FROM c.jobcenter"                                 \
+    " OR obligations.caseworker IS DISTINCT FROM c.caseworker);"
 /* The SQL of a prepared statement (for another connection). */
 const char *ks__stmt_sql(ks_stmt_id id);
 /* Loads the case's events, assembles and parses the case and materialises

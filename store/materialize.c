@@ -348,8 +348,9 @@ int ks_refresh_batch(ks_store *s, kt_date as_of, long max, long *count, int *mor
              * migration's replan does) and stays stale, but leaves today's
              * selection, so that one case cannot hold up every refresh */
             ks_q *u;
-            rc = ks_db_prepare(s->db, "UPDATE plans SET valid_until = ?2, as_of = min(as_of, ?2)"
-                                      " WHERE case_id = ?1", &u) == 0
+            rc = ks_db_prepare(s->db, "UPDATE plans SET valid_until = ?2, as_of ="
+                                      " CASE WHEN as_of < ?2 THEN as_of ELSE ?2 END WHERE case_id = ?1",
+                               &u) == 0
                      ? KS_OK : ks__dbfail(s, err, "plans");
             if (rc == KS_OK) {
                 ks_q_bind_text_static(u, 1, ids[i], -1);

@@ -9,6 +9,7 @@
  * docs/store.md, "Worklist, timeliness, forecast", explains the choices. */
 #include "internal.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +46,7 @@ int ks_cases_list(ks_store *s, const char *jobcenter, const char *caseworker, co
     ks_q_bind_text_static(st, 1, jobcenter, -1);
     if (caseworker) ks_q_bind_text_static(st, 2, caseworker, -1);
     if (after) ks_q_bind_text_static(st, 3, after, -1);
-    ks_q_bind_int64(st, 4, limit > 0 ? limit : -1);
+    ks_q_bind_int64(st, 4, limit > 0 ? limit : LLONG_MAX); /* no limit (LIMIT -1 is SQLite's alone) */
     int rc = KS_OK, r;
     while ((r = ks_q_step(st)) == KS_Q_ROW)
         if (fn(ctx, col_str(st, 0), col_str(st, 1))) break;

@@ -2,8 +2,6 @@
  * reading a case back. */
 #include "internal.h"
 
-#include <sqlite3.h>
-
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,10 +10,10 @@ int ks__insert_event(ks_store *s, const char *case_id, int kind, const char *bod
                      ks_error *err) {
     ks_q *st = ks__stmt(s, ST_EVENT_INSERT, err);
     if (!st) return KS_EDB;
-    /* seq is left to SQLite (the last rowid + 1: an append without a
-     * search of the table), which is next_seq inside our write transaction;
-     * checked below, since identities like "correction:SEQ" were made from it. */
-    ks_q_bind_null(st, 1);
+    /* seq is next_seq, read under the write lock (ks__begin): identities
+     * like "correction:SEQ" are made from it; a row already there would be
+     * refused by the primary key. */
+    ks_q_bind_int64(st, 1, s->next_seq);
     ks_q_bind_text_static(st, 2, case_id, -1);
     ks_q_bind_text_static(st, 3, ks_kind_name((ks_kind)kind), -1);
     ks_q_bind_text_static(st, 4, body, -1);
@@ -27,9 +25,6 @@ int ks__insert_event(ks_store *s, const char *case_id, int kind, const char *bod
     int r = ks_q_step(st);
     ks_q_reset(st);
     if (r != KS_Q_DONE) return ks__dbfail(s, err, "events");
-    if (sqlite3_last_insert_rowid(ks_db_sqlite(s->db)) != s->next_seq)
-        return ks__fail(err, KS_EDB, "events: seq %lld where %ld was expected",
-                        (long long)sqlite3_last_insert_rowid(ks_db_sqlite(s->db)), s->next_seq);
     if (seq) *seq = s->next_seq;
     s->next_seq++;
     return KS_OK;

@@ -308,8 +308,8 @@ int ks__migrate(ks_store *s, ks_error *err) {
     if (rc == KS_OK && v < KS_SCHEMA_VERSION) {
         char sql[256];
         snprintf(sql, sizeof sql,
-                 "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '%d');",
-                 KS_SCHEMA_VERSION);
+                 "INSERT INTO meta(key, value) VALUES ('schema_version', '%d') "
+                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value;", KS_SCHEMA_VERSION);
         rc = ks__sqlite_stamp_version(s, err);
         if (rc == KS_OK) rc = ks__exec(s, sql, err);
     }

@@ -56,8 +56,10 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_OBLIGATIONS_DELETE_FROM] = "DELETE FROM obligations WHERE case_id = ?1 AND idx >= ?2",
     [ST_PLAN_TOUCH] = "UPDATE plans SET computed_at = ?3 WHERE case_id = ?1 AND as_of = ?2 "
                       "AND valid_until = ?4",
-    [ST_PLAN_UPSERT] = "INSERT OR REPLACE INTO plans(case_id, as_of, computed_at, valid_until, "
-                       "plan_json) VALUES (?1, ?2, ?3, ?4, ?5)",
+    [ST_PLAN_UPSERT] = "INSERT INTO plans(case_id, as_of, computed_at, valid_until, plan_json) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(case_id) DO UPDATE SET "
+                       "as_of = excluded.as_of, computed_at = excluded.computed_at, "
+                       "valid_until = excluded.valid_until, plan_json = excluded.plan_json",
     [ST_MAX_SEQ] = "SELECT coalesce(max(seq), 0) FROM events",
     [ST_CASE_OWNER] = "SELECT jobcenter, caseworker FROM cases WHERE id = ?1",
 };

@@ -2,8 +2,6 @@
 #define _DEFAULT_SOURCE /* getrandom */
 #include "internal.h"
 
-#include <sqlite3.h>
-
 #include <errno.h>
 #include <fcntl.h>
 #include <nettle/sha2.h>
@@ -68,15 +66,17 @@ int ks_token_create(ks_store *s, const char *jobcenter, ks_role role, char token
     ks_sha256_hex(token, KS_TOKEN_LEN, hash);
     ks__now(s, now);
     ks_q *st;
-    if (ks_db_prepare(s->db, "INSERT INTO tokens(hash, jobcenter, role, created_at) VALUES (?1, ?2, ?3, ?4)", &st) != 0)
+    if (ks_db_prepare(s->db, "INSERT INTO tokens(hash, jobcenter, role, created_at) VALUES (?1, ?2, ?3, ?4) "
+                             "RETURNING id", &st) != 0)
         return ks__dbfail(s, err, "tokens");
     ks_q_bind_text_static(st, 1, hash, -1);
     ks_q_bind_text_static(st, 2, jobcenter, -1);
     ks_q_bind_text_static(st, 3, role_names[role], -1);
     ks_q_bind_text_static(st, 4, now, -1);
-    int rc = ks_q_step(st) == KS_Q_DONE ? KS_OK : ks__dbfail(s, err, "tokens");
+    int rc = ks_q_step(st) == KS_Q_ROW ? KS_OK : ks__dbfail(s, err, "tokens");
+    if (rc == KS_OK && id) *id = (long)ks_q_int64(st, 0);
+    if (rc == KS_OK && ks_q_step(st) != KS_Q_DONE) rc = ks__dbfail(s, err, "tokens");
     ks_q_finalize(st);
-    if (rc == KS_OK && id) *id = (long)sqlite3_last_insert_rowid(ks_db_sqlite(s->db));
     if (rc != KS_OK) token[0] = '\0';
     return rc;
 }
@@ -287,6 +287,16 @@ int ks_idem_get(ks_store *s, const char *scope, const char *key, const char *req
     return rc;
 }
 
+/* The same time two days earlier (was SQLite's strftime(..., '-2 days')). */
+static void two_days_before(const char now[25], char out[25]) {
+    kt_date d;
+    memcpy(out, now, 25);
+    if (kt_date_parse(now, 10, &d) != KT_OK) return;
+    char day[11];
+    kt_date_format(d - 2, day);
+    memcpy(out, day, 10);
+}
+
 int ks_idem_put(ks_store *s, const char *scope, const char *key, const char *request, int status,
                 const char *response, ks_error *err) {
     char now[25];
@@ -295,18 +305,20 @@ int ks_idem_put(ks_store *s, const char *scope, const char *key, const char *req
     if (rc != KS_OK) return rc;
     ks_q *st = NULL;
     /* keys are kept at least 24 hours; those older than 48 go */
-    if (ks_db_prepare(s->db, "DELETE FROM idempotency WHERE created_at < "
-                             "strftime('%Y-%m-%dT%H:%M:%fZ', ?1, '-2 days')", &st) != 0)
+    char old[25];
+    two_days_before(now, old);
+    if (ks_db_prepare(s->db, "DELETE FROM idempotency WHERE created_at < ?1", &st) != 0)
         rc = ks__dbfail(s, err, "idempotency");
     else {
-        ks_q_bind_text_static(st, 1, now, -1);
+        ks_q_bind_text(st, 1, old, -1);
         if (ks_q_step(st) != KS_Q_DONE) rc = ks__dbfail(s, err, "idempotency");
     }
     ks_q_finalize(st);
     st = NULL;
     if (rc == KS_OK &&
-        ks_db_prepare(s->db, "INSERT OR IGNORE INTO idempotency(scope, key, request, status, "
-                             "response, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &st) != 0)
+        ks_db_prepare(s->db, "INSERT INTO idempotency(scope, key, request, status, response, "
+                             "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+                             "ON CONFLICT(scope, key) DO NOTHING", &st) != 0)
         rc = ks__dbfail(s, err, "idempotency");
     if (rc == KS_OK) {
         ks_q_bind_text_static(st, 1, scope, -1);
