@@ -1552,7 +1552,7 @@ static int apply_staged(imp *im) {
         if (rc == KS_OK) rc = ks__commit(s, im->err);
         if (rc != KS_OK || !left) break;
         /* a pause, in which a writer waiting for the lock (polling every
-         * millisecond: store.c, busy_wait) takes it */
+         * millisecond: sqlite_only.c, busy_wait) takes it */
         struct timespec pause = {0, 2000000};
         nanosleep(&pause, NULL);
     }

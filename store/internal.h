@@ -70,6 +70,8 @@ int ks__dbfail(ks_store *s, ks_error *err, const char *what);
 ks_q *ks__stmt(ks_store *s, ks_stmt_id id, ks_error *err);
 int ks__exec(ks_store *s, const char *sql, ks_error *err);
 
+/* The statement that opens a write transaction (SQLite: BEGIN IMMEDIATE). */
+const char *ks__begin_write_sql(ks_store *s);
 /* BEGIN IMMEDIATE (and s->next_seq), COMMIT, ROLLBACK. */
 int ks__begin(ks_store *s, ks_error *err);
 int ks__commit(ks_store *s, ks_error *err);

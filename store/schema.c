@@ -290,7 +290,7 @@ int ks__migrate(ks_store *s, ks_error *err) {
                             "for writing to bring it up to date", v, KS_SCHEMA_VERSION);
         return KS_OK;
     }
-    rc = ks__exec(s, "BEGIN IMMEDIATE", err);
+    rc = ks__exec(s, ks__begin_write_sql(s), err);
     if (rc != KS_OK) return rc;
     s->in_tx = 1;
     rc = current_version(s, &v, err); /* another process may have migrated meanwhile */

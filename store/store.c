@@ -120,12 +120,18 @@ int ks__exec(ks_store *s, const char *sql, ks_error *err) {
     return KS_OK;
 }
 
+const char *ks__begin_write_sql(ks_store *s) {
+    /* SQLite: the write lock now, not at the first write (no deadlock of two
+     * readers turning writers); BEGIN IMMEDIATE is SQLite's alone */
+    return ks_db_sqlite(s->db) ? "BEGIN IMMEDIATE" : "BEGIN";
+}
+
 int ks__begin(ks_store *s, ks_error *err) {
     if (s->flags & KS_OPEN_READONLY) {
         s->log_pending = 0;
         return ks__fail(err, KS_EINVALID, "the store is open read-only");
     }
-    int rc = ks__exec(s, "BEGIN IMMEDIATE", err);
+    int rc = ks__exec(s, ks__begin_write_sql(s), err);
     if (rc != KS_OK) {
         s->log_pending = 0;
         return rc;
