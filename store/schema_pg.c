@@ -27,6 +27,9 @@
  *     kontakt_app may read them (they hold only hashes) but not write them. */
 #include "internal.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 const char ks__pg_schema_4[] =
     "CREATE TABLE meta(key text COLLATE \"C\" PRIMARY KEY, value text NOT NULL);"
     "CREATE TABLE cases("
@@ -131,4 +134,140 @@ const char ks__pg_schema_4[] =
     "CREATE POLICY log_insert ON access_log FOR INSERT TO kontakt_app WITH CHECK (true);"
     "CREATE POLICY log_read ON access_log FOR SELECT TO kontakt_app"
     "  USING (jobcenter = current_setting('kontakt.jobcenter', true));"
+    /* the jobcentres that have cases, for the server's work across them
+     * (the background refresh), which kontakt_app cannot list itself: run
+     * as the owner, whom the policies do not bind. A skip scan of
+     * cases_jobcenter: one index probe per jobcentre. */
+    "CREATE FUNCTION kontakt_jobcenters() RETURNS TABLE(jobcenter text) LANGUAGE sql STABLE"
+    "  SECURITY DEFINER SET search_path FROM CURRENT AS $$"
+    "  WITH RECURSIVE j(v) AS (SELECT min(jobcenter) FROM cases"
+    "    UNION ALL SELECT (SELECT min(c.jobcenter) FROM cases c WHERE c.jobcenter > j.v)"
+    "    FROM j WHERE j.v IS NOT NULL)"
+    "  SELECT v FROM j WHERE v IS NOT NULL $$;"
+    "REVOKE ALL ON FUNCTION kontakt_jobcenters() FROM PUBLIC;"
+    "GRANT EXECUTE ON FUNCTION kontakt_jobcenters() TO kontakt_app;"
     "INSERT INTO meta(key, value) VALUES ('application', 'kontakt'), ('schema_version', '4');";
+
+/* ---- opening: the version, the schema in an empty database ------------------ */
+
+/* The key of the advisory lock the schema is created under: "kontakt" in
+ * ASCII. Several servers may start on an empty database at once. */
+#define KS_PG_SCHEMA_LOCK "SELECT pg_advisory_xact_lock(30240342697667444)"
+
+/* The schema version (0: an empty database); KS_EFOREIGN for a database
+ * with tables that are not ours, or a newer one. */
+static int pg_version(ks_store *s, long *version, ks_error *err) {
+    ks_q *st;
+    *version = 0;
+    if (ks_db_prepare(s->db,
+                      "SELECT (to_regclass('meta') IS NOT NULL)::int, (SELECT count(*) FROM"
+                      " pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid ="
+                      " c.relnamespace WHERE n.nspname = current_schema()"
+                      " AND c.relkind IN ('r', 'p', 'v', 'm'))", &st) != 0)
+        return ks__dbfail(s, err, "schema");
+    int r = ks_q_step(st);
+    long has_meta = r == KS_Q_ROW ? (long)ks_q_int64(st, 0) : 0;
+    long tables = r == KS_Q_ROW ? (long)ks_q_int64(st, 1) : 0;
+    int rc = r == KS_Q_ROW ? KS_OK : ks__dbfail(s, err, "schema");
+    ks_q_finalize(st);
+    if (rc != KS_OK) return rc;
+    if (!has_meta) {
+        if (tables > 0)
+            return ks__fail(err, KS_EFOREIGN, "not a kontakt database (it has %ld tables, none of them kontakt's meta)", tables);
+        return KS_OK;
+    }
+    if (ks_db_prepare(s->db,
+                      "SELECT (SELECT value FROM meta WHERE key = 'application'),"
+                      " (SELECT value FROM meta WHERE key = 'schema_version')", &st) != 0)
+        return ks__fail(err, KS_EFOREIGN, "not a kontakt database (its table meta: %s)", ks_db_errmsg(s->db));
+    r = ks_q_step(st);
+    if (r != KS_Q_ROW) {
+        rc = ks__fail(err, KS_EFOREIGN, "not a kontakt database (its table meta: %s)", ks_db_errmsg(s->db));
+    } else {
+        const char *app = ks_q_text(st, 0), *v = ks_q_text(st, 1);
+        char *end = NULL;
+        long n = v ? strtol(v, &end, 10) : 0;
+        if (!app || strcmp(app, "kontakt") != 0 || !v || end == v || *end || n < 1)
+            rc = ks__fail(err, KS_EFOREIGN, "not a kontakt database (meta names application '%s', schema version '%s')",
+                          app ? app : "", v ? v : "");
+        else if (n > KS_SCHEMA_VERSION)
+            rc = ks__fail(err, KS_EFOREIGN, "schema version %ld is newer than this program's (%d)", n,
+                          KS_SCHEMA_VERSION);
+        else
+            *version = n;
+    }
+    ks_q_finalize(st);
+    return rc;
+}
+
+int ks__pg_migrate(ks_store *s, ks_error *err) {
+    long v;
+    int rc = pg_version(s, &v, err);
+    if (rc != KS_OK) return rc;
+    if (v == 0 && !(s->flags & KS_OPEN_READONLY)) {
+        /* one transaction under the lock; another process may have made
+         * the schema meanwhile: looked at again under it */
+        rc = ks__exec(s, "BEGIN", err);
+        if (rc == KS_OK) rc = ks__exec(s, KS_PG_SCHEMA_LOCK, err);
+        if (rc == KS_OK) rc = pg_version(s, &v, err);
+        if (rc == KS_OK && v == 0 && ks__exec(s, ks__pg_schema_4, err) != KS_OK) {
+            char msg[sizeof err->message];
+            snprintf(msg, sizeof msg, "%s", ks_db_errmsg(s->db));
+            rc = ks__fail(err, KS_EDB, "cannot make the store's tables in this database (%s): run "
+                          "`kontakt db init` as the database's owner first", msg);
+        } else if (rc == KS_OK && v == 0) {
+            v = 4;
+        }
+        if (rc == KS_OK) rc = ks__exec(s, "COMMIT", err);
+        if (rc != KS_OK && ks_db_in_tx(s->db)) ks_db_exec(s->db, "ROLLBACK");
+        if (rc != KS_OK) return rc;
+    }
+    s->version = (int)v;
+    if (v == 0) return ks__fail(err, KS_EFOREIGN, "an empty database: `kontakt db init` first");
+    /* PostgreSQL stores start at 4; later migrations come here, numbered as
+     * in schema.c */
+    if (v < KS_SCHEMA_VERSION)
+        return ks__fail(err, KS_EFOREIGN, "schema version %ld: no PostgreSQL store has it", v);
+    return KS_OK;
+}
+
+/* ---- ks_check: what the constraints do not already guarantee --------------- */
+
+int ks__pg_check(ks_store *s, char **report, ks_error *err) {
+    static const struct {
+        const char *what, *sql;
+    } checks[] = {
+        {"cases without events", "SELECT count(*) FROM cases c WHERE NOT EXISTS"
+                                 " (SELECT 1 FROM events e WHERE e.case_id = c.id)"},
+        {"obligations without their case", "SELECT count(*) FROM obligations o WHERE NOT EXISTS"
+                                           " (SELECT 1 FROM cases c WHERE c.id = o.case_id)"},
+        {"plans without their case", "SELECT count(*) FROM plans p WHERE NOT EXISTS"
+                                     " (SELECT 1 FROM cases c WHERE c.id = p.case_id)"},
+        {"obligations whose jobcentre or caseworker is not their case's",
+         "SELECT count(*) FROM obligations o JOIN cases c ON c.id = o.case_id"
+         " WHERE o.jobcenter IS DISTINCT FROM c.jobcenter OR o.caseworker IS DISTINCT FROM c.caseworker"},
+    };
+    kt_sb text = {0};
+    int rc = KS_OK;
+    for (size_t i = 0; rc == KS_OK && i < sizeof checks / sizeof *checks; i++) {
+        ks_q *st;
+        if (ks_db_prepare(s->db, checks[i].sql, &st) != 0) {
+            rc = ks__dbfail(s, err, "check");
+            break;
+        }
+        if (ks_q_step(st) == KS_Q_ROW) {
+            long n = (long)ks_q_int64(st, 0);
+            if (n) kt_sb_fmt(&text, "%ld %s\n", n, checks[i].what);
+        } else {
+            rc = ks__dbfail(s, err, "check");
+        }
+        ks_q_finalize(st);
+    }
+    if (rc == KS_OK && text.err) rc = ks__fail(err, KS_ENOMEM, "out of memory");
+    if (rc == KS_OK && text.len) {
+        *report = kt_sb_take(&text);
+        return ks__fail(err, KS_EFOREIGN, "the database is not sound (ks_check)");
+    }
+    kt_sb_free(&text);
+    return rc;
+}
