@@ -212,6 +212,9 @@ typedef struct ks_case_info {
     long events;
 } ks_case_info;
 
+/* A case the connection may not see (PostgreSQL's row-level security, for
+ * another jobcentre) is given with its id and jobcentre only, so that the
+ * caller refuses it as another jobcentre's as on SQLite. */
 int ks_case_info_get(ks_store *s, const char *case_id, ks_case_info *out, ks_error *err);
 
 /* The cases of a jobcentre (and caseworker, if not NULL) with ids after

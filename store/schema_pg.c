@@ -146,6 +146,14 @@ const char ks__pg_schema_4[] =
     "  SELECT v FROM j WHERE v IS NOT NULL $$;"
     "REVOKE ALL ON FUNCTION kontakt_jobcenters() FROM PUBLIC;"
     "GRANT EXECUTE ON FUNCTION kontakt_jobcenters() TO kontakt_app;"
+    /* the jobcentre of a case the caller cannot see: the server answers 403
+     * (and logs the attempt) for another jobcentre's case, as on SQLite,
+     * rather than 404; it learns no more than that answer says */
+    "CREATE FUNCTION kontakt_case_jobcenter(case_id text) RETURNS text LANGUAGE sql STABLE"
+    "  SECURITY DEFINER SET search_path FROM CURRENT AS $$"
+    "  SELECT jobcenter FROM cases WHERE id = case_id $$;"
+    "REVOKE ALL ON FUNCTION kontakt_case_jobcenter(text) FROM PUBLIC;"
+    "GRANT EXECUTE ON FUNCTION kontakt_case_jobcenter(text) TO kontakt_app;"
     "INSERT INTO meta(key, value) VALUES ('application', 'kontakt'), ('schema_version', '4');";
 
 /* ---- opening: the version, the schema in an empty database ------------------ */
