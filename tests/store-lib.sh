@@ -9,6 +9,7 @@
 #   store_is_pg        # 0 (true) on the PostgreSQL run
 #   store_q TARGET SQL # runs SQL on the target as its owner: rows as a|b|c
 #   store_skip_pg WHY  # on the PostgreSQL run: prints "skipped ..." and exits 0
+#   store_agg X SEP    # SQL: group_concat(X, SEP) on SQLite, string_agg on PostgreSQL
 #
 # $T must be the test's temporary directory. A test that looks at the
 # SQLite file itself (its header, journal, bytes) keeps that part
@@ -23,6 +24,8 @@ store__psql() {
     p=$(command -v psql 2>/dev/null) || p=$(ls -d /usr/lib/postgresql/*/bin/psql 2>/dev/null | sort -V -r | head -1)
     echo "$p"
 }
+
+store_agg() { if store_is_pg; then echo "string_agg($1, $2)"; else echo "group_concat($1, $2)"; fi; }
 
 store_skip_pg() {
     if store_is_pg; then echo "skipped on PostgreSQL: $*"; exit 0; fi
