@@ -63,7 +63,12 @@ static void *logger_main(void *arg) {
                     rows[k++] = (ks_access_row){r->who, r->jobcenter,
                                                 r->has_case ? r->case_id : NULL, r->action};
                 }
-            ok = ks_access_log_append_batch(st, rows, k, &err) == KS_OK;
+            /* On PostgreSQL this finds a connection lost while idle (a
+             * restart) and reconnects, so that the batch is not refused
+             * for it (the batch itself is not retried: a commit cut off
+             * may have landed). A no-op on SQLite. */
+            ok = ks_set_jobcenter(st, NULL, &err) == KS_OK &&
+                 ks_access_log_append_batch(st, rows, k, &err) == KS_OK;
         }
         pthread_mutex_lock(&p->log_mu);
         if (ok) {
