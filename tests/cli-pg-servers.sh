@@ -296,5 +296,17 @@ same "every acknowledged recording ($nack) is stored after the kill" "$missing" 
 up "after the kill under load" 7
 plans_agree "after PostgreSQL's kill"
 
+# the servers that lived through all of it stop cleanly (SIGTERM: exit 0),
+# and no sanitizer (SAN=1) spoke in their logs
+for p in "${PIDS[@]:0:2}" "$SPID"; do
+    kill -TERM "$p" 2>/dev/null
+    wait "$p"
+    same "server $p stops cleanly after the faults" "$?" 0
+done
+PIDS=()
+for f in "$T"/s*.log; do
+    grep -q "Sanitizer\|runtime error" "$f" && bad "$(basename "$f"): $(grep -m3 "Sanitizer\|runtime error" "$f")" || ok
+done
+
 echo "cli-pg-servers: $checks checks, $fails failed"
 [ "$fails" -eq 0 ]
