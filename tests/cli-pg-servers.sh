@@ -16,7 +16,8 @@
 #     timeout (curl --max-time; none hangs), and once it is back the same
 #     servers answer again, without a restart;
 #   - recordings in a loop while PostgreSQL is SIGKILLed and started again:
-#     every 2xx-acknowledged recording is in the store afterwards.
+#     every 2xx-acknowledged recording is in the store afterwards; the same
+#     with a restart (fast shutdown) under load.
 # Starts a cluster of its own (tests/pg-lib.sh), since it stops and kills
 # it; skipped where PostgreSQL is not installed.
 set -u
@@ -257,44 +258,53 @@ down "PostgreSQL killed"
 "$CTL" start || bad "pg_ctl start after the kill"
 up "PostgreSQL started after the kill" 4
 
-# ---- PostgreSQL killed under load: no acknowledged recording lost ---------------------------
-: >"$T/load"
-cp=()
-for c in 1 2 3; do
-    (
-        port=${ports[$((c - 1))]}
-        [ "$c" = 3 ] && port=$P3
-        for j in $(seq 1 60); do
-            code=$(curl -s --max-time 20 -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $TA" \
-                -H 'Content-Type: application/json' \
-                --data-binary "$(conv 2024-05-26 telefon "$(printf '%02d:%02d' $((c + 10)) "$j")")" \
-                "http://127.0.0.1:$port/v1/cases/c$((c + 8))/conversations")
-            echo "$c $j $code" >>"$T/load"
-            sleep 0.02
-        done
-    ) &
-    cp+=($!)
-done
-for _ in $(seq 1 300); do [ "$(grep -c ' 201$' "$T/load")" -ge 15 ] && break; sleep 0.02; done
-"$CTL" kill
-sleep 1
-"$CTL" start || bad "pg_ctl start under load"
-wait "${cp[@]}"
-codes=$(awk '{print $3}' "$T/load" | sort | uniq -c | tr -s ' ' | tr '\n' ' ')
-nack=$(grep -c ' 201$' "$T/load")
-n503=$(grep -c ' 503$' "$T/load")
+# ---- PostgreSQL killed, or restarted, under load: no acknowledged recording lost -----------
+# under_load WHAT DAY ACTION...: three clients record 60 conversations each
+# (of DAY, told apart by their times) through the three servers; ACTION runs
+# once 15 are acknowledged; then every 201 must be stored, once
+under_load() {
+    local what=$1 day=$2; shift 2
+    : >"$T/load"
+    local cp=() c
+    for c in 1 2 3; do
+        (
+            port=${ports[$((c - 1))]}
+            [ "$c" = 3 ] && port=$P3
+            for j in $(seq 1 60); do
+                code=$(curl -s --max-time 20 -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $TA" \
+                    -H 'Content-Type: application/json' \
+                    --data-binary "$(conv "$day" telefon "$(printf '%02d:%02d' $((c + 10)) "$j")")" \
+                    "http://127.0.0.1:$port/v1/cases/c$((c + 8))/conversations")
+                echo "$c $j $code" >>"$T/load"
+                sleep 0.02
+            done
+        ) &
+        cp+=($!)
+    done
+    for _ in $(seq 1 300); do [ "$(grep -c ' 201$' "$T/load")" -ge 15 ] && break; sleep 0.02; done
+    "$@"
+    wait "${cp[@]}"
+    codes=$(awk '{print $3}' "$T/load" | sort | uniq -c | tr -s ' ' | tr '\n' ' ')
+    nack=$(grep -c ' 201$' "$T/load")
+    n503=$(grep -c ' 503$' "$T/load")
+    same "$what: every answer was 201 or 503 ($codes)" "$(awk '$3 != 201 && $3 != 503' "$T/load" | head -3)" ""
+    local missing=0 n
+    while read -r c j code; do
+        [ "$code" = 201 ] || continue
+        n=$(store_q "$DB" "SELECT count(*) FROM events WHERE case_id = 'c$((c + 8))' AND kind = 'conversation' AND body::text LIKE '%$day%' AND body::text LIKE '%$(printf '%02d:%02d' $((c + 10)) "$j")%'")
+        [ "$n" = 1 ] || missing=$((missing + 1))
+    done <"$T/load"
+    same "$what: every acknowledged recording ($nack) is stored" "$missing" 0
+}
+kill_and_start() { "$CTL" kill; sleep 1; "$CTL" start || bad "pg_ctl start under load"; }
+under_load "PostgreSQL killed under load" 2024-05-26 kill_and_start
 [ "$nack" -ge 15 ] && [ "$n503" -gt 0 ] && ok || bad "PostgreSQL was killed mid-load: $codes"
-other=$(awk '$3 != 201 && $3 != 503' "$T/load" | head -3)
-same "under the kill every answer was 201 or 503" "$other" ""
-missing=0
-while read -r c j code; do
-    [ "$code" = 201 ] || continue
-    n=$(store_q "$DB" "SELECT count(*) FROM events WHERE case_id = 'c$((c + 8))' AND kind = 'conversation' AND body::text LIKE '%2024-05-26%' AND body::text LIKE '%$(printf '%02d:%02d' $((c + 10)) "$j")%'")
-    [ "$n" = 1 ] || missing=$((missing + 1))
-done <"$T/load"
-same "every acknowledged recording ($nack) is stored after the kill" "$missing" 0
 up "after the kill under load" 7
 plans_agree "after PostgreSQL's kill"
+under_load "PostgreSQL restarted under load" 2024-05-29 "$CTL" restart
+[ "$nack" -ge 15 ] && ok || bad "PostgreSQL was restarted mid-load: $codes"
+up "after the restart under load" 5
+plans_agree "after PostgreSQL's restart"
 
 # the servers that lived through all of it stop cleanly (SIGTERM: exit 0),
 # and no sanitizer (SAN=1) spoke in their logs
