@@ -273,6 +273,9 @@ static struct MHD_Response *make_resp(ksrv_resp *rs) {
     add_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, rs->disposition);
     add_header(r, MHD_HTTP_HEADER_ETAG, rs->etag);
     add_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, rs->www_authenticate);
+    /* the store (the database) failed: worth trying again shortly, here or
+     * on another server (a restarted PostgreSQL is back within seconds) */
+    if (rs->status == 503) add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "2");
     if (rs->is_ui) {
         add_header(r, "Content-Security-Policy",
                    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src "

@@ -65,6 +65,7 @@ TA=$("$K" token create --db "$DB" --jobcenter jc-1 --role caseworker 2>/dev/null
 # start_server LOG: a server on a free port; sets PORT and SPID
 start_server() {
     local log=$1
+    : >"$log" # before the server's shell opens it: the sed below may run first
     "$K" serve --db "$SRV" --listen 127.0.0.1:0 --today "$TODAY" --timeout 30 2>"$log" &
     SPID=$!
     PIDS+=("$SPID")
@@ -81,7 +82,7 @@ start_server() {
 req() {
     local port=$1 m=$2 p=$3; shift 3
     local out
-    out=$(curl -s --max-time 20 -X "$m" -o "$T/body" -w '%{http_code} %{content_type}' \
+    out=$(curl -s --max-time 20 -X "$m" -o "$T/body" -D "$T/head" -w '%{http_code} %{content_type}' \
         -H "Authorization: Bearer $TA" "http://127.0.0.1:$port$p" "$@")
     CURLRC=$?
     STATUS=${out%% *}
@@ -229,6 +230,7 @@ down() {
                 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["status"] == 503 and d["type"].startswith("urn:kontakt:problem:") and d.get("detail") else 1)' "$T/body" &&
                     ok || bad "$1: $path on :$p: the problem: $(head -c 300 "$T/body")"
             fi
+            grep -qi '^Retry-After: 2' "$T/head" && ok || bad "$1: $path on :$p: no Retry-After: $(cat "$T/head")"
             [ $((SECONDS - t0)) -le 15 ] && ok || bad "$1: $path on :$p took $((SECONDS - t0)) s"
         done
     done
