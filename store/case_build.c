@@ -38,37 +38,37 @@ void ks__evlist_free(ks_evlist *l) {
 
 int ks__load_events(ks_store *s, const char *case_id, const char *known_at, ks_evlist *l,
                     ks_error *err) {
-    sqlite3_stmt *st = ks__stmt(s, known_at ? ST_EVENTS_OF_CASE_AT : ST_EVENTS_OF_CASE, err);
+    ks_q *st = ks__stmt(s, known_at ? ST_EVENTS_OF_CASE_AT : ST_EVENTS_OF_CASE, err);
     if (!st) return KS_EDB;
-    sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
-    if (known_at) sqlite3_bind_text(st, 2, known_at, -1, SQLITE_STATIC);
+    ks_q_bind_text_static(st, 1, case_id, -1);
+    if (known_at) ks_q_bind_text_static(st, 2, known_at, -1);
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *kind = (const char *)sqlite3_column_text(st, 1);
-        const char *body = (const char *)sqlite3_column_text(st, 2);
+    while ((rc = ks_q_step(st)) == KS_Q_ROW) {
+        const char *kind = ks_q_text(st, 1);
+        const char *body = ks_q_text(st, 2);
         json_error_t je;
         json_t *b = json_loads(body ? body : "", JSON_DECODE_ANY, &je);
         int k = ks__kind_parse(kind);
         if (!b || k < 0) {
             json_decref(b);
-            sqlite3_reset(st);
+            ks_q_reset(st);
             return ks__fail(err, KS_EFOREIGN, "case %s: event %lld is damaged", case_id,
-                            (long long)sqlite3_column_int64(st, 0));
+                            (long long)ks_q_int64(st, 0));
         }
-        int r = ks__evlist_push(l, (long)sqlite3_column_int64(st, 0), k, b,
-                                (long)sqlite3_column_int64(st, 3),
-                                (const char *)sqlite3_column_text(st, 4));
+        int r = ks__evlist_push(l, (long)ks_q_int64(st, 0), k, b,
+                                (long)ks_q_int64(st, 3),
+                                ks_q_text(st, 4));
         if (r != KS_OK) {
-            sqlite3_reset(st);
+            ks_q_reset(st);
             return ks__fail(err, r, "out of memory");
         }
     }
-    if (rc != SQLITE_DONE) {
+    if (rc != KS_Q_DONE) {
         rc = ks__dbfail(s, err, "reading events");
-        sqlite3_reset(st);
+        ks_q_reset(st);
         return rc;
     }
-    sqlite3_reset(st);
+    ks_q_reset(st);
     return KS_OK;
 }
 

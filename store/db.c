@@ -53,6 +53,10 @@ struct pg_conn *ks_db_pg(ks_db *db) {
 int ks_q_bind_text(ks_q *q, int i, const char *s, int n) {
     return s ? q->db->drv->bind_text(q, i, s, n) : q->db->drv->bind_null(q, i);
 }
+int ks_q_bind_text_static(ks_q *q, int i, const char *s, int n) {
+    if (s && q->db->drv->kind == KS_DB_SQLITE) return ks__db_sqlite_bind_static(q, i, s, n);
+    return ks_q_bind_text(q, i, s, n);
+}
 int ks_q_bind_int64(ks_q *q, int i, long long v) { return q->db->drv->bind_int64(q, i, v); }
 int ks_q_bind_null(ks_q *q, int i) { return q->db->drv->bind_null(q, i); }
 int ks_q_step(ks_q *q) { return q->db->drv->step(q); }

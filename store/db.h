@@ -82,6 +82,12 @@ struct pg_conn *ks_db_pg(ks_db *db);
 /* Parameters are numbered from 1; columns from 0 (as in SQLite). n < 0:
  * s is NUL-terminated. A NULL s binds NULL. */
 int ks_q_bind_text(ks_q *q, int i, const char *s, int n);
+/* The same without the copy where the backend can do without (SQLite's
+ * SQLITE_STATIC; a driver that copies anyway just binds): s must stay valid
+ * and unchanged while the binding is in place and the statement may still be
+ * stepped (until it is rebound, cleared or finalized). Saves a malloc and a
+ * copy per value on the import's and recording's hot paths. */
+int ks_q_bind_text_static(ks_q *q, int i, const char *s, int n);
 int ks_q_bind_int64(ks_q *q, int i, long long v);
 int ks_q_bind_null(ks_q *q, int i);
 int ks_q_step(ks_q *q);

@@ -40,6 +40,8 @@ struct ks_q {
 
 /* Each driver's open. */
 int ks__db_sqlite_open(const char *path, unsigned flags, ks_db **out, char *errbuf, size_t errlen);
+/* db_sqlite.c: a bind without a copy (ks_q_bind_text_static); s != NULL. */
+int ks__db_sqlite_bind_static(ks_q *q, int i, const char *s, int n);
 int ks__db_pg_open(const char *uri, unsigned flags, ks_db **out, char *errbuf, size_t errlen);
 
 #endif

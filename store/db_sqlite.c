@@ -55,6 +55,9 @@ static void *sq_native(ks_db *db) { return ((sq_db *)db)->h; }
 static int sq_bind_text(ks_q *q, int i, const char *s, int n) {
     return sqlite3_bind_text(ST(q), i, s, n, SQLITE_TRANSIENT) == SQLITE_OK ? 0 : -1;
 }
+int ks__db_sqlite_bind_static(ks_q *q, int i, const char *s, int n) {
+    return sqlite3_bind_text(ST(q), i, s, n, SQLITE_STATIC) == SQLITE_OK ? 0 : -1;
+}
 static int sq_bind_int64(ks_q *q, int i, long long v) {
     return sqlite3_bind_int64(ST(q), i, (sqlite3_int64)v) == SQLITE_OK ? 0 : -1;
 }

@@ -186,18 +186,19 @@ static int work_case(const kt_engine *e, kt_date today, uint64_t index, json_t *
 /* The first demo number not yet used in the store: a second `db demo` adds
  * new cases (demo-N, N from here), never touches the old ones. */
 static int first_free_number(ks_store *s, long *first, ks_error *err) {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT max(CAST(substr(id, 6) AS INTEGER)) FROM cases "
-                           "WHERE id GLOB 'demo-[0-9]*'",
-                           -1, &st, NULL) != SQLITE_OK)
+    ks_q *st;
+    /* ids "demo-" and a digit: the range of them (':' follows '9') */
+    if (ks_db_prepare(s->db,
+                      "SELECT max(CAST(substr(id, 6) AS INTEGER)) FROM cases "
+                      "WHERE id >= 'demo-0' AND id < 'demo-:'",
+                      &st) != 0)
         return ks__dbfail(s, err, "find the demo cases");
-    int rc = sqlite3_step(st);
-    *first = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL
-                 ? (long)sqlite3_column_int64(st, 0) + 1
+    int rc = ks_q_step(st);
+    *first = rc == KS_Q_ROW && !ks_q_is_null(st, 0)
+                 ? (long)ks_q_int64(st, 0) + 1
                  : 0;
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW) return ks__dbfail(s, err, "find the demo cases");
+    ks_q_finalize(st);
+    if (rc != KS_Q_ROW) return ks__dbfail(s, err, "find the demo cases");
     return KS_OK;
 }
 

@@ -6,21 +6,20 @@
 #include <string.h>
 
 int ks_export(ks_store *s, kt_write_fn w, void *ctx, ks_error *err) {
-    sqlite3_stmt *st;
+    ks_q *st;
     /* one read transaction: a consistent snapshot while others write */
     int rc = ks__exec(s, "BEGIN", err);
     if (rc != KS_OK) return rc;
-    if (sqlite3_prepare_v2(s->db, "SELECT id, jobcenter, caseworker FROM cases ORDER BY id", -1,
-                           &st, NULL) != SQLITE_OK) {
+    if (ks_db_prepare(s->db, "SELECT id, jobcenter, caseworker FROM cases ORDER BY id", &st) != 0) {
         rc = ks__dbfail(s, err, "cases");
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        ks_db_exec(s->db, "ROLLBACK");
         return rc;
     }
     int r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *id = (const char *)sqlite3_column_text(st, 0);
-        const char *jc = (const char *)sqlite3_column_text(st, 1);
-        const char *cw = (const char *)sqlite3_column_text(st, 2);
+    while ((r = ks_q_step(st)) == KS_Q_ROW) {
+        const char *id = ks_q_text(st, 0);
+        const char *jc = ks_q_text(st, 1);
+        const char *cw = ks_q_text(st, 2);
         ks_evlist l = {0};
         rc = ks__load_events(s, id, NULL, &l, err);
         json_t *cj = rc == KS_OK ? ks__build_case(id, &l) : NULL;
@@ -46,8 +45,8 @@ int ks_export(ks_store *s, kt_write_fn w, void *ctx, ks_error *err) {
             break;
         }
     }
-    if (rc == KS_OK && r != SQLITE_DONE) rc = ks__dbfail(s, err, "cases");
-    sqlite3_finalize(st);
-    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    if (rc == KS_OK && r != KS_Q_DONE) rc = ks__dbfail(s, err, "cases");
+    ks_q_finalize(st);
+    ks_db_exec(s->db, "ROLLBACK");
     return rc;
 }

@@ -4,6 +4,7 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <sqlite3.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -222,28 +223,29 @@ static int collect_plain(const char *text, size_t len, items *it, line_head *h) 
 /* Inserts the case's row: KS_OK, or CASE_EXISTS if the store has the case. */
 #define CASE_EXISTS 1 /* not a ks_status: those are <= 0 */
 static int insert_case_row(imp *im, const char *id, const char *jobcenter, const char *caseworker) {
-    sqlite3_stmt *st = ks__stmt(im->s, ST_CASE_INSERT, im->err);
+    ks_q *st = ks__stmt(im->s, ST_CASE_INSERT, im->err);
     if (!st) return KS_EDB;
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, jobcenter, -1, SQLITE_STATIC);
-    if (caseworker) sqlite3_bind_text(st, 3, caseworker, -1, SQLITE_STATIC);
-    else sqlite3_bind_null(st, 3);
-    sqlite3_bind_text(st, 4, im->now, -1, SQLITE_STATIC);
-    int r = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (r == SQLITE_DONE) return KS_OK;
-    if (sqlite3_extended_errcode(im->s->db) == SQLITE_CONSTRAINT_PRIMARYKEY) return CASE_EXISTS;
+    ks_q_bind_text_static(st, 1, id, -1);
+    ks_q_bind_text_static(st, 2, jobcenter, -1);
+    if (caseworker) ks_q_bind_text_static(st, 3, caseworker, -1);
+    else ks_q_bind_null(st, 3);
+    ks_q_bind_text_static(st, 4, im->now, -1);
+    int r = ks_q_step(st);
+    ks_q_reset(st);
+    if (r == KS_Q_DONE) return KS_OK;
+    /* the only constraint an insert of a case can break is its primary key */
+    if (ks_db_errclass_of(im->s->db) == KS_DBE_CONSTRAINT) return CASE_EXISTS;
     return ks__dbfail(im->s, im->err, "cases");
 }
 
 static int set_case_column(imp *im, ks_stmt_id which, const char *id, const char *value) {
-    sqlite3_stmt *st = ks__stmt(im->s, which, im->err);
+    ks_q *st = ks__stmt(im->s, which, im->err);
     if (!st) return KS_EDB;
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    if (value) sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-    int r = sqlite3_step(st);
-    sqlite3_reset(st);
-    return r == SQLITE_DONE ? KS_OK : ks__dbfail(im->s, im->err, "cases");
+    ks_q_bind_text_static(st, 1, id, -1);
+    if (value) ks_q_bind_text_static(st, 2, value, -1);
+    int r = ks_q_step(st);
+    ks_q_reset(st);
+    return r == KS_Q_DONE ? KS_OK : ks__dbfail(im->s, im->err, "cases");
 }
 
 /* An assignment event for a changed jobcentre or caseworker. */
@@ -319,16 +321,16 @@ static int merge_case(imp *im, const char *id, const line_head *h, const char *c
     if (rc != KS_OK) return rc;
     /* a line's own caseworker member moves the case within its jobcentre */
     char cur_cw[65];
-    sqlite3_stmt *st = ks__stmt(im->s, ST_CASE_GET, im->err);
+    ks_q *st = ks__stmt(im->s, ST_CASE_GET, im->err);
     if (!st) return KS_EDB;
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_reset(st);
+    ks_q_bind_text_static(st, 1, id, -1);
+    if (ks_q_step(st) != KS_Q_ROW) {
+        ks_q_reset(st);
         return ks__dbfail(im->s, im->err, "cases");
     }
-    const char *cw = (const char *)sqlite3_column_text(st, 1);
+    const char *cw = ks_q_text(st, 1);
     snprintf(cur_cw, sizeof cur_cw, "%s", cw ? cw : "");
-    sqlite3_reset(st);
+    ks_q_reset(st);
     if (h->has_caseworker &&
         strcmp(cur_cw, caseworker ? caseworker : "") != 0)
         rc = assign(im, id, "caseworker", caseworker);
@@ -379,11 +381,13 @@ static void unlink_build(const char *path) {
  * optimisation: identical tables, an empty target). A case id seen before in
  * the same file (an idset) is not written beside: the writer keeps that
  * line and merges it, as any import would, once the obligations are in. If
- * the side file cannot be made, the import goes on without it. */
+ * the side file cannot be made, the import goes on without it.
+ * SQLite only: the side file is a SQLite file, spoken to through db.h (the
+ * rows are bound by ks__bind_obligation), and merged by ATTACH. */
 
 typedef struct side {
-    sqlite3 *db;
-    sqlite3_stmt *row;
+    ks_db *db;
+    ks_q *row;
     ks_idset *seen;
     const char *path; /* the caller's */
     char msg[300];
@@ -391,44 +395,42 @@ typedef struct side {
 
 static int side_fail(side *sd, const char *what) {
     snprintf(sd->msg, sizeof sd->msg, "%s: %s: %s", sd->path, what,
-             sd->db ? sqlite3_errmsg(sd->db) : "cannot open");
+             sd->db ? ks_db_errmsg(sd->db) : "cannot open");
     return -1;
 }
 
 /* What only the lines need: the id set and the insert. */
 static void side_lines_done(side *sd) {
     ks__idset_free(sd->seen);
-    sqlite3_finalize(sd->row);
+    ks_q_finalize(sd->row);
     sd->seen = NULL;
     sd->row = NULL;
 }
 
 static void side_close(side *sd) {
     side_lines_done(sd);
-    if (sd->db) sqlite3_close(sd->db);
+    ks_db_close(sd->db);
     sd->db = NULL;
 }
 
 /* Makes the side file with the store's own obligations table (main: the
  * store being built). 0, or -1 (sd->msg). */
-static int side_open(side *sd, sqlite3 *main, const char *path) {
+static int side_open(side *sd, ks_db *main, const char *path) {
     memset(sd, 0, sizeof *sd);
     sd->path = path;
     unlink_build(path); /* left by a killed import: the target's lock protects it */
-    sqlite3_stmt *st = NULL;
+    ks_q *st = NULL;
     char *ddl = NULL;
-    if (sqlite3_prepare_v2(main, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'obligations'",
-                           -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        ddl = strdup((const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
+    if (ks_db_prepare(main, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'obligations'",
+                      &st) == 0 && ks_q_step(st) == KS_Q_ROW)
+        ddl = strdup(ks_q_text(st, 0));
+    ks_q_finalize(st);
     if (!ddl) return side_fail(sd, "the obligations table");
-    int ok = sqlite3_open_v2(path, &sd->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             NULL) == SQLITE_OK &&
-             sqlite3_exec(sd->db, BUILD_PRAGMAS, NULL, NULL, NULL) == SQLITE_OK &&
-             sqlite3_exec(sd->db, ddl, NULL, NULL, NULL) == SQLITE_OK &&
-             sqlite3_exec(sd->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK &&
-             (sd->seen = ks__idset_new()) != NULL &&
-             sqlite3_prepare_v2(sd->db, ks__stmt_sql(ST_OBLIGATION_INSERT), -1, &sd->row, NULL) == SQLITE_OK;
+    char msg[256];
+    int ok = ks_db_open(path, KS_DB_CREATE, &sd->db, msg, sizeof msg) == 0 &&
+             ks_db_exec(sd->db, BUILD_PRAGMAS) == 0 && ks_db_exec(sd->db, ddl) == 0 &&
+             ks_db_exec(sd->db, "BEGIN") == 0 && (sd->seen = ks__idset_new()) != NULL &&
+             ks_db_prepare(sd->db, ks__stmt_sql(ST_OBLIGATION_INSERT), &sd->row) == 0;
     free(ddl);
     if (!ok) {
         side_fail(sd, "cannot be made");
@@ -453,9 +455,9 @@ static int side_case(side *sd, const char *id, const char *jobcenter, const char
         kt_plan_get(p, i, &ob);
         ks__ob_extra x = {kt_plan_course_end(p, ob.course), jobcenter, caseworker};
         ks__bind_obligation(sd->row, id, i, &ob, &x);
-        r = sqlite3_step(sd->row);
-        sqlite3_reset(sd->row);
-        if (r != SQLITE_DONE) return side_fail(sd, "obligations");
+        r = ks_q_step(sd->row);
+        ks_q_reset(sd->row);
+        if (r != KS_Q_DONE) return side_fail(sd, "obligations");
     }
     return 1;
 }
@@ -464,11 +466,10 @@ static int side_case(side *sd, const char *id, const char *jobcenter, const char
  * complete and closed. 0 or -1. */
 static int side_finish(side *sd) {
     side_lines_done(sd);
-    if (sqlite3_exec(sd->db, INDEX_BUILD_PRAGMAS, NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_exec(sd->db, ks__obligations_index_sql, NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_exec(sd->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+    if (ks_db_exec(sd->db, INDEX_BUILD_PRAGMAS) != 0 || ks_db_exec(sd->db, ks__obligations_index_sql) != 0 ||
+        ks_db_exec(sd->db, "COMMIT") != 0)
         return side_fail(sd, "the index by deadline");
-    if (sqlite3_close(sd->db) != SQLITE_OK) return side_fail(sd, "close");
+    ks_db_close(sd->db); /* every statement is finalized: nothing to refuse the close */
     sd->db = NULL;
     return 0;
 }
@@ -480,15 +481,15 @@ static int side_finish(side *sd) {
 static int side_merge(ks_store *s, side *sd, ks_error *err) {
     int rc = ks__exec(s, "COMMIT", err);
     s->in_tx = 0;
-    sqlite3_stmt *st = NULL;
+    ks_q *st = NULL;
     if (rc == KS_OK) {
-        if (sqlite3_prepare_v2(s->db, "ATTACH ?1 AS side", -1, &st, NULL) != SQLITE_OK) {
+        if (ks_db_prepare(s->db, "ATTACH ?1 AS side", &st) != 0) {
             rc = ks__dbfail(s, err, "attach");
         } else {
-            sqlite3_bind_text(st, 1, sd->path, -1, SQLITE_STATIC);
-            if (sqlite3_step(st) != SQLITE_DONE) rc = ks__dbfail(s, err, "attach");
+            ks_q_bind_text_static(st, 1, sd->path, -1);
+            if (ks_q_step(st) != KS_Q_DONE) rc = ks__dbfail(s, err, "attach");
         }
-        sqlite3_finalize(st);
+        ks_q_finalize(st);
     }
     if (rc == KS_OK) rc = ks__begin(s, err);
     if (rc == KS_OK) rc = ks__exec(s, "INSERT INTO main.obligations SELECT * FROM side.obligations", err);
@@ -842,13 +843,13 @@ static int write_line(imp *im, job *j) {
  * 1 if it was one (reported and counted). */
 static int jobcenter_conflict(imp *im, long line, const char *id, const char *jobcenter) {
     if (!jobcenter) return 0;
-    sqlite3_stmt *st = ks__stmt(im->s, ST_CASE_GET, NULL);
+    ks_q *st = ks__stmt(im->s, ST_CASE_GET, NULL);
     if (!st) return 0; /* the write that follows reports the database's error */
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    ks_q_bind_text_static(st, 1, id, -1);
     char cur[65] = "";
-    int found = sqlite3_step(st) == SQLITE_ROW;
-    if (found) snprintf(cur, sizeof cur, "%s", (const char *)sqlite3_column_text(st, 0));
-    sqlite3_reset(st);
+    int found = ks_q_step(st) == KS_Q_ROW;
+    if (found) snprintf(cur, sizeof cur, "%s", ks_q_text(st, 0));
+    ks_q_reset(st);
     if (!found || strcmp(cur, jobcenter) == 0) return 0;
     if (im->problem) {
         char msg[384], exp[256];
@@ -953,18 +954,17 @@ static int stage_flush(imp *im, int commit) {
     if (im->n_staged == 0) return KS_OK;
     int rc = im->s->in_tx ? KS_OK : ks__begin(im->s, im->err);
     if (rc != KS_OK) return rc;
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(im->s->db, "INSERT INTO import_stage(line, text) VALUES (?1, ?2)", -1,
-                           &st, NULL) != SQLITE_OK)
+    ks_q *st;
+    if (ks_db_prepare(im->s->db, "INSERT INTO import_stage(line, text) VALUES (?1, ?2)", &st) != 0)
         rc = ks__dbfail(im->s, im->err, "import_stage");
     for (size_t i = 0; rc == KS_OK && i < im->n_staged; i++) {
         const long *at = &im->staged_at[3 * i];
-        sqlite3_bind_int64(st, 1, at[0]);
-        sqlite3_bind_text(st, 2, im->staged.p + at[1], (int)at[2], SQLITE_STATIC);
-        if (sqlite3_step(st) != SQLITE_DONE) rc = ks__dbfail(im->s, im->err, "import_stage");
-        sqlite3_reset(st);
+        ks_q_bind_int64(st, 1, at[0]);
+        ks_q_bind_text_static(st, 2, im->staged.p + at[1], (int)at[2]);
+        if (ks_q_step(st) != KS_Q_DONE) rc = ks__dbfail(im->s, im->err, "import_stage");
+        ks_q_reset(st);
     }
-    sqlite3_finalize(st);
+    ks_q_finalize(st);
     im->n_staged = 0;
     kt_sb_cut(&im->staged, 0);
     if (rc == KS_OK && commit) rc = ks__commit(im->s, im->err);
@@ -1171,17 +1171,17 @@ static int csv_row(imp *im, char *text, json_t *counts, json_t *touched) {
         else if (r != KS_OK) rc = ks__fail(im->err, KS_ENOMEM, "out of memory");
     }
     if (!bad && rc == KS_OK) {
-        sqlite3_stmt *st = ks__stmt(im->s, ST_CASE_GET, im->err);
+        ks_q *st = ks__stmt(im->s, ST_CASE_GET, im->err);
         if (!st) rc = KS_EDB;
         else {
-            sqlite3_bind_text(st, 1, f[0], -1, SQLITE_STATIC);
-            int sr = sqlite3_step(st);
-            sqlite3_reset(st);
-            if (sr == SQLITE_DONE) {
+            ks_q_bind_text_static(st, 1, f[0], -1);
+            int sr = ks_q_step(st);
+            ks_q_reset(st);
+            if (sr == KS_Q_DONE) {
                 report(im, "/case_id", "no such case in the store",
                        "the id of a case imported before (NDJSON)");
                 bad = 1;
-            } else if (sr != SQLITE_ROW) {
+            } else if (sr != KS_Q_ROW) {
                 rc = ks__dbfail(im->s, im->err, "cases");
             }
         }
@@ -1201,19 +1201,19 @@ static int csv_row(imp *im, char *text, json_t *counts, json_t *touched) {
             json_object_set_new(counts, key, json_integer(k));
             ks__content_identity(body, identity);
             if (k > 1) snprintf(identity + KS_CONTENT_ID_LEN, 24, "#%lld", (long long)k);
-            sqlite3_stmt *st = ks__stmt(im->s, ST_IDENTITY_EXISTS, im->err);
+            ks_q *st = ks__stmt(im->s, ST_IDENTITY_EXISTS, im->err);
             if (!st) rc = KS_EDB;
             else {
-                sqlite3_bind_text(st, 1, f[0], -1, SQLITE_STATIC);
-                sqlite3_bind_text(st, 2, identity, -1, SQLITE_STATIC);
-                int sr = sqlite3_step(st);
-                sqlite3_reset(st);
-                if (sr == SQLITE_DONE) {
+                ks_q_bind_text_static(st, 1, f[0], -1);
+                ks_q_bind_text_static(st, 2, identity, -1);
+                int sr = ks_q_step(st);
+                ks_q_reset(st);
+                if (sr == KS_Q_DONE) {
                     rc = ks__insert_event(im->s, f[0], KS_CONVERSATION, body, identity, 0, im->now,
                                           NULL, im->err);
                     im->res->events++;
                     json_object_set_new(touched, f[0], json_integer(im->line));
-                } else if (sr != SQLITE_ROW) {
+                } else if (sr != KS_Q_ROW) {
                     rc = ks__dbfail(im->s, im->err, "events");
                 }
             }
@@ -1288,7 +1288,7 @@ static int finish(ks_store *s, int rc, ks_import_result *res, ks_error *err);
 
 static void finalize_stmts(ks_store *s) {
     for (int i = 0; i < ST_COUNT; i++) {
-        sqlite3_finalize(s->st[i]);
+        ks_q_finalize(s->st[i]);
         s->st[i] = NULL;
     }
 }
@@ -1301,19 +1301,24 @@ static int fsync_path(const char *path, int dir) {
     return r;
 }
 
+/* The fresh import below is SQLite's alone (a file built beside the store
+ * and renamed over it; its locking and journal modes): the functions named
+ * sqlite_* work on the raw handle, ks_db_sqlite(s->db). */
+
 /* Gives the target back its usual settings after a look (or a failed build):
  * no transaction, normal locking, WAL, the busy timeout. */
-static void target_restore(ks_store *s) {
-    if (!sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-    sqlite3_exec(s->db, "PRAGMA locking_mode = NORMAL; PRAGMA journal_mode = WAL", NULL, NULL, NULL);
-    sqlite3_busy_timeout(s->db, 10000);
+static void sqlite_target_restore(ks_store *s) {
+    if (ks_db_in_tx(s->db)) ks_db_exec(s->db, "ROLLBACK");
+    sqlite3 *db = ks_db_sqlite(s->db);
+    sqlite3_exec(db, "PRAGMA locking_mode = NORMAL; PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+    sqlite3_busy_timeout(db, 10000);
 }
 
-static int query_int(sqlite3 *db, const char *sql, long *out) {
-    sqlite3_stmt *st = NULL;
-    int ok = sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW;
-    if (ok) *out = (long)sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+static int query_int(ks_db *db, const char *sql, long *out) {
+    ks_q *st = NULL;
+    int ok = ks_db_prepare(db, sql, &st) == 0 && ks_q_step(st) == KS_Q_ROW;
+    if (ok) *out = (long)ks_q_int64(st, 0);
+    ks_q_finalize(st);
     return ok;
 }
 
@@ -1326,29 +1331,30 @@ static const char fresh_sql[] =
  * store"): it holds no data at all, no other connection has it open (leaving
  * WAL mode needs that), and it stays locked EXCLUSIVE (rollback journal:
  * readers are kept out too) until the new file has replaced it. 1 = taken. */
-static int target_take(ks_store *s) {
+static int sqlite_target_take(ks_store *s) {
     long fresh = 0;
     if (!query_int(s->db, fresh_sql, &fresh) || !fresh) return 0;
-    sqlite3_busy_timeout(s->db, 0); /* another connection: do not wait, import in place */
-    sqlite3_stmt *st = NULL;
-    int del = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = DELETE", -1, &st, NULL) == SQLITE_OK &&
-              sqlite3_step(st) == SQLITE_ROW &&
-              sqlite3_stricmp((const char *)sqlite3_column_text(st, 0), "delete") == 0;
-    sqlite3_finalize(st);
+    sqlite3 *db = ks_db_sqlite(s->db);
+    sqlite3_busy_timeout(db, 0); /* another connection: do not wait, import in place */
+    ks_q *st = NULL;
+    int del = ks_db_prepare(s->db, "PRAGMA journal_mode = DELETE", &st) == 0 &&
+              ks_q_step(st) == KS_Q_ROW &&
+              sqlite3_stricmp(ks_q_text(st, 0), "delete") == 0;
+    ks_q_finalize(st);
     long mode_ok = 0;
-    if (del && sqlite3_exec(s->db, "PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE", NULL, NULL,
+    if (del && sqlite3_exec(db, "PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE", NULL, NULL,
                             NULL) == SQLITE_OK &&
         query_int(s->db, fresh_sql, &fresh) && fresh &&
         query_int(s->db, "SELECT journal_mode = 'delete' FROM pragma_journal_mode", &mode_ok) && mode_ok)
         return 1;
-    target_restore(s);
+    sqlite_target_restore(s);
     return 0;
 }
 
 /* Builds the store in PATH-import (no journal, no syncs, secondary indexes
  * at the end), fsyncs it, renames it over PATH and fsyncs the directory. A
  * kill at any moment leaves the old, empty store or the complete new one. */
-static int import_fresh(imp *im, FILE *in, const char *path) {
+static int sqlite_import_fresh(imp *im, FILE *in, const char *path) {
     ks_store *s = im->s;
     ks_error *err = im->err;
     size_t pl = strlen(path);
@@ -1356,7 +1362,7 @@ static int import_fresh(imp *im, FILE *in, const char *path) {
     if (!tmp || !dir) {
         free(tmp);
         free(dir);
-        target_restore(s);
+        sqlite_target_restore(s);
         return ks__fail(err, KS_ENOMEM, "out of memory");
     }
     snprintf(tmp, pl + 16, "%s-import", path);
@@ -1366,11 +1372,10 @@ static int import_fresh(imp *im, FILE *in, const char *path) {
     else snprintf(dir, pl + 1, ".");
     unlink_build(tmp); /* left by a killed import: the target's lock protects it */
     finalize_stmts(s);
-    sqlite3 *old = s->db, *t = NULL;
+    ks_db *old = s->db, *t = NULL;
     int rc = KS_OK;
-    if (sqlite3_open_v2(tmp, &t, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                        NULL) != SQLITE_OK)
-        rc = ks__fail(err, KS_EDB, "%s: %s", tmp, t ? sqlite3_errmsg(t) : "cannot create");
+    char msg[sizeof err->message];
+    if (ks_db_open(tmp, KS_DB_CREATE, &t, msg, sizeof msg) != 0) rc = ks__fail(err, KS_EDB, "%s", msg);
     s->db = t;
     if (rc == KS_OK)
         rc = ks__exec(s, BUILD_PRAGMAS "PRAGMA foreign_keys = OFF", err);
@@ -1418,27 +1423,26 @@ static int import_fresh(imp *im, FILE *in, const char *path) {
     int built = rc == KS_OK && im->res->invalid == 0;
     if (!built) ks__rollback(s);
     finalize_stmts(s);
-    if (t && sqlite3_close(t) != SQLITE_OK && built) rc = ks__fail(err, KS_EIO, "%s: close failed", tmp), built = 0;
+    ks_db_close(t); /* every statement is finalized: nothing to refuse the close */
     s->db = old;
     if (built && fsync_path(tmp, 0) != 0) rc = ks__fail(err, KS_EIO, "%s: fsync: %s", tmp, strerror(errno)), built = 0;
     if (built && rename(tmp, path) != 0) rc = ks__fail(err, KS_EIO, "%s: rename: %s", tmp, strerror(errno)), built = 0;
     if (!built) {
         unlink_build(tmp);
-        target_restore(s);
+        sqlite_target_restore(s);
         free(tmp);
         free(dir);
         return finish(s, rc, im->res, err);
     }
     /* the new file is in place: durable once the directory is */
     if (fsync_path(dir, 1) != 0) rc = ks__fail(err, KS_EIO, "%s: fsync: %s", dir, strerror(errno));
-    sqlite3_close(old); /* releases the old file's lock; its writers now fail (moved) */
+    ks_db_close(old); /* releases the old file's lock; its writers now fail (moved) */
     s->db = NULL;
     s->wal_pages = 0;
-    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-        rc = ks__fail(err, KS_EDB, "%s: imported, but cannot be opened again: %s", path,
-                      s->db ? sqlite3_errmsg(s->db) : "out of memory");
+    if (ks_db_open(path, 0, &s->db, msg, sizeof msg) != 0) {
+        rc = ks__fail(err, KS_EDB, "imported, but cannot be opened again: %s", msg);
     } else {
-        int r = ks__set_pragmas(s, err);
+        int r = ks__sqlite_set_pragmas(s, err);
         if (rc == KS_OK) rc = r;
     }
     free(tmp);
@@ -1448,8 +1452,19 @@ static int import_fresh(imp *im, FILE *in, const char *path) {
 
 /* ---- staged import: the driver, the batches, and recovery --------------------- */
 
+/* The store's file (SQLite only; NULL for another backend or a memory database). */
+static const char *sqlite_file(ks_store *s) {
+    sqlite3 *db = ks_db_sqlite(s->db);
+    return db ? sqlite3_db_filename(db, "main") : NULL;
+}
+
+/* Pragmas of a bulk write (SQLite only; nothing on another backend). */
+static void sqlite_tune(ks_store *s, const char *pragmas) {
+    if (ks_db_sqlite(s->db)) ks_db_exec(s->db, pragmas);
+}
+
 static int stage_lock(ks_store *s, int wait) {
-    const char *file = sqlite3_db_filename(s->db, "main");
+    const char *file = sqlite_file(s);
     if (!file || !*file) return -1;
     char path[4096];
     snprintf(path, sizeof path, "%s-import.lock", file);
@@ -1463,11 +1478,11 @@ static int stage_lock(ks_store *s, int wait) {
 }
 
 static int stage_count(ks_store *s, const char *sql, long *n, ks_error *err) {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return ks__dbfail(s, err, "import_stage");
-    int rc = sqlite3_step(st) == SQLITE_ROW ? KS_OK : ks__dbfail(s, err, "import_stage");
-    if (rc == KS_OK) *n = (long)sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    ks_q *st;
+    if (ks_db_prepare(s->db, sql, &st) != 0) return ks__dbfail(s, err, "import_stage");
+    int rc = ks_q_step(st) == KS_Q_ROW ? KS_OK : ks__dbfail(s, err, "import_stage");
+    if (rc == KS_OK) *n = (long)ks_q_int64(st, 0);
+    ks_q_finalize(st);
     return rc;
 }
 
@@ -1484,10 +1499,10 @@ static int apply_staged(imp *im) {
      * cut may lose the last batches, but with them their staged lines come
      * back, and the marker makes the next open apply them again. The last
      * batch, which ends the import, is synced. */
-    sqlite3_exec(s->db, "PRAGMA foreign_keys = OFF; PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
+    sqlite_tune(s, "PRAGMA foreign_keys = OFF; PRAGMA synchronous = NORMAL");
     im->mode = IMP_APPLY;
     for (;;) {
-        sqlite3_stmt *st;
+        ks_q *st;
         char sql[128];
         long remaining = 0; /* the last batch is synced (outside a transaction only) */
         snprintf(sql, sizeof sql, "SELECT count(*) FROM (SELECT 1 FROM import_stage LIMIT %d)",
@@ -1498,21 +1513,21 @@ static int apply_staged(imp *im) {
         if (rc != KS_OK) break;
         snprintf(sql, sizeof sql, "SELECT n, line, text FROM import_stage ORDER BY n LIMIT %d",
                  batch);
-        if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        if (ks_db_prepare(s->db, sql, &st) != 0) {
             rc = ks__dbfail(s, im->err, "import_stage");
             break;
         }
         long last = 0;
         int k = 0, r;
         kt_sb_cut(&buf, 0);
-        while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-            last = (long)sqlite3_column_int64(st, 0);
-            map[k++] = (long)sqlite3_column_int64(st, 1);
-            kt_sb_mem(&buf, sqlite3_column_text(st, 2), (size_t)sqlite3_column_bytes(st, 2));
+        while ((r = ks_q_step(st)) == KS_Q_ROW) {
+            last = (long)ks_q_int64(st, 0);
+            map[k++] = (long)ks_q_int64(st, 1);
+            kt_sb_mem(&buf, ks_q_text(st, 2), (size_t)ks_q_bytes(st, 2));
             kt_sb_chr(&buf, '\n');
         }
-        sqlite3_finalize(st);
-        if (r != SQLITE_DONE) rc = ks__dbfail(s, im->err, "import_stage");
+        ks_q_finalize(st);
+        if (r != KS_Q_DONE) rc = ks__dbfail(s, im->err, "import_stage");
         else if (buf.err) rc = ks__fail(im->err, KS_ENOMEM, "out of memory");
         if (rc != KS_OK || k == 0) break;
         im->line_map = map;
@@ -1537,12 +1552,12 @@ static int apply_staged(imp *im) {
         if (rc == KS_OK) rc = ks__commit(s, im->err);
         if (rc != KS_OK || !left) break;
         /* a pause, in which a writer waiting for the lock (polling every
-         * millisecond: store.c, busy_wait) takes it */
+         * millisecond: sqlite_only.c, busy_wait) takes it */
         struct timespec pause = {0, 2000000};
         nanosleep(&pause, NULL);
     }
     if (s->in_tx) ks__rollback(s);
-    sqlite3_exec(s->db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL", NULL, NULL, NULL);
+    sqlite_tune(s, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL");
     im->mode = IMP_DIRECT;
     im->res->records = records;
     kt_sb_free(&buf);
@@ -1556,22 +1571,21 @@ static int stage_recover(ks_store *s, ks_error *err) {
     long staged = 0;
     int rc = stage_count(s, "SELECT EXISTS (SELECT 1 FROM import_stage)", &staged, err);
     if (rc != KS_OK || !staged) return rc;
-    sqlite3_stmt *st;
+    ks_q *st;
     char jobcenter[65] = "";
     kt_date day = KT_NO_DATE;
     int marked = 0;
-    if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = 'import_applying'", -1, &st,
-                           NULL) != SQLITE_OK)
+    if (ks_db_prepare(s->db, "SELECT value FROM meta WHERE key = 'import_applying'", &st) != 0)
         return ks__dbfail(s, err, "meta");
-    if (sqlite3_step(st) == SQLITE_ROW) { /* "YYYY-MM-DD\tJOBCENTER" (import_staged) */
+    if (ks_q_step(st) == KS_Q_ROW) { /* "YYYY-MM-DD\tJOBCENTER" (import_staged) */
         marked = 1;
-        const char *v = (const char *)sqlite3_column_text(st, 0);
+        const char *v = ks_q_text(st, 0);
         if (v && strlen(v) >= 11 && v[10] == '\t') {
             if (kt_date_parse(v, 10, &day) != KT_OK) day = KT_NO_DATE;
             snprintf(jobcenter, sizeof jobcenter, "%s", v + 11);
         }
     }
-    sqlite3_finalize(st);
+    ks_q_finalize(st);
     if (!marked) {
         rc = ks__begin(s, err);
         if (rc == KS_OK) rc = ks__exec(s, "DELETE FROM import_stage", err);
@@ -1626,17 +1640,17 @@ static int import_staged(imp *im, FILE *in, const char *pre, size_t pre_len) {
     im->n_staged = 0;
     if (go && rc == KS_OK && !s->in_tx) rc = ks__begin(s, err);
     if (go && rc == KS_OK) { /* the point of no return, with the last staged lines */
-        sqlite3_stmt *st;
-        if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO meta(key, value) VALUES ('import_applying', ?1)",
-                               -1, &st, NULL) != SQLITE_OK)
+        ks_q *st;
+        if (ks_db_prepare(s->db, "INSERT INTO meta(key, value) VALUES ('import_applying', ?1) "
+                                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value", &st) != 0)
             rc = ks__dbfail(s, err, "meta");
         else {
             char value[96], day[11];
             kt_date_format(ks_today(s), day);
             snprintf(value, sizeof value, "%s\t%s", day, im->o && im->o->jobcenter ? im->o->jobcenter : "");
-            sqlite3_bind_text(st, 1, value, -1, SQLITE_TRANSIENT);
-            if (sqlite3_step(st) != SQLITE_DONE) rc = ks__dbfail(s, err, "meta");
-            sqlite3_finalize(st);
+            ks_q_bind_text(st, 1, value, -1);
+            if (ks_q_step(st) != KS_Q_DONE) rc = ks__dbfail(s, err, "meta");
+            ks_q_finalize(st);
         }
         if (rc == KS_OK) rc = ks__commit(s, err);
     }
@@ -1694,10 +1708,10 @@ int ks_import(ks_store *s, FILE *in, const ks_import_options *o, ks_problem_fn p
     imp im = {.s = s, .o = o, .problem = problem, .ctx = ctx, .res = res, .err = err};
     ks__now(s, im.now);
     int csv = o && o->format == KS_FORMAT_CSV;
-    const char *file = sqlite3_db_filename(s->db, "main");
+    const char *file = sqlite_file(s);
     char *path = file && *file && !csv ? strdup(file) : NULL;
-    if (path && target_take(s)) {
-        int rc = import_fresh(&im, in, path);
+    if (path && sqlite_target_take(s)) {
+        int rc = sqlite_import_fresh(&im, in, path);
         free(path);
         /* the access-log row of the import (ks_log_next_write): the build
          * file is a new database, so it is written after the rename */
@@ -1733,14 +1747,14 @@ int ks_import(ks_store *s, FILE *in, const ks_import_options *o, ks_problem_fn p
      * the import writes a case's row before its events, so the foreign key
      * checks (one lookup per event) are left out; a big page cache keeps the
      * indexes in memory. Both are restored afterwards. */
-    sqlite3_exec(s->db, "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -1048576", NULL, NULL, NULL);
+    sqlite_tune(s, "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -1048576");
     int rc = ks__begin(s, err);
     int bulk = 0;
     if (rc == KS_OK && !csv) {
-        sqlite3_stmt *st = NULL;
-        bulk = sqlite3_prepare_v2(s->db, "SELECT NOT EXISTS (SELECT 1 FROM cases)", -1, &st, NULL) == SQLITE_OK &&
-               sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
-        sqlite3_finalize(st);
+        ks_q *st = NULL;
+        bulk = ks_db_prepare(s->db, "SELECT NOT EXISTS (SELECT 1 FROM cases)", &st) == 0 &&
+               ks_q_step(st) == KS_Q_ROW && (int)ks_q_int64(st, 0) == 1;
+        ks_q_finalize(st);
         if (bulk) rc = ks__bulk_indexes(s, 0, err);
     }
     if (rc == KS_OK) {
@@ -1750,7 +1764,7 @@ int ks_import(ks_store *s, FILE *in, const ks_import_options *o, ks_problem_fn p
     } else if (s->in_tx) {
         ks__rollback(s);
     }
-    sqlite3_exec(s->db, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -262144", NULL, NULL, NULL);
+    sqlite_tune(s, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -262144");
     kt_sb_free(&pre);
     return rc;
 }

@@ -1,13 +1,16 @@
-/* internal.h -- shared by the files of the SQLite store (the files in store/); not
- * part of the interface (include/kontakt_store.h). */
+/* internal.h -- shared by the files of the store (store/); not part of the
+ * interface (include/kontakt_store.h). The store speaks SQL through db.h;
+ * what only SQLite does is in sqlite_only.c and the sqlite_* functions of
+ * import.c. */
 #ifndef KS_INTERNAL_H
 #define KS_INTERNAL_H
 
 #include "kontakt_buf.h"
 #include "kontakt_store.h"
 
+#include "db.h"
+
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stddef.h>
 
 /* Prepared statements, made once per store and reused. */
@@ -34,7 +37,7 @@ typedef enum ks_stmt_id {
 } ks_stmt_id;
 
 struct ks_store {
-    sqlite3 *db;
+    ks_db *db; /* SQLite or PostgreSQL (db.h) */
     unsigned flags;
     int version;
     kt_date today;
@@ -42,7 +45,7 @@ struct ks_store {
     char now_fixed[25];
     char actor[65];
     kt_engine *engine;
-    sqlite3_stmt *st[ST_COUNT];
+    ks_q *st[ST_COUNT];
     long next_seq; /* inside a write transaction: the next event's seq */
     int wal_pages; /* pages in the write-ahead log after the last commit */
     int in_tx;
@@ -61,12 +64,14 @@ int ks__fail(ks_error *err, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
-/* A failure of SQLite: KS_EDB (KS_EFOREIGN for a damaged file). */
+/* A failure of the database: KS_EDB (KS_EFOREIGN for a damaged file, KS_ENOMEM). */
 int ks__dbfail(ks_store *s, ks_error *err, const char *what);
 
-sqlite3_stmt *ks__stmt(ks_store *s, ks_stmt_id id, ks_error *err);
+ks_q *ks__stmt(ks_store *s, ks_stmt_id id, ks_error *err);
 int ks__exec(ks_store *s, const char *sql, ks_error *err);
 
+/* The statement that opens a write transaction (SQLite: BEGIN IMMEDIATE). */
+const char *ks__begin_write_sql(ks_store *s);
 /* BEGIN IMMEDIATE (and s->next_seq), COMMIT, ROLLBACK. */
 int ks__begin(ks_store *s, ks_error *err);
 int ks__commit(ks_store *s, ks_error *err);
@@ -115,8 +120,21 @@ int ks__kind_parse(const char *s);
 #define KS_CONTENT_ID_LEN 17
 void ks__content_identity(const char *canon, char out[KS_CONTENT_ID_LEN + 1]);
 
-/* store.c: busy timeout, page size, WAL, synchronous=FULL, the WAL hook (docs/store.md). */
-int ks__set_pragmas(ks_store *s, ks_error *err);
+/* ---- SQLite only (sqlite_only.c): on the raw handle, ks_db_sqlite(s->db) ---- */
+
+/* Once per process, before SQLite is first used. */
+void ks__sqlite_setup(void);
+/* The first look at an existing file (header, application_id, schema
+ * version, a hot journal rolled back): refused files are left untouched. */
+int ks__sqlite_check_existing(const char *path, unsigned flags, ks_error *err);
+/* Busy handler, page size, WAL, synchronous=FULL, the WAL hook (docs/store.md). */
+int ks__sqlite_set_pragmas(ks_store *s, ks_error *err);
+int ks__sqlite_checkpoint(ks_store *s, ks_error *err);
+int ks__sqlite_integrity_check(ks_store *s, char **report, ks_error *err);
+/* The file header's application_id and user_version, the count of schema
+ * objects; and the stamp of both after a migration. */
+int ks__sqlite_header_version(ks_store *s, long *app, long *uv, long *objects, ks_error *err);
+int ks__sqlite_stamp_version(ks_store *s, ks_error *err);
 
 /* import.c: at open, what a killed staged import left: applied past its
  * point of no return, else deleted (docs/store.md, "Import into a store in
@@ -190,14 +208,15 @@ typedef struct ks__ob_extra {
     kt_date course_end;
     const char *jobcenter, *caseworker; /* NULL = none */
 } ks__ob_extra;
-void ks__bind_obligation(sqlite3_stmt *st, const char *case_id, size_t i, const kt_obligation *ob,
+void ks__bind_obligation(ks_q *st, const char *case_id, size_t i, const kt_obligation *ob,
                          const ks__ob_extra *x);
 /* Sets every obligation's jobcenter and caseworker to its case's where they
  * differ (after a bulk import's merge that reassigned a case meanwhile). */
 #define KS_OBLIGATIONS_OWNER_FIX                                                               \
     "UPDATE obligations SET jobcenter = c.jobcenter, caseworker = c.caseworker FROM cases c"   \
-    " WHERE c.id = obligations.case_id AND (obligations.jobcenter IS NOT c.jobcenter"          \
-    " OR obligations.caseworker IS NOT c.caseworker);"
+    " WHERE c.id = obligations.case_id"                                                        \
+    " AND (obligations.jobcenter IS DISTINCT FROM c.jobcenter"                                 \
+    " OR obligations.caseworker IS DISTINCT FROM c.caseworker);"
 /* The SQL of a prepared statement (for another connection). */
 const char *ks__stmt_sql(ks_stmt_id id);
 /* Loads the case's events, assembles and parses the case and materialises

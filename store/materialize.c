@@ -14,19 +14,19 @@
  * caseworker's write waits at most a few tens of milliseconds. */
 #define KS_REFRESH_BATCH 200
 
-static void bind_date(sqlite3_stmt *st, int i, kt_date d) {
+static void bind_date(ks_q *st, int i, kt_date d) {
     if (d == KT_NO_DATE) {
-        sqlite3_bind_null(st, i);
+        ks_q_bind_null(st, i);
         return;
     }
     char t[11];
     kt_date_format(d, t);
-    sqlite3_bind_text(st, i, t, 10, SQLITE_TRANSIENT);
+    ks_q_bind_text(st, i, t, 10);
 }
 
-static void bind_str(sqlite3_stmt *st, int i, const char *s) {
-    if (s && *s) sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-    else sqlite3_bind_null(st, i);
+static void bind_str(ks_q *st, int i, const char *s) {
+    if (s && *s) ks_q_bind_text_static(st, i, s, -1);
+    else ks_q_bind_null(st, i);
 }
 
 int ks__plan(const kt_engine *e, kt_date today, const char *case_id, const kt_case *c,
@@ -53,27 +53,27 @@ int ks__materialize(ks_store *s, const char *case_id, const kt_case *c, int fres
     return rc;
 }
 
-void ks__bind_obligation(sqlite3_stmt *st, const char *case_id, size_t i, const kt_obligation *ob,
+void ks__bind_obligation(ks_q *st, const char *case_id, size_t i, const kt_obligation *ob,
                          const ks__ob_extra *x) {
-    sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
-    sqlite3_bind_text(st, 3, ob->rule, -1, SQLITE_STATIC);
+    ks_q_bind_text_static(st, 1, case_id, -1);
+    ks_q_bind_int64(st, 2, (long long)i);
+    ks_q_bind_text_static(st, 3, ob->rule, -1);
     bind_str(st, 4, ob->kind);
     bind_str(st, 5, ob->benefit);
     bind_str(st, 6, ob->generation);
     bind_date(st, 7, ob->from);
     bind_date(st, 8, ob->to);
-    sqlite3_bind_text(st, 9, kt_ob_status_name(ob->status), -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 10, ob->required);
-    sqlite3_bind_int(st, 11, ob->counted);
+    ks_q_bind_text_static(st, 9, kt_ob_status_name(ob->status), -1);
+    ks_q_bind_int64(st, 10, ob->required);
+    ks_q_bind_int64(st, 11, ob->counted);
     bind_date(st, 12, ob->met_on);
     bind_str(st, 13, ob->exempt_reason);
-    sqlite3_bind_int(st, 14, ob->stopped_days);
-    sqlite3_bind_int(st, 15, ob->beyond);
+    ks_q_bind_int64(st, 14, ob->stopped_days);
+    ks_q_bind_int64(st, 15, ob->beyond);
     bind_str(st, 16, ob->group);
-    if (ob->quota_holder >= 0) sqlite3_bind_int(st, 17, ob->quota_holder);
-    else sqlite3_bind_null(st, 17);
-    sqlite3_bind_int(st, 18, ob->provisional != 0);
+    if (ob->quota_holder >= 0) ks_q_bind_int64(st, 17, ob->quota_holder);
+    else ks_q_bind_null(st, 17);
+    ks_q_bind_int64(st, 18, ob->provisional != 0);
     bind_str(st, 19, ob->a_kasse);
     bind_date(st, 20, x->course_end);
     bind_str(st, 21, x->jobcenter);
@@ -123,12 +123,12 @@ static char *new_row_key(const kt_obligation *ob, const ks__ob_extra *x) {
 static int old_rows(ks_store *s, const char *case_id, char ***keys, size_t *n, ks_error *err) {
     *keys = NULL;
     *n = 0;
-    sqlite3_stmt *st = ks__stmt(s, ST_OBLIGATIONS_OF_CASE, err);
+    ks_q *st = ks__stmt(s, ST_OBLIGATIONS_OF_CASE, err);
     if (!st) return KS_EDB;
-    sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+    ks_q_bind_text_static(st, 1, case_id, -1);
     int r, rc = KS_OK;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        sqlite3_int64 idx = sqlite3_column_int64(st, 0);
+    while ((r = ks_q_step(st)) == KS_Q_ROW) {
+        long long idx = ks_q_int64(st, 0);
         if (idx < 0 || idx > 100000) continue;
         if ((size_t)idx >= *n) {
             char **v = realloc(*keys, ((size_t)idx + 1) * sizeof *v);
@@ -141,11 +141,11 @@ static int old_rows(ks_store *s, const char *case_id, char ***keys, size_t *n, k
             *n = (size_t)idx + 1;
         }
         const char *col[ROW_COLS];
-        for (int k = 0; k < ROW_COLS; k++) col[k] = (const char *)sqlite3_column_text(st, k + 1);
+        for (int k = 0; k < ROW_COLS; k++) col[k] = ks_q_text(st, k + 1);
         (*keys)[idx] = row_key(col);
     }
-    if (rc == KS_OK && r != SQLITE_DONE) rc = ks__dbfail(s, err, "obligations");
-    sqlite3_reset(st);
+    if (rc == KS_OK && r != KS_Q_DONE) rc = ks__dbfail(s, err, "obligations");
+    ks_q_reset(st);
     return rc;
 }
 
@@ -153,17 +153,17 @@ static int old_rows(ks_store *s, const char *case_id, char ***keys, size_t *n, k
 #define OWNER_MAX 256
 static int case_owner(ks_store *s, const char *case_id, char jc[OWNER_MAX],
                       char cw[OWNER_MAX], ks_error *err) {
-    sqlite3_stmt *st = ks__stmt(s, ST_CASE_OWNER, err);
+    ks_q *st = ks__stmt(s, ST_CASE_OWNER, err);
     if (!st) return KS_EDB;
-    sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
-    int r = sqlite3_step(st);
-    if (r == SQLITE_ROW) {
-        const unsigned char *a = sqlite3_column_text(st, 0), *b = sqlite3_column_text(st, 1);
-        snprintf(jc, OWNER_MAX, "%s", a ? (const char *)a : "");
-        snprintf(cw, OWNER_MAX, "%s", b ? (const char *)b : "");
+    ks_q_bind_text_static(st, 1, case_id, -1);
+    int r = ks_q_step(st);
+    if (r == KS_Q_ROW) {
+        const char *a = ks_q_text(st, 0), *b = ks_q_text(st, 1);
+        snprintf(jc, OWNER_MAX, "%s", a ? a : "");
+        snprintf(cw, OWNER_MAX, "%s", b ? b : "");
     }
-    sqlite3_reset(st);
-    return r == SQLITE_ROW || r == SQLITE_DONE ? KS_OK : ks__dbfail(s, err, "cases");
+    ks_q_reset(st);
+    return r == KS_Q_ROW || r == KS_Q_DONE ? KS_OK : ks__dbfail(s, err, "cases");
 }
 
 int ks__write_plan(ks_store *s, const char *case_id, const kt_plan *p, int fresh, ks_error *err) {
@@ -171,7 +171,7 @@ int ks__write_plan(ks_store *s, const char *case_id, const kt_plan *p, int fresh
     kt_date as_of = ks_today(s);
     char **old = NULL;
     size_t n_old = 0;
-    sqlite3_stmt *st;
+    ks_q *st;
     /* A rewritten case changes only the rows that differ (a conversation
      * usually changes one or two): fewer pages in the log at each commit. */
     if (!fresh && (rc = old_rows(s, case_id, &old, &n_old, err)) != KS_OK) goto out;
@@ -195,22 +195,22 @@ int ks__write_plan(ks_store *s, const char *case_id, const kt_plan *p, int fresh
             free(key);
             if (same) continue;
         }
-        sqlite3_reset(st);
+        ks_q_reset(st);
         ks__bind_obligation(st, case_id, i, &ob, &x);
-        if (sqlite3_step(st) != SQLITE_DONE) {
+        if (ks_q_step(st) != KS_Q_DONE) {
             rc = ks__dbfail(s, err, "obligations");
             goto out;
         }
     }
-    if (st) sqlite3_reset(st);
+    if (st) ks_q_reset(st);
     if (n_old > n) {
         st = ks__stmt(s, ST_OBLIGATIONS_DELETE_FROM, err);
         if (!st) goto fail;
-        sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)n);
-        int r = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (r != SQLITE_DONE) {
+        ks_q_bind_text_static(st, 1, case_id, -1);
+        ks_q_bind_int64(st, 2, (long long)n);
+        int r = ks_q_step(st);
+        ks_q_reset(st);
+        if (r != KS_Q_DONE) {
             rc = ks__dbfail(s, err, "obligations");
             goto out;
         }
@@ -222,29 +222,29 @@ int ks__write_plan(ks_store *s, const char *case_id, const kt_plan *p, int fresh
         /* same day and same validity: only computed_at changes (no index) */
         st = ks__stmt(s, ST_PLAN_TOUCH, err);
         if (!st) goto fail;
-        sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+        ks_q_bind_text_static(st, 1, case_id, -1);
         bind_date(st, 2, as_of);
-        sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+        ks_q_bind_text_static(st, 3, now, -1);
         bind_date(st, 4, valid_until);
-        int r = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (r != SQLITE_DONE) {
+        int r = ks_q_step(st);
+        ks_q_reset(st);
+        if (r != KS_Q_DONE) {
             rc = ks__dbfail(s, err, "plans");
             goto out;
         }
-        touched = sqlite3_changes(s->db) == 1;
+        touched = ks_db_changes(s->db) == 1;
     }
     if (!touched) {
         st = ks__stmt(s, ST_PLAN_UPSERT, err);
         if (!st) goto fail;
-        sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+        ks_q_bind_text_static(st, 1, case_id, -1);
         bind_date(st, 2, as_of);
-        sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+        ks_q_bind_text_static(st, 3, now, -1);
         bind_date(st, 4, valid_until);
-        sqlite3_bind_null(st, 5); /* plan_json: not stored (docs/store.md, "Plans") */
-        int r = sqlite3_step(st);
-        sqlite3_reset(st);
-        rc = r == SQLITE_DONE ? KS_OK : ks__dbfail(s, err, "plans");
+        ks_q_bind_null(st, 5); /* plan_json: not stored (docs/store.md, "Plans") */
+        int r = ks_q_step(st);
+        ks_q_reset(st);
+        rc = r == KS_Q_DONE ? KS_OK : ks__dbfail(s, err, "plans");
     }
 out:
     for (size_t i = 0; i < n_old; i++) free(old[i]);
@@ -310,19 +310,19 @@ int ks_refresh_batch(ks_store *s, kt_date as_of, long max, long *count, int *mor
     if (rc != KS_OK) return rc;
     char d[11];
     kt_date_format(as_of, d);
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, stale_sql, -1, &st, NULL) != SQLITE_OK) {
+    ks_q *st;
+    if (ks_db_prepare(s->db, stale_sql, &st) != 0) {
         rc = ks__dbfail(s, err, "plans");
         ks__rollback(s);
         return rc;
     }
-    sqlite3_bind_text(st, 1, d, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)max + 1); /* one more: are there more? */
+    ks_q_bind_text_static(st, 1, d, -1);
+    ks_q_bind_int64(st, 2, (long long)max + 1); /* one more: are there more? */
     /* collect first: the loop rewrites the plans table */
     char **ids = NULL;
     size_t n = 0, cap = 0;
     int r, extra = 0;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((r = ks_q_step(st)) == KS_Q_ROW) {
         if ((long)n == max) {
             extra = 1;
             continue;
@@ -333,13 +333,13 @@ int ks_refresh_batch(ks_store *s, kt_date as_of, long max, long *count, int *mor
             if (!v) break;
             ids = v;
         }
-        ids[n] = strdup((const char *)sqlite3_column_text(st, 0));
+        ids[n] = strdup(ks_q_text(st, 0));
         if (!ids[n]) break;
         n++;
     }
-    if (r != SQLITE_DONE) rc = r == SQLITE_ROW ? ks__fail(err, KS_ENOMEM, "out of memory")
+    if (r != KS_Q_DONE) rc = r == KS_Q_ROW ? ks__fail(err, KS_ENOMEM, "out of memory")
                                                : ks__dbfail(s, err, "plans");
-    sqlite3_finalize(st);
+    ks_q_finalize(st);
     long skipped = 0;
     for (size_t i = 0; rc == KS_OK && i < n; i++) {
         rc = ks__rebuild(s, ids[i], NULL, NULL, 0, err);
@@ -347,16 +347,16 @@ int ks_refresh_batch(ks_store *s, kt_date as_of, long max, long *count, int *mor
             /* a case the engine no longer accepts keeps its rows (as a
              * migration's replan does) and stays stale, but leaves today's
              * selection, so that one case cannot hold up every refresh */
-            sqlite3_stmt *u;
-            rc = sqlite3_prepare_v2(s->db,
-                                    "UPDATE plans SET valid_until = ?2, as_of = min(as_of, ?2)"
-                                    " WHERE case_id = ?1", -1, &u, NULL) == SQLITE_OK
+            ks_q *u;
+            rc = ks_db_prepare(s->db, "UPDATE plans SET valid_until = ?2, as_of ="
+                                      " CASE WHEN as_of < ?2 THEN as_of ELSE ?2 END WHERE case_id = ?1",
+                               &u) == 0
                      ? KS_OK : ks__dbfail(s, err, "plans");
             if (rc == KS_OK) {
-                sqlite3_bind_text(u, 1, ids[i], -1, SQLITE_STATIC);
-                sqlite3_bind_text(u, 2, d, -1, SQLITE_STATIC);
-                if (sqlite3_step(u) != SQLITE_DONE) rc = ks__dbfail(s, err, "plans");
-                sqlite3_finalize(u);
+                ks_q_bind_text_static(u, 1, ids[i], -1);
+                ks_q_bind_text_static(u, 2, d, -1);
+                if (ks_q_step(u) != KS_Q_DONE) rc = ks__dbfail(s, err, "plans");
+                ks_q_finalize(u);
             }
             skipped++;
         }
@@ -404,23 +404,23 @@ int ks_stale_plans(ks_store *s, const char *jobcenter, kt_date day, long *count,
           " JOIN cases c ON c.id = p.case_id WHERE p.valid_until < ?1 AND c.jobcenter = ?2"
         : "SELECT count(*), min(as_of) FROM plans INDEXED BY plans_valid_until"
           " WHERE valid_until < ?1";
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+    ks_q *st;
+    if (ks_db_prepare(s->db, sql, &st) != 0)
         return ks__dbfail(s, err, "plans");
     char d[11];
     kt_date_format(day == KT_NO_DATE ? ks_today(s) : day, d);
-    sqlite3_bind_text(st, 1, d, -1, SQLITE_TRANSIENT);
-    if (jobcenter) sqlite3_bind_text(st, 2, jobcenter, -1, SQLITE_STATIC);
+    ks_q_bind_text(st, 1, d, -1);
+    if (jobcenter) ks_q_bind_text_static(st, 2, jobcenter, -1);
     int rc = KS_OK;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        *count = (long)sqlite3_column_int64(st, 0);
-        const unsigned char *t = sqlite3_column_text(st, 1);
+    if (ks_q_step(st) == KS_Q_ROW) {
+        *count = (long)ks_q_int64(st, 0);
+        const char *t = ks_q_text(st, 1);
         kt_date o;
-        if (t && kt_date_parse((const char *)t, strlen((const char *)t), &o) == KT_OK) *oldest = o;
+        if (t && kt_date_parse(t, strlen(t), &o) == KT_OK) *oldest = o;
     } else {
         rc = ks__dbfail(s, err, "plans");
     }
-    sqlite3_finalize(st);
+    ks_q_finalize(st);
     return rc;
 }
 

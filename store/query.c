@@ -9,23 +9,24 @@
  * docs/store.md, "Worklist, timeliness, forecast", explains the choices. */
 #include "internal.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static void date_text(kt_date d, char buf[11]) { kt_date_format(d, buf); }
 
-static kt_date col_date(sqlite3_stmt *st, int i) {
-    const unsigned char *t = sqlite3_column_text(st, i);
+static kt_date col_date(ks_q *st, int i) {
+    const char *t = ks_q_text(st, i);
     kt_date d;
-    if (!t || kt_date_parse((const char *)t, strlen((const char *)t), &d) != KT_OK)
+    if (!t || kt_date_parse(t, strlen(t), &d) != KT_OK)
         return KT_NO_DATE;
     return d;
 }
 
-static const char *col_str(sqlite3_stmt *st, int i) {
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? (const char *)t : "";
+static const char *col_str(ks_q *st, int i) {
+    const char *t = ks_q_text(st, i);
+    return t ? t : "";
 }
 
 /* ---- a page of the caseload ------------------------------------------------------ */
@@ -39,18 +40,18 @@ int ks_cases_list(ks_store *s, const char *jobcenter, const char *caseworker, co
              "SELECT id, coalesce(caseworker, '') FROM cases WHERE jobcenter = ?1%s%s"
              " ORDER BY id LIMIT ?4",
              caseworker ? " AND caseworker = ?2" : "", after ? " AND id > ?3" : "");
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+    ks_q *st = NULL;
+    if (ks_db_prepare(s->db, sql, &st) != 0)
         return ks__dbfail(s, err, "cases");
-    sqlite3_bind_text(st, 1, jobcenter, -1, SQLITE_STATIC);
-    if (caseworker) sqlite3_bind_text(st, 2, caseworker, -1, SQLITE_STATIC);
-    if (after) sqlite3_bind_text(st, 3, after, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, limit > 0 ? limit : -1);
+    ks_q_bind_text_static(st, 1, jobcenter, -1);
+    if (caseworker) ks_q_bind_text_static(st, 2, caseworker, -1);
+    if (after) ks_q_bind_text_static(st, 3, after, -1);
+    ks_q_bind_int64(st, 4, limit > 0 ? limit : LLONG_MAX); /* no limit (LIMIT -1 is SQLite's alone) */
     int rc = KS_OK, r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW)
+    while ((r = ks_q_step(st)) == KS_Q_ROW)
         if (fn(ctx, col_str(st, 0), col_str(st, 1))) break;
-    if (r != SQLITE_ROW && r != SQLITE_DONE) rc = ks__dbfail(s, err, "cases");
-    sqlite3_finalize(st);
+    if (r != KS_Q_ROW && r != KS_Q_DONE) rc = ks__dbfail(s, err, "cases");
+    ks_q_finalize(st);
     return rc;
 }
 
@@ -71,7 +72,7 @@ void ks_worklist_query_init(ks_worklist_query *q) {
  * jobcentre and caseworker included (schema 4): one range scan of the index
  * alone, no row of `cases` read. */
 static int wl_prepare(ks_store *s, const ks_worklist_query *q, const char *what,
-                      sqlite3_stmt **st, ks_error *err) {
+                      ks_q **st, ks_error *err) {
     char sql[1000];
     snprintf(sql, sizeof sql,
              "SELECT %s FROM obligations o INDEXED BY obligations_by_deadline"
@@ -80,21 +81,21 @@ static int wl_prepare(ks_store *s, const ks_worklist_query *q, const char *what,
              q->caseworker ? " AND o.caseworker = ?4" : "",
              q->with_ended ? "" : " AND (o.course_end IS NULL OR o.course_end >= ?5)");
     *st = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
+    if (ks_db_prepare(s->db, sql, st) != 0)
         return ks__dbfail(s, err, "worklist");
-    if (q->jobcenter) sqlite3_bind_text(*st, 3, q->jobcenter, -1, SQLITE_STATIC);
-    if (q->caseworker) sqlite3_bind_text(*st, 4, q->caseworker, -1, SQLITE_STATIC);
+    if (q->jobcenter) ks_q_bind_text_static(*st, 3, q->jobcenter, -1);
+    if (q->caseworker) ks_q_bind_text_static(*st, 4, q->caseworker, -1);
     return KS_OK;
 }
 
-static void bind_range(sqlite3_stmt *st, kt_date lo, kt_date hi, kt_date as_of) {
+static void bind_range(ks_q *st, kt_date lo, kt_date hi, kt_date as_of) {
     char t[11];
     date_text(lo, t);
-    sqlite3_bind_text(st, 1, t, 10, SQLITE_TRANSIENT);
+    ks_q_bind_text(st, 1, t, 10);
     date_text(hi, t);
-    sqlite3_bind_text(st, 2, t, 10, SQLITE_TRANSIENT);
+    ks_q_bind_text(st, 2, t, 10);
     date_text(as_of, t);
-    sqlite3_bind_text(st, 5, t, 10, SQLITE_TRANSIENT);
+    ks_q_bind_text(st, 5, t, 10);
 }
 
 /* The query's days: as_of, the last deadline shown and the oldest. */
@@ -115,18 +116,18 @@ int ks_worklist_counts(ks_store *s, const ks_worklist_query *q, long *open, long
     kt_date as_of, until, oldest;
     *open = *overdue = 0;
     int rc = wl_days(s, q, &as_of, &until, &oldest, err);
-    sqlite3_stmt *st = NULL;
+    ks_q *st = NULL;
     if (rc == KS_OK)
         rc = wl_prepare(s, q, "count(*), coalesce(sum(o.deadline < ?5), 0)", &st, err);
     if (rc != KS_OK) return rc;
     bind_range(st, oldest, until, as_of);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        *overdue = (long)sqlite3_column_int64(st, 1);
-        *open = (long)sqlite3_column_int64(st, 0) - *overdue;
+    if (ks_q_step(st) == KS_Q_ROW) {
+        *overdue = (long)ks_q_int64(st, 1);
+        *open = (long)ks_q_int64(st, 0) - *overdue;
     } else {
         rc = ks__dbfail(s, err, "worklist");
     }
-    sqlite3_finalize(st);
+    ks_q_finalize(st);
     return rc;
 }
 
@@ -134,7 +135,7 @@ int ks_worklist(ks_store *s, const ks_worklist_query *q, ks_worklist_fn fn, void
                 ks_error *err) {
     kt_date as_of, until, oldest;
     int rc = wl_days(s, q, &as_of, &until, &oldest, err);
-    sqlite3_stmt *st = NULL;
+    ks_q *st = NULL;
     if (rc == KS_OK)
         rc = wl_prepare(s, q,
                         "o.case_id, o.jobcenter, o.caseworker, o.rule, o.kind, o.benefit,"
@@ -155,12 +156,12 @@ int ks_worklist(ks_store *s, const ks_worklist_query *q, ks_worklist_fn fn, void
     }
     long skip = q->offset > 0 ? q->offset : 0, left = q->limit > 0 ? q->limit : -1;
     char why[1024], *long_why = NULL;
-    int r = SQLITE_DONE, stop = 0;
+    int r = KS_Q_DONE, stop = 0;
     for (int k = 0; k < nr && !stop && left != 0; k++) {
         if (lo[k] > hi[k]) continue;
-        sqlite3_reset(st);
+        ks_q_reset(st);
         bind_range(st, lo[k], hi[k], as_of);
-        while (left != 0 && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        while (left != 0 && (r = ks_q_step(st)) == KS_Q_ROW) {
             if (skip > 0) { /* a page further on: not even its why is made */
                 skip--;
                 continue;
@@ -175,11 +176,11 @@ int ks_worklist(ks_store *s, const ks_worklist_query *q, ks_worklist_fn fn, void
             it.generation = col_str(st, 6);
             it.window_from = col_date(st, 7);
             it.deadline = col_date(st, 8);
-            it.required = sqlite3_column_int(st, 9);
-            it.counted = sqlite3_column_int(st, 10);
+            it.required = (int)ks_q_int64(st, 9);
+            it.counted = (int)ks_q_int64(st, 10);
             it.group = col_str(st, 13);
-            it.quota = sqlite3_column_type(st, 14) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 14);
-            it.provisional = sqlite3_column_int(st, 15) != 0;
+            it.quota = ks_q_is_null(st, 14) ? -1 : (int)ks_q_int64(st, 14);
+            it.provisional = (int)ks_q_int64(st, 15) != 0;
             it.course_end = col_date(st, 16);
             it.days_left = it.deadline - as_of;
             /* read as of as_of, not as stored: an open obligation whose
@@ -187,7 +188,7 @@ int ks_worklist(ks_store *s, const ks_worklist_query *q, ks_worklist_fn fn, void
             kt_obligation_facts f = {it.rule, it.generation, *it.group ? it.group : NULL,
                                      it.deadline < as_of ? KT_OVERDUE : KT_OPEN, it.deadline,
                                      KT_NO_DATE, it.required, it.counted, NULL,
-                                     sqlite3_column_int(st, 11), sqlite3_column_int(st, 12)};
+                                     (int)ks_q_int64(st, 11), (int)ks_q_int64(st, 12)};
             it.status = f.status == KT_OVERDUE ? "overdue" : "open";
             size_t need = kt_obligation_why(s->engine, &f, why, sizeof why, &it.law, &it.seed);
             it.why = why;
@@ -202,12 +203,12 @@ int ks_worklist(ks_store *s, const ks_worklist_query *q, ks_worklist_fn fn, void
             if (left > 0) left--;
             if ((stop = fn(ctx, &it)) != 0) break;
         }
-        if (r != SQLITE_ROW && r != SQLITE_DONE) {
+        if (r != KS_Q_ROW && r != KS_Q_DONE) {
             rc = ks__dbfail(s, err, "worklist");
             break;
         }
     }
-    sqlite3_finalize(st);
+    ks_q_finalize(st);
     free(long_why);
     return rc;
 }
@@ -266,31 +267,31 @@ int ks_report(ks_store *s, const ks_report_query *q, ks_report_fn row, ks_star_f
              "   AND (?5 IS NULL OR o.grp = ?5)"
              " GROUP BY k, k2 ORDER BY k, k2",
              key, key2);
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+    ks_q *st = NULL;
+    if (ks_db_prepare(s->db, sql, &st) != 0)
         return ks__dbfail(s, err, "report");
-    sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, today, -1, SQLITE_STATIC);
-    if (q->jobcenter) sqlite3_bind_text(st, 4, q->jobcenter, -1, SQLITE_STATIC);
-    if (q->group) sqlite3_bind_text(st, 5, q->group, -1, SQLITE_STATIC);
-    int rc = KS_OK, r = SQLITE_DONE, stop = 0;
-    while (row && !stop && (r = sqlite3_step(st)) == SQLITE_ROW) {
+    ks_q_bind_text_static(st, 1, from, -1);
+    ks_q_bind_text_static(st, 2, to, -1);
+    ks_q_bind_text_static(st, 3, today, -1);
+    if (q->jobcenter) ks_q_bind_text_static(st, 4, q->jobcenter, -1);
+    if (q->group) ks_q_bind_text_static(st, 5, q->group, -1);
+    int rc = KS_OK, r = KS_Q_DONE, stop = 0;
+    while (row && !stop && (r = ks_q_step(st)) == KS_Q_ROW) {
         ks_report_row rw;
         rw.key = col_str(st, 0);
         rw.key2 = col_str(st, 1);
-        rw.met = sqlite3_column_int64(st, 2);
-        rw.late = sqlite3_column_int64(st, 3);
-        rw.missed = sqlite3_column_int64(st, 4);
-        rw.open = sqlite3_column_int64(st, 5);
-        rw.exempt = sqlite3_column_int64(st, 6);
-        rw.lapsed = sqlite3_column_int64(st, 7);
+        rw.met = ks_q_int64(st, 2);
+        rw.late = ks_q_int64(st, 3);
+        rw.missed = ks_q_int64(st, 4);
+        rw.open = ks_q_int64(st, 5);
+        rw.exempt = ks_q_int64(st, 6);
+        rw.lapsed = ks_q_int64(st, 7);
         long due = rw.met + rw.late + rw.missed;
         rw.on_time_share = due ? (double)rw.met / (double)due : -1.0;
         stop = row(ctx, &rw);
     }
-    if (!stop && r != SQLITE_DONE) rc = ks__dbfail(s, err, "report");
-    sqlite3_finalize(st);
+    if (!stop && r != KS_Q_DONE) rc = ks__dbfail(s, err, "report");
+    ks_q_finalize(st);
     if (rc != KS_OK || stop || !star) return rc;
 
     /* STAR (LAB 2019): persons whose first 6 months on a benefit ended in the
@@ -305,26 +306,26 @@ int ks_report(ks_store *s, const ks_report_query *q, ks_report_fn row, ks_star_f
              "   AND (?4 IS NULL OR c.jobcenter = ?4) AND (?5 IS NULL OR o.grp = ?5)"
              " GROUP BY k, k2 ORDER BY k, k2",
              key, key2);
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+    if (ks_db_prepare(s->db, sql, &st) != 0)
         return ks__dbfail(s, err, "report");
-    sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, today, -1, SQLITE_STATIC);
-    if (q->jobcenter) sqlite3_bind_text(st, 4, q->jobcenter, -1, SQLITE_STATIC);
-    if (q->group) sqlite3_bind_text(st, 5, q->group, -1, SQLITE_STATIC);
+    ks_q_bind_text_static(st, 1, from, -1);
+    ks_q_bind_text_static(st, 2, to, -1);
+    ks_q_bind_text_static(st, 3, today, -1);
+    if (q->jobcenter) ks_q_bind_text_static(st, 4, q->jobcenter, -1);
+    if (q->group) ks_q_bind_text_static(st, 5, q->group, -1);
     stop = 0;
-    while (!stop && (r = sqlite3_step(st)) == SQLITE_ROW) {
+    while (!stop && (r = ks_q_step(st)) == KS_Q_ROW) {
         ks_star_row sr;
         sr.key = col_str(st, 0);
         sr.key2 = col_str(st, 1);
-        sr.persons = sqlite3_column_int64(st, 2);
-        sr.with_four = sqlite3_column_int64(st, 3);
+        sr.persons = ks_q_int64(st, 2);
+        sr.with_four = ks_q_int64(st, 3);
         sr.share = sr.persons ? (double)sr.with_four / (double)sr.persons : -1.0;
         sr.meets_line = sr.persons && sr.share >= KS_STAR_LINE;
         stop = star(ctx, &sr);
     }
-    if (!stop && r != SQLITE_DONE) rc = ks__dbfail(s, err, "report");
-    sqlite3_finalize(st);
+    if (!stop && r != KS_Q_DONE) rc = ks__dbfail(s, err, "report");
+    ks_q_finalize(st);
     return rc;
 }
 
@@ -357,20 +358,18 @@ static int fc_flush(fc_acc *a, int weeks, kt_date monday, ks_forecast_fn fn, voi
 static int forecast_replan(ks_store *s, const ks_forecast_query *q, kt_date as_of, kt_date monday,
                            kt_date end, kt_date oldest, ks_forecast_fn fn, void *ctx,
                            ks_error *err) {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT id, jobcenter, coalesce(caseworker, '') FROM cases"
-                           " WHERE ?1 IS NULL OR jobcenter = ?1 ORDER BY jobcenter, caseworker",
-                           -1, &st, NULL) != SQLITE_OK)
+    ks_q *st = NULL;
+    if (ks_db_prepare(s->db, "SELECT id, jobcenter, coalesce(caseworker, '') FROM cases"
+                             " WHERE ?1 IS NULL OR jobcenter = ?1 ORDER BY jobcenter, caseworker", &st) != 0)
         return ks__dbfail(s, err, "forecast");
-    if (q->jobcenter) sqlite3_bind_text(st, 1, q->jobcenter, -1, SQLITE_STATIC);
+    if (q->jobcenter) ks_q_bind_text_static(st, 1, q->jobcenter, -1);
     fc_acc *a = calloc(1, sizeof *a);
     if (!a) {
-        sqlite3_finalize(st);
+        ks_q_finalize(st);
         return ks__fail(err, KS_ENOMEM, "out of memory");
     }
     int rc = KS_OK, r, stop = 0, have = 0;
-    while (!stop && (r = sqlite3_step(st)) == SQLITE_ROW) {
+    while (!stop && (r = ks_q_step(st)) == KS_Q_ROW) {
         const char *id = col_str(st, 0), *jc = col_str(st, 1), *cw = col_str(st, 2);
         if (have && (strcmp(jc, a->jobcenter) || strcmp(cw, a->caseworker))) {
             if ((stop = fc_flush(a, q->weeks, monday, fn, ctx))) break;
@@ -400,9 +399,9 @@ static int forecast_replan(ks_store *s, const ks_forecast_query *q, kt_date as_o
         }
         kt_plan_free(p);
     }
-    if (rc == KS_OK && !stop && r != SQLITE_DONE) rc = ks__dbfail(s, err, "forecast");
+    if (rc == KS_OK && !stop && r != KS_Q_DONE) rc = ks__dbfail(s, err, "forecast");
     if (rc == KS_OK && !stop && have) fc_flush(a, q->weeks, monday, fn, ctx);
-    sqlite3_finalize(st);
+    ks_q_finalize(st);
     free(a);
     return rc;
 }
@@ -437,25 +436,25 @@ int ks_forecast(ks_store *s, const ks_forecast_query *q, ks_forecast_fn fn, void
     char oldest[11];
     date_text(q->overdue_days < 0 ? kt_date_from_ymd(1900, 1, 1) : as_of - q->overdue_days,
               oldest);
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+    ks_q *st = NULL;
+    if (ks_db_prepare(s->db, sql, &st) != 0)
         return ks__dbfail(s, err, "forecast");
-    sqlite3_bind_text(st, 1, mon, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, last, -1, SQLITE_STATIC);
-    if (q->jobcenter) sqlite3_bind_text(st, 3, q->jobcenter, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, oldest, -1, SQLITE_STATIC);
+    ks_q_bind_text_static(st, 1, mon, -1);
+    ks_q_bind_text_static(st, 2, last, -1);
+    if (q->jobcenter) ks_q_bind_text_static(st, 3, q->jobcenter, -1);
+    ks_q_bind_text_static(st, 4, oldest, -1);
     int rc = KS_OK, r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((r = ks_q_step(st)) == KS_Q_ROW) {
         ks_forecast_row fr;
         fr.jobcenter = col_str(st, 0);
         fr.caseworker = col_str(st, 1);
-        fr.week = sqlite3_column_int(st, 2);
+        fr.week = (int)ks_q_int64(st, 2);
         fr.week_start = monday + 7 * fr.week;
-        fr.conversations = sqlite3_column_int64(st, 3);
-        fr.obligations = sqlite3_column_int64(st, 4);
+        fr.conversations = ks_q_int64(st, 3);
+        fr.obligations = ks_q_int64(st, 4);
         if (fn(ctx, &fr)) break;
     }
-    if (r != SQLITE_ROW && r != SQLITE_DONE) rc = ks__dbfail(s, err, "forecast");
-    sqlite3_finalize(st);
+    if (r != KS_Q_ROW && r != KS_Q_DONE) rc = ks__dbfail(s, err, "forecast");
+    ks_q_finalize(st);
     return rc;
 }

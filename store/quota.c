@@ -188,31 +188,31 @@ int ks_report_quota(ks_store *s, const ks_quota_query *q, ks_quota_fn fn, void *
     kt_date_format(month_first(m_to + 1) - 1, d2);
     kt_date_format(as_of, today);
 
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, QUOTA_SQL, -1, &st, NULL) != SQLITE_OK)
+    ks_q *st = NULL;
+    if (ks_db_prepare(s->db, QUOTA_SQL, &st) != 0)
         return ks__dbfail(s, err, "quota report");
-    sqlite3_bind_text(st, 1, d1, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, d2, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, today, -1, SQLITE_STATIC);
-    if (q->jobcenter) sqlite3_bind_text(st, 4, q->jobcenter, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 5, q->star != 0);
+    ks_q_bind_text_static(st, 1, d1, -1);
+    ks_q_bind_text_static(st, 2, d2, -1);
+    ks_q_bind_text_static(st, 3, today, -1);
+    if (q->jobcenter) ks_q_bind_text_static(st, 4, q->jobcenter, -1);
+    ks_q_bind_int64(st, 5, q->star != 0);
 
     vec cells = {.size = sizeof(cell)}, out = {.size = sizeof(out_row)};
     int rc = KS_OK, r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        int pop = sqlite3_column_int(st, 0);
-        const char *grp = (const char *)sqlite3_column_text(st, 1);
-        const char *unit = (const char *)sqlite3_column_text(st, 2);
-        const char *m = (const char *)sqlite3_column_text(st, 3);
+    while ((r = ks_q_step(st)) == KS_Q_ROW) {
+        int pop = (int)ks_q_int64(st, 0);
+        const char *grp = ks_q_text(st, 1);
+        const char *unit = ks_q_text(st, 2);
+        const char *m = ks_q_text(st, 3);
         int y = 0, mo = 0;
         if (pop < 0 || pop >= P_COUNT || !m || sscanf(m, "%4d-%2d", &y, &mo) != 2) continue;
         if (!unit || !*unit) unit = KS_QUOTA_UNKNOWN_UNIT;
         long n[C_COUNT];
-        n[C_HELD] = sqlite3_column_int64(st, 4);
-        n[C_UNDTAGET] = sqlite3_column_int64(st, 5);
-        n[C_LATE] = sqlite3_column_int64(st, 6);
-        n[C_OVERDUE] = sqlite3_column_int64(st, 7); /* deadline before as_of: overdue */
-        n[C_ANY] = sqlite3_column_int64(st, 8);
+        n[C_HELD] = ks_q_int64(st, 4);
+        n[C_UNDTAGET] = ks_q_int64(st, 5);
+        n[C_LATE] = ks_q_int64(st, 6);
+        n[C_OVERDUE] = ks_q_int64(st, 7); /* deadline before as_of: overdue */
+        n[C_ANY] = ks_q_int64(st, 8);
         /* lapsed and exempt for another reason are left out of the cohort */
         n[C_COHORT] = n[C_HELD] + n[C_UNDTAGET] + n[C_LATE] + n[C_OVERDUE];
         int month = y * 12 + mo - 1;
@@ -223,8 +223,8 @@ int ks_report_quota(ks_store *s, const ks_quota_query *q, ks_quota_fn fn, void *
             break;
         }
     }
-    if (rc == KS_OK && r != SQLITE_DONE) rc = ks__dbfail(s, err, "quota report");
-    sqlite3_finalize(st);
+    if (rc == KS_OK && r != KS_Q_DONE) rc = ks__dbfail(s, err, "quota report");
+    ks_q_finalize(st);
 
     /* merge equal keys: the group rows' sums fall on the same sum cell */
     cell *cv = cells.v;

@@ -218,26 +218,13 @@ static const struct {
             OBLIGATIONS_BY_DEADLINE}, /* 3 -> 4 */
 };
 
-static int read_int(ks_store *s, const char *sql, long *out, ks_error *err) {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return ks__dbfail(s, err, sql);
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        rc = ks__dbfail(s, err, sql);
-        sqlite3_finalize(st);
-        return rc;
-    }
-    *out = (long)sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return KS_OK;
-}
-
 /* Reads the version; refuses what is not ours (again, now under the lock). */
 static int current_version(ks_store *s, long *version, ks_error *err) {
     long app, uv, objects;
-    int rc = read_int(s, "PRAGMA application_id", &app, err);
-    if (rc == KS_OK) rc = read_int(s, "PRAGMA user_version", &uv, err);
-    if (rc == KS_OK) rc = read_int(s, "SELECT count(*) FROM sqlite_master", &objects, err);
+    /* SQLite keeps them in the file header (sqlite_only.c) */
+    if (!ks_db_sqlite(s->db))
+        return ks__fail(err, KS_EDB, "this backend keeps no schema version yet");
+    int rc = ks__sqlite_header_version(s, &app, &uv, &objects, err);
     if (rc != KS_OK) return rc;
     if (app != KS_APPLICATION_ID && !(app == 0 && objects == 0))
         return ks__fail(err, KS_EFOREIGN, "not a kontakt database (application_id 0x%08lx)",
@@ -253,15 +240,14 @@ static int current_version(ks_store *s, long *version, ks_error *err) {
  * (a migration's new columns). A case the engine no longer accepts keeps
  * its rows as they were. */
 static int replan_all(ks_store *s, ks_error *err) {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, "SELECT case_id, as_of FROM plans ORDER BY case_id", -1, &st,
-                           NULL) != SQLITE_OK)
+    ks_q *st;
+    if (ks_db_prepare(s->db, "SELECT case_id, as_of FROM plans ORDER BY case_id", &st) != 0)
         return ks__dbfail(s, err, "plans");
     char **ids = NULL;
     kt_date *days = NULL;
     size_t n = 0, cap = 0;
     int r, rc = KS_OK;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((r = ks_q_step(st)) == KS_Q_ROW) {
         if (n == cap) {
             cap = cap ? cap * 2 : 256;
             char **v = realloc(ids, cap * sizeof *v);
@@ -270,14 +256,14 @@ static int replan_all(ks_store *s, ks_error *err) {
             if (!v || !d) break;
             days = d;
         }
-        const char *as_of = (const char *)sqlite3_column_text(st, 1);
+        const char *as_of = ks_q_text(st, 1);
         if (!as_of || kt_date_parse(as_of, strlen(as_of), &days[n]) != KT_OK) days[n] = KT_NO_DATE;
-        if (!(ids[n] = strdup((const char *)sqlite3_column_text(st, 0)))) break;
+        if (!(ids[n] = strdup(ks_q_text(st, 0)))) break;
         n++;
     }
-    if (r != SQLITE_DONE) rc = r == SQLITE_ROW ? ks__fail(err, KS_ENOMEM, "out of memory")
-                                               : ks__dbfail(s, err, "plans");
-    sqlite3_finalize(st);
+    if (r != KS_Q_DONE) rc = r == KS_Q_ROW ? ks__fail(err, KS_ENOMEM, "out of memory")
+                                           : ks__dbfail(s, err, "plans");
+    ks_q_finalize(st);
     kt_date today = s->today;
     for (size_t i = 0; rc == KS_OK && i < n; i++) {
         s->today = days[i] != KT_NO_DATE ? days[i] : today;
@@ -304,7 +290,7 @@ int ks__migrate(ks_store *s, ks_error *err) {
                             "for writing to bring it up to date", v, KS_SCHEMA_VERSION);
         return KS_OK;
     }
-    rc = ks__exec(s, "BEGIN IMMEDIATE", err);
+    rc = ks__exec(s, ks__begin_write_sql(s), err);
     if (rc != KS_OK) return rc;
     s->in_tx = 1;
     rc = current_version(s, &v, err); /* another process may have migrated meanwhile */
@@ -322,19 +308,19 @@ int ks__migrate(ks_store *s, ks_error *err) {
     if (rc == KS_OK && v < KS_SCHEMA_VERSION) {
         char sql[256];
         snprintf(sql, sizeof sql,
-                 "PRAGMA application_id = %d; PRAGMA user_version = %d; "
-                 "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '%d');",
-                 KS_APPLICATION_ID, KS_SCHEMA_VERSION, KS_SCHEMA_VERSION);
-        rc = ks__exec(s, sql, err);
+                 "INSERT INTO meta(key, value) VALUES ('schema_version', '%d') "
+                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value;", KS_SCHEMA_VERSION);
+        rc = ks__sqlite_stamp_version(s, err);
+        if (rc == KS_OK) rc = ks__exec(s, sql, err);
     }
     if (rc == KS_OK) rc = ks__exec(s, "COMMIT", err);
     s->in_tx = 0;
     for (int i = 0; i < ST_COUNT; i++) { /* made while the schema changed */
-        sqlite3_finalize(s->st[i]);
+        ks_q_finalize(s->st[i]);
         s->st[i] = NULL;
     }
     if (rc != KS_OK) {
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        ks_db_exec(s->db, "ROLLBACK");
         return rc;
     }
     s->version = KS_SCHEMA_VERSION;

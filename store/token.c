@@ -65,18 +65,18 @@ int ks_token_create(ks_store *s, const char *jobcenter, ks_role role, char token
     char hash[65], now[25];
     ks_sha256_hex(token, KS_TOKEN_LEN, hash);
     ks__now(s, now);
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db,
-                           "INSERT INTO tokens(hash, jobcenter, role, created_at) VALUES (?1, ?2, ?3, ?4)",
-                           -1, &st, NULL) != SQLITE_OK)
+    ks_q *st;
+    if (ks_db_prepare(s->db, "INSERT INTO tokens(hash, jobcenter, role, created_at) VALUES (?1, ?2, ?3, ?4) "
+                             "RETURNING id", &st) != 0)
         return ks__dbfail(s, err, "tokens");
-    sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, jobcenter, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, role_names[role], -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st) == SQLITE_DONE ? KS_OK : ks__dbfail(s, err, "tokens");
-    sqlite3_finalize(st);
-    if (rc == KS_OK && id) *id = (long)sqlite3_last_insert_rowid(s->db);
+    ks_q_bind_text_static(st, 1, hash, -1);
+    ks_q_bind_text_static(st, 2, jobcenter, -1);
+    ks_q_bind_text_static(st, 3, role_names[role], -1);
+    ks_q_bind_text_static(st, 4, now, -1);
+    int rc = ks_q_step(st) == KS_Q_ROW ? KS_OK : ks__dbfail(s, err, "tokens");
+    if (rc == KS_OK && id) *id = (long)ks_q_int64(st, 0);
+    if (rc == KS_OK && ks_q_step(st) != KS_Q_DONE) rc = ks__dbfail(s, err, "tokens");
+    ks_q_finalize(st);
     if (rc != KS_OK) token[0] = '\0';
     return rc;
 }
@@ -87,70 +87,65 @@ int ks_token_check(ks_store *s, const char *token, ks_token_info *out, ks_error 
         return ks__fail(err, KS_EDENIED, "unknown token");
     char hash[65];
     ks_sha256_hex(token, KS_TOKEN_LEN, hash);
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, "SELECT id, jobcenter, role, revoked_at FROM tokens WHERE hash = ?1",
-                           -1, &st, NULL) != SQLITE_OK)
+    ks_q *st;
+    if (ks_db_prepare(s->db, "SELECT id, jobcenter, role, revoked_at FROM tokens WHERE hash = ?1", &st) != 0)
         return ks__dbfail(s, err, "tokens");
-    sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-    int r = sqlite3_step(st), rc;
-    if (r == SQLITE_ROW) {
-        if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
+    ks_q_bind_text_static(st, 1, hash, -1);
+    int r = ks_q_step(st), rc;
+    if (r == KS_Q_ROW) {
+        if (!ks_q_is_null(st, 3)) {
             rc = ks__fail(err, KS_EDENIED, "the token was revoked");
         } else {
-            out->id = (long)sqlite3_column_int64(st, 0);
+            out->id = (long)ks_q_int64(st, 0);
             snprintf(out->jobcenter, sizeof out->jobcenter, "%s",
-                     (const char *)sqlite3_column_text(st, 1));
-            out->role = (ks_role)ks_role_parse((const char *)sqlite3_column_text(st, 2));
+                     ks_q_text(st, 1));
+            out->role = (ks_role)ks_role_parse(ks_q_text(st, 2));
             rc = KS_OK;
         }
-    } else if (r == SQLITE_DONE) {
+    } else if (r == KS_Q_DONE) {
         rc = ks__fail(err, KS_EDENIED, "unknown token");
     } else {
         rc = ks__dbfail(s, err, "tokens");
     }
-    sqlite3_finalize(st);
+    ks_q_finalize(st);
     return rc;
 }
 
 int ks_token_revoke(ks_store *s, long id, ks_error *err) {
     char now[25];
     ks__now(s, now);
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db,
-                           "UPDATE tokens SET revoked_at = coalesce(revoked_at, ?2) WHERE id = ?1",
-                           -1, &st, NULL) != SQLITE_OK)
+    ks_q *st;
+    if (ks_db_prepare(s->db, "UPDATE tokens SET revoked_at = coalesce(revoked_at, ?2) WHERE id = ?1", &st) != 0)
         return ks__dbfail(s, err, "tokens");
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st) == SQLITE_DONE ? KS_OK : ks__dbfail(s, err, "tokens");
-    if (rc == KS_OK && sqlite3_changes(s->db) == 0)
+    ks_q_bind_int64(st, 1, id);
+    ks_q_bind_text_static(st, 2, now, -1);
+    int rc = ks_q_step(st) == KS_Q_DONE ? KS_OK : ks__dbfail(s, err, "tokens");
+    if (rc == KS_OK && ks_db_changes(s->db) == 0)
         rc = ks__fail(err, KS_ENOTFOUND, "no token %ld", id);
-    sqlite3_finalize(st);
+    ks_q_finalize(st);
     return rc;
 }
 
-static void bind_opt(sqlite3_stmt *st, int i, const char *v) {
-    if (v && *v) sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
-    else sqlite3_bind_null(st, i);
+static void bind_opt(ks_q *st, int i, const char *v) {
+    if (v && *v) ks_q_bind_text_static(st, i, v, -1);
+    else ks_q_bind_null(st, i);
 }
 
 int ks_access_log_append(ks_store *s, const char *who, const char *jobcenter, const char *case_id,
                          const char *action, ks_error *err) {
     char now[25];
     ks__now(s, now);
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db,
-                           "INSERT INTO access_log(at, who, jobcenter, case_id, action) "
-                           "VALUES (?1, ?2, ?3, ?4, ?5)",
-                           -1, &st, NULL) != SQLITE_OK)
+    ks_q *st;
+    if (ks_db_prepare(s->db, "INSERT INTO access_log(at, who, jobcenter, case_id, action) "
+                             "VALUES (?1, ?2, ?3, ?4, ?5)", &st) != 0)
         return ks__dbfail(s, err, "access_log");
-    sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, who && *who ? who : "unknown", -1, SQLITE_STATIC);
+    ks_q_bind_text_static(st, 1, now, -1);
+    ks_q_bind_text_static(st, 2, who && *who ? who : "unknown", -1);
     bind_opt(st, 3, jobcenter);
     bind_opt(st, 4, case_id);
-    sqlite3_bind_text(st, 5, action ? action : "", -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st) == SQLITE_DONE ? KS_OK : ks__dbfail(s, err, "access_log");
-    sqlite3_finalize(st);
+    ks_q_bind_text_static(st, 5, action ? action : "", -1);
+    int rc = ks_q_step(st) == KS_Q_DONE ? KS_OK : ks__dbfail(s, err, "access_log");
+    ks_q_finalize(st);
     return rc;
 }
 
@@ -160,26 +155,24 @@ int ks_access_log_append_batch(ks_store *s, const ks_access_row *rows, size_t n,
     ks__now(s, now);
     int rc = ks__begin(s, err);
     if (rc != KS_OK) return rc;
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db,
-                           "INSERT INTO access_log(at, who, jobcenter, case_id, action) "
-                           "VALUES (?1, ?2, ?3, ?4, ?5)",
-                           -1, &st, NULL) != SQLITE_OK) {
+    ks_q *st;
+    if (ks_db_prepare(s->db, "INSERT INTO access_log(at, who, jobcenter, case_id, action) "
+                             "VALUES (?1, ?2, ?3, ?4, ?5)", &st) != 0) {
         rc = ks__dbfail(s, err, "access_log");
         ks__rollback(s);
         return rc;
     }
     for (size_t i = 0; i < n && rc == KS_OK; i++) {
         const ks_access_row *r = &rows[i];
-        sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, r->who && *r->who ? r->who : "unknown", -1, SQLITE_STATIC);
+        ks_q_bind_text_static(st, 1, now, -1);
+        ks_q_bind_text_static(st, 2, r->who && *r->who ? r->who : "unknown", -1);
         bind_opt(st, 3, r->jobcenter);
         bind_opt(st, 4, r->case_id);
-        sqlite3_bind_text(st, 5, r->action ? r->action : "", -1, SQLITE_STATIC);
-        if (sqlite3_step(st) != SQLITE_DONE) rc = ks__dbfail(s, err, "access_log");
-        sqlite3_reset(st);
+        ks_q_bind_text_static(st, 5, r->action ? r->action : "", -1);
+        if (ks_q_step(st) != KS_Q_DONE) rc = ks__dbfail(s, err, "access_log");
+        ks_q_reset(st);
     }
-    sqlite3_finalize(st);
+    ks_q_finalize(st);
     if (rc != KS_OK) {
         ks__rollback(s);
         return rc;
@@ -187,32 +180,32 @@ int ks_access_log_append_batch(ks_store *s, const ks_access_row *rows, size_t n,
     return ks__commit(s, err); /* one commit, one sync, for the whole batch */
 }
 
-static const char *col(sqlite3_stmt *st, int i) {
-    const char *t = (const char *)sqlite3_column_text(st, i);
+static const char *col(ks_q *st, int i) {
+    const char *t = ks_q_text(st, i);
     return t ? t : "";
 }
 
 int ks_access_log_list(ks_store *s, const char *case_id,
                        int (*fn)(void *ctx, const ks_access_entry *e), void *ctx, ks_error *err) {
-    sqlite3_stmt *st;
+    ks_q *st;
     const char *sql = case_id ? "SELECT seq, at, who, jobcenter, case_id, action FROM access_log "
                                 "WHERE case_id = ?1 ORDER BY seq"
                               : "SELECT seq, at, who, jobcenter, case_id, action FROM access_log "
                                 "ORDER BY seq";
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+    if (ks_db_prepare(s->db, sql, &st) != 0)
         return ks__dbfail(s, err, "access_log");
-    if (case_id) sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+    if (case_id) ks_q_bind_text_static(st, 1, case_id, -1);
     int r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        ks_access_entry e = {(long)sqlite3_column_int64(st, 0), col(st, 1), col(st, 2),
+    while ((r = ks_q_step(st)) == KS_Q_ROW) {
+        ks_access_entry e = {(long)ks_q_int64(st, 0), col(st, 1), col(st, 2),
                              col(st, 3), col(st, 4), col(st, 5)};
         if (fn(ctx, &e)) {
-            r = SQLITE_DONE;
+            r = KS_Q_DONE;
             break;
         }
     }
-    int rc = r == SQLITE_DONE ? KS_OK : ks__dbfail(s, err, "access_log");
-    sqlite3_finalize(st);
+    int rc = r == KS_Q_DONE ? KS_OK : ks__dbfail(s, err, "access_log");
+    ks_q_finalize(st);
     return rc;
 }
 
@@ -247,21 +240,21 @@ int ks__write_pending_log(ks_store *s, long seq, ks_error *err) {
     }
     char now[25];
     ks__now(s, now);
-    sqlite3_stmt *st;
+    ks_q *st;
     /* a jobcentre not given is the case's, read in the same transaction */
-    if (sqlite3_prepare_v2(s->db,
-                           "INSERT INTO access_log(at, who, jobcenter, case_id, action) "
-                           "VALUES (?1, ?2, coalesce(?3, (SELECT jobcenter FROM cases WHERE id = ?4)),"
-                           " ?4, ?5)",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (ks_db_prepare(s->db,
+                      "INSERT INTO access_log(at, who, jobcenter, case_id, action) "
+                      "VALUES (?1, ?2, coalesce(?3, (SELECT jobcenter FROM cases WHERE id = ?4)),"
+                      " ?4, ?5)",
+                      &st) != 0)
         return ks__dbfail(s, err, "access_log");
-    sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, s->log_who, -1, SQLITE_STATIC);
+    ks_q_bind_text_static(st, 1, now, -1);
+    ks_q_bind_text_static(st, 2, s->log_who, -1);
     bind_opt(st, 3, s->log_jobcenter);
     bind_opt(st, 4, s->log_case);
-    sqlite3_bind_text(st, 5, s->log_action, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st) == SQLITE_DONE ? KS_OK : ks__dbfail(s, err, "access_log");
-    sqlite3_finalize(st);
+    ks_q_bind_text_static(st, 5, s->log_action, -1);
+    int rc = ks_q_step(st) == KS_Q_DONE ? KS_OK : ks__dbfail(s, err, "access_log");
+    ks_q_finalize(st);
     return rc;
 }
 
@@ -270,30 +263,38 @@ int ks__write_pending_log(ks_store *s, long seq, ks_error *err) {
 int ks_idem_get(ks_store *s, const char *scope, const char *key, const char *request,
                 int *status, char **response, ks_error *err) {
     *response = NULL;
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT request, status, response FROM idempotency "
-                           "WHERE scope = ?1 AND key = ?2",
-                           -1, &st, NULL) != SQLITE_OK)
+    ks_q *st;
+    if (ks_db_prepare(s->db, "SELECT request, status, response FROM idempotency "
+                             "WHERE scope = ?1 AND key = ?2", &st) != 0)
         return ks__dbfail(s, err, "idempotency");
-    sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-    int r = sqlite3_step(st), rc;
-    if (r == SQLITE_ROW) {
+    ks_q_bind_text_static(st, 1, scope, -1);
+    ks_q_bind_text_static(st, 2, key, -1);
+    int r = ks_q_step(st), rc;
+    if (r == KS_Q_ROW) {
         if (strcmp(col(st, 0), request) != 0) {
             rc = ks__fail(err, KS_EINVALID, "the key was used for another request");
         } else {
-            *status = sqlite3_column_int(st, 1);
+            *status = (int)ks_q_int64(st, 1);
             *response = strdup(col(st, 2));
             rc = *response ? KS_OK : ks__fail(err, KS_ENOMEM, "out of memory");
         }
-    } else if (r == SQLITE_DONE) {
+    } else if (r == KS_Q_DONE) {
         rc = ks__fail(err, KS_ENOTFOUND, "no such key");
     } else {
         rc = ks__dbfail(s, err, "idempotency");
     }
-    sqlite3_finalize(st);
+    ks_q_finalize(st);
     return rc;
+}
+
+/* The same time two days earlier (was SQLite's strftime(..., '-2 days')). */
+static void two_days_before(const char now[25], char out[25]) {
+    kt_date d;
+    memcpy(out, now, 25);
+    if (kt_date_parse(now, 10, &d) != KT_OK) return;
+    char day[11];
+    kt_date_format(d - 2, day);
+    memcpy(out, day, 10);
 }
 
 int ks_idem_put(ks_store *s, const char *scope, const char *key, const char *request, int status,
@@ -302,37 +303,35 @@ int ks_idem_put(ks_store *s, const char *scope, const char *key, const char *req
     ks__now(s, now);
     int rc = ks__begin(s, err);
     if (rc != KS_OK) return rc;
-    sqlite3_stmt *st = NULL;
+    ks_q *st = NULL;
     /* keys are kept at least 24 hours; those older than 48 go */
-    if (sqlite3_prepare_v2(s->db,
-                           "DELETE FROM idempotency WHERE created_at < "
-                           "strftime('%Y-%m-%dT%H:%M:%fZ', ?1, '-2 days')",
-                           -1, &st, NULL) != SQLITE_OK)
+    char old[25];
+    two_days_before(now, old);
+    if (ks_db_prepare(s->db, "DELETE FROM idempotency WHERE created_at < ?1", &st) != 0)
         rc = ks__dbfail(s, err, "idempotency");
     else {
-        sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) != SQLITE_DONE) rc = ks__dbfail(s, err, "idempotency");
+        ks_q_bind_text(st, 1, old, -1);
+        if (ks_q_step(st) != KS_Q_DONE) rc = ks__dbfail(s, err, "idempotency");
     }
-    sqlite3_finalize(st);
+    ks_q_finalize(st);
     st = NULL;
     if (rc == KS_OK &&
-        sqlite3_prepare_v2(s->db,
-                           "INSERT OR IGNORE INTO idempotency(scope, key, request, status, "
-                           "response, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                           -1, &st, NULL) != SQLITE_OK)
+        ks_db_prepare(s->db, "INSERT INTO idempotency(scope, key, request, status, response, "
+                             "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+                             "ON CONFLICT(scope, key) DO NOTHING", &st) != 0)
         rc = ks__dbfail(s, err, "idempotency");
     if (rc == KS_OK) {
-        sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, request, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 4, status);
-        sqlite3_bind_text(st, 5, response, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) != SQLITE_DONE) rc = ks__dbfail(s, err, "idempotency");
-        else if (sqlite3_changes(s->db) == 0)
+        ks_q_bind_text_static(st, 1, scope, -1);
+        ks_q_bind_text_static(st, 2, key, -1);
+        ks_q_bind_text_static(st, 3, request, -1);
+        ks_q_bind_int64(st, 4, status);
+        ks_q_bind_text_static(st, 5, response, -1);
+        ks_q_bind_text_static(st, 6, now, -1);
+        if (ks_q_step(st) != KS_Q_DONE) rc = ks__dbfail(s, err, "idempotency");
+        else if (ks_db_changes(s->db) == 0)
             rc = ks__fail(err, KS_EINVALID, "the key was kept meanwhile for another answer");
     }
-    sqlite3_finalize(st);
+    ks_q_finalize(st);
     if (rc != KS_OK) {
         ks__rollback(s);
         return rc;
