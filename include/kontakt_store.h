@@ -523,6 +523,9 @@ typedef struct ks_capacity_set {
     kt_date from, to;
 } ks_capacity_set;
 int ks_capacity_set_add(ks_store *s, const ks_capacity_set *c, long *seq, ks_error *err);
+/* The jobcentre of a caseworker (where it has cases or capacity), for a
+ * command that names only the caseworker: KS_EINVALID if none or several. */
+int ks_caseworker_jobcenter(ks_store *s, const char *caseworker, char jobcenter[65], ks_error *err);
 
 /* The slots of a caseworker (NULL: the default) of a jobcentre on day d, as
  * the recorded events give them; -1 if none covers the day. Closed days

@@ -251,3 +251,30 @@ int ks__case_windows(ks_store *s, const char *case_id,
     int rc = each_row(s, st, "windows", win_row, &c, err);
     return rc == KS_ENOMEM ? ks__fail(err, KS_ENOMEM, "out of memory") : rc;
 }
+
+typedef struct jc_ctx {
+    char *out;
+    int n;
+} jc_ctx;
+
+static int jc_row(void *ctx, sqlite3_stmt *st) {
+    jc_ctx *c = ctx;
+    if (c->n++ == 0) snprintf(c->out, 65, "%s", col_text(st, 0));
+    return KS_OK;
+}
+
+int ks__caseworker_jobcenter(ks_store *s, const char *caseworker, char out[65], int *count,
+                             ks_error *err) {
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT jobcenter FROM cases WHERE caseworker = ?1"
+                           " UNION SELECT jobcenter FROM capacity WHERE caseworker = ?1 ORDER BY 1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return ks__dbfail(s, err, "caseworker");
+    sqlite3_bind_text(st, 1, caseworker, -1, SQLITE_STATIC);
+    jc_ctx c = {out, 0};
+    *out = 0;
+    int rc = each_row(s, st, "caseworker", jc_row, &c, err);
+    *count = c.n;
+    return rc;
+}

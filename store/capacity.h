@@ -44,4 +44,9 @@ int ks__case_windows(ks_store *s, const char *case_id,
                      int (*fn)(void *ctx, const char *rule, kt_date from, kt_date to), void *ctx,
                      ks_error *err);
 
+/* The jobcentres where a caseworker has cases or capacity: the first (by
+ * name) in out, how many in *count. */
+int ks__caseworker_jobcenter(ks_store *s, const char *caseworker, char out[65], int *count,
+                             ks_error *err);
+
 #endif

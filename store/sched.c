@@ -714,3 +714,16 @@ done:
     gather_free(&g);
     return rc;
 }
+
+int ks_caseworker_jobcenter(ks_store *s, const char *caseworker, char jobcenter[65], ks_error *err) {
+    int n = 0;
+    int rc = ks__caseworker_jobcenter(s, caseworker, jobcenter, &n, err);
+    if (rc != KS_OK) return rc;
+    if (n == 0)
+        return ks__fail(err, KS_EINVALID, "caseworker %s has no cases and no capacity: name --jobcenter",
+                        caseworker);
+    if (n > 1)
+        return ks__fail(err, KS_EINVALID, "caseworker %s works in %d jobcentres: name --jobcenter",
+                        caseworker, n);
+    return KS_OK;
+}
