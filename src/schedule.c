@@ -108,10 +108,15 @@ typedef struct sched {
 static kt_date release(const sched *s, uint32_t n) {
     const kt_sched_need *nd = &s->in->needs[n];
     kt_date a = nd->from > s->in->today ? nd->from : s->in->today;
-    if (!s->done[n] || !s->rem0[n]) return a;
+    if (!s->done[n] || !s->rem0[n] || nd->to < a) return a;
     long len = (long)nd->to - a + 1;
-    if (len < 1) len = 1;
-    return a + (kt_date)(len * s->done[n] / s->rem0[n]);
+    kt_date spread = a + (kt_date)(len * s->done[n] / s->rem0[n]);
+    /* never so late that the working days left before the deadline are
+     * fewer than the conversations left (weekends, holidays) */
+    kt_date latest = nd->to;
+    for (int left = s->rem[n]; latest > a; latest--)
+        if (!kt_sched_closed_day(latest) && --left == 0) break;
+    return spread < latest ? spread : latest;
 }
 
 /* Puts case c into the queues as it stands on day t (`busy`: it has a
