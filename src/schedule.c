@@ -94,6 +94,7 @@ typedef struct sched {
     kt_date end;          /* the horizon's last day */
     uint16_t *rem0;       /* per need: remaining after the bookings */
     uint16_t *rem, *done; /* per need, during a run */
+    uint16_t *pre;        /* per need: met by bookings (they count in its spread) */
     uint32_t *ver;        /* per case */
     int16_t *used;        /* per worker-day: bookings and placed runs */
     int16_t *used_run;    /* the same during a trial run */
@@ -108,9 +109,10 @@ typedef struct sched {
 static kt_date release(const sched *s, uint32_t n) {
     const kt_sched_need *nd = &s->in->needs[n];
     kt_date a = nd->from > s->in->today ? nd->from : s->in->today;
-    if (!s->done[n] || !s->rem0[n] || nd->to < a) return a;
+    long k = (long)s->done[n] + s->pre[n], total = (long)s->rem0[n] + s->pre[n];
+    if (!k || !s->rem0[n] || nd->to < a) return a;
     long len = (long)nd->to - a + 1;
-    kt_date spread = a + (kt_date)(len * s->done[n] / s->rem0[n]);
+    kt_date spread = a + (kt_date)(len * k / total);
     /* never so late that the working days left before the deadline are
      * fewer than the conversations left (weekends, holidays) */
     kt_date latest = nd->to;
@@ -341,6 +343,7 @@ static int book(sched *s) {
             const kt_sched_need *nd = &in->needs[n];
             if (!s->rem0[n] || nd->from > bk->date || nd->to < bk->date) continue;
             s->rem0[n]--;
+            s->pre[n]++;
             s->out->outcome[n].on_time++;
             forms &= nd->forms;
             joint |= nd->joint;
@@ -501,6 +504,7 @@ int kt_schedule(const kt_sched_input *in, kt_sched_result *out) {
     s.rem0 = malloc(N * sizeof *s.rem0);
     s.rem = malloc(N * sizeof *s.rem);
     s.done = calloc(N, sizeof *s.done);
+    s.pre = calloc(N, sizeof *s.pre);
     s.ver = calloc(C, sizeof *s.ver);
     s.used = calloc(WD, sizeof *s.used);
     s.used_run = calloc(WD, sizeof *s.used_run);
@@ -510,7 +514,7 @@ int kt_schedule(const kt_sched_input *in, kt_sched_result *out) {
     out->pools = calloc(in->n_pools ? in->n_pools : 1, sizeof *out->pools);
     out->level = calloc(in->n_workers ? in->n_workers : 1, sizeof *out->level);
     int rc = KT_ENOMEM;
-    if (!s.rem0 || !s.rem || !s.done || !s.ver || !s.used || !s.used_run || !s.booked_day ||
+    if (!s.rem0 || !s.rem || !s.done || !s.pre || !s.ver || !s.used || !s.used_run || !s.booked_day ||
         !out->outcome || !out->overfull || !out->pools || !out->level)
         goto done;
     for (size_t n = 0; n < in->n_needs; n++) s.rem0[n] = in->needs[n].remaining;
@@ -572,6 +576,7 @@ done:
     free(s.rem0);
     free(s.rem);
     free(s.done);
+    free(s.pre);
     free(s.ver);
     free(s.used);
     free(s.used_run);
