@@ -1,0 +1,182 @@
+/* api_schedule.c -- GET /v1/schedule (issue 14, Planlægning): ks_schedule
+ * for the token's own jobcentre, as the JSON of `kontakt db schedule
+ * --format json` (docs/schedule.md). Every role may read it (a caseworker
+ * plans the week; `caseworker=` narrows the rows). Logged as a caseload
+ * query, without a case id. */
+#include "srv.h"
+#include "store_glue.h"
+
+#include "plan.h" /* kt_agenda */
+
+#include <stdio.h>
+#include <string.h>
+
+static void date_json(kt_sb *b, kt_date d) {
+    char t[11];
+    kt_date_format(d, t);
+    kt_sb_fmt(b, "\"%s\"", t);
+}
+
+typedef struct sj {
+    kt_sb items, days, shortfall, summary;
+    long n_items, n_days, n_short, n_sum;
+} sj;
+
+static int sj_item(void *ctx, const ks_schedule_item *it) {
+    sj *j = ctx;
+    kt_sb *b = &j->items;
+    if (j->n_items++) kt_sb_chr(b, ',');
+    kt_sb_str(b, "{\"date\":");
+    date_json(b, it->date);
+    kt_sb_str(b, ",\"caseworker\":");
+    kt_sb_json_str(b, it->caseworker);
+    kt_sb_str(b, ",\"case_id\":");
+    kt_sb_json_str(b, it->case_id);
+    kt_sb_fmt(b, ",\"booked\":%s,\"late\":%s,\"holder\":\"%s\",\"forms\":[",
+              it->booked ? "true" : "false", it->late ? "true" : "false",
+              it->joint ? "faelles" : "jobcenter");
+    int n = 0;
+    for (int f = 0; f < KT_FORM_COUNT; f++)
+        if (it->forms >> f & 1u) kt_sb_fmt(b, "%s\"%s\"", n++ ? "," : "", kt_form_name(f));
+    kt_sb_str(b, "],\"duties\":[");
+    for (size_t i = 0; i < it->n_duties; i++) {
+        kt_sb_str(b, i ? ",{\"rule\":" : "{\"rule\":");
+        kt_sb_json_str(b, it->duties[i].rule);
+        kt_sb_str(b, ",\"window\":{\"from\":");
+        date_json(b, it->duties[i].window_from);
+        kt_sb_str(b, ",\"to\":");
+        date_json(b, it->duties[i].deadline);
+        kt_sb_fmt(b, "},\"quota\":%s}", it->duties[i].quota ? "true" : "false");
+    }
+    kt_sb_str(b, "],\"agenda\":");
+    if (it->agenda >= 1 && it->agenda <= KT_AGENDA_COUNT) {
+        const kt_agenda_item *a = &kt_agenda[it->agenda - 1];
+        kt_sb_fmt(b, "{\"conversation\":%d,\"when\":", a->conversation);
+        kt_sb_json_str(b, a->when);
+        kt_sb_str(b, ",\"topics\":[");
+        for (int t = 0; t < KT_AGENDA_MAX_TOPICS && a->topics[t]; t++) {
+            if (t) kt_sb_chr(b, ',');
+            kt_sb_json_str(b, a->topics[t]);
+        }
+        kt_sb_str(b, "],\"source\":{\"seed\":");
+        kt_sb_json_str(b, kt_agenda_seed);
+        kt_sb_str(b, "}}");
+    } else {
+        kt_sb_str(b, "null");
+    }
+    kt_sb_chr(b, '}');
+    return 0;
+}
+
+static int sj_day(void *ctx, const ks_schedule_day *d) {
+    sj *j = ctx;
+    kt_sb *b = &j->days;
+    if (j->n_days++) kt_sb_chr(b, ',');
+    kt_sb_str(b, "{\"caseworker\":");
+    kt_sb_json_str(b, d->caseworker);
+    kt_sb_str(b, ",\"date\":");
+    date_json(b, d->date);
+    kt_sb_fmt(b, ",\"slots\":%d,\"used\":%d,\"overfull\":%s}", d->slots, d->used,
+              d->overfull ? "true" : "false");
+    return 0;
+}
+
+static int sj_short(void *ctx, const ks_schedule_short *s) {
+    sj *j = ctx;
+    kt_sb *b = &j->shortfall;
+    if (j->n_short++) kt_sb_chr(b, ',');
+    kt_sb_str(b, "{\"caseworker\":");
+    kt_sb_json_str(b, s->caseworker);
+    kt_sb_str(b, ",\"case_id\":");
+    kt_sb_json_str(b, s->case_id);
+    kt_sb_str(b, ",\"rule\":");
+    kt_sb_json_str(b, s->rule);
+    kt_sb_str(b, ",\"window\":{\"from\":");
+    date_json(b, s->window_from);
+    kt_sb_str(b, ",\"to\":");
+    date_json(b, s->deadline);
+    kt_sb_fmt(b, "},\"late\":%d,\"missing\":%d,\"overdue\":%s,\"quota\":%s}", s->late, s->missing,
+              s->overdue ? "true" : "false", s->quota ? "true" : "false");
+    return 0;
+}
+
+static int sj_summary(void *ctx, const ks_schedule_summary *m) {
+    sj *j = ctx;
+    kt_sb *b = &j->summary;
+    if (j->n_sum++) kt_sb_chr(b, ',');
+    kt_sb_str(b, "{\"jobcenter\":");
+    kt_sb_json_str(b, m->jobcenter);
+    kt_sb_fmt(b,
+              ",\"caseworkers\":%ld,\"conversations\":%ld,\"booked\":%ld,\"duties_due\":%ld,"
+              "\"short_duties\":%ld,\"overdue_duties\":%ld,\"late\":%ld,\"missing\":%ld,"
+              "\"extra_slots\":%ld,\"overfull_days\":%ld,\"quota\":{\"duties\":%ld,"
+              "\"exemptions_needed\":%ld,\"share\":",
+              m->caseworkers, m->conversations, m->booked, m->duties_due, m->short_duties,
+              m->overdue_duties, m->late, m->missing, m->extra_slots, m->overfull_days,
+              m->quota_duties, m->quota_exemptions);
+    if (m->quota_duties)
+        kt_sb_fmt(b, "%.4f", (double)m->quota_exemptions / (double)m->quota_duties);
+    else
+        kt_sb_str(b, "null");
+    kt_sb_fmt(b, ",\"over_25\":%s}}", m->quota_over_25 ? "true" : "false");
+    return 0;
+}
+
+void api_schedule(ksrv_req *rq, ksrv_resp *rs) {
+    ks_schedule_query q;
+    ks_schedule_query_init(&q);
+    q.as_of = rq->today;
+    if (ksrv_query_int(rq, rs, "weeks", 1, 26, &q.weeks) ||
+        ksrv_query_date(rq, rs, "as_of", &q.as_of) ||
+        ksrv_query_int(rq, rs, "overdue_days", -1, 36600, &q.overdue_days) ||
+        ksrv_query_int(rq, rs, "default_slots", 0, 100, &q.default_slots))
+        return;
+    q.jobcenter = rq->jobcenter;
+    q.caseworker = ksrv_query(rq, "caseworker");
+    ks_store *st = ksrv_store(rq, rs);
+    if (!st) return;
+    sj j = {0};
+    kt_sb_init_grow(&j.items, SB_DEFAULT_MAX);
+    kt_sb_init_grow(&j.days, SB_DEFAULT_MAX);
+    kt_sb_init_grow(&j.shortfall, SB_DEFAULT_MAX);
+    kt_sb_init_grow(&j.summary, SB_DEFAULT_MAX);
+    ks_schedule_sink sink = {sj_item, sj_day, sj_short, sj_summary, &j};
+    ks_error e = {0};
+    int rc = ks_schedule(st, &q, &sink, &e);
+    if (rc == KS_OK && (j.items.err || j.days.err || j.shortfall.err || j.summary.err)) {
+        rc = KS_ENOMEM;
+        snprintf(e.message, sizeof e.message, "out of memory");
+    }
+    if (rc != KS_OK) {
+        if (rc == KS_EINVALID) ksrv_problem(rs, 400, "invalid-parameter", NULL, e.message, rq->path);
+        else ksrv_problem(rs, 503, "store-unavailable", NULL, e.message, rq->path);
+    } else {
+        kt_date end = q.as_of - kt_date_weekday(q.as_of) + 7 * q.weeks - 1;
+        ksrv_json_ok(rs, 200);
+        kt_sb *b = &rs->body;
+        kt_sb_str(b, "{\"as_of\":");
+        date_json(b, q.as_of);
+        kt_sb_str(b, ",\"from\":");
+        date_json(b, q.as_of);
+        kt_sb_str(b, ",\"to\":");
+        date_json(b, end);
+        kt_sb_fmt(b, ",\"weeks\":%d,\"proposals\":[", q.weeks);
+        kt_sb_mem(b, j.items.p, j.items.len);
+        kt_sb_str(b, "],\"days\":[");
+        kt_sb_mem(b, j.days.p, j.days.len);
+        kt_sb_str(b, "],\"shortfall\":[");
+        kt_sb_mem(b, j.shortfall.p, j.shortfall.len);
+        kt_sb_str(b, "],\"summary\":[");
+        kt_sb_mem(b, j.summary.p, j.summary.len);
+        long n = 0;
+        kt_date oldest = KT_NO_DATE;
+        ks_error e2 = {0};
+        if (ks_stale_plans(st, q.jobcenter, q.as_of, &n, &oldest, &e2) != KS_OK) n = 0;
+        kt_sb_fmt(b, "],\"stale_plans\":%ld}", n);
+        ksrv_access_log(rq, rs, st, NULL, "report:schedule", 1);
+    }
+    kt_sb_free(&j.items);
+    kt_sb_free(&j.days);
+    kt_sb_free(&j.shortfall);
+    kt_sb_free(&j.summary);
+}
