@@ -121,6 +121,8 @@ static kt_date release(const sched *s, uint32_t n) {
     return spread < latest ? spread : latest;
 }
 
+static int booked_on(const sched *s, uint32_t c, int d) { return s->booked_day[c] == d + 1; }
+
 /* Puts case c into the queues as it stands on day t (`busy`: it has a
  * conversation on t already). */
 static int eval(sched *s, uint32_t c, kt_date t, int busy) {
@@ -131,7 +133,6 @@ static int eval(sched *s, uint32_t c, kt_date t, int busy) {
         kt_date r = release(s, n);
         if (r > s->end) continue; /* its next conversation is not due in the horizon */
         if (busy && r <= t) r = t + 1;
-        if (s->booked_day[c] && (kt_date)(s->in->today + s->booked_day[c] - 1) == r) r++;
         if (r > s->end) continue;
         kt_date dl = s->in->needs[n].to;
         if (r <= t) {
@@ -289,6 +290,10 @@ static int run(sched *s, const uint32_t *cs, size_t nc, const int32_t *ws, size_
             if (w < 0) break;
             uint32_t c = key_case(s->ready.v[0].key);
             hpop(&s->ready);
+            if (booked_on(s, c, d)) { /* its booking is that day's conversation */
+                if (eval(s, c, t, 1)) return -1;
+                continue;
+            }
             if (place(s, c, w, t, st, rec)) return -1;
         }
         for (;;) { /* then what is late already, in the slots left */
@@ -298,6 +303,10 @@ static int run(sched *s, const uint32_t *cs, size_t nc, const int32_t *ws, size_
             if (w < 0) break;
             uint32_t c = key_case(s->late.v[0].key);
             hpop(&s->late);
+            if (booked_on(s, c, d)) {
+                if (eval(s, c, t, 1)) return -1;
+                continue;
+            }
             if (place(s, c, w, t, st, rec)) return -1;
         }
         if (rec) { /* over-full: full while a duty waits past its deadline */

@@ -213,6 +213,29 @@ static void test_booking_pool(void **st) {
     kt_sched_free(&r);
 }
 
+/* A booking meets only the duties whose window holds its day; an overdue
+ * duty of the case still needs a conversation, but not on the booked day. */
+static void test_booking_overdue(void **st) {
+    (void)st;
+    mini m;
+    mini_init(&m, "2026-03-02", 5, 1, 3);
+    uint32_t x = mini_case(&m, 0);
+    mini_need(&m, x, "2026-02-20", "2026-02-27", 1);
+    kt_sched_booking bk = {.case_ix = x, .worker = 0, .date = D("2026-03-02")};
+    m.in.bookings = &bk;
+    m.in.n_bookings = 1;
+    kt_sched_result r;
+    assert_int_equal(kt_schedule(&m.in, &r), KT_OK);
+    assert_int_equal(r.n_proposals, 2);
+    assert_true(r.proposals[0].booked);
+    assert_int_equal(r.proposals[0].n_met, 0);
+    assert_false(r.proposals[1].booked);
+    assert_int_equal(r.proposals[1].date, D("2026-03-03"));
+    assert_true(r.proposals[1].late);
+    assert_int_equal(r.pools[0].overdue_needs, 1);
+    kt_sched_free(&r);
+}
+
 /* Quota duties: the exemptions needed and the 25 % flag. */
 static void test_quota(void **st) {
     (void)st;
@@ -251,6 +274,7 @@ int main(void) {
         cmocka_unit_test(test_hand_made),    cmocka_unit_test(test_level),
         cmocka_unit_test(test_merge_spread), cmocka_unit_test(test_booking_pool),
         cmocka_unit_test(test_quota),        cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_booking_overdue),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
