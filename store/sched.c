@@ -48,7 +48,7 @@ static int32_t smap_get(const smap *m, const char *k, size_t n) {
     if (!m->cap) return -1;
     for (size_t i = fnv(k, n) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
         if (!m->keys[i]) return -1;
-        if (!memcmp(m->keys[i], k, n) && !m->keys[i][n]) return m->vals[i];
+        if (!strncmp(m->keys[i], k, n) && !m->keys[i][n]) return m->vals[i];
     }
 }
 
