@@ -564,7 +564,7 @@ int kt_schedule(const kt_sched_input *in, kt_sched_result *out) {
     for (size_t w = 0; w < in->n_workers; w++)
         for (int d = 0; d < in->days; d++)
             out->pools[in->worker_pool[w]].overfull_days += out->overfull[w * in->days + d];
-    qsort(out->proposals, out->n_proposals, sizeof *out->proposals, cmp_prop);
+    if (out->n_proposals) qsort(out->proposals, out->n_proposals, sizeof *out->proposals, cmp_prop);
     /* seed 004's number: the case's conversations in date order */
     {
         uint8_t *seen = calloc(C, 1);

@@ -663,7 +663,7 @@ int ks_schedule(ks_store *s, const ks_schedule_query *q, const ks_schedule_sink 
     }
     for (size_t i = 0; i < g.n_needs; i++) g.needs[i].n.case_ix = cnew[g.needs[i].n.case_ix];
     for (size_t i = 0; i < g.n_bookings; i++) g.bookings[i].case_ix = cnew[g.bookings[i].case_ix];
-    qsort(g.needs, g.n_needs, sizeof *g.needs, cmp_need);
+    if (g.n_needs) qsort(g.needs, g.n_needs, sizeof *g.needs, cmp_need);
     for (size_t i = 0; i < g.n_needs; i++) {
         needs[i] = g.needs[i].n;
         kt_sched_case *k = &cases[needs[i].case_ix];
