@@ -2,7 +2,9 @@
  * for the token's own jobcentre, as the JSON of `kontakt db schedule
  * --format json` (docs/schedule.md). Every role may read it (a caseworker
  * plans the week; `caseworker=` narrows the rows). Logged as a caseload
- * query, without a case id. */
+ * query, without a case id. And GET /v1/caseworkers/{id}/calendar.ics: the
+ * caseworker's booked conversations. */
+#include "ics.h"
 #include "srv.h"
 #include "store_glue.h"
 
@@ -10,6 +12,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static void date_json(kt_sb *b, kt_date d) {
     char t[11];
@@ -179,4 +182,102 @@ void api_schedule(ksrv_req *rq, ksrv_resp *rs) {
     kt_sb_free(&j.days);
     kt_sb_free(&j.shortfall);
     kt_sb_free(&j.summary);
+}
+
+/* ---- GET /v1/caseworkers/{id}/calendar.ics ---------------------------------------
+ * The caseworker's booked conversations (open `booket` events of the token's
+ * jobcentre, from today 26 weeks on) as all-day events: what ks_schedule
+ * gives as booked items of that caseworker. A stable UID per case and day. */
+
+typedef struct cal {
+    kt_sb *out, t;
+    const char *stamp;
+    long n;
+} cal;
+
+static void cal_put(cal *c) {
+    ics_line(c->out, c->t.p ? c->t.p : "", c->t.len);
+    c->t.len = 0;
+}
+
+static int cal_item(void *ctx, const ks_schedule_item *it) {
+    cal *c = ctx;
+    if (!it->booked) return 0;
+    char day[11], d0[9], d1[9], next[11], idsrc[200], hex[65];
+    kt_date_format(it->date, day);
+    kt_date_format(it->date + 1, next);
+    snprintf(d0, sizeof d0, "%.4s%.2s%.2s", day, day + 5, day + 8);
+    snprintf(d1, sizeof d1, "%.4s%.2s%.2s", next, next + 5, next + 8);
+    snprintf(idsrc, sizeof idsrc, "booket|%s|%s", it->case_id, day);
+    ks_sha256_hex(idsrc, strlen(idsrc), hex);
+    ics_line(c->out, "BEGIN:VEVENT", 12);
+    kt_sb_fmt(&c->t, "UID:%.32s@kontakt", hex);
+    cal_put(c);
+    kt_sb_fmt(&c->t, "DTSTAMP:%s", c->stamp);
+    cal_put(c);
+    kt_sb_fmt(&c->t, "DTSTART;VALUE=DATE:%s", d0);
+    cal_put(c);
+    kt_sb_fmt(&c->t, "DTEND;VALUE=DATE:%s", d1);
+    cal_put(c);
+    kt_sb_str(&c->t, "SUMMARY:");
+    ics_text(&c->t, it->joint ? "Samtale (booket, fælles med a-kassen): " : "Samtale (booket): ");
+    ics_text(&c->t, it->case_id);
+    cal_put(c);
+    kt_sb_str(&c->t, "DESCRIPTION:");
+    ics_text(&c->t, "Pligter: ");
+    for (size_t i = 0; i < it->n_duties; i++) {
+        if (i) ics_text(&c->t, ", ");
+        ics_text(&c->t, it->duties[i].rule);
+    }
+    if (!it->n_duties) ics_text(&c->t, "ingen (uden for alle vinduer)");
+    cal_put(c);
+    ics_line(c->out, "CATEGORIES:kontakt", 18);
+    ics_line(c->out, "END:VEVENT", 10);
+    c->n++;
+    return 0;
+}
+
+void api_caseworker_calendar(ksrv_req *rq, ksrv_resp *rs) {
+    ks_store *st = ksrv_store(rq, rs);
+    if (!st) return;
+    ks_schedule_query q;
+    ks_schedule_query_init(&q);
+    q.as_of = rq->today;
+    q.weeks = 26;
+    q.jobcenter = rq->jobcenter;
+    q.caseworker = rq->param;
+    kt_sb body;
+    kt_sb_init_grow(&body, SB_DEFAULT_MAX);
+    char stamp[20];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+    cal c = {.out = &body, .stamp = stamp};
+    kt_sb_init_grow(&c.t, SB_DEFAULT_MAX);
+    ics_line(&body, "BEGIN:VCALENDAR", 15);
+    ics_line(&body, "VERSION:2.0", 11);
+    kt_sb_str(&c.t, "PRODID:-//kontakt//kontakt " KT_VERSION "//DA");
+    cal_put(&c);
+    ics_line(&body, "CALSCALE:GREGORIAN", 18);
+    ics_line(&body, "METHOD:PUBLISH", 14);
+    kt_sb_str(&c.t, "X-WR-CALNAME:");
+    ics_text(&c.t, "Bookede samtaler, ");
+    ics_text(&c.t, rq->param);
+    cal_put(&c);
+    ks_schedule_sink sink = {cal_item, NULL, NULL, NULL, &c};
+    ks_error e = {0};
+    int rc = ks_schedule(st, &q, &sink, &e);
+    ics_line(&body, "END:VCALENDAR", 13);
+    if (rc == KS_OK && (body.err || c.t.err)) rc = KS_ENOMEM;
+    if (rc != KS_OK) {
+        ksrv_problem(rs, 503, "store-unavailable", NULL, e.message[0] ? e.message : "out of memory",
+                     rq->path);
+    } else if (ksrv_access_log(rq, rs, st, NULL, "calendar:caseworker", 1) == 0) {
+        rs->status = 200;
+        rs->content_type = "text/calendar; charset=utf-8";
+        kt_sb_mem(&rs->body, body.p, body.len);
+    }
+    kt_sb_free(&c.t);
+    kt_sb_free(&body);
 }

@@ -5,7 +5,8 @@
 # for the token's jobcentre only; POST /v1/cases/{id}/bookings books s2 on
 # Monday (201, then 200 already_recorded, with an Idempotency-Key too), which
 # the schedule then shows booked; a day outside every window is booked with
-# a warning naming it; refusals: another jobcentre's case (403), an auditor
+# a warning naming it; the caseworker's calendar.ics holds the booking;
+# refusals: another jobcentre's case (403), an auditor
 # (403), a bad date (422), bad weeks (400).
 set -u
 if [ -z "${KT_WATCHDOG:-}" ]; then export KT_WATCHDOG=1; exec timeout 120 bash "$0" "$@"; fi
@@ -73,6 +74,12 @@ same "other jobcentre" "$(post "$CW" /v1/cases/b1/bookings '{"date":"2026-12-07"
 same "auditor may not book" "$(post "$AUD" /v1/cases/s1/bookings '{"date":"2026-12-07"}')" 403
 same "bad date" "$(post "$CW" /v1/cases/s1/bookings '{"date":"7/12"}')" 422
 same "no such case" "$(post "$CW" /v1/cases/nope/bookings '{"date":"2026-12-07"}')" 404
+# the caseworker's calendar holds the booking (s2, Monday), not the proposals
+same "calendar" "$(get "$CW" /v1/caseworkers/cw-1/calendar.ics)" 200
+same "calendar events" "$(tr -d '\r' <"$T/body" | grep -c '^BEGIN:VEVENT')" "1"
+same "calendar day" "$(tr -d '\r' <"$T/body" | grep '^DTSTART' | tr '\n' ' ')" "DTSTART;VALUE=DATE:20261207 "
+same "calendar summary" "$(tr -d '\r' <"$T/body" | grep '^SUMMARY')" "SUMMARY:Samtale (booket): s2"
+same "cw-2's calendar: the booking outside the horizon is not in it" "$(get "$CW" /v1/caseworkers/cw-2/calendar.ics) $(tr -d '\r' <"$T/body" | grep -c '^BEGIN:VEVENT')" "200 0"
 same "logged" "$(sqlite3 "$T/s.db" "SELECT count(*) > 0 FROM access_log WHERE action LIKE 'report:schedule%'") $(sqlite3 "$T/s.db" "SELECT count(*) > 0 FROM access_log WHERE action LIKE 'book%'")" "1 1"
 
 [ "$fails" -eq 0 ] || { echo "$fails failed"; exit 1; }
