@@ -542,6 +542,17 @@ int ks_book(ks_store *s, const char *case_id, kt_date date, const char *casework
             ks_problem_fn problem, void *ctx, long *seq, int *already, char *warning,
             size_t warning_size, ks_error *err);
 
+/* The open bookings (a `booket` event with no conversation or no-show on or
+ * after its day) of a jobcentre (NULL: all), of a caseworker (NULL: all; the
+ * booking's caseworker, else the case's), dated in [from, to], by date and
+ * case. Strings live until fn returns; non-zero stops. */
+typedef struct ks_booking {
+    const char *case_id, *jobcenter, *caseworker;
+    kt_date date;
+} ks_booking;
+int ks_bookings(ks_store *s, const char *jobcenter, const char *caseworker, kt_date from,
+                kt_date to, int (*fn)(void *ctx, const ks_booking *b), void *ctx, ks_error *err);
+
 typedef struct ks_schedule_query {
     int weeks;              /* 1..26: as_of .. the Sunday of the last week */
     kt_date as_of;          /* KT_NO_DATE = the store's today */

@@ -186,8 +186,8 @@ void api_schedule(ksrv_req *rq, ksrv_resp *rs) {
 
 /* ---- GET /v1/caseworkers/{id}/calendar.ics ---------------------------------------
  * The caseworker's booked conversations (open `booket` events of the token's
- * jobcentre, from today 26 weeks on) as all-day events: what ks_schedule
- * gives as booked items of that caseworker. A stable UID per case and day. */
+ * jobcentre, from today 26 weeks on, ks_bookings) as all-day events, a
+ * stable UID per case and day. */
 
 typedef struct cal {
     kt_sb *out, t;
@@ -200,15 +200,14 @@ static void cal_put(cal *c) {
     c->t.len = 0;
 }
 
-static int cal_item(void *ctx, const ks_schedule_item *it) {
+static int cal_item(void *ctx, const ks_booking *bk) {
     cal *c = ctx;
-    if (!it->booked) return 0;
     char day[11], d0[9], d1[9], next[11], idsrc[200], hex[65];
-    kt_date_format(it->date, day);
-    kt_date_format(it->date + 1, next);
+    kt_date_format(bk->date, day);
+    kt_date_format(bk->date + 1, next);
     snprintf(d0, sizeof d0, "%.4s%.2s%.2s", day, day + 5, day + 8);
     snprintf(d1, sizeof d1, "%.4s%.2s%.2s", next, next + 5, next + 8);
-    snprintf(idsrc, sizeof idsrc, "booket|%s|%s", it->case_id, day);
+    snprintf(idsrc, sizeof idsrc, "booket|%s|%s", bk->case_id, day);
     ks_sha256_hex(idsrc, strlen(idsrc), hex);
     ics_line(c->out, "BEGIN:VEVENT", 12);
     kt_sb_fmt(&c->t, "UID:%.32s@kontakt", hex);
@@ -220,16 +219,8 @@ static int cal_item(void *ctx, const ks_schedule_item *it) {
     kt_sb_fmt(&c->t, "DTEND;VALUE=DATE:%s", d1);
     cal_put(c);
     kt_sb_str(&c->t, "SUMMARY:");
-    ics_text(&c->t, it->joint ? "Samtale (booket, fælles med a-kassen): " : "Samtale (booket): ");
-    ics_text(&c->t, it->case_id);
-    cal_put(c);
-    kt_sb_str(&c->t, "DESCRIPTION:");
-    ics_text(&c->t, "Pligter: ");
-    for (size_t i = 0; i < it->n_duties; i++) {
-        if (i) ics_text(&c->t, ", ");
-        ics_text(&c->t, it->duties[i].rule);
-    }
-    if (!it->n_duties) ics_text(&c->t, "ingen (uden for alle vinduer)");
+    ics_text(&c->t, "Samtale (booket): ");
+    ics_text(&c->t, bk->case_id);
     cal_put(c);
     ics_line(c->out, "CATEGORIES:kontakt", 18);
     ics_line(c->out, "END:VEVENT", 10);
@@ -240,12 +231,6 @@ static int cal_item(void *ctx, const ks_schedule_item *it) {
 void api_caseworker_calendar(ksrv_req *rq, ksrv_resp *rs) {
     ks_store *st = ksrv_store(rq, rs);
     if (!st) return;
-    ks_schedule_query q;
-    ks_schedule_query_init(&q);
-    q.as_of = rq->today;
-    q.weeks = 26;
-    q.jobcenter = rq->jobcenter;
-    q.caseworker = rq->param;
     kt_sb body;
     kt_sb_init_grow(&body, SB_DEFAULT_MAX);
     char stamp[20];
@@ -265,9 +250,8 @@ void api_caseworker_calendar(ksrv_req *rq, ksrv_resp *rs) {
     ics_text(&c.t, "Bookede samtaler, ");
     ics_text(&c.t, rq->param);
     cal_put(&c);
-    ks_schedule_sink sink = {cal_item, NULL, NULL, NULL, &c};
     ks_error e = {0};
-    int rc = ks_schedule(st, &q, &sink, &e);
+    int rc = ks_bookings(st, rq->jobcenter, rq->param, rq->today, rq->today + 182, cal_item, &c, &e);
     ics_line(&body, "END:VCALENDAR", 13);
     if (rc == KS_OK && (body.err || c.t.err)) rc = KS_ENOMEM;
     if (rc != KS_OK) {
@@ -280,4 +264,59 @@ void api_caseworker_calendar(ksrv_req *rq, ksrv_resp *rs) {
     }
     kt_sb_free(&c.t);
     kt_sb_free(&body);
+}
+
+/* ---- GET /v1/bookings[?from&to&caseworker] ------------------------------------------
+ * The open bookings of the token's jobcentre (default from today 26 weeks
+ * on), by date and case: what the worklist marks and a calendar shows. */
+
+typedef struct bj {
+    kt_sb *b;
+    long n;
+} bj;
+
+static int bj_row(void *ctx, const ks_booking *bk) {
+    bj *j = ctx;
+    if (j->n++) kt_sb_chr(j->b, ',');
+    kt_sb_str(j->b, "{\"case_id\":");
+    kt_sb_json_str(j->b, bk->case_id);
+    kt_sb_str(j->b, ",\"date\":");
+    date_json(j->b, bk->date);
+    kt_sb_str(j->b, ",\"caseworker\":");
+    kt_sb_json_str(j->b, bk->caseworker);
+    kt_sb_chr(j->b, '}');
+    return 0;
+}
+
+void api_bookings(ksrv_req *rq, ksrv_resp *rs) {
+    kt_date from = rq->today, to = KT_NO_DATE;
+    if (ksrv_query_date(rq, rs, "from", &from) || ksrv_query_date(rq, rs, "to", &to)) return;
+    if (to == KT_NO_DATE) to = from + 182;
+    if (to < from) {
+        ksrv_problem_field(rs, 400, "", "to", "before from", "a day on or after from", rq->path);
+        return;
+    }
+    ks_store *st = ksrv_store(rq, rs);
+    if (!st) return;
+    kt_sb rows;
+    kt_sb_init_grow(&rows, SB_DEFAULT_MAX);
+    bj j = {&rows, 0};
+    ks_error e = {0};
+    int rc = ks_bookings(st, rq->jobcenter, ksrv_query(rq, "caseworker"), from, to, bj_row, &j, &e);
+    if (rc == KS_OK && rows.err) rc = KS_ENOMEM;
+    if (rc != KS_OK) {
+        ksrv_problem(rs, 503, "store-unavailable", NULL, e.message[0] ? e.message : "out of memory",
+                     rq->path);
+    } else if (ksrv_access_log(rq, rs, st, NULL, "report:bookings", 1) == 0) {
+        ksrv_json_ok(rs, 200);
+        kt_sb *b = &rs->body;
+        kt_sb_str(b, "{\"from\":");
+        date_json(b, from);
+        kt_sb_str(b, ",\"to\":");
+        date_json(b, to);
+        kt_sb_str(b, ",\"bookings\":[");
+        kt_sb_mem(b, rows.p, rows.len);
+        kt_sb_str(b, "]}");
+    }
+    kt_sb_free(&rows);
 }

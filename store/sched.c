@@ -248,13 +248,17 @@ static int add_need(void *ctx, const ks__need_row *r) {
     return 0;
 }
 
-/* The bookings of one case still open: a `booket` event in the horizon with
- * no conversation (held or not) and no no-show on or after its day. */
-static int add_bookings_of(void *ctx, const char *id) {
-    gather *g = ctx;
+/* The open bookings of one case dated in [from, to]: a `booket` event with
+ * no conversation (held or not) and no no-show on or after its day (the
+ * case as it stands, corrections applied). fn gets the day and the booking's
+ * caseworker ("" when it names none) and the case's info; non-zero stops
+ * (returned). A case that cannot be read is passed over (0). */
+static int case_bookings(ks_store *s, const char *id, kt_date from, kt_date to,
+                         int (*fn)(void *ctx, const ks_case_info *ci, kt_date day, const char *cw),
+                         void *ctx) {
     char *cj = NULL;
     ks_error e;
-    if (ks_case_json(g->s, id, NULL, &cj, &e) != KS_OK) return e.status == KS_ENOMEM ? -1 : 0;
+    if (ks_case_json(s, id, NULL, &cj, &e) != KS_OK) return e.status == KS_ENOMEM ? -1 : 0;
     json_t *root = json_loads(cj, 0, NULL);
     free(cj);
     if (!root) return 0;
@@ -276,37 +280,101 @@ static int add_bookings_of(void *ctx, const char *id) {
             (last_contact == KT_NO_DATE || x > last_contact))
             last_contact = x;
     }
-    int rc = 0;
+    int rc = 0, have_info = 0;
+    ks_case_info info;
     json_array_foreach(evs, i, v) {
         const char *t = json_string_value(json_object_get(v, "type"));
         const char *d = json_string_value(json_object_get(v, "date"));
         kt_date x;
         if (!t || !d || strcmp(t, "booket") || kt_date_parse(d, strlen(d), &x) != KT_OK) continue;
-        if (x < g->as_of || x > g->end) continue;
+        if (x < from || x > to) continue;
         if (last_contact != KT_NO_DATE && last_contact >= x) continue; /* closed */
-        ks_case_info info;
-        if (ks_case_info_get(g->s, id, &info, &e) != KS_OK) continue;
-        int32_t c = case_of(g, id, info.jobcenter, info.caseworker);
+        if (!have_info && ks_case_info_get(s, id, &info, &e) != KS_OK) break;
+        have_info = 1;
         const char *cw = json_string_value(json_object_get(v, "caseworker"));
-        int32_t w = cw && *cw ? worker_of(g, info.jobcenter, cw) : -1;
-        if (c < 0 || (cw && *cw && w < 0)) {
-            rc = -1;
-            break;
-        }
-        if (g->n_bookings == g->cap_bookings) {
-            size_t nc = g->cap_bookings ? g->cap_bookings * 2 : 64;
-            void *np = realloc(g->bookings, nc * sizeof *g->bookings);
-            if (!np) {
-                rc = -1;
-                break;
-            }
-            g->bookings = np;
-            g->cap_bookings = nc;
-        }
-        g->bookings[g->n_bookings++] = (kt_sched_booking){.case_ix = (uint32_t)c, .worker = w,
-                                                          .date = x};
+        if ((rc = fn(ctx, &info, x, cw ? cw : ""))) break;
     }
     json_decref(root);
+    return rc;
+}
+
+static int add_booking(void *ctx, const ks_case_info *info, kt_date day, const char *cw) {
+    gather *g = ctx;
+    int32_t c = case_of(g, info->id, info->jobcenter, info->caseworker);
+    int32_t w = *cw ? worker_of(g, info->jobcenter, cw) : -1;
+    if (c < 0 || (*cw && w < 0)) return -1;
+    if (g->n_bookings == g->cap_bookings) {
+        size_t nc = g->cap_bookings ? g->cap_bookings * 2 : 64;
+        void *np = realloc(g->bookings, nc * sizeof *g->bookings);
+        if (!np) return -1;
+        g->bookings = np;
+        g->cap_bookings = nc;
+    }
+    g->bookings[g->n_bookings++] = (kt_sched_booking){.case_ix = (uint32_t)c, .worker = w, .date = day};
+    return 0;
+}
+
+static int add_bookings_of(void *ctx, const char *id) {
+    gather *g = ctx;
+    return case_bookings(g->s, id, g->as_of, g->end, add_booking, g);
+}
+
+/* ---- ks_bookings -------------------------------------------------------------------- */
+
+typedef struct bk_row {
+    char case_id[65], jobcenter[65], caseworker[65];
+    kt_date date;
+} bk_row;
+
+typedef struct bk_list {
+    ks_store *s;
+    const char *caseworker;
+    kt_date from, to;
+    bk_row *v;
+    size_t n, cap;
+} bk_list;
+
+static int bk_add(void *ctx, const ks_case_info *info, kt_date day, const char *cw) {
+    bk_list *l = ctx;
+    const char *who = *cw ? cw : info->caseworker;
+    if (l->caseworker && strcmp(who, l->caseworker)) return 0;
+    if (l->n == l->cap) {
+        size_t nc = l->cap ? l->cap * 2 : 64;
+        void *np = realloc(l->v, nc * sizeof *l->v);
+        if (!np) return -1;
+        l->v = np;
+        l->cap = nc;
+    }
+    bk_row *r = &l->v[l->n++];
+    snprintf(r->case_id, sizeof r->case_id, "%s", info->id);
+    snprintf(r->jobcenter, sizeof r->jobcenter, "%s", info->jobcenter);
+    snprintf(r->caseworker, sizeof r->caseworker, "%s", who);
+    r->date = day;
+    return 0;
+}
+
+static int bk_case(void *ctx, const char *id) {
+    bk_list *l = ctx;
+    return case_bookings(l->s, id, l->from, l->to, bk_add, l);
+}
+
+static int cmp_bk(const void *a, const void *b) {
+    const bk_row *x = a, *y = b;
+    if (x->date != y->date) return x->date < y->date ? -1 : 1;
+    return strcmp(x->case_id, y->case_id);
+}
+
+int ks_bookings(ks_store *s, const char *jobcenter, const char *caseworker, kt_date from,
+                kt_date to, int (*fn)(void *ctx, const ks_booking *b), void *ctx, ks_error *err) {
+    bk_list l = {.s = s, .caseworker = caseworker, .from = from, .to = to};
+    int rc = ks__booked_cases(s, jobcenter, bk_case, &l, err);
+    if (rc == KS_OK && l.n) qsort(l.v, l.n, sizeof *l.v, cmp_bk);
+    for (size_t i = 0; rc == KS_OK && i < l.n; i++) {
+        ks_booking b = {.case_id = l.v[i].case_id, .jobcenter = l.v[i].jobcenter,
+                        .caseworker = l.v[i].caseworker, .date = l.v[i].date};
+        if (fn(ctx, &b)) break;
+    }
+    free(l.v);
     return rc;
 }
 

@@ -74,6 +74,11 @@ same "other jobcentre" "$(post "$CW" /v1/cases/b1/bookings '{"date":"2026-12-07"
 same "auditor may not book" "$(post "$AUD" /v1/cases/s1/bookings '{"date":"2026-12-07"}')" 403
 same "bad date" "$(post "$CW" /v1/cases/s1/bookings '{"date":"7/12"}')" 422
 same "no such case" "$(post "$CW" /v1/cases/nope/bookings '{"date":"2026-12-07"}')" 404
+# the open bookings: by default from today 26 weeks on
+same "bookings" "$(get "$CW" /v1/bookings)" 200
+same "bookings list" "$(js '[(b["case_id"], b["date"], b["caseworker"]) for b in d["bookings"]]')" "[('s2', '2026-12-07', 'cw-1')]"
+same "bookings to" "$(get "$AUD" '/v1/bookings?to=2027-12-31&caseworker=cw-2') $(js '[(b["case_id"], b["date"]) for b in d["bookings"]]')" "200 [('s1', '2027-06-15')]"
+same "bookings bad" "$(get "$CW" '/v1/bookings?from=2026-12-10&to=2026-12-01')" 400
 # the caseworker's calendar holds the booking (s2, Monday), not the proposals
 same "calendar" "$(get "$CW" /v1/caseworkers/cw-1/calendar.ics)" 200
 same "calendar events" "$(tr -d '\r' <"$T/body" | grep -c '^BEGIN:VEVENT')" "1"
