@@ -259,7 +259,7 @@ try {
     await m.context().close();
   });
 
-  await step("Planlægning: a week per caseworker; book a proposal with one click; it is booked and in the caseworker's calendar", async () => {
+  await step("Planlægning: a week per caseworker; book a proposal with one click; it is booked, in the caseworker's calendar and on the worklist", async () => {
     const p = await newPage();
     await login(p, process.env.TOKEN_CW);
     await p.click('#nav a[data-view="planlaegning"]');
@@ -286,6 +286,10 @@ try {
       return r.status + " " + (await r.text());
     }, cw);
     assert(ics.startsWith("200 ") && ics.includes(caseId), "the booking is not in " + cw + "'s calendar");
+    // and on the worklist: the case's conversation duties are marked booked
+    await p.goto(BASE + "/#/arbejdsliste?sagsbehandler=" + encodeURIComponent(cw) + "&periode=alle");
+    await p.waitForSelector("#worklist table, #worklist .notice.ok");
+    await p.waitForFunction((id) => [...document.querySelectorAll("#worklist-table tr")].some((tr) => tr.dataset.case === id && tr.querySelector(".booked")), caseId);
     await noEnglish(p, "Planlægning");
     await shot(p, "16-planlaegning.png");
     await p.context().close();
