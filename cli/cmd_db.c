@@ -26,6 +26,9 @@ static const char db_help[] =
     "  worklist               open and overdue obligations due soon, most urgent first\n"
     "  report --from --to     timeliness (rettidighed) and STAR's 4-in-6-months measure\n"
     "  forecast [--weeks N]   conversations due per week, jobcentre and caseworker\n"
+    "  capacity set ...       conversation slots a day of a caseworker or a jobcentre\n"
+    "  book CASE --date D     book a conversation (the schedule respects it)\n"
+    "  schedule [--weeks N]   proposed days for every conversation due (Planlægning)\n"
     "  demo --cases N         fill the store with a synthetic caseload\n"
     "  access-log [CASE]      who read or wrote the case, and when\n"
     "  check                  verify the database file (PRAGMA integrity_check)\n"
@@ -882,6 +885,9 @@ int cmd_db(int argc, char **argv) {
     if (!strcmp(c, "worklist")) return cmd_db_worklist(argc, argv);
     if (!strcmp(c, "report")) return cmd_db_report(argc, argv);
     if (!strcmp(c, "forecast")) return cmd_db_forecast(argc, argv);
+    if (!strcmp(c, "capacity")) return cmd_db_capacity(argc, argv);
+    if (!strcmp(c, "book")) return cmd_db_book(argc, argv);
+    if (!strcmp(c, "schedule")) return cmd_db_schedule(argc, argv);
     if (!strcmp(c, "demo")) return db_demo(argc, argv);
     if (!strcmp(c, "access-log")) return db_access_log(argc, argv);
     if (!strcmp(c, "check")) return db_check(argc, argv);

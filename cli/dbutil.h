@@ -31,5 +31,9 @@ int cmd_db(int argc, char **argv);
 int cmd_db_worklist(int argc, char **argv);
 int cmd_db_report(int argc, char **argv);
 int cmd_db_forecast(int argc, char **argv);
+/* cmd_db_schedule.c (issue 14, Planlægning) */
+int cmd_db_capacity(int argc, char **argv);
+int cmd_db_book(int argc, char **argv);
+int cmd_db_schedule(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 #endif
