@@ -260,20 +260,6 @@ static void forms_text(unsigned forms, char *buf, size_t n, const char *sep) {
     }
 }
 
-static void csv_field(const char *s, int last) {
-    if (strpbrk(s, ",\"\r\n")) {
-        putchar('"');
-        for (; *s; s++) {
-            if (*s == '"') putchar('"');
-            putchar(*s);
-        }
-        putchar('"');
-    } else {
-        fputs(s, stdout);
-    }
-    putchar(last ? '\n' : ',');
-}
-
 static int sc_item(void *ctx, const ks_schedule_item *it) {
     sc_ctx *p = ctx;
     char day[11], forms[64], rules[512];
@@ -318,14 +304,14 @@ static int sc_item(void *ctx, const ks_schedule_item *it) {
     } else if (p->f == OUT_CSV) {
         forms_text(it->forms, forms, sizeof forms, ";");
         printf("%s,", day);
-        csv_field(it->jobcenter, 0);
-        csv_field(it->caseworker, 0);
-        csv_field(it->case_id, 0);
+        db_csv_field(it->jobcenter, 0);
+        db_csv_field(it->caseworker, 0);
+        db_csv_field(it->case_id, 0);
         printf("%s,%d,%s,%s,", it->booked ? "booket" : "forslag", it->late,
                it->joint ? "faelles" : "jobcenter", forms);
         if (it->agenda) printf("%d", it->agenda);
         putchar(',');
-        csv_field(rules, 1);
+        db_csv_field(rules, 1);
     } else {
         forms_text(it->forms, forms, sizeof forms, "/");
         char ag[8] = "";
