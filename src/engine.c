@@ -1331,7 +1331,7 @@ static void warn_conversation(ctx *x, const kt_conversation *cv, const char *why
     kt_warning *w = warn_slot(x);
     if (!w) return;
     *w = (kt_warning){.code = code, .mlen = (uint32_t)mlen, .plen = plen, .why = why,
-                      .why_len = (uint32_t)why_len, .date = cv->date, .conv = cv->index};
+                      .why_len = (uint32_t)why_len, .date = cv->date, .conv = cv->index, .plain = true};
     x->p->n_warnings++;
 }
 
@@ -1352,10 +1352,8 @@ static void warn_unused_conversations(ctx *x) {
             if (co->form[i] != FV_OK) fv = co->form[i];
         }
         if (claimed) continue;
-        static const char outside[] = "den ligger uden for ethvert ydelsesforløb";
-        static const char unused[] =
-            "ingen forpligtelse i planen kunne bruge den (fx efter de første seks måneder, "
-            "hvor samtaler holdes efter behov, eller holdt af en aktør, reglerne ikke nævner)";
+        static const char outside[] = KT_CONV_WHY_OUTSIDE;
+        static const char unused[] = KT_CONV_WHY_UNUSED;
         if (!in_any) {
             why = outside;
             why_len = sizeof outside - 1;
@@ -1399,7 +1397,7 @@ static void warn_static(ctx *x, const char *code, const char *message, size_t ml
     if (warn_seen(p, code, message, mlen, "", 0)) return;
     kt_warning *w = warn_slot(x);
     if (!w) return;
-    *w = (kt_warning){.code = code, .message = message, .pointer = "", .mlen = (uint32_t)mlen};
+    *w = (kt_warning){.code = code, .message = message, .pointer = "", .mlen = (uint32_t)mlen, .plain = true};
     p->n_warnings++;
 }
 #define WARN_STATIC(x, code, lit) warn_static((x), (code), "" lit, sizeof(lit) - 1)
@@ -1435,13 +1433,9 @@ static void warn_rules(ctx *x, const char *code, const char *head, const char *t
 
 static void warn_general(ctx *x) {
     if (x->any_dp)
-        WARN_STATIC(x, "dagpenge_calendar_time",
-                    "Forenkling: for dagpenge tæller loven sammenlagt ledighed i udbetalte timer (LAB § 9, "
-                    "BEK 2636/2021 § 7); planen regner med kalendertid på ydelsen.");
+        WARN_STATIC(x, "dagpenge_calendar_time", KT_WARN_DP_CALENDAR);
     if (x->any_g2020_after6)
-        WARN_STATIC(x, "individual_after_six_months",
-                    "Efter de første seks måneder af et forløb efter LAB 2019 aftales kontaktforløbet "
-                    "individuelt; borgeren har ret til samtaler, når borgeren ønsker det (LAB § 32).");
+        WARN_STATIC(x, "individual_after_six_months", KT_WARN_AFTER_SIX);
     if (x->any_provisional)
         warn_rules(x, "provisional_law",
                    "Foreløbige regler (bygger på officielle resuméer af lov nr. 1750 af 29/12 2025, ikke "

@@ -904,9 +904,33 @@ static bool json_warning_parts(kt_out *o, const kt_warning *w) {
         w->mlen != (sizeof pre - 1) + 10 + (sizeof mid - 1) + w->why_len + 1 ||
         strcmp(w->code, KT_CONV_WARNING_CODE) != 0)
         return false;
+    static const char head[] = "{\"code\":\"" KT_CONV_WARNING_CODE "\",\"message\":\"Samtalen ",
+                      tail[] = ".\",\"pointer\":\"/conversations/";
+    if (w->plain && w->why_len < KT_OUT_MIN / 2) {
+        /* the engine's why texts need no escaping: the warning in one room */
+        char *at = kt_out_room(o, sizeof head + 10 + sizeof mid + w->why_len + sizeof tail + KT_LTOA_MAX + 2);
+        memcpy(at, head, sizeof head - 1);
+        at += sizeof head - 1;
+        kt_date_format(w->date, at); /* its NUL overwritten next */
+        at += 10;
+        memcpy(at, mid, sizeof mid - 1);
+        at += sizeof mid - 1;
+        memcpy(at, w->why, w->why_len);
+        at += w->why_len;
+        memcpy(at, tail, sizeof tail - 1);
+        at += sizeof tail - 1;
+        char digits[KT_LTOA_MAX];
+        int i = kt_ltoa_end(digits, (long)w->conv);
+        memcpy(at, digits + i, KT_LTOA_MAX - (size_t)i);
+        at += KT_LTOA_MAX - (size_t)i;
+        at[0] = '"';
+        at[1] = '}';
+        kt_out_done(o, at + 2);
+        return true;
+    }
     char day[11];
     kt_date_format(w->date, day);
-    KT_OUT_LIT(o, "{\"code\":\"" KT_CONV_WARNING_CODE "\",\"message\":\"Samtalen ");
+    kt_out_put(o, head, sizeof head - 1);
     kt_out_put(o, day, 10);
     KT_OUT_LIT(o, " tæller ikke med: ");
     kt_out_json_body(o, w->why, w->why_len);
@@ -932,15 +956,27 @@ static void json_plan(kt_out *o, const kt_plan *p) {
         if (i) KT_OUT_LIT(o, ",");
         if (json_warning_parts(o, wa)) continue;
         KT_OUT_LIT(o, "{\"code\":");
-        kt_out_json_str(o, wa->code);
         char mbuf[KT_WARNING_TEXT_MAX], pbuf[KT_WARNING_POINTER_MAX];
         const char *msg, *ptr;
         kt_warning_text(wa, mbuf, pbuf, &msg, &ptr);
-        KT_OUT_LIT(o, ",\"message\":");
-        kt_out_json_strn(o, msg, wa->mlen);
-        if (ptr[0]) {
-            KT_OUT_LIT(o, ",\"pointer\":");
-            kt_out_json_strn(o, ptr, wa->plen);
+        if (wa->plain) { /* the engine's own texts: no escaping needed */
+            json_plain(o, wa->code);
+            KT_OUT_LIT(o, ",\"message\":\"");
+            kt_out_put(o, msg, wa->mlen);
+            KT_OUT_LIT(o, "\"");
+            if (ptr[0]) {
+                KT_OUT_LIT(o, ",\"pointer\":\"");
+                kt_out_put(o, ptr, wa->plen);
+                KT_OUT_LIT(o, "\"");
+            }
+        } else {
+            kt_out_json_str(o, wa->code);
+            KT_OUT_LIT(o, ",\"message\":");
+            kt_out_json_strn(o, msg, wa->mlen);
+            if (ptr[0]) {
+                KT_OUT_LIT(o, ",\"pointer\":");
+                kt_out_json_strn(o, ptr, wa->plen);
+            }
         }
         KT_OUT_LIT(o, "}");
     }

@@ -622,6 +622,14 @@ static void test_identifiers_plain(void **state) {
     }
     assert_plain("agenda seed", kt_agenda_seed);
     assert_plain("conversation warning code", KT_CONV_WARNING_CODE); /* written plain by plan.c */
+    /* the engine's fixed warning texts, written plain (kt_warning.plain) */
+    for (int i = 0; i < FV_COUNT; i++) assert_plain("form verdict text", kt_form_verdict_text[i]);
+    assert_plain("conversation outside", KT_CONV_WHY_OUTSIDE);
+    assert_plain("conversation unused", KT_CONV_WHY_UNUSED);
+    assert_plain("dagpenge_calendar_time", "dagpenge_calendar_time");
+    assert_plain("dagpenge calendar text", KT_WARN_DP_CALENDAR);
+    assert_plain("individual_after_six_months", "individual_after_six_months");
+    assert_plain("after six text", KT_WARN_AFTER_SIX);
 }
 
 int main(void) {
