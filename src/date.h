@@ -42,6 +42,18 @@ bool kt_is_closed_day(kt_date d);
 /* The name of the holiday on d (Danish), or NULL. */
 const char *kt_holiday_name(kt_date d);
 
+/* The holidays as data (kt_holiday_name reads them; the engine makes its
+ * table of closed days from them): a fixed day (month, day) or a day
+ * counted from Easter Sunday (month 0), up to last_year (0: every year). */
+typedef struct kt_holiday_row {
+    int8_t month, day;
+    int16_t easter;
+    int16_t last_year;
+    const char *name;
+} kt_holiday_row;
+#define KT_N_HOLIDAYS 11
+extern const kt_holiday_row kt_holidays[KT_N_HOLIDAYS];
+
 /* Completed years of age on day d for a person born on `birth`. Someone born
  * on 29 February turns a year older on 1 March in common years. */
 int kt_age_on(kt_date birth, kt_date d);

@@ -82,6 +82,18 @@ int kt_engine_new(kt_engine **out) {
         e->mstart[k] = kt_date_from_ymd(KT_MSTART_YEAR + k / 12, k % 12 + 1, 1);
     for (int k = 0; k < e->n_exemptions; k++)
         if (e->exemptions[k]->event < EV_COUNT) e->x_by_event[e->exemptions[k]->event] |= 1u << k;
+    /* the holidays' days (date.c's rows), as kt_is_holiday finds them */
+    for (int y = KT_MSTART_YEAR; y < KT_MSTART_YEAR + KT_MSTART_MONTHS / 12; y++) {
+        kt_date easter = kt_easter(y);
+        for (int i = 0; i < KT_N_HOLIDAYS; i++) {
+            const kt_holiday_row *h = &kt_holidays[i];
+            if (h->last_year && y > h->last_year) continue;
+            kt_date d = h->month ? kt_date_from_ymd(y, h->month, h->day) : easter + h->easter;
+            unsigned k = (unsigned)(d - e->mstart[0]);
+            e->holiday[k / 64] |= UINT64_C(1) << (k % 64);
+        }
+    }
+    for (int i = 0; i < KT_N_GENERATIONS; i++) e->gen_names[i] = kt_generations[i].name;
     *out = e;
     return KT_OK;
 }
@@ -690,7 +702,7 @@ static kt_form_verdict form_verdict(const ctx *x, const course *co, uint32_t i) 
 static uint8_t forms_as_of(const ctx *x, course *co, int first_of_course);
 
 /* The forms that would count on as_of for an obligation of this row. */
-static uint8_t forms_on_as_of(const ctx *x, course *co, const kt_rule *row) {
+static inline uint8_t forms_on_as_of(const ctx *x, course *co, const kt_rule *row) {
     if (!row->by_conversations && row->met_topic < 0) return 0;
     /* the rest depends on the course, as_of and F_FIRST_OF_COURSE only */
     const int first = (row->flags & F_FIRST_OF_COURSE) != 0;
@@ -1372,7 +1384,7 @@ static void warn_closed_days(ctx *x) {
     kt_plan *p = x->p;
     for (size_t i = 0; i < p->n_obs; i++) {
         const kt_ob *ob = &p->obs[i];
-        if (ob->status != KT_OPEN || ob->to == KT_NO_DATE || !kt_is_closed_day(ob->to)) continue;
+        if (ob->status != KT_OPEN || ob->to == KT_NO_DATE || !kt_engine_closed_day(x->e, ob->to)) continue;
         char buf[200];
         const char *h = kt_holiday_name(ob->to);
         kt_sb b;
@@ -1654,7 +1666,7 @@ static int compute_one(const kt_engine *e, const kt_case *c, const kt_plan_optio
     p->as_of = as_of;
     p->horizon = o->horizon_days;
     p->explain = o->explain != 0;
-    for (int i = 0; i < KT_N_GENERATIONS; i++) p->gen_names[i] = kt_generations[i].name;
+    memcpy(p->gen_names, e->gen_names, sizeof p->gen_names);
     memcpy(p->gen_first, e->first, sizeof p->gen_first);
 
     ctx x = {.e = e, .c = c, .p = p, .as_of = as_of, .last_listed = as_of + o->horizon_days,
@@ -1666,7 +1678,10 @@ static int compute_one(const kt_engine *e, const kt_case *c, const kt_plan_optio
     x.n_known = conv_from(&x, as_of + 1);
     for (uint32_t i = 0; i < c->n_events; i++)
         if (c->events[i].from <= as_of && c->events[i].type < 32) x.event_types |= 1u << c->events[i].type;
-    x.adult = kt_add_months(c->birth_date, 12 * 18);
+    /* the birth date taken apart once: the 18th birthday, ages on S */
+    kt_date_to_ymd(c->birth_date, &x.by, &x.bm, &x.bd);
+    x.birth_known = true;
+    x.adult = kt_engine_add_months(e, x.by, x.bm, x.bd, 12 * 18);
     warn_under18_adult(&x);
     int rc = build_courses(&x);
     for (uint32_t k = 0; rc == KT_OK && k < x.n_courses; k++) {
