@@ -26,7 +26,7 @@
 #define KT_MAX_OCCURRENCES 2000 /* per chain; generations end chains long before */
 #define GRACE_DAYS 14           /* dp.monthly (STAR practice 2018) */
 #define SAME_COURSE_GAP 31      /* a gap shorter than this continues a course */
-#define SCRATCH_STACK 8192      /* bytes of per-call scratch on the stack */
+#define SCRATCH_STACK 24576     /* bytes of per-call scratch on the stack (dense cases need ~10 KiB) */
 #define DAY_2025_01_01 20089    /* kt_date_from_ymd(2025, 1, 1), checked in kt_engine_new */
 
 /* ---- engine ------------------------------------------------------------------- */
@@ -317,6 +317,7 @@ static bool event_holds(const ctx *x, const kt_event *ev, kt_date d) {
 }
 
 static bool any_event_holds(const ctx *x, int type, kt_date d) {
+    if (type < 32 && !(x->event_types & (1u << type))) return false; /* none known by as_of */
     for (uint32_t i = 0; i < x->c->n_events; i++)
         if (x->c->events[i].type == type && event_holds(x, &x->c->events[i], d)) return true;
     return false;
@@ -356,7 +357,7 @@ static inline kt_date add_months_S(course *co, int n) {
 
 /* The day on which the L-th day that is not stopped falls, counting from f
  * (f included); KT_NO_DATE when a stop for good comes first. */
-static kt_date clock_day(const course *co, kt_date f, int32_t L) {
+static __attribute__((noinline)) kt_date clock_day(const course *co, kt_date f, int32_t L) {
     kt_date d = f;
     int32_t left = L;
     for (uint32_t i = 0; i < co->n_stops; i++) {
@@ -374,7 +375,7 @@ static kt_date clock_day(const course *co, kt_date f, int32_t L) {
 }
 
 /* [S + m months] on benefit time: the first day after the first m months. */
-static kt_date clock_after_months(course *co, int m) {
+static inline kt_date clock_after_months(course *co, int m) {
     if (m == 0) return co->S;
     if (co->n_stops == 0) return add_months_S(co, m); /* what clock_day gives without stops */
     kt_date end = clock_day(co, co->S, add_months_S(co, m) - co->S);
@@ -382,7 +383,7 @@ static kt_date clock_after_months(course *co, int m) {
 }
 
 /* The end of a window counted from S: [S, addMonths(S, months) + days]. */
-static kt_date clock_end(course *co, int months, int days) {
+static inline kt_date clock_end(course *co, int months, int days) {
     kt_date plain = add_months_S(co, months) + days;
     if (co->n_stops == 0) return plain; /* what clock_day gives without stops */
     return clock_day(co, co->S, plain - co->S + 1);
@@ -672,7 +673,7 @@ static bool remote_allowed(const ctx *x, const course *co, kt_date d, const kt_g
     if (co->group == G_DP || co->group == G_KH || co->group == G_LY) {
         if (any_event_holds(x, EV_ARBEJDSFORDELING, d) || any_event_holds(x, EV_HJEMSENDT, d))
             return true;
-        for (uint32_t i = 0; i < x->c->n_events; i++) {
+        for (uint32_t i = 0; (x->event_types & (1u << EV_JOBSTART)) && i < x->c->n_events; i++) {
             const kt_event *ev = &x->c->events[i];
             /* jobstart: the event's date is the documented first day of work;
              * conversations in the 6 weeks up to it may be remote (seed 001
@@ -795,7 +796,7 @@ static bool qualifies(const ctx *x, const course *co, const kt_rule *row, uint32
     return qualifies_q(x, co, &q, i, from);
 }
 
-static bool who_ok(const ctx *x, const course *co, const kt_rule *row, kt_date open) {
+static inline bool who_ok(const ctx *x, const course *co, const kt_rule *row, kt_date open) {
     const kt_case *c = x->c;
     if (!(row->groups & GB(co->group))) return false;
     if (row->min_age >= 0 || row->below_age >= 0) {
@@ -881,7 +882,7 @@ static const kt_exemption *nonstop_exempt(const course *co, const kt_ob *ob) {
     return NULL;
 }
 
-static void set_status(const ctx *x, const course *co, kt_ob *ob, bool grace) {
+static inline void set_status(const ctx *x, const course *co, kt_ob *ob, bool grace) {
     const kt_rule *row = ob->rule;
     const kt_exemption *nx = co->n_nsx ? nonstop_exempt(co, ob) : NULL;
     /* a quota duty exempted by a concrete judgement stays exempt when its
@@ -1386,7 +1387,11 @@ static void warn_closed_days(ctx *x) {
         const kt_ob *ob = &p->obs[i];
         if (ob->status != KT_OPEN || ob->to == KT_NO_DATE || !kt_engine_closed_day(x->e, ob->to)) continue;
         char buf[200];
-        const char *h = kt_holiday_name(ob->to);
+        /* most closed days are weekends: the name only for a holiday */
+        unsigned k = (unsigned)(ob->to - x->e->mstart[0]);
+        const bool weekend_only = k < (unsigned)(x->e->mstart[KT_MSTART_MONTHS] - x->e->mstart[0]) &&
+                                  !((x->e->holiday[k / 64] >> (k % 64)) & 1u);
+        const char *h = weekend_only ? NULL : kt_holiday_name(ob->to);
         kt_sb b;
         kt_sb_init(&b, buf, sizeof buf);
         KT_SB_LIT(&b, "Fristen for ");
@@ -1406,7 +1411,7 @@ static void warn_closed_days(ctx *x) {
  * instead of copying (it lives longer than any plan); pointer "". */
 static void warn_static(ctx *x, const char *code, const char *message, size_t mlen) {
     kt_plan *p = x->p;
-    if (warn_seen(p, code, message, mlen, "", 0)) return;
+    /* no repeat check: warn_general, which alone says these, runs once a plan */
     kt_warning *w = warn_slot(x);
     if (!w) return;
     *w = (kt_warning){.code = code, .message = message, .pointer = "", .mlen = (uint32_t)mlen, .plain = true};
