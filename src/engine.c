@@ -128,10 +128,7 @@ int kt_engine_set_generation_arg(kt_engine *e, const char *arg) {
 /* The generation in force on d: index, or -1 before the catalogue. Days from
  * the first day of newer law follow the newest generation; *beyond says so. */
 int kt_engine_generation_on(const kt_engine *e, kt_date d, bool *beyond) {
-    if (beyond) *beyond = d >= e->first[KT_N_GENERATIONS];
-    for (int i = KT_N_GENERATIONS - 1; i >= 0; i--)
-        if (d >= e->first[i]) return i;
-    return -1;
+    return kt_engine_gen_on(e, d, beyond);
 }
 
 void kt_plan_options_init(kt_plan_options *o) {
@@ -657,7 +654,7 @@ static int course_stops(ctx *x, course *co) {
 
 static bool standby_on(const ctx *x, const course *co, kt_date d) {
     if (!any_event_holds(x, EV_ALVORLIG_SYGDOM, d)) return false;
-    int gi = kt_engine_generation_on(x->e, d, NULL);
+    int gi = kt_engine_gen_on(x->e, d, NULL);
     const kt_generation *g = &kt_generations[gi < 0 ? 0 : gi];
     if (g->standby_everyone || (g->standby_groups & GB(co->group)) ||
         (g->standby_benefits & (1u << co->benefit)))
@@ -690,7 +687,7 @@ static kt_form_verdict form_verdict(const ctx *x, const course *co, uint32_t i) 
     if (cv->form == KT_FORM_UDEN_KONTAKT)
         return standby_on(x, co, cv->date) ? FV_OK : FV_NO_STANDBY;
     if (cv->form == KT_FORM_FREMMOEDE) return FV_OK;
-    int gi = kt_engine_generation_on(x->e, cv->date, NULL);
+    int gi = kt_engine_gen_on(x->e, cv->date, NULL);
     const kt_generation *g = &kt_generations[gi < 0 ? 0 : gi];
     if (g->form_regime == FORMS_FIRST_IN_PERSON) {
         if (cv->form == KT_FORM_BREV) return FV_BREV;
@@ -1045,7 +1042,7 @@ static kt_date first_jc_conversation(const ctx *x, const course *co, kt_date d) 
 
 static const kt_rule *row_on(const ctx *x, const course *co, int slot, kt_date d, int *gen,
                             bool *beyond) {
-    *gen = kt_engine_generation_on(x->e, d, beyond);
+    *gen = kt_engine_gen_on(x->e, d, beyond);
     if (*gen < 0) return NULL;
     return x->e->row[*gen][slot][co->group];
 }
@@ -1372,7 +1369,7 @@ static void warn_unused_conversations(ctx *x) {
             why_len = sizeof outside - 1;
         } else if (fv != FV_OK) {
             why = kt_form_verdict_text[fv];
-            why_len = strlen(why);
+            why_len = kt_form_verdict_len[fv];
         } else {
             why = unused;
             why_len = sizeof unused - 1;
@@ -1493,7 +1490,7 @@ static int prepare_course(ctx *x, course *co) {
     co->age_S = co->Sy - x->by - (co->Sm < x->bm || (co->Sm == x->bm && co->Sd < x->bd));
     if (course_categories(x, co) != KT_OK) return KT_ENOMEM;
     co->group = (uint8_t)course_group(x, co);
-    co->gen = kt_engine_generation_on(x->e, co->S, &co->beyond);
+    co->gen = kt_engine_gen_on(x->e, co->S, &co->beyond);
     if (course_stops(x, co) != KT_OK) return KT_ENOMEM;
     uint32_t n = c->n_conversations;
     /* one block: claimed (zeroed), then in_course and form (written below) */
@@ -1620,7 +1617,7 @@ static int save_courses(ctx *x) {
     p->course_end = NULL;
     if (!x->n_courses) return KT_OK;
     /* every plan keeps its courses' ends (kt_plan_course_end) */
-    p->course_end = kt_arena_alloc(&p->arena, sizeof(kt_date) * x->n_courses);
+    p->course_end = kt_arena_get(&p->arena, sizeof(kt_date) * x->n_courses);
     if (!p->course_end) return KT_ENOMEM;
     for (uint32_t k = 0; k < x->n_courses; k++) p->course_end[k] = x->courses[k].end;
     if (!p->explain) return KT_OK;
@@ -1679,7 +1676,7 @@ static int compute_one(const kt_engine *e, const kt_case *c, const kt_plan_optio
     /* the scratch of one call starts on the stack: most cases need no more */
     max_align_t scratch_buf[SCRATCH_STACK / sizeof(max_align_t)];
     kt_arena_init_buf(&x.scratch, scratch_buf, sizeof scratch_buf);
-    x.gen_as_of = kt_engine_generation_on(e, as_of, NULL);
+    x.gen_as_of = kt_engine_gen_on(e, as_of, NULL);
     x.n_known = conv_from(&x, as_of + 1);
     for (uint32_t i = 0; i < c->n_events; i++)
         if (c->events[i].from <= as_of && c->events[i].type < 32) x.event_types |= 1u << c->events[i].type;
@@ -1787,7 +1784,11 @@ static kt_date changes_next(const kt_engine *e, const kt_case *c, const kt_plan 
                             kt_date next_unlisted, kt_date adult) {
     kt_date a = p->as_of, best = FOREVER;
     if (next_unlisted != FOREVER) candidate(&best, a, next_unlisted - p->horizon);
-    for (int g = 0; g < KT_N_GENERATIONS; g++) candidate(&best, a, e->first[g]);
+    for (int g = 0; g < KT_N_GENERATIONS; g++) /* in order: the first after a is the one */
+        if (e->first[g] > a) {
+            candidate(&best, a, e->first[g]);
+            break;
+        }
     /* ages count on a course's start S only (a period's day, below), and
      * the 18th birthday ends exempt.under18 */
     candidate(&best, a, adult);
@@ -1802,7 +1803,15 @@ static kt_date changes_next(const kt_engine *e, const kt_case *c, const kt_plan 
         }
     }
     for (uint32_t i = 0; i < c->n_categories; i++) candidate(&best, a, c->categories[i].from);
-    for (uint32_t i = 0; i < c->n_conversations; i++) candidate(&best, a, c->conversations[i].date);
+    {   /* sorted by date: the first after a */
+        uint32_t lo = 0, hi = c->n_conversations;
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (c->conversations[mid].date <= a) lo = mid + 1;
+            else hi = mid;
+        }
+        if (lo < c->n_conversations) candidate(&best, a, c->conversations[lo].date);
+    }
     for (uint32_t i = 0; i < c->n_events; i++) {
         const kt_event *ev = &c->events[i];
         candidate(&best, a, ev->from);

@@ -68,5 +68,12 @@ static inline kt_date kt_engine_add_months(const kt_engine *e, int y, int m, int
 }
 
 int kt_engine_generation_on(const kt_engine *e, kt_date d, bool *beyond);
+/* The same, inline: the generation in force on d, or -1 before the catalogue. */
+static inline int kt_engine_gen_on(const kt_engine *e, kt_date d, bool *beyond) {
+    if (beyond) *beyond = d >= e->first[KT_N_GENERATIONS];
+    for (int i = KT_N_GENERATIONS - 1; i >= 0; i--)
+        if (d >= e->first[i]) return i;
+    return -1;
+}
 
 #endif

@@ -83,14 +83,17 @@ void kt_arena_free(kt_arena *a) {
 
 /* ---- accessors --------------------------------------------------------------------------- */
 
-const char *const kt_form_verdict_text[FV_COUNT] = {
-    "formen tæller",
-    "samtalen skulle holdes ved personligt fremmøde (g2014-g2020), og ingen undtagelse gjaldt",
-    ("fra 2023-03-22 skal forløbets første samtale holdes ved personligt fremmøde; en samtale i "
-     "anden form før den tæller ikke"),
-    "brev tæller ikke som samtale fra 2023-03-22",
-    "opfølgning uden kontakt tæller kun, mens stand-by-reglen gælder (alvorlig sygdom)",
-};
+#define FV_TEXT_0 "formen tæller"
+#define FV_TEXT_1 "samtalen skulle holdes ved personligt fremmøde (g2014-g2020), og ingen undtagelse gjaldt"
+#define FV_TEXT_2                                                                                     \
+    "fra 2023-03-22 skal forløbets første samtale holdes ved personligt fremmøde; en samtale i "     \
+    "anden form før den tæller ikke"
+#define FV_TEXT_3 "brev tæller ikke som samtale fra 2023-03-22"
+#define FV_TEXT_4 "opfølgning uden kontakt tæller kun, mens stand-by-reglen gælder (alvorlig sygdom)"
+const char *const kt_form_verdict_text[FV_COUNT] = {FV_TEXT_0, FV_TEXT_1, FV_TEXT_2, FV_TEXT_3, FV_TEXT_4};
+const uint8_t kt_form_verdict_len[FV_COUNT] = {sizeof FV_TEXT_0 - 1, sizeof FV_TEXT_1 - 1, sizeof FV_TEXT_2 - 1,
+                                               sizeof FV_TEXT_3 - 1, sizeof FV_TEXT_4 - 1};
+_Static_assert(FV_COUNT == 5, "a text and a length per form verdict");
 
 const char *const kt_verdict_text[V_COUNT] = {
     "talte med", "ikke afholdt (udeblivelse eller aflyst)", "uden for forløbets ydelsesperioder",

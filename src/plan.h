@@ -156,6 +156,7 @@ typedef enum {
     FV_OK, FV_NOT_IN_PERSON, FV_BEFORE_FIRST_IN_PERSON, FV_BREV, FV_NO_STANDBY, FV_COUNT
 } kt_form_verdict;
 extern const char *const kt_form_verdict_text[FV_COUNT];
+extern const uint8_t kt_form_verdict_len[FV_COUNT]; /* their strlen */
 /* The engine's fixed warning texts: written without escaping (kt_warning
  * .plain), so tests/test_fastparse.c holds them plain, with the form
  * verdicts' texts above. */
