@@ -771,10 +771,11 @@ typedef struct rowq {
 } rowq;
 
 static inline rowq rowq_of(const kt_rule *row) {
-    uint8_t holders = row->holders ? row->holders : 1u << KT_HOLDER_JOBCENTER;
-    uint8_t accept = holders;
-    if (holder_ok(holders, KT_HOLDER_ANDEN_AKTOER)) accept |= 1u << KT_HOLDER_ANDEN_AKTOER;
-    if (holder_ok(holders, KT_HOLDER_FAELLES)) accept |= 1u << KT_HOLDER_FAELLES;
+    const unsigned holders = row->holders ? row->holders : 1u << KT_HOLDER_JOBCENTER;
+    /* holder_ok without branches: an other actor counts where the
+     * jobcentre does, a joint conversation where either of its holders does */
+    const unsigned jc = (holders >> KT_HOLDER_JOBCENTER) & 1u, ak = (holders >> KT_HOLDER_A_KASSE) & 1u;
+    const uint8_t accept = (uint8_t)(holders | jc << KT_HOLDER_ANDEN_AKTOER | (jc | ak) << KT_HOLDER_FAELLES);
     return (rowq){.need = ELIG_HELD | ELIG_FORM,
                   .accept = accept,
                   .topic = row->met_topic >= 0 ? 1u << row->met_topic : 0,
@@ -1064,9 +1065,7 @@ static void eval_single_at(ctx *x, course *co, const kt_rule *row, int gen, bool
 }
 
 /* Rules whose window is counted from S: single windows and dp.monthly. */
-static void eval_from_S(ctx *x, course *co, int slot) {
-    const kt_rule *row = x->e->row[co->gen][slot][co->group];
-    if (!row || !who_ok(x, co, row, co->S)) return;
+static void eval_from_S(ctx *x, course *co, int slot, const kt_rule *row) {
     if (row->shape == SH_MONTHLY) {
         kt_ob *months[12];
         int nm = 0;
@@ -1571,7 +1570,11 @@ static void evaluate_course(ctx *x, course *co) {
         case SH_TWELVE: eval_twelve(x, co, slot); break;
         case SH_RECUR: eval_recur(x, co, slot); break;
         default:
-            if (proto->anchor == A_S) eval_from_S(x, co, slot);
+            if (proto->anchor == A_S) {
+                /* the row's fit asked here: most slots that do not fit cost no call */
+                const kt_rule *row = x->e->row[co->gen][slot][co->group];
+                if (row && who_ok(x, co, row, co->S)) eval_from_S(x, co, slot, row);
+            }
             else if (anchor_possible(x, co, proto)) eval_anchored(x, co, slot);
         }
         if (x->oom) return;
