@@ -379,11 +379,13 @@ enum { K_END = -1, K_BAD = -2, K_UNKNOWN = -3 };
  * never a known one). */
 typedef struct members {
     uint32_t seen;
+    int next; /* the key after the last known one: members mostly come in table order */
     keyset unknown;
 } members;
 
 static void members_init(members *ms) {
     ms->seen = 0;
+    ms->next = 0;
     ms->unknown.count = 0;
 }
 
@@ -442,10 +444,20 @@ static inline __attribute__((always_inline)) int next_key(rd *r, const kkey *key
     if (*p != '"') return K_BAD;
     p++;
     if (r->end - p >= 24) {
+        /* the key that follows the last one in the table first: the same
+         * answer as the loop below (the names differ, so at most one matches) */
+        const int nx = ms->next;
+        if (nx < count && kkey_at(p, &keys[nx]) && p[keys[nx].n] == ':' && !(ms->seen & (1u << nx))) {
+            ms->seen |= 1u << nx;
+            ms->next = nx + 1;
+            r->p = p + keys[nx].n + 1;
+            return nx;
+        }
         for (int i = 0; i < count; i++) {
             if (p[0] == (unsigned char)keys[i].t[0] && kkey_at(p, &keys[i])) {
                 if (ms->seen & (1u << i)) return K_BAD; /* a repeated key: left to the reference */
                 ms->seen |= 1u << i;
+                ms->next = i + 1;
                 p += keys[i].n;
                 if (p < r->end && *p == ':') {
                     r->p = p + 1;
@@ -680,6 +692,33 @@ static inline bool enum_value(rd *r, int t, fv *v) {
     return value(r, v);
 }
 
+/* A name of table t quoted at p (p[0] == '"', 41 bytes readable): its
+ * index and *len, the bytes up to and with its closing quote; -1 if none
+ * (enum_value's test, without an fv). */
+static inline int name_at(const unsigned char *p, int t, unsigned *len) {
+    const names_tab *tab = &name_tabs[t];
+    for (int j = tab->first[p[1]]; j; j = tab->next[j - 1]) {
+        const kname *k = &tab->k[j - 1];
+        if (text_at(p + 1, k->t, k->n)) {
+            *len = 1u + k->n;
+            return j - 1;
+        }
+    }
+    return -1;
+}
+
+/* The bytes of a string literal at p (the caller knows they are there to read). */
+#define LIT_AT(p, lit) (memcmp((p), "" lit, sizeof(lit) - 1) == 0)
+
+/* The common shapes of the small objects, as compact JSON writes them,
+ * read in one pass: the keys in table order, each value a plain date or a
+ * known name. An object of any other shape (whitespace, another order,
+ * other members, escapes, unknown names) is read by the general reader
+ * from its start, so the answer is the same: nothing is kept before the
+ * whole object has matched. FAST_ROOM bytes must follow the object's
+ * start (every test below reads within them). */
+#define FAST_ROOM 160
+
 /* get_enum: required, a string, a known name. F_ENUM only from enum_value
  * with the table of these names. */
 static bool enum_of(const fv *v, const char *const *names, int count, int *k) {
@@ -712,6 +751,20 @@ static bool id_ok(const fv *v) {
 }
 
 static bool read_category(rd *r) {
+    const unsigned char *p = r->p;
+    kt_date fd;
+    unsigned fn;
+    int fk;
+    /* {"from":"D","category":"C"} */
+    if (r->end - p >= FAST_ROOM && LIT_AT(p, "{\"from\":\"") && p[19] == '"' &&
+        kt_date_parse_inline((const char *)p + 9, 10, &fd) == KT_OK && LIT_AT(p + 20, ",\"category\":") &&
+        p[32] == '"' && (fk = name_at(p + 32, NT_CATEGORY, &fn)) >= 0 && p[32 + fn] == '}') {
+        r->p = p + 32 + fn + 1;
+        kt_category_at *slot = vec_push(&r->cats, sizeof *slot);
+        if (!slot) return false;
+        *slot = (kt_category_at){.from = fd, .category = (uint8_t)fk};
+        return r->cats.n <= KT_MAX_CATEGORIES;
+    }
     if (peek(r) != '{') return false;
     r->p++;
     static const kkey keys[] = {KK("from"), KK("category")};
@@ -802,6 +855,40 @@ static bool read_period(rd *r, uint32_t index) {
 }
 
 static bool read_conversation(rd *r, uint32_t index) {
+    {
+        /* {"date":"D","holder":"H","form":"F"} with ,"held":true or false */
+        const unsigned char *p = r->p;
+        kt_date d;
+        unsigned n;
+        int h, f;
+        if (r->end - p >= FAST_ROOM && LIT_AT(p, "{\"date\":\"") && p[19] == '"' &&
+            kt_date_parse_inline((const char *)p + 9, 10, &d) == KT_OK && LIT_AT(p + 20, ",\"holder\":") &&
+            p[30] == '"' && (h = name_at(p + 30, NT_HOLDER, &n)) >= 0) {
+            const unsigned char *q = p + 30 + n;
+            bool held = true, ok = false;
+            if (LIT_AT(q, ",\"form\":") && q[8] == '"' && (f = name_at(q + 8, NT_FORM, &n)) >= 0) {
+                q += 8 + n;
+                if (LIT_AT(q, ",\"held\":true")) q += 12;
+                else if (LIT_AT(q, ",\"held\":false")) q += 13, held = false;
+                ok = *q == '}';
+            }
+            if (ok) {
+                kt_conversation cv;
+                memset(&cv, 0, sizeof cv);
+                cv.date = d;
+                cv.holder = (uint8_t)h;
+                cv.form = (uint8_t)f;
+                cv.held = held;
+                cv.topics = 0;
+                cv.index = index;
+                r->p = q + 1;
+                kt_conversation *slot = vec_push(&r->convs, sizeof cv);
+                if (!slot) return false;
+                *slot = cv;
+                return true;
+            }
+        }
+    }
     if (peek(r) != '{') return false;
     r->p++;
     static const kkey keys[] = {KK("date"), KK("holder"), KK("form"), KK("held"), KK("topics")};
@@ -979,7 +1066,7 @@ static bool read_case(rd *r, kt_case **out) {
     members ms;
     members_init(&ms);
     fv id = {F_ABSENT, 0, 0, NULL, 0}, as_of = id;
-    person pe;
+    person pe = {KT_NO_DATE, false, false, false}; /* set by read_person (have_person) */
     bool have_person = false, have_benefits = false;
     int m;
     while ((m = next_key(r, keys, 8, &ms)) != K_END) {

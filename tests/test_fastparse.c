@@ -204,6 +204,32 @@ static const char *const rich[] = {
     "\"2026-11-01\",\"holder\":\"jobcenter\"},{\"type\":\"fritaget\",\"reason\":\"sdp_kort_forloeb\","
     "\"from\":\"2025-02-01\"},{\"type\":\"fritaget\",\"reason\":\"sdp_job_under_26\",\"from\":"
     "\"2025-03-01\",\"to\":\"2025-04-01\"}]}",
+    /* kontakt-gen --mix dense lines: the compact shapes case_reader.c reads in one pass */
+    "{\"id\":\"gen-000000\",\"jobcenter\":\"jc-02\",\"caseworker\":\"cw-02-011\",\"as_of\":\"2021-12"
+    "-11\",\"person\":{\"birth_date\":\"1970-05-15\",\"youth_education\":true,\"vocational_educ"
+    "ation\":true},\"benefits\":[{\"benefit\":\"kontanthjaelp\",\"from\":\"2020-10-29\",\"to\":\"20"
+    "21-01-22\",\"first_inquiry\":\"2020-10-29\",\"categories\":[{\"from\":\"2020-10-29\",\"categ"
+    "ory\":\"aktivitetsparat\"}]}],\"conversations\":[{\"date\":\"2020-11-07\",\"holder\":\"jobce"
+    "nter\",\"form\":\"fremmoede\"},{\"date\":\"2020-12-25\",\"holder\":\"jobcenter\",\"form\":\"tele"
+    "fon\",\"held\":true}],\"events\":[{\"type\":\"koordinerende_sagsbehandler\",\"date\":\"2020-"
+    "11-05\"},{\"type\":\"jobstart\",\"date\":\"2020-11-05\",\"what\":\"orlov\"},{\"type\":\"tilbud\","
+    "\"from\":\"2021-01-03\",\"to\":\"2021-06-11\"}]}",
+    "{\"id\":\"gen-000002\",\"jobcenter\":\"jc-05\",\"caseworker\":\"cw-05-032\",\"as_of\":\"2020-04"
+    "-24\",\"person\":{\"birth_date\":\"1995-07-19\",\"youth_education\":true,\"vocational_educ"
+    "ation\":true},\"benefits\":[{\"benefit\":\"dagpenge\",\"from\":\"2019-01-10\",\"to\":\"2019-02"
+    "-07\",\"a_kasse\":\"hk\"},{\"benefit\":\"dagpenge\",\"from\":\"2019-05-03\",\"a_kasse\":\"hk\"}],"
+    "\"conversations\":[{\"date\":\"2019-01-16\",\"holder\":\"jobcenter\",\"form\":\"uden_kontakt\""
+    ",\"held\":true},{\"date\":\"2019-05-11\",\"holder\":\"faelles\",\"form\":\"digitalt\",\"held\":t"
+    "rue},{\"date\":\"2019-06-22\",\"holder\":\"jobcenter\",\"form\":\"fremmoede\",\"held\":true},{"
+    "\"date\":\"2019-07-14\",\"holder\":\"a_kasse\",\"form\":\"fremmoede\",\"held\":true},{\"date\":\""
+    "2019-08-19\",\"holder\":\"faelles\",\"form\":\"digitalt\",\"held\":true},{\"date\":\"2019-09-2"
+    "5\",\"holder\":\"anden_aktoer\",\"form\":\"digitalt\"},{\"date\":\"2019-10-23\",\"holder\":\"a_k"
+    "asse\",\"form\":\"telefon\",\"held\":false},{\"date\":\"2019-11-22\",\"holder\":\"jobcenter\",\""
+    "form\":\"fremmoede\",\"held\":true},{\"date\":\"2020-02-08\",\"holder\":\"a_kasse\",\"form\":\"f"
+    "remmoede\"}],\"events\":[{\"type\":\"tilbud\",\"from\":\"2019-10-11\",\"to\":\"2020-01-14\"},{\""
+    "type\":\"jobstart\",\"date\":\"2019-01-17\",\"what\":\"folkepension\"},{\"type\":\"tilbud\",\"fr"
+    "om\":\"2019-01-31\"},{\"type\":\"cv_oprettet\",\"date\":\"2019-01-31\"},{\"type\":\"cv_samtale"
+    "\",\"date\":\"2019-05-13\"}]}",
     " \t\r\n{ \"id\" : \"ws\" , \"person\" : { \"birth_date\" : \"2000-02-29\" } , \"benefits\" : [ { "
     "\"benefit\" : \"dagpenge\" , \"from\" : \"2024-01-01\" } ] , \"conversations\" : null , "
     "\"events\" : [ ] } \n\r\t ",
