@@ -692,13 +692,15 @@ static inline bool enum_value(rd *r, int t, fv *v) {
     return value(r, v);
 }
 
-/* A name of table t quoted at p (p[0] == '"', 41 bytes readable): its
- * index and *len, the bytes up to and with its closing quote; -1 if none
- * (enum_value's test, without an fv). */
-static inline int name_at(const unsigned char *p, int t, unsigned *len) {
+/* A name of table t quoted at p, which is before end: its index and *len,
+ * the bytes up to and with its closing quote; -1 if none, or if a name
+ * would be compared past end (enum_value's test, without an fv). */
+static inline int name_at(const unsigned char *p, const unsigned char *end, int t, unsigned *len) {
     const names_tab *tab = &name_tabs[t];
+    if (end - p < 2 || p[0] != '"') return -1;
     for (int j = tab->first[p[1]]; j; j = tab->next[j - 1]) {
         const kname *k = &tab->k[j - 1];
+        if (end - (p + 1) < (ptrdiff_t)((k->n + 7u) & ~7u)) return -1; /* text_at reads whole words */
         if (text_at(p + 1, k->t, k->n)) {
             *len = 1u + k->n;
             return j - 1;
@@ -707,17 +709,19 @@ static inline int name_at(const unsigned char *p, int t, unsigned *len) {
     return -1;
 }
 
-/* The bytes of a string literal at p (the caller knows they are there to read). */
-#define LIT_AT(p, lit) (memcmp((p), "" lit, sizeof(lit) - 1) == 0)
+/* The bytes of a string literal at p, before end. */
+#define LIT_AT(p, end, lit) ((end) - (p) >= (ptrdiff_t)sizeof(lit) - 1 && memcmp((p), "" lit, sizeof(lit) - 1) == 0)
+/* A valid day in ten bytes at p + off, then a closing quote, before end. */
+static inline bool date_at(const unsigned char *p, const unsigned char *end, int off, kt_date *d) {
+    return end - p >= off + 11 && p[off + 10] == '"' && kt_date_parse_inline((const char *)p + off, 10, d) == KT_OK;
+}
 
 /* The common shapes of the small objects, as compact JSON writes them,
  * read in one pass: the keys in table order, each value a plain date or a
  * known name. An object of any other shape (whitespace, another order,
  * other members, escapes, unknown names) is read by the general reader
  * from its start, so the answer is the same: nothing is kept before the
- * whole object has matched. FAST_ROOM bytes must follow the object's
- * start (every test below reads within them). */
-#define FAST_ROOM 160
+ * whole object has matched. */
 
 /* get_enum: required, a string, a known name. F_ENUM only from enum_value
  * with the table of these names. */
@@ -756,9 +760,8 @@ static bool read_category(rd *r) {
     unsigned fn;
     int fk;
     /* {"from":"D","category":"C"} */
-    if (r->end - p >= FAST_ROOM && LIT_AT(p, "{\"from\":\"") && p[19] == '"' &&
-        kt_date_parse_inline((const char *)p + 9, 10, &fd) == KT_OK && LIT_AT(p + 20, ",\"category\":") &&
-        p[32] == '"' && (fk = name_at(p + 32, NT_CATEGORY, &fn)) >= 0 && p[32 + fn] == '}') {
+    if (LIT_AT(p, r->end, "{\"from\":\"") && date_at(p, r->end, 9, &fd) && LIT_AT(p + 20, r->end, ",\"category\":") &&
+        (fk = name_at(p + 32, r->end, NT_CATEGORY, &fn)) >= 0 && p + 32 + fn < r->end && p[32 + fn] == '}') {
         r->p = p + 32 + fn + 1;
         kt_category_at *slot = vec_push(&r->cats, sizeof *slot);
         if (!slot) return false;
@@ -856,21 +859,39 @@ static bool read_period(rd *r, uint32_t index) {
 
 static bool read_conversation(rd *r, uint32_t index) {
     {
-        /* {"date":"D","holder":"H","form":"F"} with ,"held":true or false */
+        /* {"date":"D","holder":"H","form":"F"}, then ,"held":true or false,
+         * then ,"topics":["T",...] (known names) */
         const unsigned char *p = r->p;
         kt_date d;
         unsigned n;
         int h, f;
-        if (r->end - p >= FAST_ROOM && LIT_AT(p, "{\"date\":\"") && p[19] == '"' &&
-            kt_date_parse_inline((const char *)p + 9, 10, &d) == KT_OK && LIT_AT(p + 20, ",\"holder\":") &&
-            p[30] == '"' && (h = name_at(p + 30, NT_HOLDER, &n)) >= 0) {
+        uint32_t topics = 0;
+        if (LIT_AT(p, r->end, "{\"date\":\"") && date_at(p, r->end, 9, &d) &&
+            LIT_AT(p + 20, r->end, ",\"holder\":") && (h = name_at(p + 30, r->end, NT_HOLDER, &n)) >= 0) {
             const unsigned char *q = p + 30 + n;
             bool held = true, ok = false;
-            if (LIT_AT(q, ",\"form\":") && q[8] == '"' && (f = name_at(q + 8, NT_FORM, &n)) >= 0) {
+            if (LIT_AT(q, r->end, ",\"form\":") && (f = name_at(q + 8, r->end, NT_FORM, &n)) >= 0) {
                 q += 8 + n;
-                if (LIT_AT(q, ",\"held\":true")) q += 12;
-                else if (LIT_AT(q, ",\"held\":false")) q += 13, held = false;
-                ok = *q == '}';
+                /* literals of at most ten bytes: compared inline */
+                if (LIT_AT(q, r->end, ",\"held\":")) {
+                    if (LIT_AT(q + 8, r->end, "true")) q += 12;
+                    else if (LIT_AT(q + 8, r->end, "false")) q += 13, held = false;
+                    else q = r->end; /* not this shape */
+                }
+                ok = true;
+                if (LIT_AT(q, r->end, ",\"topics\":[")) {
+                    q += 11;
+                    for (int k = 0; ok && q < r->end && *q != ']'; k++) {
+                        int tk;
+                        ok = (k == 0 || *q++ == ',') && k < KT_MAX_TOPICS && (tk = name_at(q, r->end, NT_TOPIC, &n)) >= 0;
+                        if (ok) {
+                            topics |= 1u << tk;
+                            q += n;
+                        }
+                    }
+                    q++; /* the ']' */
+                }
+                ok = ok && q < r->end && *q == '}';
             }
             if (ok) {
                 kt_conversation cv;
@@ -879,7 +900,7 @@ static bool read_conversation(rd *r, uint32_t index) {
                 cv.holder = (uint8_t)h;
                 cv.form = (uint8_t)f;
                 cv.held = held;
-                cv.topics = 0;
+                cv.topics = topics;
                 cv.index = index;
                 r->p = q + 1;
                 kt_conversation *slot = vec_push(&r->convs, sizeof cv);
@@ -942,7 +963,51 @@ static bool read_conversation(rd *r, uint32_t index) {
     return true;
 }
 
+/* {"type":"T","date":"D"} for a dated type; {"type":"T","from":"D"} with
+ * ,"to":"D" and ,"reason":"R" for the others (not undtaget_konkret_vurdering,
+ * whose holder this shape lacks). False: read it by the general reader. */
+static bool read_event_fast(rd *r, uint32_t index) {
+    const unsigned char *p = r->p, *q;
+    unsigned n;
+    int t, rs = -1;
+    kt_date a, b = KT_NO_DATE;
+    const unsigned char *end = r->end;
+    if (!LIT_AT(p, end, "{\"type\":") || (t = name_at(p + 8, end, NT_EVENT, &n)) < 0 || t == EV_KONKRET_VURDERING)
+        return false;
+    q = p + 8 + n;
+    if (kt_event_is_dated[t]) {
+        if (!LIT_AT(q, end, ",\"date\":\"") || !date_at(q, end, 9, &a)) return false;
+        q += 20;
+        b = a;
+    } else {
+        if (!LIT_AT(q, end, ",\"from\":\"") || !date_at(q, end, 9, &a)) return false;
+        q += 20;
+        if (LIT_AT(q, end, ",\"to\":\"")) {
+            if (!date_at(q, end, 7, &b) || b < a) return false;
+            q += 18;
+        }
+        if (LIT_AT(q, end, ",\"reason\":")) {
+            if ((rs = name_at(q + 10, end, NT_REASON, &n)) < 0) return false;
+            q += 10 + n;
+        }
+        if (t == EV_FRITAGET && rs < 0) return false;
+    }
+    if (q >= end || *q != '}') return false;
+    kt_event *slot = vec_push(&r->events, sizeof *slot);
+    if (!slot) return false;
+    memset(slot, 0, sizeof *slot);
+    slot->type = (uint8_t)t;
+    slot->reason = t == EV_FRITAGET ? (uint8_t)rs : R_NONE;
+    slot->starts = KT_NO_DATE;
+    slot->index = index;
+    slot->from = a;
+    slot->to = b;
+    r->p = q + 1;
+    return true;
+}
+
 static bool read_event(rd *r, uint32_t index) {
+    if (read_event_fast(r, index)) return true;
     if (peek(r) != '{') return false;
     r->p++;
     static const kkey keys[] = {KK("type"),   KK("date"),   KK("from"),   KK("to"),

@@ -230,6 +230,22 @@ static const char *const rich[] = {
     "type\":\"jobstart\",\"date\":\"2019-01-17\",\"what\":\"folkepension\"},{\"type\":\"tilbud\",\"fr"
     "om\":\"2019-01-31\"},{\"type\":\"cv_oprettet\",\"date\":\"2019-01-31\"},{\"type\":\"cv_samtale"
     "\",\"date\":\"2019-05-13\"}]}",
+    "{\"id\":\"gen-000030\",\"jobcenter\":\"jc-04\",\"caseworker\":\"cw-04-021\",\"as_of\":\"2027-06"
+    "-16\",\"person\":{\"birth_date\":\"1992-04-17\",\"youth_education\":true,\"vocational_educ"
+    "ation\":true},\"benefits\":[{\"benefit\":\"dagpenge\",\"from\":\"2025-03-09\",\"to\":\"2026-06"
+    "-07\",\"a_kasse\":\"hk\"},{\"benefit\":\"dagpenge\",\"from\":\"2026-06-22\",\"to\":null,\"a_kass"
+    "e\":\"hk\"}],\"conversations\":[{\"date\":\"2025-03-09\",\"holder\":\"jobcenter\",\"form\":\"fre"
+    "mmoede\"},{\"date\":\"2025-04-16\",\"holder\":\"jobcenter\",\"form\":\"digitalt\",\"held\":true"
+    "},{\"date\":\"2025-05-19\",\"holder\":\"faelles\",\"form\":\"fremmoede\",\"held\":false},{\"dat"
+    "e\":\"2025-06-17\",\"holder\":\"jobcenter\",\"form\":\"fremmoede\",\"held\":true},{\"date\":\"20"
+    "25-07-31\",\"holder\":\"anden_aktoer\",\"form\":\"fremmoede\"},{\"date\":\"2025-08-22\",\"hold"
+    "er\":\"a_kasse\",\"form\":\"telefon\",\"held\":true},{\"date\":\"2025-09-22\",\"holder\":\"jobce"
+    "nter\",\"form\":\"digitalt\",\"topics\":[\"seks_ugers_jobrettet_uddannelse\",\"laese_skriv"
+    "e_regnetest\"]},{\"date\":\"2025-12-31\",\"holder\":\"a_kasse\",\"form\":\"fremmoede\"},{\"dat"
+    "e\":\"2026-04-22\",\"holder\":\"jobcenter\",\"form\":\"fremmoede\"}],\"events\":[{\"type\":\"bar"
+    "sel\",\"from\":\"2026-11-04\",\"to\":\"2027-04-28\"},{\"type\":\"fritaget\",\"from\":\"2025-08-0"
+    "8\",\"to\":\"2025-12-31\",\"reason\":\"mindre_intensiv\"},{\"type\":\"barsel\",\"from\":\"2025-1"
+    "0-28\",\"to\":\"2026-02-19\"}]}",
     " \t\r\n{ \"id\" : \"ws\" , \"person\" : { \"birth_date\" : \"2000-02-29\" } , \"benefits\" : [ { "
     "\"benefit\" : \"dagpenge\" , \"from\" : \"2024-01-01\" } ] , \"conversations\" : null , "
     "\"events\" : [ ] } \n\r\t ",
