@@ -698,9 +698,10 @@ static inline bool enum_value(rd *r, int t, fv *v) {
 static inline int name_at(const unsigned char *p, const unsigned char *end, int t, unsigned *len) {
     const names_tab *tab = &name_tabs[t];
     if (end - p < 2 || p[0] != '"') return -1;
+    const bool roomy = end - (p + 1) >= (ptrdiff_t)sizeof tab->k[0].t; /* room for the longest */
     for (int j = tab->first[p[1]]; j; j = tab->next[j - 1]) {
         const kname *k = &tab->k[j - 1];
-        if (end - (p + 1) < (ptrdiff_t)((k->n + 7u) & ~7u)) return -1; /* text_at reads whole words */
+        if (!roomy && end - (p + 1) < (ptrdiff_t)((k->n + 7u) & ~7u)) return -1; /* text_at reads whole words */
         if (text_at(p + 1, k->t, k->n)) {
             *len = 1u + k->n;
             return j - 1;
@@ -709,8 +710,28 @@ static inline int name_at(const unsigned char *p, const unsigned char *end, int 
     return -1;
 }
 
-/* The bytes of a string literal at p, before end. */
-#define LIT_AT(p, end, lit) ((end) - (p) >= (ptrdiff_t)sizeof(lit) - 1 && memcmp((p), "" lit, sizeof(lit) - 1) == 0)
+/* n (4..16) bytes at p equal to those at t: two overlapping loads each
+ * (memcmp is not inlined for every length) */
+static inline bool eq_small(const unsigned char *p, const char *t, size_t n) {
+    if (n >= 8) {
+        uint64_t a, b, c, d;
+        memcpy(&a, p, 8);
+        memcpy(&b, t, 8);
+        memcpy(&c, p + n - 8, 8);
+        memcpy(&d, t + n - 8, 8);
+        return ((a ^ b) | (c ^ d)) == 0;
+    }
+    uint32_t a, b, c, d;
+    memcpy(&a, p, 4);
+    memcpy(&b, t, 4);
+    memcpy(&c, p + n - 4, 4);
+    memcpy(&d, t + n - 4, 4);
+    return ((a ^ b) | (c ^ d)) == 0;
+}
+/* The bytes of a string literal (4 to 16 bytes) at p, before end. */
+#define LIT_AT(p, end, lit)                                                                         \
+    ((void)sizeof(char[sizeof(lit) >= 5 && sizeof(lit) <= 17 ? 1 : -1]),                            \
+     (end) - (p) >= (ptrdiff_t)sizeof(lit) - 1 && eq_small((p), "" lit, sizeof(lit) - 1))
 /* A valid day in ten bytes at p + off, then a closing quote, before end. */
 static inline bool date_at(const unsigned char *p, const unsigned char *end, int off, kt_date *d) {
     return end - p >= off + 11 && p[off + 10] == '"' && kt_date_parse_inline((const char *)p + off, 10, d) == KT_OK;
