@@ -812,16 +812,93 @@ static bool read_category(rd *r) {
     return r->cats.n <= KT_MAX_CATEGORIES;
 }
 
+/* {"benefit":"B","from":"D"} with ,"to":"D", ,"first_inquiry":"D",
+ * ,"first_sick_day":"D", ,"a_kasse":"plain ASCII" and ,"categories":[...]
+ * in that order: the members as fv values, the categories pushed (each
+ * read by read_category); false (nothing kept, r->p where it was) for
+ * any other shape. */
+static bool period_fast(rd *r, fv *benefit, fv *from, fv *to, fv *fi, fv *fs, fv *ak) {
+    const unsigned char *p = r->p, *q, *end = r->end;
+    const uint32_t first = r->cats.n;
+    unsigned n;
+    int b;
+    if (!LIT_AT(p, end, "{\"benefit\":") || (b = name_at(p + 11, end, NT_BENEFIT, &n)) < 0) return false;
+    *benefit = (fv){F_ENUM, (uint8_t)b, 0, (const char *)p + 12, n - 2};
+    q = p + 11 + n;
+    if (!LIT_AT(q, end, ",\"from\":\"") || !date_at(q, end, 9, &from->d)) return false;
+    *from = (fv){F_DATE, 0, from->d, (const char *)q + 9, 10};
+    q += 20;
+    if (LIT_AT(q, end, ",\"to\":\"")) {
+        if (!date_at(q, end, 7, &to->d)) return false;
+        *to = (fv){F_DATE, 0, to->d, (const char *)q + 7, 10};
+        q += 18;
+    }
+    if (LIT_AT(q, end, ",\"first_in") && LIT_AT(q + 10, end, "quiry\":\"")) {
+        if (!date_at(q, end, 18, &fi->d)) return false;
+        *fi = (fv){F_DATE, 0, fi->d, (const char *)q + 18, 10};
+        q += 29;
+    }
+    if (LIT_AT(q, end, ",\"first_sic") && LIT_AT(q + 11, end, "k_day\":\"")) {
+        if (!date_at(q, end, 19, &fs->d)) return false;
+        *fs = (fv){F_DATE, 0, fs->d, (const char *)q + 19, 10};
+        q += 30;
+    }
+    if (LIT_AT(q, end, ",\"a_kasse\":\"")) {
+        const unsigned char *s0 = q + 12, *e = s0;
+        while (e < end && str_class[*e] == 0) e++; /* plain ASCII up to the quote */
+        if (e >= end || *e != '"') return false;
+        *ak = (fv){F_STR, 0, 0, (const char *)s0, (size_t)(e - s0)};
+        q = e + 1;
+    }
+    if (LIT_AT(q, end, ",\"categories\":[")) {
+        q += 15;
+        r->p = q;
+        bool ok = true;
+        if (q < end && *q == ']') {
+            r->p = q + 1;
+        } else {
+            for (;;) {
+                if (r->p >= end || *r->p != '{' || !read_category(r)) {
+                    ok = false;
+                    break;
+                }
+                if (r->p < end && *r->p == ',') {
+                    r->p++;
+                    continue;
+                }
+                if (r->p < end && *r->p == ']') r->p++;
+                else ok = false;
+                break;
+            }
+        }
+        q = r->p;
+        if (!ok) {
+            r->cats.n = first;
+            r->p = p;
+            return false;
+        }
+    }
+    if (q >= end || *q != '}') {
+        r->cats.n = first;
+        r->p = p;
+        return false;
+    }
+    r->p = q + 1;
+    return true;
+}
+
 static bool read_period(rd *r, uint32_t index) {
+    fv benefit = {F_ABSENT, 0, 0, NULL, 0}, from = benefit, to = benefit, fi = benefit, fs = benefit,
+       ak = benefit;
+    uint32_t first = r->cats.n;
+    if (period_fast(r, &benefit, &from, &to, &fi, &fs, &ak)) goto members_read;
+    benefit = from = to = fi = fs = ak = (fv){F_ABSENT, 0, 0, NULL, 0};
     if (peek(r) != '{') return false;
     r->p++;
     static const kkey keys[] = {KK("benefit"),       KK("from"),    KK("to"),        KK("first_inquiry"),
                                 KK("first_sick_day"), KK("a_kasse"), KK("categories")};
     members ms;
     members_init(&ms);
-    fv benefit = {F_ABSENT, 0, 0, NULL, 0}, from = benefit, to = benefit, fi = benefit, fs = benefit,
-       ak = benefit;
-    uint32_t first = r->cats.n;
     int m;
     while ((m = next_key(r, keys, 7, &ms)) != K_END) {
         bool ok;
@@ -844,6 +921,7 @@ static bool read_period(rd *r, uint32_t index) {
             ok = m == K_UNKNOWN && skip_value(r);
         if (!ok) return false;
     }
+members_read:;
     kt_period p;
     memset(&p, 0, sizeof p);
     int b;
