@@ -1661,7 +1661,9 @@ static int compute_one(const kt_engine *e, const kt_case *c, const kt_plan_optio
     *out = NULL;
     kt_plan *p = kt_plan_alloc();
     if (!p) return KT_ENOMEM;
-    memset(p, 0, offsetof(kt_plan, obs_inline));
+    /* zero from valid_until up to the generations: id, the generations and
+     * the arena are written below, all of them */
+    memset(&p->valid_until, 0, offsetof(kt_plan, gen_names) - offsetof(kt_plan, valid_until));
     p->obs = p->obs_inline;
     p->cap_obs = KT_PLAN_INLINE_OBS;
     p->warnings = p->warnings_inline;

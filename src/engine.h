@@ -71,9 +71,10 @@ int kt_engine_generation_on(const kt_engine *e, kt_date d, bool *beyond);
 /* The same, inline: the generation in force on d, or -1 before the catalogue. */
 static inline int kt_engine_gen_on(const kt_engine *e, kt_date d, bool *beyond) {
     if (beyond) *beyond = d >= e->first[KT_N_GENERATIONS];
-    for (int i = KT_N_GENERATIONS - 1; i >= 0; i--)
-        if (d >= e->first[i]) return i;
-    return -1;
+    /* first[] ascends: the count of first days on or before d, less one */
+    int g = -1;
+    for (int i = 0; i < KT_N_GENERATIONS; i++) g += d >= e->first[i];
+    return g;
 }
 
 #endif
