@@ -1346,6 +1346,21 @@ static void warn_conversation(ctx *x, const kt_conversation *cv, const char *why
 
 static void warn_unused_conversations(ctx *x) {
     const kt_case *c = x->c;
+    static const char outside1[] = KT_CONV_WHY_OUTSIDE;
+    static const char unused1[] = KT_CONV_WHY_UNUSED;
+    if (x->n_courses == 1 && x->courses[0].in_course) {
+        /* one course (most cases): the loop below without its inner loop */
+        const course *co = &x->courses[0];
+        for (uint32_t i = 0; i < x->n_known; i++) {
+            const kt_conversation *cv = &c->conversations[i];
+            if (!cv->held || (co->in_course[i] && co->claimed[i])) continue;
+            if (!co->in_course[i]) warn_conversation(x, cv, outside1, sizeof outside1 - 1);
+            else if (co->form[i] != FV_OK)
+                warn_conversation(x, cv, kt_form_verdict_text[co->form[i]], kt_form_verdict_len[co->form[i]]);
+            else warn_conversation(x, cv, unused1, sizeof unused1 - 1);
+        }
+        return;
+    }
     for (uint32_t i = 0; i < x->n_known; i++) {
         const kt_conversation *cv = &c->conversations[i];
         if (!cv->held) continue; /* a no-show is not expected to count */
