@@ -1316,7 +1316,7 @@ static void eval_anchored(ctx *x, course *co, int slot) {
  * conversation is warned about once, and N, its place in the input, is its
  * own. */
 static void warn_conversation(ctx *x, const kt_conversation *cv, const char *why, size_t why_len) {
-    static const char code[] = KT_CONV_WARNING_CODE;
+    const char *const code = kt_conv_warning_code;
     size_t mlen = KT_CONV_WARNING_MLEN(why_len);
     if (mlen >= KT_WARNING_TEXT_MAX) { /* what the 256-byte message buffer of old would have cut */
         char buf[256], ptr[32];

@@ -83,6 +83,8 @@ void kt_arena_free(kt_arena *a) {
 
 /* ---- accessors --------------------------------------------------------------------------- */
 
+const char kt_conv_warning_code[] = KT_CONV_WARNING_CODE;
+
 #define FV_TEXT_0 "formen tæller"
 #define FV_TEXT_1 "samtalen skulle holdes ved personligt fremmøde (g2014-g2020), og ingen undtagelse gjaldt"
 #define FV_TEXT_2                                                                                     \
@@ -905,7 +907,7 @@ static bool json_warning_parts(kt_out *o, const kt_warning *w) {
     static const char pre[] = "Samtalen ", mid[] = " tæller ikke med: ";
     if (!w->why || w->date == KT_NO_DATE ||
         w->mlen != (sizeof pre - 1) + 10 + (sizeof mid - 1) + w->why_len + 1 ||
-        strcmp(w->code, KT_CONV_WARNING_CODE) != 0)
+        (w->code != kt_conv_warning_code && strcmp(w->code, KT_CONV_WARNING_CODE) != 0))
         return false;
     static const char head[] = "{\"code\":\"" KT_CONV_WARNING_CODE "\",\"message\":\"Samtalen ",
                       tail[] = ".\",\"pointer\":\"/conversations/";

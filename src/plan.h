@@ -95,6 +95,8 @@ typedef struct kt_warning {
 #define KT_WARNING_TEXT_MAX 256
 #define KT_WARNING_POINTER_MAX 32
 #define KT_CONV_WARNING_CODE "conversation_not_counted"
+/* That code as the engine stores it (one address: the writer compares it first) */
+extern const char kt_conv_warning_code[];
 /* Length of the message of a conversation warning with a why of why_len. */
 #define KT_CONV_WARNING_MLEN(why_len) (sizeof "Samtalen 2000-01-01 tæller ikke med: ." - 1 + (why_len))
 /* A warning's message and pointer (NUL-terminated): its own, or written

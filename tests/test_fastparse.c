@@ -12,6 +12,7 @@
 
 #include "case_reader.h"
 #include "model.h"
+#include "out.h"
 #include "plan.h"
 #include "rules.h"
 
@@ -650,6 +651,52 @@ static void assert_plain(const char *what, const char *s) {
             fail_msg("%s \"%s\" needs JSON escaping, but plan.c writes it as it is", what, s);
 }
 
+/* kt_out_json_strn (its short strings by words, the rest by kt_out_json_body)
+ * against escaping byte by byte: every length to 40, each byte that needs
+ * an escape (and a UTF-8 byte) at every place. */
+typedef struct collect {
+    char b[256];
+    size_t n;
+} collect;
+static int collect_fn(void *ctx, const char *s, size_t n) {
+    collect *c = ctx;
+    if (c->n + n > sizeof c->b) return -1;
+    memcpy(c->b + c->n, s, n);
+    c->n += n;
+    return 0;
+}
+static void test_json_strn_escapes(void **state) {
+    (void)state;
+    static const unsigned char odd[] = {'"', '\\', '\n', '\t', '\r', 0x01, 0x1f, 0x7f, 0xc3, ' ', 'a'};
+    for (size_t n = 0; n <= 40; n++)
+        for (size_t at = 0; at < (n ? n : 1); at++)
+            for (size_t k = 0; k < sizeof odd; k++) {
+                char s[48];
+                for (size_t i = 0; i < n; i++) s[i] = (char)('a' + i % 26);
+                if (n) s[at] = (char)odd[k];
+                char want[256];
+                size_t w = 0;
+                want[w++] = '"';
+                for (size_t i = 0; i < n; i++) {
+                    unsigned char ch = (unsigned char)s[i];
+                    if (ch == '"' || ch == '\\') want[w++] = '\\', want[w++] = (char)ch;
+                    else if (ch == '\n') want[w++] = '\\', want[w++] = 'n';
+                    else if (ch == '\t') want[w++] = '\\', want[w++] = 't';
+                    else if (ch == '\r') want[w++] = '\\', want[w++] = 'r';
+                    else if (ch < 0x20) w += (size_t)snprintf(want + w, 8, "\\u%04x", ch);
+                    else want[w++] = (char)ch;
+                }
+                want[w++] = '"';
+                collect c = {.n = 0};
+                kt_out o;
+                kt_out_init(&o, collect_fn, &c);
+                kt_out_json_strn(&o, s, n);
+                assert_int_equal(kt_out_finish(&o), KT_OK);
+                assert_int_equal(c.n, w);
+                assert_memory_equal(c.b, want, w);
+            }
+}
+
 static void test_identifiers_plain(void **state) {
     (void)state;
     for (int g = 0; g < KT_N_GENERATIONS; g++) {
@@ -687,6 +734,7 @@ int main(void) {
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_golden),
         cmocka_unit_test(test_identifiers_plain),
+        cmocka_unit_test(test_json_strn_escapes),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     fprintf(stderr, "test_fastparse: %zu inputs, %zu read by the fast path, %zu valid\n", st.inputs,
