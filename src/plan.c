@@ -429,7 +429,9 @@ static void json_why(kt_out *o, const why_parts *w, const char *to, const char *
         char *at = kt_out_room(o, esc_len + TAIL + 1);
         memcpy(at, esc, esc_len);
         size_t tn = TAIL; /* too long: the ways below */
-        if (strlen(w->exempt) + strlen(w->gen_name) + WHY_TAIL_FIXED <= TAIL)
+        /* the names count only where the tail writes them */
+        const size_t names = (w->status == KT_EXEMPT ? strlen(w->exempt) : 0) + (w->beyond ? strlen(w->gen_name) : 0);
+        if (names + WHY_TAIL_FIXED <= TAIL)
             tn = (size_t)(why_tail_raw(at + esc_len, w, to, met) - (at + esc_len));
         if (tn < TAIL && wn + tn < 1024) {
             at[esc_len + tn] = '"';
