@@ -176,9 +176,12 @@ static char mmdd_text[2][366][5];
 /* and the whole text of each day 2000-01-01 .. 2039-12-31, where nearly
  * every day of a plan falls: one 10-byte copy (143 KiB, made once) */
 enum { RECENT0 = 10957, RECENT_N = 14610 }; /* 2000-01-01, days to 2040-01-01 */
-static char recent_text[RECENT_N][10];
+_Static_assert((int)RECENT0 == (int)KT_DATE_RECENT0 && (int)RECENT_N == (int)KT_DATE_RECENT_N, "date.h's inline kt_date_format");
+char kt_date_recent_text[RECENT_N][10];
+#define recent_text kt_date_recent_text
 static pthread_once_t texts_once = PTHREAD_ONCE_INIT;
-static atomic_bool texts_ready; /* set once texts_build has run: no call after */
+atomic_bool kt_date_texts_ready; /* set once texts_build has run: no call after */
+#define texts_ready kt_date_texts_ready
 
 static void texts_build(void) {
     for (int yi = 0; yi <= KT_DATE_MAX_YEAR - KT_DATE_MIN_YEAR; yi++) {

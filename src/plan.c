@@ -775,7 +775,7 @@ static bool json_ob_head(kt_out *o, const kt_plan *p, const kt_ob *ob, const cha
         W_LIT(w, "null");
     } else {
         *w = '"';
-        kt_date_format(ob->from, w + 1); /* its NUL is overwritten next */
+        kt_date_format_inline(ob->from, w + 1); /* its NUL is overwritten next */
         w[11] = '"';
         w += 12;
     }
@@ -822,8 +822,8 @@ static void json_ob(kt_out *o, const kt_plan *p, const kt_ob *ob) {
     part[0] = rj ? rj->text : local.buf;
     for (int k = 1; k < RJ_PARTS; k++) part[k] = part[k - 1] + len[k - 1];
     char to[11], met[11];
-    kt_date_format(ob->to, to);
-    kt_date_format(ob->met_on, met);
+    kt_date_format_inline(ob->to, to);
+    kt_date_format_inline(ob->met_on, met);
     if (rj && json_ob_head(o, p, ob, part, len, to, met)) {
         why_parts w = parts_of(p, ob);
         json_why(o, &w, to, met, part[RJ_WHY], len[RJ_WHY], rj->why_len);
@@ -918,7 +918,7 @@ static bool json_warning_parts(kt_out *o, const kt_warning *w) {
         char *at = kt_out_room(o, sizeof head + 10 + sizeof mid + w->why_len + sizeof tail + KT_LTOA_MAX + 2);
         memcpy(at, head, sizeof head - 1);
         at += sizeof head - 1;
-        kt_date_format(w->date, at); /* its NUL overwritten next */
+        kt_date_format_inline(w->date, at); /* its NUL overwritten next */
         at += 10;
         memcpy(at, mid, sizeof mid - 1);
         at += sizeof mid - 1;
