@@ -213,7 +213,12 @@ static void test_format_every_day(void **s) {
         snprintf(want, sizeof want, "%04d-%02d-%02d", y, m, day);
         kt_date_format(d, got);
         if (strcmp(got, want) != 0) fail_msg("kt_date_format(%d) = %s, want %s", (int)d, got, want);
+        kt_date_format_inline(d, got);
+        if (strcmp(got, want) != 0) fail_msg("kt_date_format_inline(%d) = %s, want %s", (int)d, got, want);
     }
+    char none[11] = "x";
+    kt_date_format_inline(KT_NO_DATE, none);
+    assert_string_equal(none, "");
 }
 
 static void test_age(void **s) {
