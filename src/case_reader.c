@@ -1243,7 +1243,20 @@ static bool read_case(rd *r, kt_case **out) {
         case 6: ok = read_list(r, true, KT_MAX_CONVERSATIONS, read_conversation); break;
         case 7: ok = read_list(r, true, KT_MAX_EVENTS, read_event); break;
         case 1:
-        case 2:
+        case 2: { /* jobcenter, caseworker: a short plain string mostly */
+            const unsigned char *q = r->p;
+            if (q < r->end && *q == '"') {
+                q++;
+                while (q < r->end && str_class[*q] == 0) q++;
+                if (q < r->end && *q == '"') {
+                    r->p = q + 1;
+                    ok = true;
+                    break;
+                }
+            }
+            ok = skip_value(r);
+            break;
+        }
         case K_UNKNOWN: ok = skip_value(r); break;
         default: ok = false;
         }
