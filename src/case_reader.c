@@ -1062,7 +1062,7 @@ static bool read_conversation(rd *r, uint32_t index) {
     return true;
 }
 
-/* {"type":"T","date":"D"} for a dated type; {"type":"T","from":"D"} with
+/* {"type":"T","date":"D"[,"what":"W"]} for a dated type; {"type":"T","from":"D"} with
  * ,"to":"D" and ,"reason":"R" for the others (not undtaget_konkret_vurdering,
  * whose holder this shape lacks). False: read it by the general reader. */
 static bool read_event_fast(rd *r, uint32_t index) {
@@ -1078,6 +1078,12 @@ static bool read_event_fast(rd *r, uint32_t index) {
         if (!LIT_AT(q, end, ",\"date\":\"") || !date_at(q, end, 9, &a)) return false;
         q += 20;
         b = a;
+        if (LIT_AT(q, end, ",\"what\":\"")) { /* plain text (kept by no one; jobstart's has a limit) */
+            const unsigned char *s0 = q + 9, *e = s0;
+            while (e < end && str_class[*e] == 0) e++;
+            if (e >= end || *e != '"' || (t == EV_JOBSTART && (size_t)(e - s0) > KT_MAX_TEXT_LEN)) return false;
+            q = e + 1;
+        }
     } else {
         if (!LIT_AT(q, end, ",\"from\":\"") || !date_at(q, end, 9, &a)) return false;
         q += 20;
