@@ -1192,7 +1192,35 @@ typedef struct person {
     bool youth, voc, rep;
 } person;
 
+/* ,"KEY":true or ,"KEY":false at *q (KEY given as two literals, the
+ * second ending in the colon): true with *b and *q past it; false (q
+ * unmoved) where it is not there. */
+#define BOOL_MEMBER(q, end, k1, k2, b)                                                               \
+    (LIT_AT(q, end, k1) && LIT_AT(q + sizeof(k1) - 1, end, k2) &&                                   \
+     (LIT_AT(q + sizeof(k1) + sizeof(k2) - 2, end, "true")                                          \
+          ? ((b) = true, (q) += sizeof(k1) + sizeof(k2) - 2 + 4, true)                               \
+          : LIT_AT(q + sizeof(k1) + sizeof(k2) - 2, end, "false")                                    \
+                ? ((b) = false, (q) += sizeof(k1) + sizeof(k2) - 2 + 5, true)                        \
+                : false))
+
 static bool read_person(rd *r, person *pe) {
+    {
+        /* {"birth_date":"D"} with ,"youth_education", ,"vocational_education"
+         * and ,"repatriering" true or false, in that order */
+        const unsigned char *q = r->p, *end = r->end;
+        person v = {KT_NO_DATE, false, false, false};
+        if (LIT_AT(q, end, "{\"birth_date\":\"") && date_at(q, end, 15, &v.birth)) {
+            q += 26;
+            (void)(BOOL_MEMBER(q, end, ",\"youth_edu", "cation\":", v.youth));
+            (void)(BOOL_MEMBER(q, end, ",\"vocational", "_education\":", v.voc));
+            (void)(BOOL_MEMBER(q, end, ",\"repatri", "ering\":", v.rep));
+            if (q < end && *q == '}') {
+                r->p = q + 1;
+                *pe = v;
+                return true;
+            }
+        }
+    }
     if (peek(r) != '{') return false;
     r->p++;
     static const kkey keys[] = {KK("birth_date"), KK("youth_education"), KK("vocational_education"),
