@@ -11,7 +11,8 @@
 static const char db_help[] =
     "usage: kontakt db <command> [options]\n"
     "\n"
-    "The case store: a SQLite file (--db FILE or $KONTAKT_DB) holding every case\n"
+    "The case store: a SQLite file or a PostgreSQL database (--db FILE|URI or\n"
+    "$KONTAKT_DB; postgresql://... is PostgreSQL) holding every case\n"
     "as an append-only log of events, with each case's plan kept up to date.\n"
     "\n"
     "commands:\n"

@@ -43,7 +43,7 @@ int db_common_opt(db_common *c, int argc, char **argv, int *i) {
 int db_open(db_common *c, unsigned flags, ks_store **out) {
     if (!c->path) c->path = getenv("KONTAKT_DB");
     if (!c->path || !*c->path) {
-        fputs("kontakt: no database: give --db FILE or set KONTAKT_DB\n", stderr);
+        fputs("kontakt: no database: give --db FILE (or a postgresql:// URI) or set KONTAKT_DB\n", stderr);
         return EXIT_INVALID;
     }
     if (!c->who) c->who = getenv("USER");

@@ -62,7 +62,9 @@ enum {
 /* Opens (and with KS_OPEN_CREATE creates) the database at `path`, applying
  * migrations. Refuses, without writing to it, a file that is not a SQLite
  * database, a SQLite database of another program, a kontakt database newer
- * than this program, or a damaged one (KS_EFOREIGN). */
+ * than this program, or a damaged one (KS_EFOREIGN). `path` may also be
+ * `sqlite:FILE` or a PostgreSQL URI (postgresql://...): the database must
+ * exist; an empty one gets the schema (docs/store.md, "PostgreSQL"). */
 int ks_open(const char *path, unsigned flags, ks_store **out, ks_error *err);
 void ks_close(ks_store *s);
 
@@ -75,7 +77,26 @@ void ks_set_now(ks_store *s, const char *timestamp);
 /* Who writes: recorded_by of the events (default "unknown"). */
 void ks_set_actor(ks_store *s, const char *who);
 
-/* PRAGMA integrity_check: KS_OK if sound, else KS_EFOREIGN and *report
+/* The jobcentre whose rows the connection may see and write, where the
+ * database guards them per jobcentre (PostgreSQL's row-level security, for
+ * a role in kontakt_app): set for each request after its token is checked;
+ * NULL clears it (no case is then visible to such a role). A no-op on
+ * SQLite, and for the database's owner, which the policies do not bind. */
+int ks_set_jobcenter(ks_store *s, const char *jobcenter, ks_error *err);
+/* 1 if the store shows a connection only the rows of the jobcentre set with
+ * ks_set_jobcenter (PostgreSQL): work across jobcentres (the server's
+ * background refresh) then goes through ks_jobcenters_each, one jobcentre
+ * at a time. 0 on SQLite. */
+int ks_per_jobcenter(const ks_store *s);
+/* Calls fn for each jobcentre that has cases (in byte order), even for a
+ * connection that sees none of them (PostgreSQL: kontakt_jobcenters(), a
+ * SECURITY DEFINER function). fn returns non-zero to stop. */
+int ks_jobcenters_each(ks_store *s, int (*fn)(void *ctx, const char *jobcenter), void *ctx,
+                       ks_error *err);
+
+/* SQLite: PRAGMA integrity_check; PostgreSQL: a few sanity queries (the
+ * schema version, rows whose case is missing, obligations whose jobcentre
+ * is not their case's). KS_OK if sound, else KS_EFOREIGN and *report
  * (malloc'ed) lists what is wrong. */
 int ks_check(ks_store *s, char **report, ks_error *err);
 
@@ -191,6 +212,9 @@ typedef struct ks_case_info {
     long events;
 } ks_case_info;
 
+/* A case the connection may not see (PostgreSQL's row-level security, for
+ * another jobcentre) is given with its id and jobcentre only, so that the
+ * caller refuses it as another jobcentre's as on SQLite. */
 int ks_case_info_get(ks_store *s, const char *case_id, ks_case_info *out, ks_error *err);
 
 /* The cases of a jobcentre (and caseworker, if not NULL) with ids after

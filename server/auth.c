@@ -41,6 +41,12 @@ int ksrv_authenticate(ksrv_req *rq, ksrv_resp *rs, unsigned roles) {
                : ti.role == KS_ROLE_AUDITOR  ? ROLE_AUDITOR
                                              : 0;
     ks_set_actor(st, rq->who);
+    /* from now on the connection sees the caller's jobcentre only
+     * (PostgreSQL's row-level security; a no-op on SQLite) */
+    if (ks_set_jobcenter(st, rq->jobcenter, &err) != KS_OK) {
+        ksrv_problem(rs, 503, "store-unavailable", NULL, err.message, rq->path);
+        return -1;
+    }
     if (!(rq->role & roles)) {
         char detail[160];
         snprintf(detail, sizeof detail, "A token with role %s may not use %s %s.", ks_role_name(ti.role),

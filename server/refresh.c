@@ -62,6 +62,34 @@ static int nap(ksrv_refresher *r, long ms) {
     return stop;
 }
 
+/* The jobcentres one at a time where the store shows a connection only the
+ * rows of the one set (PostgreSQL's row-level security: the server's role
+ * sees nothing otherwise; ks_per_jobcenter); NULL alone elsewhere (all). */
+typedef struct jc_list {
+    char **v;
+    size_t n, cap;
+} jc_list;
+
+static int jc_add(void *ctx, const char *jc) {
+    jc_list *l = ctx;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        char **v = realloc(l->v, cap * sizeof *v);
+        if (!v) return 1;
+        l->v = v;
+        l->cap = cap;
+    }
+    if (!(l->v[l->n] = strdup(jc ? jc : ""))) return 1;
+    l->n++;
+    return 0;
+}
+
+static void jc_free(jc_list *l) {
+    for (size_t i = 0; i < l->n; i++) free(l->v[i]);
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
 static void *refresh_main(void *arg) {
     ksrv_refresher *r = arg;
     ks_store *st = NULL;
@@ -87,6 +115,13 @@ static void *refresh_main(void *arg) {
         clock_gettime(CLOCK_MONOTONIC, &t0);
         long total = 0;
         int more = 1, failed = 0, stopped = 0;
+        jc_list jcs = {0};
+        size_t jci = 0;
+        if (ks_per_jobcenter(st)) {
+            if (ks_jobcenters_each(st, jc_add, &jcs, &err) != KS_OK) failed = 1, more = 0;
+            else if (jcs.n == 0) more = 0;
+            else if (ks_set_jobcenter(st, jcs.v[0], &err) != KS_OK) failed = 1, more = 0;
+        }
         while (more) {
             long n = 0;
             struct timespec b0, b1;
@@ -97,12 +132,21 @@ static void *refresh_main(void *arg) {
             }
             clock_gettime(CLOCK_MONOTONIC, &b1);
             total += n;
+            if (!more && jci + 1 < jcs.n) { /* the next jobcentre */
+                more = 1;
+                if (ks_set_jobcenter(st, jcs.v[++jci], &err) != KS_OK) {
+                    failed = 1;
+                    break;
+                }
+            }
             long took = (b1.tv_sec - b0.tv_sec) * 1000L + (b1.tv_nsec - b0.tv_nsec) / 1000000L;
             if (more && nap(r, took > REFRESH_PAUSE_MS ? took : REFRESH_PAUSE_MS)) {
                 stopped = 1;
                 break;
             }
         }
+        if (jcs.n) ks_set_jobcenter(st, NULL, NULL);
+        jc_free(&jcs);
         clock_gettime(CLOCK_MONOTONIC, &t1);
         long ms = (t1.tv_sec - t0.tv_sec) * 1000L + (t1.tv_nsec - t0.tv_nsec) / 1000000L;
         char d[11];

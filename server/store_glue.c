@@ -230,6 +230,15 @@ ks_store *ksrv_store(ksrv_req *rq, ksrv_resp *rs) {
     }
     ks_set_today(st, rq->today);
     ks_set_actor(st, rq->who[0] ? rq->who : "api");
+    /* The rows the connection may see (PostgreSQL's row-level security; a
+     * no-op on SQLite): the caller's jobcentre once its token is checked
+     * (ksrv_authenticate fills rq->jobcenter), none before. Every handler
+     * gets its store here, so each request sets its own and no request
+     * inherits the previous one's. */
+    if (ks_set_jobcenter(st, rq->jobcenter[0] ? rq->jobcenter : NULL, &err) != KS_OK) {
+        ksrv_problem(rs, 503, "store-unavailable", NULL, err.message, rq->path);
+        return NULL;
+    }
     return st;
 }
 

@@ -79,6 +79,8 @@ typedef struct pg_q {
     int nparams;
     char name[24];
     unsigned gen;  /* generation it was prepared in; 0: not prepared */
+    Oid *types;    /* NULL, or text for a ?N the SQL skips (as ?1 and ?3 without ?2):
+                    * the server cannot infer its type, SQLite needs none */
     char **vals;   /* nparams values, owned; NULL is SQL NULL */
     int *lens;
     PGresult *res; /* the held result, NULL before the first step */
@@ -249,7 +251,7 @@ static int ident_char(char c) {
 /* `?` and `?N` to `$N` outside '...' (and E'...'), "...", $tag$...$tag$,
  * -- and nested block comments. A bare `?` is one more than the largest
  * number so far, as in SQLite. 0, or -1 with a message in *msg. */
-static int rewrite(const char *sql, kt_sb *out, int *nparams, const char **msg) {
+static int rewrite(const char *sql, kt_sb *out, int *nparams, kt_sb *used, const char **msg) {
     int maxn = 0;
     const char *p = sql;
     while (*p) {
@@ -320,13 +322,15 @@ static int rewrite(const char *sql, kt_sb *out, int *nparams, const char **msg) 
                 }
             }
             if (n > maxn) maxn = (int)n;
+            while (used->len < (size_t)n) kt_sb_chr(used, 0);
+            if (!used->err) used->p[n - 1] = 1;
             kt_sb_chr(out, '$');
             kt_sb_int(out, n);
         } else {
             kt_sb_chr(out, *p++);
         }
     }
-    if (out->err) {
+    if (out->err || used->err) {
         *msg = "out of memory";
         return -1;
     }
@@ -338,7 +342,7 @@ static int rewrite(const char *sql, kt_sb *out, int *nparams, const char **msg) 
 static int server_prepare(pg_q *q) {
     pg_db *db = DB(q->base.db);
     int was_tx = in_tx_now(db);
-    PGresult *r = PQprepare(db->c, q->name, q->sql, q->nparams, NULL);
+    PGresult *r = PQprepare(db->c, q->name, q->sql, q->nparams, q->types);
     if (PQresultStatus(r) != PGRES_COMMAND_OK) {
         set_err(db, r, was_tx);
         PQclear(r);
@@ -376,6 +380,7 @@ static void pg_finalize(ks_q *kq) {
     free_vals(q);
     free(q->vals);
     free(q->lens);
+    free(q->types);
     free(q->sql);
     free(q);
 }
@@ -392,21 +397,28 @@ static int pg_prepare(ks_db *d, const char *sql, ks_q **out) {
     q->base.db = d;
     q->row = -1;
     q->ncols = -1;
-    kt_sb s = {0};
+    kt_sb s = {0}, used = {0};
     const char *msg = NULL;
-    if (rewrite(sql, &s, &q->nparams, &msg) < 0) {
-        db->ecl = s.err ? KS_DBE_NOMEM : KS_DBE_OTHER;
+    if (rewrite(sql, &s, &q->nparams, &used, &msg) < 0) {
+        db->ecl = s.err || used.err ? KS_DBE_NOMEM : KS_DBE_OTHER;
         kt_sb_free(&s);
+        kt_sb_free(&used);
         free(q);
         set_msg(db, msg);
         return -1;
     }
+    if (memchr(used.p ? used.p : "", 0, used.len)) {
+        q->types = calloc((size_t)q->nparams, sizeof *q->types);
+        for (int i = 0; q->types && i < q->nparams; i++) q->types[i] = used.p[i] ? 0 : 25; /* TEXTOID */
+    }
+    int types_ok = !used.len || !memchr(used.p, 0, used.len) || q->types;
+    kt_sb_free(&used);
     q->sql = s.p ? kt_sb_take(&s) : strdup("");
     size_t n = q->nparams ? (size_t)q->nparams : 1;
     q->vals = calloc(n, sizeof *q->vals);
     q->lens = calloc(n, sizeof *q->lens);
-    if (!q->sql || !q->vals || !q->lens) {
-        free(q->sql), free(q->vals), free(q->lens), free(q);
+    if (!q->sql || !q->vals || !q->lens || !types_ok) {
+        free(q->sql), free(q->vals), free(q->lens), free(q->types), free(q);
         db->ecl = KS_DBE_NOMEM;
         set_msg(db, "out of memory");
         return -1;

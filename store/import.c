@@ -223,7 +223,10 @@ static int collect_plain(const char *text, size_t len, items *it, line_head *h) 
 /* Inserts the case's row: KS_OK, or CASE_EXISTS if the store has the case. */
 #define CASE_EXISTS 1 /* not a ks_status: those are <= 0 */
 static int insert_case_row(imp *im, const char *id, const char *jobcenter, const char *caseworker) {
-    ks_q *st = ks__stmt(im->s, ST_CASE_INSERT, im->err);
+    /* PostgreSQL: a refused insert would abort the whole transaction, so an
+     * existing case is left alone (ON CONFLICT DO NOTHING) and told by the
+     * count of rows written; the new row is locked until the commit */
+    ks_q *st = ks__stmt(im->s, im->s->pg ? ST_CASE_INSERT_NEW : ST_CASE_INSERT, im->err);
     if (!st) return KS_EDB;
     ks_q_bind_text_static(st, 1, id, -1);
     ks_q_bind_text_static(st, 2, jobcenter, -1);
@@ -232,6 +235,7 @@ static int insert_case_row(imp *im, const char *id, const char *jobcenter, const
     ks_q_bind_text_static(st, 4, im->now, -1);
     int r = ks_q_step(st);
     ks_q_reset(st);
+    if (r == KS_Q_DONE && im->s->pg && ks_db_changes(im->s->db) == 0) return CASE_EXISTS;
     if (r == KS_Q_DONE) return KS_OK;
     /* the only constraint an insert of a case can break is its primary key */
     if (ks_db_errclass_of(im->s->db) == KS_DBE_CONSTRAINT) return CASE_EXISTS;
@@ -255,7 +259,7 @@ static int assign(imp *im, const char *id, const char *member, const char *value
     json_decref(v);
     if (!body) return ks__fail(im->err, KS_ENOMEM, "out of memory");
     char identity[64];
-    snprintf(identity, sizeof identity, "assign:%ld", im->s->next_seq);
+    snprintf(identity, sizeof identity, "assign:%ld", ks__next_seq(im->s));
     int rc = ks__insert_event(im->s, id, KS_ASSIGN, body, identity, 0, im->now, NULL, im->err);
     free(body);
     if (rc == KS_OK) {
@@ -310,7 +314,7 @@ static int merge_case(imp *im, const char *id, const line_head *h, const char *c
         free(cur);
         if (!differs) continue;
         char cid[64];
-        snprintf(cid, sizeof cid, "correction:%ld", im->s->next_seq);
+        snprintf(cid, sizeof cid, "correction:%ld", ks__next_seq(im->s));
         rc = ks__insert_event(im->s, id, KS_CORRECTION, body, cid, l.v[i].seq, im->now,
                               NULL, im->err);
         im->res->events++;
@@ -830,6 +834,8 @@ static int write_line(imp *im, job *j) {
         }
         if (rc == KS_OK) rc = ks__exec(im->s, "RELEASE line", im->err);
     } else if (rc == CASE_EXISTS) {
+        /* PostgreSQL: the case's row lock first, as every writer of a case */
+        if ((rc = ks__lock_case(im->s, id, im->err)) != KS_OK) return rc;
         if (jobcenter_conflict(im, j->line, id, j->jobcenter)) return KS_OK;
         rc = merge_case(im, id, &j->head, j->caseworker, &j->it);
     }
@@ -1609,7 +1615,7 @@ static int stage_recover(ks_store *s, ks_error *err) {
 }
 
 int ks__import_recover(ks_store *s, ks_error *err) {
-    if (s->flags & KS_OPEN_READONLY) return KS_OK;
+    if ((s->flags & KS_OPEN_READONLY) || s->pg) return KS_OK; /* staging is SQLite's */
     long staged = 0;
     int rc = stage_count(s, "SELECT EXISTS (SELECT 1 FROM import_stage)", &staged, err);
     if (rc != KS_OK || !staged) return rc;
@@ -1698,6 +1704,26 @@ static int read_ahead(FILE *in, kt_sb *pre) {
     return lines == STAGE_MIN;
 }
 
+/* ---- PostgreSQL ------------------------------------------------------------------
+ *
+ * The import into PostgreSQL, whatever the store holds: the ordinary writer
+ * (new cases, merges, plans; statements per row) in one transaction, all or
+ * nothing, and idempotent as on SQLite. None of SQLite's ways apply: no file
+ * to build beside and rename, no lock file, no staging (readers do not wait
+ * for a writer; writers of other cases neither: each holds only its cases'
+ * row locks). The one entry point for PostgreSQL, to be replaced by a COPY
+ * based one. */
+static int pg_import(imp *im, FILE *in, int csv) {
+    ks_store *s = im->s;
+    int rc = ks__begin(s, im->err);
+    if (rc != KS_OK) {
+        s->log_pending = 0;
+        return rc;
+    }
+    rc = csv ? import_csv(im, in) : import_ndjson(im, in, NULL, 0);
+    return finish(s, rc, im->res, im->err);
+}
+
 int ks_import(ks_store *s, FILE *in, const ks_import_options *o, ks_problem_fn problem,
               void *ctx, ks_import_result *res, ks_error *err) {
     ks_import_result local;
@@ -1708,6 +1734,7 @@ int ks_import(ks_store *s, FILE *in, const ks_import_options *o, ks_problem_fn p
     imp im = {.s = s, .o = o, .problem = problem, .ctx = ctx, .res = res, .err = err};
     ks__now(s, im.now);
     int csv = o && o->format == KS_FORMAT_CSV;
+    if (s->pg) return pg_import(&im, in, csv);
     const char *file = sqlite_file(s);
     char *path = file && *file && !csv ? strdup(file) : NULL;
     if (path && sqlite_target_take(s)) {

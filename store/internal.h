@@ -33,6 +33,10 @@ typedef enum ks_stmt_id {
     ST_PLAN_UPSERT,
     ST_MAX_SEQ,
     ST_CASE_OWNER,
+    /* PostgreSQL only: the case's row lock (a writer's per-case
+     * serialization), a case's insert that leaves an existing one alone */
+    ST_CASE_LOCK,
+    ST_CASE_INSERT_NEW,
     ST_COUNT
 } ks_stmt_id;
 
@@ -46,7 +50,11 @@ struct ks_store {
     char actor[65];
     kt_engine *engine;
     ks_q *st[ST_COUNT];
-    long next_seq; /* inside a write transaction: the next event's seq */
+    long next_seq; /* inside a write transaction: the next event's seq
+                    * (PostgreSQL: 0 until ks__next_seq draws it) */
+    long last_seq; /* the seq of the event written last */
+    int pg;        /* on PostgreSQL */
+    int busy;      /* the last failure was KS_DBE_BUSY (a retry may succeed) */
     int wal_pages; /* pages in the write-ahead log after the last commit */
     int in_tx;
     /* ks_log_next_write: the access-log row of the next write */
@@ -68,10 +76,27 @@ int ks__fail(ks_error *err, int status, const char *fmt, ...)
 int ks__dbfail(ks_store *s, ks_error *err, const char *what);
 
 ks_q *ks__stmt(ks_store *s, ks_stmt_id id, ks_error *err);
+/* ks_db_prepare of SQL written for SQLite's dialect, made PostgreSQL's on
+ * PostgreSQL (pg_dialect.c says what is rewritten). */
+int ks__prepare(ks_store *s, const char *sql, ks_q **out);
 int ks__exec(ks_store *s, const char *sql, ks_error *err);
 
 /* The statement that opens a write transaction (SQLite: BEGIN IMMEDIATE). */
 const char *ks__begin_write_sql(ks_store *s);
+/* The seq the next event gets: SQLite's last + 1 read at ks__begin; on
+ * PostgreSQL nextval('events_seq'), drawn when first asked for after the
+ * previous insert (gaps are fine). 0 if it cannot be had (then the insert
+ * fails too). Identities like "correction:SEQ" are made from it. */
+long ks__pg_nextval(ks_store *s);
+static inline long ks__next_seq(ks_store *s) { return s->next_seq > 0 ? s->next_seq : ks__pg_nextval(s); }
+/* PostgreSQL: a writer takes its case's row lock first (SELECT ... FOR
+ * UPDATE), so that two servers writing one case take turns; nothing on
+ * SQLite (BEGIN IMMEDIATE serializes every writer). KS_ENOTFOUND if no case. */
+int ks__lock_case(ks_store *s, const char *case_id, ks_error *err);
+/* Whether a failed write (rc) is worth another try: on PostgreSQL a
+ * deadlock or serialization failure (KS_DBE_BUSY), a few times, after a
+ * short pause; never on SQLite (its busy handler waits already). */
+int ks__retry(ks_store *s, int rc, int attempt);
 /* BEGIN IMMEDIATE (and s->next_seq), COMMIT, ROLLBACK. */
 int ks__begin(ks_store *s, ks_error *err);
 int ks__commit(ks_store *s, ks_error *err);
@@ -143,6 +168,11 @@ int ks__import_recover(ks_store *s, ks_error *err);
 
 /* schema.c */
 int ks__migrate(ks_store *s, ks_error *err);
+/* schema_pg.c: the schema on PostgreSQL, created in an empty database
+ * under an advisory lock; the version read from meta; ks_check's queries */
+int ks__pg_migrate(ks_store *s, ks_error *err);
+int ks__pg_check(ks_store *s, char **report, ks_error *err);
+extern const char ks__pg_schema_4[];
 /* Drops (create 0) or builds (1) the secondary indexes around a bulk import. */
 int ks__bulk_indexes(ks_store *s, int create, ks_error *err);
 /* The same build in two steps: every index but obligations_by_deadline,

@@ -311,7 +311,7 @@ int ks_refresh_batch(ks_store *s, kt_date as_of, long max, long *count, int *mor
     char d[11];
     kt_date_format(as_of, d);
     ks_q *st;
-    if (ks_db_prepare(s->db, stale_sql, &st) != 0) {
+    if (ks__prepare(s, stale_sql, &st) != 0) {
         rc = ks__dbfail(s, err, "plans");
         ks__rollback(s);
         return rc;
@@ -348,7 +348,7 @@ int ks_refresh_batch(ks_store *s, kt_date as_of, long max, long *count, int *mor
              * migration's replan does) and stays stale, but leaves today's
              * selection, so that one case cannot hold up every refresh */
             ks_q *u;
-            rc = ks_db_prepare(s->db, "UPDATE plans SET valid_until = ?2, as_of ="
+            rc = ks__prepare(s, "UPDATE plans SET valid_until = ?2, as_of ="
                                       " CASE WHEN as_of < ?2 THEN as_of ELSE ?2 END WHERE case_id = ?1",
                                &u) == 0
                      ? KS_OK : ks__dbfail(s, err, "plans");
@@ -405,7 +405,7 @@ int ks_stale_plans(ks_store *s, const char *jobcenter, kt_date day, long *count,
         : "SELECT count(*), min(as_of) FROM plans INDEXED BY plans_valid_until"
           " WHERE valid_until < ?1";
     ks_q *st;
-    if (ks_db_prepare(s->db, sql, &st) != 0)
+    if (ks__prepare(s, sql, &st) != 0)
         return ks__dbfail(s, err, "plans");
     char d[11];
     kt_date_format(day == KT_NO_DATE ? ks_today(s) : day, d);

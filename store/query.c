@@ -41,7 +41,7 @@ int ks_cases_list(ks_store *s, const char *jobcenter, const char *caseworker, co
              " ORDER BY id LIMIT ?4",
              caseworker ? " AND caseworker = ?2" : "", after ? " AND id > ?3" : "");
     ks_q *st = NULL;
-    if (ks_db_prepare(s->db, sql, &st) != 0)
+    if (ks__prepare(s, sql, &st) != 0)
         return ks__dbfail(s, err, "cases");
     ks_q_bind_text_static(st, 1, jobcenter, -1);
     if (caseworker) ks_q_bind_text_static(st, 2, caseworker, -1);
@@ -71,17 +71,20 @@ void ks_worklist_query_init(ks_worklist_query *q) {
  * obligations in deadline order with all a worklist shows, their case's
  * jobcentre and caseworker included (schema 4): one range scan of the index
  * alone, no row of `cases` read. */
-static int wl_prepare(ks_store *s, const ks_worklist_query *q, const char *what,
+static int wl_prepare(ks_store *s, const ks_worklist_query *q, const char *what, int rows,
                       ks_q **st, ks_error *err) {
     char sql[1000];
+    /* rows in the index's order: SQLite gives them so from INDEXED BY;
+     * PostgreSQL's planner may scan the table instead, so it is told */
     snprintf(sql, sizeof sql,
              "SELECT %s FROM obligations o INDEXED BY obligations_by_deadline"
-             " WHERE o.status IN ('open', 'overdue') AND o.deadline BETWEEN ?1 AND ?2%s%s%s",
+             " WHERE o.status IN ('open', 'overdue') AND o.deadline BETWEEN ?1 AND ?2%s%s%s%s",
              what, q->jobcenter ? " AND o.jobcenter = ?3" : "",
              q->caseworker ? " AND o.caseworker = ?4" : "",
-             q->with_ended ? "" : " AND (o.course_end IS NULL OR o.course_end >= ?5)");
+             q->with_ended ? "" : " AND (o.course_end IS NULL OR o.course_end >= ?5)",
+             rows && s->pg ? " ORDER BY o.deadline, o.case_id, o.idx" : "");
     *st = NULL;
-    if (ks_db_prepare(s->db, sql, st) != 0)
+    if (ks__prepare(s, sql, st) != 0)
         return ks__dbfail(s, err, "worklist");
     if (q->jobcenter) ks_q_bind_text_static(*st, 3, q->jobcenter, -1);
     if (q->caseworker) ks_q_bind_text_static(*st, 4, q->caseworker, -1);
@@ -118,7 +121,7 @@ int ks_worklist_counts(ks_store *s, const ks_worklist_query *q, long *open, long
     int rc = wl_days(s, q, &as_of, &until, &oldest, err);
     ks_q *st = NULL;
     if (rc == KS_OK)
-        rc = wl_prepare(s, q, "count(*), coalesce(sum(o.deadline < ?5), 0)", &st, err);
+        rc = wl_prepare(s, q, "count(*), coalesce(sum(o.deadline < ?5), 0)", 0, &st, err);
     if (rc != KS_OK) return rc;
     bind_range(st, oldest, until, as_of);
     if (ks_q_step(st) == KS_Q_ROW) {
@@ -141,7 +144,7 @@ int ks_worklist(ks_store *s, const ks_worklist_query *q, ks_worklist_fn fn, void
                         "o.case_id, o.jobcenter, o.caseworker, o.rule, o.kind, o.benefit,"
                         " o.generation, o.window_from, o.deadline, o.required, o.counted,"
                         " o.stopped, o.beyond, o.grp, o.quota, o.provisional, o.course_end",
-                        &st, err);
+                        1, &st, err);
     if (rc != KS_OK) return rc;
     /* The deadline ranges in the order asked: [lo, hi] each, scanned in
      * index order. Open on as_of means a deadline from as_of on. */
@@ -268,7 +271,7 @@ int ks_report(ks_store *s, const ks_report_query *q, ks_report_fn row, ks_star_f
              " GROUP BY k, k2 ORDER BY k, k2",
              key, key2);
     ks_q *st = NULL;
-    if (ks_db_prepare(s->db, sql, &st) != 0)
+    if (ks__prepare(s, sql, &st) != 0)
         return ks__dbfail(s, err, "report");
     ks_q_bind_text_static(st, 1, from, -1);
     ks_q_bind_text_static(st, 2, to, -1);
@@ -306,7 +309,7 @@ int ks_report(ks_store *s, const ks_report_query *q, ks_report_fn row, ks_star_f
              "   AND (?4 IS NULL OR c.jobcenter = ?4) AND (?5 IS NULL OR o.grp = ?5)"
              " GROUP BY k, k2 ORDER BY k, k2",
              key, key2);
-    if (ks_db_prepare(s->db, sql, &st) != 0)
+    if (ks__prepare(s, sql, &st) != 0)
         return ks__dbfail(s, err, "report");
     ks_q_bind_text_static(st, 1, from, -1);
     ks_q_bind_text_static(st, 2, to, -1);
@@ -359,7 +362,7 @@ static int forecast_replan(ks_store *s, const ks_forecast_query *q, kt_date as_o
                            kt_date end, kt_date oldest, ks_forecast_fn fn, void *ctx,
                            ks_error *err) {
     ks_q *st = NULL;
-    if (ks_db_prepare(s->db, "SELECT id, jobcenter, coalesce(caseworker, '') FROM cases"
+    if (ks__prepare(s, "SELECT id, jobcenter, coalesce(caseworker, '') FROM cases"
                              " WHERE ?1 IS NULL OR jobcenter = ?1 ORDER BY jobcenter, caseworker", &st) != 0)
         return ks__dbfail(s, err, "forecast");
     if (q->jobcenter) ks_q_bind_text_static(st, 1, q->jobcenter, -1);
@@ -424,20 +427,23 @@ int ks_forecast(ks_store *s, const ks_forecast_query *q, ks_forecast_fn fn, void
     /* Conversations still needed: required - counted, for open and overdue
      * conversation duties due by the end of the last week. Overdue ones (due
      * before this week) are work of the first week: they are still owed. */
-    const char *sql =
-        "SELECT c.jobcenter, coalesce(c.caseworker, ''),"
-        "       max(0, CAST(julianday(o.deadline) - julianday(?1) AS INTEGER) / 7) AS wk,"
-        "       sum(max(o.required - o.counted, 0)), count(*)"
-        "  FROM obligations o INDEXED BY obligations_by_deadline CROSS JOIN cases c ON c.id = o.case_id"
-        " WHERE o.status IN ('open', 'overdue') AND o.kind = 'samtale'"
-        "   AND o.deadline <= ?2 AND o.deadline >= ?4"
-        "   AND (?3 IS NULL OR c.jobcenter = ?3)"
-        " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3";
+#define FORECAST_SQL(DAYS)                                                                     \
+        "SELECT c.jobcenter, coalesce(c.caseworker, ''),"                                        \
+        "       max(0, " DAYS " / 7) AS wk,"                                                     \
+        "       sum(max(o.required - o.counted, 0)), count(*)"                                   \
+        "  FROM obligations o INDEXED BY obligations_by_deadline CROSS JOIN cases c ON c.id = o.case_id" \
+        " WHERE o.status IN ('open', 'overdue') AND o.kind = 'samtale'"                          \
+        "   AND o.deadline <= ?2 AND o.deadline >= ?4"                                           \
+        "   AND (?3 IS NULL OR c.jobcenter = ?3)"                                                \
+        " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+    /* the days from ?1 to the deadline: julianday is SQLite's */
+    const char *sql = s->pg ? FORECAST_SQL("(CAST(o.deadline AS date) - CAST(?1 AS date))")
+                            : FORECAST_SQL("CAST(julianday(o.deadline) - julianday(?1) AS INTEGER)");
     char oldest[11];
     date_text(q->overdue_days < 0 ? kt_date_from_ymd(1900, 1, 1) : as_of - q->overdue_days,
               oldest);
     ks_q *st = NULL;
-    if (ks_db_prepare(s->db, sql, &st) != 0)
+    if (ks__prepare(s, sql, &st) != 0)
         return ks__dbfail(s, err, "forecast");
     ks_q_bind_text_static(st, 1, mon, -1);
     ks_q_bind_text_static(st, 2, last, -1);

@@ -189,7 +189,7 @@ int ks_report_quota(ks_store *s, const ks_quota_query *q, ks_quota_fn fn, void *
     kt_date_format(as_of, today);
 
     ks_q *st = NULL;
-    if (ks_db_prepare(s->db, QUOTA_SQL, &st) != 0)
+    if (ks__prepare(s, QUOTA_SQL, &st) != 0)
         return ks__dbfail(s, err, "quota report");
     ks_q_bind_text_static(st, 1, d1, -1);
     ks_q_bind_text_static(st, 2, d2, -1);

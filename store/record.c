@@ -8,15 +8,17 @@
 int ks__insert_event(ks_store *s, const char *case_id, int kind, const char *body,
                      const char *identity, long corrects, const char *recorded_at, long *seq,
                      ks_error *err) {
+    long next = ks__next_seq(s);
+    if (next <= 0) return ks__dbfail(s, err, "events_seq");
     ks_q *st = ks__stmt(s, ST_EVENT_INSERT, err);
     if (!st) return KS_EDB;
     /* seq is next_seq, read under the write lock (ks__begin): identities
      * like "correction:SEQ" are made from it. On SQLite it is left to the
      * rowid, which is the same (the last + 1) without a search of the
      * table for the given one (1.4 % of an import's instructions); elsewhere
-     * it is bound, and a row already there refused by the primary key. */
-    if (ks_db_sqlite(s->db)) ks_q_bind_null(st, 1);
-    else ks_q_bind_int64(st, 1, s->next_seq);
+     * it is bound (PostgreSQL: drawn from the sequence). */
+    if (!s->pg) ks_q_bind_null(st, 1);
+    else ks_q_bind_int64(st, 1, next);
     ks_q_bind_text_static(st, 2, case_id, -1);
     ks_q_bind_text_static(st, 3, ks_kind_name((ks_kind)kind), -1);
     ks_q_bind_text_static(st, 4, body, -1);
@@ -28,15 +30,18 @@ int ks__insert_event(ks_store *s, const char *case_id, int kind, const char *bod
     int r = ks_q_step(st);
     ks_q_reset(st);
     if (r != KS_Q_DONE) return ks__dbfail(s, err, "events");
-    if (seq) *seq = s->next_seq;
-    s->next_seq++;
+    if (seq) *seq = next;
+    s->last_seq = next;
+    s->next_seq = s->pg ? 0 : next + 1; /* PostgreSQL: the next one drawn when asked for */
     return KS_OK;
 }
 
 /* Is there a case? Fills jobcenter/caseworker (64 + NUL) if asked. */
 static int case_exists(ks_store *s, const char *case_id, char *jobcenter, char *caseworker,
                        ks_error *err) {
-    ks_q *st = ks__stmt(s, ST_CASE_GET, err);
+    /* inside a write on PostgreSQL: the case's row lock (ks__lock_case),
+     * before its events are read */
+    ks_q *st = ks__stmt(s, s->pg && s->in_tx ? ST_CASE_LOCK : ST_CASE_GET, err);
     if (!st) return KS_EDB;
     ks_q_bind_text_static(st, 1, case_id, -1);
     int r = ks_q_step(st);
@@ -115,8 +120,28 @@ int ks_record(ks_store *s, const char *case_id, ks_kind kind, const char *body,
     return ks_record_ex(s, case_id, kind, body, problem, ctx, seq, NULL, err);
 }
 
+/* Each write below is tried again if PostgreSQL refused it for a deadlock or
+ * a serialization failure (ks__retry; never on SQLite), with its
+ * access-log row (ks_log_next_write) pending again. */
+#define KS_RETRYING(s, call)                                                                   \
+    do {                                                                                       \
+        int pending_ = (s)->log_pending, rc_;                                                  \
+        for (int try_ = 0;; try_++) {                                                          \
+            (s)->log_pending = pending_;                                                       \
+            rc_ = (call);                                                                      \
+            if (!ks__retry((s), rc_, try_)) return rc_;                                        \
+        }                                                                                      \
+    } while (0)
+
+static int record_once(ks_store *s, const char *case_id, ks_kind kind, const char *body,
+                       ks_problem_fn problem, void *ctx, long *seq, int *already, ks_error *err);
 int ks_record_ex(ks_store *s, const char *case_id, ks_kind kind, const char *body,
                  ks_problem_fn problem, void *ctx, long *seq, int *already, ks_error *err) {
+    KS_RETRYING(s, record_once(s, case_id, kind, body, problem, ctx, seq, already, err));
+}
+
+static int record_once(ks_store *s, const char *case_id, ks_kind kind, const char *body,
+                       ks_problem_fn problem, void *ctx, long *seq, int *already, ks_error *err) {
     if (already) *already = 0;
     if (kind != KS_BENEFIT && kind != KS_CATEGORY && kind != KS_CONVERSATION && kind != KS_EVENT) {
         s->log_pending = 0;
@@ -188,7 +213,7 @@ int ks_record_ex(ks_store *s, const char *case_id, ks_kind kind, const char *bod
         rc = ks__insert_event(s, case_id, kind, canon, ident, 0, now, seq, err);
     }
     if (rc == KS_OK) rc = ks__rebuild(s, case_id, problem, ctx, 0, err);
-    if (rc == KS_OK) rc = ks__write_pending_log(s, s->next_seq - 1, err);
+    if (rc == KS_OK) rc = ks__write_pending_log(s, s->last_seq, err);
     if (rc == KS_OK) rc = ks__commit(s, err);
     else ks__rollback(s);
 out:
@@ -220,8 +245,15 @@ static int event_get(ks_store *s, const char *case_id, long seq, int *kind, long
     return rc;
 }
 
+static int correct_once(ks_store *s, const char *case_id, long target, const char *body,
+                        ks_problem_fn problem, void *ctx, long *seq, ks_error *err);
 int ks_correct(ks_store *s, const char *case_id, long target, const char *body,
                ks_problem_fn problem, void *ctx, long *seq, ks_error *err) {
+    KS_RETRYING(s, correct_once(s, case_id, target, body, problem, ctx, seq, err));
+}
+
+static int correct_once(ks_store *s, const char *case_id, long target, const char *body,
+                        ks_problem_fn problem, void *ctx, long *seq, ks_error *err) {
     json_t *v = body ? parse_object(body, problem, ctx) : json_pack("{s:b}", "retract", 1);
     if (!v) {
         s->log_pending = 0;
@@ -248,19 +280,24 @@ int ks_correct(ks_store *s, const char *case_id, long target, const char *body,
                       target);
     if (rc == KS_OK) {
         char identity[64], now[25];
-        snprintf(identity, sizeof identity, "correction:%ld", s->next_seq);
+        snprintf(identity, sizeof identity, "correction:%ld", ks__next_seq(s));
         ks__now(s, now);
         rc = ks__insert_event(s, case_id, KS_CORRECTION, canon, identity, root, now, seq, err);
     }
     if (rc == KS_OK) rc = ks__rebuild(s, case_id, problem, ctx, 0, err);
-    if (rc == KS_OK) rc = ks__write_pending_log(s, s->next_seq - 1, err);
+    if (rc == KS_OK) rc = ks__write_pending_log(s, s->last_seq, err);
     if (rc == KS_OK) rc = ks__commit(s, err);
     else ks__rollback(s);
     free(canon);
     return rc;
 }
 
+static int assign_once(ks_store *s, const char *case_id, const char *caseworker, ks_error *err);
 int ks_assign(ks_store *s, const char *case_id, const char *caseworker, ks_error *err) {
+    KS_RETRYING(s, assign_once(s, case_id, caseworker, err));
+}
+
+static int assign_once(ks_store *s, const char *case_id, const char *caseworker, ks_error *err) {
     if (caseworker) {
         int rc = ks__check_id("caseworker", caseworker, err);
         if (rc != KS_OK) {
@@ -280,7 +317,7 @@ int ks_assign(ks_store *s, const char *case_id, const char *caseworker, ks_error
     rc = case_exists(s, case_id, NULL, NULL, err);
     if (rc == KS_OK) {
         char identity[64], now[25];
-        snprintf(identity, sizeof identity, "assign:%ld", s->next_seq);
+        snprintf(identity, sizeof identity, "assign:%ld", ks__next_seq(s));
         ks__now(s, now);
         rc = ks__insert_event(s, case_id, KS_ASSIGN, canon, identity, 0, now, NULL, err);
     }
@@ -294,7 +331,7 @@ int ks_assign(ks_store *s, const char *case_id, const char *caseworker, ks_error
             ks_q_reset(st);
         }
     }
-    if (rc == KS_OK) rc = ks__write_pending_log(s, s->next_seq - 1, err);
+    if (rc == KS_OK) rc = ks__write_pending_log(s, s->last_seq, err);
     if (rc == KS_OK) rc = ks__commit(s, err);
     else ks__rollback(s);
     free(canon);
@@ -305,8 +342,15 @@ int ks_assign(ks_store *s, const char *case_id, const char *caseworker, ks_error
  * import, moves a case): an assign event {"jobcenter": J}, and the case is
  * given to nobody there (its caseworker was the old jobcentre's). The old
  * jobcentre goes to `from` (65 bytes) for the access log. */
+static int assign_jobcenter_once(ks_store *s, const char *case_id, const char *jobcenter,
+                                 char *from, ks_error *err);
 int ks_assign_jobcenter(ks_store *s, const char *case_id, const char *jobcenter, char *from,
                         ks_error *err) {
+    KS_RETRYING(s, assign_jobcenter_once(s, case_id, jobcenter, from, err));
+}
+
+static int assign_jobcenter_once(ks_store *s, const char *case_id, const char *jobcenter,
+                                 char *from, ks_error *err) {
     int rc = ks__check_id("jobcentre", jobcenter, err);
     if (rc == KS_OK) rc = ks__begin(s, err);
     if (rc != KS_OK) {
@@ -328,7 +372,7 @@ int ks_assign_jobcenter(ks_store *s, const char *case_id, const char *jobcenter,
             break;
         }
         char identity[64], now[25];
-        snprintf(identity, sizeof identity, "assign:%ld", s->next_seq);
+        snprintf(identity, sizeof identity, "assign:%ld", ks__next_seq(s));
         ks__now(s, now);
         rc = ks__insert_event(s, case_id, KS_ASSIGN, canon, identity, 0, now, NULL, err);
         free(canon);
@@ -386,6 +430,22 @@ int ks_case_info_get(ks_store *s, const char *case_id, ks_case_info *out, ks_err
         rc = ks__dbfail(s, err, "cases");
     }
     ks_q_finalize(st);
+    if (rc == KS_ENOTFOUND && s->pg) {
+        /* hidden by row-level security? Its jobcentre only (so that the
+         * caller can refuse it as another jobcentre's, as on SQLite) */
+        char jc[65] = "";
+        if (ks_db_prepare(s->db, "SELECT kontakt_case_jobcenter(?1)", &st) == 0) {
+            ks_q_bind_text_static(st, 1, case_id, -1);
+            if (ks_q_step(st) == KS_Q_ROW && !ks_q_is_null(st, 0))
+                snprintf(jc, sizeof jc, "%s", ks_q_text(st, 0));
+            ks_q_finalize(st);
+        }
+        if (jc[0]) {
+            snprintf(out->id, sizeof out->id, "%s", case_id);
+            snprintf(out->jobcenter, sizeof out->jobcenter, "%s", jc);
+            rc = KS_OK;
+        }
+    }
     return rc;
 }
 

@@ -62,6 +62,9 @@ static const char *const stmt_sql[ST_COUNT] = {
                        "valid_until = excluded.valid_until, plan_json = excluded.plan_json",
     [ST_MAX_SEQ] = "SELECT coalesce(max(seq), 0) FROM events",
     [ST_CASE_OWNER] = "SELECT jobcenter, caseworker FROM cases WHERE id = ?1",
+    [ST_CASE_LOCK] = "SELECT jobcenter, caseworker, created_at FROM cases WHERE id = ?1 FOR UPDATE",
+    [ST_CASE_INSERT_NEW] = "INSERT INTO cases(id, jobcenter, caseworker, created_at) VALUES (?1, ?2, ?3, ?4) "
+                           "ON CONFLICT(id) DO NOTHING",
 };
 
 const char *ks_strerror(int status) {
@@ -91,6 +94,7 @@ int ks__fail(ks_error *err, int status, const char *fmt, ...) {
 
 int ks__dbfail(ks_store *s, ks_error *err, const char *what) {
     ks_db_errclass c = ks_db_errclass_of(s->db);
+    if (c == KS_DBE_BUSY) s->busy = 1;
     if (c == KS_DBE_DAMAGED)
         return ks__fail(err, KS_EFOREIGN, "%s: the database is damaged: %s", what,
                         ks_db_errmsg(s->db));
@@ -113,6 +117,7 @@ ks_q *ks__stmt(ks_store *s, ks_stmt_id id, ks_error *err) {
 int ks__exec(ks_store *s, const char *sql, ks_error *err) {
     if (ks_db_exec(s->db, sql) != 0) {
         ks_db_errclass c = ks_db_errclass_of(s->db);
+        if (c == KS_DBE_BUSY) s->busy = 1;
         int st = c == KS_DBE_DAMAGED ? KS_EFOREIGN : c == KS_DBE_NOMEM ? KS_ENOMEM : KS_EDB;
         ks__fail(err, st, "%s", ks_db_errmsg(s->db));
         return st;
@@ -137,6 +142,10 @@ int ks__begin(ks_store *s, ks_error *err) {
         return rc;
     }
     s->in_tx = 1;
+    if (s->pg) { /* the sequence gives the seqs (ks__next_seq) */
+        s->next_seq = 0;
+        return KS_OK;
+    }
     ks_q *st = ks__stmt(s, ST_MAX_SEQ, err);
     if (!st || ks_q_step(st) != KS_Q_ROW) {
         rc = st ? ks__dbfail(s, err, "events") : KS_EDB;
@@ -159,6 +168,36 @@ int ks__commit(ks_store *s, ks_error *err) {
      * big, and at ks_close (or ks_checkpoint from a maintenance thread). */
     if (s->wal_pages >= KS_WAL_CHECKPOINT_PAGES) ks_checkpoint(s, NULL);
     return KS_OK;
+}
+
+long ks__pg_nextval(ks_store *s) {
+    ks_q *st;
+    if (ks_db_prepare(s->db, "SELECT nextval('events_seq')", &st) != 0) return 0;
+    if (ks_q_step(st) == KS_Q_ROW) s->next_seq = (long)ks_q_int64(st, 0);
+    ks_q_finalize(st);
+    return s->next_seq;
+}
+
+int ks__lock_case(ks_store *s, const char *case_id, ks_error *err) {
+    if (!s->pg) return KS_OK;
+    ks_q *st = ks__stmt(s, ST_CASE_LOCK, err);
+    if (!st) return KS_EDB;
+    ks_q_bind_text_static(st, 1, case_id, -1);
+    int r = ks_q_step(st);
+    ks_q_reset(st);
+    if (r == KS_Q_ROW) return KS_OK;
+    if (r == KS_Q_DONE) return ks__fail(err, KS_ENOTFOUND, "no case '%s' in the store", case_id);
+    return ks__dbfail(s, err, "cases");
+}
+
+int ks__retry(ks_store *s, int rc, int attempt) {
+    int again = s->pg && rc == KS_EDB && s->busy && attempt < 4;
+    s->busy = 0;
+    if (again) { /* 5-20 ms, longer each time: the other writer finishes meanwhile */
+        struct timespec ts = {0, (5L << attempt) * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    return again;
 }
 
 void ks__rollback(ks_store *s) {
@@ -297,8 +336,9 @@ int ks_open(const char *path, unsigned flags, ks_store **out, ks_error *err) {
         ks_close(s);
         return rc;
     }
+    s->pg = ks_db_kind_of(s->db) == KS_DB_PG;
     int rc = ks_db_sqlite(s->db) ? ks__sqlite_set_pragmas(s, err) : KS_OK;
-    if (rc == KS_OK) rc = ks__migrate(s, err);
+    if (rc == KS_OK) rc = s->pg ? ks__pg_migrate(s, err) : ks__migrate(s, err);
     /* a killed import's rest; should it fail, the store still opens (each
      * batch is whole) and a later open tries again */
     if (rc == KS_OK) ks__import_recover(s, NULL);
@@ -356,5 +396,49 @@ int ks__kind_parse(const char *s) {
 int ks_check(ks_store *s, char **report, ks_error *err) {
     *report = NULL;
     if (ks_db_sqlite(s->db)) return ks__sqlite_integrity_check(s, report, err);
-    return KS_OK;
+    return ks__pg_check(s, report, err);
+}
+
+/* ---- jobcentres (row-level security on PostgreSQL) ------------------------------ */
+
+int ks_set_jobcenter(ks_store *s, const char *jobcenter, ks_error *err) {
+    if (!s->pg) return KS_OK;
+    /* '' when cleared: no case has it. A session setting, not a local one:
+     * the request's reads run outside transactions. Tried twice: the first
+     * call on a connection lost while idle finds the loss, the second runs
+     * on the new connection (which must get the setting too). */
+    int rc = KS_EDB;
+    for (int k = 0; k < 2 && rc != KS_OK; k++) {
+        ks_q *st;
+        if (ks_db_prepare(s->db, "SELECT set_config('kontakt.jobcenter', ?1, false)", &st) != 0) {
+            rc = ks__dbfail(s, err, "jobcentre");
+            if (ks_db_errclass_of(s->db) != KS_DBE_CONN) break;
+            continue;
+        }
+        ks_q_bind_text(st, 1, jobcenter ? jobcenter : "", -1);
+        rc = ks_q_step(st) == KS_Q_ROW ? KS_OK : ks__dbfail(s, err, "jobcentre");
+        int conn = ks_db_errclass_of(s->db) == KS_DBE_CONN;
+        ks_q_finalize(st);
+        if (rc != KS_OK && !conn) break;
+    }
+    return rc;
+}
+
+int ks_per_jobcenter(const ks_store *s) { return s->pg; }
+
+int ks_jobcenters_each(ks_store *s, int (*fn)(void *ctx, const char *jobcenter), void *ctx,
+                       ks_error *err) {
+    ks_q *st;
+    const char *sql = s->pg ? "SELECT jobcenter FROM kontakt_jobcenters() ORDER BY 1"
+                            : "SELECT DISTINCT jobcenter FROM cases ORDER BY 1";
+    if (ks_db_prepare(s->db, sql, &st) != 0) return ks__dbfail(s, err, "jobcentres");
+    int r;
+    while ((r = ks_q_step(st)) == KS_Q_ROW)
+        if (fn(ctx, ks_q_text(st, 0))) {
+            r = KS_Q_DONE;
+            break;
+        }
+    int rc = r == KS_Q_DONE ? KS_OK : ks__dbfail(s, err, "jobcentres");
+    ks_q_finalize(st);
+    return rc;
 }

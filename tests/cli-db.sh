@@ -3,13 +3,18 @@
 # import all or nothing, idempotence, record/correct/show, time travel,
 # export round trip, refusing foreign files unchanged, concurrent writers,
 # and SIGKILL at random moments during import and recording.
+# On SQLite, and with KONTAKT_TEST_BACKEND=pg on PostgreSQL (run-tests.sh
+# runs it twice): what looks at the SQLite file itself is SQLite-only, said
+# where it is.
 set -u
 BUILD=${BUILD:-build}
 K="$PWD/$BUILD/kontakt"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 export KONTAKT_TODAY=2024-06-01
-export KONTAKT_DB="$T/store.db"
+. tests/store-lib.sh
+export KONTAKT_DB
+KONTAKT_DB=$(store_new store) || exit 1
 unset KONTAKT_NOW
 fails=0
 checks=0
@@ -22,7 +27,7 @@ expect() {
     local got=$?
     if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, wanted $want"; sed 's/^/    /' "$T/err" | head -5; fi
 }
-q() { sqlite3 "$KONTAKT_DB" "$1" 2>/dev/null || python3 -c "import sqlite3,sys; print('\n'.join('|'.join(map(str,r)) for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2])))" "$KONTAKT_DB" "$1"; }
+q() { store_q "$KONTAKT_DB" "$1"; }
 same() { if [ "$2" == "$3" ]; then ok; else bad "$1: got '$2', wanted '$3'"; fi; }
 
 cat >"$T/cases.ndjson" <<'EOF'
@@ -122,15 +127,17 @@ same "refresh recomputed" "$(q "SELECT count(*) FROM plans WHERE as_of = '2024-0
 expect 0 "export" "$K" db export
 cp "$T/out" "$T/export.ndjson"
 same "export: one line per case" "$(wc -l <"$T/export.ndjson")" 3
-expect 0 "import the export into a new store" "$K" db import --db "$T/copy.db" "$T/export.ndjson"
+COPY=$(store_new copy)
+expect 0 "import the export into a new store" "$K" db import --db "$COPY" "$T/export.ndjson"
 for id in a1 a2 a3; do
     "$K" db show "$id" >"$T/p1.json" 2>/dev/null
-    "$K" db show "$id" --db "$T/copy.db" >"$T/p2.json" 2>/dev/null
+    "$K" db show "$id" --db "$COPY" >"$T/p2.json" 2>/dev/null
     python3 -c "import json,sys; a=json.load(open(sys.argv[1]))['plan']; b=json.load(open(sys.argv[2]))['plan']; sys.exit(0 if a==b else 1)" "$T/p1.json" "$T/p2.json" && ok || bad "export round trip: the plan of $id"
 done
-same "export round trip: jobcentres and caseworkers" "$(sqlite3 "$T/copy.db" 'SELECT id, jobcenter, caseworker FROM cases ORDER BY id' 2>/dev/null | tr '\n' ' ')" "$(q 'SELECT id, jobcenter, caseworker FROM cases ORDER BY id' | tr '\n' ' ')"
+same "export round trip: jobcentres and caseworkers" "$(store_q "$COPY" 'SELECT id, jobcenter, caseworker FROM cases ORDER BY id' | tr '\n' ' ')" "$(q 'SELECT id, jobcenter, caseworker FROM cases ORDER BY id' | tr '\n' ' ')"
 
 # ---- foreign and damaged files are refused unchanged ------------------------------------------------
+if ! store_is_pg; then # files (SQLite); the PostgreSQL twins below
 head -c 20000 /dev/urandom >"$T/noise.db"
 sum=$(cksum <"$T/noise.db")
 expect 2 "a file that is not a database" "$K" db init --db "$T/noise.db"
@@ -145,6 +152,19 @@ python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('pragm
 sum=$(cksum <"$T/newer.db")
 expect 2 "a newer schema" "$K" db show a1 --db "$T/newer.db"
 same "newer database unchanged" "$(cksum <"$T/newer.db")" "$sum"
+else # PostgreSQL: another program's tables, a newer schema version in meta
+O=$(store_new other)
+store_q "$O" "CREATE TABLE x(y integer); INSERT INTO x VALUES (1)" >/dev/null
+expect 2 "another program's database" "$K" db import --db "$O" "$T/cases.ndjson"
+grep -q 'not a kontakt database' "$T/err" && ok || bad "says it is not a kontakt database: $(cat "$T/err")"
+same "other database unchanged" "$(store_q "$O" "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")" 1
+N=$(store_new newer)
+"$K" db init --db "$N" >/dev/null
+store_q "$N" "UPDATE meta SET value = '99' WHERE key = 'schema_version'" >/dev/null
+expect 2 "a newer schema" "$K" db show a1 --db "$N"
+grep -q 'newer than this program' "$T/err" && ok || bad "says newer: $(cat "$T/err")"
+same "newer database unchanged" "$(store_q "$N" "SELECT value FROM meta WHERE key = 'schema_version'")" 99
+fi
 
 # ---- tokens ---------------------------------------------------------------------------------------------
 expect 0 "token create" "$K" token create --jobcenter jc-1 --role manager
@@ -173,6 +193,11 @@ same "concurrent writers both succeed" "$r1 $r2" "0 0"
 same "concurrent writers: every record stored" "$(q 'SELECT count(*) FROM events')" $((before + 30))
 
 # ---- SIGKILL at random moments ------------------------------------------------------------------------------
+# From here on SQLite-only: kills timed against the file's journal, build
+# files beside it, hot journals, fresh and in-place imports (SQLite's two
+# import paths; PostgreSQL has one), and the fixtures of schemas 1-3 (a
+# PostgreSQL store starts at 4). PostgreSQL's kills: cli-pg-*.sh.
+if ! store_is_pg; then
 # The kills are spread over the whole import, whose length is measured first
 # (from its first moments to after its end), so that both outcomes are seen:
 # nothing, or everything. `db check` (read-only) must find a sound store
@@ -341,6 +366,7 @@ else
     echo "note: the engine leaves obligations' a_kasse empty (g2026 not merged yet)"
 fi
 "$K" db check --db "$T/v2.db" >/dev/null 2>&1 && ok || bad "check after migration 2 -> 3"
+fi
 
 echo "cli-db: $checks checks, $fails failed"
 [ "$fails" -eq 0 ]
