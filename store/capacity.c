@@ -60,7 +60,7 @@ int ks_capacity_set_add(ks_store *s, const ks_capacity_set *c, long *seq, ks_err
         return ks__fail(err, KS_EINVALID, "--to is before --from");
     if ((rc = ks__begin(s, err)) != KS_OK) return rc;
     ks_q *st = NULL;
-    if (ks_db_prepare(s->db, "INSERT INTO capacity(jobcenter, caseworker, slots, weekdays, from_day,"
+    if (ks__prepare(s, "INSERT INTO capacity(jobcenter, caseworker, slots, weekdays, from_day,"
                            " to_day, recorded_at, recorded_by)"
                            " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING seq", &st) != 0) {
         rc = ks__dbfail(s, err, "capacity");
@@ -108,8 +108,8 @@ static int cap_row(void *ctx, ks_q *st) {
 int ks__capacity_each(ks_store *s, const char *jobcenter,
                       int (*fn)(void *ctx, const ks__capacity_row *r), void *ctx, ks_error *err) {
     ks_q *st = NULL;
-    if (ks_db_prepare(s->db, "SELECT jobcenter, caseworker, slots, weekdays, from_day, to_day"
-                           " FROM capacity WHERE ?1 IS NULL OR jobcenter = ?1 ORDER BY seq", &st) != 0)
+    if (ks__prepare(s, "SELECT jobcenter, caseworker, slots, weekdays, from_day, to_day"
+                           " FROM capacity WHERE CAST(?1 AS TEXT) IS NULL OR jobcenter = ?1 ORDER BY seq", &st) != 0)
         return ks__dbfail(s, err, "capacity");
     bind_opt(st, 1, jobcenter);
     cap_ctx c = {fn, ctx};
@@ -133,10 +133,10 @@ int ks__sched_workers(ks_store *s, const char *jobcenter,
     /* the caseworkers with cases (the index cases(jobcenter, caseworker)) and
      * those with capacity of their own */
     ks_q *st = NULL;
-    if (ks_db_prepare(s->db, "SELECT jobcenter, caseworker FROM cases"
-                           " WHERE caseworker IS NOT NULL AND (?1 IS NULL OR jobcenter = ?1)"
+    if (ks__prepare(s, "SELECT jobcenter, caseworker FROM cases"
+                           " WHERE caseworker IS NOT NULL AND (CAST(?1 AS TEXT) IS NULL OR jobcenter = ?1)"
                            " UNION SELECT jobcenter, caseworker FROM capacity"
-                           " WHERE caseworker IS NOT NULL AND (?1 IS NULL OR jobcenter = ?1)"
+                           " WHERE caseworker IS NOT NULL AND (CAST(?1 AS TEXT) IS NULL OR jobcenter = ?1)"
                            " ORDER BY 1, 2", &st) != 0)
         return ks__dbfail(s, err, "caseworkers");
     bind_opt(st, 1, jobcenter);
@@ -174,13 +174,13 @@ int ks__sched_needs(ks_store *s, const char *jobcenter, kt_date oldest, kt_date 
      * running on today: one range scan of the covering index by deadline
      * (jobcentre and caseworker are in it, schema 4). */
     ks_q *st = NULL;
-    if (ks_db_prepare(s->db, "SELECT o.case_id, o.jobcenter, o.caseworker, o.rule, o.generation, o.grp,"
+    if (ks__prepare(s, "SELECT o.case_id, o.jobcenter, o.caseworker, o.rule, o.generation, o.grp,"
             " o.window_from, o.deadline, o.required, o.counted, o.quota"
             " FROM obligations o INDEXED BY obligations_by_deadline"
             " WHERE o.deadline >= ?1 AND o.status IN ('open', 'overdue') AND o.kind = 'samtale'"
             "   AND o.window_from <= ?3 AND o.required > o.counted"
             "   AND (o.course_end IS NULL OR o.course_end >= ?2)"
-            "   AND (?4 IS NULL OR o.jobcenter = ?4)", &st) != 0)
+            "   AND (CAST(?4 AS TEXT) IS NULL OR o.jobcenter = ?4)", &st) != 0)
         return ks__dbfail(s, err, "schedule");
     char a[11], b[11], c3[11];
     bind_date(st, 1, oldest, a);
@@ -206,9 +206,9 @@ int ks__booked_cases(ks_store *s, const char *jobcenter, int (*fn)(void *ctx, co
                      void *ctx, ks_error *err) {
     /* the partial index events_booket (schema 5); the WHERE repeats its terms */
     ks_q *st = NULL;
-    if (ks_db_prepare(s->db, "SELECT DISTINCT e.case_id FROM events e JOIN cases c ON c.id = e.case_id"
+    if (ks__prepare(s, "SELECT DISTINCT e.case_id FROM events e JOIN cases c ON c.id = e.case_id"
                            " WHERE e.kind = 'event' AND e.body LIKE '%\"type\":\"booket\"%'"
-                           "   AND (?1 IS NULL OR c.jobcenter = ?1) ORDER BY 1", &st) != 0)
+                           "   AND (CAST(?1 AS TEXT) IS NULL OR c.jobcenter = ?1) ORDER BY 1", &st) != 0)
         return ks__dbfail(s, err, "bookings");
     bind_opt(st, 1, jobcenter);
     id_ctx c = {fn, ctx};
@@ -230,7 +230,7 @@ int ks__case_windows(ks_store *s, const char *case_id,
                      int (*fn)(void *ctx, const char *rule, kt_date from, kt_date to), void *ctx,
                      ks_error *err) {
     ks_q *st = NULL;
-    if (ks_db_prepare(s->db, "SELECT rule, window_from, deadline FROM obligations"
+    if (ks__prepare(s, "SELECT rule, window_from, deadline FROM obligations"
                            " WHERE case_id = ?1 AND status IN ('open', 'overdue')"
                            "   AND kind = 'samtale' AND deadline IS NOT NULL ORDER BY idx", &st) != 0)
         return ks__dbfail(s, err, "windows");
@@ -254,7 +254,7 @@ static int jc_row(void *ctx, ks_q *st) {
 int ks__caseworker_jobcenter(ks_store *s, const char *caseworker, char out[65], int *count,
                              ks_error *err) {
     ks_q *st = NULL;
-    if (ks_db_prepare(s->db, "SELECT jobcenter FROM cases WHERE caseworker = ?1"
+    if (ks__prepare(s, "SELECT jobcenter FROM cases WHERE caseworker = ?1"
                            " UNION SELECT jobcenter FROM capacity WHERE caseworker = ?1 ORDER BY 1", &st) != 0)
         return ks__dbfail(s, err, "caseworker");
     ks_q_bind_text_static(st, 1, caseworker, -1);

@@ -11,12 +11,15 @@
 # the next of the four is released a quarter of the window later (mid
 # January), after the horizon. With one slot a day: s1 on Thursday, s2 on
 # Friday, both on time, seed 004's conversation 1.
+# On SQLite, and with KONTAKT_TEST_BACKEND=pg on PostgreSQL (tests/store-lib.sh).
 set -u
 BUILD=${BUILD:-build}
 K="$PWD/$BUILD/kontakt"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-export KONTAKT_TODAY=2026-12-03 KONTAKT_NOW=2026-12-03T08:00:00.000Z KONTAKT_DB="$T/s.db"
+. tests/store-lib.sh
+DB=$(store_new s) || { echo "FAIL: no store"; exit 1; }
+export KONTAKT_TODAY=2026-12-03 KONTAKT_NOW=2026-12-03T08:00:00.000Z KONTAKT_DB="$DB"
 fails=0
 bad() { fails=$((fails + 1)); echo "FAIL: $*"; }
 same() { [ "$2" == "$3" ] || bad "$1: got '$2', wanted '$3'"; }
@@ -46,7 +49,7 @@ same "text is Danish" "$("$K" db schedule | head -1)" "Planlægning pr. 2026-12-
 same "bad weeks" "$("$K" db schedule --weeks 27 >/dev/null 2>&1; echo $?)" "2"
 
 # A booking takes its slot and meets the duty whose window holds its day.
-same "book" "$("$K" db book s2 --date 2026-12-07 2>"$T/err")" "$(sqlite3 "$T/s.db" 'SELECT max(seq) FROM events')"
+same "book" "$("$K" db book s2 --date 2026-12-07 2>"$T/err")" "$(store_q "$DB" 'SELECT max(seq) FROM events')"
 same "book no warning" "$(cat "$T/err")" ""
 same "booked" "$("$K" db schedule --format csv 2>/dev/null | tail -n +2 | cut -d, -f1,4,5,10)" \
 "2026-12-03,s1,forslag,kh.first;all.four_in_six_75
@@ -59,7 +62,7 @@ same "book outside a window" "$(grep -o 'uden for vinduet for [a-z_.0-9]* \[[0-9
 "$K" db book s1 --date 2026-12-24 >/dev/null 2>"$T/err" || bad "book closed day"
 same "book a closed day" "$(grep -c 'lukkedag' "$T/err")" "1"
 # withdrawn (a correction), the booking is gone from the schedule
-"$K" db correct s1 "$(sqlite3 "$T/s.db" 'SELECT max(seq) FROM events')" --retract >/dev/null 2>&1 || bad "retract"
+"$K" db correct s1 "$(store_q "$DB" 'SELECT max(seq) FROM events')" --retract >/dev/null 2>&1 || bad "retract"
 same "book bad day" "$("$K" db book s1 --date 2026-13-01 >/dev/null 2>&1; echo $?)" "2"
 same "book unknown case" "$("$K" db book nope --date 2026-12-07 >/dev/null 2>&1; echo $?)" "2"
 
@@ -80,7 +83,9 @@ same "later event wins" "$("$K" db schedule --format csv 2>/dev/null | tail -n +
 same "bad weekday" "$("$K" db capacity set --caseworker cw-1 --slots 1 --weekday sun >/dev/null 2>&1; echo $?)" "2"
 same "slots range" "$("$K" db capacity set --caseworker cw-1 --slots 101 >/dev/null 2>&1; echo $?)" "2"
 same "unknown caseworker" "$("$K" db capacity set --caseworker nobody --slots 1 2>&1 | grep -c 'name --jobcenter')" "1"
-same "capacity is append-only" "$(sqlite3 "$T/s.db" 'DELETE FROM capacity' 2>&1 | grep -c append-only)" "1"
-same "logged" "$(sqlite3 "$T/s.db" "SELECT count(DISTINCT substr(action, 1, 4)) FROM access_log WHERE action LIKE 'schedule%' OR action LIKE 'book%' OR action LIKE 'capacity%'")" "3"
+if store_is_pg; then del=$("$(store__psql)" -X -q -d "$DB" -c 'DELETE FROM capacity' 2>&1)
+else del=$(sqlite3 "$DB" 'DELETE FROM capacity' 2>&1); fi
+same "capacity is append-only" "$(echo "$del" | grep -c append-only)" "1"
+same "logged" "$(store_q "$DB" "SELECT count(DISTINCT substr(action, 1, 4)) FROM access_log WHERE action LIKE 'schedule%' OR action LIKE 'book%' OR action LIKE 'capacity%'")" "3"
 
 [ "$fails" -eq 0 ] || { echo "$fails failed"; exit 1; }
