@@ -71,15 +71,17 @@ void ks_worklist_query_init(ks_worklist_query *q) {
  * obligations in deadline order with all a worklist shows, their case's
  * jobcentre and caseworker included (schema 4): one range scan of the index
  * alone, no row of `cases` read. */
-static int wl_prepare(ks_store *s, const ks_worklist_query *q, const char *what,
+static int wl_prepare(ks_store *s, const ks_worklist_query *q, const char *what, int rows,
                       ks_q **st, ks_error *err) {
     char sql[1000];
     snprintf(sql, sizeof sql,
              "SELECT %s FROM obligations o INDEXED BY obligations_by_deadline"
-             " WHERE o.status IN ('open', 'overdue') AND o.deadline BETWEEN ?1 AND ?2%s%s%s",
+             " WHERE o.status IN ('open', 'overdue') AND o.deadline BETWEEN ?1 AND ?2%s%s%s%s",
              what, q->jobcenter ? " AND o.jobcenter = ?3" : "",
              q->caseworker ? " AND o.caseworker = ?4" : "",
-             q->with_ended ? "" : " AND (o.course_end IS NULL OR o.course_end >= ?5)");
+             q->with_ended ? "" : " AND (o.course_end IS NULL OR o.course_end >= ?5)",
+             /* SQLite gives the index's order; PostgreSQL must be told */
+             rows && s->pg ? " ORDER BY o.deadline, o.case_id, o.idx" : "");
     *st = NULL;
     if (ks__prepare(s, sql, st) != 0)
         return ks__dbfail(s, err, "worklist");
@@ -118,7 +120,7 @@ int ks_worklist_counts(ks_store *s, const ks_worklist_query *q, long *open, long
     int rc = wl_days(s, q, &as_of, &until, &oldest, err);
     ks_q *st = NULL;
     if (rc == KS_OK)
-        rc = wl_prepare(s, q, "count(*), coalesce(sum(o.deadline < ?5), 0)", &st, err);
+        rc = wl_prepare(s, q, "count(*), coalesce(sum(o.deadline < ?5), 0)", 0, &st, err);
     if (rc != KS_OK) return rc;
     bind_range(st, oldest, until, as_of);
     if (ks_q_step(st) == KS_Q_ROW) {
@@ -141,7 +143,7 @@ int ks_worklist(ks_store *s, const ks_worklist_query *q, ks_worklist_fn fn, void
                         "o.case_id, o.jobcenter, o.caseworker, o.rule, o.kind, o.benefit,"
                         " o.generation, o.window_from, o.deadline, o.required, o.counted,"
                         " o.stopped, o.beyond, o.grp, o.quota, o.provisional, o.course_end",
-                        &st, err);
+                        1, &st, err);
     if (rc != KS_OK) return rc;
     /* The deadline ranges in the order asked: [lo, hi] each, scanned in
      * index order. Open on as_of means a deadline from as_of on. */
