@@ -76,6 +76,15 @@ check_all() {
     "$K" db check --db "$P" >/dev/null 2>&1 || fail "db check on PostgreSQL"
 }
 check_all
+# the keys and indexes an import into an empty store dropped are all back,
+# as the schema made them (pg_dump's schema text of a new store, same names)
+if PGD=$(command -v pg_dump) || PGD=$(ls -d /usr/lib/postgresql/*/bin/pg_dump 2>/dev/null | sort -V -r | head -1); then
+    F=$(newdb fresh)
+    "$K" db init --db "$F" >/dev/null || fail "db init"
+    "$PGD" -s -d "$P" | grep -v "^.\(un\)\?restrict " >"$T/p.schema" || fail "pg_dump"
+    "$PGD" -s -d "$F" | grep -v "^.\(un\)\?restrict " >"$T/f.schema" || fail "pg_dump"
+    cmp -s "$T/p.schema" "$T/f.schema" || { diff "$T/f.schema" "$T/p.schema" | head; fail "the schema after an import differs"; }
+fi
 # what COPY had to escape, as stored
 [ "$(store_q "$P" "SELECT jobcenter || '|' || caseworker FROM cases WHERE id = 'esc-1'")" = 'jc\back"q|cw\1' ] ||
     fail "esc-1's jobcentre/caseworker not as given: $(store_q "$P" "SELECT jobcenter, caseworker FROM cases WHERE id = 'esc-1'")"
