@@ -67,10 +67,34 @@ echo "cluster: $KONTAKT_TEST_PG ($(pg_psql 'SHOW server_version'); fsync=off)"
 export KONTAKT_TODAY=2026-11-23
 "$BUILD/kontakt" db init --db "$URI" >/dev/null
 
+# CPU seconds of the cluster's processes: the postmaster's own and its
+# reaped children's (a backend that has exited), plus the live children's.
+# The machine may be shared: CPU time says what the import costs whatever
+# else runs, wall time what it took.
+server_cpu() {
+    local pm tck
+    pm=$(head -1 "$PG_DATA/postmaster.pid")
+    tck=$(getconf CLK_TCK)
+    { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$pm/stat"
+      for c in $(ps -o pid= --ppid "$pm"); do awk '{ print $14 + $15 }' "/proc/$c/stat" 2>/dev/null; done
+    } | awk -v t="$tck" '{ s += $1 } END { printf "%.1f", s / t }'
+}
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 say "import: kontakt db import $IN (new store $URI)"
+c0=$(server_cpu)
 t0=$(now_ns)
-"$BUILD/kontakt" db import --db "$URI" "$IN"
+if [[ -x /usr/bin/time ]]; then
+    /usr/bin/time -f "client CPU: %U s user, %S s system, peak RSS %M KB" -o "$OUT/pg-import-time.txt" \
+        "$BUILD/kontakt" db import --db "$URI" "$IN"
+    cat "$OUT/pg-import-time.txt"
+else
+    "$BUILD/kontakt" db import --db "$URI" "$IN"
+fi
 t1=$(now_ns)
+sleep 1 # the backend's exit reaped
+c1=$(server_cpu)
+SERVER_CPU=$(awk -v a="$c0" -v b="$c1" 'BEGIN { printf "%.1f", b - a }')
+echo "server CPU: $SERVER_CPU s; load average before: $LOAD0"
 IMPORT_S=$(secs $((t1 - t0)))
 RATE=$(awk -v n="$N" -v s="$IMPORT_S" 'BEGIN { printf "%.0f", n / s }')
 COUNTS=$("$PG_PSQL" -X -q -A -t -d "$URI" -c "SELECT (SELECT count(*) FROM cases) || ' cases, ' || (SELECT count(*) FROM events) || ' events, ' || (SELECT count(*) FROM obligations) || ' obligations, ' || pg_size_pretty(pg_database_size(current_database()))")
@@ -110,7 +134,8 @@ T_IMPORT=$(awk -v n="$N" -v t="$T_IMPORT_S" 'BEGIN { printf "%.1f", t * n / 1000
 V=ok
 awk -v a="$IMPORT_S" -v b="$T_IMPORT" 'BEGIN { exit !(a <= b) }' || V="ABOVE TARGET"
 say "summary"
-echo "import      $N cases in $IMPORT_S s ($RATE cases/s)   (target <= $T_IMPORT s: $V)"
+echo "import      $N cases in $IMPORT_S s ($RATE cases/s)   (target <= $T_IMPORT s: $V); server CPU $SERVER_CPU s; load before $LOAD0"
+cat "$OUT/pg-import-time.txt" 2>/dev/null || true
 cat "$OUT/pg-queries.txt"
 grep -E "record_p(50|99)_ms" "$OUT/pg-record.txt" 2>/dev/null || true
 if [[ ${BENCH_PG_KEEP:-0} == 1 ]]; then echo "cluster kept: $URI (data in $PG_DATA)"; fi

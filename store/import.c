@@ -1811,9 +1811,20 @@ typedef struct pgc {
     ks_idset *exists; /* of the ids looked up last: those the store has */
     int store_empty; /* no case when the import began: nothing to look up */
     int bulk;        /* indexes and keys dropped (an empty store): made again at the end */
-    char *rebuild;   /* the statements that make them again */
+    kt_sb rebuild;   /* the statements that make them again, each ending in a NUL */
     long checked_to; /* the ids of lines up to this one were looked up */
     kt_sb ids;       /* the lookup's array literal */
+    /* bulk: a sender thread COPYs one set of buffers while the writer fills
+     * the other (the writer does not use the connection meanwhile: no
+     * lookups, no merges until the end), so that the server inserts while
+     * the reader parses */
+    int th_on, pending, quit, th_rc;
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    kt_sb out[4];
+    ks_store *s;
+    ks_error th_err;
 } pgc;
 
 enum { PGC_FLUSH = 32 << 20 }; /* bytes of rows that make a COPY */
@@ -1825,15 +1836,60 @@ static const char *const pgc_sql[4] = {
     "COPY plans(case_id, as_of, computed_at, valid_until) FROM STDIN",
 };
 
+static int pgc_copy(ks_store *s, kt_sb t[4], ks_error *err) {
+    int rc = KS_OK;
+    for (int k = 0; k < 4 && rc == KS_OK; k++) {
+        if (t[k].err) rc = ks__fail(err, KS_ENOMEM, "out of memory");
+        else if (t[k].len) rc = ks__copy_in(s, pgc_sql[k], t[k].p, t[k].len, err);
+    }
+    for (int k = 0; k < 4; k++) kt_sb_cut(&t[k], 0);
+    return rc;
+}
+
+static void *pgc_sender(void *arg) {
+    pgc *p = arg;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (!p->pending && !p->quit) pthread_cond_wait(&p->cv, &p->mu);
+        if (!p->pending) break;
+        pthread_mutex_unlock(&p->mu);
+        int rc = p->th_rc == KS_OK ? pgc_copy(p->s, p->out, &p->th_err) : p->th_rc;
+        pthread_mutex_lock(&p->mu);
+        p->th_rc = rc;
+        p->pending = 0;
+        pthread_cond_broadcast(&p->cv);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+/* Waits until the sender is idle: its result. */
+static int pgc_drain(imp *im) {
+    pgc *p = im->pgc;
+    if (!p->th_on) return KS_OK;
+    pthread_mutex_lock(&p->mu);
+    while (p->pending) pthread_cond_wait(&p->cv, &p->mu);
+    int rc = p->th_rc;
+    pthread_mutex_unlock(&p->mu);
+    if (rc != KS_OK && im->err) *im->err = p->th_err;
+    return rc;
+}
+
 static int pgc_flush(imp *im) {
     pgc *p = im->pgc;
-    int rc = KS_OK;
-    for (int t = 0; t < 4 && rc == KS_OK; t++) {
-        if (p->t[t].err) return ks__fail(im->err, KS_ENOMEM, "out of memory");
-        if (p->t[t].len) rc = ks__copy_in(im->s, pgc_sql[t], p->t[t].p, p->t[t].len, im->err);
+    if (!(p->bulk && p->th_on)) return pgc_copy(im->s, p->t, im->err);
+    int rc = pgc_drain(im);
+    if (rc != KS_OK) return rc;
+    pthread_mutex_lock(&p->mu);
+    for (int k = 0; k < 4; k++) {
+        kt_sb x = p->out[k];
+        p->out[k] = p->t[k];
+        p->t[k] = x;
     }
-    for (int t = 0; t < 4; t++) kt_sb_cut(&p->t[t], 0);
-    return rc;
+    p->pending = 1;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    return KS_OK;
 }
 
 /* Looks up, in one query, which of the cases of the lines in the ring
@@ -1951,8 +2007,8 @@ static const char pg_keys_sql[] =
     "   pg_get_indexdef(i.indexrelid)"
     "  FROM pg_index i JOIN t ON t.oid = i.indrelid"
     "  WHERE NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid))"
-    " SELECT string_agg(drop_sql, '; ' ORDER BY ord, name),"
-    "  string_agg(make_sql, '; ' ORDER BY ord DESC, name) FROM k";
+    " SELECT 0, ord, name, drop_sql FROM k UNION ALL SELECT 1, -ord, name, make_sql FROM k"
+    " ORDER BY 1, 2, 3";
 
 /* An empty store: its four tables locked, their keys and indexes dropped
  * (p->rebuild makes them again). 1 done, 0 not empty after all. */
@@ -1964,27 +2020,34 @@ static int pgc_bulk_start(imp *im, pgc *p) {
     if (rc != KS_OK || !empty) return rc;
     ks_q *st;
     if (ks_db_prepare(s->db, pg_keys_sql, &st) != 0) return ks__dbfail(s, im->err, "import");
-    char *drop = NULL;
-    if (ks_q_step(st) == KS_Q_ROW && ks_q_text(st, 0) && ks_q_text(st, 1)) {
-        drop = strdup(ks_q_text(st, 0));
-        p->rebuild = strdup(ks_q_text(st, 1));
-        if (!drop || !p->rebuild) rc = ks__fail(im->err, KS_ENOMEM, "out of memory");
-    } else {
-        rc = ks__dbfail(s, im->err, "import: the tables' keys");
+    kt_sb drop = {0};
+    int r;
+    while ((r = ks_q_step(st)) == KS_Q_ROW) {
+        kt_sb *b = ks_q_int64(st, 0) == 0 ? &drop : &p->rebuild;
+        kt_sb_str(b, ks_q_text(st, 3));
+        kt_sb_mem(b, b == &drop ? ";" : "", 1); /* make: one statement at a time, NUL after each */
     }
+    if (r != KS_Q_DONE) rc = ks__dbfail(s, im->err, "import: the tables' keys");
     ks_q_finalize(st);
-    if (rc == KS_OK) rc = ks__exec(s, drop, im->err);
-    free(drop);
+    if (rc == KS_OK && (drop.err || p->rebuild.err)) rc = ks__fail(im->err, KS_ENOMEM, "out of memory");
+    if (rc == KS_OK && drop.len) rc = ks__exec(s, drop.p, im->err);
+    kt_sb_free(&drop);
     if (rc != KS_OK) return rc;
     p->bulk = 1;
+    p->s = s;
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv, NULL);
+    p->th_on = pthread_create(&p->th, NULL, pgc_sender, p) == 0; /* else: COPY in the writer */
     return 1;
 }
 
 /* After the last COPY of an empty store's import: the keys and indexes
  * made again, statistics for the planner, then the lines that waited. */
 static int pgc_bulk_finish(imp *im, pgc *p) {
-    int rc = ks__exec(im->s, "SET LOCAL maintenance_work_mem = '256MB'", im->err);
-    if (rc == KS_OK) rc = ks__exec(im->s, p->rebuild, im->err);
+    int rc = ks__exec(im->s, "SET LOCAL maintenance_work_mem = '1GB'", im->err);
+    for (size_t at = 0; rc == KS_OK && at < p->rebuild.len; at += strlen(p->rebuild.p + at) + 1) {
+        rc = ks__exec(im->s, p->rebuild.p + at, im->err);
+    }
     if (rc == KS_OK) rc = ks__exec(im->s, "ANALYZE cases, events, obligations, plans", im->err);
     p->bulk = 0;
     for (size_t i = 0; rc == KS_OK && i < im->n_deferred; i++) rc = pg_write_line(im, NULL, im->deferred[i]);
@@ -2013,8 +2076,21 @@ static void pgc_free(imp *im, pgc *p) {
     free(im->deferred);
     im->deferred = NULL;
     im->n_deferred = im->cap_deferred = 0;
-    free(p->rebuild);
-    for (int t = 0; t < 4; t++) kt_sb_free(&p->t[t]);
+    if (p->th_on) {
+        pthread_mutex_lock(&p->mu);
+        p->quit = 1;
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+        pthread_join(p->th, NULL);
+        pthread_mutex_destroy(&p->mu);
+        pthread_cond_destroy(&p->cv);
+        p->th_on = 0;
+    }
+    kt_sb_free(&p->rebuild);
+    for (int t = 0; t < 4; t++) {
+        kt_sb_free(&p->t[t]);
+        kt_sb_free(&p->out[t]);
+    }
     kt_sb_free(&p->ids);
     ks__idset_free(p->mine);
     ks__idset_free(p->exists);
@@ -2036,6 +2112,10 @@ static int pg_import(imp *im, FILE *in, int csv) {
     im->pgc = copy ? &p : NULL;
     rc = csv ? import_csv(im, in) : import_ndjson(im, in, NULL, 0);
     if (rc == KS_OK && copy && im->res->invalid == 0) rc = pgc_flush(im);
+    if (copy) { /* the sender is done with the connection, however the import went */
+        int r = pgc_drain(im);
+        if (rc == KS_OK) rc = r;
+    }
     if (rc == KS_OK && copy && im->res->invalid == 0 && p.bulk) rc = pgc_bulk_finish(im, &p);
     im->pgc = NULL;
     if (copy) pgc_free(im, &p);
