@@ -81,7 +81,12 @@ has_header() { # has_header REGEX
 
 JSONH=(-H 'Content-Type: application/json')
 
-start_server "$T/server.log" --db "$T/kontakt.db" --timeout 2 --max-body 65536 --today 2024-06-01
+# The store: SQLite, or with KONTAKT_TEST_BACKEND=pg PostgreSQL, the server
+# then connected as a role under row-level security (tests/store-lib.sh).
+. tests/store-lib.sh
+DB=$(store_new kontakt) || exit 1
+SDB=$(store_server "$DB") || exit 1
+start_server "$T/server.log" --db "$SDB" --timeout 2 --max-body 65536 --today 2024-06-01
 BASE="http://127.0.0.1:$PORT"
 
 # ---- healthz, plan ------------------------------------------------------------------
@@ -171,7 +176,6 @@ LAST="GET / If-None-Match (304)"; req GET / -H "If-None-Match: $etag"; expect 30
 LAST="GET /ui/nope.js (404)"; req GET /ui/nope.js; expect 404 application/problem+json
 
 # ---- tokens and roles ---------------------------------------------------------------------
-DB=$T/kontakt.db
 tok() { "$K" token create --db "$DB" --jobcenter "$1" --role "$2" 2>/dev/null | head -1; }
 TA=$(tok aarhus caseworker)
 TB=$(tok odense caseworker)
@@ -370,7 +374,7 @@ if [ "$(grep -c '^201$' "$T/codes2")" = 20 ] && [ "$(grep -c '^200$' "$T/codes2"
 # ---- per-IP limit (its own server) -------------------------------------------------------
 LAST="per-IP connection limit"
 MAIN_PORT=$PORT
-start_server "$T/server2.log" --db "$T/kontakt2.db" --per-ip 2 --timeout 5 --threads 1
+start_server "$T/server2.log" --db "$(store_new kontakt2)" --per-ip 2 --timeout 5 --threads 1
 # start_server's readiness probe is a connection of this address too: the
 # server counts it until it has handled the close, which a loaded machine
 # (the sanitizer run) can delay past the next connect

@@ -8,7 +8,9 @@
 # afresh that day (the store's export imported into a new file). Also: the
 # issue's example (dagpenge from 2026-12-07, imported 12-02), what a refresh
 # recomputes (only what changed), the stale-plan notes when no refresh ran,
-# and `kontakt serve` refreshing by itself at start.
+# and `kontakt serve` refreshing by itself at start. On SQLite, and with
+# KONTAKT_TEST_BACKEND=pg on PostgreSQL (tests/store-lib.sh); the migration
+# fixtures (SQLite files of schema 3) are SQLite-only.
 set -u
 BUILD=${BUILD:-build}
 K="$PWD/$BUILD/kontakt"
@@ -22,8 +24,11 @@ checks=0
 ok() { checks=$((checks + 1)); }
 bad() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; }
 same() { if [ "$2" == "$3" ]; then ok; else bad "$1: got '$2', wanted '$3'"; fi; }
-DB="$T/store.db"
-q() { sqlite3 -cmd ".timeout 5000" "$DB" "$1"; }
+. tests/store-lib.sh
+DB=$(store_new store) || exit 1
+q() { if store_is_pg; then store_q "$DB" "$1"; else sqlite3 -cmd ".timeout 5000" "$DB" "$1"; fi; }
+# group_concat(X, SEP) on SQLite, string_agg on PostgreSQL
+agg() { if store_is_pg; then echo "string_agg($1, $2)"; else echo "group_concat($1, $2)"; fi; }
 
 # d1: the issue's example. d2: dagpenge ending 12-31 (stale open rows after
 # the end). k1: kontanthjælp until 12-20, then dagpenge from 2027-01-04 (a
@@ -48,7 +53,7 @@ export KONTAKT_TODAY=$START
 "$K" db import --db "$DB" "$T/cases.ndjson" >"$T/out" 2>&1 || { bad "import"; cat "$T/out"; }
 
 # ---- the issue's example -------------------------------------------------------------
-same "d1 planned ahead on $START" "$(q "SELECT group_concat(rule || ' ' || deadline || ' ' || status, '; ') FROM (SELECT * FROM obligations WHERE case_id = 'd1' AND deadline < '2027-01-01' ORDER BY idx)")" \
+same "d1 planned ahead on $START" "$(q "SELECT $(agg "rule || ' ' || deadline || ' ' || status" "'; '") FROM (SELECT * FROM obligations WHERE case_id = 'd1' AND deadline < '2027-01-01' ORDER BY idx) AS o")" \
     "dp.a_kasse_first 2026-12-21 open; all.cv 2026-12-28 open"
 KONTAKT_TODAY=2026-12-03 "$K" db refresh --db "$DB" >/dev/null || bad "refresh 12-03"
 KONTAKT_TODAY=2026-12-03 "$K" db worklist --db "$DB" --within 30 --format json >"$T/wl.json"
@@ -63,8 +68,14 @@ same "db show d1 on 12-03" "$(KONTAKT_TODAY=2026-12-03 "$K" db show d1 --db "$DB
 # ---- day by day ----------------------------------------------------------------------
 # fresh DAY: a new store with the store's cases as of DAY, from its export
 fresh() {
-    local f="$T/fresh.db"
-    rm -f "$f" "$f-wal" "$f-shm"
+    if store_is_pg; then
+        [ -n "${FRESH:-}" ] && store_q "$KONTAKT_TEST_PG" "DROP DATABASE \"${FRESH##*/}\"" >/dev/null
+        FRESH=$(store_new fresh)
+    else
+        FRESH="$T/fresh.db"
+        rm -f "$FRESH" "$FRESH-wal" "$FRESH-shm"
+    fi
+    local f="$FRESH"
     KONTAKT_TODAY=$1 "$K" db export --db "$DB" >"$T/export.ndjson" 2>/dev/null
     KONTAKT_TODAY=$1 "$K" db import --db "$f" "$T/export.ndjson" >/dev/null 2>&1 || bad "$1: fresh import"
 }
@@ -94,7 +105,7 @@ for n in $(seq 0 61); do
     recomputed=$((recomputed + ${r%% *}))
     answers "$DB" "$day" >"$T/store.txt"
     fresh "$day"
-    answers "$T/fresh.db" "$day" >"$T/fresh.txt"
+    answers "$FRESH" "$day" >"$T/fresh.txt"
     if cmp -s "$T/store.txt" "$T/fresh.txt"; then ok; else
         differ=$((differ + 1))
         bad "$day: the store's answers differ from a fresh store's"
@@ -102,7 +113,7 @@ for n in $(seq 0 61); do
     fi
     # the obligations themselves, row by row
     cols="case_id, idx, rule, window_from, deadline, status, required, counted, met_on, exempt, stopped"
-    if [ "$(q "SELECT $cols FROM obligations ORDER BY 1, 2")" == "$(sqlite3 "$T/fresh.db" "SELECT $cols FROM obligations ORDER BY 1, 2")" ]; then ok; else
+    if [ "$(q "SELECT $cols FROM obligations ORDER BY 1, 2")" == "$(store_q "$FRESH" "SELECT $cols FROM obligations ORDER BY 1, 2")" ]; then ok; else
         bad "$day: stored obligations differ from a fresh store's"
     fi
     [ "$differ" -gt 3 ] && break
@@ -136,6 +147,7 @@ same "per jobcentre" "$(KONTAKT_TODAY=$LATER "$K" db worklist --db "$DB" --jobce
 # (schema 4 also adds
 # each obligation's course end and owner), so nothing is stale after it and
 # d1's duties are there at once.
+if ! store_is_pg; then # SQLite files of schema 3 (a PostgreSQL store starts at 4)
 cp tests/fixtures/store-v3.db "$T/v3.db"
 same "fixture at schema 3" "$(sqlite3 "$T/v3.db" 'PRAGMA user_version')" 3
 same "schema 3 had no rows for d1" "$(sqlite3 "$T/v3.db" "SELECT count(*) FROM obligations WHERE case_id = 'd1'")" 0
@@ -145,7 +157,7 @@ same "every plan computed again, valid on the migration's day" "$(sqlite3 "$T/v3
 same "and none is stale" "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["stale_plans"])' "$T/wl.json")" "0"
 same "d1 on the worklist at once" "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(" ".join(i["rule"] for i in d["items"] if i["case"] == "d1"))' "$T/wl.json")" "dp.a_kasse_first all.cv"
 same "refresh after migration has nothing to do" "$(KONTAKT_TODAY=2026-12-03 "$K" db refresh --db "$T/v3.db")" "0 plans recomputed as of 2026-12-03"
-same "d1 planned ahead after migration" "$(sqlite3 "$T/v3.db" "SELECT group_concat(rule || ' ' || deadline || ' ' || status, '; ') FROM (SELECT * FROM obligations WHERE case_id = 'd1' AND deadline < '2027-01-01' ORDER BY idx)")" \
+same "d1 planned ahead after migration" "$(sqlite3 "$T/v3.db" "SELECT group_concat(rule || ' ' || deadline || ' ' || status, '; ') FROM (SELECT * FROM obligations WHERE case_id = 'd1' AND deadline < '2027-01-01' ORDER BY idx) AS o")" \
     "dp.a_kasse_first 2026-12-21 open; all.cv 2026-12-28 open"
 "$K" db check --db "$T/v3.db" >/dev/null 2>&1 && ok || bad "check after migration 3 -> 4"
 
@@ -155,6 +167,7 @@ sqlite3 "$T/bad.db" "INSERT INTO events(case_id, kind, body, identity, recorded_
 same "refresh skips what it cannot plan" "$(KONTAKT_TODAY=2026-12-20 "$K" db refresh --db "$T/bad.db" 2>&1)" "7 plans recomputed as of 2026-12-20"
 same "the case keeps its rows and stays stale" "$(sqlite3 "$T/bad.db" "SELECT as_of, valid_until FROM plans WHERE case_id = 'u1'")" "2026-12-02|2026-12-20"
 same "and is said to be stale the next day" "$(KONTAKT_TODAY=2026-12-21 "$K" db worklist --db "$T/bad.db" --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["stale_plans"] >= 1, d["plans_as_of"])')" "True 2026-12-02"
+fi
 
 # ---- kontakt serve refreshes by itself ---------------------------------------------
 TOKEN=$("$K" token create --db "$DB" --jobcenter jc --role manager 2>/dev/null | grep -o 'kt_[0-9a-f]*' | head -1)
@@ -181,7 +194,7 @@ SPID=""
 # the server's answers then equal a fresh store's on that day
 answers "$DB" $LATER >"$T/store.txt"
 fresh $LATER
-answers "$T/fresh.db" $LATER >"$T/fresh.txt"
+answers "$FRESH" $LATER >"$T/fresh.txt"
 cmp -s "$T/store.txt" "$T/fresh.txt" && ok || bad "after the server's refresh: answers differ from a fresh store's"
 
 # ---- ... and again after midnight (the clock under faketime, no --today) ---------------
@@ -189,7 +202,7 @@ cmp -s "$T/store.txt" "$T/fresh.txt" && ok || bad "after the server's refresh: a
 # it as a child that a kill of its pid leaves running)
 FT=$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 2>/dev/null | head -1)
 if [ -n "$FT" ]; then
-    M="$T/midnight.db"
+    M=$(store_new midnight)
     echo '{"id":"m1","jobcenter":"jc","person":{"birth_date":"1980-01-01"},"benefits":[{"benefit":"dagpenge","from":"2027-02-01"}]}' >"$T/m.ndjson"
     KONTAKT_TODAY=2027-01-31 "$K" db import --db "$M" "$T/m.ndjson" >/dev/null || bad "midnight: import"
     env -u KONTAKT_TODAY TZ=UTC LD_PRELOAD="$FT" FAKETIME="@2027-01-31 23:59:58" ASAN_OPTIONS=verify_asan_link_order=0 \
@@ -204,7 +217,7 @@ if [ -n "$FT" ]; then
     SPID=""
     grep -q "refresh as of 2027-01-31" "$T/mid.log" && bad "midnight: nothing was stale on 01-31" || ok
     grep -q "refresh as of 2027-02-01: 1 plans recomputed" "$T/mid.log" && ok || bad "midnight: no refresh after midnight: $(cat "$T/mid.log")"
-    same "midnight: the plan is of the new day" "$(sqlite3 "$M" "SELECT as_of FROM plans")" 2027-02-01
+    same "midnight: the plan is of the new day" "$(store_q "$M" "SELECT as_of FROM plans")" 2027-02-01
 else
     echo "cli-db-days: libfaketime not installed, the midnight check skipped"
 fi

@@ -14,7 +14,10 @@ BUILD=${BUILD:-build}
 K="$PWD/$BUILD/kontakt"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-export KONTAKT_TODAY=2026-11-23 KONTAKT_DB="$T/s.db"
+# On SQLite, and with KONTAKT_TEST_BACKEND=pg on PostgreSQL (tests/store-lib.sh).
+. tests/store-lib.sh
+export KONTAKT_TODAY=2026-11-23 KONTAKT_DB
+KONTAKT_DB=$(store_new s) || exit 1
 fails=0
 bad() { fails=$((fails + 1)); echo "FAIL: $*"; }
 same() { [ "$2" == "$3" ] || bad "$1: got '$2', wanted '$3'"; }
@@ -80,7 +83,7 @@ same "forecast" "$("$K" db forecast --weeks 2 --format csv | tail -n +2)" "jc-B,
 # Forecast with --generation: every plan computed again in memory. With the
 # generations where they are (g2014 moved to its own first day) it must give
 # what the stored plans give; the store is not changed (plans, obligations).
-snap() { sqlite3 "$KONTAKT_DB" "SELECT * FROM obligations ORDER BY case_id, idx; SELECT case_id, as_of, valid_until FROM plans ORDER BY 1"; }
+snap() { store_q "$KONTAKT_DB" "SELECT * FROM obligations ORDER BY case_id, idx"; store_q "$KONTAKT_DB" "SELECT case_id, as_of, valid_until FROM plans ORDER BY 1"; }
 before=$(snap)
 same "forecast --generation (no move) = stored" "$("$K" db forecast --weeks 4 --format csv --generation g2014=2014-01-01)" \
     "$("$K" db forecast --weeks 4 --format csv)"
@@ -97,7 +100,7 @@ same "forecast --generation leaves the store alone" "$(snap)" "$before"
 # (overdue), d6 the a-kasse's concrete judgement (undtaget). November 2026 on
 # 2027-06-15: cohort 3, held 1, undtaget 1, overdue 1, share 1/3; under 10, so
 # no under_75; undtaget 1/3 > 0.25 -> undtaget_over_25.
-Q="$T/quota.db"
+Q=$(store_new quota)
 cat >"$T/quota.ndjson" <<'EOF'
 {"id": "d1", "jobcenter": "jc-A", "person": {"birth_date": "1980-01-01", "youth_education": true, "vocational_education": true}, "benefits": [{"benefit": "dagpenge", "from": "2026-08-03", "a_kasse": "ak-1"}], "conversations": [{"date": "2026-08-10", "holder": "a_kasse", "form": "fremmoede"}, {"date": "2026-10-05", "holder": "a_kasse", "form": "fremmoede"}, {"date": "2026-11-20", "holder": "jobcenter", "form": "fremmoede"}, {"date": "2027-01-10", "holder": "jobcenter", "form": "fremmoede"}], "events": [{"type": "cv_oprettet", "date": "2026-08-05"}]}
 {"id": "d3", "jobcenter": "jc-A", "person": {"birth_date": "1980-01-01", "youth_education": true, "vocational_education": true}, "benefits": [{"benefit": "dagpenge", "from": "2026-08-03", "a_kasse": "ak-1"}], "conversations": [], "events": [{"type": "cv_oprettet", "date": "2026-08-05"}]}

@@ -25,14 +25,17 @@ grep -q "KONTAKT_TODAY must be a date" "$T/err" || bad "malformed KONTAKT_TODAY:
 [ -s "$T/out" ] && bad "malformed KONTAKT_TODAY: wrote a plan"
 
 # db: the stored plan is as of KONTAKT_TODAY; a malformed one changes nothing.
-export KONTAKT_DB="$T/s.db"
+# (the store: SQLite, or with KONTAKT_TEST_BACKEND=pg PostgreSQL; tests/store-lib.sh)
+. tests/store-lib.sh
+export KONTAKT_DB
+KONTAKT_DB=$(store_new s) || exit 1
 printf '{"id":"t1","jobcenter":"jc-1","person":{"birth_date":"1985-06-15"},"benefits":[{"benefit":"dagpenge","from":"2024-02-01"}]}\n' >"$T/c.ndjson"
 KONTAKT_TODAY=2024-03-05 "$K" db import "$T/c.ndjson" >/dev/null || bad "import"
 same "db show uses KONTAKT_TODAY" "$(KONTAKT_TODAY=2024-03-05 "$K" db show t1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["plan"]["as_of"])')" "2024-03-05"
-before=$(sqlite3 "$KONTAKT_DB" 'select count(*) from events')
+before=$(store_q "$KONTAKT_DB" 'select count(*) from events')
 KONTAKT_TODAY=nope "$K" db record t1 --conversation 2024-03-01 --holder a_kasse --form telefon >/dev/null 2>&1
 same "db with malformed KONTAKT_TODAY: exit" "$?" "2"
-same "db with malformed KONTAKT_TODAY: nothing recorded" "$(sqlite3 "$KONTAKT_DB" 'select count(*) from events')" "$before"
+same "db with malformed KONTAKT_TODAY: nothing recorded" "$(store_q "$KONTAKT_DB" 'select count(*) from events')" "$before"
 
 # serve: POST /v1/plan without as_of answers for KONTAKT_TODAY, or --today.
 serve_asof() { # serve_asof [ARGS...]: as_of of a plan without as_of

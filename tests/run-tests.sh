@@ -53,5 +53,19 @@ for s in tests/cli-*.sh; do
     if BUILD="$BUILD" bash "$s"; then passed=$((passed + 1)); echo "ok   $(basename "$s")"
     else failed=$((failed + 1)); echo "FAIL $(basename "$s")"; fi
 done
+# The store's shell tests a second time on PostgreSQL (tests/store-lib.sh:
+# each store a database of its own on the run's cluster; what reads the
+# SQLite file itself is SQLite-only in them). cli-pg-*.sh ran above.
+PG_SHELL_TESTS="cli-db.sh cli-db-query.sh cli-db-days.sh cli-today.sh cli-ids.sh cli-api.sh"
+if [ -z "${KONTAKT_TEST_PG:-}" ]; then
+    echo "skipped: the store's shell tests on PostgreSQL (no cluster: PostgreSQL is not installed)"
+elif "$BUILD/kontakt" db check --db "postgresql://" 2>&1 | grep -q "built without PostgreSQL"; then
+    echo "skipped: the store's shell tests on PostgreSQL ($BUILD/kontakt was built without libpq)"
+else
+    for s in $PG_SHELL_TESTS; do
+        if KONTAKT_TEST_BACKEND=pg BUILD="$BUILD" bash "tests/$s"; then passed=$((passed + 1)); echo "ok   $s (PostgreSQL)"
+        else failed=$((failed + 1)); echo "FAIL $s (PostgreSQL)"; fi
+    done
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -9,6 +9,12 @@
 #   store_is_pg        # 0 (true) on the PostgreSQL run
 #   store_q TARGET SQL # runs SQL on the target as its owner: rows as a|b|c
 #   store_skip_pg WHY  # on the PostgreSQL run: prints "skipped ..." and exits 0
+#   store_server TARGET # the target the server is given: TARGET on SQLite; on
+#                      # PostgreSQL the same database through the login role
+#                      # kt_srv, a member of kontakt_app without BYPASSRLS
+#                      # (row-level security applies), after `db init` as the
+#                      # owner (the role cannot create tables)
+#   store_agg X SEP    # SQL: group_concat(X, SEP) on SQLite, string_agg on PostgreSQL
 #
 # $T must be the test's temporary directory. A test that looks at the
 # SQLite file itself (its header, journal, bytes) keeps that part
@@ -23,6 +29,8 @@ store__psql() {
     p=$(command -v psql 2>/dev/null) || p=$(ls -d /usr/lib/postgresql/*/bin/psql 2>/dev/null | sort -V -r | head -1)
     echo "$p"
 }
+
+store_agg() { if store_is_pg; then echo "string_agg($1, $2)"; else echo "group_concat($1, $2)"; fi; }
 
 store_skip_pg() {
     if store_is_pg; then echo "skipped on PostgreSQL: $*"; exit 0; fi
@@ -45,6 +53,17 @@ store_new() {
     db=$(echo "$db" | tr -c 'a-z0-9_\n' '_' | cut -c1-63)
     "$(store__psql)" -X -q -v ON_ERROR_STOP=1 -d "$KONTAKT_TEST_PG" -c "CREATE DATABASE \"$db\"" >/dev/null || return 1
     echo "${KONTAKT_TEST_PG%/*}/$db"
+}
+
+store_server() {
+    if ! store_is_pg; then
+        echo "$1"
+        return 0
+    fi
+    "${K:-$BUILD/kontakt}" db init --db "$1" >/dev/null || return 1
+    store_q "$KONTAKT_TEST_PG" "DO \$\$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'kt_srv')
+        THEN CREATE ROLE kt_srv LOGIN NOBYPASSRLS IN ROLE kontakt_app; END IF; END \$\$" >/dev/null || return 1
+    echo "$1" | sed 's|://[^@/]*@|://kt_srv@|'
 }
 
 store_q() {

@@ -1,33 +1,92 @@
-/* test_store.c -- the SQLite case store: migrations, refusing foreign files,
+/* test_store.c -- the case store: migrations, refusing foreign files,
  * import (idempotent, all or nothing), record, corrections, time travel,
- * tokens, append-only events. */
+ * tokens, append-only events, two writers of one case.
+ *
+ * Run on SQLite (a file per test) and, when KONTAKT_TEST_PG names a
+ * PostgreSQL cluster (tests/pg-lib.sh; make test sets it), again on
+ * PostgreSQL, each test in a database of its own (CREATE DATABASE through a
+ * maintenance connection, DROP after). What looks at SQLite's file itself
+ * (its header, sqlite_master, staged imports) has a PostgreSQL twin or is
+ * SQLite-only, said where. */
 #define _POSIX_C_SOURCE 200809L
 #include "testutil.h"
 
 #include "kontakt_store.h"
 
 #include <sqlite3.h>
+#ifdef KS_HAVE_PG
+#include <libpq-fe.h>
+#endif
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 static char dir[64];
-static char path[128];
+static char path[512]; /* the store target: a file, or a postgresql:// URI */
+static int pg;         /* the PostgreSQL run */
+static const char *pg_admin; /* KONTAKT_TEST_PG: a maintenance connection's URI */
+static char pg_names[4][64]; /* the databases of this test */
+static int pg_n;
+
+#ifdef KS_HAVE_PG
+static int pg_admin_exec(const char *sql) {
+    PGconn *c = PQconnectdb(pg_admin);
+    PGresult *r = PQexec(c, sql);
+    int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (!ok) fprintf(stderr, "%s: %s", sql, PQerrorMessage(c));
+    PQclear(r);
+    PQfinish(c);
+    return ok ? 0 : -1;
+}
+#endif
+
+/* A new empty store target into out: a file in dir, or a new database. */
+static int new_target(char *out, size_t n, const char *name) {
+    if (!pg) {
+        snprintf(out, n, "%s/%s.db", dir, name);
+        return 0;
+    }
+#ifdef KS_HAVE_PG
+    if (pg_n == 4) return -1;
+    static unsigned serial;
+    char *db = pg_names[pg_n];
+    snprintf(db, sizeof pg_names[0], "kt_test_store_%ld_%u", (long)getpid(), ++serial & 0xffffu);
+    char sql[256];
+    snprintf(sql, sizeof sql, "CREATE DATABASE %s", db);
+    if (pg_admin_exec(sql) != 0) return -1;
+    pg_n++;
+    const char *slash = strrchr(pg_admin, '/');
+    snprintf(out, n, "%.*s/%s", (int)(slash - pg_admin), pg_admin, db);
+    return 0;
+#else
+    return -1;
+#endif
+}
 
 static int setup(void **st) {
     (void)st;
     snprintf(dir, sizeof dir, "/tmp/kontakt-test-XXXXXX");
     if (!mkdtemp(dir)) return -1;
-    snprintf(path, sizeof path, "%s/store.db", dir);
-    return 0;
+    pg_n = 0;
+    return new_target(path, sizeof path, "store");
 }
 
 static int teardown(void **st) {
     (void)st;
     char cmd[160];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    int rc = system(cmd) == 0 ? 0 : -1;
+#ifdef KS_HAVE_PG
+    for (int i = 0; i < pg_n; i++) {
+        char sql[256];
+        snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %.63s WITH (FORCE)", pg_names[i]);
+        pg_admin_exec(sql);
+    }
+#endif
+    pg_n = 0;
+    return rc;
 }
 
 static const char case1[] =
@@ -74,7 +133,37 @@ static int import_text(ks_store *s, const char *text, ks_format fmt, ks_import_r
     return rc;
 }
 
+/* The first column of the first row of sql on target t, as text (into a
+ * static buffer). */
+static const char *text_of(const char *t, const char *sql) {
+    static char buf[65536];
+    buf[0] = '\0';
+#ifdef KS_HAVE_PG
+    if (pg) {
+        PGconn *c = PQconnectdb(t);
+        PGresult *r = PQexec(c, sql);
+        assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+        assert_true(PQntuples(r) > 0);
+        snprintf(buf, sizeof buf, "%s", PQgetvalue(r, 0, 0));
+        PQclear(r);
+        PQfinish(c);
+        return buf;
+    }
+#endif
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open_v2(t, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    const unsigned char *v = sqlite3_column_text(st, 0);
+    snprintf(buf, sizeof buf, "%s", v ? (const char *)v : "");
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return buf;
+}
+
 static long count(const char *sql) {
+    if (pg) return atol(text_of(path, sql));
     sqlite3 *db;
     assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
     sqlite3_stmt *st;
@@ -86,7 +175,18 @@ static long count(const char *sql) {
     return n;
 }
 
+/* SQLITE_OK (0) if the statements ran, else non-zero. */
 static int exec_rw(const char *sql) {
+#ifdef KS_HAVE_PG
+    if (pg) {
+        PGconn *c = PQconnectdb(path);
+        PGresult *r = PQexec(c, sql);
+        int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? SQLITE_OK : SQLITE_ERROR;
+        PQclear(r);
+        PQfinish(c);
+        return rc;
+    }
+#endif
     sqlite3 *db;
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
     int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
@@ -110,6 +210,22 @@ static void test_open_migrates(void **st) {
     ks_store *s = open_new();
     assert_int_equal(ks_schema_version(s), KS_SCHEMA_VERSION);
     ks_close(s);
+    if (pg) { /* the schema made in the empty database (schema_pg.c) */
+        assert_int_equal(count("SELECT value FROM meta WHERE key = 'schema_version'"), KS_SCHEMA_VERSION);
+        assert_int_equal(count("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"), 9);
+        assert_int_equal(count("SELECT count(*) FROM pg_indexes WHERE indexname = 'obligations_by_deadline'"), 1);
+        assert_int_equal(count("SELECT count(*) FROM pg_policies"), 6);
+        s = open_new(); /* again: nothing to make */
+        assert_int_equal(ks_schema_version(s), KS_SCHEMA_VERSION);
+        ks_close(s);
+        /* a database that does not exist is not made */
+        ks_error e = {0};
+        char other[600];
+        snprintf(other, sizeof other, "%.*s/kt_test_none", (int)(strrchr(path, '/') - path), path);
+        assert_int_not_equal(ks_open(other, KS_OPEN_CREATE, &s, &e), KS_OK);
+        assert_null(s);
+        return;
+    }
     assert_int_equal(count("PRAGMA application_id"), KS_APPLICATION_ID);
     assert_int_equal(count("PRAGMA user_version"), KS_SCHEMA_VERSION);
     assert_int_equal(count("SELECT value FROM meta WHERE key = 'schema_version'"), KS_SCHEMA_VERSION);
@@ -133,6 +249,21 @@ static void test_refuses_foreign_newer_and_garbage(void **st) {
     (void)st;
     ks_error e = {0};
     ks_store *s = NULL;
+    if (pg) { /* PostgreSQL: another program's tables; a newer schema in meta */
+        assert_int_equal(exec_rw("CREATE TABLE t(x integer); INSERT INTO t VALUES (1);"), SQLITE_OK);
+        assert_int_equal(ks_open(path, KS_OPEN_CREATE, &s, &e), KS_EFOREIGN);
+        assert_null(s);
+        assert_non_null(strstr(e.message, "not a kontakt database"));
+        assert_int_equal(count("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"), 1);
+        assert_int_equal(exec_rw("DROP TABLE t"), SQLITE_OK);
+        s = open_new();
+        ks_close(s);
+        assert_int_equal(exec_rw("UPDATE meta SET value = '99' WHERE key = 'schema_version'"), SQLITE_OK);
+        assert_int_equal(ks_open(path, 0, &s, &e), KS_EFOREIGN);
+        assert_non_null(strstr(e.message, "newer"));
+        assert_int_equal(count("SELECT value FROM meta WHERE key = 'schema_version'"), 99);
+        return;
+    }
     /* another program's SQLite database */
     assert_int_equal(exec_rw("CREATE TABLE t(x); INSERT INTO t VALUES (1);"), SQLITE_OK);
     size_t n1, n2;
@@ -221,11 +352,14 @@ static void test_invalid_import_writes_nothing(void **st) {
     assert_int_equal(count("SELECT count(*) FROM obligations"), 0);
     /* the indexes a bulk import into an empty store drops are back (10: with
      * the UNIQUE(case_id, idx) of obligations, a rowid table in schema 2,
-     * and schema 4's idempotency_created and plans_as_of) */
-    assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE type = 'index'"), 10);
-    /* 5: schema 4 added obligations_follow_case */
-    assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"), 5);
-    assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE name = 'obligations_by_deadline'"), 1);
+     * and schema 4's idempotency_created and plans_as_of). SQLite's bulk
+     * import only: PostgreSQL's import drops nothing */
+    if (!pg) {
+        assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE type = 'index'"), 10);
+        /* 5: schema 4 added obligations_follow_case */
+        assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"), 5);
+        assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE name = 'obligations_by_deadline'"), 1);
+    }
     /* a line without a jobcentre and no default */
     assert_int_equal(import_text(s, "{\"id\":\"x\",\"person\":{\"birth_date\":\"1990-01-01\"},"
                                     "\"benefits\":[]}\n", KS_FORMAT_NDJSON, &r),
@@ -562,9 +696,10 @@ static void test_events_append_only(void **st) {
     assert_int_not_equal(exec_rw("INSERT INTO events(case_id, kind, body, identity, recorded_at, "
                                  "recorded_by) VALUES ('c1', 'gossip', '{}', 'x', 'now', 'me')"),
                          SQLITE_OK);
-    assert_int_not_equal(exec_rw("INSERT INTO events(case_id, kind, body, identity, recorded_at, "
-                                 "recorded_by) VALUES ('c1', 'event', x'00', 'y', 'now', 'me')"),
-                         SQLITE_OK); /* STRICT: no blob in a TEXT column */
+    if (!pg) /* SQLite's STRICT: no blob in a TEXT column (PostgreSQL types every column) */
+        assert_int_not_equal(exec_rw("INSERT INTO events(case_id, kind, body, identity, recorded_at, "
+                                     "recorded_by) VALUES ('c1', 'event', x'00', 'y', 'now', 'me')"),
+                             SQLITE_OK);
     assert_int_equal(count("SELECT count(*) FROM events"), 3);
 }
 
@@ -589,6 +724,7 @@ static char *gen_lines(const char *prefix, int n) {
 
 static void test_staged_import(void **st) {
     (void)st;
+    if (pg) skip(); /* staging is SQLite's (PostgreSQL imports in one transaction) */
     ks_store *s = open_new();
     ks_import_result r;
     assert_int_equal(import_text(s, case1, KS_FORMAT_NDJSON, &r), KS_OK);
@@ -684,7 +820,82 @@ static void test_idempotency_keys(void **st) {
     ks_close(s);
 }
 
+/* Two connections recording into one case at once (two servers): both
+ * succeed, every recording is stored, and the stored plan is the plan of
+ * all the events, as a store made afresh from the case computes it. */
+typedef struct writer_arg {
+    int from, rc;
+} writer_arg;
+
+static void *writer_main(void *p) {
+    writer_arg *w = p;
+    ks_store *s = NULL;
+    ks_error e = {0};
+    w->rc = ks_open(path, 0, &s, &e);
+    if (w->rc != KS_OK) return NULL;
+    ks_set_today(s, D("2024-06-01"));
+    for (int i = 0; i < 10 && w->rc == KS_OK; i++) {
+        char body[160];
+        snprintf(body, sizeof body, "{\"date\":\"2024-05-%02d\",\"holder\":\"jobcenter\",\"form\":\"telefon\"}",
+                 w->from + i);
+        w->rc = ks_record(s, "c1", KS_CONVERSATION, body, NULL, NULL, NULL, &e);
+    }
+    ks_close(s);
+    return NULL;
+}
+
+static void test_two_writers_one_case(void **st) {
+    (void)st;
+    ks_store *s = open_new();
+    ks_import_result r;
+    assert_int_equal(import_text(s, case1, KS_FORMAT_NDJSON, &r), KS_OK);
+    ks_close(s);
+    writer_arg a = {1, -1}, b = {11, -1};
+    pthread_t ta, tb;
+    assert_int_equal(pthread_create(&ta, NULL, writer_main, &a), 0);
+    assert_int_equal(pthread_create(&tb, NULL, writer_main, &b), 0);
+    pthread_join(ta, NULL);
+    pthread_join(tb, NULL);
+    assert_int_equal(a.rc, KS_OK);
+    assert_int_equal(b.rc, KS_OK);
+    assert_int_equal(count("SELECT count(*) FROM events WHERE case_id = 'c1' AND kind = 'conversation'"), 21);
+    /* the case as stored, imported into a fresh store: the same plan */
+    s = open_new();
+    char *json = NULL;
+    ks_error e = {0};
+    assert_int_equal(ks_case_json(s, "c1", NULL, &json, &e), KS_OK);
+    ks_close(s);
+    char fresh[512];
+    assert_int_equal(new_target(fresh, sizeof fresh, "fresh"), 0);
+    ks_store *f = NULL;
+    assert_int_equal(ks_open(fresh, KS_OPEN_CREATE, &f, &e), KS_OK);
+    ks_set_today(f, D("2024-06-01"));
+    size_t n = strlen(json);
+    json = realloc(json, n + 2);
+    json[n] = '\n', json[n + 1] = '\0';
+    FILE *in = fmemopen(json, n + 1, "r");
+    ks_import_options o = {KS_FORMAT_NDJSON, "jc"};
+    assert_int_equal(ks_import(f, in, &o, NULL, NULL, &r, &e), KS_OK);
+    fclose(in);
+    free(json);
+    ks_close(f);
+    /* the obligations row by row, and the plan's day and validity */
+    char q[1024];
+    snprintf(q, sizeof q,
+             "SELECT %s(x, ';') FROM (SELECT idx || '|' || rule || '|' || coalesce(deadline, '') || '|' ||"
+             " status || '|' || coalesce(CAST(required AS TEXT), '') || '|' ||"
+             " coalesce(CAST(counted AS TEXT), '') || '|' || coalesce(met_on, '') || '|' || p.as_of ||"
+             " '|' || p.valid_until AS x FROM obligations o JOIN plans p ON p.case_id = o.case_id"
+             " WHERE o.case_id = 'c1' ORDER BY idx) AS t",
+             pg ? "string_agg" : "group_concat");
+    char *stored = strdup(text_of(path, q));
+    assert_true(strlen(stored) > 100);
+    assert_string_equal(stored, text_of(fresh, q));
+    free(stored);
+}
+
 int main(void) {
+    pg_admin = getenv("KONTAKT_TEST_PG");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_open_migrates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refuses_foreign_newer_and_garbage, setup, teardown),
@@ -697,6 +908,18 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_quota_report, setup, teardown),
         cmocka_unit_test_setup_teardown(test_staged_import, setup, teardown),
         cmocka_unit_test_setup_teardown(test_idempotency_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_two_writers_one_case, setup, teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int failed = cmocka_run_group_tests_name("store on SQLite", tests, NULL, NULL);
+#ifdef KS_HAVE_PG
+    if (pg_admin && *pg_admin) {
+        pg = 1;
+        failed += cmocka_run_group_tests_name("store on PostgreSQL", tests, NULL, NULL);
+    } else {
+        printf("test_store: skipped: the PostgreSQL run (KONTAKT_TEST_PG is not set; make test sets it where PostgreSQL is installed)\n");
+    }
+#else
+    if (pg_admin) printf("test_store: skipped: the PostgreSQL run (built without libpq)\n");
+#endif
+    return failed;
 }
