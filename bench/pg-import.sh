@@ -61,9 +61,17 @@ if [[ ${BENCH_PG_KEEP:-0} == 1 ]]; then trap - EXIT; fi
 pg_psql "ALTER SYSTEM SET max_wal_size = '8GB'" >/dev/null
 pg_psql "ALTER SYSTEM SET shared_buffers = '512MB'" >/dev/null
 pg_psql "ALTER SYSTEM SET maintenance_work_mem = '256MB'" >/dev/null
+# BENCH_PG_WAL=minimal: no WAL for tables made or truncated in the writing
+# transaction (an import into an empty store truncates them): a server
+# without replicas or point-in-time recovery. Default: replica, PostgreSQL's.
+WAL=${BENCH_PG_WAL:-replica}
+if [[ $WAL == minimal ]]; then
+    pg_psql "ALTER SYSTEM SET wal_level = 'minimal'" >/dev/null
+    pg_psql "ALTER SYSTEM SET max_wal_senders = 0" >/dev/null
+fi
 pg_restart
 URI=$(pg_createdb kontakt_bench)
-echo "cluster: $KONTAKT_TEST_PG ($(pg_psql 'SHOW server_version'); fsync=off)"
+echo "cluster: $KONTAKT_TEST_PG ($(pg_psql 'SHOW server_version'); fsync=off, wal_level=$(pg_psql 'SHOW wal_level'))"
 export KONTAKT_TODAY=2026-11-23
 "$BUILD/kontakt" db init --db "$URI" >/dev/null
 

@@ -1829,18 +1829,24 @@ typedef struct pgc {
 
 enum { PGC_FLUSH = 32 << 20 }; /* bytes of rows that make a COPY */
 
-static const char *const pgc_sql[4] = {
-    "COPY cases(id, jobcenter, caseworker, created_at) FROM STDIN",
-    "COPY events(case_id, kind, body, identity, recorded_at, recorded_by) FROM STDIN",
-    ks__copy_obligations_sql,
-    "COPY plans(case_id, as_of, computed_at, valid_until) FROM STDIN",
+static const char *const pgc_sql[2][4] = {
+    {"COPY cases(id, jobcenter, caseworker, created_at) FROM STDIN",
+     "COPY events(case_id, kind, body, identity, recorded_at, recorded_by) FROM STDIN",
+     ks__copy_obligations_sql, "COPY plans(case_id, as_of, computed_at, valid_until) FROM STDIN"},
+    /* into tables truncated in this transaction (an empty store): the rows
+     * are written frozen, so that no later read or vacuum writes every page
+     * again to mark them committed */
+    {"COPY cases(id, jobcenter, caseworker, created_at) FROM STDIN (FREEZE)",
+     "COPY events(case_id, kind, body, identity, recorded_at, recorded_by) FROM STDIN (FREEZE)",
+     ks__copy_obligations_freeze_sql,
+     "COPY plans(case_id, as_of, computed_at, valid_until) FROM STDIN (FREEZE)"},
 };
 
-static int pgc_copy(ks_store *s, kt_sb t[4], ks_error *err) {
+static int pgc_copy(ks_store *s, kt_sb t[4], int freeze, ks_error *err) {
     int rc = KS_OK;
     for (int k = 0; k < 4 && rc == KS_OK; k++) {
         if (t[k].err) rc = ks__fail(err, KS_ENOMEM, "out of memory");
-        else if (t[k].len) rc = ks__copy_in(s, pgc_sql[k], t[k].p, t[k].len, err);
+        else if (t[k].len) rc = ks__copy_in(s, pgc_sql[freeze][k], t[k].p, t[k].len, err);
     }
     for (int k = 0; k < 4; k++) kt_sb_cut(&t[k], 0);
     return rc;
@@ -1853,7 +1859,7 @@ static void *pgc_sender(void *arg) {
         while (!p->pending && !p->quit) pthread_cond_wait(&p->cv, &p->mu);
         if (!p->pending) break;
         pthread_mutex_unlock(&p->mu);
-        int rc = p->th_rc == KS_OK ? pgc_copy(p->s, p->out, &p->th_err) : p->th_rc;
+        int rc = p->th_rc == KS_OK ? pgc_copy(p->s, p->out, 1, &p->th_err) : p->th_rc;
         pthread_mutex_lock(&p->mu);
         p->th_rc = rc;
         p->pending = 0;
@@ -1877,7 +1883,7 @@ static int pgc_drain(imp *im) {
 
 static int pgc_flush(imp *im) {
     pgc *p = im->pgc;
-    if (!(p->bulk && p->th_on)) return pgc_copy(im->s, p->t, im->err);
+    if (!(p->bulk && p->th_on)) return pgc_copy(im->s, p->t, p->bulk, im->err);
     int rc = pgc_drain(im);
     if (rc != KS_OK) return rc;
     pthread_mutex_lock(&p->mu);
@@ -2032,6 +2038,9 @@ static int pgc_bulk_start(imp *im, pgc *p) {
     if (rc == KS_OK && (drop.err || p->rebuild.err)) rc = ks__fail(im->err, KS_ENOMEM, "out of memory");
     if (rc == KS_OK && drop.len) rc = ks__exec(s, drop.p, im->err);
     kt_sb_free(&drop);
+    /* empty already: truncated so that COPY may FREEZE (and, where the
+     * server runs with wal_level=minimal, write no WAL for them) */
+    if (rc == KS_OK) rc = ks__exec(s, "TRUNCATE cases, events, obligations, plans", im->err);
     if (rc != KS_OK) return rc;
     p->bulk = 1;
     p->s = s;

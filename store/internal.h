@@ -282,7 +282,7 @@ void ks__copy_date(kt_sb *b, kt_date d);
 /* Obligation i of a case as one row of ks__copy_obligations_sql. */
 void ks__copy_obligation(kt_sb *b, const char *case_id, size_t i, const kt_obligation *ob,
                          const ks__ob_extra *x);
-extern const char ks__copy_obligations_sql[];
+extern const char ks__copy_obligations_sql[], ks__copy_obligations_freeze_sql[];
 /* COPY ... FROM STDIN of len bytes of rows; COPY ... TO STDOUT, each row to
  * fn (non-zero stops). On the store's connection, inside its transaction.
  * KS_EDB with the server's message on failure (which aborts the

@@ -101,6 +101,10 @@ const char ks__copy_obligations_sql[] =
     "COPY obligations(case_id, idx, rule, kind, benefit, generation, window_from, deadline, status,"
     " required, counted, met_on, exempt, stopped, beyond, grp, quota, provisional, a_kasse,"
     " course_end, jobcenter, caseworker) FROM STDIN";
+const char ks__copy_obligations_freeze_sql[] =
+    "COPY obligations(case_id, idx, rule, kind, benefit, generation, window_from, deadline, status,"
+    " required, counted, met_on, exempt, stopped, beyond, grp, quota, provisional, a_kasse,"
+    " course_end, jobcenter, caseworker) FROM STDIN (FREEZE)";
 
 #ifdef KS_HAVE_PG
 
