@@ -69,6 +69,9 @@ if [[ $WAL == minimal ]]; then
     pg_psql "ALTER SYSTEM SET wal_level = 'minimal'" >/dev/null
     pg_psql "ALTER SYSTEM SET max_wal_senders = 0" >/dev/null
 fi
+# BENCH_PG_LOG=1: the server logs each statement's duration; the import's
+# are summed per kind after it (where the server's time goes)
+[[ ${BENCH_PG_LOG:-0} == 1 ]] && pg_psql "ALTER SYSTEM SET log_min_duration_statement = 0" >/dev/null
 pg_restart
 URI=$(pg_createdb kontakt_bench)
 echo "cluster: $KONTAKT_TEST_PG ($(pg_psql 'SHOW server_version'); fsync=off, wal_level=$(pg_psql 'SHOW wal_level'))"
@@ -107,6 +110,14 @@ IMPORT_S=$(secs $((t1 - t0)))
 RATE=$(awk -v n="$N" -v s="$IMPORT_S" 'BEGIN { printf "%.0f", n / s }')
 COUNTS=$("$PG_PSQL" -X -q -A -t -d "$URI" -c "SELECT (SELECT count(*) FROM cases) || ' cases, ' || (SELECT count(*) FROM events) || ' events, ' || (SELECT count(*) FROM obligations) || ' obligations, ' || pg_size_pretty(pg_database_size(current_database()))")
 echo "import: $N cases in $IMPORT_S s = $RATE cases/s; $COUNTS"
+if [[ ${BENCH_PG_LOG:-0} == 1 ]]; then
+    say "the import's statements, server time per kind (s)"
+    sed -n 's/.*duration: \([0-9.]*\) ms  statement: \(COPY [a-z]*\|ALTER TABLE [a-z]* ADD CONSTRAINT [a-z_]*\|CREATE INDEX [a-z_]*\|ANALYZE\|TRUNCATE\|LOCK\|SELECT\).*/\2\t\1/p' \
+        "$PG_TMP/server.log" | awk -F'\t' '{ s[$1] += $2 } END { for (k in s) printf "%8.1f  %s\n", s[k] / 1000, k }' | sort -rn |
+        tee "$OUT/pg-import-phases.txt"
+    pg_psql "ALTER SYSTEM SET log_min_duration_statement = -1" >/dev/null
+    pg_psql "SELECT pg_reload_conf()" >/dev/null
+fi
 "$PG_PSQL" -X -q -d "$URI" -c "VACUUM ANALYZE" >/dev/null
 
 timed() { # timed NAME CMD...: wall seconds of CMD (output to /dev/null), best of 3
