@@ -74,13 +74,14 @@ void ks_worklist_query_init(ks_worklist_query *q) {
 static int wl_prepare(ks_store *s, const ks_worklist_query *q, const char *what, int rows,
                       ks_q **st, ks_error *err) {
     char sql[1000];
+    /* rows in the index's order: SQLite gives them so from INDEXED BY;
+     * PostgreSQL's planner may scan the table instead, so it is told */
     snprintf(sql, sizeof sql,
              "SELECT %s FROM obligations o INDEXED BY obligations_by_deadline"
              " WHERE o.status IN ('open', 'overdue') AND o.deadline BETWEEN ?1 AND ?2%s%s%s%s",
              what, q->jobcenter ? " AND o.jobcenter = ?3" : "",
              q->caseworker ? " AND o.caseworker = ?4" : "",
              q->with_ended ? "" : " AND (o.course_end IS NULL OR o.course_end >= ?5)",
-             /* SQLite gives the index's order; PostgreSQL must be told */
              rows && s->pg ? " ORDER BY o.deadline, o.case_id, o.idx" : "");
     *st = NULL;
     if (ks__prepare(s, sql, st) != 0)

@@ -76,7 +76,7 @@ fresh() {
         rm -f "$FRESH" "$FRESH-wal" "$FRESH-shm"
     fi
     local f="$FRESH"
-    KONTAKT_TODAY=$1 "$K" db export --db "$DB" >"$T/export.ndjson" 2>/dev/null
+    KONTAKT_TODAY=$1 "$K" db export --db "$DB" >"$T/export.ndjson" 2>"$T/export.err" || bad "$1: export: $(cat "$T/export.err")"
     KONTAKT_TODAY=$1 "$K" db import --db "$f" "$T/export.ndjson" >/dev/null 2>&1 || bad "$1: fresh import"
 }
 # answers DB DAY: the worklist, report and forecast of DB on DAY, in one text
@@ -195,7 +195,7 @@ SPID=""
 answers "$DB" $LATER >"$T/store.txt"
 fresh $LATER
 answers "$FRESH" $LATER >"$T/fresh.txt"
-cmp -s "$T/store.txt" "$T/fresh.txt" && ok || bad "after the server's refresh: answers differ from a fresh store's"
+cmp -s "$T/store.txt" "$T/fresh.txt" && ok || { bad "after the server's refresh: answers differ from a fresh store's"; diff "$T/store.txt" "$T/fresh.txt" | head -8; }
 
 # ---- ... and again after midnight (the clock under faketime, no --today) ---------------
 # libfaketime preloaded into the server itself (the faketime command would run

@@ -24,8 +24,9 @@ for t in "$BUILD"/tests/test_*; do
     out=$("$t" 2>&1)
     rc=$?
     echo "$out" | grep -E '^\[  (PASSED|FAILED|  OK|ERROR)' | grep -v '^\[       OK' || true
-    p=$(echo "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
-    f=$(echo "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -1)
+    # a binary may run several groups (test_store: SQLite, then PostgreSQL): summed
+    p=$(echo "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | awk '{ s += $1 } END { if (NR) print s }')
+    f=$(echo "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | awk '{ s += $1 } END { if (NR) print s }')
     passed=$((passed + ${p:-0}))
     failed=$((failed + ${f:-0}))
     if [ "$rc" -ne 0 ] && [ -z "$f" ]; then
