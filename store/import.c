@@ -1951,7 +1951,9 @@ static int pg_write_line(imp *im, queue *q, job *j) {
         return KS_OK;
     }
     if (im->res->invalid) {
-        if (j->c) jobcenter_conflict(im, j->line, kt_case_id(j->c), j->jobcenter); /* every one */
+        /* every one; not in an empty store (no case to move, and the
+         * sender thread may be using the connection) */
+        if (j->c && !p->bulk) jobcenter_conflict(im, j->line, kt_case_id(j->c), j->jobcenter);
         return KS_OK;
     }
     if (!j->plan) return ks__fail(im->err, KS_ENOMEM, "line %ld: not prepared", j->line);

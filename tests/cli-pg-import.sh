@@ -118,6 +118,21 @@ grep -q "bad.ndjson:3:" "$T/bad.out" || { cat "$T/bad.out"; fail "the bad line i
 [ "$(store_q "$P" "SELECT md5(string_agg(seq || body, ',' ORDER BY seq)) FROM events")" = "$snap" ] || fail "a bad file changed events"
 same export export
 
+# the same into an empty store (keys dropped for the COPY, a sender thread):
+# a bad line late in a big file rolls it all back, keys included
+E=$(newdb empty)
+{ cat "$T/in.ndjson"; sed -n 3p "$T/bad.ndjson"; } >"$T/late-bad.ndjson"
+"$K" db import --db "$E" "$T/late-bad.ndjson" >"$T/late.out" 2>&1
+rc=$?
+[ "$rc" = 2 ] || { cat "$T/late.out"; fail "a bad line into an empty store: exit $rc, not 2"; }
+[ "$(store_q "$E" "SELECT (SELECT count(*) FROM cases) + (SELECT count(*) FROM events) + (SELECT count(*) FROM obligations) + (SELECT count(*) FROM plans)")" = 0 ] ||
+    fail "a bad line into an empty store left rows"
+[ "$(store_q "$E" "SELECT count(*) FROM pg_indexes WHERE tablename IN ('cases', 'events', 'obligations', 'plans')")" = \
+  "$(store_q "$P" "SELECT count(*) FROM pg_indexes WHERE tablename IN ('cases', 'events', 'obligations', 'plans')")" ] ||
+    fail "the indexes are not all back after a refused import into an empty store"
+"$K" db import --db "$E" "$T/in.ndjson" >/dev/null 2>&1 || fail "import after the refused one"
+"$K" db export --db "$E" | cmp -s - "$T/s.export" || fail "export after a refused then a good import"
+
 # changes: new cases, a stored case changed (a correction), a new case twice
 # in the file (its second line merges into the first), a stored case given
 # another caseworker; into a store that has cases (ids looked up)
