@@ -151,6 +151,17 @@ typedef struct ks_import_result {
 int ks_import(ks_store *s, FILE *in, const ks_import_options *o, ks_problem_fn problem,
               void *ctx, ks_import_result *res, ks_error *err);
 
+/* Copies every row of `from` into `to`, an empty store, on either backend
+ * (docs/store.md, "Copying a store"): cases, events (seqs, recorded_at/by,
+ * identities, corrections), obligations and plans as they are, tokens
+ * (hashes), the access log and idempotency records. One snapshot of from,
+ * one transaction in to. KS_EINVALID if to has any of those rows, or the
+ * schema versions differ. No access-log row is added: to's log is from's. */
+typedef struct ks_copy_result {
+    long cases, events, obligations, plans, tokens, access_log, idempotency, capacity;
+} ks_copy_result;
+int ks_copy(ks_store *from, ks_store *to, ks_copy_result *res, ks_error *err);
+
 /* Writes every case as it is now, one case-format.md object per line with
  * the extra members "jobcenter" and "caseworker" (ordered by id). */
 int ks_export(ks_store *s, kt_write_fn w, void *ctx, ks_error *err);
