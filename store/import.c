@@ -854,6 +854,18 @@ static int defer(imp *im, job *j) {
     return KS_OK;
 }
 
+/* An invalid line's problems to the caller, counted in res->invalid: 1; 0
+ * for a valid line. */
+static int report_problems(imp *im, const job *j) {
+    if (!j->nprobs) return 0;
+    if (im->problem)
+        for (size_t i = 0; i < j->nprobs; i++)
+            im->problem(im->ctx, im->line, j->probs[i].pointer, j->probs[i].message,
+                        j->probs[i].expected, j->probs[i].column);
+    im->res->invalid++;
+    return 1;
+}
+
 /* One prepared line, in the writer. KS_OK also for an invalid line (counted
  * in res->invalid). */
 static int jobcenter_conflict(imp *im, long line, const char *id, const char *jobcenter);
@@ -861,14 +873,7 @@ static int jobcenter_conflict(imp *im, long line, const char *id, const char *jo
 static int write_line(imp *im, job *j) {
     im->line = im->line_map ? im->line_map[j->line - 1] : j->line;
     if (j->fatal) return ks__fail(im->err, j->fatal, "line %ld: %s", j->line, j->fatal_msg[0] ? j->fatal_msg : "out of memory");
-    if (j->nprobs) {
-        if (im->problem)
-            for (size_t i = 0; i < j->nprobs; i++)
-                im->problem(im->ctx, im->line, j->probs[i].pointer, j->probs[i].message,
-                            j->probs[i].expected, j->probs[i].column);
-        im->res->invalid++;
-        return KS_OK;
-    }
+    if (report_problems(im, j)) return KS_OK;
     if (im->res->invalid) {
         if (!im->sd && j->c) jobcenter_conflict(im, j->line, kt_case_id(j->c), j->jobcenter); /* every one */
         return KS_OK;
@@ -1047,14 +1052,7 @@ static int stage_flush(imp *im, int commit) {
 static int stage_line(imp *im, job *j) {
     im->line = j->line;
     if (j->fatal) return ks__fail(im->err, j->fatal, "line %ld: %s", j->line, j->fatal_msg[0] ? j->fatal_msg : "out of memory");
-    if (j->nprobs) {
-        if (im->problem)
-            for (size_t i = 0; i < j->nprobs; i++)
-                im->problem(im->ctx, im->line, j->probs[i].pointer, j->probs[i].message,
-                            j->probs[i].expected, j->probs[i].column);
-        im->res->invalid++;
-        return KS_OK;
-    }
+    if (report_problems(im, j)) return KS_OK;
     if (jobcenter_conflict(im, j->line, kt_case_id(j->c), j->jobcenter)) return KS_OK; /* every one */
     if (im->res->invalid) return KS_OK;
     int rc = merge_check(im, kt_case_id(j->c), &j->it);
@@ -1942,14 +1940,7 @@ static int pg_write_line(imp *im, queue *q, job *j) {
     pgc *p = im->pgc;
     im->line = j->line;
     if (j->fatal) return ks__fail(im->err, j->fatal, "line %ld: %s", j->line, j->fatal_msg[0] ? j->fatal_msg : "out of memory");
-    if (j->nprobs) {
-        if (im->problem)
-            for (size_t i = 0; i < j->nprobs; i++)
-                im->problem(im->ctx, im->line, j->probs[i].pointer, j->probs[i].message,
-                            j->probs[i].expected, j->probs[i].column);
-        im->res->invalid++;
-        return KS_OK;
-    }
+    if (report_problems(im, j)) return KS_OK;
     if (im->res->invalid) {
         /* every one; not in an empty store (no case to move, and the
          * sender thread may be using the connection) */
