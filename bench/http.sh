@@ -10,6 +10,8 @@
 #   BENCH_HTTP_THREADS  server threads (default 2) -- wrk always uses 2
 #   BENCH_HTTP_CASE     the case to post (default examples/borger-17.json)
 #   BENCH_STRICT=1      exit 1 when a target is missed
+#   BENCH_HTTP_DB       the server's store (default: a new SQLite file; a
+#                       postgresql:// URI compares the backends, issue 13, 7)
 #
 # Needs wrk (Debian package "wrk"); not part of CI.
 set -euo pipefail
@@ -31,7 +33,7 @@ tmp=$(mktemp -d)
 SPID=""
 trap '[ -n "$SPID" ] && kill "$SPID" 2>/dev/null; rm -rf "$tmp"' EXIT
 : >"$tmp/server.log"
-"$BUILD/kontakt" serve --db "$tmp/bench.db" --listen 127.0.0.1:0 --threads "$SRV_THREADS" \
+"$BUILD/kontakt" serve --db "${BENCH_HTTP_DB:-$tmp/bench.db}" --listen 127.0.0.1:0 --threads "$SRV_THREADS" \
     --per-ip 0 --max-connections 4096 2>"$tmp/server.log" &
 SPID=$!
 PORT=""

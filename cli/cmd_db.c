@@ -27,9 +27,13 @@ static const char db_help[] =
     "  worklist               open and overdue obligations due soon, most urgent first\n"
     "  report --from --to     timeliness (rettidighed) and STAR's 4-in-6-months measure\n"
     "  forecast [--weeks N]   conversations due per week, jobcentre and caseworker\n"
+    "  capacity set ...       conversation slots a day of a caseworker or a jobcentre\n"
+    "  book CASE --date D     book a conversation (the schedule respects it)\n"
+    "  schedule [--weeks N]   proposed days for every conversation due (Planlægning)\n"
     "  demo --cases N         fill the store with a synthetic caseload\n"
     "  access-log [CASE]      who read or wrote the case, and when\n"
     "  check                  verify the database file (PRAGMA integrity_check)\n"
+    "  copy --from A --to B   every row of store A into B, a new empty store (SQLite or PostgreSQL)\n"
     "\n"
     "common options: --db FILE, --as NAME (who is acting; default $USER).\n"
     "Environment: KONTAKT_DB, KONTAKT_TODAY (the day plans are computed for,\n"
@@ -864,6 +868,60 @@ static int db_check(int argc, char **argv) {
     return st;
 }
 
+static const char copy_help[] =
+    "usage: kontakt db copy --from STORE --to STORE\n"
+    "\n"
+    "Copies every row of one store into another, new and empty one, on either\n"
+    "backend (a SQLite file, or a postgresql:// URI; a SQLite file is created):\n"
+    "cases and their events (seqs, recording times and authors, corrections),\n"
+    "plans, tokens (they keep working), the access log. Moving a jobcentre's\n"
+    "store from a file to PostgreSQL, or back. A target with any rows is\n"
+    "refused (exit 2). The source is only read.\n";
+
+static int db_copy(int argc, char **argv) {
+    db_common from = {0}, to = {0};
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i];
+        if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
+            fputs(copy_help, stdout);
+            return EXIT_OK;
+        }
+        if ((!strcmp(o, "--from") || !strcmp(o, "--to")) && i + 1 < argc) {
+            (o[2] == 'f' ? &from : &to)->path = argv[++i];
+            continue;
+        }
+        if (!strcmp(o, "--as") && i + 1 < argc) {
+            from.who = to.who = argv[++i];
+            continue;
+        }
+        return unknown(o, copy_help);
+    }
+    if (!from.path || !to.path || !*from.path || !*to.path) {
+        fprintf(stderr, "kontakt: db copy needs --from STORE and --to STORE\n\n%s", copy_help);
+        return EXIT_INVALID;
+    }
+    ks_store *a, *b;
+    int st = db_open(&from, KS_OPEN_READONLY, &a);
+    if (st) return st;
+    st = db_open(&to, KS_OPEN_CREATE, &b);
+    if (st) {
+        ks_close(a);
+        return st;
+    }
+    ks_error e = {0};
+    ks_copy_result r;
+    if (ks_copy(a, b, &r, &e) == KS_OK)
+        printf("%s -> %s: %ld cases, %ld events, %ld obligations, %ld plans, %ld tokens, "
+               "%ld access-log rows, %ld idempotency records, %ld capacity events\n",
+               from.path, to.path, r.cases, r.events, r.obligations, r.plans, r.tokens,
+               r.access_log, r.idempotency, r.capacity);
+    else
+        st = db_fail(&e);
+    ks_close(b);
+    ks_close(a);
+    return st;
+}
+
 int cmd_db(int argc, char **argv) {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         fputs(db_help, argc < 2 ? stderr : stdout);
@@ -883,9 +941,13 @@ int cmd_db(int argc, char **argv) {
     if (!strcmp(c, "worklist")) return cmd_db_worklist(argc, argv);
     if (!strcmp(c, "report")) return cmd_db_report(argc, argv);
     if (!strcmp(c, "forecast")) return cmd_db_forecast(argc, argv);
+    if (!strcmp(c, "capacity")) return cmd_db_capacity(argc, argv);
+    if (!strcmp(c, "book")) return cmd_db_book(argc, argv);
+    if (!strcmp(c, "schedule")) return cmd_db_schedule(argc, argv);
     if (!strcmp(c, "demo")) return db_demo(argc, argv);
     if (!strcmp(c, "access-log")) return db_access_log(argc, argv);
     if (!strcmp(c, "check")) return db_check(argc, argv);
+    if (!strcmp(c, "copy")) return db_copy(argc, argv);
     fprintf(stderr, "kontakt: unknown command 'db %s'\n\n%s", c, db_help);
     return EXIT_INVALID;
 }

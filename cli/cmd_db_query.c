@@ -21,20 +21,6 @@ static int parse_format(const char *v, out_format *f) {
     return 0;
 }
 
-/* RFC 4180 field: quoted when it holds a comma, quote or line break. */
-static void csv_field(const char *s, int last) {
-    if (strpbrk(s, ",\"\r\n")) {
-        putchar('"');
-        for (; *s; s++) {
-            if (*s == '"') putchar('"');
-            putchar(*s);
-        }
-        putchar('"');
-    } else {
-        fputs(s, stdout);
-    }
-    putchar(last ? '\n' : ',');
-}
 
 static void print_json_line(json_t *o, int *first) {
     char *t = json_dumps(o, JSON_COMPACT);
@@ -178,7 +164,7 @@ static int wl_row(void *ctx, const ks_worklist_item *it) {
         const char *f[] = {due,       dl, it->status, it->case_id, it->jobcenter, it->caseworker,
                            it->rule,  it->kind, it->benefit, from, rq, ct, it->why};
         size_t nf = sizeof f / sizeof *f;
-        for (size_t i = 0; i < nf; i++) csv_field(f[i], i + 1 == nf);
+        for (size_t i = 0; i < nf; i++) db_csv_field(f[i], i + 1 == nf);
     } else {
         printf("%s %5d  %-9s %-16s %-14s %-26s %d/%d  %s\n", due, it->days_left,
                !strcmp(it->status, "overdue") ? "forfalden" : "åben", it->case_id,
@@ -400,7 +386,7 @@ static int qr_row(void *ctx, const ks_quota_row *r) {
         if (o) print_json_line(o, &p->first);
     } else if (p->f == OUT_CSV) {
         printf("%s,%s,", r->measure, r->population);
-        csv_field(r->unit, 0);
+        db_csv_field(r->unit, 0);
         printf("%s,%s,%ld,%ld,%ld,%ld,%ld,", r->group ? r->group : "", r->month, r->cohort,
                r->held, r->undtaget, r->late, r->overdue);
         if (r->share >= 0) printf("%.6g", r->share);
@@ -408,7 +394,7 @@ static int qr_row(void *ctx, const ks_quota_row *r) {
         char fl[64] = "";
         for (size_t i = 0; i < nf; i++)
             snprintf(fl + strlen(fl), sizeof fl - strlen(fl), "%s%s", i ? ";" : "", flags[i]);
-        csv_field(fl, 1);
+        db_csv_field(fl, 1);
     } else {
         char sh[16], fl[80] = "";
         share_text(r->share, sh);
@@ -626,8 +612,8 @@ static int fc_row(void *ctx, const ks_forecast_row *r) {
                               (json_int_t)r->obligations);
         if (o) print_json_line(o, &p->first);
     } else if (p->f == OUT_CSV) {
-        csv_field(r->jobcenter, 0);
-        csv_field(r->caseworker, 0);
+        db_csv_field(r->jobcenter, 0);
+        db_csv_field(r->caseworker, 0);
         printf("%d,%s,%ld,%ld\n", r->week, wk, r->conversations, r->obligations);
     } else {
         printf("%-12s %-16s %4d  %s %9ld %9ld\n", r->jobcenter,

@@ -82,3 +82,17 @@ int db_log(ks_store *s, const db_common *c, const char *case_id, const char *act
 void db_log_write(ks_store *s, const db_common *c, const char *case_id, const char *action) {
     ks_log_next_write(s, c->who, NULL, case_id, action, 1);
 }
+
+void db_csv_field(const char *s, int last) {
+    if (strpbrk(s, ",\"\r\n")) {
+        putchar('"');
+        for (; *s; s++) {
+            if (*s == '"') putchar('"');
+            putchar(*s);
+        }
+        putchar('"');
+    } else {
+        fputs(s, stdout);
+    }
+    putchar(last ? '\n' : ',');
+}

@@ -26,10 +26,18 @@ int db_log(ks_store *s, const db_common *c, const char *case_id, const char *act
 /* The access-log row of the next write, written in its transaction. */
 void db_log_write(ks_store *s, const db_common *c, const char *case_id, const char *action);
 
+/* Prints an RFC 4180 field on stdout (quoted when it holds a comma, quote
+ * or line break), then ',' or, for the last of a row, a newline. */
+void db_csv_field(const char *s, int last);
+
 int cmd_db(int argc, char **argv);
 /* cmd_db_query.c */
 int cmd_db_worklist(int argc, char **argv);
 int cmd_db_report(int argc, char **argv);
 int cmd_db_forecast(int argc, char **argv);
+/* cmd_db_schedule.c (issue 14, Planlægning) */
+int cmd_db_capacity(int argc, char **argv);
+int cmd_db_book(int argc, char **argv);
+int cmd_db_schedule(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 #endif

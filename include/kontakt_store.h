@@ -48,7 +48,7 @@ typedef struct ks_error {
 const char *ks_strerror(int status);
 
 /* The schema version this program writes (docs/store.md, "Migrations"). */
-#define KS_SCHEMA_VERSION 4
+#define KS_SCHEMA_VERSION 5
 /* PRAGMA application_id of a kontakt database: "KTKT". */
 #define KS_APPLICATION_ID 0x4B544B54
 
@@ -150,6 +150,17 @@ typedef struct ks_import_result {
  * point of no return is completed by the next ks_open). */
 int ks_import(ks_store *s, FILE *in, const ks_import_options *o, ks_problem_fn problem,
               void *ctx, ks_import_result *res, ks_error *err);
+
+/* Copies every row of `from` into `to`, an empty store, on either backend
+ * (docs/store.md, "Copying a store"): cases, events (seqs, recorded_at/by,
+ * identities, corrections), obligations and plans as they are, tokens
+ * (hashes), the access log and idempotency records. One snapshot of from,
+ * one transaction in to. KS_EINVALID if to has any of those rows, or the
+ * schema versions differ. No access-log row is added: to's log is from's. */
+typedef struct ks_copy_result {
+    long cases, events, obligations, plans, tokens, access_log, idempotency, capacity;
+} ks_copy_result;
+int ks_copy(ks_store *from, ks_store *to, ks_copy_result *res, ks_error *err);
 
 /* Writes every case as it is now, one case-format.md object per line with
  * the extra members "jobcenter" and "caseworker" (ordered by id). */
@@ -528,6 +539,128 @@ typedef int (*ks_forecast_fn)(void *ctx, const ks_forecast_row *r);
  * deadline. Rows ordered by jobcentre, caseworker, week; weeks with nothing
  * due are left out. */
 int ks_forecast(ks_store *s, const ks_forecast_query *q, ks_forecast_fn fn, void *ctx,
+                ks_error *err);
+
+
+/* ---- Planlægning: capacity, bookings, the schedule (capacity.c, sched.c) ---- */
+
+/* Conversation slots a working day (issue 14), an appended event: of one
+ * caseworker, or with caseworker NULL the jobcentre's default for its
+ * caseworkers without their own. weekdays: bit 0 Monday .. bit 4 Friday (0:
+ * all five); from/to: KT_NO_DATE = unbounded. On a day the latest event
+ * (by recording) that covers it wins: a caseworker's own before the
+ * jobcentre's. slots 0..100 (0: absent). *seq: the event's number. */
+typedef struct ks_capacity_set {
+    const char *jobcenter;  /* required */
+    const char *caseworker; /* NULL: the jobcentre's default */
+    int slots;
+    unsigned weekdays;
+    kt_date from, to;
+} ks_capacity_set;
+int ks_capacity_set_add(ks_store *s, const ks_capacity_set *c, long *seq, ks_error *err);
+/* The jobcentre of a caseworker (where it has cases or capacity), for a
+ * command that names only the caseworker: KS_EINVALID if none or several. */
+int ks_caseworker_jobcenter(ks_store *s, const char *caseworker, char jobcenter[65], ks_error *err);
+
+/* The slots of a caseworker (NULL: the default) of a jobcentre on day d, as
+ * the recorded events give them; -1 if none covers the day. Closed days
+ * (kt_sched_closed_day) are not excluded here. */
+int ks_capacity_on(ks_store *s, const char *jobcenter, const char *caseworker, kt_date d,
+                   int *slots, ks_error *err);
+
+/* Books a conversation of the case on `date` with `caseworker` (NULL: the
+ * case's): an event `booket` (case-format.md) recorded like any other
+ * (idempotent: the same booking again is `already`). `warning` (may be
+ * NULL) gets a Danish sentence, or "", when the day is closed or lies in no
+ * window of the case's open conversation duties (naming the nearest). */
+int ks_book(ks_store *s, const char *case_id, kt_date date, const char *caseworker,
+            ks_problem_fn problem, void *ctx, long *seq, int *already, char *warning,
+            size_t warning_size, ks_error *err);
+
+/* The open bookings (a `booket` event with no conversation or no-show on or
+ * after its day) of a jobcentre (NULL: all), of a caseworker (NULL: all; the
+ * booking's caseworker, else the case's), dated in [from, to], by date and
+ * case. Strings live until fn returns; non-zero stops. */
+typedef struct ks_booking {
+    const char *case_id, *jobcenter, *caseworker;
+    kt_date date;
+} ks_booking;
+int ks_bookings(ks_store *s, const char *jobcenter, const char *caseworker, kt_date from,
+                kt_date to, int (*fn)(void *ctx, const ks_booking *b), void *ctx, ks_error *err);
+
+typedef struct ks_schedule_query {
+    int weeks;              /* 1..26: as_of .. the Sunday of the last week */
+    kt_date as_of;          /* KT_NO_DATE = the store's today */
+    const char *jobcenter;  /* NULL = every jobcentre */
+    const char *caseworker; /* NULL = every caseworker; else only that caseworker's rows
+                               (the jobcentre's schedule is computed as a whole) */
+    int overdue_days;       /* overdue duties older than this are left out (default 90) */
+    int default_slots;      /* slots a day where no capacity is recorded (default 0) */
+} ks_schedule_query;
+void ks_schedule_query_init(ks_schedule_query *q);
+
+/* A duty a proposed conversation meets. */
+typedef struct ks_schedule_duty {
+    const char *rule;
+    kt_date window_from, deadline;
+    int quota; /* 1: a g2026 quota duty */
+} ks_schedule_duty;
+
+/* A proposed (or booked) conversation; strings live until the callback returns. */
+typedef struct ks_schedule_item {
+    const char *jobcenter, *caseworker, *case_id;
+    kt_date date;
+    int booked;       /* 1: booked already (a `booket` event), not a proposal */
+    int late;         /* 1: after the deadline of a duty it meets */
+    int joint;        /* 1: a joint conversation with the a-kasse (a duty only that meets) */
+    unsigned forms;   /* the forms the person may choose: KT_FORM_* bits (kt_form_name) */
+    int agenda;       /* seed 004's conversation number 1..4 (kt_agenda), 0: none */
+    const ks_schedule_duty *duties;
+    size_t n_duties;
+} ks_schedule_item;
+
+/* A duty that cannot be met on time with the capacity (deadline from as_of
+ * on), or is overdue already. */
+typedef struct ks_schedule_short {
+    const char *jobcenter, *caseworker, *case_id, *rule;
+    kt_date window_from, deadline;
+    int late;        /* conversations placed after the deadline */
+    int missing;     /* conversations not placed in the horizon */
+    int overdue;     /* 1: the deadline was before as_of */
+    int quota;
+} ks_schedule_short;
+
+/* A caseworker's working day in the horizon. */
+typedef struct ks_schedule_day {
+    const char *jobcenter, *caseworker;
+    kt_date date;
+    int slots, used; /* used: proposals and bookings */
+    int overfull;    /* 1: full while a duty waited past its deadline */
+} ks_schedule_day;
+
+typedef struct ks_schedule_summary {
+    const char *jobcenter;
+    kt_date from, to;
+    long caseworkers, conversations, booked, duties_due, short_duties, overdue_duties;
+    long late, missing, extra_slots, overfull_days;
+    long quota_duties, quota_exemptions; /* g2026 quota duties due; those that would need a
+                                            konkret vurdering to fit the capacity */
+    int quota_over_25;                   /* 4 * quota_exemptions > quota_duties */
+} ks_schedule_summary;
+
+typedef struct ks_schedule_sink {
+    int (*item)(void *ctx, const ks_schedule_item *it);      /* by date, caseworker, case */
+    int (*day)(void *ctx, const ks_schedule_day *d);         /* by jobcentre, caseworker, date */
+    int (*shortfall)(void *ctx, const ks_schedule_short *s); /* by deadline, case */
+    int (*summary)(void *ctx, const ks_schedule_summary *s); /* by jobcentre */
+    void *ctx;                                               /* any callback may be NULL */
+} ks_schedule_sink;
+
+/* The schedule (docs/schedule.md): read from the stored plans, the recorded
+ * capacity and the open bookings, computed in memory (kt_schedule), never
+ * stored. Callbacks in the order item*, day*, shortfall*, summary*; a
+ * non-zero return stops. Deterministic for the same store and day. */
+int ks_schedule(ks_store *s, const ks_schedule_query *q, const ks_schedule_sink *sink,
                 ks_error *err);
 
 #ifdef __cplusplus

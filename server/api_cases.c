@@ -577,6 +577,74 @@ void api_case_conversation(ksrv_req *rq, ksrv_resp *rs) {
 
 void api_case_event(ksrv_req *rq, ksrv_resp *rs) { record_idem(rq, rs, KS_EVENT, "record:event"); }
 
+/* ---- POST /v1/cases/{id}/bookings (issue 14, Planlægning) -------------------------
+ * {"date": D, "caseworker": C (optional, default the case's)}: a `booket`
+ * event (ks_book), recorded once however often it is sent. 201 (200 when the
+ * case had it already) with {"case_id","seq","date","caseworker",
+ * "already_recorded","warning"}: the warning (Danish, or null) says a closed
+ * day or a day outside every window of the case's open conversation duties. */
+
+static void book(ksrv_req *rq, ksrv_resp *rs) {
+    ks_store *st = ksrv_store(rq, rs);
+    if (!st) return;
+    ks_case_info ci;
+    if (case_access(rq, rs, st, "book", &ci)) return;
+    json_t *j = body_object(rq, rs);
+    if (!j) return;
+    const char *ds = json_string_value(json_object_get(j, "date"));
+    json_t *cv = json_object_get(j, "caseworker");
+    kt_date d = KT_NO_DATE;
+    if (!ds || kt_date_parse(ds, strlen(ds), &d) != KT_OK) {
+        json_decref(j);
+        record_problem(rq, rs, "date", "not a date", "YYYY-MM-DD");
+        return;
+    }
+    if (cv && !json_is_null(cv) && (!json_is_string(cv) || json_string_length(cv) > 64)) {
+        json_decref(j);
+        record_problem(rq, rs, "caseworker", "not a caseworker id", "1-64 printable characters");
+        return;
+    }
+    char cw[65] = "";
+    if (cv && json_is_string(cv)) snprintf(cw, sizeof cw, "%s", json_string_value(cv));
+    json_decref(j);
+    problems pr = {.n = 0, .body = rq->body, .body_len = rq->body_len};
+    kt_sb_init_grow(&pr.list, SB_DEFAULT_MAX);
+    ks_error err = {0};
+    long seq = 0;
+    int already = 0;
+    char warning[300];
+    ks_log_next_write(st, rq->who, rq->jobcenter, rq->param, "book", 0);
+    int rc = ks_book(st, rq->param, d, cw[0] ? cw : NULL, collect, &pr, &seq, &already, warning,
+                     sizeof warning, &err);
+    if (rc == KS_EINVALID) {
+        problems_reply(rq, rs, &pr, "Not a valid booking",
+                       pr.n ? "Nothing was recorded; see problems." : err.message);
+    } else if (rc != KS_OK) {
+        store_error(rq, rs, rc, &err);
+    } else {
+        ksrv_json_ok(rs, already ? 200 : 201);
+        kt_sb *b = &rs->body;
+        char day[11];
+        kt_date_format(d, day);
+        kt_sb_str(b, "{\"case_id\":");
+        kt_sb_json_str(b, rq->param);
+        kt_sb_fmt(b, ",\"seq\":%ld,\"date\":\"%s\",\"caseworker\":", seq, day);
+        kt_sb_json_str(b, cw[0] ? cw : ci.caseworker);
+        kt_sb_fmt(b, ",\"already_recorded\":%s,\"warning\":", already ? "true" : "false");
+        if (warning[0]) kt_sb_json_str(b, warning);
+        else kt_sb_str(b, "null");
+        kt_sb_chr(b, '}');
+    }
+    kt_sb_free(&pr.list);
+}
+
+void api_case_booking(ksrv_req *rq, ksrv_resp *rs) {
+    idem im;
+    if (idem_begin(rq, rs, &im)) return;
+    book(rq, rs);
+    idem_end(rq, rs, &im);
+}
+
 /* ---- GET /v1/cases/{id}/calendar.ics ------------------------------------------- */
 
 void api_case_calendar(ksrv_req *rq, ksrv_resp *rs) {

@@ -30,6 +30,10 @@ static const route routes[] = {
     {"GET", "/v1/reports/timeliness", api_timeliness, ROLE_MANAGER | ROLE_AUDITOR},
     {"GET", "/v1/reports/quota", api_quota, ROLE_MANAGER | ROLE_AUDITOR},
     {"GET", "/v1/forecast", api_forecast, ROLE_MANAGER | ROLE_AUDITOR},
+    {"GET", "/v1/schedule", api_schedule, ROLES_ANY},
+    {"POST", "/v1/cases/{id}/bookings", api_case_booking, ROLES_WRITE},
+    {"GET", "/v1/caseworkers/{id}/calendar.ics", api_caseworker_calendar, ROLES_ANY},
+    {"GET", "/v1/bookings", api_bookings, ROLES_ANY},
     /* the web UI: static files, no data, no token */
     {"GET", "/", ui_index, AUTH_NONE},
     {"GET", "/ui/{file}", ui_asset, AUTH_NONE},

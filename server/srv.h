@@ -121,6 +121,10 @@ void api_worklist(ksrv_req *rq, ksrv_resp *rs);
 void api_timeliness(ksrv_req *rq, ksrv_resp *rs);
 void api_forecast(ksrv_req *rq, ksrv_resp *rs);
 void api_quota(ksrv_req *rq, ksrv_resp *rs);
+void api_schedule(ksrv_req *rq, ksrv_resp *rs);      /* issue 14 */
+void api_case_booking(ksrv_req *rq, ksrv_resp *rs);  /* issue 14 */
+void api_caseworker_calendar(ksrv_req *rq, ksrv_resp *rs); /* issue 14 */
+void api_bookings(ksrv_req *rq, ksrv_resp *rs);      /* issue 14 */
 void ui_index(ksrv_req *rq, ksrv_resp *rs);
 void ui_asset(ksrv_req *rq, ksrv_resp *rs);
 

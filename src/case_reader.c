@@ -379,11 +379,13 @@ enum { K_END = -1, K_BAD = -2, K_UNKNOWN = -3 };
  * never a known one). */
 typedef struct members {
     uint32_t seen;
+    int next; /* the key after the last known one: members mostly come in table order */
     keyset unknown;
 } members;
 
 static void members_init(members *ms) {
     ms->seen = 0;
+    ms->next = 0;
     ms->unknown.count = 0;
 }
 
@@ -442,10 +444,20 @@ static inline __attribute__((always_inline)) int next_key(rd *r, const kkey *key
     if (*p != '"') return K_BAD;
     p++;
     if (r->end - p >= 24) {
+        /* the key that follows the last one in the table first: the same
+         * answer as the loop below (the names differ, so at most one matches) */
+        const int nx = ms->next;
+        if (nx < count && kkey_at(p, &keys[nx]) && p[keys[nx].n] == ':' && !(ms->seen & (1u << nx))) {
+            ms->seen |= 1u << nx;
+            ms->next = nx + 1;
+            r->p = p + keys[nx].n + 1;
+            return nx;
+        }
         for (int i = 0; i < count; i++) {
             if (p[0] == (unsigned char)keys[i].t[0] && kkey_at(p, &keys[i])) {
                 if (ms->seen & (1u << i)) return K_BAD; /* a repeated key: left to the reference */
                 ms->seen |= 1u << i;
+                ms->next = i + 1;
                 p += keys[i].n;
                 if (p < r->end && *p == ':') {
                     r->p = p + 1;
@@ -680,6 +692,58 @@ static inline bool enum_value(rd *r, int t, fv *v) {
     return value(r, v);
 }
 
+/* A name of table t quoted at p, which is before end: its index and *len,
+ * the bytes up to and with its closing quote; -1 if none, or if a name
+ * would be compared past end (enum_value's test, without an fv). */
+static inline int name_at(const unsigned char *p, const unsigned char *end, int t, unsigned *len) {
+    const names_tab *tab = &name_tabs[t];
+    if (end - p < 2 || p[0] != '"') return -1;
+    const bool roomy = end - (p + 1) >= (ptrdiff_t)sizeof tab->k[0].t; /* room for the longest */
+    for (int j = tab->first[p[1]]; j; j = tab->next[j - 1]) {
+        const kname *k = &tab->k[j - 1];
+        if (!roomy && end - (p + 1) < (ptrdiff_t)((k->n + 7u) & ~7u)) return -1; /* text_at reads whole words */
+        if (text_at(p + 1, k->t, k->n)) {
+            *len = 1u + k->n;
+            return j - 1;
+        }
+    }
+    return -1;
+}
+
+/* n (4..16) bytes at p equal to those at t: two overlapping loads each
+ * (memcmp is not inlined for every length) */
+static inline bool eq_small(const unsigned char *p, const char *t, size_t n) {
+    if (n >= 8) {
+        uint64_t a, b, c, d;
+        memcpy(&a, p, 8);
+        memcpy(&b, t, 8);
+        memcpy(&c, p + n - 8, 8);
+        memcpy(&d, t + n - 8, 8);
+        return ((a ^ b) | (c ^ d)) == 0;
+    }
+    uint32_t a, b, c, d;
+    memcpy(&a, p, 4);
+    memcpy(&b, t, 4);
+    memcpy(&c, p + n - 4, 4);
+    memcpy(&d, t + n - 4, 4);
+    return ((a ^ b) | (c ^ d)) == 0;
+}
+/* The bytes of a string literal (4 to 16 bytes) at p, before end. */
+#define LIT_AT(p, end, lit)                                                                         \
+    ((void)sizeof(char[sizeof(lit) >= 5 && sizeof(lit) <= 17 ? 1 : -1]),                            \
+     (end) - (p) >= (ptrdiff_t)sizeof(lit) - 1 && eq_small((p), "" lit, sizeof(lit) - 1))
+/* A valid day in ten bytes at p + off, then a closing quote, before end. */
+static inline bool date_at(const unsigned char *p, const unsigned char *end, int off, kt_date *d) {
+    return end - p >= off + 11 && p[off + 10] == '"' && kt_date_parse_inline((const char *)p + off, 10, d) == KT_OK;
+}
+
+/* The common shapes of the small objects, as compact JSON writes them,
+ * read in one pass: the keys in table order, each value a plain date or a
+ * known name. An object of any other shape (whitespace, another order,
+ * other members, escapes, unknown names) is read by the general reader
+ * from its start, so the answer is the same: nothing is kept before the
+ * whole object has matched. */
+
 /* get_enum: required, a string, a known name. F_ENUM only from enum_value
  * with the table of these names. */
 static bool enum_of(const fv *v, const char *const *names, int count, int *k) {
@@ -712,6 +776,19 @@ static bool id_ok(const fv *v) {
 }
 
 static bool read_category(rd *r) {
+    const unsigned char *p = r->p;
+    kt_date fd;
+    unsigned fn;
+    int fk;
+    /* {"from":"D","category":"C"} */
+    if (LIT_AT(p, r->end, "{\"from\":\"") && date_at(p, r->end, 9, &fd) && LIT_AT(p + 20, r->end, ",\"category\":") &&
+        (fk = name_at(p + 32, r->end, NT_CATEGORY, &fn)) >= 0 && p + 32 + fn < r->end && p[32 + fn] == '}') {
+        r->p = p + 32 + fn + 1;
+        kt_category_at *slot = vec_push(&r->cats, sizeof *slot);
+        if (!slot) return false;
+        *slot = (kt_category_at){.from = fd, .category = (uint8_t)fk};
+        return r->cats.n <= KT_MAX_CATEGORIES;
+    }
     if (peek(r) != '{') return false;
     r->p++;
     static const kkey keys[] = {KK("from"), KK("category")};
@@ -735,16 +812,93 @@ static bool read_category(rd *r) {
     return r->cats.n <= KT_MAX_CATEGORIES;
 }
 
+/* {"benefit":"B","from":"D"} with ,"to":"D", ,"first_inquiry":"D",
+ * ,"first_sick_day":"D", ,"a_kasse":"plain ASCII" and ,"categories":[...]
+ * in that order: the members as fv values, the categories pushed (each
+ * read by read_category); false (nothing kept, r->p where it was) for
+ * any other shape. */
+static bool period_fast(rd *r, fv *benefit, fv *from, fv *to, fv *fi, fv *fs, fv *ak) {
+    const unsigned char *p = r->p, *q, *end = r->end;
+    const uint32_t first = r->cats.n;
+    unsigned n;
+    int b;
+    if (!LIT_AT(p, end, "{\"benefit\":") || (b = name_at(p + 11, end, NT_BENEFIT, &n)) < 0) return false;
+    *benefit = (fv){F_ENUM, (uint8_t)b, 0, (const char *)p + 12, n - 2};
+    q = p + 11 + n;
+    if (!LIT_AT(q, end, ",\"from\":\"") || !date_at(q, end, 9, &from->d)) return false;
+    *from = (fv){F_DATE, 0, from->d, (const char *)q + 9, 10};
+    q += 20;
+    if (LIT_AT(q, end, ",\"to\":\"")) {
+        if (!date_at(q, end, 7, &to->d)) return false;
+        *to = (fv){F_DATE, 0, to->d, (const char *)q + 7, 10};
+        q += 18;
+    }
+    if (LIT_AT(q, end, ",\"first_in") && LIT_AT(q + 10, end, "quiry\":\"")) {
+        if (!date_at(q, end, 18, &fi->d)) return false;
+        *fi = (fv){F_DATE, 0, fi->d, (const char *)q + 18, 10};
+        q += 29;
+    }
+    if (LIT_AT(q, end, ",\"first_sic") && LIT_AT(q + 11, end, "k_day\":\"")) {
+        if (!date_at(q, end, 19, &fs->d)) return false;
+        *fs = (fv){F_DATE, 0, fs->d, (const char *)q + 19, 10};
+        q += 30;
+    }
+    if (LIT_AT(q, end, ",\"a_kasse\":\"")) {
+        const unsigned char *s0 = q + 12, *e = s0;
+        while (e < end && str_class[*e] == 0) e++; /* plain ASCII up to the quote */
+        if (e >= end || *e != '"') return false;
+        *ak = (fv){F_STR, 0, 0, (const char *)s0, (size_t)(e - s0)};
+        q = e + 1;
+    }
+    if (LIT_AT(q, end, ",\"categories\":[")) {
+        q += 15;
+        r->p = q;
+        bool ok = true;
+        if (q < end && *q == ']') {
+            r->p = q + 1;
+        } else {
+            for (;;) {
+                if (r->p >= end || *r->p != '{' || !read_category(r)) {
+                    ok = false;
+                    break;
+                }
+                if (r->p < end && *r->p == ',') {
+                    r->p++;
+                    continue;
+                }
+                if (r->p < end && *r->p == ']') r->p++;
+                else ok = false;
+                break;
+            }
+        }
+        q = r->p;
+        if (!ok) {
+            r->cats.n = first;
+            r->p = p;
+            return false;
+        }
+    }
+    if (q >= end || *q != '}') {
+        r->cats.n = first;
+        r->p = p;
+        return false;
+    }
+    r->p = q + 1;
+    return true;
+}
+
 static bool read_period(rd *r, uint32_t index) {
+    fv benefit = {F_ABSENT, 0, 0, NULL, 0}, from = benefit, to = benefit, fi = benefit, fs = benefit,
+       ak = benefit;
+    uint32_t first = r->cats.n;
+    if (period_fast(r, &benefit, &from, &to, &fi, &fs, &ak)) goto members_read;
+    benefit = from = to = fi = fs = ak = (fv){F_ABSENT, 0, 0, NULL, 0};
     if (peek(r) != '{') return false;
     r->p++;
     static const kkey keys[] = {KK("benefit"),       KK("from"),    KK("to"),        KK("first_inquiry"),
                                 KK("first_sick_day"), KK("a_kasse"), KK("categories")};
     members ms;
     members_init(&ms);
-    fv benefit = {F_ABSENT, 0, 0, NULL, 0}, from = benefit, to = benefit, fi = benefit, fs = benefit,
-       ak = benefit;
-    uint32_t first = r->cats.n;
     int m;
     while ((m = next_key(r, keys, 7, &ms)) != K_END) {
         bool ok;
@@ -767,6 +921,7 @@ static bool read_period(rd *r, uint32_t index) {
             ok = m == K_UNKNOWN && skip_value(r);
         if (!ok) return false;
     }
+members_read:;
     kt_period p;
     memset(&p, 0, sizeof p);
     int b;
@@ -802,6 +957,58 @@ static bool read_period(rd *r, uint32_t index) {
 }
 
 static bool read_conversation(rd *r, uint32_t index) {
+    {
+        /* {"date":"D","holder":"H","form":"F"}, then ,"held":true or false,
+         * then ,"topics":["T",...] (known names) */
+        const unsigned char *p = r->p;
+        kt_date d;
+        unsigned n;
+        int h, f;
+        uint32_t topics = 0;
+        if (LIT_AT(p, r->end, "{\"date\":\"") && date_at(p, r->end, 9, &d) &&
+            LIT_AT(p + 20, r->end, ",\"holder\":") && (h = name_at(p + 30, r->end, NT_HOLDER, &n)) >= 0) {
+            const unsigned char *q = p + 30 + n;
+            bool held = true, ok = false;
+            if (LIT_AT(q, r->end, ",\"form\":") && (f = name_at(q + 8, r->end, NT_FORM, &n)) >= 0) {
+                q += 8 + n;
+                /* literals of at most ten bytes: compared inline */
+                if (LIT_AT(q, r->end, ",\"held\":")) {
+                    if (LIT_AT(q + 8, r->end, "true")) q += 12;
+                    else if (LIT_AT(q + 8, r->end, "false")) q += 13, held = false;
+                    else q = r->end; /* not this shape */
+                }
+                ok = true;
+                if (LIT_AT(q, r->end, ",\"topics\":[")) {
+                    q += 11;
+                    for (int k = 0; ok && q < r->end && *q != ']'; k++) {
+                        int tk;
+                        ok = (k == 0 || *q++ == ',') && k < KT_MAX_TOPICS && (tk = name_at(q, r->end, NT_TOPIC, &n)) >= 0;
+                        if (ok) {
+                            topics |= 1u << tk;
+                            q += n;
+                        }
+                    }
+                    q++; /* the ']' */
+                }
+                ok = ok && q < r->end && *q == '}';
+            }
+            if (ok) {
+                kt_conversation cv;
+                memset(&cv, 0, sizeof cv);
+                cv.date = d;
+                cv.holder = (uint8_t)h;
+                cv.form = (uint8_t)f;
+                cv.held = held;
+                cv.topics = topics;
+                cv.index = index;
+                r->p = q + 1;
+                kt_conversation *slot = vec_push(&r->convs, sizeof cv);
+                if (!slot) return false;
+                *slot = cv;
+                return true;
+            }
+        }
+    }
     if (peek(r) != '{') return false;
     r->p++;
     static const kkey keys[] = {KK("date"), KK("holder"), KK("form"), KK("held"), KK("topics")};
@@ -855,7 +1062,57 @@ static bool read_conversation(rd *r, uint32_t index) {
     return true;
 }
 
+/* {"type":"T","date":"D"[,"what":"W"]} for a dated type; {"type":"T","from":"D"} with
+ * ,"to":"D" and ,"reason":"R" for the others (not undtaget_konkret_vurdering,
+ * whose holder this shape lacks). False: read it by the general reader. */
+static bool read_event_fast(rd *r, uint32_t index) {
+    const unsigned char *p = r->p, *q;
+    unsigned n;
+    int t, rs = -1;
+    kt_date a, b = KT_NO_DATE;
+    const unsigned char *end = r->end;
+    if (!LIT_AT(p, end, "{\"type\":") || (t = name_at(p + 8, end, NT_EVENT, &n)) < 0 || t == EV_KONKRET_VURDERING)
+        return false;
+    q = p + 8 + n;
+    if (kt_event_is_dated[t]) {
+        if (!LIT_AT(q, end, ",\"date\":\"") || !date_at(q, end, 9, &a)) return false;
+        q += 20;
+        b = a;
+        if (LIT_AT(q, end, ",\"what\":\"")) { /* plain text (kept by no one; jobstart's has a limit) */
+            const unsigned char *s0 = q + 9, *e = s0;
+            while (e < end && str_class[*e] == 0) e++;
+            if (e >= end || *e != '"' || (t == EV_JOBSTART && (size_t)(e - s0) > KT_MAX_TEXT_LEN)) return false;
+            q = e + 1;
+        }
+    } else {
+        if (!LIT_AT(q, end, ",\"from\":\"") || !date_at(q, end, 9, &a)) return false;
+        q += 20;
+        if (LIT_AT(q, end, ",\"to\":\"")) {
+            if (!date_at(q, end, 7, &b) || b < a) return false;
+            q += 18;
+        }
+        if (LIT_AT(q, end, ",\"reason\":")) {
+            if ((rs = name_at(q + 10, end, NT_REASON, &n)) < 0) return false;
+            q += 10 + n;
+        }
+        if (t == EV_FRITAGET && rs < 0) return false;
+    }
+    if (q >= end || *q != '}') return false;
+    kt_event *slot = vec_push(&r->events, sizeof *slot);
+    if (!slot) return false;
+    memset(slot, 0, sizeof *slot);
+    slot->type = (uint8_t)t;
+    slot->reason = t == EV_FRITAGET ? (uint8_t)rs : R_NONE;
+    slot->starts = KT_NO_DATE;
+    slot->index = index;
+    slot->from = a;
+    slot->to = b;
+    r->p = q + 1;
+    return true;
+}
+
 static bool read_event(rd *r, uint32_t index) {
+    if (read_event_fast(r, index)) return true;
     if (peek(r) != '{') return false;
     r->p++;
     static const kkey keys[] = {KK("type"),   KK("date"),   KK("from"),   KK("to"),
@@ -935,7 +1192,35 @@ typedef struct person {
     bool youth, voc, rep;
 } person;
 
+/* ,"KEY":true or ,"KEY":false at *q (KEY given as two literals, the
+ * second ending in the colon): true with *b and *q past it; false (q
+ * unmoved) where it is not there. */
+#define BOOL_MEMBER(q, end, k1, k2, b)                                                               \
+    (LIT_AT(q, end, k1) && LIT_AT(q + sizeof(k1) - 1, end, k2) &&                                   \
+     (LIT_AT(q + sizeof(k1) + sizeof(k2) - 2, end, "true")                                          \
+          ? ((b) = true, (q) += sizeof(k1) + sizeof(k2) - 2 + 4, true)                               \
+          : LIT_AT(q + sizeof(k1) + sizeof(k2) - 2, end, "false")                                    \
+                ? ((b) = false, (q) += sizeof(k1) + sizeof(k2) - 2 + 5, true)                        \
+                : false))
+
 static bool read_person(rd *r, person *pe) {
+    {
+        /* {"birth_date":"D"} with ,"youth_education", ,"vocational_education"
+         * and ,"repatriering" true or false, in that order */
+        const unsigned char *q = r->p, *end = r->end;
+        person v = {KT_NO_DATE, false, false, false};
+        if (LIT_AT(q, end, "{\"birth_date\":\"") && date_at(q, end, 15, &v.birth)) {
+            q += 26;
+            (void)(BOOL_MEMBER(q, end, ",\"youth_edu", "cation\":", v.youth));
+            (void)(BOOL_MEMBER(q, end, ",\"vocational", "_education\":", v.voc));
+            (void)(BOOL_MEMBER(q, end, ",\"repatri", "ering\":", v.rep));
+            if (q < end && *q == '}') {
+                r->p = q + 1;
+                *pe = v;
+                return true;
+            }
+        }
+    }
     if (peek(r) != '{') return false;
     r->p++;
     static const kkey keys[] = {KK("birth_date"), KK("youth_education"), KK("vocational_education"),
@@ -979,7 +1264,7 @@ static bool read_case(rd *r, kt_case **out) {
     members ms;
     members_init(&ms);
     fv id = {F_ABSENT, 0, 0, NULL, 0}, as_of = id;
-    person pe;
+    person pe = {KT_NO_DATE, false, false, false}; /* set by read_person (have_person) */
     bool have_person = false, have_benefits = false;
     int m;
     while ((m = next_key(r, keys, 8, &ms)) != K_END) {
@@ -992,7 +1277,20 @@ static bool read_case(rd *r, kt_case **out) {
         case 6: ok = read_list(r, true, KT_MAX_CONVERSATIONS, read_conversation); break;
         case 7: ok = read_list(r, true, KT_MAX_EVENTS, read_event); break;
         case 1:
-        case 2:
+        case 2: { /* jobcenter, caseworker: a short plain string mostly */
+            const unsigned char *q = r->p;
+            if (q < r->end && *q == '"') {
+                q++;
+                while (q < r->end && str_class[*q] == 0) q++;
+                if (q < r->end && *q == '"') {
+                    r->p = q + 1;
+                    ok = true;
+                    break;
+                }
+            }
+            ok = skip_value(r);
+            break;
+        }
         case K_UNKNOWN: ok = skip_value(r); break;
         default: ok = false;
         }

@@ -108,28 +108,34 @@ kt_date kt_easter(int year) {
     return kt_date_from_ymd(year, month, day);
 }
 
+const kt_holiday_row kt_holidays[KT_N_HOLIDAYS] = {
+    {1, 1, 0, 0, "nytårsdag"},
+    {12, 25, 0, 0, "juledag"},
+    {12, 26, 0, 0, "2. juledag"},
+    {0, 0, -3, 0, "skærtorsdag"},
+    {0, 0, -2, 0, "langfredag"},
+    {0, 0, 0, 0, "påskedag"},
+    {0, 0, 1, 0, "2. påskedag"},
+    {0, 0, 26, 2023, "store bededag"}, /* abolished from 2024 */
+    {0, 0, 39, 0, "Kristi himmelfartsdag"},
+    {0, 0, 49, 0, "pinsedag"},
+    {0, 0, 50, 0, "2. pinsedag"},
+};
+
 const char *kt_holiday_name(kt_date d) {
     int y, m, day;
     kt_date_to_ymd(d, &y, &m, &day);
-    if (m == 1 && day == 1) return "nytårsdag";
-    if (m == 12 && day == 25) return "juledag";
-    if (m == 12 && day == 26) return "2. juledag";
     /* the movable feasts fall from 19 March (Maundy Thursday after the
      * earliest Easter, 22 March) to 14 June (Whit Monday after the latest,
      * 25 April): no Easter to compute outside March-June */
-    if (m < 3 || m > 6) return NULL;
-    int off = d - kt_easter(y);
-    switch (off) {
-    case -3: return "skærtorsdag";
-    case -2: return "langfredag";
-    case 0: return "påskedag";
-    case 1: return "2. påskedag";
-    case 26: return y <= 2023 ? "store bededag" : NULL; /* abolished from 2024 */
-    case 39: return "Kristi himmelfartsdag";
-    case 49: return "pinsedag";
-    case 50: return "2. pinsedag";
-    default: return NULL;
+    const bool movable = m >= 3 && m <= 6;
+    const int off = movable ? d - kt_easter(y) : 0;
+    for (int i = 0; i < KT_N_HOLIDAYS; i++) {
+        const kt_holiday_row *h = &kt_holidays[i];
+        if (h->last_year && y > h->last_year) continue;
+        if (h->month ? (h->month == m && h->day == day) : (movable && h->easter == off)) return h->name;
     }
+    return NULL;
 }
 
 bool kt_is_holiday(kt_date d) { return kt_holiday_name(d) != NULL; }
@@ -170,9 +176,12 @@ static char mmdd_text[2][366][5];
 /* and the whole text of each day 2000-01-01 .. 2039-12-31, where nearly
  * every day of a plan falls: one 10-byte copy (143 KiB, made once) */
 enum { RECENT0 = 10957, RECENT_N = 14610 }; /* 2000-01-01, days to 2040-01-01 */
-static char recent_text[RECENT_N][10];
+_Static_assert((int)RECENT0 == (int)KT_DATE_RECENT0 && (int)RECENT_N == (int)KT_DATE_RECENT_N, "date.h's inline kt_date_format");
+char kt_date_recent_text[RECENT_N][10];
+#define recent_text kt_date_recent_text
 static pthread_once_t texts_once = PTHREAD_ONCE_INIT;
-static atomic_bool texts_ready; /* set once texts_build has run: no call after */
+atomic_bool kt_date_texts_ready; /* set once texts_build has run: no call after */
+#define texts_ready kt_date_texts_ready
 
 static void texts_build(void) {
     for (int yi = 0; yi <= KT_DATE_MAX_YEAR - KT_DATE_MIN_YEAR; yi++) {

@@ -8,6 +8,7 @@
 #define KT_DATE_H
 
 #include "kontakt.h"
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -42,6 +43,18 @@ bool kt_is_closed_day(kt_date d);
 /* The name of the holiday on d (Danish), or NULL. */
 const char *kt_holiday_name(kt_date d);
 
+/* The holidays as data (kt_holiday_name reads them; the engine makes its
+ * table of closed days from them): a fixed day (month, day) or a day
+ * counted from Easter Sunday (month 0), up to last_year (0: every year). */
+typedef struct kt_holiday_row {
+    int8_t month, day;
+    int16_t easter;
+    int16_t last_year;
+    const char *name;
+} kt_holiday_row;
+#define KT_N_HOLIDAYS 11
+extern const kt_holiday_row kt_holidays[KT_N_HOLIDAYS];
+
 /* Completed years of age on day d for a person born on `birth`. Someone born
  * on 29 February turns a year older on 1 March in common years. */
 int kt_age_on(kt_date birth, kt_date d);
@@ -54,6 +67,25 @@ int kt_age_on(kt_date birth, kt_date d);
  * byte, without carries between bytes. The day comes from tables. */
 extern const uint16_t kt_month_start[2][13];
 extern const int32_t kt_year_start[KT_DATE_MAX_YEAR - KT_DATE_MIN_YEAR + 2];
+
+/* kt_date_format, inline for the days 2000-2039 once their texts are made
+ * (date.c: the first kt_date_format of another day makes them). */
+enum { KT_DATE_RECENT0 = 10957, KT_DATE_RECENT_N = 14610 }; /* 2000-01-01, days to 2040-01-01 */
+extern char kt_date_recent_text[KT_DATE_RECENT_N][10];
+extern atomic_bool kt_date_texts_ready;
+static inline void kt_date_format_inline(kt_date d, char buf[11]) {
+    if (d == KT_NO_DATE) {
+        buf[0] = '\0';
+        return;
+    }
+    uint32_t r = (uint32_t)d - (uint32_t)KT_DATE_RECENT0;
+    if (r < (uint32_t)KT_DATE_RECENT_N && atomic_load_explicit(&kt_date_texts_ready, memory_order_acquire)) {
+        memcpy(buf, kt_date_recent_text[r], 10);
+        buf[10] = '\0';
+        return;
+    }
+    kt_date_format(d, buf);
+}
 
 static inline int kt_date_parse_inline(const char *s, size_t len, kt_date *out) {
     if (len != 10 || s[4] != '-' || s[7] != '-') return KT_EINVALID;

@@ -26,7 +26,7 @@
 #define KT_MAX_OCCURRENCES 2000 /* per chain; generations end chains long before */
 #define GRACE_DAYS 14           /* dp.monthly (STAR practice 2018) */
 #define SAME_COURSE_GAP 31      /* a gap shorter than this continues a course */
-#define SCRATCH_STACK 8192      /* bytes of per-call scratch on the stack */
+#define SCRATCH_STACK 24576     /* bytes of per-call scratch on the stack (dense cases need ~10 KiB) */
 #define DAY_2025_01_01 20089    /* kt_date_from_ymd(2025, 1, 1), checked in kt_engine_new */
 
 /* ---- engine ------------------------------------------------------------------- */
@@ -82,6 +82,18 @@ int kt_engine_new(kt_engine **out) {
         e->mstart[k] = kt_date_from_ymd(KT_MSTART_YEAR + k / 12, k % 12 + 1, 1);
     for (int k = 0; k < e->n_exemptions; k++)
         if (e->exemptions[k]->event < EV_COUNT) e->x_by_event[e->exemptions[k]->event] |= 1u << k;
+    /* the holidays' days (date.c's rows), as kt_is_holiday finds them */
+    for (int y = KT_MSTART_YEAR; y < KT_MSTART_YEAR + KT_MSTART_MONTHS / 12; y++) {
+        kt_date easter = kt_easter(y);
+        for (int i = 0; i < KT_N_HOLIDAYS; i++) {
+            const kt_holiday_row *h = &kt_holidays[i];
+            if (h->last_year && y > h->last_year) continue;
+            kt_date d = h->month ? kt_date_from_ymd(y, h->month, h->day) : easter + h->easter;
+            unsigned k = (unsigned)(d - e->mstart[0]);
+            e->holiday[k / 64] |= UINT64_C(1) << (k % 64);
+        }
+    }
+    for (int i = 0; i < KT_N_GENERATIONS; i++) e->gen_names[i] = kt_generations[i].name;
     *out = e;
     return KT_OK;
 }
@@ -116,10 +128,7 @@ int kt_engine_set_generation_arg(kt_engine *e, const char *arg) {
 /* The generation in force on d: index, or -1 before the catalogue. Days from
  * the first day of newer law follow the newest generation; *beyond says so. */
 int kt_engine_generation_on(const kt_engine *e, kt_date d, bool *beyond) {
-    if (beyond) *beyond = d >= e->first[KT_N_GENERATIONS];
-    for (int i = KT_N_GENERATIONS - 1; i >= 0; i--)
-        if (d >= e->first[i]) return i;
-    return -1;
+    return kt_engine_gen_on(e, d, beyond);
 }
 
 void kt_plan_options_init(kt_plan_options *o) {
@@ -305,6 +314,7 @@ static bool event_holds(const ctx *x, const kt_event *ev, kt_date d) {
 }
 
 static bool any_event_holds(const ctx *x, int type, kt_date d) {
+    if (type < 32 && !(x->event_types & (1u << type))) return false; /* none known by as_of */
     for (uint32_t i = 0; i < x->c->n_events; i++)
         if (x->c->events[i].type == type && event_holds(x, &x->c->events[i], d)) return true;
     return false;
@@ -344,7 +354,7 @@ static inline kt_date add_months_S(course *co, int n) {
 
 /* The day on which the L-th day that is not stopped falls, counting from f
  * (f included); KT_NO_DATE when a stop for good comes first. */
-static kt_date clock_day(const course *co, kt_date f, int32_t L) {
+static __attribute__((noinline)) kt_date clock_day(const course *co, kt_date f, int32_t L) {
     kt_date d = f;
     int32_t left = L;
     for (uint32_t i = 0; i < co->n_stops; i++) {
@@ -362,7 +372,7 @@ static kt_date clock_day(const course *co, kt_date f, int32_t L) {
 }
 
 /* [S + m months] on benefit time: the first day after the first m months. */
-static kt_date clock_after_months(course *co, int m) {
+static inline kt_date clock_after_months(course *co, int m) {
     if (m == 0) return co->S;
     if (co->n_stops == 0) return add_months_S(co, m); /* what clock_day gives without stops */
     kt_date end = clock_day(co, co->S, add_months_S(co, m) - co->S);
@@ -370,7 +380,7 @@ static kt_date clock_after_months(course *co, int m) {
 }
 
 /* The end of a window counted from S: [S, addMonths(S, months) + days]. */
-static kt_date clock_end(course *co, int months, int days) {
+static inline kt_date clock_end(course *co, int months, int days) {
     kt_date plain = add_months_S(co, months) + days;
     if (co->n_stops == 0) return plain; /* what clock_day gives without stops */
     return clock_day(co, co->S, plain - co->S + 1);
@@ -644,7 +654,7 @@ static int course_stops(ctx *x, course *co) {
 
 static bool standby_on(const ctx *x, const course *co, kt_date d) {
     if (!any_event_holds(x, EV_ALVORLIG_SYGDOM, d)) return false;
-    int gi = kt_engine_generation_on(x->e, d, NULL);
+    int gi = kt_engine_gen_on(x->e, d, NULL);
     const kt_generation *g = &kt_generations[gi < 0 ? 0 : gi];
     if (g->standby_everyone || (g->standby_groups & GB(co->group)) ||
         (g->standby_benefits & (1u << co->benefit)))
@@ -660,7 +670,7 @@ static bool remote_allowed(const ctx *x, const course *co, kt_date d, const kt_g
     if (co->group == G_DP || co->group == G_KH || co->group == G_LY) {
         if (any_event_holds(x, EV_ARBEJDSFORDELING, d) || any_event_holds(x, EV_HJEMSENDT, d))
             return true;
-        for (uint32_t i = 0; i < x->c->n_events; i++) {
+        for (uint32_t i = 0; (x->event_types & (1u << EV_JOBSTART)) && i < x->c->n_events; i++) {
             const kt_event *ev = &x->c->events[i];
             /* jobstart: the event's date is the documented first day of work;
              * conversations in the 6 weeks up to it may be remote (seed 001
@@ -677,7 +687,7 @@ static kt_form_verdict form_verdict(const ctx *x, const course *co, uint32_t i) 
     if (cv->form == KT_FORM_UDEN_KONTAKT)
         return standby_on(x, co, cv->date) ? FV_OK : FV_NO_STANDBY;
     if (cv->form == KT_FORM_FREMMOEDE) return FV_OK;
-    int gi = kt_engine_generation_on(x->e, cv->date, NULL);
+    int gi = kt_engine_gen_on(x->e, cv->date, NULL);
     const kt_generation *g = &kt_generations[gi < 0 ? 0 : gi];
     if (g->form_regime == FORMS_FIRST_IN_PERSON) {
         if (cv->form == KT_FORM_BREV) return FV_BREV;
@@ -690,7 +700,7 @@ static kt_form_verdict form_verdict(const ctx *x, const course *co, uint32_t i) 
 static uint8_t forms_as_of(const ctx *x, course *co, int first_of_course);
 
 /* The forms that would count on as_of for an obligation of this row. */
-static uint8_t forms_on_as_of(const ctx *x, course *co, const kt_rule *row) {
+static inline uint8_t forms_on_as_of(const ctx *x, course *co, const kt_rule *row) {
     if (!row->by_conversations && row->met_topic < 0) return 0;
     /* the rest depends on the course, as_of and F_FIRST_OF_COURSE only */
     const int first = (row->flags & F_FIRST_OF_COURSE) != 0;
@@ -761,10 +771,11 @@ typedef struct rowq {
 } rowq;
 
 static inline rowq rowq_of(const kt_rule *row) {
-    uint8_t holders = row->holders ? row->holders : 1u << KT_HOLDER_JOBCENTER;
-    uint8_t accept = holders;
-    if (holder_ok(holders, KT_HOLDER_ANDEN_AKTOER)) accept |= 1u << KT_HOLDER_ANDEN_AKTOER;
-    if (holder_ok(holders, KT_HOLDER_FAELLES)) accept |= 1u << KT_HOLDER_FAELLES;
+    const unsigned holders = row->holders ? row->holders : 1u << KT_HOLDER_JOBCENTER;
+    /* holder_ok without branches: an other actor counts where the
+     * jobcentre does, a joint conversation where either of its holders does */
+    const unsigned jc = (holders >> KT_HOLDER_JOBCENTER) & 1u, ak = (holders >> KT_HOLDER_A_KASSE) & 1u;
+    const uint8_t accept = (uint8_t)(holders | jc << KT_HOLDER_ANDEN_AKTOER | (jc | ak) << KT_HOLDER_FAELLES);
     return (rowq){.need = ELIG_HELD | ELIG_FORM,
                   .accept = accept,
                   .topic = row->met_topic >= 0 ? 1u << row->met_topic : 0,
@@ -783,7 +794,7 @@ static bool qualifies(const ctx *x, const course *co, const kt_rule *row, uint32
     return qualifies_q(x, co, &q, i, from);
 }
 
-static bool who_ok(const ctx *x, const course *co, const kt_rule *row, kt_date open) {
+static inline bool who_ok(const ctx *x, const course *co, const kt_rule *row, kt_date open) {
     const kt_case *c = x->c;
     if (!(row->groups & GB(co->group))) return false;
     if (row->min_age >= 0 || row->below_age >= 0) {
@@ -869,7 +880,7 @@ static const kt_exemption *nonstop_exempt(const course *co, const kt_ob *ob) {
     return NULL;
 }
 
-static void set_status(const ctx *x, const course *co, kt_ob *ob, bool grace) {
+static inline void set_status(const ctx *x, const course *co, kt_ob *ob, bool grace) {
     const kt_rule *row = ob->rule;
     const kt_exemption *nx = co->n_nsx ? nonstop_exempt(co, ob) : NULL;
     /* a quota duty exempted by a concrete judgement stays exempt when its
@@ -1032,7 +1043,7 @@ static kt_date first_jc_conversation(const ctx *x, const course *co, kt_date d) 
 
 static const kt_rule *row_on(const ctx *x, const course *co, int slot, kt_date d, int *gen,
                             bool *beyond) {
-    *gen = kt_engine_generation_on(x->e, d, beyond);
+    *gen = kt_engine_gen_on(x->e, d, beyond);
     if (*gen < 0) return NULL;
     return x->e->row[*gen][slot][co->group];
 }
@@ -1054,9 +1065,7 @@ static void eval_single_at(ctx *x, course *co, const kt_rule *row, int gen, bool
 }
 
 /* Rules whose window is counted from S: single windows and dp.monthly. */
-static void eval_from_S(ctx *x, course *co, int slot) {
-    const kt_rule *row = x->e->row[co->gen][slot][co->group];
-    if (!row || !who_ok(x, co, row, co->S)) return;
+static void eval_from_S(ctx *x, course *co, int slot, const kt_rule *row) {
     if (row->shape == SH_MONTHLY) {
         kt_ob *months[12];
         int nm = 0;
@@ -1307,7 +1316,7 @@ static void eval_anchored(ctx *x, course *co, int slot) {
  * conversation is warned about once, and N, its place in the input, is its
  * own. */
 static void warn_conversation(ctx *x, const kt_conversation *cv, const char *why, size_t why_len) {
-    static const char code[] = KT_CONV_WARNING_CODE;
+    const char *const code = kt_conv_warning_code;
     size_t mlen = KT_CONV_WARNING_MLEN(why_len);
     if (mlen >= KT_WARNING_TEXT_MAX) { /* what the 256-byte message buffer of old would have cut */
         char buf[256], ptr[32];
@@ -1331,12 +1340,27 @@ static void warn_conversation(ctx *x, const kt_conversation *cv, const char *why
     kt_warning *w = warn_slot(x);
     if (!w) return;
     *w = (kt_warning){.code = code, .mlen = (uint32_t)mlen, .plen = plen, .why = why,
-                      .why_len = (uint32_t)why_len, .date = cv->date, .conv = cv->index};
+                      .why_len = (uint32_t)why_len, .date = cv->date, .conv = cv->index, .plain = true};
     x->p->n_warnings++;
 }
 
 static void warn_unused_conversations(ctx *x) {
     const kt_case *c = x->c;
+    static const char outside1[] = KT_CONV_WHY_OUTSIDE;
+    static const char unused1[] = KT_CONV_WHY_UNUSED;
+    if (x->n_courses == 1 && x->courses[0].in_course) {
+        /* one course (most cases): the loop below without its inner loop */
+        const course *co = &x->courses[0];
+        for (uint32_t i = 0; i < x->n_known; i++) {
+            const kt_conversation *cv = &c->conversations[i];
+            if (!cv->held || (co->in_course[i] && co->claimed[i])) continue;
+            if (!co->in_course[i]) warn_conversation(x, cv, outside1, sizeof outside1 - 1);
+            else if (co->form[i] != FV_OK)
+                warn_conversation(x, cv, kt_form_verdict_text[co->form[i]], kt_form_verdict_len[co->form[i]]);
+            else warn_conversation(x, cv, unused1, sizeof unused1 - 1);
+        }
+        return;
+    }
     for (uint32_t i = 0; i < x->n_known; i++) {
         const kt_conversation *cv = &c->conversations[i];
         if (!cv->held) continue; /* a no-show is not expected to count */
@@ -1352,16 +1376,14 @@ static void warn_unused_conversations(ctx *x) {
             if (co->form[i] != FV_OK) fv = co->form[i];
         }
         if (claimed) continue;
-        static const char outside[] = "den ligger uden for ethvert ydelsesforløb";
-        static const char unused[] =
-            "ingen forpligtelse i planen kunne bruge den (fx efter de første seks måneder, "
-            "hvor samtaler holdes efter behov, eller holdt af en aktør, reglerne ikke nævner)";
+        static const char outside[] = KT_CONV_WHY_OUTSIDE;
+        static const char unused[] = KT_CONV_WHY_UNUSED;
         if (!in_any) {
             why = outside;
             why_len = sizeof outside - 1;
         } else if (fv != FV_OK) {
             why = kt_form_verdict_text[fv];
-            why_len = strlen(why);
+            why_len = kt_form_verdict_len[fv];
         } else {
             why = unused;
             why_len = sizeof unused - 1;
@@ -1374,9 +1396,13 @@ static void warn_closed_days(ctx *x) {
     kt_plan *p = x->p;
     for (size_t i = 0; i < p->n_obs; i++) {
         const kt_ob *ob = &p->obs[i];
-        if (ob->status != KT_OPEN || ob->to == KT_NO_DATE || !kt_is_closed_day(ob->to)) continue;
+        if (ob->status != KT_OPEN || ob->to == KT_NO_DATE || !kt_engine_closed_day(x->e, ob->to)) continue;
         char buf[200];
-        const char *h = kt_holiday_name(ob->to);
+        /* most closed days are weekends: the name only for a holiday */
+        unsigned k = (unsigned)(ob->to - x->e->mstart[0]);
+        const bool weekend_only = k < (unsigned)(x->e->mstart[KT_MSTART_MONTHS] - x->e->mstart[0]) &&
+                                  !((x->e->holiday[k / 64] >> (k % 64)) & 1u);
+        const char *h = weekend_only ? NULL : kt_holiday_name(ob->to);
         kt_sb b;
         kt_sb_init(&b, buf, sizeof buf);
         KT_SB_LIT(&b, "Fristen for ");
@@ -1396,10 +1422,10 @@ static void warn_closed_days(ctx *x) {
  * instead of copying (it lives longer than any plan); pointer "". */
 static void warn_static(ctx *x, const char *code, const char *message, size_t mlen) {
     kt_plan *p = x->p;
-    if (warn_seen(p, code, message, mlen, "", 0)) return;
+    /* no repeat check: warn_general, which alone says these, runs once a plan */
     kt_warning *w = warn_slot(x);
     if (!w) return;
-    *w = (kt_warning){.code = code, .message = message, .pointer = "", .mlen = (uint32_t)mlen};
+    *w = (kt_warning){.code = code, .message = message, .pointer = "", .mlen = (uint32_t)mlen, .plain = true};
     p->n_warnings++;
 }
 #define WARN_STATIC(x, code, lit) warn_static((x), (code), "" lit, sizeof(lit) - 1)
@@ -1435,13 +1461,9 @@ static void warn_rules(ctx *x, const char *code, const char *head, const char *t
 
 static void warn_general(ctx *x) {
     if (x->any_dp)
-        WARN_STATIC(x, "dagpenge_calendar_time",
-                    "Forenkling: for dagpenge tæller loven sammenlagt ledighed i udbetalte timer (LAB § 9, "
-                    "BEK 2636/2021 § 7); planen regner med kalendertid på ydelsen.");
+        WARN_STATIC(x, "dagpenge_calendar_time", KT_WARN_DP_CALENDAR);
     if (x->any_g2020_after6)
-        WARN_STATIC(x, "individual_after_six_months",
-                    "Efter de første seks måneder af et forløb efter LAB 2019 aftales kontaktforløbet "
-                    "individuelt; borgeren har ret til samtaler, når borgeren ønsker det (LAB § 32).");
+        WARN_STATIC(x, "individual_after_six_months", KT_WARN_AFTER_SIX);
     if (x->any_provisional)
         warn_rules(x, "provisional_law",
                    "Foreløbige regler (bygger på officielle resuméer af lov nr. 1750 af 29/12 2025, ikke "
@@ -1482,7 +1504,7 @@ static int prepare_course(ctx *x, course *co) {
     co->age_S = co->Sy - x->by - (co->Sm < x->bm || (co->Sm == x->bm && co->Sd < x->bd));
     if (course_categories(x, co) != KT_OK) return KT_ENOMEM;
     co->group = (uint8_t)course_group(x, co);
-    co->gen = kt_engine_generation_on(x->e, co->S, &co->beyond);
+    co->gen = kt_engine_gen_on(x->e, co->S, &co->beyond);
     if (course_stops(x, co) != KT_OK) return KT_ENOMEM;
     uint32_t n = c->n_conversations;
     /* one block: claimed (zeroed), then in_course and form (written below) */
@@ -1563,7 +1585,11 @@ static void evaluate_course(ctx *x, course *co) {
         case SH_TWELVE: eval_twelve(x, co, slot); break;
         case SH_RECUR: eval_recur(x, co, slot); break;
         default:
-            if (proto->anchor == A_S) eval_from_S(x, co, slot);
+            if (proto->anchor == A_S) {
+                /* the row's fit asked here: most slots that do not fit cost no call */
+                const kt_rule *row = x->e->row[co->gen][slot][co->group];
+                if (row && who_ok(x, co, row, co->S)) eval_from_S(x, co, slot, row);
+            }
             else if (anchor_possible(x, co, proto)) eval_anchored(x, co, slot);
         }
         if (x->oom) return;
@@ -1609,7 +1635,7 @@ static int save_courses(ctx *x) {
     p->course_end = NULL;
     if (!x->n_courses) return KT_OK;
     /* every plan keeps its courses' ends (kt_plan_course_end) */
-    p->course_end = kt_arena_alloc(&p->arena, sizeof(kt_date) * x->n_courses);
+    p->course_end = kt_arena_get(&p->arena, sizeof(kt_date) * x->n_courses);
     if (!p->course_end) return KT_ENOMEM;
     for (uint32_t k = 0; k < x->n_courses; k++) p->course_end[k] = x->courses[k].end;
     if (!p->explain) return KT_OK;
@@ -1650,7 +1676,9 @@ static int compute_one(const kt_engine *e, const kt_case *c, const kt_plan_optio
     *out = NULL;
     kt_plan *p = kt_plan_alloc();
     if (!p) return KT_ENOMEM;
-    memset(p, 0, offsetof(kt_plan, obs_inline));
+    /* zero from valid_until up to the generations: id, the generations and
+     * the arena are written below, all of them */
+    memset(&p->valid_until, 0, offsetof(kt_plan, gen_names) - offsetof(kt_plan, valid_until));
     p->obs = p->obs_inline;
     p->cap_obs = KT_PLAN_INLINE_OBS;
     p->warnings = p->warnings_inline;
@@ -1660,7 +1688,7 @@ static int compute_one(const kt_engine *e, const kt_case *c, const kt_plan_optio
     p->as_of = as_of;
     p->horizon = o->horizon_days;
     p->explain = o->explain != 0;
-    for (int i = 0; i < KT_N_GENERATIONS; i++) p->gen_names[i] = kt_generations[i].name;
+    memcpy(p->gen_names, e->gen_names, sizeof p->gen_names);
     memcpy(p->gen_first, e->first, sizeof p->gen_first);
 
     ctx x = {.e = e, .c = c, .p = p, .as_of = as_of, .last_listed = as_of + o->horizon_days,
@@ -1668,11 +1696,14 @@ static int compute_one(const kt_engine *e, const kt_case *c, const kt_plan_optio
     /* the scratch of one call starts on the stack: most cases need no more */
     max_align_t scratch_buf[SCRATCH_STACK / sizeof(max_align_t)];
     kt_arena_init_buf(&x.scratch, scratch_buf, sizeof scratch_buf);
-    x.gen_as_of = kt_engine_generation_on(e, as_of, NULL);
+    x.gen_as_of = kt_engine_gen_on(e, as_of, NULL);
     x.n_known = conv_from(&x, as_of + 1);
     for (uint32_t i = 0; i < c->n_events; i++)
         if (c->events[i].from <= as_of && c->events[i].type < 32) x.event_types |= 1u << c->events[i].type;
-    x.adult = kt_add_months(c->birth_date, 12 * 18);
+    /* the birth date taken apart once: the 18th birthday, ages on S */
+    kt_date_to_ymd(c->birth_date, &x.by, &x.bm, &x.bd);
+    x.birth_known = true;
+    x.adult = kt_engine_add_months(e, x.by, x.bm, x.bd, 12 * 18);
     warn_under18_adult(&x);
     int rc = build_courses(&x);
     for (uint32_t k = 0; rc == KT_OK && k < x.n_courses; k++) {
@@ -1773,7 +1804,11 @@ static kt_date changes_next(const kt_engine *e, const kt_case *c, const kt_plan 
                             kt_date next_unlisted, kt_date adult) {
     kt_date a = p->as_of, best = FOREVER;
     if (next_unlisted != FOREVER) candidate(&best, a, next_unlisted - p->horizon);
-    for (int g = 0; g < KT_N_GENERATIONS; g++) candidate(&best, a, e->first[g]);
+    for (int g = 0; g < KT_N_GENERATIONS; g++) /* in order: the first after a is the one */
+        if (e->first[g] > a) {
+            candidate(&best, a, e->first[g]);
+            break;
+        }
     /* ages count on a course's start S only (a period's day, below), and
      * the 18th birthday ends exempt.under18 */
     candidate(&best, a, adult);
@@ -1788,7 +1823,15 @@ static kt_date changes_next(const kt_engine *e, const kt_case *c, const kt_plan 
         }
     }
     for (uint32_t i = 0; i < c->n_categories; i++) candidate(&best, a, c->categories[i].from);
-    for (uint32_t i = 0; i < c->n_conversations; i++) candidate(&best, a, c->conversations[i].date);
+    {   /* sorted by date: the first after a */
+        uint32_t lo = 0, hi = c->n_conversations;
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (c->conversations[mid].date <= a) lo = mid + 1;
+            else hi = mid;
+        }
+        if (lo < c->n_conversations) candidate(&best, a, c->conversations[lo].date);
+    }
     for (uint32_t i = 0; i < c->n_events; i++) {
         const kt_event *ev = &c->events[i];
         candidate(&best, a, ev->from);

@@ -39,7 +39,22 @@ struct kt_engine {
     /* mstart[k]: the first day of month k counted from January of
      * KT_MSTART_YEAR, and one more (the end of the last month) */
     kt_date mstart[KT_MSTART_MONTHS + 1];
+    /* holiday[k]: bit d set if day d of the years KT_MSTART_YEAR.. is a
+     * holiday (kt_is_holiday), for the deadline warnings */
+    uint64_t holiday[(KT_MSTART_MONTHS / 12 * 366 + 63) / 64 + 1];
+    /* the generations' names, as a plan keeps them */
+    const char *gen_names[KT_N_GENERATIONS];
 };
+
+/* kt_is_closed_day(d), by the engine's table of holidays where it has one */
+static inline bool kt_engine_closed_day(const kt_engine *e, kt_date d) {
+    int w = (d + 3) % 7; /* kt_weekday: 1970-01-01 was a Thursday */
+    if (w < 0) w += 7;
+    if (w >= 5) return true;
+    unsigned k = (unsigned)(d - e->mstart[0]);
+    if (k < (unsigned)(e->mstart[KT_MSTART_MONTHS] - e->mstart[0])) return (e->holiday[k / 64] >> (k % 64)) & 1u;
+    return kt_is_holiday(d);
+}
 
 /* kt_add_months_ymd(y, m, day, n) (day >= 1), by the table for common years */
 static inline kt_date kt_engine_add_months(const kt_engine *e, int y, int m, int day, int n) {
@@ -53,5 +68,13 @@ static inline kt_date kt_engine_add_months(const kt_engine *e, int y, int m, int
 }
 
 int kt_engine_generation_on(const kt_engine *e, kt_date d, bool *beyond);
+/* The same, inline: the generation in force on d, or -1 before the catalogue. */
+static inline int kt_engine_gen_on(const kt_engine *e, kt_date d, bool *beyond) {
+    if (beyond) *beyond = d >= e->first[KT_N_GENERATIONS];
+    /* first[] ascends: the count of first days on or before d, less one */
+    int g = -1;
+    for (int i = 0; i < KT_N_GENERATIONS; i++) g += d >= e->first[i];
+    return g;
+}
 
 #endif

@@ -250,6 +250,10 @@ static bool is_object(walk *w, const json_t *v, const ptr *p) {
 
 /* A CPR number is DDMMYY-NNNN or ten digits (possibly inside a longer id). */
 bool kt_looks_like_cpr(const char *s, size_t n) {
+    /* both forms below hold ten digits: fewer (most ids) answer at once */
+    size_t digits = 0;
+    for (size_t i = 0; i < n; i++) digits += (unsigned)(s[i] - '0') <= 9u;
+    if (digits < 10) return false;
     for (size_t i = 0; i < n; i++) {
         size_t d = 0;
         while (i + d < n && s[i + d] >= '0' && s[i + d] <= '9') d++;

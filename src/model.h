@@ -44,7 +44,9 @@ typedef enum {
     EV_CV_SAMTALE, EV_CV_OPRETTET, EV_CV_GODKENDT, EV_TEST, EV_KURSUS_OENSKET, EV_BARSEL,
     EV_SYGEMELDT, EV_ALVORLIG_SYGDOM, EV_TILBUD, EV_JOBSTART, EV_ARBEJDSFORDELING, EV_HJEMSENDT,
     EV_SEKS_UGERS, EV_STU, EV_KONTRAKT, EV_UDEBLIVELSE, EV_KOORDINERENDE, EV_SEKS_UGERS_OENSKET,
-    EV_FRITAGET, EV_KONKRET_VURDERING, EV_COUNT
+    EV_FRITAGET, EV_KONKRET_VURDERING,
+    EV_BOOKET, /* a conversation booked (issue 14): a plan, not a fact; creates nothing */
+    EV_COUNT
 } kt_event_type;
 
 /* Topics the rules look for; other topics are accepted and ignored. */

@@ -18,13 +18,14 @@ const char *const kt_event_names[EV_COUNT] = {
     "barsel", "sygemeldt", "alvorlig_sygdom", "tilbud", "jobstart", "arbejdsfordeling",
     "hjemsendt", "seks_ugers_jobrettet_uddannelse", "stu", "ansaettelseskontrakt",
     "udeblivelse", "koordinerende_sagsbehandler", "seks_ugers_oensket", "fritaget",
-    "undtaget_konkret_vurdering"};
+    "undtaget_konkret_vurdering", "booket"};
 
 const bool kt_event_is_dated[EV_COUNT] = {
     [EV_CV_SAMTALE] = true, [EV_CV_OPRETTET] = true, [EV_CV_GODKENDT] = true,
     [EV_TEST] = true,       [EV_KURSUS_OENSKET] = true, [EV_JOBSTART] = true,
     [EV_KONTRAKT] = true,   [EV_UDEBLIVELSE] = true, [EV_KOORDINERENDE] = true,
-    [EV_SEKS_UGERS_OENSKET] = true, [EV_KONKRET_VURDERING] = true};
+    [EV_SEKS_UGERS_OENSKET] = true, [EV_KONKRET_VURDERING] = true,
+    [EV_BOOKET] = true};
 
 const char *const kt_topic_names[T_COUNT] = {
     "225_timers_reglen", "repatriering", "seks_ugers_jobrettet_uddannelse",

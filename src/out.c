@@ -140,6 +140,30 @@ void kt_out_json_body(kt_out *o, const char *s, size_t n) {
 }
 
 void kt_out_json_strn(kt_out *o, const char *s, size_t n) {
+    if (n < 32) {
+        /* short (ids, codes): a byte loop, then the string in one room */
+        bool plain = true;
+        if (n >= 8) { /* eight bytes at a time, the last eight overlapping */
+            uint64_t x;
+            for (size_t i = 0; i + 8 <= n; i += 8) {
+                memcpy(&x, s + i, 8);
+                plain &= !(has_less(x, 0x20) | has_byte(x, '"') | has_byte(x, '\\'));
+            }
+            memcpy(&x, s + n - 8, 8);
+            plain &= !(has_less(x, 0x20) | has_byte(x, '"') | has_byte(x, '\\'));
+        } else {
+            for (size_t i = 0; i < n; i++)
+                plain &= (unsigned char)s[i] >= 0x20 && s[i] != '"' && s[i] != '\\';
+        }
+        if (plain) {
+            char *at = kt_out_room(o, n + 2);
+            at[0] = '"';
+            memcpy(at + 1, s, n);
+            at[n + 1] = '"';
+            kt_out_done(o, at + n + 2);
+            return;
+        }
+    }
     kt_out_put(o, "\"", 1);
     kt_out_json_body(o, s, n);
     kt_out_put(o, "\"", 1);

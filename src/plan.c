@@ -83,14 +83,19 @@ void kt_arena_free(kt_arena *a) {
 
 /* ---- accessors --------------------------------------------------------------------------- */
 
-const char *const kt_form_verdict_text[FV_COUNT] = {
-    "formen tæller",
-    "samtalen skulle holdes ved personligt fremmøde (g2014-g2020), og ingen undtagelse gjaldt",
-    ("fra 2023-03-22 skal forløbets første samtale holdes ved personligt fremmøde; en samtale i "
-     "anden form før den tæller ikke"),
-    "brev tæller ikke som samtale fra 2023-03-22",
-    "opfølgning uden kontakt tæller kun, mens stand-by-reglen gælder (alvorlig sygdom)",
-};
+const char kt_conv_warning_code[] = KT_CONV_WARNING_CODE;
+
+#define FV_TEXT_0 "formen tæller"
+#define FV_TEXT_1 "samtalen skulle holdes ved personligt fremmøde (g2014-g2020), og ingen undtagelse gjaldt"
+#define FV_TEXT_2                                                                                     \
+    "fra 2023-03-22 skal forløbets første samtale holdes ved personligt fremmøde; en samtale i "     \
+    "anden form før den tæller ikke"
+#define FV_TEXT_3 "brev tæller ikke som samtale fra 2023-03-22"
+#define FV_TEXT_4 "opfølgning uden kontakt tæller kun, mens stand-by-reglen gælder (alvorlig sygdom)"
+const char *const kt_form_verdict_text[FV_COUNT] = {FV_TEXT_0, FV_TEXT_1, FV_TEXT_2, FV_TEXT_3, FV_TEXT_4};
+const uint8_t kt_form_verdict_len[FV_COUNT] = {sizeof FV_TEXT_0 - 1, sizeof FV_TEXT_1 - 1, sizeof FV_TEXT_2 - 1,
+                                               sizeof FV_TEXT_3 - 1, sizeof FV_TEXT_4 - 1};
+_Static_assert(FV_COUNT == 5, "a text and a length per form verdict");
 
 const char *const kt_verdict_text[V_COUNT] = {
     "talte med", "ikke afholdt (udeblivelse eller aflyst)", "uden for forløbets ydelsesperioder",
@@ -424,7 +429,9 @@ static void json_why(kt_out *o, const why_parts *w, const char *to, const char *
         char *at = kt_out_room(o, esc_len + TAIL + 1);
         memcpy(at, esc, esc_len);
         size_t tn = TAIL; /* too long: the ways below */
-        if (strlen(w->exempt) + strlen(w->gen_name) + WHY_TAIL_FIXED <= TAIL)
+        /* the names count only where the tail writes them */
+        const size_t names = (w->status == KT_EXEMPT ? strlen(w->exempt) : 0) + (w->beyond ? strlen(w->gen_name) : 0);
+        if (names + WHY_TAIL_FIXED <= TAIL)
             tn = (size_t)(why_tail_raw(at + esc_len, w, to, met) - (at + esc_len));
         if (tn < TAIL && wn + tn < 1024) {
             at[esc_len + tn] = '"';
@@ -768,7 +775,7 @@ static bool json_ob_head(kt_out *o, const kt_plan *p, const kt_ob *ob, const cha
         W_LIT(w, "null");
     } else {
         *w = '"';
-        kt_date_format(ob->from, w + 1); /* its NUL is overwritten next */
+        kt_date_format_inline(ob->from, w + 1); /* its NUL is overwritten next */
         w[11] = '"';
         w += 12;
     }
@@ -815,8 +822,8 @@ static void json_ob(kt_out *o, const kt_plan *p, const kt_ob *ob) {
     part[0] = rj ? rj->text : local.buf;
     for (int k = 1; k < RJ_PARTS; k++) part[k] = part[k - 1] + len[k - 1];
     char to[11], met[11];
-    kt_date_format(ob->to, to);
-    kt_date_format(ob->met_on, met);
+    kt_date_format_inline(ob->to, to);
+    kt_date_format_inline(ob->met_on, met);
     if (rj && json_ob_head(o, p, ob, part, len, to, met)) {
         why_parts w = parts_of(p, ob);
         json_why(o, &w, to, met, part[RJ_WHY], len[RJ_WHY], rj->why_len);
@@ -902,11 +909,35 @@ static bool json_warning_parts(kt_out *o, const kt_warning *w) {
     static const char pre[] = "Samtalen ", mid[] = " tæller ikke med: ";
     if (!w->why || w->date == KT_NO_DATE ||
         w->mlen != (sizeof pre - 1) + 10 + (sizeof mid - 1) + w->why_len + 1 ||
-        strcmp(w->code, KT_CONV_WARNING_CODE) != 0)
+        (w->code != kt_conv_warning_code && strcmp(w->code, KT_CONV_WARNING_CODE) != 0))
         return false;
+    static const char head[] = "{\"code\":\"" KT_CONV_WARNING_CODE "\",\"message\":\"Samtalen ",
+                      tail[] = ".\",\"pointer\":\"/conversations/";
+    if (w->plain && w->why_len < KT_OUT_MIN / 2) {
+        /* the engine's why texts need no escaping: the warning in one room */
+        char *at = kt_out_room(o, sizeof head + 10 + sizeof mid + w->why_len + sizeof tail + KT_LTOA_MAX + 2);
+        memcpy(at, head, sizeof head - 1);
+        at += sizeof head - 1;
+        kt_date_format_inline(w->date, at); /* its NUL overwritten next */
+        at += 10;
+        memcpy(at, mid, sizeof mid - 1);
+        at += sizeof mid - 1;
+        memcpy(at, w->why, w->why_len);
+        at += w->why_len;
+        memcpy(at, tail, sizeof tail - 1);
+        at += sizeof tail - 1;
+        char digits[KT_LTOA_MAX];
+        int i = kt_ltoa_end(digits, (long)w->conv);
+        memcpy(at, digits + i, KT_LTOA_MAX - (size_t)i);
+        at += KT_LTOA_MAX - (size_t)i;
+        at[0] = '"';
+        at[1] = '}';
+        kt_out_done(o, at + 2);
+        return true;
+    }
     char day[11];
     kt_date_format(w->date, day);
-    KT_OUT_LIT(o, "{\"code\":\"" KT_CONV_WARNING_CODE "\",\"message\":\"Samtalen ");
+    kt_out_put(o, head, sizeof head - 1);
     kt_out_put(o, day, 10);
     KT_OUT_LIT(o, " tæller ikke med: ");
     kt_out_json_body(o, w->why, w->why_len);
@@ -932,15 +963,27 @@ static void json_plan(kt_out *o, const kt_plan *p) {
         if (i) KT_OUT_LIT(o, ",");
         if (json_warning_parts(o, wa)) continue;
         KT_OUT_LIT(o, "{\"code\":");
-        kt_out_json_str(o, wa->code);
         char mbuf[KT_WARNING_TEXT_MAX], pbuf[KT_WARNING_POINTER_MAX];
         const char *msg, *ptr;
         kt_warning_text(wa, mbuf, pbuf, &msg, &ptr);
-        KT_OUT_LIT(o, ",\"message\":");
-        kt_out_json_strn(o, msg, wa->mlen);
-        if (ptr[0]) {
-            KT_OUT_LIT(o, ",\"pointer\":");
-            kt_out_json_strn(o, ptr, wa->plen);
+        if (wa->plain) { /* the engine's own texts: no escaping needed */
+            json_plain(o, wa->code);
+            KT_OUT_LIT(o, ",\"message\":\"");
+            kt_out_put(o, msg, wa->mlen);
+            KT_OUT_LIT(o, "\"");
+            if (ptr[0]) {
+                KT_OUT_LIT(o, ",\"pointer\":\"");
+                kt_out_put(o, ptr, wa->plen);
+                KT_OUT_LIT(o, "\"");
+            }
+        } else {
+            kt_out_json_str(o, wa->code);
+            KT_OUT_LIT(o, ",\"message\":");
+            kt_out_json_strn(o, msg, wa->mlen);
+            if (ptr[0]) {
+                KT_OUT_LIT(o, ",\"pointer\":");
+                kt_out_json_strn(o, ptr, wa->plen);
+            }
         }
         KT_OUT_LIT(o, "}");
     }

@@ -84,6 +84,9 @@ typedef struct kt_warning {
      * "Samtalen DATE tæller ikke med: WHY." at /conversations/CONV */
     const char *why; /* NULL: message and pointer are set */
     uint32_t why_len;
+    /* code, message (or why) and pointer need no JSON escaping: the
+     * engine's own texts, which tests/test_fastparse.c holds plain */
+    bool plain;
     kt_date date;
     uint32_t conv;
 } kt_warning;
@@ -92,6 +95,8 @@ typedef struct kt_warning {
 #define KT_WARNING_TEXT_MAX 256
 #define KT_WARNING_POINTER_MAX 32
 #define KT_CONV_WARNING_CODE "conversation_not_counted"
+/* That code as the engine stores it (one address: the writer compares it first) */
+extern const char kt_conv_warning_code[];
 /* Length of the message of a conversation warning with a why of why_len. */
 #define KT_CONV_WARNING_MLEN(why_len) (sizeof "Samtalen 2000-01-01 tæller ikke med: ." - 1 + (why_len))
 /* A warning's message and pointer (NUL-terminated): its own, or written
@@ -153,6 +158,20 @@ typedef enum {
     FV_OK, FV_NOT_IN_PERSON, FV_BEFORE_FIRST_IN_PERSON, FV_BREV, FV_NO_STANDBY, FV_COUNT
 } kt_form_verdict;
 extern const char *const kt_form_verdict_text[FV_COUNT];
+extern const uint8_t kt_form_verdict_len[FV_COUNT]; /* their strlen */
+/* The engine's fixed warning texts: written without escaping (kt_warning
+ * .plain), so tests/test_fastparse.c holds them plain, with the form
+ * verdicts' texts above. */
+#define KT_CONV_WHY_OUTSIDE "den ligger uden for ethvert ydelsesforløb"
+#define KT_CONV_WHY_UNUSED                                                                        \
+    "ingen forpligtelse i planen kunne bruge den (fx efter de første seks måneder, "             \
+    "hvor samtaler holdes efter behov, eller holdt af en aktør, reglerne ikke nævner)"
+#define KT_WARN_DP_CALENDAR                                                                       \
+    "Forenkling: for dagpenge tæller loven sammenlagt ledighed i udbetalte timer (LAB § 9, "     \
+    "BEK 2636/2021 § 7); planen regner med kalendertid på ydelsen."
+#define KT_WARN_AFTER_SIX                                                                         \
+    "Efter de første seks måneder af et forløb efter LAB 2019 aftales kontaktforløbet "          \
+    "individuelt; borgeren har ret til samtaler, når borgeren ønsker det (LAB § 32)."
 extern const char *const kt_verdict_text[V_COUNT];
 
 #endif

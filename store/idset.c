@@ -94,3 +94,7 @@ int ks__idset_add(ks_idset *set, const char *id) {
     set->n++;
     return 1;
 }
+
+int ks__idset_has(const ks_idset *set, const char *id) {
+    return set->slot[find(set, id, fnv1a(id))] != NULL;
+}

@@ -272,4 +272,27 @@ int ks__insert_event(ks_store *s, const char *case_id, int kind, const char *bod
                      const char *identity, long corrects, const char *recorded_at, long *seq,
                      ks_error *err);
 
+/* ---- COPY on PostgreSQL (pg_copy.c) ---------------------------------------------- */
+
+/* Appends a value in COPY's text format (escaped; NULL s is \N), a string
+ * as the store binds it ("" and NULL are NULL), a date (KT_NO_DATE is NULL). */
+void ks__copy_text(kt_sb *b, const char *s, size_t n);
+void ks__copy_str(kt_sb *b, const char *s);
+void ks__copy_date(kt_sb *b, kt_date d);
+/* Obligation i of a case as one row of ks__copy_obligations_sql. */
+void ks__copy_obligation(kt_sb *b, const char *case_id, size_t i, const kt_obligation *ob,
+                         const ks__ob_extra *x);
+extern const char ks__copy_obligations_sql[], ks__copy_obligations_freeze_sql[];
+/* COPY ... FROM STDIN of len bytes of rows; COPY ... TO STDOUT, each row to
+ * fn (non-zero stops). On the store's connection, inside its transaction.
+ * KS_EDB with the server's message on failure (which aborts the
+ * transaction). */
+int ks__copy_in(ks_store *s, const char *sql, const char *data, size_t len, ks_error *err);
+int ks__copy_out(ks_store *s, const char *sql, int (*fn)(void *ctx, const char *row, size_t len),
+                 void *ctx, ks_error *err);
+/* The valid_until a plan computed as of as_of is stored with (materialize.c). */
+kt_date ks__plan_valid_until(kt_date as_of, const kt_plan *p);
+/* idset.c: 1 if id is in the set. */
+int ks__idset_has(const ks_idset *set, const char *id);
+
 #endif

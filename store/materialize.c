@@ -43,6 +43,12 @@ int ks__plan(const kt_engine *e, kt_date today, const char *case_id, const kt_ca
     return KS_OK;
 }
 
+kt_date ks__plan_valid_until(kt_date as_of, const kt_plan *p) {
+    kt_date valid_until = as_of + KS_PLAN_VALID_DAYS, vu = kt_plan_valid_until(p);
+    if (vu != KT_NO_DATE && vu < valid_until) valid_until = vu;
+    return valid_until;
+}
+
 int ks__materialize(ks_store *s, const char *case_id, const kt_case *c, int fresh,
                     ks_error *err) {
     kt_plan *p = NULL;
@@ -175,8 +181,7 @@ int ks__write_plan(ks_store *s, const char *case_id, const kt_plan *p, int fresh
     /* A rewritten case changes only the rows that differ (a conversation
      * usually changes one or two): fewer pages in the log at each commit. */
     if (!fresh && (rc = old_rows(s, case_id, &old, &n_old, err)) != KS_OK) goto out;
-    kt_date valid_until = as_of + KS_PLAN_VALID_DAYS, vu = kt_plan_valid_until(p);
-    if (vu != KT_NO_DATE && vu < valid_until) valid_until = vu;
+    kt_date valid_until = ks__plan_valid_until(as_of, p);
     size_t n = kt_plan_count(p);
     int rows = fresh != KS_FRESH_PLAN_ONLY;
     st = rows ? ks__stmt(s, fresh ? ST_OBLIGATION_INSERT : ST_OBLIGATION_UPSERT, err) : NULL;

@@ -203,6 +203,29 @@ static const char *const migrations[KS_SCHEMA_VERSION] = {
     " AFTER UPDATE OF jobcenter, caseworker ON cases BEGIN UPDATE obligations SET jobcenter ="
     " NEW.jobcenter, caseworker = NEW.caseworker WHERE case_id = NEW.id; END;",
     /* ---- end of 3 -> 4 ---- */
+    /* ---- 4 -> 5 (issue 14, Planlægning) --------------------------------
+     * `capacity`: conversation slots a working day, appended events like
+     * every change (docs/schedule.md): a caseworker's, or with caseworker
+     * NULL the jobcentre's default; weekdays bit 0 Monday .. bit 4 Friday;
+     * from_day/to_day NULL = unbounded. The latest event (seq) covering a day
+     * wins. Append-only by triggers, as events.
+     * `events_booket`: the cases with a `booket` event (a booked
+     * conversation, recorded as kind 'event'), so the schedule finds the
+     * bookings without reading every event; the case itself, corrections
+     * applied, says which are still open. */
+    "CREATE TABLE capacity("
+    "  seq INTEGER PRIMARY KEY, jobcenter TEXT NOT NULL, caseworker TEXT,"
+    "  slots INTEGER NOT NULL CHECK(slots >= 0 AND slots <= 100),"
+    "  weekdays INTEGER NOT NULL CHECK(weekdays >= 1 AND weekdays <= 31),"
+    "  from_day TEXT, to_day TEXT, recorded_at TEXT NOT NULL, recorded_by TEXT NOT NULL) STRICT;"
+    "CREATE INDEX capacity_by_jobcenter ON capacity(jobcenter, seq);"
+    "CREATE TRIGGER capacity_no_update BEFORE UPDATE ON capacity BEGIN"
+    "  SELECT RAISE(ABORT, 'capacity is append-only: record a new event instead'); END;"
+    "CREATE TRIGGER capacity_no_delete BEFORE DELETE ON capacity BEGIN"
+    "  SELECT RAISE(ABORT, 'capacity is append-only: record a new event instead'); END;"
+    "CREATE INDEX events_booket ON events(case_id)"
+    "  WHERE kind = 'event' AND body LIKE '%\"type\":\"booket\"%';",
+    /* ---- end of 4 -> 5 ---- */
 };
 
 /* What a migration needs after its SQL: every plan computed again, then
@@ -216,6 +239,7 @@ static const struct {
     {1, NULL},
     {1, "DROP INDEX IF EXISTS obligations_by_deadline;" KS_OBLIGATIONS_OWNER_FIX
             OBLIGATIONS_BY_DEADLINE}, /* 3 -> 4 */
+    {0, NULL}, /* 4 -> 5 */
 };
 
 /* Reads the version; refuses what is not ours (again, now under the lock). */

@@ -34,6 +34,8 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["jobcenter"]="aar
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["id"]="odense-1"; d["jobcenter"]="odense"; print(json.dumps(d))' \
     examples/borger-17.json >"$T/other.ndjson"
 "$K" db import --db "$DB" "$T/other.ndjson" >/dev/null 2>&1 || { echo "cli-browser: import of odense-1 failed"; exit 1; }
+# Planlægning (issue 14): three conversation slots a day for aarhus
+"$K" db capacity set --db "$DB" --jobcenter aarhus --slots 3 >/dev/null 2>&1 || { echo "cli-browser: capacity failed"; exit 1; }
 TOKEN_CW=$("$K" token create --db "$DB" --jobcenter aarhus --role caseworker 2>/dev/null | head -1)
 TOKEN_MGR=$("$K" token create --db "$DB" --jobcenter aarhus --role manager 2>/dev/null | head -1)
 

@@ -57,7 +57,7 @@ done
 # The store's shell tests a second time on PostgreSQL (tests/store-lib.sh:
 # each store a database of its own on the run's cluster; what reads the
 # SQLite file itself is SQLite-only in them). cli-pg-*.sh ran above.
-PG_SHELL_TESTS="cli-db.sh cli-db-query.sh cli-db-days.sh cli-today.sh cli-ids.sh cli-api.sh"
+PG_SHELL_TESTS="cli-db.sh cli-db-query.sh cli-db-days.sh cli-today.sh cli-ids.sh cli-api.sh cli-schedule.sh"
 if [ -z "${KONTAKT_TEST_PG:-}" ]; then
     echo "skipped: the store's shell tests on PostgreSQL (no cluster: PostgreSQL is not installed)"
 elif "$BUILD/kontakt" db check --db "postgresql://" 2>&1 | grep -q "built without PostgreSQL"; then

@@ -2,6 +2,7 @@
 #include "testutil.h"
 
 #include "date.h"
+#include "engine.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -102,6 +103,23 @@ static void test_holidays(void **s) {
     assert_false(kt_is_closed_day(D("2024-03-11"))); /* Monday */
 }
 
+/* The engine's table of closed days (engine.h) against kt_is_closed_day,
+ * every day 1975-2085 (the table covers 1980-2079), and the holidays'
+ * names by the rows against the list as it was written before them. */
+static void test_engine_closed_days(void **s) {
+    (void)s;
+    kt_engine *e;
+    assert_int_equal(kt_engine_new(&e), KT_OK);
+    int closed = 0;
+    for (kt_date d = kt_date_from_ymd(1975, 1, 1); d <= kt_date_from_ymd(2085, 12, 31); d++) {
+        bool want = kt_is_closed_day(d);
+        assert_int_equal(kt_engine_closed_day(e, d), want);
+        closed += want;
+    }
+    assert_true(closed > 111 * 104);
+    kt_engine_free(e);
+}
+
 static void test_strict_parse(void **s) {
     (void)s;
     kt_date d;
@@ -195,7 +213,12 @@ static void test_format_every_day(void **s) {
         snprintf(want, sizeof want, "%04d-%02d-%02d", y, m, day);
         kt_date_format(d, got);
         if (strcmp(got, want) != 0) fail_msg("kt_date_format(%d) = %s, want %s", (int)d, got, want);
+        kt_date_format_inline(d, got);
+        if (strcmp(got, want) != 0) fail_msg("kt_date_format_inline(%d) = %s, want %s", (int)d, got, want);
     }
+    char none[11] = "x";
+    kt_date_format_inline(KT_NO_DATE, none);
+    assert_string_equal(none, "");
 }
 
 static void test_age(void **s) {
@@ -211,7 +234,7 @@ int main(void) {
         cmocka_unit_test(test_round_trip), cmocka_unit_test(test_to_ymd_wide),
         cmocka_unit_test(test_add_months_month_ends),
         cmocka_unit_test(test_weekday),    cmocka_unit_test(test_easter),
-        cmocka_unit_test(test_holidays),   cmocka_unit_test(test_strict_parse),
+        cmocka_unit_test(test_holidays),   cmocka_unit_test(test_engine_closed_days),   cmocka_unit_test(test_strict_parse),
         cmocka_unit_test(test_age), cmocka_unit_test(test_parse_against_reference),
         cmocka_unit_test(test_format_every_day),
     };

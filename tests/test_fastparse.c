@@ -12,6 +12,7 @@
 
 #include "case_reader.h"
 #include "model.h"
+#include "out.h"
 #include "plan.h"
 #include "rules.h"
 
@@ -103,9 +104,14 @@ static int check(const char *s, size_t n) {
     st.inputs++;
     kt_case *ref = NULL, *fast = NULL, *pub = NULL;
     kt_problems *ref_pr = NULL, *pub_pr = NULL;
+    /* the fast reader on a copy of exactly n bytes: under AddressSanitizer
+     * a read past the text's end is caught */
+    char *exact = malloc(n ? n : 1);
+    assert_non_null(exact);
+    memcpy(exact, s, n);
     int rc_ref = kt_case_parse_jansson(s, n, &ref, &ref_pr);
-    int rc_fast = kt_case_read_fast(s, n, &fast);
-    int rc_pub = kt_case_parse(s, n, &pub, &pub_pr);
+    int rc_fast = kt_case_read_fast(exact, n, &fast);
+    int rc_pub = kt_case_parse(exact, n, &pub, &pub_pr);
     if (rc_fast != KT_OK && rc_fast != KT_FAST_UNSURE) {
         dump_input("fast reader: unexpected status", s, n);
         fail();
@@ -142,6 +148,7 @@ static int check(const char *s, size_t n) {
     kt_case_free(pub);
     kt_problems_free(ref_pr);
     kt_problems_free(pub_pr);
+    free(exact);
     return rc_fast == KT_OK;
 }
 
@@ -204,6 +211,48 @@ static const char *const rich[] = {
     "\"2026-11-01\",\"holder\":\"jobcenter\"},{\"type\":\"fritaget\",\"reason\":\"sdp_kort_forloeb\","
     "\"from\":\"2025-02-01\"},{\"type\":\"fritaget\",\"reason\":\"sdp_job_under_26\",\"from\":"
     "\"2025-03-01\",\"to\":\"2025-04-01\"}]}",
+    /* kontakt-gen --mix dense lines: the compact shapes case_reader.c reads in one pass */
+    "{\"id\":\"gen-000000\",\"jobcenter\":\"jc-02\",\"caseworker\":\"cw-02-011\",\"as_of\":\"2021-12"
+    "-11\",\"person\":{\"birth_date\":\"1970-05-15\",\"youth_education\":true,\"vocational_educ"
+    "ation\":true},\"benefits\":[{\"benefit\":\"kontanthjaelp\",\"from\":\"2020-10-29\",\"to\":\"20"
+    "21-01-22\",\"first_inquiry\":\"2020-10-29\",\"categories\":[{\"from\":\"2020-10-29\",\"categ"
+    "ory\":\"aktivitetsparat\"}]}],\"conversations\":[{\"date\":\"2020-11-07\",\"holder\":\"jobce"
+    "nter\",\"form\":\"fremmoede\"},{\"date\":\"2020-12-25\",\"holder\":\"jobcenter\",\"form\":\"tele"
+    "fon\",\"held\":true}],\"events\":[{\"type\":\"koordinerende_sagsbehandler\",\"date\":\"2020-"
+    "11-05\"},{\"type\":\"jobstart\",\"date\":\"2020-11-05\",\"what\":\"orlov\"},{\"type\":\"tilbud\","
+    "\"from\":\"2021-01-03\",\"to\":\"2021-06-11\"}]}",
+    "{\"id\":\"gen-000002\",\"jobcenter\":\"jc-05\",\"caseworker\":\"cw-05-032\",\"as_of\":\"2020-04"
+    "-24\",\"person\":{\"birth_date\":\"1995-07-19\",\"youth_education\":true,\"vocational_educ"
+    "ation\":true},\"benefits\":[{\"benefit\":\"dagpenge\",\"from\":\"2019-01-10\",\"to\":\"2019-02"
+    "-07\",\"a_kasse\":\"hk\"},{\"benefit\":\"dagpenge\",\"from\":\"2019-05-03\",\"a_kasse\":\"hk\"}],"
+    "\"conversations\":[{\"date\":\"2019-01-16\",\"holder\":\"jobcenter\",\"form\":\"uden_kontakt\""
+    ",\"held\":true},{\"date\":\"2019-05-11\",\"holder\":\"faelles\",\"form\":\"digitalt\",\"held\":t"
+    "rue},{\"date\":\"2019-06-22\",\"holder\":\"jobcenter\",\"form\":\"fremmoede\",\"held\":true},{"
+    "\"date\":\"2019-07-14\",\"holder\":\"a_kasse\",\"form\":\"fremmoede\",\"held\":true},{\"date\":\""
+    "2019-08-19\",\"holder\":\"faelles\",\"form\":\"digitalt\",\"held\":true},{\"date\":\"2019-09-2"
+    "5\",\"holder\":\"anden_aktoer\",\"form\":\"digitalt\"},{\"date\":\"2019-10-23\",\"holder\":\"a_k"
+    "asse\",\"form\":\"telefon\",\"held\":false},{\"date\":\"2019-11-22\",\"holder\":\"jobcenter\",\""
+    "form\":\"fremmoede\",\"held\":true},{\"date\":\"2020-02-08\",\"holder\":\"a_kasse\",\"form\":\"f"
+    "remmoede\"}],\"events\":[{\"type\":\"tilbud\",\"from\":\"2019-10-11\",\"to\":\"2020-01-14\"},{\""
+    "type\":\"jobstart\",\"date\":\"2019-01-17\",\"what\":\"folkepension\"},{\"type\":\"tilbud\",\"fr"
+    "om\":\"2019-01-31\"},{\"type\":\"cv_oprettet\",\"date\":\"2019-01-31\"},{\"type\":\"cv_samtale"
+    "\",\"date\":\"2019-05-13\"}]}",
+    "{\"id\":\"gen-000030\",\"jobcenter\":\"jc-04\",\"caseworker\":\"cw-04-021\",\"as_of\":\"2027-06"
+    "-16\",\"person\":{\"birth_date\":\"1992-04-17\",\"youth_education\":true,\"vocational_educ"
+    "ation\":true},\"benefits\":[{\"benefit\":\"dagpenge\",\"from\":\"2025-03-09\",\"to\":\"2026-06"
+    "-07\",\"a_kasse\":\"hk\"},{\"benefit\":\"dagpenge\",\"from\":\"2026-06-22\",\"to\":null,\"a_kass"
+    "e\":\"hk\"}],\"conversations\":[{\"date\":\"2025-03-09\",\"holder\":\"jobcenter\",\"form\":\"fre"
+    "mmoede\"},{\"date\":\"2025-04-16\",\"holder\":\"jobcenter\",\"form\":\"digitalt\",\"held\":true"
+    "},{\"date\":\"2025-05-19\",\"holder\":\"faelles\",\"form\":\"fremmoede\",\"held\":false},{\"dat"
+    "e\":\"2025-06-17\",\"holder\":\"jobcenter\",\"form\":\"fremmoede\",\"held\":true},{\"date\":\"20"
+    "25-07-31\",\"holder\":\"anden_aktoer\",\"form\":\"fremmoede\"},{\"date\":\"2025-08-22\",\"hold"
+    "er\":\"a_kasse\",\"form\":\"telefon\",\"held\":true},{\"date\":\"2025-09-22\",\"holder\":\"jobce"
+    "nter\",\"form\":\"digitalt\",\"topics\":[\"seks_ugers_jobrettet_uddannelse\",\"laese_skriv"
+    "e_regnetest\"]},{\"date\":\"2025-12-31\",\"holder\":\"a_kasse\",\"form\":\"fremmoede\"},{\"dat"
+    "e\":\"2026-04-22\",\"holder\":\"jobcenter\",\"form\":\"fremmoede\"}],\"events\":[{\"type\":\"bar"
+    "sel\",\"from\":\"2026-11-04\",\"to\":\"2027-04-28\"},{\"type\":\"fritaget\",\"from\":\"2025-08-0"
+    "8\",\"to\":\"2025-12-31\",\"reason\":\"mindre_intensiv\"},{\"type\":\"barsel\",\"from\":\"2025-1"
+    "0-28\",\"to\":\"2026-02-19\"}]}",
     " \t\r\n{ \"id\" : \"ws\" , \"person\" : { \"birth_date\" : \"2000-02-29\" } , \"benefits\" : [ { "
     "\"benefit\" : \"dagpenge\" , \"from\" : \"2024-01-01\" } ] , \"conversations\" : null , "
     "\"events\" : [ ] } \n\r\t ",
@@ -602,6 +651,52 @@ static void assert_plain(const char *what, const char *s) {
             fail_msg("%s \"%s\" needs JSON escaping, but plan.c writes it as it is", what, s);
 }
 
+/* kt_out_json_strn (its short strings by words, the rest by kt_out_json_body)
+ * against escaping byte by byte: every length to 40, each byte that needs
+ * an escape (and a UTF-8 byte) at every place. */
+typedef struct collect {
+    char b[256];
+    size_t n;
+} collect;
+static int collect_fn(void *ctx, const char *s, size_t n) {
+    collect *c = ctx;
+    if (c->n + n > sizeof c->b) return -1;
+    memcpy(c->b + c->n, s, n);
+    c->n += n;
+    return 0;
+}
+static void test_json_strn_escapes(void **state) {
+    (void)state;
+    static const unsigned char odd[] = {'"', '\\', '\n', '\t', '\r', 0x01, 0x1f, 0x7f, 0xc3, ' ', 'a'};
+    for (size_t n = 0; n <= 40; n++)
+        for (size_t at = 0; at < (n ? n : 1); at++)
+            for (size_t k = 0; k < sizeof odd; k++) {
+                char s[48];
+                for (size_t i = 0; i < n; i++) s[i] = (char)('a' + i % 26);
+                if (n) s[at] = (char)odd[k];
+                char want[256];
+                size_t w = 0;
+                want[w++] = '"';
+                for (size_t i = 0; i < n; i++) {
+                    unsigned char ch = (unsigned char)s[i];
+                    if (ch == '"' || ch == '\\') want[w++] = '\\', want[w++] = (char)ch;
+                    else if (ch == '\n') want[w++] = '\\', want[w++] = 'n';
+                    else if (ch == '\t') want[w++] = '\\', want[w++] = 't';
+                    else if (ch == '\r') want[w++] = '\\', want[w++] = 'r';
+                    else if (ch < 0x20) w += (size_t)snprintf(want + w, 8, "\\u%04x", ch);
+                    else want[w++] = (char)ch;
+                }
+                want[w++] = '"';
+                collect c = {.n = 0};
+                kt_out o;
+                kt_out_init(&o, collect_fn, &c);
+                kt_out_json_strn(&o, s, n);
+                assert_int_equal(kt_out_finish(&o), KT_OK);
+                assert_int_equal(c.n, w);
+                assert_memory_equal(c.b, want, w);
+            }
+}
+
 static void test_identifiers_plain(void **state) {
     (void)state;
     for (int g = 0; g < KT_N_GENERATIONS; g++) {
@@ -622,6 +717,14 @@ static void test_identifiers_plain(void **state) {
     }
     assert_plain("agenda seed", kt_agenda_seed);
     assert_plain("conversation warning code", KT_CONV_WARNING_CODE); /* written plain by plan.c */
+    /* the engine's fixed warning texts, written plain (kt_warning.plain) */
+    for (int i = 0; i < FV_COUNT; i++) assert_plain("form verdict text", kt_form_verdict_text[i]);
+    assert_plain("conversation outside", KT_CONV_WHY_OUTSIDE);
+    assert_plain("conversation unused", KT_CONV_WHY_UNUSED);
+    assert_plain("dagpenge_calendar_time", "dagpenge_calendar_time");
+    assert_plain("dagpenge calendar text", KT_WARN_DP_CALENDAR);
+    assert_plain("individual_after_six_months", "individual_after_six_months");
+    assert_plain("after six text", KT_WARN_AFTER_SIX);
 }
 
 int main(void) {
@@ -631,6 +734,7 @@ int main(void) {
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_golden),
         cmocka_unit_test(test_identifiers_plain),
+        cmocka_unit_test(test_json_strn_escapes),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     fprintf(stderr, "test_fastparse: %zu inputs, %zu read by the fast path, %zu valid\n", st.inputs,

@@ -212,9 +212,9 @@ static void test_open_migrates(void **st) {
     ks_close(s);
     if (pg) { /* the schema made in the empty database (schema_pg.c) */
         assert_int_equal(count("SELECT value FROM meta WHERE key = 'schema_version'"), KS_SCHEMA_VERSION);
-        assert_int_equal(count("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"), 9);
+        assert_int_equal(count("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"), 10); /* 5: capacity */
         assert_int_equal(count("SELECT count(*) FROM pg_indexes WHERE indexname = 'obligations_by_deadline'"), 1);
-        assert_int_equal(count("SELECT count(*) FROM pg_policies"), 6);
+        assert_int_equal(count("SELECT count(*) FROM pg_policies"), 7);
         s = open_new(); /* again: nothing to make */
         assert_int_equal(ks_schema_version(s), KS_SCHEMA_VERSION);
         ks_close(s);
@@ -230,8 +230,8 @@ static void test_open_migrates(void **st) {
     assert_int_equal(count("PRAGMA user_version"), KS_SCHEMA_VERSION);
     assert_int_equal(count("SELECT value FROM meta WHERE key = 'schema_version'"), KS_SCHEMA_VERSION);
     /* meta, cases, events, obligations, plans, tokens, access_log,
-     * idempotency, import_stage */
-    assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE sql LIKE '%STRICT%'"), 9);
+     * idempotency, import_stage, capacity (schema 5) */
+    assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE sql LIKE '%STRICT%'"), 10);
     /* schema 2: one covering index by deadline, not schema 1's table `due` */
     assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE name = 'due'"), 0);
     assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE name = 'obligations_by_deadline'"), 1);
@@ -352,12 +352,13 @@ static void test_invalid_import_writes_nothing(void **st) {
     assert_int_equal(count("SELECT count(*) FROM obligations"), 0);
     /* the indexes a bulk import into an empty store drops are back (10: with
      * the UNIQUE(case_id, idx) of obligations, a rowid table in schema 2,
-     * and schema 4's idempotency_created and plans_as_of). SQLite's bulk
-     * import only: PostgreSQL's import drops nothing */
+     * and schema 4's idempotency_created and plans_as_of; 12: schema 5's
+     * capacity_by_jobcenter and events_booket). SQLite's bulk import only:
+     * PostgreSQL's import drops nothing */
     if (!pg) {
-        assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE type = 'index'"), 10);
-        /* 5: schema 4 added obligations_follow_case */
-        assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"), 5);
+        assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE type = 'index'"), 12);
+        /* 5: schema 4 added obligations_follow_case; 7: schema 5 capacity's two */
+        assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"), 7);
         assert_int_equal(count("SELECT count(*) FROM sqlite_master WHERE name = 'obligations_by_deadline'"), 1);
     }
     /* a line without a jobcentre and no default */

@@ -420,7 +420,7 @@
       parts.push(h("div.table-wrap", {}, h("table", { id: "worklist-table", class: "stack" },
         h("caption", { text: `Pligt ${first}–${last} af ${total.toLocaleString("da-DK")}` + (cw ? " for " + cw : "") }),
         h("thead", {}, h("tr", {}, ["Frist", "Status", "Borger (sag)", "Pligt", "Sagsbehandler"].map((t) => h("th", { scope: "col", text: t })))),
-        h("tbody", {}, items.map((i) => h("tr", { "data-status": i.status },
+        h("tbody", {}, items.map((i) => h("tr", { "data-status": i.status, "data-kind": i.kind, "data-case": i.case },
           h("td.nowrap", { "data-label": "Frist", text: K.fmtDate(i.to) }),
           h("td", { "data-label": "Status" }, K.badge(i.status)),
           h("td", { "data-label": "Borger" }, h("a", { href: "#/borger/" + encodeURIComponent(i.case), text: i.case })),
@@ -429,6 +429,17 @@
       if (page > 0 || wl.more) parts.push(pager());
     }
     body.replaceChildren(...parts);
+    // a booked conversation (Planlægning) marks the case's conversation duties
+    const bq = cw ? "?caseworker=" + encodeURIComponent(cw) : "";
+    K.api("GET", "/v1/bookings" + bq).then((r) => {
+      if (seq !== K.pageSeq || r.status !== 200 || !body.isConnected) return;
+      const first = {};
+      for (const b of r.data.bookings) if (!first[b.case_id]) first[b.case_id] = b.date;
+      for (const tr of body.querySelectorAll("#worklist-table tbody tr[data-kind=samtale]")) {
+        const d = first[tr.dataset.case];
+        if (d) tr.querySelector('td[data-label="Borger"]').append(" ", h("span.badge.met.booked", { text: "booket " + K.fmtDate(d) }));
+      }
+    });
   }
 
   /* ---- routing ------------------------------------------------------------------------ */

@@ -259,6 +259,42 @@ try {
     await m.context().close();
   });
 
+  await step("Planlægning: a week per caseworker; book a proposal with one click; it is booked, in the caseworker's calendar and on the worklist", async () => {
+    const p = await newPage();
+    await login(p, process.env.TOKEN_CW);
+    await p.click('#nav a[data-view="planlaegning"]');
+    await p.waitForSelector("table.week, #plan .notice");
+    let buttons = await p.$$("table.week button.book");
+    if (!buttons.length) { // nothing to book this week: the next
+      await p.click("text=Næste uge");
+      await p.waitForSelector("table.week");
+      buttons = await p.$$("table.week button.book");
+    }
+    assert(buttons.length > 0, "no proposal to book");
+    const label = await buttons[0].getAttribute("aria-label");
+    const m = /med (\S+) /.exec(label);
+    assert(m, "book button label: " + label);
+    const caseId = m[1];
+    const cw = await buttons[0].evaluate((b) => b.closest("tr").querySelector("th").textContent);
+    await buttons[0].click();
+    await p.waitForFunction((id) => [...document.querySelectorAll("ul.plan li.booked a")].some((a) => a.textContent === id), caseId);
+    const summary = await p.$eval("#plan", (e) => e.innerText);
+    assert(/booket/.test(summary), "the summary does not count the booking");
+    const ics = await p.evaluate(async (cwid) => {
+      const r = await fetch("/v1/caseworkers/" + encodeURIComponent(cwid) + "/calendar.ics",
+        { headers: { Authorization: "Bearer " + sessionStorage.getItem("kontakt.token") } });
+      return r.status + " " + (await r.text());
+    }, cw);
+    assert(ics.startsWith("200 ") && ics.includes(caseId), "the booking is not in " + cw + "'s calendar");
+    // and on the worklist: the case's conversation duties are marked booked
+    await p.goto(BASE + "/#/arbejdsliste?sagsbehandler=" + encodeURIComponent(cw) + "&periode=alle");
+    await p.waitForSelector("#worklist table, #worklist .notice.ok");
+    await p.waitForFunction((id) => [...document.querySelectorAll("#worklist-table tr")].some((tr) => tr.dataset.case === id && tr.querySelector(".booked")), caseId);
+    await noEnglish(p, "Planlægning");
+    await shot(p, "16-planlaegning.png");
+    await p.context().close();
+  });
+
   /* ---- the law of 2026 (second server, g2026 store, today 2027-01-15) ---- */
   const Q = process.env.QBASE;
   async function qpage(token, viewport) {

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# cli-schedule.sh -- `kontakt db capacity set`, `db book`, `db schedule` on a
+# small store whose schedule is worked out by hand (issue 14).
+#
+# Today is Thursday 2026-12-03; two jobparat kontanthjælp cases of jc/cw-1
+# (g2026, both educations, so no test offer), nothing held:
+#   s1 S 2026-12-01: kh.first [12-01, 12-08], all.four_in_six_75 [12-01, 2027-05-31] 4;
+#   s2 S 2026-12-02: kh.first [12-02, 12-09], all.four_in_six_75 [12-02, 2027-06-01] 4.
+# The horizon (6 weeks) ends Sunday 2027-01-10. One conversation meets a
+# case's kh.first and the first of its four (in person: the course's first);
+# the next of the four is released a quarter of the window later (mid
+# January), after the horizon. With one slot a day: s1 on Thursday, s2 on
+# Friday, both on time, seed 004's conversation 1.
+# On SQLite, and with KONTAKT_TEST_BACKEND=pg on PostgreSQL (tests/store-lib.sh).
+set -u
+BUILD=${BUILD:-build}
+K="$PWD/$BUILD/kontakt"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+. tests/store-lib.sh
+DB=$(store_new s) || { echo "FAIL: no store"; exit 1; }
+export KONTAKT_TODAY=2026-12-03 KONTAKT_NOW=2026-12-03T08:00:00.000Z KONTAKT_DB="$DB"
+fails=0
+bad() { fails=$((fails + 1)); echo "FAIL: $*"; }
+same() { [ "$2" == "$3" ] || bad "$1: got '$2', wanted '$3'"; }
+
+P='"person":{"birth_date":"1985-06-15","youth_education":true,"vocational_education":true}'
+cat >"$T/cases.ndjson" <<EOF
+{"id":"s1","jobcenter":"jc","caseworker":"cw-1",$P,"benefits":[{"benefit":"kontanthjaelp","from":"2026-12-01","categories":[{"from":"2026-12-01","category":"jobparat"}]}]}
+{"id":"s2","jobcenter":"jc","caseworker":"cw-1",$P,"benefits":[{"benefit":"kontanthjaelp","from":"2026-12-02","categories":[{"from":"2026-12-02","category":"jobparat"}]}]}
+EOF
+"$K" db import "$T/cases.ndjson" >/dev/null || bad "import"
+
+# No capacity recorded: nothing can be placed; both first conversations short.
+same "no capacity" "$("$K" db schedule --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); s=d["summary"][0]; print(len(d["proposals"]), s["short_duties"], s["missing"], s["extra_slots"])')" \
+"0 2 2 2"
+
+same "capacity set" "$("$K" db capacity set --caseworker cw-1 --slots 1)" "1"
+same "schedule" "$("$K" db schedule --format csv 2>/dev/null | tail -n +2)" \
+"2026-12-03,jc,cw-1,s1,forslag,0,jobcenter,fremmoede,1,kh.first;all.four_in_six_75
+2026-12-04,jc,cw-1,s2,forslag,0,jobcenter,fremmoede,1,kh.first;all.four_in_six_75"
+same "schedule json" "$("$K" db schedule --format json | python3 -c '
+import json,sys
+d=json.load(sys.stdin); p=d["proposals"][0]; s=d["summary"][0]
+print(d["from"], d["to"], p["forms"], p["agenda"]["conversation"], p["agenda"]["source"]["seed"][:3],
+      [x["window"]["to"] for x in p["duties"]], s["short_duties"], s["caseworkers"], len(d["days"]))')" \
+"2026-12-03 2027-01-10 ['fremmoede'] 1 004 ['2026-12-08', '2027-05-31'] 0 1 23"
+same "text is Danish" "$("$K" db schedule | head -1)" "Planlægning pr. 2026-12-03: 2026-12-03..2027-01-10 (6 uger)"
+same "bad weeks" "$("$K" db schedule --weeks 27 >/dev/null 2>&1; echo $?)" "2"
+
+# A booking takes its slot and meets the duty whose window holds its day.
+same "book" "$("$K" db book s2 --date 2026-12-07 2>"$T/err")" "$(store_q "$DB" 'SELECT max(seq) FROM events')"
+same "book no warning" "$(cat "$T/err")" ""
+same "booked" "$("$K" db schedule --format csv 2>/dev/null | tail -n +2 | cut -d, -f1,4,5,10)" \
+"2026-12-03,s1,forslag,kh.first;all.four_in_six_75
+2026-12-07,s2,booket,kh.first;all.four_in_six_75"
+"$K" db book s2 --date 2026-12-07 >/dev/null 2>"$T/err"
+same "book again" "$(grep -c 'already has this booking' "$T/err")" "1"
+"$K" db book s1 --date 2027-06-15 >/dev/null 2>"$T/err" || bad "book outside"
+same "book outside a window" "$(grep -o 'uden for vinduet for [a-z_.0-9]* \[[0-9-]*, [0-9-]*\]' "$T/err")" \
+"uden for vinduet for all.four_in_six_75 [2026-12-01, 2027-05-31]"
+"$K" db book s1 --date 2026-12-24 >/dev/null 2>"$T/err" || bad "book closed day"
+same "book a closed day" "$(grep -c 'lukkedag' "$T/err")" "1"
+# withdrawn (a correction), the booking is gone from the schedule
+"$K" db correct s1 "$(store_q "$DB" 'SELECT max(seq) FROM events')" --retract >/dev/null 2>&1 || bad "retract"
+same "book bad day" "$("$K" db book s1 --date 2026-13-01 >/dev/null 2>&1; echo $?)" "2"
+same "book unknown case" "$("$K" db book nope --date 2026-12-07 >/dev/null 2>&1; echo $?)" "2"
+
+# cw-1 is away the first week: both first conversations are late, the
+# earliest deadline first in the next slots; 2 slots short.
+"$K" db capacity set --jobcenter jc --caseworker cw-1 --slots 0 --from 2026-12-03 --to 2026-12-09 >/dev/null
+same "away" "$("$K" db schedule --format csv 2>/dev/null | tail -n +2 | cut -d, -f1,4,5,6)" \
+"2026-12-07,s2,booket,0
+2026-12-10,s1,forslag,1"
+same "away summary" "$("$K" db schedule --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); s=d["summary"][0]; print(s["short_duties"], s["late"], s["extra_slots"], [x["rule"] for x in d["shortfall"]])')" \
+"1 1 1 ['kh.first']"
+# Two slots on Mondays, recorded after the absence: the latest event
+# covering a day wins, so Monday 12-07 has two slots, and s1 is met on time
+# beside s2's booking.
+"$K" db capacity set --jobcenter jc --caseworker cw-1 --slots 2 --weekday mon >/dev/null
+same "later event wins" "$("$K" db schedule --format csv 2>/dev/null | tail -n +2 | cut -d, -f1,4,5 | tr '\n' ' ')" \
+"2026-12-07,s1,forslag 2026-12-07,s2,booket "
+same "bad weekday" "$("$K" db capacity set --caseworker cw-1 --slots 1 --weekday sun >/dev/null 2>&1; echo $?)" "2"
+same "slots range" "$("$K" db capacity set --caseworker cw-1 --slots 101 >/dev/null 2>&1; echo $?)" "2"
+same "unknown caseworker" "$("$K" db capacity set --caseworker nobody --slots 1 2>&1 | grep -c 'name --jobcenter')" "1"
+if store_is_pg; then del=$("$(store__psql)" -X -q -d "$DB" -c 'DELETE FROM capacity' 2>&1)
+else del=$(sqlite3 "$DB" 'DELETE FROM capacity' 2>&1); fi
+same "capacity is append-only" "$(echo "$del" | grep -c append-only)" "1"
+same "logged" "$(store_q "$DB" "SELECT count(DISTINCT substr(action, 1, 4)) FROM access_log WHERE action LIKE 'schedule%' OR action LIKE 'book%' OR action LIKE 'capacity%'")" "3"
+
+[ "$fails" -eq 0 ] || { echo "$fails failed"; exit 1; }

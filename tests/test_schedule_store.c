@@ -1,0 +1,461 @@
+/* test_schedule_store.c -- Planlægning through the store (issue 14):
+ * properties of the schedule of generated caseloads (ks_demo), capacity
+ * events, bookings. The day is pinned (2026-12-03). */
+#define _POSIX_C_SOURCE 200809L
+#include "testutil.h"
+
+#include "kontakt_schedule.h"
+#include "kontakt_store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char dir[64];
+static char path[128];
+static ks_store *store;
+
+#define TODAY "2026-12-03"
+
+static int setup(void **st) {
+    (void)st;
+    snprintf(dir, sizeof dir, "/tmp/kontakt-sched-XXXXXX");
+    if (!mkdtemp(dir)) return -1;
+    snprintf(path, sizeof path, "%s/store.db", dir);
+    ks_error e = {0};
+    if (ks_open(path, KS_OPEN_CREATE, &store, &e) != KS_OK) return -1;
+    ks_set_today(store, D(TODAY));
+    ks_set_now(store, TODAY "T08:00:00.000Z");
+    ks_set_actor(store, "tester");
+    ks_import_result res;
+    if (ks_demo(store, 3000, "demo", &res, &e) != KS_OK) {
+        fprintf(stderr, "demo: %s\n", e.message);
+        return -1;
+    }
+    return 0;
+}
+
+static int teardown(void **st) {
+    (void)st;
+    ks_close(store);
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* ---- what a schedule gave ---------------------------------------------------------- */
+
+typedef struct duty {
+    char case_id[24], rule[32];
+    kt_date from, deadline;
+} duty;
+
+typedef struct prop {
+    char case_id[24], cw[16];
+    kt_date date;
+    int booked, late;
+    duty d[8];
+    int nd;
+} prop;
+
+typedef struct dayrow {
+    char cw[16];
+    kt_date date;
+    int slots, used, overfull;
+} dayrow;
+
+typedef struct got {
+    prop *p;
+    size_t np, capp;
+    dayrow *d;
+    size_t nd, capd;
+    long short_late, short_missing, short_rows;
+    ks_schedule_summary sum;
+    int nsum;
+} got;
+
+static int g_item(void *ctx, const ks_schedule_item *it) {
+    got *g = ctx;
+    if (g->np == g->capp) {
+        g->capp = g->capp ? 2 * g->capp : 1024;
+        g->p = realloc(g->p, g->capp * sizeof *g->p);
+        assert_non_null(g->p);
+    }
+    prop *p = &g->p[g->np++];
+    memset(p, 0, sizeof *p);
+    snprintf(p->case_id, sizeof p->case_id, "%s", it->case_id);
+    snprintf(p->cw, sizeof p->cw, "%s", it->caseworker);
+    p->date = it->date;
+    p->booked = it->booked;
+    p->late = it->late;
+    for (size_t i = 0; i < it->n_duties && i < 8; i++) {
+        duty *d = &p->d[p->nd++];
+        snprintf(d->case_id, sizeof d->case_id, "%s", it->case_id);
+        snprintf(d->rule, sizeof d->rule, "%s", it->duties[i].rule);
+        d->from = it->duties[i].window_from;
+        d->deadline = it->duties[i].deadline;
+    }
+    return 0;
+}
+
+static int g_day(void *ctx, const ks_schedule_day *dy) {
+    got *g = ctx;
+    if (g->nd == g->capd) {
+        g->capd = g->capd ? 2 * g->capd : 256;
+        g->d = realloc(g->d, g->capd * sizeof *g->d);
+        assert_non_null(g->d);
+    }
+    dayrow *d = &g->d[g->nd++];
+    snprintf(d->cw, sizeof d->cw, "%s", dy->caseworker);
+    d->date = dy->date;
+    d->slots = dy->slots;
+    d->used = dy->used;
+    d->overfull = dy->overfull;
+    return 0;
+}
+
+static int g_short(void *ctx, const ks_schedule_short *s) {
+    got *g = ctx;
+    if (s->overdue) return 0;
+    g->short_rows++;
+    g->short_late += s->late;
+    g->short_missing += s->missing;
+    return 0;
+}
+
+static int g_summary(void *ctx, const ks_schedule_summary *s) {
+    got *g = ctx;
+    g->sum = *s;
+    g->nsum++;
+    return 0;
+}
+
+static void run(got *g, int default_slots, int weeks) {
+    memset(g, 0, sizeof *g);
+    ks_schedule_query q;
+    ks_schedule_query_init(&q);
+    q.weeks = weeks;
+    q.default_slots = default_slots;
+    q.jobcenter = "demo";
+    ks_schedule_sink k = {g_item, g_day, g_short, g_summary, g};
+    ks_error e = {0};
+    int rc = ks_schedule(store, &q, &k, &e);
+    if (rc != KS_OK) fprintf(stderr, "ks_schedule: %s\n", e.message);
+    assert_int_equal(rc, KS_OK);
+    assert_int_equal(g->nsum, 1);
+}
+
+static void got_free(got *g) {
+    free(g->p);
+    free(g->d);
+}
+
+static kt_date horizon_end(int weeks) {
+    kt_date t = D(TODAY);
+    return t - kt_date_weekday(t) + 7 * weeks - 1;
+}
+
+/* Every proposal on a working day in the horizon, inside the window of every
+ * duty it meets (or marked late, and then after one's deadline), one a day
+ * per case; every caseworker-day within its slots and equal to its count. */
+static void check_basic(const got *g, int weeks) {
+    kt_date today = D(TODAY), end = horizon_end(weeks);
+    for (size_t i = 0; i < g->np; i++) {
+        const prop *p = &g->p[i];
+        assert_false(kt_sched_closed_day(p->date));
+        assert_true(p->date >= today && p->date <= end);
+        int after = 0;
+        for (int k = 0; k < p->nd; k++) {
+            assert_true(p->d[k].from <= p->date);
+            if (p->date > p->d[k].deadline) after = 1;
+        }
+        assert_int_equal(after, p->late);
+        assert_true(p->nd >= 1 || p->booked);
+        for (size_t j = i + 1; j < g->np && g->p[j].date == p->date; j++)
+            if (!strcmp(g->p[j].case_id, p->case_id)) fail_msg("%s twice on one day", p->case_id);
+    }
+    for (size_t i = 0; i < g->nd; i++) {
+        const dayrow *d = &g->d[i];
+        int n = 0;
+        for (size_t j = 0; j < g->np; j++)
+            n += g->p[j].date == d->date && !strcmp(g->p[j].cw, d->cw);
+        assert_int_equal(n, d->used);
+        assert_true(d->used <= d->slots);
+    }
+}
+
+/* The conversation duties due in the horizon, from the worklist (an
+ * independent reading of the stored plans): remaining = required - counted. */
+typedef struct need {
+    char case_id[24], rule[32];
+    kt_date from, deadline;
+    int remaining, on_time;
+} need;
+
+typedef struct needs {
+    need *v;
+    size_t n, cap;
+} needs;
+
+static int wl_item(void *ctx, const ks_worklist_item *it) {
+    needs *ns = ctx;
+    if (strcmp(it->kind, "samtale") || it->required <= it->counted) return 0;
+    /* the a-kasse's duties are not the jobcentre's to plan */
+    if (!strcmp(it->rule, "dp.a_kasse_first") || !strcmp(it->rule, "dp.a_kasse") ||
+        !strcmp(it->rule, "dp.a_kasse_75") || !strcmp(it->rule, "dp.cv_samtale"))
+        return 0;
+    if (ns->n == ns->cap) {
+        ns->cap = ns->cap ? 2 * ns->cap : 1024;
+        ns->v = realloc(ns->v, ns->cap * sizeof *ns->v);
+        assert_non_null(ns->v);
+    }
+    need *n = &ns->v[ns->n++];
+    memset(n, 0, sizeof *n);
+    snprintf(n->case_id, sizeof n->case_id, "%s", it->case_id);
+    snprintf(n->rule, sizeof n->rule, "%s", it->rule);
+    n->from = it->window_from;
+    n->deadline = it->deadline;
+    n->remaining = it->required - it->counted;
+    return 0;
+}
+
+static void read_needs(needs *ns, int weeks) {
+    memset(ns, 0, sizeof *ns);
+    ks_worklist_query q;
+    ks_worklist_query_init(&q);
+    q.as_of = D(TODAY);
+    q.within_days = horizon_end(weeks) - D(TODAY);
+    q.overdue_days = 0; /* from today on: the duties that can still be met on time */
+    q.jobcenter = "demo";
+    ks_error e = {0};
+    assert_int_equal(ks_worklist(store, &q, wl_item, ns, &e), KS_OK);
+}
+
+/* Conversations placed on time for each need, counted from the proposals. */
+static void count_on_time(needs *ns, const got *g) {
+    for (size_t i = 0; i < g->np; i++)
+        for (int k = 0; k < g->p[i].nd; k++) {
+            const duty *d = &g->p[i].d[k];
+            if (g->p[i].date > d->deadline) continue;
+            for (size_t j = 0; j < ns->n; j++)
+                if (ns->v[j].deadline == d->deadline && !strcmp(ns->v[j].case_id, d->case_id) &&
+                    !strcmp(ns->v[j].rule, d->rule))
+                    ns->v[j].on_time++;
+        }
+}
+
+static int working_days(kt_date a, kt_date b) {
+    int n = 0;
+    for (kt_date t = a; t <= b; t++) n += !kt_sched_closed_day(t);
+    return n;
+}
+
+static void test_enough_capacity(void **st) {
+    (void)st;
+    got g;
+    run(&g, 100, 6);
+    check_basic(&g, 6);
+    assert_true(g.np > 500);
+    /* nothing late that one conversation a working day could have met */
+    needs ns;
+    read_needs(&ns, 6);
+    count_on_time(&ns, &g);
+    long infeasible = 0;
+    for (size_t j = 0; j < ns.n; j++) {
+        need *n = &ns.v[j];
+        if (n->deadline < D(TODAY) || n->on_time >= n->remaining) continue;
+        kt_date a = n->from > D(TODAY) ? n->from : D(TODAY);
+        int wd = working_days(a, n->deadline);
+        if (wd >= n->remaining)
+            fail_msg("%s %s due %d: %d of %d on time with %d working days", n->case_id, n->rule,
+                     (int)n->deadline, n->on_time, n->remaining, wd);
+        infeasible++;
+    }
+    assert_int_equal(g.sum.short_duties, infeasible);
+    assert_int_equal(g.sum.missing, 0);
+    assert_int_equal(g.sum.overfull_days, 0);
+    free(ns.v);
+    got_free(&g);
+}
+
+static void test_half_capacity(void **st) {
+    (void)st;
+    /* the level that the ample run needed, halved */
+    got g;
+    run(&g, 100, 6);
+    int peak = 0;
+    for (size_t i = 0; i < g.nd; i++)
+        if (g.d[i].used > peak) peak = g.d[i].used;
+    got_free(&g);
+    int half = peak / 2 > 0 ? peak / 2 : 1;
+    run(&g, half, 6);
+    check_basic(&g, 6);
+    needs ns;
+    read_needs(&ns, 6);
+    count_on_time(&ns, &g);
+    long short_conv = 0, short_duties = 0;
+    for (size_t j = 0; j < ns.n; j++) {
+        need *n = &ns.v[j];
+        if (n->deadline < D(TODAY) || n->on_time >= n->remaining) continue;
+        short_conv += n->remaining - n->on_time;
+        short_duties++;
+    }
+    assert_true(short_duties > 0); /* half the capacity is short */
+    assert_int_equal(g.sum.late + g.sum.missing, short_conv);
+    assert_int_equal(g.sum.extra_slots, short_conv);
+    assert_int_equal(g.sum.short_duties, short_duties);
+    assert_int_equal(g.short_late + g.short_missing, short_conv);
+    assert_int_equal(g.short_rows, short_duties);
+    assert_true(g.sum.overfull_days > 0);
+    free(ns.v);
+    got_free(&g);
+}
+
+static void test_deterministic(void **st) {
+    (void)st;
+    got a, b;
+    run(&a, 3, 4);
+    run(&b, 3, 4);
+    assert_int_equal(a.np, b.np);
+    for (size_t i = 0; i < a.np; i++) {
+        assert_string_equal(a.p[i].case_id, b.p[i].case_id);
+        assert_int_equal(a.p[i].date, b.p[i].date);
+        assert_string_equal(a.p[i].cw, b.p[i].cw);
+    }
+    got_free(&a);
+    got_free(&b);
+}
+
+static void test_capacity_events(void **st) {
+    (void)st;
+    ks_error e = {0};
+    long seq;
+    ks_capacity_set c = {.jobcenter = "cap", .slots = 6, .from = KT_NO_DATE, .to = KT_NO_DATE};
+    assert_int_equal(ks_capacity_set_add(store, &c, &seq, &e), KS_OK);
+    c = (ks_capacity_set){.jobcenter = "cap", .caseworker = "anna", .slots = 4, .weekdays = 1u << 4,
+                          .from = KT_NO_DATE, .to = KT_NO_DATE}; /* Fridays */
+    assert_int_equal(ks_capacity_set_add(store, &c, &seq, &e), KS_OK);
+    c = (ks_capacity_set){.jobcenter = "cap", .caseworker = "anna", .slots = 0,
+                          .from = D("2026-12-14"), .to = D("2026-12-18")}; /* away */
+    assert_int_equal(ks_capacity_set_add(store, &c, &seq, &e), KS_OK);
+    int n;
+    assert_int_equal(ks_capacity_on(store, "cap", "anna", D("2026-12-07"), &n, &e), KS_OK);
+    assert_int_equal(n, 6); /* Monday: the jobcentre's */
+    assert_int_equal(ks_capacity_on(store, "cap", "anna", D("2026-12-11"), &n, &e), KS_OK);
+    assert_int_equal(n, 4); /* Friday: her own */
+    assert_int_equal(ks_capacity_on(store, "cap", "anna", D("2026-12-18"), &n, &e), KS_OK);
+    assert_int_equal(n, 0); /* away: the later event wins */
+    assert_int_equal(ks_capacity_on(store, "cap", "bo", D("2026-12-18"), &n, &e), KS_OK);
+    assert_int_equal(n, 6);
+    assert_int_equal(ks_capacity_on(store, "none", "bo", D("2026-12-18"), &n, &e), KS_OK);
+    assert_int_equal(n, -1);
+    c = (ks_capacity_set){.jobcenter = "cap", .slots = 101, .from = KT_NO_DATE, .to = KT_NO_DATE};
+    assert_int_equal(ks_capacity_set_add(store, &c, &seq, &e), KS_EINVALID);
+    c = (ks_capacity_set){.jobcenter = "cap", .slots = 1, .from = D("2026-12-10"), .to = D("2026-12-01")};
+    assert_int_equal(ks_capacity_set_add(store, &c, &seq, &e), KS_EINVALID);
+}
+
+/* A case of the demo with an open conversation duty due in the horizon. */
+static int first_need(void *ctx, const ks_worklist_item *it) {
+    need *n = ctx;
+    if (strcmp(it->kind, "samtale") || it->deadline < D(TODAY) || strncmp(it->rule, "all.", 4))
+        return 0;
+    snprintf(n->case_id, sizeof n->case_id, "%s", it->case_id);
+    snprintf(n->rule, sizeof n->rule, "%s", it->rule);
+    n->from = it->window_from;
+    n->deadline = it->deadline;
+    return 1;
+}
+
+static void test_booking(void **st) {
+    (void)st;
+    need n = {0};
+    ks_worklist_query q;
+    ks_worklist_query_init(&q);
+    q.as_of = D(TODAY);
+    q.within_days = 40;
+    q.jobcenter = "demo";
+    ks_error e = {0};
+    assert_int_equal(ks_worklist(store, &q, first_need, &n, &e), KS_OK);
+    assert_true(n.case_id[0]);
+    /* a working day inside the window */
+    kt_date day = n.from > D(TODAY) ? n.from : D(TODAY);
+    while (kt_sched_closed_day(day)) day++;
+    assert_true(day <= n.deadline);
+    long seq = 0;
+    int already = -1;
+    char warn[300];
+    assert_int_equal(ks_book(store, n.case_id, day, NULL, NULL, NULL, &seq, &already, warn,
+                             sizeof warn, &e),
+                     KS_OK);
+    assert_int_equal(already, 0);
+    assert_string_equal(warn, "");
+    /* again: the same booking, nothing written */
+    long seq2 = 0;
+    assert_int_equal(ks_book(store, n.case_id, day, NULL, NULL, NULL, &seq2, &already, warn,
+                             sizeof warn, &e),
+                     KS_OK);
+    assert_int_equal(already, 1);
+    assert_int_equal(seq2, seq);
+    /* the schedule shows it booked, meeting the duty */
+    got g;
+    run(&g, 2, 6);
+    check_basic(&g, 6);
+    int seen = 0;
+    for (size_t i = 0; i < g.np; i++) {
+        if (strcmp(g.p[i].case_id, n.case_id) || !g.p[i].booked) continue;
+        seen++;
+        assert_int_equal(g.p[i].date, day);
+        int meets = 0;
+        for (int k = 0; k < g.p[i].nd; k++) meets += !strcmp(g.p[i].d[k].rule, n.rule);
+        assert_int_equal(meets, 1);
+    }
+    assert_int_equal(seen, 1);
+    assert_true(g.sum.booked >= 1);
+    got_free(&g);
+    /* a day outside every window: a warning naming the window */
+    assert_int_equal(ks_book(store, n.case_id, D("2031-03-04"), "cw-x", NULL, NULL, &seq, &already,
+                             warn, sizeof warn, &e),
+                     KS_OK);
+    assert_non_null(strstr(warn, "uden for vinduet for"));
+    /* a closed day */
+    assert_int_equal(ks_book(store, n.case_id, D("2026-12-24"), NULL, NULL, NULL, &seq, &already,
+                             warn, sizeof warn, &e),
+                     KS_OK);
+    assert_non_null(strstr(warn, "lukkedag"));
+    /* a held conversation on the day closes the booking */
+    ks_set_today(store, day);
+    char body[160];
+    char d[11];
+    kt_date_format(day, d);
+    snprintf(body, sizeof body, "{\"date\":\"%s\",\"holder\":\"jobcenter\",\"form\":\"fremmoede\"}", d);
+    assert_int_equal(ks_record(store, n.case_id, KS_CONVERSATION, body, NULL, NULL, &seq, &e), KS_OK);
+    ks_schedule_query sq;
+    ks_schedule_query_init(&sq);
+    sq.as_of = day;
+    sq.jobcenter = "demo";
+    sq.default_slots = 2;
+    memset(&g, 0, sizeof g);
+    ks_schedule_sink k = {g_item, g_day, g_short, g_summary, &g};
+    assert_int_equal(ks_schedule(store, &sq, &k, &e), KS_OK);
+    for (size_t i = 0; i < g.np; i++)
+        if (!strcmp(g.p[i].case_id, n.case_id) && g.p[i].booked && g.p[i].date == day)
+            fail_msg("the booking was not closed by the conversation");
+    got_free(&g);
+    ks_set_today(store, D(TODAY));
+    /* bad input */
+    assert_int_equal(ks_book(store, "no-such-case", day, NULL, NULL, NULL, &seq, &already, warn,
+                             sizeof warn, &e),
+                     KS_ENOTFOUND);
+    sq.weeks = 27;
+    assert_int_equal(ks_schedule(store, &sq, &k, &e), KS_EINVALID);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_enough_capacity), cmocka_unit_test(test_half_capacity),
+        cmocka_unit_test(test_deterministic),   cmocka_unit_test(test_capacity_events),
+        cmocka_unit_test(test_booking),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
