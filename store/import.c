@@ -1550,11 +1550,12 @@ static int stage_lock(ks_store *s, int wait) {
     return fd;
 }
 
-static int stage_count(ks_store *s, const char *sql, long *n, ks_error *err) {
+/* The one integer a query gives (a count, a flag); `what` names it in an error. */
+static int query_long(ks_store *s, const char *sql, const char *what, long *out, ks_error *err) {
     ks_q *st;
-    if (ks_db_prepare(s->db, sql, &st) != 0) return ks__dbfail(s, err, "import_stage");
-    int rc = ks_q_step(st) == KS_Q_ROW ? KS_OK : ks__dbfail(s, err, "import_stage");
-    if (rc == KS_OK) *n = (long)ks_q_int64(st, 0);
+    if (ks_db_prepare(s->db, sql, &st) != 0) return ks__dbfail(s, err, what);
+    int rc = ks_q_step(st) == KS_Q_ROW ? KS_OK : ks__dbfail(s, err, what);
+    if (rc == KS_OK) *out = (long)ks_q_int64(st, 0);
     ks_q_finalize(st);
     return rc;
 }
@@ -1580,7 +1581,7 @@ static int apply_staged(imp *im) {
         long remaining = 0; /* the last batch is synced (outside a transaction only) */
         snprintf(sql, sizeof sql, "SELECT count(*) FROM (SELECT 1 FROM import_stage LIMIT %d)",
                  batch + 1);
-        rc = stage_count(s, sql, &remaining, im->err);
+        rc = query_long(s, sql, "import_stage", &remaining, im->err);
         if (rc == KS_OK && remaining <= batch) rc = ks__exec(s, "PRAGMA synchronous = FULL", im->err);
         if (rc == KS_OK) rc = ks__begin(s, im->err);
         if (rc != KS_OK) break;
@@ -1618,7 +1619,7 @@ static int apply_staged(imp *im) {
             rc = ks__exec(s, sql, im->err);
         }
         long left = 0;
-        if (rc == KS_OK) rc = stage_count(s, "SELECT EXISTS (SELECT 1 FROM import_stage)", &left, im->err);
+        if (rc == KS_OK) rc = query_long(s, "SELECT EXISTS (SELECT 1 FROM import_stage)", "import_stage", &left, im->err);
         if (rc == KS_OK && !left)
             rc = ks__exec(s, "DELETE FROM meta WHERE key = 'import_applying'", im->err);
         if (rc == KS_OK && !left) rc = ks__write_pending_log(s, 0, im->err);
@@ -1642,7 +1643,7 @@ static int apply_staged(imp *im) {
  * (the marker), it is applied; before it, its staged lines are deleted. */
 static int stage_recover(ks_store *s, ks_error *err) {
     long staged = 0;
-    int rc = stage_count(s, "SELECT EXISTS (SELECT 1 FROM import_stage)", &staged, err);
+    int rc = query_long(s, "SELECT EXISTS (SELECT 1 FROM import_stage)", "import_stage", &staged, err);
     if (rc != KS_OK || !staged) return rc;
     ks_q *st;
     char jobcenter[65] = "";
@@ -1684,7 +1685,7 @@ static int stage_recover(ks_store *s, ks_error *err) {
 int ks__import_recover(ks_store *s, ks_error *err) {
     if ((s->flags & KS_OPEN_READONLY) || s->pg) return KS_OK; /* staging is SQLite's */
     long staged = 0;
-    int rc = stage_count(s, "SELECT EXISTS (SELECT 1 FROM import_stage)", &staged, err);
+    int rc = query_long(s, "SELECT EXISTS (SELECT 1 FROM import_stage)", "import_stage", &staged, err);
     if (rc != KS_OK || !staged) return rc;
     int fd = stage_lock(s, 0);
     if (fd < 0) return KS_OK; /* an import is under way (or no lock can be had): its own */
@@ -1977,15 +1978,6 @@ static int pg_write_line(imp *im, queue *q, job *j) {
     return big >= PGC_FLUSH ? pgc_flush(im) : KS_OK;
 }
 
-static int query_long(ks_store *s, const char *sql, long *out, ks_error *err) {
-    ks_q *st;
-    if (ks_db_prepare(s->db, sql, &st) != 0) return ks__dbfail(s, err, "import");
-    int rc = ks_q_step(st) == KS_Q_ROW ? KS_OK : ks__dbfail(s, err, "import");
-    if (rc == KS_OK) *out = (long)ks_q_int64(st, 0);
-    ks_q_finalize(st);
-    return rc;
-}
-
 static const char pg_empty_sql[] =
     "SELECT (NOT EXISTS (SELECT 1 FROM cases) AND NOT EXISTS (SELECT 1 FROM events) AND"
     " NOT EXISTS (SELECT 1 FROM obligations) AND NOT EXISTS (SELECT 1 FROM plans))::int";
@@ -2015,7 +2007,7 @@ static int pgc_bulk_start(imp *im, pgc *p) {
     ks_store *s = im->s;
     long empty = 0;
     int rc = ks__exec(s, "LOCK TABLE cases, events, obligations, plans IN ACCESS EXCLUSIVE MODE", im->err);
-    if (rc == KS_OK) rc = query_long(s, pg_empty_sql, &empty, im->err);
+    if (rc == KS_OK) rc = query_long(s, pg_empty_sql, "import", &empty, im->err);
     if (rc != KS_OK || !empty) return rc;
     ks_q *st;
     if (ks_db_prepare(s->db, pg_keys_sql, &st) != 0) return ks__dbfail(s, im->err, "import");
@@ -2060,8 +2052,8 @@ static int pgc_bulk_finish(imp *im, pgc *p) {
 static int pgc_start(imp *im, pgc *p) {
     memset(p, 0, sizeof *p);
     long rls = 0, empty = 0;
-    int rc = query_long(im->s, "SELECT row_security_active('cases')::int", &rls, im->err);
-    if (rc == KS_OK && !rls) rc = query_long(im->s, pg_empty_sql, &empty, im->err);
+    int rc = query_long(im->s, "SELECT row_security_active('cases')::int", "import", &rls, im->err);
+    if (rc == KS_OK && !rls) rc = query_long(im->s, pg_empty_sql, "import", &empty, im->err);
     if (rc != KS_OK) return rc;
     if (rls) return 0;
     if (empty && (rc = pgc_bulk_start(im, p)) < 0) return rc;
@@ -2164,7 +2156,7 @@ int ks_import(ks_store *s, FILE *in, const ks_import_options *o, ks_problem_fn p
             return ks__fail(err, st, "read error");
         }
         if (more && file && *file && /* a file: the lock beside it */
-            stage_count(s, "SELECT EXISTS (SELECT 1 FROM cases)", &cases, err) == KS_OK && cases) {
+            query_long(s, "SELECT EXISTS (SELECT 1 FROM cases)", "import_stage", &cases, err) == KS_OK && cases) {
             int rc = import_staged(&im, in, pre.p, pre.len);
             kt_sb_free(&pre);
             return rc;
