@@ -65,9 +65,9 @@ if sys.argv[3] == "empty" and events: bad("expected no events")
 PY
 }
 LAST="calendar: open, and overdue only of the running course"
-if check_ics "$T/cal.ics" "$T/case.json"; then ok; else fail "$LAST"; fi
+if check_ics "$T/cal.ics" "$T/case.json"; then ok; else bad "$LAST"; fi
 LAST="the case has overdue duties of the ended course (what must be left out)"
-python3 -c 'import json,sys; p=json.load(open(sys.argv[1]))["plan"]["obligations"]; sys.exit(0 if any(o["status"]=="overdue" and o["benefit"]=="kontanthjaelp" for o in p) and any(o["status"]=="overdue" and o["benefit"]=="dagpenge" for o in p) else 1)' "$T/case.json" && ok || fail "$LAST"
+python3 -c 'import json,sys; p=json.load(open(sys.argv[1]))["plan"]["obligations"]; sys.exit(0 if any(o["status"]=="overdue" and o["benefit"]=="kontanthjaelp" for o in p) and any(o["status"]=="overdue" and o["benefit"]=="dagpenge" for o in p) else 1)' "$T/case.json" && ok || bad "$LAST"
 
 if [ -n "$PYICAL" ]; then
     LAST="calendar: python3-icalendar"
@@ -88,7 +88,7 @@ for e in ev:
     assert str(e["UID"]).endswith("@kontakt")
 assert len({str(e["UID"]) for e in ev}) == len(ev)
 PY
-    then ok; else fail "$LAST"; fi
+    then ok; else bad "$LAST"; fi
 fi
 
 LAST="a case whose only benefit has ended: a valid, empty calendar"
@@ -96,9 +96,9 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["id"]="cal-2"; d[
 req POST /v1/cases "${JSONH[@]}" -H "$(AU "$TA")" --data-binary @"$T/ended.json"; expect 201
 cp "$T/body" "$T/case2.json"
 req GET /v1/cases/cal-2/calendar.ics -H "$(AU "$TA")"; expect 200 text/calendar
-if check_ics "$T/body" "$T/case2.json" empty; then ok; else fail "$LAST"; fi
+if check_ics "$T/body" "$T/case2.json" empty; then ok; else bad "$LAST"; fi
 if [ -n "$PYICAL" ]; then
-    "$PYICAL" -c 'import sys,icalendar; c=icalendar.Calendar.from_ical(open(sys.argv[1],"rb").read()); sys.exit(0 if not [e for e in c.walk() if e.name=="VEVENT"] else 1)' "$T/body" && ok || fail "$LAST (icalendar)"
+    "$PYICAL" -c 'import sys,icalendar; c=icalendar.Calendar.from_ical(open(sys.argv[1],"rb").read()); sys.exit(0 if not [e for e in c.walk() if e.name=="VEVENT"] else 1)' "$T/body" && ok || bad "$LAST (icalendar)"
 fi
 
 LAST="after the day the course ends, its overdue duties leave the calendar"
@@ -108,7 +108,7 @@ cp "$T/body" "$T/case3.json"
 req GET /v1/cases/cal-3/calendar.ics -H "$(AU "$TA")"; expect 200 text/calendar
 n=$(grep -c '^BEGIN:VEVENT' "$T/body")
 want=$(python3 -c 'import json,sys; p=json.load(open(sys.argv[1]))["plan"]["obligations"]; print(sum(o["status"]=="open" and bool(o["window"].get("to")) for o in p), sum(o["status"]=="overdue" for o in p))' "$T/case3.json")
-if [ "$n" = "${want% *}" ] && [ "${want#* }" -gt 0 ]; then ok; else fail "$LAST: $n events; open and overdue in the plan: $want"; fi
+if [ "$n" = "${want% *}" ] && [ "${want#* }" -gt 0 ]; then ok; else bad "$LAST: $n events; open and overdue in the plan: $want"; fi
 
 kill -TERM "$SPID"; wait "$SPID"
 api_done cli-api-calendar

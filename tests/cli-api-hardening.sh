@@ -95,15 +95,15 @@ attempt "auditor writes" 403 POST /v1/cases/borger-17/conversations "${JSONH[@]}
 attempt "auditor creates" 403 POST /v1/cases "${JSONH[@]}" -H "$(AU "$TU")" --data-binary @"$T/own.json"
 attempt "caseworker reads a report" 403 GET /v1/reports/timeliness -H "$(AU "$TA")"
 LAST="access log: one denied row per refused attempt"
-"$K" db access-log --db "$DB" >"$T/log.txt" 2>&1 || fail "$LAST: kontakt db access-log: $(cat "$T/log.txt")"
+"$K" db access-log --db "$DB" >"$T/log.txt" 2>&1 || bad "$LAST: kontakt db access-log: $(cat "$T/log.txt")"
 denied=$(grep -c 'denied:' "$T/log.txt")
 if [ "$denied" = "$refused" ] && [ "$refused" = 10 ]; then ok; else
-    fail "$LAST: $denied denied rows for $refused refused attempts"; cat "$T/log.txt"; fi
+    bad "$LAST: $denied denied rows for $refused refused attempts"; cat "$T/log.txt"; fi
 for want in 'odense.*borger-17.*denied:read' 'odense.*borger-17.*denied:calendar' \
     'odense.*borger-17.*denied:record:conversation' 'odense.*borger-17.*denied:record:event' \
     'odense.*borger-17.*denied:write' 'odense.*borger-77.*denied:write' 'auditor.*borger-17.*denied:role' \
     'caseworker.*denied:role'; do
-    if grep -qE "$want" "$T/log.txt"; then ok; else fail "$LAST: no row matching $want"; fi
+    if grep -qE "$want" "$T/log.txt"; then ok; else bad "$LAST: no row matching $want"; fi
 done
 LAST="the refused writes changed nothing"
 req GET /v1/cases/borger-17 -H "$(AU "$TA")"
@@ -121,7 +121,7 @@ done
 wait "${cpids[@]}" # not the server
 after=$("$K" db access-log borger-17 --db "$DB" 2>/dev/null | grep -c $'\tread$')
 if [ "$(grep -c '^200$' "$T/codes.txt")" = 40 ] && [ $((after - before)) = 40 ]; then ok; else
-    fail "$LAST: $(sort "$T/codes.txt" | uniq -c | tr '\n' ' '); rows $before -> $after"; fi
+    bad "$LAST: $(sort "$T/codes.txt" | uniq -c | tr '\n' ' '); rows $before -> $after"; fi
 
 if command -v sqlite3 >/dev/null; then
     sqlite3 "$DB" "CREATE TRIGGER block_log BEFORE INSERT ON access_log BEGIN SELECT RAISE(ABORT, 'blocked by the test'); END;"
@@ -131,7 +131,7 @@ if command -v sqlite3 >/dev/null; then
     LAST="the calendar likewise (503)"
     req GET /v1/cases/borger-17/calendar.ics -H "$(AU "$TA")"; expect 503 application/problem+json
     LAST="the server says so on stderr"
-    if grep -q 'access log: .*could not be written' "$T/server.log"; then ok; else fail "$LAST"; fi
+    if grep -q 'access log: .*could not be written' "$T/server.log"; then ok; else bad "$LAST"; fi
     sqlite3 "$DB" "DROP TRIGGER block_log;"
     LAST="reads are served again once the log can be written"
     req GET /v1/cases/borger-17 -H "$(AU "$TA")"; expect 200 application/json
@@ -148,10 +148,10 @@ for f in $(ls server/ui); do
     req GET "/ui/$f"; expect 200 || continue
     base=${CTYPE%%;*}
     if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if sys.argv[2] in d["paths"]["/ui/{file}"]["get"]["responses"]["200"]["content"] else 1)' \
-        "$T/openapi.json" "$base"; then ok; else fail "$LAST: $base is not in openapi.json"; fi
+        "$T/openapi.json" "$base"; then ok; else bad "$LAST: $base is not in openapi.json"; fi
 done
 LAST="/ui/{file} does not claim text/plain"
-if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(1 if "text/plain" in d["paths"]["/ui/{file}"]["get"]["responses"]["200"]["content"] else 0)' "$T/openapi.json"; then ok; else fail "$LAST"; fi
+if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(1 if "text/plain" in d["paths"]["/ui/{file}"]["get"]["responses"]["200"]["content"] else 0)' "$T/openapi.json"; then ok; else bad "$LAST"; fi
 
 # ---- abandoned connections: counted, one summary line, not a line each --------------------
 for i in $(seq 1 12); do
@@ -163,10 +163,10 @@ sleep 0.3
 
 LAST="SIGTERM"
 kill -TERM "$SPID"; wait "$SPID"; rc=$?
-if [ "$rc" -eq 0 ]; then ok; else fail "$LAST: exit $rc; log: $(cat "$T/server.log")"; fi
+if [ "$rc" -eq 0 ]; then ok; else bad "$LAST: exit $rc; log: $(cat "$T/server.log")"; fi
 LAST="abandoned connections: a summary at stop, no line each"
 n=$(sed -n 's/^kontakt serve: \([0-9]*\) connection(s) abandoned by their clients.*/\1/p' "$T/server.log" | tail -1)
 # (a connection closed before MHD read anything from it may go unseen)
 if [ "${n:-0}" -ge 8 ] && [ "$n" -le 12 ] &&
-    ! grep -q 'incomplete request' "$T/server.log"; then ok; else fail "$LAST: $(cat "$T/server.log")"; fi
+    ! grep -q 'incomplete request' "$T/server.log"; then ok; else bad "$LAST: $(cat "$T/server.log")"; fi
 api_done cli-api-hardening

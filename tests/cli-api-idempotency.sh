@@ -17,7 +17,6 @@ TA2=$(tok aarhus caseworker)
 TM=$(tok aarhus manager)
 start_server "$T/server.log" --db "$DB" --today 2024-06-01
 q() { python3 -c "import sqlite3,sys; print('\n'.join('|'.join(map(str,r)) for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2])))" "$DB" "$1"; }
-same() { if [ "$2" == "$3" ]; then ok; else fail "$1: got '$2', wanted '$3'"; fi; }
 
 LAST="POST /v1/cases"
 req POST /v1/cases "${JSONH[@]}" -H "$(AU "$TA")" --data-binary @"$EX"; expect 201 application/json
@@ -68,7 +67,7 @@ cp "$T/body" "$T/first"
 n1=$(q "SELECT count(*) FROM events")
 LAST="the same key and body: the same answer, status and body"
 req POST $P "${JSONH[@]}" -H "$(AU "$TA")" -H "Idempotency-Key: k-1" --data-binary "$B1"
-expect 201 application/json && { cmp -s "$T/first" "$T/body" && ok || fail "$LAST: the body differs"; }
+expect 201 application/json && { cmp -s "$T/first" "$T/body" && ok || bad "$LAST: the body differs"; }
 LAST="the same key, another body: 409"
 req POST $P "${JSONH[@]}" -H "$(AU "$TA")" -H "Idempotency-Key: k-1" --data-binary "$B2"
 expect 409 application/problem+json && json 'd["type"] == "urn:kontakt:problem:idempotency-key-reused"'
@@ -92,7 +91,7 @@ req POST /v1/cases "${JSONH[@]}" -H "$(AU "$TA")" -H "Idempotency-Key: case-1" -
 expect 200 application/json
 cp "$T/body" "$T/first"
 req POST /v1/cases "${JSONH[@]}" -H "$(AU "$TA")" -H "Idempotency-Key: case-1" --data-binary @"$EX"
-expect 200 application/json && { cmp -s "$T/first" "$T/body" && ok || fail "$LAST: the body differs"; }
+expect 200 application/json && { cmp -s "$T/first" "$T/body" && ok || bad "$LAST: the body differs"; }
 same "the keys are kept" "$(q "SELECT count(*) FROM idempotency")" 4
 
 # ---- every record has its access-log row ----------------------------------------------

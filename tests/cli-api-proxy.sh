@@ -43,30 +43,27 @@ release() { touch "$T/release"; wait "$HOLDER" 2>/dev/null; sleep 0.3; }
 
 # xff ADDRS -> the status of GET /healthz through the "proxy"
 xff() { curl -s -o "$T/body" -w '%{http_code}' -H "X-Forwarded-For: $1" "http://127.0.0.1:$PORT/healthz"; }
-check() { # check NAME GOT WANTED
-    if [ "$2" == "$3" ]; then ok; else fail "$1: got $2, wanted $3"; fi
-}
 
 # ---- behind a trusted proxy: per X-Forwarded-For client --------------------------
 start_server "$T/s1.log" --db "$DB" --trust-proxy 127.0.0.1 --per-ip 2
 hold 2 203.0.113.7
-check "the held client's third request" "$(xff 203.0.113.7)" 429
+same "the held client's third request" "$(xff 203.0.113.7)" 429
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["status"] == 429 and d["type"].endswith("too-many-connections"), d' "$T/body" \
-    && ok || fail "the 429 is no problem+json"
-check "another client" "$(xff 198.51.100.9)" 200
-check "a made-up left part is not the client" "$(xff '203.0.113.7, 198.51.100.9')" 200
-check "the rightmost untrusted address is" "$(xff '198.51.100.9, 203.0.113.7')" 429
-check "a trusted proxy on the right is skipped" "$(xff '203.0.113.7, 127.0.0.1')" 429
-check "IPv6 spelled two ways is one client" "$(xff '2001:db8::1')" 200
-check "no X-Forwarded-For: the proxy itself" "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/healthz")" 200
+    && ok || bad "the 429 is no problem+json"
+same "another client" "$(xff 198.51.100.9)" 200
+same "a made-up left part is not the client" "$(xff '203.0.113.7, 198.51.100.9')" 200
+same "the rightmost untrusted address is" "$(xff '198.51.100.9, 203.0.113.7')" 429
+same "a trusted proxy on the right is skipped" "$(xff '203.0.113.7, 127.0.0.1')" 429
+same "IPv6 spelled two ways is one client" "$(xff '2001:db8::1')" 200
+same "no X-Forwarded-For: the proxy itself" "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/healthz")" 200
 # 300 slow connections of one client leave the others served (issue 12 §3)
 release
 hold 2 '2001:db8:0:0::1'
-check "IPv6 client held" "$(xff '2001:db8::1')" 429
-check "other IPv6 client" "$(xff '2001:db8::2')" 200
+same "IPv6 client held" "$(xff '2001:db8::1')" 429
+same "other IPv6 client" "$(xff '2001:db8::2')" 200
 release
-check "released: the client is served again" "$(xff 203.0.113.7)" 200
-check "released: the IPv6 client too" "$(xff '2001:db8::1')" 200
+same "released: the client is served again" "$(xff 203.0.113.7)" 200
+same "released: the IPv6 client too" "$(xff '2001:db8::1')" 200
 kill "$SPID"; wait "$SPID" 2>/dev/null
 
 # ---- issue 12's case: 300 slow requests of one client behind the proxy, the
@@ -75,21 +72,21 @@ start_server "$T/s3.log" --db "$DB" --trust-proxy 127.0.0.1
 hold 300 203.0.113.7
 ok_others=0
 for i in $(seq 1 20); do [ "$(xff "198.51.100.$i")" = 200 ] && ok_others=$((ok_others + 1)); done
-check "20 other users behind the proxy while one holds 300 requests" "$ok_others" 20
-check "the one with 300 is refused" "$(xff 203.0.113.7)" 429
+same "20 other users behind the proxy while one holds 300 requests" "$ok_others" 20
+same "the one with 300 is refused" "$(xff 203.0.113.7)" 429
 release
 kill "$SPID"; wait "$SPID" 2>/dev/null
 
 # ---- the peer is no trusted proxy: per socket address, X-Forwarded-For ignored --
 start_server "$T/s2.log" --db "$DB" --trust-proxy 10.9.9.9 --per-ip 2
 hold 2 203.0.113.7
-check "a third connection from the same address" "$(xff 198.51.100.9)" 000
+same "a third connection from the same address" "$(xff 198.51.100.9)" 000
 release
-check "released" "$(xff 198.51.100.9)" 200
+same "released" "$(xff 198.51.100.9)" 200
 kill "$SPID"; wait "$SPID" 2>/dev/null
 
 # ---- a bad --trust-proxy is refused at start ----------------------------------------
 "$K" serve --db "$DB" --listen 127.0.0.1:0 --trust-proxy not-an-address >/dev/null 2>&1
-check "--trust-proxy not-an-address" "$?" 2
+same "--trust-proxy not-an-address" "$?" 2
 
 api_done cli-api-proxy

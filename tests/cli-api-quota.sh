@@ -14,15 +14,9 @@
 set -u
 if [ -z "${KT_WATCHDOG:-}" ]; then export KT_WATCHDOG=1; exec timeout 120 bash "$0" "$@"; fi
 cd "$(dirname "$0")/.."
-BUILD=${BUILD:-build}
-K=$PWD/$BUILD/kontakt
-T=$(mktemp -d)
-SPID=""
-trap '[ -n "$SPID" ] && kill "$SPID" 2>/dev/null; rm -rf "$T"' EXIT
+. tests/api-lib.sh
 export KONTAKT_TODAY=2027-01-15 KONTAKT_DB="$T/s.db"
-fails=0
-bad() { fails=$((fails + 1)); echo "FAIL: $*"; }
-same() { [ "$2" == "$3" ] || bad "$1: got '$2', wanted '$3'"; }
+DB=$KONTAKT_DB
 
 # The caseload of jc-A (S = 2026-07-01, g2026) and its quota obligations:
 #   dp.a_kasse_75 [2026-07-01, 2026-09-30] (month 2026-09), a-kasse of the period
@@ -55,30 +49,13 @@ else
     grep -e '"id":"u1"' -e '"id":"b1"' "$T/cases.ndjson" | sed 's/,"a_kasse":"ak-1"//' >"$T/u1.ndjson"
     "$K" db import "$T/u1.ndjson" >/dev/null || bad "import"
 fi
-tok() { "$K" token create --jobcenter "$1" --role "$2" | grep -o 'kt_[0-9a-f]\{64\}' | head -1; }
 A_CW=$(tok jc-A caseworker)
 A_MGR=$(tok jc-A manager)
 A_AUD=$(tok jc-A auditor)
 B_CW=$(tok jc-B caseworker)
 B_MGR=$(tok jc-B manager)
 
-"$K" serve --db "$KONTAKT_DB" --listen 127.0.0.1:0 --today 2027-01-15 2>"$T/log" &
-SPID=$!
-PORT=""
-for _ in $(seq 1 100); do
-    PORT=$(sed -n 's|.*serving http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$T/log")
-    [ -n "$PORT" ] && curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break
-    sleep 0.05
-done
-[ -n "$PORT" ] || { echo "server did not start"; cat "$T/log"; exit 1; }
-get() { # get TOKEN PATH -> body in $T/body, prints the status
-    curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $1" "http://127.0.0.1:$PORT$2"
-}
-post() { # post TOKEN PATH BODY -> body in $T/body, prints the status
-    curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $1" -H 'Content-Type: application/json' \
-        --data-binary "$3" "http://127.0.0.1:$PORT$2"
-}
-py() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($1)" "$T/body"; }
+start_server "$T/log" --db "$KONTAKT_DB" --today 2027-01-15
 log_has() { "$K" db access-log "$1" | grep -q -- "$2" || bad "access log of $1 has no $2"; }
 
 # ---- GET /v1/reports/quota -----------------------------------------------------------
@@ -169,5 +146,4 @@ else
     same "undtaget refused by an engine without g2026" "$(post "$A_CW" "$ev" "$U")" 422
 fi
 
-[ "$fails" -eq 0 ] || { echo "cli-api-quota: $fails failed"; exit 1; }
-echo "cli-api-quota: ok"
+check_done cli-api-quota

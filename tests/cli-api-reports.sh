@@ -5,15 +5,9 @@
 # derivation), each token limited to its own jobcentre, roles enforced.
 set -u
 if [ -z "${KT_WATCHDOG:-}" ]; then export KT_WATCHDOG=1; exec timeout 120 bash "$0" "$@"; fi
-BUILD=${BUILD:-build}
-K=$PWD/$BUILD/kontakt
-T=$(mktemp -d)
-SPID=""
-trap '[ -n "$SPID" ] && kill "$SPID" 2>/dev/null; rm -rf "$T"' EXIT
+. tests/api-lib.sh
 export KONTAKT_TODAY=2026-11-23 KONTAKT_DB="$T/s.db"
-fails=0
-bad() { fails=$((fails + 1)); echo "FAIL: $*"; }
-same() { [ "$2" == "$3" ] || bad "$1: got '$2', wanted '$3'"; }
+DB=$KONTAKT_DB
 
 cat >"$T/cases.ndjson" <<'EOF'
 {"id":"q1","jobcenter":"jc-A","caseworker":"cw-1","person":{"birth_date":"1985-06-15","youth_education":true,"vocational_education":true},"benefits":[{"benefit":"kontanthjaelp","from":"2026-11-20","first_inquiry":"2026-11-20","categories":[{"from":"2026-11-20","category":"jobparat"}]}]}
@@ -23,25 +17,12 @@ cat >"$T/cases.ndjson" <<'EOF'
 {"id":"q3","jobcenter":"jc-B","caseworker":"cw-9","person":{"birth_date":"1985-06-15","youth_education":true,"vocational_education":true},"benefits":[{"benefit":"kontanthjaelp","from":"2026-11-10","first_inquiry":"2026-11-10","categories":[{"from":"2026-11-10","category":"jobparat"}]}]}
 EOF
 "$K" db import "$T/cases.ndjson" >/dev/null || bad "import"
-tok() { "$K" token create --jobcenter "$1" --role "$2" | grep -o 'kt_[0-9a-f]\{64\}' | head -1; }
 A_CW=$(tok jc-A caseworker)
 A_MGR=$(tok jc-A manager)
 B_MGR=$(tok jc-B manager)
 C_CW=$(tok jc-C caseworker)
 
-"$K" serve --db "$KONTAKT_DB" --listen 127.0.0.1:0 2>"$T/log" &
-SPID=$!
-PORT=""
-for _ in $(seq 1 100); do
-    PORT=$(sed -n 's|.*serving http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$T/log")
-    [ -n "$PORT" ] && curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break
-    sleep 0.05
-done
-[ -n "$PORT" ] || { echo "server did not start"; cat "$T/log"; exit 1; }
-get() { # get TOKEN PATH -> body in $T/body, prints the status
-    curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $1" "http://127.0.0.1:$PORT$2"
-}
-py() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($1)" "$T/body"; }
+start_server "$T/log" --db "$KONTAKT_DB"
 
 same "worklist A status" "$(get "$A_CW" /v1/worklist)" 200
 same "worklist A items" "$(py '[(i["case"], i["rule"], i["status"], i["window"]["to"], i["days_left"]) for i in d["items"]]')" \
@@ -127,4 +108,4 @@ same "cases of B" "$(get "$B_MGR" '/v1/cases'; echo; py '[c["id"] for c in d["ca
 same "no token" "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/v1/worklist")" 401
 "$K" db access-log | grep -q "report:timeliness" || bad "timeliness not in the access log"
 
-[ "$fails" -eq 0 ] || { echo "cli-api-reports: $fails failed"; exit 1; }
+check_done cli-api-reports

@@ -5,81 +5,12 @@
 set -u
 # never hang a test run: give up after 3 minutes
 if [ -z "${KT_WATCHDOG:-}" ]; then export KT_WATCHDOG=1; exec timeout 180 bash "$0" "$@"; fi
-BUILD=${BUILD:-build}
-K=$BUILD/kontakt
+. tests/api-lib.sh
 EX=examples/borger-17.json
-T=$(mktemp -d)
-fails=0
-checks=0
-PIDS=()
-
-cleanup() {
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-    rm -rf "$T"
-}
-trap cleanup EXIT
-
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok() { checks=$((checks + 1)); }
-
-# start_server LOG ARGS...: starts the server on port 0; sets PORT and SPID.
-start_server() {
-    local log=$1; shift
-    : >"$log"
-    "$K" serve --listen 127.0.0.1:0 "$@" 2>"$log" &
-    SPID=$!
-    PIDS+=("$SPID")
-    PORT=""
-    for _ in $(seq 1 100); do
-        PORT=$(sed -n 's|.*serving http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$log")
-        [ -n "$PORT" ] && break
-        sleep 0.05
-    done
-    [ -n "$PORT" ] || { echo "server did not start:"; cat "$log"; exit 1; }
-    for _ in $(seq 1 100); do
-        curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && return 0
-        sleep 0.05
-    done
-    echo "server did not answer /healthz"; exit 1
-}
-
-# req METHOD PATH [curl args...]: sets STATUS, CTYPE; body in $T/body, headers in $T/head.
-req() {
-    local m=$1 p=$2; shift 2
-    local out
-    out=$(curl -s -X "$m" -o "$T/body" -D "$T/head" -w '%{http_code} %{content_type}' \
-        "http://127.0.0.1:$PORT$p" "$@")
-    STATUS=${out%% *}
-    CTYPE=${out#* }
-}
-
-expect() { # expect STATUS [CONTENT-TYPE-PREFIX] -- about the last req
-    local what="$LAST"
-    if [ "$STATUS" != "$1" ]; then
-        fail "$what: status $STATUS, expected $1; body: $(head -c 400 "$T/body")"
-        return 1
-    fi
-    if [ $# -ge 2 ] && [[ $CTYPE != "$2"* ]]; then
-        fail "$what: content type '$CTYPE', expected $2"
-        return 1
-    fi
-    ok
-}
-
-# json PYTHON-EXPR: evaluates EXPR with d = the last body parsed as JSON; passes if true.
-json() {
-    if python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if ($1) else 1)" "$T/body" 2>/dev/null; then
-        ok
-    else
-        fail "$LAST: not true of the body: $1; body: $(head -c 400 "$T/body")"
-    fi
-}
 
 has_header() { # has_header REGEX
-    if grep -qiE "$1" "$T/head"; then ok; else fail "$LAST: no header matching $1"; fi
+    if grep -qiE "$1" "$T/head"; then ok; else bad "$LAST: no header matching $1"; fi
 }
-
-JSONH=(-H 'Content-Type: application/json')
 
 # The store: SQLite, or with KONTAKT_TEST_BACKEND=pg PostgreSQL, the server
 # then connected as a role under row-level security (tests/store-lib.sh).
@@ -124,7 +55,7 @@ expect 400 application/problem+json && json 'd["problems"][0]["pointer"] == "" a
 LAST="POST /v1/plan binary garbage (400, not 500)"
 head -c 3000 /dev/urandom >"$T/garbage"
 req POST /v1/plan "${JSONH[@]}" --data-binary @"$T/garbage"
-if [ "$STATUS" = 400 ] || [ "$STATUS" = 422 ]; then ok; else fail "$LAST: status $STATUS"; fi
+if [ "$STATUS" = 400 ] || [ "$STATUS" = 422 ]; then ok; else bad "$LAST: status $STATUS"; fi
 
 LAST="POST /v1/plan JSON that is not an object (422)"
 req POST /v1/plan "${JSONH[@]}" --data-binary '[1,2,3]'
@@ -176,7 +107,6 @@ LAST="GET / If-None-Match (304)"; req GET / -H "If-None-Match: $etag"; expect 30
 LAST="GET /ui/nope.js (404)"; req GET /ui/nope.js; expect 404 application/problem+json
 
 # ---- tokens and roles ---------------------------------------------------------------------
-tok() { "$K" token create --db "$DB" --jobcenter "$1" --role "$2" 2>/dev/null | head -1; }
 TA=$(tok aarhus caseworker)
 TB=$(tok odense caseworker)
 TM=$(tok aarhus manager)
@@ -184,9 +114,8 @@ TU=$(tok aarhus auditor)
 "$K" token create --db "$DB" --jobcenter aarhus --role manager >"$T/tok.out" 2>&1
 TREV=$(head -1 "$T/tok.out")
 rid=$(sed -n 's/^id \([0-9]*\),.*/\1/p' "$T/tok.out")
-"$K" token revoke "$rid" --db "$DB" >/dev/null 2>&1 || fail "token revoke $rid"
-for t in "$TA" "$TB" "$TM" "$TU" "$TREV"; do [[ $t == kt_* ]] || { fail "token create gave '$t'"; }; done
-AU() { echo "Authorization: Bearer $1"; }
+"$K" token revoke "$rid" --db "$DB" >/dev/null 2>&1 || bad "token revoke $rid"
+for t in "$TA" "$TB" "$TM" "$TU" "$TREV"; do [[ $t == kt_* ]] || { bad "token create gave '$t'"; }; done
 
 LAST="GET /v1/rules without a token (401)"; req GET /v1/rules
 expect 401 application/problem+json && has_header '^WWW-Authenticate: Bearer'
@@ -231,7 +160,7 @@ cp "$T/body" "$T/before.json"
 LAST="GET /v1/cases/borger-17 (auditor)"; req GET /v1/cases/borger-17 -H "$(AU "$TU")"; expect 200
 LAST="GET /v1/cases/borger-17?as_of=2024-12-01"; req GET '/v1/cases/borger-17?as_of=2024-12-01' -H "$(AU "$TM")"; expect 200 && json 'd["plan"]["as_of"] == "2024-12-01"'
 LAST="GET /v1/cases/borger-17?known_at=2000-01-01 (nothing known then)"; req GET '/v1/cases/borger-17?known_at=2000-01-01' -H "$(AU "$TA")"
-if [ "$STATUS" = 404 ] || [ "$STATUS" = 200 ] || [ "$STATUS" = 422 ] || [ "$STATUS" = 503 ]; then ok; else fail "$LAST: $STATUS"; fi
+if [ "$STATUS" = 404 ] || [ "$STATUS" = 200 ] || [ "$STATUS" = 422 ] || [ "$STATUS" = 503 ]; then ok; else bad "$LAST: $STATUS"; fi
 LAST="GET /v1/cases/borger-17?known_at=bad (400)"; req GET '/v1/cases/borger-17?known_at=bad' -H "$(AU "$TA")"; expect 400 application/problem+json
 LAST="GET a case of another jobcentre (403)"; req GET /v1/cases/borger-17 -H "$(AU "$TB")"
 expect 403 application/problem+json
@@ -247,7 +176,7 @@ expect 403 application/problem+json
 LAST="POST conversation (201, the plan changes)"
 req POST /v1/cases/borger-17/conversations "${JSONH[@]}" -H "$(AU "$TA")" --data-binary '{"date":"2024-05-30","holder":"jobcenter","form":"fremmoede"}'
 expect 201 application/json && json 'd["seq"] > 0 and {"date":"2024-05-30","holder":"jobcenter","form":"fremmoede"}.items() <= d["case"]["conversations"][-1].items()'
-python3 - "$T/before.json" "$T/body" <<'PY' && ok || fail "$LAST: the plan did not change"
+python3 - "$T/before.json" "$T/body" <<'PY' && ok || bad "$LAST: the plan did not change"
 import json, sys
 a = json.load(open(sys.argv[1]))["plan"]["obligations"]
 b = json.load(open(sys.argv[2]))["plan"]["obligations"]
@@ -278,7 +207,7 @@ req GET /v1/cases/borger-17/calendar.ics -H "$(AU "$TA")"
 expect 200 text/calendar && has_header '^Content-Disposition: attachment; filename="kontakt-borger-17.ics"'
 cp "$T/body" "$T/cal.ics"
 req GET /v1/cases/borger-17 -H "$(AU "$TA")"
-python3 - "$T/cal.ics" "$T/body" <<'PY' && ok || fail "GET calendar.ics: not RFC 5545 as expected"
+python3 - "$T/cal.ics" "$T/body" <<'PY' && ok || bad "GET calendar.ics: not RFC 5545 as expected"
 import json, sys
 raw = open(sys.argv[1], "rb").read()
 plan = json.load(open(sys.argv[2]))["plan"]
@@ -309,23 +238,23 @@ LAST="GET calendar.ics of another jobcentre (403)"; req GET /v1/cases/borger-17/
 
 # ---- reports (the store's queries, filled in later) -----------------------------------------
 LAST="GET /v1/worklist as caseworker"; req GET /v1/worklist -H "$(AU "$TA")"
-if [ "$STATUS" = 200 ] || [ "$STATUS" = 501 ]; then ok; else fail "$LAST: $STATUS"; fi
+if [ "$STATUS" = 200 ] || [ "$STATUS" = 501 ]; then ok; else bad "$LAST: $STATUS"; fi
 LAST="GET /v1/worklist without a token (401)"; req GET /v1/worklist; expect 401
 LAST="GET /v1/reports/timeliness as caseworker (403)"; req GET /v1/reports/timeliness -H "$(AU "$TA")"; expect 403
 LAST="GET /v1/forecast as caseworker (403)"; req GET /v1/forecast -H "$(AU "$TA")"; expect 403
 LAST="GET /v1/reports/timeliness as manager"; req GET /v1/reports/timeliness -H "$(AU "$TM")"
-if [ "$STATUS" = 200 ] || [ "$STATUS" = 501 ]; then ok; else fail "$LAST: $STATUS"; fi
+if [ "$STATUS" = 200 ] || [ "$STATUS" = 501 ]; then ok; else bad "$LAST: $STATUS"; fi
 LAST="GET /v1/forecast as manager"; req GET /v1/forecast -H "$(AU "$TM")"
-if [ "$STATUS" = 200 ] || [ "$STATUS" = 501 ]; then ok; else fail "$LAST: $STATUS"; fi
+if [ "$STATUS" = 200 ] || [ "$STATUS" = 501 ]; then ok; else bad "$LAST: $STATUS"; fi
 
 # ---- the access log --------------------------------------------------------------------------
 LAST="access log"
-"$K" db access-log borger-17 --db "$DB" >"$T/log.txt" 2>&1 || fail "$LAST: kontakt db access-log failed: $(cat "$T/log.txt")"
+"$K" db access-log borger-17 --db "$DB" >"$T/log.txt" 2>&1 || bad "$LAST: kontakt db access-log failed: $(cat "$T/log.txt")"
 for want in 'aarhus.*borger-17.*create:case' 'aarhus.*borger-17.*read' 'odense.*borger-17.*denied:read' \
     'odense.*borger-17.*denied:write' 'odense.*borger-17.*denied:record:conversation' 'auditor.*borger-17.*denied:role' \
     'aarhus.*borger-17.*record:conversation' 'aarhus.*borger-17.*record:event' 'aarhus.*borger-17.*calendar' \
     'odense.*borger-17.*denied:calendar'; do
-    if grep -qE "$want" "$T/log.txt"; then ok; else fail "$LAST: no entry matching $want"; cat "$T/log.txt"; fi
+    if grep -qE "$want" "$T/log.txt"; then ok; else bad "$LAST: no entry matching $want"; cat "$T/log.txt"; fi
 done
 
 # ---- slow clients ---------------------------------------------------------------------
@@ -339,14 +268,14 @@ printf 'GET /healthz HTTP/1.1\r\nHost: x\r\n' >&3
 PIDS+=($!)
 # (each within 1.5 s: one held up by the stalled client would wait for its 2 s timeout)
 slow_ok=1
-for i in 1 2 3 4 5; do curl -sf -m 1.5 "$BASE/healthz" >/dev/null || { slow_ok=0; fail "$LAST: request $i not served at once while a client is slow"; }; done
+for i in 1 2 3 4 5; do curl -sf -m 1.5 "$BASE/healthz" >/dev/null || { slow_ok=0; bad "$LAST: request $i not served at once while a client is slow"; }; done
 [ "$slow_ok" = 1 ] && ok
 t0=$(date +%s)
 timeout 8 cat <&3 >/dev/null
 rc=$?
 t1=$(date +%s)
 exec 3<&-
-if [ "$rc" -eq 0 ] && (( t1 - t0 <= 5 )); then ok; else fail "$LAST: stalled connection not closed by the timeout (rc $rc, $((t1 - t0)) s)"; fi
+if [ "$rc" -eq 0 ] && (( t1 - t0 <= 5 )); then ok; else bad "$LAST: stalled connection not closed by the timeout (rc $rc, $((t1 - t0)) s)"; fi
 
 # ---- many at once ------------------------------------------------------------------------
 LAST="50 concurrent plans"
@@ -356,7 +285,7 @@ for i in $(seq 1 50); do
     cpids+=($!)
 done >"$T/codes"
 wait "${cpids[@]}"
-if [ "$(grep -c '^200$' "$T/codes")" = 50 ]; then ok; else fail "$LAST: $(sort "$T/codes" | uniq -c | tr '\n' ' ')"; fi
+if [ "$(grep -c '^200$' "$T/codes")" = 50 ]; then ok; else bad "$LAST: $(sort "$T/codes" | uniq -c | tr '\n' ' ')"; fi
 
 LAST="20 concurrent writes and 20 reads of one case"
 cpids=()
@@ -369,7 +298,7 @@ for i in $(seq 1 20); do
     cpids+=($!)
 done >"$T/codes2"
 wait "${cpids[@]}"
-if [ "$(grep -c '^201$' "$T/codes2")" = 20 ] && [ "$(grep -c '^200$' "$T/codes2")" = 20 ]; then ok; else fail "$LAST: $(sort "$T/codes2" | uniq -c | tr '\n' ' ')"; fi
+if [ "$(grep -c '^201$' "$T/codes2")" = 20 ] && [ "$(grep -c '^200$' "$T/codes2")" = 20 ]; then ok; else bad "$LAST: $(sort "$T/codes2" | uniq -c | tr '\n' ' ')"; fi
 
 # ---- per-IP limit (its own server) -------------------------------------------------------
 LAST="per-IP connection limit"
@@ -385,12 +314,12 @@ exec 6<>"/dev/tcp/127.0.0.1/$PORT"
 # has surely accepted both (and keeps them open), however loaded the machine
 printf 'GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n' >&5
 printf 'GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n' >&6
-read -r -t 4 _ <&5 || fail "$LAST: no answer on the first connection"
-read -r -t 4 _ <&6 || fail "$LAST: no answer on the second connection"
-if curl -s -m 2 -o /dev/null "http://127.0.0.1:$PORT/healthz"; then fail "$LAST: a third connection was served"; else ok; fi
+read -r -t 4 _ <&5 || bad "$LAST: no answer on the first connection"
+read -r -t 4 _ <&6 || bad "$LAST: no answer on the second connection"
+if curl -s -m 2 -o /dev/null "http://127.0.0.1:$PORT/healthz"; then bad "$LAST: a third connection was served"; else ok; fi
 exec 5<&- 6<&-
 sleep 0.3
-if curl -sf -m 2 -o /dev/null "http://127.0.0.1:$PORT/healthz"; then ok; else fail "$LAST: not served after the others closed"; fi
+if curl -sf -m 2 -o /dev/null "http://127.0.0.1:$PORT/healthz"; then ok; else bad "$LAST: not served after the others closed"; fi
 kill -TERM "$SPID"; wait "$SPID" 2>/dev/null
 PORT=$MAIN_PORT
 
@@ -399,7 +328,6 @@ LAST="SIGTERM"
 kill -TERM "${PIDS[0]}"
 wait "${PIDS[0]}"
 rc=$?
-if [ "$rc" -eq 0 ] && grep -q 'stopping' "$T/server.log"; then ok; else fail "$LAST: exit $rc; log: $(cat "$T/server.log")"; fi
+if [ "$rc" -eq 0 ] && grep -q 'stopping' "$T/server.log"; then ok; else bad "$LAST: exit $rc; log: $(cat "$T/server.log")"; fi
 
-echo "cli-api: $checks checks passed, $fails failed"
-[ "$fails" -eq 0 ]
+api_done cli-api

@@ -1,0 +1,60 @@
+# check-lib.sh -- sourced by the shell tests (from the repository's root):
+# one temporary directory, one way to count and report checks, one way to
+# start the server, and every process the test started stopped on exit.
+#
+#   ok                      a check passed
+#   bad WHAT...             a check failed (printed with FAIL:)
+#   same WHAT GOT WANTED    one check: GOT equals WANTED
+#   check_done NAME         prints "NAME: P of N checks passed, F failed" and
+#                           returns non-zero if any failed (the script's last
+#                           command, so that it is the script's status)
+#   start_server LOG ARGS   runs `kontakt serve --listen 127.0.0.1:0 ARGS`,
+#                           its stderr into LOG; returns once /healthz
+#                           answers, with PORT and SPID set (exits the test
+#                           if it does not come up in 5 s)
+#   PIDS+=("$pid")          a background process to kill on exit
+#
+# K is the kontakt binary of $BUILD (default build), T the directory.
+BUILD=${BUILD:-build}
+K="$PWD/$BUILD/kontakt"
+T=$(mktemp -d)
+fails=0
+checks=0
+PIDS=()
+
+check__cleanup() {
+    local p
+    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+    rm -rf "$T"
+}
+trap check__cleanup EXIT
+
+ok() { checks=$((checks + 1)); }
+bad() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; }
+same() { if [ "$2" == "$3" ]; then ok; else bad "$1: got '$2', wanted '$3'"; fi; }
+
+check_done() {
+    echo "$1: $((checks - fails)) of $checks checks passed, $fails failed"
+    [ "$fails" -eq 0 ] && [ "$checks" -gt 0 ]
+}
+
+start_server() {
+    local log=$1 _
+    shift
+    : >"$log"
+    "$K" serve --listen 127.0.0.1:0 "$@" 2>"$log" &
+    SPID=$!
+    PIDS+=("$SPID")
+    PORT=""
+    for _ in $(seq 1 100); do
+        PORT=$(sed -n 's|.*serving http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$log")
+        [ -n "$PORT" ] && break
+        sleep 0.05
+    done
+    [ -n "$PORT" ] || { echo "server did not start:"; cat "$log"; exit 1; }
+    for _ in $(seq 1 100); do
+        curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && return 0
+        sleep 0.05
+    done
+    echo "server did not answer /healthz:"; cat "$log"; exit 1
+}
