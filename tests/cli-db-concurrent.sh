@@ -7,20 +7,11 @@
 # are killed; and a read or a record whose access-log row cannot be
 # written is refused. Timings belong in bench/, not here.
 set -u
-BUILD=${BUILD:-build}
-K="$PWD/$BUILD/kontakt"
-T=$(mktemp -d)
-BG=()
-trap 'for p in "${BG[@]}"; do kill -9 "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
+. tests/check-lib.sh
 export KONTAKT_TODAY=2024-06-01
 export KONTAKT_DB="$T/store.db"
 unset KONTAKT_NOW
 N=${N:-12000}
-fails=0
-checks=0
-ok() { checks=$((checks + 1)); }
-bad() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; }
-same() { if [ "$2" == "$3" ]; then ok; else bad "$1: got '$2', wanted '$3'"; fi; }
 q() { python3 -c "import sqlite3,sys; print('\n'.join('|'.join(map(str,r)) for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2])))" "${DB:-$KONTAKT_DB}" "$1"; }
 
 # ---- cases: the generator's, without the lines the engine refuses ---------------------
@@ -51,7 +42,7 @@ C2=$(sed -n 2p "$T/small.ndjson" | sed 's/^{"id":"\([^"]*\)".*/\1/')
 # ---- recording and reading while a large import runs ----------------------------------
 "$K" db import "$T/big.ndjson" >"$T/imp.out" 2>"$T/imp.err" &
 ipid=$!
-BG+=("$ipid")
+PIDS+=("$ipid")
 sleep 0.3
 rec=0 recfail=0 during=0 reads=0 readfail=0
 for i in $(seq 1 40); do
@@ -159,5 +150,4 @@ same "record without its log row: nothing stored" "$(q 'SELECT count(*) FROM eve
 q "DROP TRIGGER block_log;" >/dev/null
 "$K" db record "$C1" --as tester --conversation 2024-05-30 --holder jobcenter --form brev >/dev/null 2>&1 && ok || bad "record with the log back"
 
-echo "cli-db-concurrent: $checks checks, $fails failed"
-[ "$fails" -eq 0 ]
+check_done cli-db-concurrent

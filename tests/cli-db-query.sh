@@ -10,17 +10,11 @@
 #   q3 jc-B/cw-9 S 2026-11-10: kh.first [11-10, 11-17] overdue,
 #      all.cv [11-10, 12-01] open.
 set -u
-BUILD=${BUILD:-build}
-K="$PWD/$BUILD/kontakt"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+. tests/check-lib.sh
 # On SQLite, and with KONTAKT_TEST_BACKEND=pg on PostgreSQL (tests/store-lib.sh).
 . tests/store-lib.sh
 export KONTAKT_TODAY=2026-11-23 KONTAKT_DB
 KONTAKT_DB=$(store_new s) || exit 1
-fails=0
-bad() { fails=$((fails + 1)); echo "FAIL: $*"; }
-same() { [ "$2" == "$3" ] || bad "$1: got '$2', wanted '$3'"; }
 
 cat >"$T/cases.ndjson" <<'EOF'
 {"id":"q1","jobcenter":"jc-A","caseworker":"cw-1","person":{"birth_date":"1985-06-15","youth_education":true,"vocational_education":true},"benefits":[{"benefit":"kontanthjaelp","from":"2026-11-20","first_inquiry":"2026-11-20","categories":[{"from":"2026-11-20","category":"jobparat"}]}]}
@@ -136,4 +130,4 @@ for c in worklist report forecast; do "$K" db $c --help >/dev/null || bad "db $c
 # Queries are logged (who read the caseload).
 "$K" db access-log | grep -q worklist || bad "worklist not in the access log"
 
-[ "$fails" -eq 0 ] || { echo "cli-db-query: $fails failed"; exit 1; }
+check_done cli-db-query

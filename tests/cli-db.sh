@@ -7,28 +7,13 @@
 # runs it twice): what looks at the SQLite file itself is SQLite-only, said
 # where it is.
 set -u
-BUILD=${BUILD:-build}
-K="$PWD/$BUILD/kontakt"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+. tests/check-lib.sh
 export KONTAKT_TODAY=2024-06-01
 . tests/store-lib.sh
 export KONTAKT_DB
 KONTAKT_DB=$(store_new store) || exit 1
 unset KONTAKT_NOW
-fails=0
-checks=0
-ok() { checks=$((checks + 1)); }
-bad() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; }
-# expect STATUS DESCRIPTION COMMAND...: runs COMMAND, checks its exit status
-expect() {
-    local want=$1 what=$2; shift 2
-    "$@" >"$T/out" 2>"$T/err"
-    local got=$?
-    if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, wanted $want"; sed 's/^/    /' "$T/err" | head -5; fi
-}
 q() { store_q "$KONTAKT_DB" "$1"; }
-same() { if [ "$2" == "$3" ]; then ok; else bad "$1: got '$2', wanted '$3'"; fi; }
 
 cat >"$T/cases.ndjson" <<'EOF'
 {"id":"a1","jobcenter":"jc-1","caseworker":"cw-1","person":{"birth_date":"1985-06-15","youth_education":true,"vocational_education":true},"benefits":[{"benefit":"kontanthjaelp","from":"2024-01-08","first_inquiry":"2024-01-05","categories":[{"from":"2024-01-08","category":"jobparat"}]}],"conversations":[{"date":"2024-01-10","holder":"jobcenter","form":"fremmoede"}],"events":[{"type":"cv_oprettet","date":"2024-01-20"}]}
@@ -38,27 +23,27 @@ cat >"$T/cases.ndjson" <<'EOF'
 EOF
 
 # ---- help, init, usage errors ----------------------------------------------------
-expect 0 "db --help" "$K" db --help
-expect 2 "db without command" "$K" db
-expect 2 "db unknown command" "$K" db frobnicate
+exits 0 "db --help" "$K" db --help
+exits 2 "db without command" "$K" db
+exits 2 "db unknown command" "$K" db frobnicate
 for c in init import export record correct show refresh demo access-log check assign; do
-    expect 0 "db $c --help" "$K" db "$c" --help
+    exits 0 "db $c --help" "$K" db "$c" --help
 done
-expect 0 "token --help" "$K" token --help
-expect 2 "show without a store" env -u KONTAKT_DB "$K" db show a1
-expect 2 "show on a missing file" "$K" db show a1 --db "$T/missing.db"
-expect 0 "init" "$K" db init
-expect 0 "init again" "$K" db init
+exits 0 "token --help" "$K" token --help
+exits 2 "show without a store" env -u KONTAKT_DB "$K" db show a1
+exits 2 "show on a missing file" "$K" db show a1 --db "$T/missing.db"
+exits 0 "init" "$K" db init
+exits 0 "init again" "$K" db init
 
 # ---- import -------------------------------------------------------------------------
-expect 2 "import: a line without jobcenter and no --jobcenter" "$K" db import "$T/cases.ndjson"
+exits 2 "import: a line without jobcenter and no --jobcenter" "$K" db import "$T/cases.ndjson"
 grep -q 'cases.ndjson:4:.*/jobcenter' "$T/err" && ok || bad "the problem names line 4 and /jobcenter"
 same "nothing written" "$(q 'SELECT count(*) FROM cases')" 0
-KONTAKT_NOW=2024-05-01T10:00:00.000Z expect 0 "import" "$K" db import --jobcenter jc-2 "$T/cases.ndjson"
+KONTAKT_NOW=2024-05-01T10:00:00.000Z exits 0 "import" "$K" db import --jobcenter jc-2 "$T/cases.ndjson"
 same "cases" "$(q 'SELECT count(*) FROM cases')" 3
 same "a3 took --jobcenter" "$(q "SELECT jobcenter FROM cases WHERE id = 'a3'")" jc-2
 events=$(q 'SELECT count(*) FROM events')
-expect 0 "import again" "$K" db import --jobcenter jc-2 "$T/cases.ndjson"
+exits 0 "import again" "$K" db import --jobcenter jc-2 "$T/cases.ndjson"
 same "idempotent" "$(q 'SELECT count(*) FROM events')" "$events"
 grep -q '0 events added' "$T/out" && ok || bad "import again says 0 events added"
 same "plans kept" "$(q 'SELECT count(*) FROM plans')" 3
@@ -71,64 +56,64 @@ printf '{"id":"b1","jobcenter":"j","person":{"birth_date":"1990-01-01"},"benefit
 printf '{"id":"b1","jobcenter":"j",,}\n' >"$T/bad-json.ndjson"
 head -c 250 "$T/cases.ndjson" >"$T/truncated.ndjson"
 for f in bad-date bad-type bad-enum bad-json truncated; do
-    expect 2 "import $f" "$K" db import "$T/$f.ndjson"
+    exits 2 "import $f" "$K" db import "$T/$f.ndjson"
     grep -q "$f.ndjson:[0-9]*:[0-9]*: " "$T/err" && ok || bad "$f: problem with line and column"
 done
 same "bad input wrote nothing" "$(q 'SELECT count(*) FROM events')" "$before"
 
 # CSV of conversations
 printf 'case_id,date,holder,form\na1,2024-02-01,jobcenter,telefon\n' >"$T/wrong.csv"
-expect 2 "CSV with the wrong columns" "$K" db import --format csv "$T/wrong.csv"
+exits 2 "CSV with the wrong columns" "$K" db import --format csv "$T/wrong.csv"
 grep -q 'wrong columns' "$T/err" && ok || bad "CSV: says the columns are wrong"
 printf 'case_id,date,holder,form,held,topics\na1,2024-02-07,jobcenter,fremmoede,,225_timers_reglen\na2,2024-03-01,a_kasse,digitalt,false,\n' >"$T/conv.csv"
-expect 0 "CSV import" "$K" db import --format csv "$T/conv.csv"
+exits 0 "CSV import" "$K" db import --format csv "$T/conv.csv"
 same "CSV added two" "$(q 'SELECT count(*) FROM events')" $((before + 2))
-expect 0 "CSV import again" "$K" db import --format csv "$T/conv.csv"
+exits 0 "CSV import again" "$K" db import --format csv "$T/conv.csv"
 same "CSV idempotent" "$(q 'SELECT count(*) FROM events')" $((before + 2))
 
 # ---- record, correct, show, time travel ------------------------------------------------------
 export KONTAKT_NOW=2024-05-02T10:00:00.000Z
-expect 0 "record a conversation" "$K" db record a1 --conversation 2024-03-04 --holder jobcenter --form fremmoede --topic 225_timers_reglen
+exits 0 "record a conversation" "$K" db record a1 --conversation 2024-03-04 --holder jobcenter --form fremmoede --topic 225_timers_reglen
 seq=$(cat "$T/out")
-expect 2 "record: unknown holder" "$K" db record a1 --conversation 2024-03-05 --holder me --form fremmoede
-expect 2 "record: impossible date" "$K" db record a1 --conversation 2024-02-30 --holder jobcenter --form fremmoede
-expect 2 "record: unknown case" "$K" db record nobody --conversation 2024-03-05 --holder jobcenter --form fremmoede
-expect 2 "record: nothing to record" "$K" db record a1
-expect 0 "record an event" "$K" db record a2 --event sygemeldt --from 2024-03-10 --to 2024-03-20
-expect 0 "record a category" "$K" db record a1 --category aktivitetsparat --from 2024-04-01
-expect 0 "record a benefit" "$K" db record a3 --benefit sygedagpenge --from 2024-05-20
-expect 0 "record the same benefit period again (already recorded)" "$K" db record a3 --benefit sygedagpenge --from 2024-05-20
-expect 2 "record the period again, changed (correct it)" "$K" db record a3 --benefit sygedagpenge --from 2024-05-20 --to 2024-06-20
+exits 2 "record: unknown holder" "$K" db record a1 --conversation 2024-03-05 --holder me --form fremmoede
+exits 2 "record: impossible date" "$K" db record a1 --conversation 2024-02-30 --holder jobcenter --form fremmoede
+exits 2 "record: unknown case" "$K" db record nobody --conversation 2024-03-05 --holder jobcenter --form fremmoede
+exits 2 "record: nothing to record" "$K" db record a1
+exits 0 "record an event" "$K" db record a2 --event sygemeldt --from 2024-03-10 --to 2024-03-20
+exits 0 "record a category" "$K" db record a1 --category aktivitetsparat --from 2024-04-01
+exits 0 "record a benefit" "$K" db record a3 --benefit sygedagpenge --from 2024-05-20
+exits 0 "record the same benefit period again (already recorded)" "$K" db record a3 --benefit sygedagpenge --from 2024-05-20
+exits 2 "record the period again, changed (correct it)" "$K" db record a3 --benefit sygedagpenge --from 2024-05-20 --to 2024-06-20
 export KONTAKT_NOW=2024-05-03T10:00:00.000Z
-expect 0 "correct: retract" "$K" db correct a1 "$seq" --retract
-expect 2 "correct: no such event" "$K" db correct a1 99999 --retract
-expect 0 "correct the person" "$K" db correct a2 "$(q "SELECT seq FROM events WHERE case_id='a2' AND kind='person'")" --person --birth-date 1990-03-02
+exits 0 "correct: retract" "$K" db correct a1 "$seq" --retract
+exits 2 "correct: no such event" "$K" db correct a1 99999 --retract
+exits 0 "correct the person" "$K" db correct a2 "$(q "SELECT seq FROM events WHERE case_id='a2' AND kind='person'")" --person --birth-date 1990-03-02
 unset KONTAKT_NOW
-expect 0 "show" "$K" db show a1
+exits 0 "show" "$K" db show a1
 python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['plan']['obligations'] and d['case']['id']=='a1'" "$T/out" && ok || bad "show: JSON with case and plan"
 grep -q '2024-03-04' "$T/out" && ! python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if any(c['date']=='2024-03-04' for c in d['case']['conversations']) else 1)" "$T/out" && ok || bad "show: the retracted conversation is listed as an event but not in the case"
-expect 0 "show --format text" "$K" db show a1 --format text
+exits 0 "show --format text" "$K" db show a1 --format text
 grep -q 'kh.first' "$T/out" && ok || bad "show text: the plan"
-expect 0 "show --known-at before the recording" "$K" db show a1 --known-at 2024-05-01T12:00
+exits 0 "show --known-at before the recording" "$K" db show a1 --known-at 2024-05-01T12:00
 python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if not any(c['date']=='2024-03-04' for c in d['case']['conversations']) and d['plan']['as_of']=='2024-05-01' else 1)" "$T/out" && ok || bad "known-at: without the later conversation, as of that day"
-expect 0 "show --known-at between recording and retraction" "$K" db show a1 --known-at 2024-05-02T12:00:00Z
+exits 0 "show --known-at between recording and retraction" "$K" db show a1 --known-at 2024-05-02T12:00:00Z
 python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if any(c['date']=='2024-03-04' for c in d['case']['conversations']) else 1)" "$T/out" && ok || bad "known-at: with the conversation before its retraction"
-expect 2 "show --known-at before the case existed" "$K" db show a1 --known-at 2024-04-01
-expect 2 "show --known-at nonsense" "$K" db show a1 --known-at yesterday
-expect 2 "show an unknown case" "$K" db show nobody
-expect 0 "assign" "$K" db assign a2 cw-9
+exits 2 "show --known-at before the case existed" "$K" db show a1 --known-at 2024-04-01
+exits 2 "show --known-at nonsense" "$K" db show a1 --known-at yesterday
+exits 2 "show an unknown case" "$K" db show nobody
+exits 0 "assign" "$K" db assign a2 cw-9
 same "assigned" "$(q "SELECT caseworker FROM cases WHERE id='a2'")" cw-9
-expect 0 "access log" "$K" db access-log a1 --as auditor
+exits 0 "access log" "$K" db access-log a1 --as auditor
 grep -q 'record' "$T/out" && grep -q 'show' "$T/out" && ok || bad "access log lists record and show"
-expect 0 "refresh" "$K" db refresh --as-of 2024-09-01
+exits 0 "refresh" "$K" db refresh --as-of 2024-09-01
 same "refresh recomputed" "$(q "SELECT count(*) FROM plans WHERE as_of = '2024-09-01'")" 3
 
 # ---- export round trip --------------------------------------------------------------------------
-expect 0 "export" "$K" db export
+exits 0 "export" "$K" db export
 cp "$T/out" "$T/export.ndjson"
 same "export: one line per case" "$(wc -l <"$T/export.ndjson")" 3
 COPY=$(store_new copy)
-expect 0 "import the export into a new store" "$K" db import --db "$COPY" "$T/export.ndjson"
+exits 0 "import the export into a new store" "$K" db import --db "$COPY" "$T/export.ndjson"
 for id in a1 a2 a3; do
     "$K" db show "$id" >"$T/p1.json" 2>/dev/null
     "$K" db show "$id" --db "$COPY" >"$T/p2.json" 2>/dev/null
@@ -140,41 +125,41 @@ same "export round trip: jobcentres and caseworkers" "$(store_q "$COPY" 'SELECT 
 if ! store_is_pg; then # files (SQLite); the PostgreSQL twins below
 head -c 20000 /dev/urandom >"$T/noise.db"
 sum=$(cksum <"$T/noise.db")
-expect 2 "a file that is not a database" "$K" db init --db "$T/noise.db"
+exits 2 "a file that is not a database" "$K" db init --db "$T/noise.db"
 grep -q 'not a kontakt database' "$T/err" && ok || bad "says it is not a kontakt database"
 same "noise unchanged" "$(cksum <"$T/noise.db")" "$sum"
 python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('create table x(y)'); c.commit()" "$T/other.db"
 sum=$(cksum <"$T/other.db")
-expect 2 "another program's database" "$K" db import --db "$T/other.db" "$T/cases.ndjson"
+exits 2 "another program's database" "$K" db import --db "$T/other.db" "$T/cases.ndjson"
 same "other database unchanged" "$(cksum <"$T/other.db")" "$sum"
 cp "$KONTAKT_DB" "$T/newer.db"
 python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('pragma user_version=99'); c.commit(); c.close()" "$T/newer.db"
 sum=$(cksum <"$T/newer.db")
-expect 2 "a newer schema" "$K" db show a1 --db "$T/newer.db"
+exits 2 "a newer schema" "$K" db show a1 --db "$T/newer.db"
 same "newer database unchanged" "$(cksum <"$T/newer.db")" "$sum"
 else # PostgreSQL: another program's tables, a newer schema version in meta
 O=$(store_new other)
 store_q "$O" "CREATE TABLE x(y integer); INSERT INTO x VALUES (1)" >/dev/null
-expect 2 "another program's database" "$K" db import --db "$O" "$T/cases.ndjson"
+exits 2 "another program's database" "$K" db import --db "$O" "$T/cases.ndjson"
 grep -q 'not a kontakt database' "$T/err" && ok || bad "says it is not a kontakt database: $(cat "$T/err")"
 same "other database unchanged" "$(store_q "$O" "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")" 1
 N=$(store_new newer)
 "$K" db init --db "$N" >/dev/null
 store_q "$N" "UPDATE meta SET value = '99' WHERE key = 'schema_version'" >/dev/null
-expect 2 "a newer schema" "$K" db show a1 --db "$N"
+exits 2 "a newer schema" "$K" db show a1 --db "$N"
 grep -q 'newer than this program' "$T/err" && ok || bad "says newer: $(cat "$T/err")"
 same "newer database unchanged" "$(store_q "$N" "SELECT value FROM meta WHERE key = 'schema_version'")" 99
 fi
 
 # ---- tokens ---------------------------------------------------------------------------------------------
-expect 0 "token create" "$K" token create --jobcenter jc-1 --role manager
+exits 0 "token create" "$K" token create --jobcenter jc-1 --role manager
 tok=$(head -1 "$T/out")
 tid=$(sed -n 's/^id \([0-9]*\),.*/\1/p' "$T/out")
-expect 0 "token check" "$K" token check "$tok"
+exits 0 "token check" "$K" token check "$tok"
 grep -q 'role manager' "$T/out" && ok || bad "token check shows the role"
-expect 2 "token create: bad role" "$K" token create --jobcenter jc-1 --role king
-expect 0 "token revoke" "$K" token revoke "$tid"
-expect 2 "token check after revoke" "$K" token check "$tok"
+exits 2 "token create: bad role" "$K" token create --jobcenter jc-1 --role king
+exits 0 "token revoke" "$K" token revoke "$tid"
+exits 2 "token check after revoke" "$K" token check "$tok"
 
 # ---- two writers at once ------------------------------------------------------------------------------------
 writer() { # writer CASE DAY0: 15 conversations
@@ -258,9 +243,9 @@ os._exit(0)  # killed: the journal stays, hot
 PY
 [ -s "$T/hot.db-journal" ] && ok || bad "no hot journal made"
 cp "$T/hot.db" "$T/hot2.db"; cp "$T/hot.db-journal" "$T/hot2.db-journal"
-expect 0 "db check with a hot journal" "$K" db check --db "$T/hot.db"
+exits 0 "db check with a hot journal" "$K" db check --db "$T/hot.db"
 same "the hot journal was rolled back" "$(sqlite3 "$T/hot.db" "SELECT count(*) FROM sqlite_master WHERE name = 'spill'")" 0
-expect 0 "db show with a hot journal" "$K" db show a1 --db "$T/hot2.db"
+exits 0 "db show with a hot journal" "$K" db show a1 --db "$T/hot2.db"
 # recording, killed mid-flight
 "$K" db import --db "$kdb" "$T/cases.ndjson" --jobcenter jc >/dev/null 2>&1
 for i in $(seq 1 8); do
@@ -322,7 +307,7 @@ ls "$T"/dup-fresh.db-import* >/dev/null 2>&1 && bad "build files left beside the
 # writing, it is migrated (obligations keep why's facts, every plan computed
 # again) and must answer exactly as before. Read-only, it is refused.
 cp tests/fixtures/store-v1.db "$T/v1.db"
-expect 2 "a schema-1 store opened read-only" "$K" db check --db "$T/v1.db"
+exits 2 "a schema-1 store opened read-only" "$K" db check --db "$T/v1.db"
 grep -q "older than this program" "$T/err" && ok || bad "read-only schema-1 message: $(cat "$T/err")"
 same "read-only open changed nothing" "$(sqlite3 "$T/v1.db" 'PRAGMA user_version')" 1
 KONTAKT_TODAY=2026-11-23 "$K" db worklist --db "$T/v1.db" --overdue-days -1 --format json >"$T/wl.json" && ok || bad "worklist of a schema-1 store"
@@ -351,7 +336,7 @@ same "facts of why restored by the replan (stopped clock)" \
 # g2026 with an a-kasse, as of 2026-12-15). Migrated, obligations keep their
 # quota holder, provisional mark and a-kasse, filled by a replan.
 cp tests/fixtures/store-v2.db "$T/v2.db"
-expect 2 "a schema-2 store opened read-only" "$K" db check --db "$T/v2.db"
+exits 2 "a schema-2 store opened read-only" "$K" db check --db "$T/v2.db"
 grep -q "older than this program" "$T/err" && ok || bad "read-only schema-2 message: $(cat "$T/err")"
 v2_before=$(sqlite3 "$T/v2.db" "SELECT count(*), sum(status = 'met'), sum(status = 'open') FROM obligations")
 KONTAKT_TODAY=2026-12-15 "$K" db worklist --db "$T/v2.db" --overdue-days -1 --format json >/dev/null && ok || bad "worklist of a schema-2 store"
@@ -368,5 +353,4 @@ fi
 "$K" db check --db "$T/v2.db" >/dev/null 2>&1 && ok || bad "check after migration 2 -> 3"
 fi
 
-echo "cli-db: $checks checks, $fails failed"
-[ "$fails" -eq 0 ]
+check_done cli-db

@@ -8,33 +8,18 @@
 # On SQLite, and with KONTAKT_TEST_BACKEND=pg on PostgreSQL (tests/store-lib.sh);
 # point 6 is about files: SQLite-only (PostgreSQL's twins are in cli-db.sh).
 set -u
-BUILD=${BUILD:-build}
-K="$PWD/$BUILD/kontakt"
-T=$(mktemp -d)
-SPID=
-trap '[ -n "$SPID" ] && kill "$SPID" 2>/dev/null; rm -rf "$T"' EXIT
+. tests/check-lib.sh
 export KONTAKT_TODAY=2026-12-03
 . tests/store-lib.sh
 export KONTAKT_DB
 KONTAKT_DB=$(store_new store) || exit 1
 unset KONTAKT_NOW
-fails=0
-checks=0
-ok() { checks=$((checks + 1)); }
-bad() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; }
-expect() {
-    local want=$1 what=$2; shift 2
-    "$@" >"$T/out" 2>"$T/err"
-    local got=$?
-    if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, wanted $want"; sed 's/^/    /' "$T/err" | head -5; fi
-}
 q() { store_q "$KONTAKT_DB" "$1"; }
-same() { if [ "$2" == "$3" ]; then ok; else bad "$1: got '$2', wanted '$3'"; fi; }
 has() { if grep -q -- "$2" "$T/err"; then ok; else bad "$1: no '$2' in: $(head -3 "$T/err")"; fi; }
 
 # ---- 2. demo ids never collide; imports never move a case -----------------------------
-expect 0 "demo jca" "$K" db demo --cases 25 --jobcenter jca
-expect 0 "demo jcb on the same store" "$K" db demo --cases 25 --jobcenter jcb
+exits 0 "demo jca" "$K" db demo --cases 25 --jobcenter jca
+exits 0 "demo jcb on the same store" "$K" db demo --cases 25 --jobcenter jcb
 same "two demos: 50 cases" "$(q 'SELECT count(*) FROM cases')" 50
 same "jca keeps its 25" "$(q "SELECT count(*) FROM cases WHERE jobcenter = 'jca'")" 25
 same "jcb has 25 new" "$(q "SELECT count(*) FROM cases WHERE jobcenter = 'jcb'")" 25
@@ -44,7 +29,7 @@ snap() { q "SELECT count(*), max(seq) FROM events"; q "SELECT $(store_agg "id ||
 before=$(snap)
 "$K" db export | head -2 | sed 's/"jobcenter":"jca"/"jobcenter":"jcb"/' >"$T/move.ndjson"
 printf '%s\n' '{"id":"new-1","jobcenter":"jcb","person":{"birth_date":"1980-01-01"},"benefits":[{"benefit":"dagpenge","from":"2026-11-02"}]}' >>"$T/move.ndjson"
-expect 2 "import of jca's cases under jcb (line member)" "$K" db import "$T/move.ndjson"
+exits 2 "import of jca's cases under jcb (line member)" "$K" db import "$T/move.ndjson"
 has "the refusal names file and line" "move.ndjson:1:"
 has "the refusal names the id" "demo-000000"
 has "the refusal names both jobcentres" "is in jobcentre jca, not jcb"
@@ -52,24 +37,24 @@ has "the refusal names the way to move" "db assign demo-000000 --jobcenter jcb"
 has "every conflicting line is named" "move.ndjson:2:"
 same "the refused import changed nothing (the new case neither)" "$(snap)" "$before"
 "$K" db export | head -1 | python3 -c 'import sys, json; c = json.loads(sys.stdin.read()); c.pop("jobcenter"); print(json.dumps(c))' >"$T/nojc.ndjson"
-expect 2 "import of a jca case with --jobcenter jcb" "$K" db import --jobcenter jcb "$T/nojc.ndjson"
+exits 2 "import of a jca case with --jobcenter jcb" "$K" db import --jobcenter jcb "$T/nojc.ndjson"
 has "--jobcenter conflict named" "is in jobcentre jca, not jcb"
 same "changed nothing" "$(snap)" "$before"
-expect 0 "the same import under its own jobcentre" "$K" db import --jobcenter jca "$T/nojc.ndjson"
+exits 0 "the same import under its own jobcentre" "$K" db import --jobcenter jca "$T/nojc.ndjson"
 same "an idempotent import changed nothing" "$(snap)" "$before"
 
-expect 0 "db assign CW" "$K" db assign demo-000003 cw-07 --as anna
-expect 0 "db assign --jobcenter" "$K" db assign demo-000003 --jobcenter jcb --as anna
+exits 0 "db assign CW" "$K" db assign demo-000003 cw-07 --as anna
+exits 0 "db assign --jobcenter" "$K" db assign demo-000003 --jobcenter jcb --as anna
 same "the case moved" "$(q "SELECT jobcenter || '|' || coalesce(caseworker, '-') FROM cases WHERE id = 'demo-000003'")" "jcb|-"
 same "assign events of the move" "$(q "SELECT $(store_agg body "' '") FROM (SELECT body FROM events WHERE case_id = 'demo-000003' AND kind = 'assign' ORDER BY seq) AS e")" \
     '{"caseworker":"cw-07"} {"jobcenter":"jcb"} {"caseworker":null}'
 same "the move is in the access log under both jobcentres" \
     "$(q "SELECT $(store_agg "jobcenter || ':' || who" "' '") FROM (SELECT * FROM access_log WHERE case_id = 'demo-000003' AND action = 'assign jobcenter jca -> jcb' ORDER BY seq) AS a")" "jca:anna jcb:anna"
-expect 2 "a move to the jobcentre it is in" "$K" db assign demo-000003 --jobcenter jcb
+exits 2 "a move to the jobcentre it is in" "$K" db assign demo-000003 --jobcenter jcb
 has "already there" "already in jobcentre"
-expect 0 "move with a caseworker there" "$K" db assign demo-000004 cw-02 --jobcenter jcb
+exits 0 "move with a caseworker there" "$K" db assign demo-000004 cw-02 --jobcenter jcb
 same "moved and assigned" "$(q "SELECT jobcenter || '|' || caseworker FROM cases WHERE id = 'demo-000004'")" "jcb|cw-02"
-expect 2 "assign --jobcenter of no case" "$K" db assign nosuch --jobcenter jcb
+exits 2 "assign --jobcenter of no case" "$K" db assign nosuch --jobcenter jcb
 
 # ---- 5. CPR numbers in ids ------------------------------------------------------------
 before=$(snap)
@@ -78,39 +63,32 @@ line 1 '"jobcenter":"jca","caseworker":"010190-1234",' '' >"$T/c1.ndjson"
 line 2 '"jobcenter":"0101901234",' '' >"$T/c2.ndjson"
 line 3 '"jobcenter":"jca",' ',"a_kasse":"010190-1234"' >"$T/c3.ndjson"
 line 4 '' '' >"$T/c4.ndjson"
-expect 2 "import: caseworker 010190-1234" "$K" db import "$T/c1.ndjson"
+exits 2 "import: caseworker 010190-1234" "$K" db import "$T/c1.ndjson"
 has "caseworker CPR named" "/caseworker: looks like a CPR number"
-expect 2 "import: jobcenter 0101901234" "$K" db import "$T/c2.ndjson"
+exits 2 "import: jobcenter 0101901234" "$K" db import "$T/c2.ndjson"
 has "jobcenter CPR named" "/jobcenter: looks like a CPR number"
-expect 2 "import: a_kasse 010190-1234" "$K" db import "$T/c3.ndjson"
+exits 2 "import: a_kasse 010190-1234" "$K" db import "$T/c3.ndjson"
 has "a_kasse CPR named" "looks like a CPR number"
-expect 2 "import --jobcenter 0101901234" "$K" db import --jobcenter 0101901234 "$T/c4.ndjson"
+exits 2 "import --jobcenter 0101901234" "$K" db import --jobcenter 0101901234 "$T/c4.ndjson"
 has "--jobcenter CPR named" "looks like a CPR number"
-expect 2 "db assign CASE 010190-1234" "$K" db assign demo-000001 010190-1234
+exits 2 "db assign CASE 010190-1234" "$K" db assign demo-000001 010190-1234
 has "assign CPR named" "caseworker id looks like a CPR number"
-expect 2 "db assign --jobcenter 0101901234" "$K" db assign demo-000001 --jobcenter 0101901234
-expect 2 "--as 0101901234" "$K" db show demo-000001 --as 0101901234
+exits 2 "db assign --jobcenter 0101901234" "$K" db assign demo-000001 --jobcenter 0101901234
+exits 2 "--as 0101901234" "$K" db show demo-000001 --as 0101901234
 has "--as CPR named" "looks like a CPR number"
-expect 2 "\$USER 010190-1234" env USER=010190-1234 "$K" db show demo-000001
-expect 2 "db demo --jobcenter 010190-1234" "$K" db demo --cases 1 --jobcenter 010190-1234
-expect 2 "token for jobcentre 0101901234" "$K" token create --jobcenter 0101901234 --role manager
-expect 2 "db record: a body's caseworker 010190-1234" "$K" db record demo-000001 --kind event \
+exits 2 "\$USER 010190-1234" env USER=010190-1234 "$K" db show demo-000001
+exits 2 "db demo --jobcenter 010190-1234" "$K" db demo --cases 1 --jobcenter 010190-1234
+exits 2 "token for jobcentre 0101901234" "$K" token create --jobcenter 0101901234 --role manager
+exits 2 "db record: a body's caseworker 010190-1234" "$K" db record demo-000001 --kind event \
     --json '{"type":"cv_oprettet","date":"2026-11-20","caseworker":"010190-1234"}'
-expect 2 "db record --a-kasse 0101901234" "$K" db record demo-000001 --benefit dagpenge --from 2026-11-25 --a-kasse 0101901234
+exits 2 "db record --a-kasse 0101901234" "$K" db record demo-000001 --benefit dagpenge --from 2026-11-25 --a-kasse 0101901234
 same "nothing of it stored" "$(snap)" "$before"
 same "no CPR-like token" "$(if store_is_pg; then q "SELECT count(*) FROM tokens WHERE jobcenter ~ '[0-9]{6}'"; else q "SELECT count(*) FROM tokens WHERE jobcenter GLOB '*[0-9][0-9][0-9][0-9][0-9][0-9]*'"; fi)" 0
-expect 0 "an id with fewer digits is fine" "$K" db assign demo-000001 cw-123456
+exits 0 "an id with fewer digits is fine" "$K" db assign demo-000001 cw-123456
 
 # over HTTP: the bodies and the query of POST /v1/cases, an event's body
 TOK=$("$K" token create --jobcenter jca --role caseworker 2>/dev/null | head -1)
-"$K" serve --db "$KONTAKT_DB" --listen 127.0.0.1:0 2>"$T/serve.log" &
-SPID=$!
-PORT=
-for _ in $(seq 1 100); do
-    PORT=$(sed -n 's|.*serving http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$T/serve.log")
-    [ -n "$PORT" ] && curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break
-    sleep 0.05
-done
+start_server "$T/serve.log" --db "$KONTAKT_DB"
 post() { curl -s -o "$T/body" -w '%{http_code}' -X POST -H "Authorization: Bearer $TOK" -H 'Content-Type: application/json' "http://127.0.0.1:$PORT$1" --data-binary "$2"; }
 if [ -n "$PORT" ]; then
     st=$(post "/v1/cases" "$(line 5 '"caseworker":"010190-1234",' '')")
@@ -124,7 +102,7 @@ if [ -n "$PORT" ]; then
     [[ $st == 4* ]] && ok || bad "POST events with caseworker 010190-1234: $st $(head -c 300 "$T/body")"
     st=$(post "/v1/cases" "$(line 8 '' '')")
     [[ $st == 2* ]] && ok || bad "POST /v1/cases without CPR: $st $(head -c 300 "$T/body")"
-    kill "$SPID"; wait "$SPID" 2>/dev/null; SPID=
+    kill "$SPID"; wait "$SPID" 2>/dev/null
 else
     bad "server did not start: $(cat "$T/serve.log")"
 fi
@@ -146,9 +124,9 @@ for kind in newer half odd text foreign; do
     d="$T/r/$kind"
     ls -la --time-style=full-iso "$d" >"$T/ls.before"
     sum=$(sha256sum <"$d/s.db")
-    expect 2 "$kind: db check" "$K" db check --db "$d/s.db"
-    expect 2 "$kind: db import" "$K" db import --db "$d/s.db" "$T/small.ndjson"
-    expect 2 "$kind: db show" "$K" db show demo-000001 --db "$d/s.db"
+    exits 2 "$kind: db check" "$K" db check --db "$d/s.db"
+    exits 2 "$kind: db import" "$K" db import --db "$d/s.db" "$T/small.ndjson"
+    exits 2 "$kind: db show" "$K" db show demo-000001 --db "$d/s.db"
     timeout 5 "$K" serve --db "$d/s.db" --listen 127.0.0.1:0 >"$T/out" 2>"$T/err"
     rc=$?
     [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && ok || bad "$kind: serve exit $rc"
@@ -158,7 +136,6 @@ for kind in newer half odd text foreign; do
 done
 fi
 # a store in use is still opened read-only as before
-expect 0 "a good store: db check" "$K" db check
+exits 0 "a good store: db check" "$K" db check
 
-echo "cli-ids: $((checks - fails)) of $checks checks passed"
-[ "$fails" -eq 0 ]
+check_done cli-ids

@@ -7,16 +7,8 @@
 # missed; a-kasse ids, concrete judgements, no uddannelseshjaelp after
 # 2025-06-30, demo ids that never collide).
 set -u
-BUILD=${BUILD:-build}
-K="$PWD/$BUILD/kontakt"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+. tests/check-lib.sh
 unset KONTAKT_NOW KONTAKT_DB
-fails=0
-checks=0
-ok() { checks=$((checks + 1)); }
-bad() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; }
-same() { if [ "$2" == "$3" ]; then ok; else bad "$1: got '$2', wanted '$3'"; fi; }
 
 GEN="$T/kontakt-gen"
 cc -O2 -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L bench/gen.c store/synth.c -o "$GEN" 2>"$T/gen.err" ||
@@ -134,5 +126,4 @@ print(sum(1 for l in open(sys.argv[1]) for b in json.loads(l)["benefits"]
 grep -q '"a_kasse":' "$T/demo.ndjson" && ok || bad "demo: no a-kasse ids"
 grep -q '"undtaget_konkret_vurdering"' "$T/demo.ndjson" && ok || bad "demo: no concrete judgements"
 
-echo "cli-synth: $((checks - fails)) of $checks checks passed"
-[ "$fails" -eq 0 ]
+check_done cli-synth

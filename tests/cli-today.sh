@@ -5,14 +5,7 @@
 # check pins the day.
 set -u
 if [ -z "${KT_WATCHDOG:-}" ]; then export KT_WATCHDOG=1; exec timeout 60 bash "$0" "$@"; fi
-BUILD=${BUILD:-build}
-K=$PWD/$BUILD/kontakt
-T=$(mktemp -d)
-SPID=""
-trap '[ -n "$SPID" ] && kill "$SPID" 2>/dev/null; rm -rf "$T"' EXIT
-fails=0
-bad() { fails=$((fails + 1)); echo "FAIL: $*"; }
-same() { [ "$2" == "$3" ] || bad "$1: got '$2', wanted '$3'"; }
+. tests/check-lib.sh
 asof() { python3 -c 'import json,sys; print(json.load(sys.stdin)["as_of"])'; }
 
 # A case without as_of: the plan is for KONTAKT_TODAY.
@@ -39,22 +32,14 @@ same "db with malformed KONTAKT_TODAY: nothing recorded" "$(store_q "$KONTAKT_DB
 
 # serve: POST /v1/plan without as_of answers for KONTAKT_TODAY, or --today.
 serve_asof() { # serve_asof [ARGS...]: as_of of a plan without as_of
-    "$K" serve --db "$KONTAKT_DB" --listen 127.0.0.1:0 "$@" 2>"$T/log" &
-    SPID=$!
-    local port=""
-    for _ in $(seq 1 100); do
-        port=$(sed -n 's|.*serving http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$T/log")
-        [ -n "$port" ] && curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break
-        sleep 0.05
-    done
-    curl -s -H 'Content-Type: application/json' --data-binary @"$T/c.json" "http://127.0.0.1:$port/v1/plan" |
+    start_server "$T/log" --db "$KONTAKT_DB" "$@"
+    curl -s -H 'Content-Type: application/json' --data-binary @"$T/c.json" "http://127.0.0.1:$PORT/v1/plan" |
         python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get("as_of") or d["plan"]["as_of"])'
-    kill "$SPID"; wait "$SPID" 2>/dev/null; SPID=""
+    kill "$SPID"; wait "$SPID" 2>/dev/null
 }
 same "serve uses KONTAKT_TODAY" "$(KONTAKT_TODAY=2024-03-07 serve_asof)" "2024-03-07"
 same "serve --today wins" "$(KONTAKT_TODAY=2024-03-07 serve_asof --today 2024-03-09)" "2024-03-09"
 KONTAKT_TODAY=2024-13-01 "$K" serve --db "$KONTAKT_DB" --listen 127.0.0.1:0 >/dev/null 2>&1
 same "serve with malformed KONTAKT_TODAY: exit" "$?" "2"
 
-echo "cli-today: $fails failed"
-[ "$fails" -eq 0 ]
+check_done cli-today
