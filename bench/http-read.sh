@@ -24,26 +24,14 @@ STRICT=${BENCH_STRICT:-0}
 T_P99_MS=50
 command -v wrk >/dev/null || { echo "http-read.sh: wrk is not installed (apt-get install wrk)" >&2; exit 2; }
 make --no-print-directory "$BUILD/kontakt" >/dev/null
-tmp=$(mktemp -d)
-SPID=""
-trap '[ -n "$SPID" ] && kill "$SPID" 2>/dev/null; rm -rf "$tmp"' EXIT
+. bench/http-lib.sh
 export KONTAKT_TODAY=2025-03-03
 "$BUILD/kontakt" db demo --cases "$CASES" --db "$tmp/bench.db" >/dev/null
 TOKEN=$("$BUILD/kontakt" token create --db "$tmp/bench.db" --jobcenter demo --role caseworker 2>/dev/null | head -1)
-"$BUILD/kontakt" serve --db "$tmp/bench.db" --listen 127.0.0.1:0 --threads "$SRV_THREADS" \
-    --per-ip 0 2>"$tmp/server.log" &
-SPID=$!
-PORT=""
-for _ in $(seq 1 100); do
-    PORT=$(sed -n 's|.*serving http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/server.log")
-    [ -n "$PORT" ] && break
-    sleep 0.05
-done
-[ -n "$PORT" ] || { cat "$tmp/server.log"; exit 1; }
+start_server "$tmp/server.log" --db "$tmp/bench.db" --threads "$SRV_THREADS" --per-ip 0
 URL="http://127.0.0.1:$PORT"
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$URL/v1/cases/demo-000000")
 [ "$code" = 200 ] || { echo "http-read.sh: a case read gives HTTP $code"; exit 1; }
-ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'; }
 MISSED=0
 echo "== GET /v1/cases/{id}, $CASES-case demo store, server $SRV_THREADS threads, load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for c in $CONNS; do

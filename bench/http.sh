@@ -29,26 +29,12 @@ command -v wrk >/dev/null || { echo "http.sh: wrk is not installed (apt-get inst
 make --no-print-directory "$BUILD/kontakt" >/dev/null
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
-tmp=$(mktemp -d)
-SPID=""
-trap '[ -n "$SPID" ] && kill "$SPID" 2>/dev/null; rm -rf "$tmp"' EXIT
-: >"$tmp/server.log"
-"$BUILD/kontakt" serve --db "${BENCH_HTTP_DB:-$tmp/bench.db}" --listen 127.0.0.1:0 --threads "$SRV_THREADS" \
-    --per-ip 0 --max-connections 4096 2>"$tmp/server.log" &
-SPID=$!
-PORT=""
-for _ in $(seq 1 100); do
-    PORT=$(sed -n 's|.*serving http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/server.log")
-    [ -n "$PORT" ] && break
-    sleep 0.05
-done
-[ -n "$PORT" ] || { cat "$tmp/server.log"; exit 1; }
+. bench/http-lib.sh
+start_server "$tmp/server.log" --db "${BENCH_HTTP_DB:-$tmp/bench.db}" --threads "$SRV_THREADS" --per-ip 0 --max-connections 4096
 URL="http://127.0.0.1:$PORT/v1/plan"
 code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' --data-binary @"$CASE" "$URL")
 [ "$code" = 200 ] || { echo "http.sh: the case does not plan (HTTP $code)"; exit 1; }
 
-# ms LATENCY: wrk's "1.23ms" / "456.00us" / "1.02s" in milliseconds
-ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'; }
 
 MISSED=0
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -10,10 +10,7 @@
 #   check_done NAME         prints "NAME: P of N checks passed, F failed" and
 #                           returns non-zero if any failed (the script's last
 #                           command, so that it is the script's status)
-#   start_server LOG ARGS   runs `kontakt serve --listen 127.0.0.1:0 ARGS`,
-#                           its stderr into LOG; returns once /healthz
-#                           answers, with PORT and SPID set (exits the test
-#                           if it does not come up in 5 s)
+#   start_server LOG ARGS   tests/serve-lib.sh
 #   PIDS+=("$pid")          a background process to kill on exit
 #
 # K is the kontakt binary of $BUILD (default build), T the directory.
@@ -23,6 +20,7 @@ T=$(mktemp -d)
 fails=0
 checks=0
 PIDS=()
+. tests/serve-lib.sh
 
 check__cleanup() {
     local p
@@ -46,25 +44,4 @@ exits() {
 check_done() {
     echo "$1: $((checks - fails)) of $checks checks passed, $fails failed"
     [ "$fails" -eq 0 ] && [ "$checks" -gt 0 ]
-}
-
-start_server() {
-    local log=$1 _
-    shift
-    : >"$log"
-    "$K" serve --listen 127.0.0.1:0 "$@" 2>"$log" &
-    SPID=$!
-    PIDS+=("$SPID")
-    PORT=""
-    for _ in $(seq 1 100); do
-        PORT=$(sed -n 's|.*serving http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$log")
-        [ -n "$PORT" ] && break
-        sleep 0.05
-    done
-    [ -n "$PORT" ] || { echo "server did not start:"; cat "$log"; exit 1; }
-    for _ in $(seq 1 100); do
-        curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && return 0
-        sleep 0.05
-    done
-    echo "server did not answer /healthz:"; cat "$log"; exit 1
 }
