@@ -21,9 +21,9 @@ if [ ! -d tests/browser/node_modules/playwright-core ]; then
 fi
 
 T=$(mktemp -d)
-SPID=""
-QPID=""
-trap '[ -n "$SPID" ] && kill "$SPID" 2>/dev/null; [ -n "$QPID" ] && kill "$QPID" 2>/dev/null; rm -rf "$T"' EXIT
+PIDS=()
+trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
+. tests/serve-lib.sh
 DB=$T/ui.db
 export KONTAKT_TODAY=2024-06-01
 "$K" db demo --cases 40 --jobcenter aarhus --db "$DB" >/dev/null 2>&1 || { echo "cli-browser: db demo failed"; exit 1; }
@@ -39,16 +39,8 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["id"]="odense-1";
 TOKEN_CW=$("$K" token create --db "$DB" --jobcenter aarhus --role caseworker 2>/dev/null | head -1)
 TOKEN_MGR=$("$K" token create --db "$DB" --jobcenter aarhus --role manager 2>/dev/null | head -1)
 
-: >"$T/server.log"
-"$K" serve --db "$DB" --listen 127.0.0.1:0 --today 2024-06-01 2>"$T/server.log" &
-SPID=$!
-PORT=""
-for _ in $(seq 1 100); do
-    PORT=$(sed -n 's|.*serving http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$T/server.log")
-    [ -n "$PORT" ] && break
-    sleep 0.05
-done
-[ -n "$PORT" ] || { echo "cli-browser: the server did not start"; cat "$T/server.log"; exit 1; }
+start_server "$T/server.log" --db "$DB" --today 2024-06-01
+MAIN_PORT=$PORT
 
 # A second server for the law of 2026 (g2026): a small store of its own
 # (tests/data/quota-g2026.ndjson, the caseload of tests/cli-api-quota.sh),
@@ -58,15 +50,9 @@ KONTAKT_TODAY=2027-01-15 "$K" db import --db "$QDB" tests/data/quota-g2026.ndjso
     { echo "cli-browser: import of the g2026 cases failed"; exit 1; }
 QTOKEN_CW=$("$K" token create --db "$QDB" --jobcenter jc-A --role caseworker 2>/dev/null | head -1)
 QTOKEN_MGR=$("$K" token create --db "$QDB" --jobcenter jc-A --role manager 2>/dev/null | head -1)
-"$K" serve --db "$QDB" --listen 127.0.0.1:0 --today 2027-01-15 2>"$T/qserver.log" &
-QPID=$!
-QPORT=""
-for _ in $(seq 1 100); do
-    QPORT=$(sed -n 's|.*serving http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$T/qserver.log")
-    [ -n "$QPORT" ] && break
-    sleep 0.05
-done
-[ -n "$QPORT" ] || { echo "cli-browser: the g2026 server did not start"; cat "$T/qserver.log"; exit 1; }
+start_server "$T/qserver.log" --db "$QDB" --today 2027-01-15
+QPORT=$PORT
+PORT=$MAIN_PORT
 
 # The server's English texts (problem titles and details in server/*.c):
 # no page may show any of them (ui.test.mjs, "no English").
