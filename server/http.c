@@ -80,16 +80,6 @@ const char *ksrv_header(const ksrv_req *r, const char *name) {
     return MHD_lookup_connection_value((struct MHD_Connection *)r->conn, MHD_HEADER_KIND, name);
 }
 
-__attribute__((format(printf, 2, 3))) static void logf_(const ksrv_server *s, const char *fmt,
-                                                      ...) {
-    if (!s->cfg.log) return;
-    char line[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    s->cfg.log(s->cfg.log_ctx, line);
-}
 
 /* MHD's messages about a client that went away mid-request (0.9.75). */
 static int is_abandon(const char *line) {
@@ -114,7 +104,7 @@ static void tell_abandoned(ksrv_server *s, int force) {
     unsigned long total = s->abandoned;
     pthread_mutex_unlock(&s->mu);
     if (due)
-        logf_(s, "%lu connection(s) abandoned by their clients mid-request (%lu since start)", n,
+        ksrv_logf(s, "%lu connection(s) abandoned by their clients mid-request (%lu since start)", n,
               total);
 }
 
@@ -317,7 +307,7 @@ static enum MHD_Result send_held(ksrv_server *s, struct MHD_Connection *c, reqct
     struct MHD_Response *r = rc->held;
     rc->held = NULL;
     if (rc->logged < 0) {
-        logf_(s, "access log: %d row(s) could not be written%s", rc->log.n,
+        ksrv_logf(s, "access log: %d row(s) could not be written%s", rc->log.n,
               rc->log.must ? "; the request was refused (503)" : "");
         if (rc->log.must) {
             MHD_destroy_response(r);
@@ -551,7 +541,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     rq.log = ksrv_store_configured(s->stores) ? &rc->log : NULL;
     ksrv_dispatch(&rq, &rs);
     if (strcmp(method, "GET") && strcmp(method, "HEAD")) atomic_fetch_add(&writes, 1);
-    if (rs.status >= 500) logf_(s, "%s %s -> %d", method, url, rs.status);
+    if (rs.status >= 500) ksrv_logf(s, "%s %s -> %d", method, url, rs.status);
     if (rc->log.n == 0) {
         enum MHD_Result ret = send_resp(c, &rs);
         kt_sb_free(&rs.body);
@@ -634,7 +624,7 @@ int ksrv_start(const ksrv_config *cfg, ksrv_server **out) {
     }
     ks_error serr = {0};
     int rc = ksrv_stores_open(cfg->db_path, &s->stores, &serr);
-    if (rc == KSRV_ESTORE) logf_(s, "%s", serr.message);
+    if (rc == KSRV_ESTORE) ksrv_logf(s, "%s", serr.message);
     if (rc != KSRV_OK) {
         kt_engine_free(s->engine);
         free(s);
@@ -677,7 +667,7 @@ int ksrv_start(const ksrv_config *cfg, ksrv_server **out) {
     s->port = di ? di->port : cfg->port;
     /* stale plans are recomputed at start and each new day (refresh.c) */
     if (cfg->db_path && ksrv_refresher_start(s, cfg->db_path, &s->refresher) != KSRV_OK)
-        logf_(s, "refresh: could not start the background refresh");
+        ksrv_logf(s, "refresh: could not start the background refresh");
     *out = s;
     return KSRV_OK;
 }

@@ -257,24 +257,31 @@ static inline kt_warning *warn_slot(ctx *x) {
     return warn_grow(x);
 }
 
+/* Doubles an array of the plan that starts in the plan's own inline storage
+ * (copied to the heap on its first growth). NULL on OOM: the array and *cap
+ * are then unchanged. */
+static void *grow_plan_array(void *arr, const void *inline_arr, size_t n, size_t *cap, size_t size) {
+    size_t c = *cap * 2;
+    void *a;
+    if (arr == inline_arr) {
+        a = malloc(c * size);
+        if (a) memcpy(a, arr, n * size);
+    } else {
+        a = realloc(arr, c * size);
+    }
+    if (a) *cap = c;
+    return a;
+}
+
 static kt_warning *warn_grow(ctx *x) {
     kt_plan *p = x->p;
-    {
-        size_t cap = p->cap_warnings * 2;
-        kt_warning *w;
-        if (p->warnings == p->warnings_inline) {
-            w = malloc(cap * sizeof *w);
-            if (w) memcpy(w, p->warnings, p->n_warnings * sizeof *w);
-        } else {
-            w = realloc(p->warnings, cap * sizeof *w);
-        }
-        if (!w) {
-            x->oom = 1;
-            return NULL;
-        }
-        p->warnings = w;
-        p->cap_warnings = cap;
+    kt_warning *w = grow_plan_array(p->warnings, p->warnings_inline, p->n_warnings, &p->cap_warnings,
+                                    sizeof *w);
+    if (!w) {
+        x->oom = 1;
+        return NULL;
     }
+    p->warnings = w;
     return &p->warnings[p->n_warnings];
 }
 
@@ -839,20 +846,12 @@ static inline kt_ob *new_ob(ctx *x, const course *co, const kt_rule *row, int ge
 
 static bool grow_obs(ctx *x) {
     kt_plan *p = x->p;
-    size_t cap = p->cap_obs * 2;
-    kt_ob *o;
-    if (p->obs == p->obs_inline) {
-        o = malloc(cap * sizeof *o);
-        if (o) memcpy(o, p->obs, p->n_obs * sizeof *o);
-    } else {
-        o = realloc(p->obs, cap * sizeof *o);
-    }
+    kt_ob *o = grow_plan_array(p->obs, p->obs_inline, p->n_obs, &p->cap_obs, sizeof *o);
     if (!o) {
         x->oom = 1;
         return false;
     }
     p->obs = o;
-    p->cap_obs = cap;
     return true;
 }
 
