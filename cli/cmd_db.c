@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -314,11 +315,51 @@ static int date_opt(const char *opt, const char *v, const char **dst) {
     return 0;
 }
 
+/* The body options that only set one field: a flag, a text or a date. */
+enum { BO_FLAG, BO_TEXT, BO_DATE };
+static const struct body_field {
+    const char *opt;
+    int type;
+    size_t off; /* of an int (BO_FLAG) or a const char * in body_opts */
+} body_fields[] = {
+    {"--json", BO_TEXT, offsetof(body_opts, json)},
+    {"--retract", BO_FLAG, offsetof(body_opts, retract)},
+    {"--not-held", BO_FLAG, offsetof(body_opts, not_held)},
+    {"--youth-education", BO_FLAG, offsetof(body_opts, youth)},
+    {"--vocational-education", BO_FLAG, offsetof(body_opts, vocational)},
+    {"--repatriering", BO_FLAG, offsetof(body_opts, repatriering)},
+    {"--holder", BO_TEXT, offsetof(body_opts, holder)},
+    {"--a-kasse", BO_TEXT, offsetof(body_opts, a_kasse)},
+    {"--form", BO_TEXT, offsetof(body_opts, form)},
+    {"--reason", BO_TEXT, offsetof(body_opts, reason)},
+    {"--what", BO_TEXT, offsetof(body_opts, what)},
+    {"--date", BO_DATE, offsetof(body_opts, date)},
+    {"--from", BO_DATE, offsetof(body_opts, from)},
+    {"--to", BO_DATE, offsetof(body_opts, to)},
+    {"--starts", BO_DATE, offsetof(body_opts, starts)},
+    {"--first-inquiry", BO_DATE, offsetof(body_opts, first_inquiry)},
+    {"--first-sick-day", BO_DATE, offsetof(body_opts, first_sick_day)},
+    {"--birth-date", BO_DATE, offsetof(body_opts, birth_date)},
+};
+
 /* Handles a body option at argv[*i]: 1 taken, 0 not one, -1 error. */
 static int body_opt(body_opts *b, int argc, char **argv, int *i) {
     const char *a = argv[*i];
     const char *v = *i + 1 < argc ? argv[*i + 1] : NULL;
-    int r = 0;
+    for (size_t k = 0; k < sizeof body_fields / sizeof body_fields[0]; k++) {
+        const struct body_field *f = &body_fields[k];
+        if (strcmp(a, f->opt)) continue;
+        char *field = (char *)b + f->off;
+        if (f->type == BO_FLAG) {
+            *(int *)(void *)field = 1;
+            return 1;
+        }
+        if (f->type == BO_DATE ? date_opt(a, v, (const char **)(void *)field) : need_value(a, v))
+            return -1;
+        if (f->type == BO_TEXT) *(const char **)(void *)field = v;
+        (*i)++;
+        return 1;
+    }
 #define VAL() (need_value(a, v) ? -1 : ((*i)++, 0))
     if (!strcmp(a, "--conversation")) {
         if (set_kind(b, KS_CONVERSATION, a) || date_opt(a, v, &b->date)) return -1;
@@ -348,62 +389,12 @@ static int body_opt(body_opts *b, int argc, char **argv, int *i) {
             return -1;
         }
         if (set_kind(b, k, a)) return -1;
-    } else if (!strcmp(a, "--json")) {
-        if (VAL()) return -1;
-        b->json = v;
-    } else if (!strcmp(a, "--retract")) {
-        b->retract = 1;
-    } else if (!strcmp(a, "--not-held")) {
-        b->not_held = 1;
-    } else if (!strcmp(a, "--youth-education")) {
-        b->youth = 1;
-    } else if (!strcmp(a, "--vocational-education")) {
-        b->vocational = 1;
-    } else if (!strcmp(a, "--repatriering")) {
-        b->repatriering = 1;
-    } else if (!strcmp(a, "--holder")) {
-        if (VAL()) return -1;
-        b->holder = v;
-    } else if (!strcmp(a, "--a-kasse")) {
-        if (VAL()) return -1;
-        b->a_kasse = v;
-    } else if (!strcmp(a, "--form")) {
-        if (VAL()) return -1;
-        b->form = v;
     } else if (!strcmp(a, "--topic")) {
         if (VAL()) return -1;
         if (!b->topics) b->topics = json_array();
         json_array_append_new(b->topics, json_string(v));
-    } else if (!strcmp(a, "--reason")) {
-        if (VAL()) return -1;
-        b->reason = v;
-    } else if (!strcmp(a, "--what")) {
-        if (VAL()) return -1;
-        b->what = v;
-    } else if (!strcmp(a, "--date")) {
-        if (date_opt(a, v, &b->date)) return -1;
-        (*i)++;
-    } else if (!strcmp(a, "--from")) {
-        if (date_opt(a, v, &b->from)) return -1;
-        (*i)++;
-    } else if (!strcmp(a, "--to")) {
-        if (date_opt(a, v, &b->to)) return -1;
-        (*i)++;
-    } else if (!strcmp(a, "--starts")) {
-        if (date_opt(a, v, &b->starts)) return -1;
-        (*i)++;
-    } else if (!strcmp(a, "--first-inquiry")) {
-        if (date_opt(a, v, &b->first_inquiry)) return -1;
-        (*i)++;
-    } else if (!strcmp(a, "--first-sick-day")) {
-        if (date_opt(a, v, &b->first_sick_day)) return -1;
-        (*i)++;
-    } else if (!strcmp(a, "--birth-date")) {
-        if (date_opt(a, v, &b->birth_date)) return -1;
-        (*i)++;
     } else {
-        r = 0;
-        return r;
+        return 0;
     }
 #undef VAL
     return 1;
