@@ -92,7 +92,7 @@ static const char *smap_put(smap *m, const char *k, size_t n, int32_t v) {
 
 typedef struct rule_info {
     const char *rule;  /* interned */
-    uint8_t holders, flags;
+    uint8_t holders;
     int8_t usable;     /* 0: not the jobcentre's to hold (the a-kasse's) */
 } rule_info;
 
@@ -208,7 +208,6 @@ static int32_t rule_of(gather *g, const char *gen, const char *rule) {
     rule_info ri = {.rule = k + strlen(gen) + 1, .holders = 1u << KT_HOLDER_JOBCENTER, .usable = 1};
     if (row) {
         ri.holders = row->holders ? row->holders : 1u << KT_HOLDER_JOBCENTER;
-        ri.flags = row->flags;
         /* the a-kasse's duties (a-kasse, or a-kasse and joint) are not the
          * jobcentre's to plan; joint-only ones are (it takes part) */
         ri.usable = (ri.holders & (1u << KT_HOLDER_JOBCENTER)) ||

@@ -259,6 +259,7 @@ int ks__pg_migrate(ks_store *s, ks_error *err) {
         rc = ks__exec(s, "BEGIN", err);
         if (rc == KS_OK) rc = ks__exec(s, KS_PG_SCHEMA_LOCK, err);
         if (rc == KS_OK) rc = pg_version(s, &v, err);
+        const int replan = rc == KS_OK && v > 0 && v < PG_REPLAN_FROM; /* a new store has no plans */
         if (rc == KS_OK && v == 0 && ks__exec(s, ks__pg_schema_4, err) != KS_OK) {
             char msg[sizeof err->message];
             snprintf(msg, sizeof msg, "%s", ks_db_errmsg(s->db));
@@ -267,7 +268,6 @@ int ks__pg_migrate(ks_store *s, ks_error *err) {
         } else if (rc == KS_OK && v == 0) {
             v = 4;
         }
-        int replan = v > 0 && v < PG_REPLAN_FROM; /* a new store has no plans */
         for (; rc == KS_OK && v < KS_SCHEMA_VERSION; v++)
             rc = ks__exec(s, pg_migrations[v], err);
         if (rc == KS_OK && replan) rc = ks__replan_all(s, err);
