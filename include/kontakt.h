@@ -187,6 +187,11 @@ typedef struct kt_obligation {
     const char *a_kasse;       /* dagpenge: the `a_kasse` of the period in force on the
                                   deadline (or on the window's first day without one); NULL
                                   where none is known. Lives as long as the plan. */
+    int agenda_next;           /* seed 004's number (1..4) of the next conversation of the
+                                  obligation's course when that course gets seed 004's agenda
+                                  (the plan's "agenda": jobparat kontanthjælp) and fewer than
+                                  four conversations that count for the jobcentre have been
+                                  held in it up to as_of; 0 otherwise */
 } kt_obligation;
 /* The strings of a kt_obligation (rule ... group) are the catalogue's own:
  * they live as long as the process, not only as long as the plan. */

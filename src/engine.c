@@ -1628,15 +1628,37 @@ static void set_a_kasse(ctx *x) {
     }
 }
 
+/* kt_obligation.agenda_next of course k: for a course that gets seed 004's
+ * agenda, the number of its next conversation, from the conversations held
+ * in it by as_of that count for the jobcentre (held, in the course, in a
+ * form that counts, with a holder that counts where the jobcentre's do:
+ * holder_ok); 0 past the fourth, or for any other course. */
+static uint8_t agenda_next(const ctx *x, uint32_t k) {
+    if (k >= 64 || !(x->p->agenda_courses >> k & 1)) return 0;
+    const course *co = &x->courses[k];
+    unsigned held = 0;
+    for (uint32_t i = 0; i < x->n_known && held < KT_AGENDA_COUNT; i++)
+        if ((co->elig[i] & (ELIG_HELD | ELIG_FORM)) == (ELIG_HELD | ELIG_FORM) &&
+            holder_ok(1u << KT_HOLDER_JOBCENTER, x->c->conversations[i].holder))
+            held++;
+    return (uint8_t)(held < KT_AGENDA_COUNT ? held + 1 : 0);
+}
+
 static int save_courses(ctx *x) {
     kt_plan *p = x->p;
     p->n_courses = x->n_courses;
     p->course_end = NULL;
+    p->course_agenda = NULL;
     if (!x->n_courses) return KT_OK;
     /* every plan keeps its courses' ends (kt_plan_course_end) */
     p->course_end = kt_arena_get(&p->arena, sizeof(kt_date) * x->n_courses);
     if (!p->course_end) return KT_ENOMEM;
     for (uint32_t k = 0; k < x->n_courses; k++) p->course_end[k] = x->courses[k].end;
+    if (p->agenda_courses) {
+        p->course_agenda = kt_arena_get(&p->arena, x->n_courses);
+        if (!p->course_agenda) return KT_ENOMEM;
+        for (uint32_t k = 0; k < x->n_courses; k++) p->course_agenda[k] = agenda_next(x, k);
+    }
     if (!p->explain) return KT_OK;
     p->courses = kt_arena_alloc(&p->arena, sizeof(kt_course_view) * x->n_courses);
     if (!p->courses) return KT_ENOMEM;
@@ -1765,6 +1787,14 @@ static int merge_courses(kt_plan *p, const kt_plan *later, size_t first) {
     for (size_t k = 0; k < add && p->n_courses + k < 64; k++)
         if (first + k < 64 && (later->agenda_courses >> (first + k) & 1))
             p->agenda_courses |= UINT64_C(1) << (p->n_courses + k);
+    if (p->course_agenda || later->course_agenda) {
+        uint8_t *ag = kt_arena_alloc(&p->arena, n);
+        if (!ag) return KT_ENOMEM;
+        for (size_t k = 0; k < p->n_courses; k++) ag[k] = p->course_agenda ? p->course_agenda[k] : 0;
+        for (size_t k = 0; k < add; k++)
+            ag[p->n_courses + k] = later->course_agenda ? later->course_agenda[first + k] : 0;
+        p->course_agenda = ag;
+    }
     for (size_t i = 0; i < later->n_obs; i++) {
         const kt_ob *ob = &later->obs[i];
         if (ob->course < first) continue;

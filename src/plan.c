@@ -180,6 +180,7 @@ void kt_plan_get(const kt_plan *p, size_t i, kt_obligation *out) {
     out->provisional = (r->flags & F_PROVISIONAL) != 0;
     out->quota_holder = r->quota;
     out->a_kasse = ob->a_kasse;
+    out->agenda_next = p->course_agenda && ob->course < p->n_courses ? p->course_agenda[ob->course] : 0;
 }
 
 size_t kt_plan_warning_count(const kt_plan *p) { return p->n_warnings; }

@@ -121,6 +121,7 @@ struct kt_plan {
     size_t n_courses;
     kt_date *course_end;     /* n_courses, always: KT_NO_DATE while running */
     uint64_t agenda_courses; /* bit k: course k gets seed 004's agenda */
+    uint8_t *course_agenda;  /* n_courses (or NULL): kt_obligation.agenda_next per course */
     /* explain: the case's conversations (sorted) and the traces */
     bool explain;
     kt_conversation *conversations;

@@ -162,7 +162,9 @@ static int need_row(void *ctx, ks_q *st) {
                       .deadline = col_date(st, 7),
                       .required = (int)ks_q_int64(st, 8),
                       .counted = (int)ks_q_int64(st, 9),
-                      .quota = !ks_q_is_null(st, 10)};
+                      .quota = !ks_q_is_null(st, 10),
+                      .forms = (unsigned)ks_q_int64(st, 11),
+                      .agenda = (int)ks_q_int64(st, 12)};
     return c->fn(c->ctx, &r) ? KS_ENOMEM : KS_OK;
 }
 
@@ -172,10 +174,11 @@ int ks__sched_needs(ks_store *s, const char *jobcenter, kt_date oldest, kt_date 
     /* The open and overdue conversation duties whose deadline is on or after
      * `oldest` and whose window opens by the horizon's end, of courses still
      * running on today: one range scan of the covering index by deadline
-     * (jobcentre and caseworker are in it, schema 4). */
+     * (jobcentre and caseworker are in it, schema 4; forms and agenda,
+     * schema 6). */
     ks_q *st = NULL;
     if (ks__prepare(s, "SELECT o.case_id, o.jobcenter, o.caseworker, o.rule, o.generation, o.grp,"
-            " o.window_from, o.deadline, o.required, o.counted, o.quota"
+            " o.window_from, o.deadline, o.required, o.counted, o.quota, o.forms, o.agenda"
             " FROM obligations o INDEXED BY obligations_by_deadline"
             " WHERE o.deadline >= ?1 AND o.status IN ('open', 'overdue') AND o.kind = 'samtale'"
             "   AND o.window_from <= ?3 AND o.required > o.counted"

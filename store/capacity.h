@@ -27,6 +27,8 @@ typedef struct ks__need_row {
     const char *rule, *generation, *group;
     kt_date from, deadline;
     int required, counted, quota;
+    unsigned forms; /* kt_obligation.forms as stored (schema 6); 0: none stored */
+    int agenda;     /* kt_obligation.agenda_next as stored (schema 6) */
 } ks__need_row;
 
 /* Open and overdue conversation duties with a deadline from `oldest`, a

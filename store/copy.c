@@ -31,8 +31,8 @@ static const struct {
     {"obligations",
      "case_id, idx, rule, kind, benefit, generation, window_from, deadline, status, required,"
      " counted, met_on, exempt, stopped, beyond, grp, quota, provisional, a_kasse, course_end,"
-     " jobcenter, caseworker",
-     "case_id, idx", 22},
+     " jobcenter, caseworker, forms, agenda", /* forms, agenda: schema 6 */
+     "case_id, idx", 24},
     {"plans", "case_id, as_of, computed_at, valid_until, plan_json", "case_id", 5},
     {"tokens", "id, hash, jobcenter, role, created_at, revoked_at", "id", 6},
     {"access_log", "seq, at, who, jobcenter, case_id, action", "seq", 6},
@@ -40,7 +40,7 @@ static const struct {
     {"capacity", "seq, jobcenter, caseworker, slots, weekdays, from_day, to_day, recorded_at, recorded_by",
      "seq", 9}, /* schema 5 */
 };
-enum { NTABLES = sizeof tables / sizeof *tables, MAXCOLS = 22, COPY_FLUSH = 16 << 20 };
+enum { NTABLES = sizeof tables / sizeof *tables, MAXCOLS = 24, COPY_FLUSH = 16 << 20 };
 
 /* The target side of one table. */
 typedef struct sink {

@@ -168,6 +168,10 @@ int ks__import_recover(ks_store *s, ks_error *err);
 
 /* schema.c */
 int ks__migrate(ks_store *s, ks_error *err);
+/* Computes every stored plan again, each as of the day it was computed for
+ * (a migration's new columns; either backend, inside the caller's
+ * transaction). A case the engine no longer accepts keeps its rows. */
+int ks__replan_all(ks_store *s, ks_error *err);
 /* schema_pg.c: the schema on PostgreSQL, created in an empty database
  * under an advisory lock; the version read from meta; ks_check's queries */
 int ks__pg_migrate(ks_store *s, ks_error *err);
@@ -231,7 +235,7 @@ int ks__plan(const kt_engine *e, kt_date today, const char *case_id, const kt_ca
  * `plans` row. */
 #define KS_FRESH_PLAN_ONLY 2
 int ks__write_plan(ks_store *s, const char *case_id, const kt_plan *p, int fresh, ks_error *err);
-/* Binds obligation i of a case to the 16 parameters of ST_OBLIGATION_INSERT. */
+/* Binds obligation i of a case to the 24 parameters of ST_OBLIGATION_INSERT. */
 /* What schema 4 keeps with each obligation besides the plan's: its course's
  * end (kt_plan_course_end) and the case's jobcentre and caseworker. */
 typedef struct ks__ob_extra {

@@ -84,12 +84,14 @@ void ks__bind_obligation(ks_q *st, const char *case_id, size_t i, const kt_oblig
     bind_date(st, 20, x->course_end);
     bind_str(st, 21, x->jobcenter);
     bind_str(st, 22, x->caseworker);
+    ks_q_bind_int64(st, 23, ob->forms); /* schema 6 */
+    ks_q_bind_int64(st, 24, ob->agenda_next);
 }
 
 /* A row's columns (after case_id and idx) as one string, to tell a changed
  * row from an unchanged one. NULL and "" are the same (bind_str stores ""
  * as NULL). */
-enum { ROW_COLS = 20 };
+enum { ROW_COLS = 22 };
 static char *row_key(const char *const col[ROW_COLS]) {
     size_t n = 0;
     for (int k = 0; k < ROW_COLS; k++) n += (col[k] ? strlen(col[k]) : 0) + 1;
@@ -107,7 +109,9 @@ static char *row_key(const char *const col[ROW_COLS]) {
 
 static char *new_row_key(const kt_obligation *ob, const ks__ob_extra *x) {
     char from[11] = "", to[11] = "", met[11] = "", end[11] = "", req[16], cnt[16], stop[16], bey[16];
-    char quota[16] = "", prov[4];
+    char quota[16] = "", prov[4], forms[8], agenda[8];
+    snprintf(forms, sizeof forms, "%u", ob->forms & 0xffu);
+    snprintf(agenda, sizeof agenda, "%d", ob->agenda_next & 0xff);
     if (ob->quota_holder >= 0) snprintf(quota, sizeof quota, "%d", ob->quota_holder);
     snprintf(prov, sizeof prov, "%d", ob->provisional != 0);
     if (ob->from != KT_NO_DATE) kt_date_format(ob->from, from);
@@ -121,7 +125,7 @@ static char *new_row_key(const kt_obligation *ob, const ks__ob_extra *x) {
     const char *col[ROW_COLS] = {ob->rule, ob->kind, ob->benefit, ob->generation, from, to,
                                  kt_ob_status_name(ob->status), req, cnt, met,
                                  ob->exempt_reason, stop, bey, ob->group, quota, prov,
-                                 ob->a_kasse, end, x->jobcenter, x->caseworker};
+                                 ob->a_kasse, end, x->jobcenter, x->caseworker, forms, agenda};
     return row_key(col);
 }
 

@@ -94,17 +94,21 @@ void ks__copy_obligation(kt_sb *b, const char *case_id, size_t i, const kt_oblig
     ks__copy_str(b, x->jobcenter);
     kt_sb_chr(b, '\t');
     ks__copy_str(b, x->caseworker);
+    kt_sb_chr(b, '\t');
+    kt_sb_int(b, (long)ob->forms); /* schema 6 */
+    kt_sb_chr(b, '\t');
+    kt_sb_int(b, ob->agenda_next);
     kt_sb_chr(b, '\n');
 }
 
 const char ks__copy_obligations_sql[] =
     "COPY obligations(case_id, idx, rule, kind, benefit, generation, window_from, deadline, status,"
     " required, counted, met_on, exempt, stopped, beyond, grp, quota, provisional, a_kasse,"
-    " course_end, jobcenter, caseworker) FROM STDIN";
+    " course_end, jobcenter, caseworker, forms, agenda) FROM STDIN";
 const char ks__copy_obligations_freeze_sql[] =
     "COPY obligations(case_id, idx, rule, kind, benefit, generation, window_from, deadline, status,"
     " required, counted, met_on, exempt, stopped, beyond, grp, quota, provisional, a_kasse,"
-    " course_end, jobcenter, caseworker) FROM STDIN (FREEZE)";
+    " course_end, jobcenter, caseworker, forms, agenda) FROM STDIN (FREEZE)";
 
 #ifdef KS_HAVE_PG
 

@@ -92,7 +92,7 @@ static const char *smap_put(smap *m, const char *k, size_t n, int32_t v) {
 
 typedef struct rule_info {
     const char *rule;  /* interned */
-    uint8_t holders, flags;
+    uint8_t holders;
     int8_t usable;     /* 0: not the jobcentre's to hold (the a-kasse's) */
 } rule_info;
 
@@ -117,7 +117,6 @@ typedef struct gather {
     ks_store *s;
     kt_date as_of, end;
     int days;
-    int in_person_only; /* the form rule in force on as_of: all in person (g2014-g2020) */
     smap pools_map, workers_map, cases_map, rules_map;
     const char **pools;
     size_t n_pools, cap_pools;
@@ -209,7 +208,6 @@ static int32_t rule_of(gather *g, const char *gen, const char *rule) {
     rule_info ri = {.rule = k + strlen(gen) + 1, .holders = 1u << KT_HOLDER_JOBCENTER, .usable = 1};
     if (row) {
         ri.holders = row->holders ? row->holders : 1u << KT_HOLDER_JOBCENTER;
-        ri.flags = row->flags;
         /* the a-kasse's duties (a-kasse, or a-kasse and joint) are not the
          * jobcentre's to plan; joint-only ones are (it takes part) */
         ri.usable = (ri.holders & (1u << KT_HOLDER_JOBCENTER)) ||
@@ -229,20 +227,19 @@ static int add_need(void *ctx, const ks__need_row *r) {
     int32_t c = case_of(g, r->case_id, r->jobcenter, r->caseworker);
     if (c < 0) return -1;
     GROW(g->needs, g->n_needs, g->cap_needs);
-    unsigned forms = 1u << KT_FORM_FREMMOEDE;
-    if (!g->in_person_only && !(info->flags & F_FIRST_OF_COURSE))
-        forms |= (1u << KT_FORM_TELEFON) | (1u << KT_FORM_DIGITALT);
+    /* the forms the engine says would count for it on the plan's day; none
+     * stored (not a conversation duty by the engine's account): in person */
+    unsigned forms = r->forms & ((1u << KT_FORM_COUNT) - 1);
+    if (!forms) forms = 1u << KT_FORM_FREMMOEDE;
     int rem = r->required - r->counted;
     g->needs[g->n_needs++] = (sneed){
         .n = {.case_ix = (uint32_t)c, .from = r->from, .to = r->deadline,
               .remaining = (uint16_t)(rem > 1000 ? 1000 : rem), .forms = (uint8_t)forms,
               .joint = !(info->holders & (1u << KT_HOLDER_JOBCENTER)), .quota = (uint8_t)r->quota},
         .rule = ri, .rule_name = info->rule};
-    /* seed 004: jobparat kontanthjælp, known in the rows by a rule only they
-     * have (g2026's four in six at 75 %, g2014-g2015's kh.extra) */
-    int next = 0;
-    if (!strcmp(r->group, "kh") && !strcmp(r->rule, "all.four_in_six_75")) next = r->counted + 1;
-    if (!strcmp(r->rule, "kh.extra")) next = r->counted + 2;
+    /* seed 004: the engine's number of the course's next conversation
+     * (kt_obligation.agenda_next); the case's is the smallest over its needs */
+    int next = r->agenda;
     if (next >= 1 && next <= 4 && (g->cases[c].agenda_next == 0 || next < g->cases[c].agenda_next))
         g->cases[c].agenda_next = (int8_t)next;
     return 0;
@@ -676,10 +673,6 @@ int ks_schedule(ks_store *s, const ks_schedule_query *q, const ks_schedule_sink 
     g.as_of = q->as_of == KT_NO_DATE ? ks_today(s) : q->as_of;
     g.end = g.as_of - kt_weekday(g.as_of) + 7 * q->weeks - 1; /* the Sunday of the last week */
     g.days = g.end - g.as_of + 1;
-    for (int k = 0; k < KT_N_GENERATIONS; k++) /* the form rule in force on as_of */
-        if (kt_date_from_ymd(kt_generations[k].year, kt_generations[k].month,
-                             kt_generations[k].day) <= g.as_of)
-            g.in_person_only = kt_generations[k].form_regime == FORMS_IN_PERSON;
     kt_date oldest = q->overdue_days < 0 ? kt_date_from_ymd(1900, 1, 1) : g.as_of - q->overdue_days;
     caprows caps = {0};
     skey *keys = NULL;

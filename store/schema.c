@@ -17,6 +17,12 @@
 #define OBLIGATIONS_BY_DEADLINE                                                                \
     "CREATE INDEX obligations_by_deadline ON obligations(deadline, case_id, idx, status, grp,"  \
     " rule, required, counted, kind, benefit, generation, window_from, stopped, beyond,"       \
+    " course_end, quota, provisional, jobcenter, caseworker, forms, agenda);"
+/* The index as schema 4 and 5 had it (migration 3 -> 4 builds it; 5 -> 6
+ * builds the one above in its place). */
+#define OBLIGATIONS_BY_DEADLINE_4                                                              \
+    "CREATE INDEX obligations_by_deadline ON obligations(deadline, case_id, idx, status, grp,"  \
+    " rule, required, counted, kind, benefit, generation, window_from, stopped, beyond,"       \
     " course_end, quota, provisional, jobcenter, caseworker);"
 /* The index as schema 2 and 3 had it (migration 1 -> 2 builds it; 3 -> 4
  * builds the one above in its place). */
@@ -226,6 +232,18 @@ static const char *const migrations[KS_SCHEMA_VERSION] = {
     "CREATE INDEX events_booket ON events(case_id)"
     "  WHERE kind = 'event' AND body LIKE '%\"type\":\"booket\"%';",
     /* ---- end of 4 -> 5 ---- */
+    /* ---- 5 -> 6 (issue 14, Planlægning: forms and agenda from the engine) --
+     * `forms`: the obligation's kt_obligation.forms, the KT_FORM_* bits of
+     * the forms that would count for it on the plan's day (rules.md,
+     * "Contact forms", with its exceptions), 0 where it is not a
+     * conversation duty. `agenda`: kt_obligation.agenda_next, seed 004's
+     * number of its course's next conversation, 0 for none. The schedule
+     * reads both (docs/schedule.md). Every plan is computed again to fill
+     * them, and the index by deadline made anew with them (migration_after). */
+    "ALTER TABLE obligations ADD COLUMN forms INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE obligations ADD COLUMN agenda INTEGER NOT NULL DEFAULT 0;"
+    "DROP INDEX IF EXISTS obligations_by_deadline;",
+    /* ---- end of 5 -> 6 ---- */
 };
 
 /* What a migration needs after its SQL: every plan computed again, then
@@ -238,8 +256,9 @@ static const struct {
     {1, OBLIGATIONS_BY_DEADLINE_2},
     {1, NULL},
     {1, "DROP INDEX IF EXISTS obligations_by_deadline;" KS_OBLIGATIONS_OWNER_FIX
-            OBLIGATIONS_BY_DEADLINE}, /* 3 -> 4 */
+            OBLIGATIONS_BY_DEADLINE_4}, /* 3 -> 4 */
     {0, NULL}, /* 4 -> 5 */
+    {1, "DROP INDEX IF EXISTS obligations_by_deadline;" OBLIGATIONS_BY_DEADLINE}, /* 5 -> 6 */
 };
 
 /* Reads the version; refuses what is not ours (again, now under the lock). */
@@ -263,7 +282,7 @@ static int current_version(ks_store *s, long *version, ks_error *err) {
 /* Computes every stored plan again, each as of the day it was computed for
  * (a migration's new columns). A case the engine no longer accepts keeps
  * its rows as they were. */
-static int replan_all(ks_store *s, ks_error *err) {
+int ks__replan_all(ks_store *s, ks_error *err) {
     ks_q *st;
     if (ks_db_prepare(s->db, "SELECT case_id, as_of FROM plans ORDER BY case_id", &st) != 0)
         return ks__dbfail(s, err, "plans");
@@ -326,7 +345,7 @@ int ks__migrate(ks_store *s, ks_error *err) {
         rc = ks__exec(s, migrations[i], err);
         replan |= migration_after[i].replan;
     }
-    if (rc == KS_OK && replan) rc = replan_all(s, err);
+    if (rc == KS_OK && replan) rc = ks__replan_all(s, err);
     for (long i = v; rc == KS_OK && i < KS_SCHEMA_VERSION; i++)
         if (migration_after[i].sql) rc = ks__exec(s, migration_after[i].sql, err);
     if (rc == KS_OK && v < KS_SCHEMA_VERSION) {

@@ -180,7 +180,22 @@ static const char *const pg_migrations[KS_SCHEMA_VERSION] = {
     "CREATE POLICY by_jobcenter ON capacity TO kontakt_app"
     "  USING (jobcenter = current_setting('kontakt.jobcenter', true));"
     "UPDATE meta SET value = '5' WHERE key = 'schema_version';",
+    [5] = /* ---- 5 -> 6 (issue 14, Planlægning: forms and agenda from the
+           * engine): schema.c's two columns, and the index by deadline with
+           * them; every plan is then computed again (PG_REPLAN_FROM) */
+    "ALTER TABLE obligations ADD COLUMN forms integer NOT NULL DEFAULT 0;"
+    "ALTER TABLE obligations ADD COLUMN agenda integer NOT NULL DEFAULT 0;"
+    "DROP INDEX obligations_by_deadline;"
+    "CREATE INDEX obligations_by_deadline ON obligations(deadline, case_id, idx)"
+    "  INCLUDE (status, grp, rule, required, counted, kind, benefit, generation, window_from,"
+    "  stopped, beyond, course_end, quota, provisional, jobcenter, caseworker, forms, agenda);"
+    "UPDATE meta SET value = '6' WHERE key = 'schema_version';",
+    /* ---- end of 5 -> 6 ---- */
 };
+
+/* A store older than this has plans whose new columns a migration fills by
+ * computing every plan again (ks__replan_all), after the SQL. */
+#define PG_REPLAN_FROM 6
 
 /* ---- opening: the version, the schema in an empty database ------------------ */
 
@@ -244,6 +259,7 @@ int ks__pg_migrate(ks_store *s, ks_error *err) {
         rc = ks__exec(s, "BEGIN", err);
         if (rc == KS_OK) rc = ks__exec(s, KS_PG_SCHEMA_LOCK, err);
         if (rc == KS_OK) rc = pg_version(s, &v, err);
+        const int replan = rc == KS_OK && v > 0 && v < PG_REPLAN_FROM; /* a new store has no plans */
         if (rc == KS_OK && v == 0 && ks__exec(s, ks__pg_schema_4, err) != KS_OK) {
             char msg[sizeof err->message];
             snprintf(msg, sizeof msg, "%s", ks_db_errmsg(s->db));
@@ -254,7 +270,12 @@ int ks__pg_migrate(ks_store *s, ks_error *err) {
         }
         for (; rc == KS_OK && v < KS_SCHEMA_VERSION; v++)
             rc = ks__exec(s, pg_migrations[v], err);
+        if (rc == KS_OK && replan) rc = ks__replan_all(s, err);
         if (rc == KS_OK) rc = ks__exec(s, "COMMIT", err);
+        for (int i = 0; i < ST_COUNT; i++) { /* made while the schema changed */
+            ks_q_finalize(s->st[i]);
+            s->st[i] = NULL;
+        }
         if (rc != KS_OK && ks_db_in_tx(s->db)) ks_db_exec(s->db, "ROLLBACK");
         if (rc != KS_OK) return rc;
     }

@@ -28,16 +28,16 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_OBLIGATION_INSERT] =
         "INSERT INTO obligations(case_id, idx, rule, kind, benefit, generation, window_from, "
         "deadline, status, required, counted, met_on, exempt, stopped, beyond, grp, quota, "
-        "provisional, a_kasse, course_end, jobcenter, caseworker) "
+        "provisional, a_kasse, course_end, jobcenter, caseworker, forms, agenda) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
-        "?21, ?22)",
+        "?21, ?22, ?23, ?24)",
     [ST_OBLIGATION_UPSERT] =
         /* an upsert: a row that changed is updated in place */
         "INSERT INTO obligations(case_id, idx, rule, kind, benefit, generation, window_from, "
         "deadline, status, required, counted, met_on, exempt, stopped, beyond, grp, quota, "
-        "provisional, a_kasse, course_end, jobcenter, caseworker) "
+        "provisional, a_kasse, course_end, jobcenter, caseworker, forms, agenda) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
-        "?21, ?22) "
+        "?21, ?22, ?23, ?24) "
         "ON CONFLICT(case_id, idx) DO UPDATE SET rule = excluded.rule, kind = excluded.kind, "
         "benefit = excluded.benefit, generation = excluded.generation, "
         "window_from = excluded.window_from, deadline = excluded.deadline, "
@@ -46,11 +46,11 @@ static const char *const stmt_sql[ST_COUNT] = {
         "beyond = excluded.beyond, grp = excluded.grp, quota = excluded.quota, "
         "provisional = excluded.provisional, a_kasse = excluded.a_kasse, "
         "course_end = excluded.course_end, jobcenter = excluded.jobcenter, "
-        "caseworker = excluded.caseworker",
+        "caseworker = excluded.caseworker, forms = excluded.forms, agenda = excluded.agenda",
     [ST_OBLIGATIONS_OF_CASE] =
         "SELECT idx, rule, kind, benefit, generation, window_from, deadline, status, required, "
         "counted, met_on, exempt, stopped, beyond, grp, quota, provisional, a_kasse, course_end, "
-        "jobcenter, caseworker "
+        "jobcenter, caseworker, forms, agenda "
         "FROM obligations WHERE case_id = ?1 "
         "ORDER BY idx",
     [ST_OBLIGATIONS_DELETE_FROM] = "DELETE FROM obligations WHERE case_id = ?1 AND idx >= ?2",

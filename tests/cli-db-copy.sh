@@ -77,6 +77,8 @@ views() { # views STORE OUT: what must be identical after a copy
     "$K" db worklist --db "$1" --format csv >"$2.worklist" || fail "worklist $1"
     "$K" db schedule --db "$1" --jobcenter jc-a --weeks 2 --format csv >"$2.schedule" 2>&1 || fail "schedule $1"
     "$K" db access-log --db "$1" >"$2.log" || fail "access-log $1"
+    # schema 6: each obligation's forms and seed 004's number, as stored
+    store_q "$1" "SELECT count(*), sum(forms), sum(agenda), sum(CASE WHEN agenda > 0 THEN 1 ELSE 0 END) FROM obligations" >"$2.sched6"
     for t in "$TOK1" "$TOK2" "$TOK3"; do
         "$K" token check --db "$1" "$t" >>"$2.tokens" 2>&1
         echo "exit $?" >>"$2.tokens"
@@ -84,7 +86,7 @@ views() { # views STORE OUT: what must be identical after a copy
 }
 # the views read and log: snapshot of the access log first, then the rest
 compare() { # compare A B: A's views against B's
-    for v in export show worklist schedule log tokens; do
+    for v in export show worklist schedule log tokens sched6; do
         cmp -s "$1.$v" "$2.$v" || { diff "$1.$v" "$2.$v" | head -10; fail "$v differs after the copy ($1 -> $2)"; }
     done
 }

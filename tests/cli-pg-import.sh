@@ -73,6 +73,11 @@ check_all() {
     same worklist-all worklist --overdue-days -1 --within 365 --format csv
     same report report --from 2026-01-01 --to 2026-11-22 --by group --format csv
     same forecast forecast --weeks 12 --format csv
+    # schema 6: each obligation's forms and seed 004's number, written by the COPY too
+    local q="SELECT count(*), sum(forms), sum(agenda), sum(CASE WHEN agenda > 0 THEN 1 ELSE 0 END) FROM obligations"
+    [ "$(store_q "$S" "$q")" = "$(store_q "$P" "$q")" ] || fail "forms/agenda differ: $(store_q "$S" "$q") vs $(store_q "$P" "$q")"
+    [ "$(store_q "$P" "SELECT count(*) FROM obligations WHERE agenda > 0")" -gt 0 ] || fail "no obligation with seed 004's number"
+    same schedule schedule --weeks 6 --default-slots 3 --format csv
     "$K" db check --db "$P" >/dev/null 2>&1 || fail "db check on PostgreSQL"
 }
 check_all

@@ -88,4 +88,40 @@ else del=$(sqlite3 "$DB" 'DELETE FROM capacity' 2>&1); fi
 same "capacity is append-only" "$(echo "$del" | grep -c append-only)" "1"
 same "logged" "$(store_q "$DB" "SELECT count(DISTINCT substr(action, 1, 4)) FROM access_log WHERE action LIKE 'schedule%' OR action LIKE 'book%' OR action LIKE 'capacity%'")" "3"
 
+# ---- schema 5 -> 6: the forms and seed 004's number kept with each obligation ----
+# tests/fixtures/store-v5.db: store-v5.cases.ndjson imported on 2024-02-01 by
+# the program at schema 5 (g2024, both educations): k1 jobparat kontanthjælp
+# from 2024-01-08 with its first conversation held in person on 01-10; k2 the
+# same aktivitetsparat; sb jobparat from 2024-01-22, seriously ill
+# (alvorlig_sygdom) from its first day: stand-by. The migration computes every
+# plan again as of its day and fills `forms` (KT_FORM_* bits: fremmoede 1,
+# telefon 2, digitalt 4, uden_kontakt 16; 0 for a duty that is no
+# conversation) and `agenda` (the course's next conversation by seed 004: 0
+# for none). The schedule then takes both from the rows.
+if ! store_is_pg; then # a SQLite file of schema 5
+cp tests/fixtures/store-v5.db "$T/v5.db"
+same "fixture at schema 5" "$(sqlite3 "$T/v5.db" 'PRAGMA user_version')" 5
+KONTAKT_TODAY=2024-02-01 "$K" db schedule --db "$T/v5.db" --weeks 26 --default-slots 2 --format json >"$T/v5.json" 2>"$T/err" ||
+    bad "schedule of a schema-5 store: $(cat "$T/err")"
+same "migrated to 6" "$(sqlite3 "$T/v5.db" 'PRAGMA user_version')" 6
+same "plans computed again as of their day" "$(sqlite3 "$T/v5.db" "SELECT group_concat(as_of, ' ') FROM plans")" "2024-02-01 2024-02-01 2024-02-01"
+same "forms and agenda filled" "$(sqlite3 "$T/v5.db" "SELECT group_concat(case_id || ':' || rule || ':' || forms || ':' || agenda, ' ') FROM (SELECT * FROM obligations ORDER BY case_id, idx)")" \
+"k1:kh.first:1:2 k1:all.four_in_six:7:2 k1:all.cv:0:2 k1:kh.vejledning_225:7:2 \
+k2:kh.first:1:0 k2:all.four_in_six:7:0 k2:kh.koordinerende:0:0 k2:kh.vejledning_225:7:0 \
+sb:kh.first:17:1 sb:all.four_in_six:17:1 sb:all.cv:0:1 sb:kh.vejledning_225:17:1"
+# k1's next three of four in six: seed 004's conversations 2, 3, 4 (one held);
+# after its first in person the person chooses the form; k2 (aktivitetsparat)
+# has no agenda; sb's first conversation may be without contact (stand-by)
+same "proposals from the migrated rows" "$(python3 -c '
+import json,sys
+d=json.load(open(sys.argv[1]))
+for c in ("k1", "k2", "sb"):
+    ps=[p for p in d["proposals"] if p["case_id"] == c]
+    print(c, "/".join(ps[0]["forms"]), " ".join(str((p.get("agenda") or {}).get("conversation", 0)) for p in ps))
+' "$T/v5.json")" "k1 fremmoede/telefon/digitalt 2 3 4
+k2 fremmoede/telefon/digitalt 0 0 0
+sb fremmoede/uden_kontakt 1 2 3 4"
+"$K" db check --db "$T/v5.db" >/dev/null 2>&1 || bad "check after migration 5 -> 6"
+fi
+
 [ "$fails" -eq 0 ] || { echo "$fails failed"; exit 1; }

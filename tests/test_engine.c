@@ -1730,6 +1730,58 @@ static void test_agenda_for_jobparat_kh(void **state) {
     }
 }
 
+/* kt_obligation.agenda_next: seed 004's number of the course's next
+ * conversation, counted from the conversations held in the course by as_of
+ * that count for the jobcentre; the same on every obligation of the course;
+ * 0 past the fourth and for a course without the agenda. */
+static int agenda_next_of(void **state, const char *json) {
+    kt_plan *p = plan_q(state, json);
+    size_t n = kt_plan_count(p);
+    assert_true(n > 0);
+    kt_obligation o;
+    kt_plan_get(p, 0, &o);
+    int a = o.agenda_next;
+    for (size_t i = 1; i < n; i++) {
+        kt_plan_get(p, i, &o);
+        assert_int_equal(o.agenda_next, a);
+    }
+    kt_plan_free(p);
+    return a;
+}
+
+static void test_agenda_next(void **state) {
+#define AG_CASE(cat, convs)                                                                       \
+    "{'id':'an','as_of':'2024-06-01','person':{'birth_date':'1980-01-01',"                       \
+    "'youth_education':true,'vocational_education':true},"                                       \
+    "'benefits':[{'benefit':'kontanthjaelp','from':'2024-03-04',"                                \
+    "'categories':[{'from':'2024-03-04','category':'" cat "'}]}],'conversations':[" convs "]}"
+#define CV(d, h, f) "{'date':'" d "','holder':'" h "','form':'" f "'}"
+    /* g2024, jobparat: nothing held yet, then one, three, four */
+    assert_int_equal(agenda_next_of(state, AG_CASE("jobparat", "")), 1);
+    assert_int_equal(agenda_next_of(state, AG_CASE("jobparat", CV("2024-03-05", "jobcenter", "fremmoede"))), 2);
+    assert_int_equal(agenda_next_of(state, AG_CASE("jobparat",
+                                                   CV("2024-03-05", "jobcenter", "fremmoede") ","
+                                                   CV("2024-04-02", "jobcenter", "telefon") ","
+                                                   CV("2024-05-02", "anden_aktoer", "digitalt"))), 4);
+    assert_int_equal(agenda_next_of(state, AG_CASE("jobparat",
+                                                   CV("2024-03-05", "jobcenter", "fremmoede") ","
+                                                   CV("2024-04-02", "jobcenter", "telefon") ","
+                                                   CV("2024-04-20", "faelles", "fremmoede") ","
+                                                   CV("2024-05-02", "jobcenter", "digitalt"))), 0);
+    /* what does not count for the jobcentre: a conversation not held, one
+     * after as_of, one by telephone before the first in person (g2023 on) */
+    assert_int_equal(agenda_next_of(state, AG_CASE("jobparat",
+                                                   "{'date':'2024-03-05','holder':'jobcenter',"
+                                                   "'form':'fremmoede','held':false},"
+                                                   CV("2024-03-06", "jobcenter", "telefon") ","
+                                                   CV("2024-06-03", "jobcenter", "fremmoede"))), 1);
+    /* aktivitetsparat: no agenda, whatever was held */
+    assert_int_equal(agenda_next_of(state, AG_CASE("aktivitetsparat", "")), 0);
+    assert_int_equal(agenda_next_of(state, AG_CASE("aktivitetsparat", CV("2024-03-05", "jobcenter", "fremmoede"))), 0);
+#undef AG_CASE
+#undef CV
+}
+
 /* A store keeps an obligation's facts, not its why: kt_obligation_why must
  * give back exactly kt_plan_why's text and the rule's source, for every
  * obligation of every golden case (../shared/cases) as of its own day and
@@ -1847,6 +1899,7 @@ int main(void) {
         T(test_period_ending_after_as_of_is_running),
         T(test_standby_uden_kontakt),
         T(test_agenda_for_jobparat_kh),
+        T(test_agenda_next),
         T(test_dp_tests),
         T(test_integrationsydelse_groups),
         T(test_g2014_fp_and_rf),

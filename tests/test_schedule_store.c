@@ -451,11 +451,171 @@ static void test_booking(void **st) {
     assert_int_equal(ks_schedule(store, &sq, &k, &e), KS_EINVALID);
 }
 
+/* ---- forms and seed 004's number: the engine's, through the stored rows ------------- */
+
+/* One proposal: its case, day, forms and seed 004's number. */
+typedef struct fprop {
+    char case_id[24];
+    kt_date date;
+    unsigned forms;
+    int agenda;
+} fprop;
+
+typedef struct fprops {
+    fprop v[64];
+    int n;
+} fprops;
+
+static int f_item(void *ctx, const ks_schedule_item *it) {
+    fprops *f = ctx;
+    assert_true(f->n < 64);
+    fprop *p = &f->v[f->n++];
+    snprintf(p->case_id, sizeof p->case_id, "%s", it->case_id);
+    p->date = it->date;
+    p->forms = it->forms;
+    p->agenda = it->agenda;
+    return 0;
+}
+
+/* The proposals of a new store holding `cases` (NDJSON, jobcentre jc)
+ * imported on `day`, scheduled from that day over `weeks` weeks with 3
+ * slots a day for each caseworker. */
+static void schedule_of(const char *day, const char *cases, int weeks, fprops *out) {
+    static int serial;
+    char p[160];
+    snprintf(p, sizeof p, "%s/forms-%d.db", dir, ++serial);
+    ks_store *s = NULL;
+    ks_error e = {0};
+    assert_int_equal(ks_open(p, KS_OPEN_CREATE, &s, &e), KS_OK);
+    ks_set_today(s, D(day));
+    ks_set_actor(s, "tester");
+    FILE *in = fmemopen((void *)cases, strlen(cases), "r");
+    assert_non_null(in);
+    ks_import_options o = {KS_FORMAT_NDJSON, NULL};
+    ks_import_result res;
+    int rc = ks_import(s, in, &o, NULL, NULL, &res, &e);
+    fclose(in);
+    if (rc != KS_OK) fprintf(stderr, "import: %s\n", e.message);
+    assert_int_equal(rc, KS_OK);
+    assert_int_equal(res.invalid, 0);
+    memset(out, 0, sizeof *out);
+    ks_schedule_query q;
+    ks_schedule_query_init(&q);
+    q.as_of = D(day);
+    q.weeks = weeks;
+    q.default_slots = 3;
+    q.jobcenter = "jc";
+    ks_schedule_sink k = {f_item, NULL, NULL, NULL, out};
+    assert_int_equal(ks_schedule(s, &q, &k, &e), KS_OK);
+    ks_close(s);
+}
+
+/* The nth proposal (0-based, by day) of a case; fails if there is none. */
+static const fprop *nth_of(const fprops *f, const char *id, int nth) {
+    for (int i = 0; i < f->n; i++)
+        if (!strcmp(f->v[i].case_id, id) && nth-- == 0) return &f->v[i];
+    fail_msg("%s has no proposal %d", id, nth);
+    return NULL;
+}
+
+#define FB(x) (1u << KT_FORM_##x)
+#define PERSON "\"person\":{\"birth_date\":\"1985-06-15\",\"youth_education\":true,\"vocational_education\":true}"
+/* kontanthjælp from S in a category, with more after the benefits (events, conversations) */
+#define KH(id, S, cat, more)                                                                      \
+    "{\"id\":\"" id "\",\"jobcenter\":\"jc\",\"caseworker\":\"cw-1\"," PERSON ","                      \
+    "\"benefits\":[{\"benefit\":\"kontanthjaelp\",\"from\":\"" S "\",\"categories\":[{\"from\":\"" S   \
+    "\",\"category\":\"" cat "\"}]}]" more "}\n"
+#define HELD(d, form) ",\"conversations\":[{\"date\":\"" d "\",\"holder\":\"jobcenter\",\"form\":\"" form "\"}]"
+
+/* rules.md, contact forms, g2014-g2020: every conversation in person, but
+ * telefon, digitalt or brev too while a `tilbud` event applies (001 §5). t1
+ * and t0 are the same jobparat case of 2021 (g2020), t1 in an offer on the
+ * day: its first conversation (kh.first with the first of four in six) may
+ * take any form; t0's in person only. */
+static void test_forms_tilbud_g2020(void **st) {
+    (void)st;
+    fprops f;
+    schedule_of("2021-05-04",
+                KH("t1", "2021-05-03", "jobparat",
+                   ",\"events\":[{\"type\":\"tilbud\",\"from\":\"2021-05-03\",\"to\":\"2021-08-31\"}]")
+                KH("t0", "2021-05-03", "jobparat", ""), 6, &f);
+    assert_int_equal(nth_of(&f, "t1", 0)->forms, FB(FREMMOEDE) | FB(TELEFON) | FB(DIGITALT) | FB(BREV));
+    assert_int_equal(nth_of(&f, "t0", 0)->forms, FB(FREMMOEDE));
+    /* seed 004's agenda in g2020 too: jobparat kontanthjælp, nothing held */
+    assert_int_equal(nth_of(&f, "t1", 0)->agenda, 1);
+}
+
+/* g2024 (S 2024-01-08, the day 2024-02-01): k1 jobparat, its first
+ * conversation held in person: afterwards the person chooses fremmoede,
+ * telefon or digitalt (g2023 on), and the next three of its four in six are
+ * seed 004's 2, 3 and 4; k2 the same aktivitetsparat: no agenda; n1 jobparat
+ * with nothing held: its first in person; sb jobparat and seriously ill
+ * (alvorlig_sygdom) from S: stand-by, so uden_kontakt too (g2020 on,
+ * every group). */
+static void test_forms_and_agenda_g2024(void **st) {
+    (void)st;
+    fprops f;
+    schedule_of("2024-02-01",
+                KH("k1", "2024-01-08", "jobparat", HELD("2024-01-10", "fremmoede"))
+                KH("k2", "2024-01-08", "aktivitetsparat", HELD("2024-01-10", "fremmoede"))
+                KH("n1", "2024-01-29", "jobparat", "")
+                KH("sb", "2024-01-22", "jobparat",
+                   ",\"events\":[{\"type\":\"alvorlig_sygdom\",\"from\":\"2024-01-22\",\"to\":\"2024-06-30\"}]"),
+                26, &f);
+    const unsigned chosen = FB(FREMMOEDE) | FB(TELEFON) | FB(DIGITALT);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(nth_of(&f, "k1", i)->forms, chosen);
+        assert_int_equal(nth_of(&f, "k1", i)->agenda, i + 2);
+        assert_int_equal(nth_of(&f, "k2", i)->forms, chosen);
+        assert_int_equal(nth_of(&f, "k2", i)->agenda, 0);
+    }
+    assert_true(nth_of(&f, "k1", 0)->date < nth_of(&f, "k1", 1)->date);
+    assert_int_equal(nth_of(&f, "n1", 0)->forms, FB(FREMMOEDE));
+    assert_int_equal(nth_of(&f, "n1", 0)->agenda, 1);
+    assert_int_equal(nth_of(&f, "sb", 0)->forms, FB(FREMMOEDE) | FB(UDEN_KONTAKT));
+    assert_int_equal(nth_of(&f, "sb", 0)->agenda, 1);
+}
+
+/* g2026 jobparat kontanthjælp keeps seed 004's numbers: one held, the next
+ * proposal is the second. */
+static void test_agenda_g2026(void **st) {
+    (void)st;
+    fprops f;
+    schedule_of("2026-12-03", KH("g1", "2026-12-01", "jobparat", HELD("2026-12-02", "fremmoede")), 26, &f);
+    assert_int_equal(nth_of(&f, "g1", 0)->agenda, 2);
+    assert_int_equal(nth_of(&f, "g1", 1)->agenda, 3);
+    assert_int_equal(nth_of(&f, "g1", 0)->forms, FB(FREMMOEDE) | FB(TELEFON) | FB(DIGITALT));
+}
+#undef FB
+#undef PERSON
+#undef KH
+#undef HELD
+
+static int setup_dir(void **st) {
+    (void)st;
+    snprintf(dir, sizeof dir, "/tmp/kontakt-sched-XXXXXX");
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown_dir(void **st) {
+    (void)st;
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_enough_capacity), cmocka_unit_test(test_half_capacity),
         cmocka_unit_test(test_deterministic),   cmocka_unit_test(test_capacity_events),
         cmocka_unit_test(test_booking),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    const struct CMUnitTest forms[] = {
+        cmocka_unit_test(test_forms_tilbud_g2020),
+        cmocka_unit_test(test_forms_and_agenda_g2024),
+        cmocka_unit_test(test_agenda_g2026),
+    };
+    int failed = cmocka_run_group_tests_name("schedule of a demo store", tests, setup, teardown);
+    failed += cmocka_run_group_tests_name("forms and agenda from the engine", forms, setup_dir, teardown_dir);
+    return failed;
 }

@@ -895,6 +895,64 @@ static void test_two_writers_one_case(void **st) {
     free(stored);
 }
 
+/* Schema 5 -> 6 (forms and seed 004's number with each obligation): a store
+ * of schema 5, made here from a new one (the two columns and their index
+ * taken away, the version set back: schema 5's obligations table and index
+ * as the migrations made them), opens at 6 with both filled by computing
+ * every plan again as of the day it was computed for. On either backend
+ * (tests/cli-schedule.sh opens a SQLite file that the program wrote at
+ * schema 5). */
+static void test_migrate_5_to_6(void **st) {
+    (void)st;
+    ks_store *s = open_new(); /* 2024-06-01 */
+    ks_import_result res;
+    assert_int_equal(import_text(s, case1, KS_FORMAT_NDJSON, &res), KS_OK);
+    ks_close(s);
+    long rows = count("SELECT count(*) FROM obligations");
+    assert_true(rows >= 3);
+    static const char index5[] =
+        "CREATE INDEX obligations_by_deadline ON obligations(deadline, case_id, idx, status, grp,"
+        " rule, required, counted, kind, benefit, generation, window_from, stopped, beyond,"
+        " course_end, quota, provisional, jobcenter, caseworker);";
+    char sql[1024];
+    snprintf(sql, sizeof sql,
+             "DROP INDEX obligations_by_deadline; ALTER TABLE obligations DROP COLUMN forms;"
+             " ALTER TABLE obligations DROP COLUMN agenda; %s"
+             " UPDATE meta SET value = '5' WHERE key = 'schema_version'; %s",
+             pg ? "CREATE INDEX obligations_by_deadline ON obligations(deadline, case_id, idx)"
+                  " INCLUDE (status, grp, rule, required, counted, kind, benefit, generation,"
+                  " window_from, stopped, beyond, course_end, quota, provisional, jobcenter, caseworker);"
+                : index5,
+             pg ? "" : "PRAGMA user_version = 5;");
+    assert_int_equal(exec_rw(sql), SQLITE_OK);
+    assert_int_equal(count("SELECT value FROM meta WHERE key = 'schema_version'"), 5);
+    /* opened a month later: the plans are computed again as of 2024-06-01 */
+    ks_error e = {0};
+    assert_int_equal(ks_open(path, 0, &s, &e), KS_OK);
+    ks_set_today(s, D("2024-07-01"));
+    assert_int_equal(ks_schema_version(s), 6);
+    ks_close(s);
+    assert_int_equal(count("SELECT value FROM meta WHERE key = 'schema_version'"), 6);
+    if (!pg) assert_int_equal(count("PRAGMA user_version"), 6);
+    assert_int_equal(count("SELECT count(*) FROM obligations"), rows);
+    assert_int_equal(count("SELECT count(*) FROM plans WHERE as_of = '2024-06-01'"), 1);
+    /* c1: jobparat kontanthjælp (g2024), its first conversation held in
+     * person: seed 004's second is next, on every row of the course; after
+     * the first in person fremmoede, telefon or digitalt (1 | 2 | 4) count
+     * for the four in six, in person only for kh.first; 0 for the cv */
+    assert_int_equal(count("SELECT count(*) FROM obligations WHERE agenda = 2"), rows);
+    assert_int_equal(count("SELECT forms FROM obligations WHERE rule = 'all.four_in_six'"), 7);
+    assert_int_equal(count("SELECT forms FROM obligations WHERE rule = 'kh.first'"), 1);
+    assert_int_equal(count("SELECT forms FROM obligations WHERE rule = 'all.cv'"), 0);
+    assert_int_equal(count("SELECT count(*) FROM obligations WHERE jobcenter = 'jc'"), rows);
+    /* the index by deadline holds them again */
+    assert_int_equal(count(pg ? "SELECT count(*) FROM pg_indexes WHERE indexname = 'obligations_by_deadline'"
+                                " AND indexdef LIKE '%agenda%'"
+                              : "SELECT count(*) FROM sqlite_master WHERE name = 'obligations_by_deadline'"
+                                " AND sql LIKE '%forms, agenda)%'"),
+                     1);
+}
+
 int main(void) {
     pg_admin = getenv("KONTAKT_TEST_PG");
     const struct CMUnitTest tests[] = {
@@ -910,6 +968,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_staged_import, setup, teardown),
         cmocka_unit_test_setup_teardown(test_idempotency_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_writers_one_case, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migrate_5_to_6, setup, teardown),
     };
     int failed = cmocka_run_group_tests_name("store on SQLite", tests, NULL, NULL);
 #ifdef KS_HAVE_PG
