@@ -216,7 +216,16 @@ static int change_once(ks_store *s, const char *case_id, long seq, kt_date date,
         free(now);
     }
     if (rc == KS_OK && out->already) {
-        ks__rollback(s); /* nothing written (nor its access-log row) */
+        /* nothing new but the access-log row, as ks_record_ex's ":already" */
+        if (s->log_pending) {
+            size_t n = strlen(s->log_action);
+            snprintf(s->log_action + n, sizeof s->log_action - n, ":already");
+            rc = ks__write_pending_log(s, out->seq, err);
+            if (rc == KS_OK) rc = ks__commit(s, err);
+            else ks__rollback(s);
+        } else {
+            ks__rollback(s);
+        }
         goto done;
     }
     if (rc == KS_OK) {
