@@ -7,7 +7,12 @@
 # the schedule then shows booked; a day outside every window is booked with
 # a warning naming it; the caseworker's calendar.ics holds the booking;
 # refusals: another jobcentre's case (403), an auditor
-# (403), a bad date (422), bad weeks (400).
+# (403), a bad date (422), bad weeks (400). Then the booking is moved
+# ({"replaces": SEQ, "date", ["caseworker"]}: its number and calendar UID
+# kept, replayed by Idempotency-Key, the same move again written once),
+# refused (unknown, another case's, not a booking, closed, cancelled, bad
+# bodies) and cancelled ({"replaces": SEQ, "cancel": true}), the bookings
+# list, the schedule and the caseworkers' calendars checked after each.
 set -u
 if [ -z "${KT_WATCHDOG:-}" ]; then export KT_WATCHDOG=1; exec timeout 120 bash "$0" "$@"; fi
 cd "$(dirname "$0")/.."
