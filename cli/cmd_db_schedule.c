@@ -140,6 +140,8 @@ int cmd_db_capacity(int argc, char **argv) {
 
 static const char book_help[] =
     "usage: kontakt db book CASE --date DATE [--caseworker C] [--db FILE] [--as NAME]\n"
+    "       kontakt db book CASE --move SEQ --date DATE [--caseworker C]\n"
+    "       kontakt db book CASE --cancel SEQ\n"
     "\n"
     "Books a conversation of CASE on DATE with caseworker C (default the case's):\n"
     "an event `booket` (case-format.md) that the schedule respects: it takes a\n"
@@ -147,7 +149,13 @@ static const char book_help[] =
     "conversation held, or a no-show, on or after the day closes it. Booking a\n"
     "closed day or a day outside every window of the case's open conversation\n"
     "duties is recorded with a warning naming the window. Prints the event's\n"
-    "number; the same booking again is recorded once.\n";
+    "number, the booking's number; the same booking again is recorded once.\n"
+    "\n"
+    "--move SEQ moves booking SEQ (its number, as `db schedule --format json`\n"
+    "gives it) to DATE, with C (default the booking's own caseworker); --cancel\n"
+    "SEQ cancels it. Both correct the booking's event (a correction, or a\n"
+    "retraction) and print the booking's number, which it keeps; a closed or\n"
+    "cancelled booking is refused. The same move again writes nothing.\n";
 
 static void book_problem(void *ctx, long line, const char *pointer, const char *message,
                          const char *expected, int column) {
@@ -159,10 +167,47 @@ static void book_problem(void *ctx, long line, const char *pointer, const char *
     fputc('\n', stderr);
 }
 
+static int parse_seq(const char *opt, const char *v, long *out) {
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (!*v || *end || n < 1) {
+        fprintf(stderr, "kontakt: %s: '%s' is not a booking's number (an event seq >= 1)\n", opt, v);
+        return -1;
+    }
+    *out = n;
+    return 0;
+}
+
+/* --move / --cancel: ks_book_move, ks_book_cancel. */
+static int rebook(ks_store *s, const char *case_id, long move, long cancel, kt_date date,
+                  const char *cw) {
+    ks_error e = {0};
+    ks_booking_change ch;
+    int rc = cancel ? ks_book_cancel(s, case_id, cancel, &ch, &e)
+                    : ks_book_move(s, case_id, move, date, cw, book_problem, (void *)case_id, &ch, &e);
+    if (rc != KS_OK) return db_fail(&e);
+    char was[11], now[11];
+    kt_date_format(ch.was_date, was);
+    kt_date_format(ch.date, now);
+    if (cancel)
+        fprintf(stderr, "kontakt: booking %ld of case %s (%s) cancelled by event %ld\n", ch.seq,
+                case_id, was, ch.correction);
+    else if (ch.already)
+        fprintf(stderr, "kontakt: booking %ld of case %s is on %s with %s already: nothing was "
+                        "written\n", ch.seq, case_id, now, ch.caseworker[0] ? ch.caseworker : "-");
+    else
+        fprintf(stderr, "kontakt: booking %ld of case %s moved from %s to %s (%s) by event %ld\n",
+                ch.seq, case_id, was, now, ch.caseworker[0] ? ch.caseworker : "-", ch.correction);
+    if (ch.warning[0]) fprintf(stderr, "kontakt: advarsel: %s\n", ch.warning);
+    printf("%ld\n", ch.seq);
+    return EXIT_OK;
+}
+
 int cmd_db_book(int argc, char **argv) {
     db_common c = {0};
     const char *case_id = NULL, *cw = NULL;
     kt_date date = KT_NO_DATE;
+    long move = 0, cancel = 0;
     for (int i = 1; i < argc; i++) {
         const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(k, "--help") || !strcmp(k, "-h")) {
@@ -185,19 +230,33 @@ int cmd_db_book(int argc, char **argv) {
             if (cli_parse_date_arg("--date", v, &date)) return EXIT_INVALID;
         } else if (!strcmp(k, "--caseworker")) {
             cw = v;
+        } else if (!strcmp(k, "--move")) {
+            if (parse_seq(k, v, &move)) return EXIT_INVALID;
+        } else if (!strcmp(k, "--cancel")) {
+            if (parse_seq(k, v, &cancel)) return EXIT_INVALID;
         } else {
             return unknown(k, book_help);
         }
         i++;
     }
-    if (!case_id || date == KT_NO_DATE) {
-        fprintf(stderr, "kontakt: give CASE and --date DATE\n\n%s", book_help);
+    if (cancel && (move || date != KT_NO_DATE || cw)) {
+        fprintf(stderr, "kontakt: --cancel SEQ takes no --move, --date or --caseworker\n\n%s",
+                book_help);
+        return EXIT_INVALID;
+    }
+    if (!case_id || (!cancel && date == KT_NO_DATE)) {
+        fprintf(stderr, "kontakt: give CASE and --date DATE (or --cancel SEQ)\n\n%s", book_help);
         return EXIT_INVALID;
     }
     ks_store *s;
     int st = db_open(&c, 0, &s);
     if (st) return st;
-    db_log_write(s, &c, case_id, "book");
+    db_log_write(s, &c, case_id, cancel ? "cancel:booking" : move ? "rebook" : "book");
+    if (move || cancel) {
+        st = rebook(s, case_id, move, cancel, date, cw);
+        ks_close(s);
+        return st;
+    }
     ks_error e = {0};
     long seq = 0;
     int already = 0;
@@ -296,6 +355,8 @@ static int sc_item(void *ctx, const ks_schedule_item *it) {
                               it->joint ? "faelles" : "jobcenter", "forms", f, "duties", du,
                               "agenda", ag);
         if (!o) return 0;
+        /* a booking's number (db book --move/--cancel), null for a proposal */
+        json_object_set_new(o, "seq", it->seq ? json_integer(it->seq) : json_null());
         char *t = json_dumps(o, JSON_COMPACT);
         json_decref(o);
         if (t) printf("%s\n  %s", p->first ? "" : ",", t);

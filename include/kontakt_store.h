@@ -577,6 +577,38 @@ int ks_book(ks_store *s, const char *case_id, kt_date date, const char *casework
             ks_problem_fn problem, void *ctx, long *seq, int *already, char *warning,
             size_t warning_size, ks_error *err);
 
+/* A booking is known by its number: the seq of its `booket` event, kept
+ * when it is moved (a correction of that event gives the new day and
+ * caseworker) and gone with it when cancelled (a retraction). Neither is
+ * possible once the booking is closed (a conversation or no-show on or
+ * after its day) or cancelled. `seq` may also be a correction of the
+ * booking. ks_book_move: to `date` with `caseworker` (NULL: the booking's
+ * own); the same day and caseworker again is `already` (nothing written);
+ * a day on or before the case's latest conversation or no-show is refused
+ * (problem at /date); the warning as ks_book's. ks_book_cancel: retracts it.
+ * KS_ENOTFOUND (refusal UNKNOWN) for no such event of the case,
+ * KS_EINVALID with the refusal for the others. docs/schedule.md. */
+enum {
+    KS_BOOKING_OK = 0,
+    KS_BOOKING_UNKNOWN,     /* no event seq of this case */
+    KS_BOOKING_NOT_BOOKING, /* an event of the case, not a booking */
+    KS_BOOKING_CLOSED,      /* held, or a no-show, on or after its day */
+    KS_BOOKING_CANCELLED    /* retracted already */
+};
+typedef struct ks_booking_change {
+    long seq;        /* the booking (its `booket` event) */
+    long correction; /* the correction written; 0 when nothing was */
+    int already;     /* 1: the booking said this already */
+    int refusal;     /* KS_BOOKING_*: why it was refused */
+    kt_date was_date, date;                /* before; after (a move) */
+    char was_caseworker[65], caseworker[65]; /* "" when the booking names none */
+    char warning[300];                     /* a move's warning (Danish), or "" */
+} ks_booking_change;
+int ks_book_move(ks_store *s, const char *case_id, long seq, kt_date date, const char *caseworker,
+                 ks_problem_fn problem, void *ctx, ks_booking_change *out, ks_error *err);
+int ks_book_cancel(ks_store *s, const char *case_id, long seq, ks_booking_change *out,
+                   ks_error *err);
+
 /* The open bookings (a `booket` event with no conversation or no-show on or
  * after its day) of a jobcentre (NULL: all), of a caseworker (NULL: all; the
  * booking's caseworker, else the case's), dated in [from, to], by date and
@@ -584,6 +616,8 @@ int ks_book(ks_store *s, const char *case_id, kt_date date, const char *casework
 typedef struct ks_booking {
     const char *case_id, *jobcenter, *caseworker;
     kt_date date;
+    long seq;  /* the booking's number (its `booket` event) */
+    int moves; /* corrections of it so far (a calendar's SEQUENCE) */
 } ks_booking;
 int ks_bookings(ks_store *s, const char *jobcenter, const char *caseworker, kt_date from,
                 kt_date to, int (*fn)(void *ctx, const ks_booking *b), void *ctx, ks_error *err);
@@ -617,6 +651,7 @@ typedef struct ks_schedule_item {
     int agenda;       /* seed 004's conversation number 1..4 (kt_agenda), 0: none */
     const ks_schedule_duty *duties;
     size_t n_duties;
+    long seq;         /* booked: the booking's number (ks_book_move); 0: a proposal */
 } ks_schedule_item;
 
 /* A duty that cannot be met on time with the capacity (deadline from as_of

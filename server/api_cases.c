@@ -582,7 +582,12 @@ void api_case_event(ksrv_req *rq, ksrv_resp *rs) { record_idem(rq, rs, KS_EVENT,
  * event (ks_book), recorded once however often it is sent. 201 (200 when the
  * case had it already) with {"case_id","seq","date","caseworker",
  * "already_recorded","warning"}: the warning (Danish, or null) says a closed
- * day or a day outside every window of the case's open conversation duties. */
+ * day or a day outside every window of the case's open conversation duties.
+ * With "replaces": SEQ (a booking's number) it moves that booking to "date"
+ * (and "caseworker", default the booking's own), or with "cancel": true
+ * cancels it: a correction or a retraction of its event (rebook()). */
+
+static void rebook(ksrv_req *rq, ksrv_resp *rs, ks_store *st, const ks_case_info *ci, json_t *j);
 
 static void book(ksrv_req *rq, ksrv_resp *rs) {
     ks_store *st = ksrv_store(rq, rs);
@@ -591,6 +596,11 @@ static void book(ksrv_req *rq, ksrv_resp *rs) {
     if (case_access(rq, rs, st, "book", &ci)) return;
     json_t *j = body_object(rq, rs);
     if (!j) return;
+    if (json_object_get(j, "replaces") || json_object_get(j, "cancel")) {
+        rebook(rq, rs, st, &ci, j);
+        json_decref(j);
+        return;
+    }
     const char *ds = json_string_value(json_object_get(j, "date"));
     json_t *cv = json_object_get(j, "caseworker");
     kt_date d = KT_NO_DATE;
@@ -632,6 +642,101 @@ static void book(ksrv_req *rq, ksrv_resp *rs) {
         kt_sb_json_str(b, cw[0] ? cw : ci.caseworker);
         kt_sb_fmt(b, ",\"already_recorded\":%s,\"warning\":", already ? "true" : "false");
         if (warning[0]) kt_sb_json_str(b, warning);
+        else kt_sb_str(b, "null");
+        kt_sb_chr(b, '}');
+    }
+    kt_sb_free(&pr.list);
+}
+
+/* "YYYY-MM-DD", or null for no day. */
+static void day_json(kt_sb *b, kt_date d) {
+    char day[11];
+    if (d == KT_NO_DATE) {
+        kt_sb_str(b, "null");
+        return;
+    }
+    kt_date_format(d, day);
+    kt_sb_fmt(b, "\"%s\"", day);
+}
+
+/* {"replaces": SEQ, "date": D, ["caseworker": C]} moves booking SEQ;
+ * {"replaces": SEQ, "cancel": true} cancels it (ks_book_move,
+ * ks_book_cancel). 200 with {"case_id","seq","date","caseworker",
+ * "cancelled","already_recorded","correction","previous":{"date",
+ * "caseworker"},"warning"}; a move to the day and caseworker it has is
+ * already_recorded (nothing written). 404 `booking-not-found` for no event
+ * SEQ of the case; 422 `not-a-booking`, `booking-closed` (a conversation or
+ * no-show on or after its day), `booking-cancelled`. Logged `rebook SEQ` or
+ * `cancel:booking SEQ` (the correction; `rebook:already SEQ`, the booking,
+ * when nothing was written). */
+static void rebook(ksrv_req *rq, ksrv_resp *rs, ks_store *st, const ks_case_info *ci, json_t *j) {
+    json_t *rv = json_object_get(j, "replaces"), *cv = json_object_get(j, "cancel");
+    json_t *dv = json_object_get(j, "date"), *wv = json_object_get(j, "caseworker");
+    if (!json_is_integer(rv) || json_integer_value(rv) < 1) {
+        record_problem(rq, rs, "replaces", rv ? "not a booking's number" : "missing",
+                       "the seq of a booking (GET /v1/bookings), an integer >= 1");
+        return;
+    }
+    if (cv && !json_is_boolean(cv)) {
+        record_problem(rq, rs, "cancel", "not true or false", "true to cancel the booking");
+        return;
+    }
+    int cancel = json_is_true(cv);
+    if (cancel && (dv || wv)) {
+        record_problem(rq, rs, dv ? "date" : "caseworker", "given with cancel",
+                       "either cancel, or date (and caseworker) to move the booking");
+        return;
+    }
+    kt_date d = KT_NO_DATE;
+    const char *ds = json_string_value(dv);
+    if (!cancel && (!ds || kt_date_parse(ds, strlen(ds), &d) != KT_OK)) {
+        record_problem(rq, rs, "date", dv ? "not a date" : "missing", "YYYY-MM-DD, the new day");
+        return;
+    }
+    if (wv && !json_is_null(wv) && (!json_is_string(wv) || json_string_length(wv) > 64)) {
+        record_problem(rq, rs, "caseworker", "not a caseworker id", "1-64 printable characters");
+        return;
+    }
+    long seq = (long)json_integer_value(rv);
+    const char *cw = json_string_value(wv);
+    problems pr = {.n = 0, .body = rq->body, .body_len = rq->body_len};
+    kt_sb_init_grow(&pr.list, SB_DEFAULT_MAX);
+    ks_error err = {0};
+    ks_booking_change ch;
+    ks_log_next_write(st, rq->who, rq->jobcenter, rq->param, cancel ? "cancel:booking" : "rebook", 1);
+    int rc = cancel ? ks_book_cancel(st, rq->param, seq, &ch, &err)
+                    : ks_book_move(st, rq->param, seq, d, cw && *cw ? cw : NULL, collect, &pr, &ch,
+                                   &err);
+    static const char *const why[] = {NULL, "booking-not-found", "not-a-booking", "booking-closed",
+                                      "booking-cancelled"};
+    if (rc != KS_OK && ch.refusal > KS_BOOKING_OK && ch.refusal <= KS_BOOKING_CANCELLED) {
+        ksrv_problem(rs, ch.refusal == KS_BOOKING_UNKNOWN ? 404 : 422, why[ch.refusal], NULL,
+                     err.message, rq->path);
+    } else if (rc == KS_EINVALID) {
+        problems_reply(rq, rs, &pr, "Not a valid booking",
+                       pr.n ? "Nothing was recorded; see problems." : err.message);
+    } else if (rc != KS_OK) {
+        store_error(rq, rs, rc, &err);
+    } else {
+        ksrv_json_ok(rs, 200);
+        kt_sb *b = &rs->body;
+        kt_sb_str(b, "{\"case_id\":");
+        kt_sb_json_str(b, rq->param);
+        kt_sb_fmt(b, ",\"seq\":%ld,\"date\":", ch.seq);
+        day_json(b, cancel ? KT_NO_DATE : ch.date);
+        kt_sb_str(b, ",\"caseworker\":");
+        if (cancel) kt_sb_str(b, "null");
+        else kt_sb_json_str(b, ch.caseworker[0] ? ch.caseworker : ci->caseworker);
+        kt_sb_fmt(b, ",\"cancelled\":%s,\"already_recorded\":%s,\"correction\":",
+                  cancel ? "true" : "false", ch.already ? "true" : "false");
+        if (ch.correction) kt_sb_fmt(b, "%ld", ch.correction);
+        else kt_sb_str(b, "null");
+        kt_sb_str(b, ",\"previous\":{\"date\":");
+        day_json(b, ch.was_date);
+        kt_sb_str(b, ",\"caseworker\":");
+        kt_sb_json_str(b, ch.was_caseworker[0] ? ch.was_caseworker : ci->caseworker);
+        kt_sb_str(b, "},\"warning\":");
+        if (ch.warning[0]) kt_sb_json_str(b, ch.warning);
         else kt_sb_str(b, "null");
         kt_sb_chr(b, '}');
     }

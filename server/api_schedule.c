@@ -35,6 +35,8 @@ static int sj_item(void *ctx, const ks_schedule_item *it) {
     kt_sb_json_str(b, it->caseworker);
     kt_sb_str(b, ",\"case_id\":");
     kt_sb_json_str(b, it->case_id);
+    if (it->seq) kt_sb_fmt(b, ",\"seq\":%ld", it->seq); /* the booking's number */
+    else kt_sb_str(b, ",\"seq\":null");
     kt_sb_fmt(b, ",\"booked\":%s,\"late\":%s,\"holder\":\"%s\",\"forms\":[",
               it->booked ? "true" : "false", it->late ? "true" : "false",
               it->joint ? "faelles" : "jobcenter");
@@ -186,8 +188,11 @@ void api_schedule(ksrv_req *rq, ksrv_resp *rs) {
 
 /* ---- GET /v1/caseworkers/{id}/calendar.ics ---------------------------------------
  * The caseworker's booked conversations (open `booket` events of the token's
- * jobcentre, from today 26 weeks on, ks_bookings) as all-day events, a
- * stable UID per case and day. */
+ * jobcentre, from today 26 weeks on, ks_bookings) as all-day events. The UID
+ * is the booking's (case and number), so a moved booking is the same event
+ * on its new day (SEQUENCE: the times it was moved); a cancelled one is left
+ * out of the feed, which a subscribing calendar takes as removed (no
+ * METHOD:CANCEL: that is for invitations, not a published feed). */
 
 typedef struct cal {
     kt_sb *out, t;
@@ -207,12 +212,14 @@ static int cal_item(void *ctx, const ks_booking *bk) {
     kt_date_format(bk->date + 1, next);
     snprintf(d0, sizeof d0, "%.4s%.2s%.2s", day, day + 5, day + 8);
     snprintf(d1, sizeof d1, "%.4s%.2s%.2s", next, next + 5, next + 8);
-    snprintf(idsrc, sizeof idsrc, "booket|%s|%s", bk->case_id, day);
+    snprintf(idsrc, sizeof idsrc, "booket|%s|%ld", bk->case_id, bk->seq);
     ks_sha256_hex(idsrc, strlen(idsrc), hex);
     ics_line(c->out, "BEGIN:VEVENT", 12);
     kt_sb_fmt(&c->t, "UID:%.32s@kontakt", hex);
     cal_put(c);
     kt_sb_fmt(&c->t, "DTSTAMP:%s", c->stamp);
+    cal_put(c);
+    kt_sb_fmt(&c->t, "SEQUENCE:%d", bk->moves);
     cal_put(c);
     kt_sb_fmt(&c->t, "DTSTART;VALUE=DATE:%s", d0);
     cal_put(c);
@@ -280,7 +287,7 @@ static int bj_row(void *ctx, const ks_booking *bk) {
     if (j->n++) kt_sb_chr(j->b, ',');
     kt_sb_str(j->b, "{\"case_id\":");
     kt_sb_json_str(j->b, bk->case_id);
-    kt_sb_str(j->b, ",\"date\":");
+    kt_sb_fmt(j->b, ",\"seq\":%ld,\"date\":", bk->seq);
     date_json(j->b, bk->date);
     kt_sb_str(j->b, ",\"caseworker\":");
     kt_sb_json_str(j->b, bk->caseworker);

@@ -46,6 +46,26 @@ int ks__case_windows(ks_store *s, const char *case_id,
                      int (*fn)(void *ctx, const char *rule, kt_date from, kt_date to), void *ctx,
                      ks_error *err);
 
+/* A booking of a case (booking.c): its `booket` event seq, its day and
+ * caseworker now ("" for none; as last booked if cancelled), corrections of
+ * it, cancelled (retracted), closed (a conversation or no-show on or after
+ * its day). */
+typedef struct ks__booking_ev {
+    long seq;
+    kt_date date;
+    char caseworker[65];
+    int moves, cancelled, closed;
+} ks__booking_ev;
+
+/* The bookings of a case, in event order (*out malloc'ed, *n of them). */
+int ks__case_bookings(ks_store *s, const char *case_id, ks__booking_ev **out, size_t *n,
+                      ks_error *err);
+
+/* ks_book's warning (Danish, or "") for a booking of case_id on date: a
+ * closed day, or a day in no window of its open conversation duties. */
+void ks__book_warning(ks_store *s, const char *case_id, kt_date date, char *warning,
+                      size_t warning_size);
+
 /* The jobcentres where a caseworker has cases or capacity: the first (by
  * name) in out, how many in *count. */
 int ks__caseworker_jobcenter(ks_store *s, const char *caseworker, char out[65], int *count,

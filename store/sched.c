@@ -130,6 +130,7 @@ typedef struct gather {
     size_t n_rules, cap_rules;
     kt_sched_booking *bookings;
     size_t n_bookings, cap_bookings;
+    long *booking_seq; /* the booking's number, beside bookings[] */
     char key[200];
 } gather;
 
@@ -245,58 +246,34 @@ static int add_need(void *ctx, const ks__need_row *r) {
     return 0;
 }
 
-/* The open bookings of one case dated in [from, to]: a `booket` event with
- * no conversation (held or not) and no no-show on or after its day (the
- * case as it stands, corrections applied). fn gets the day and the booking's
- * caseworker ("" when it names none) and the case's info; non-zero stops
- * (returned). A case that cannot be read is passed over (0). */
+/* The open bookings of one case dated in [from, to] (booking.c: the case
+ * as it stands, corrections applied; neither cancelled nor closed). fn gets
+ * the case's info and each booking; non-zero stops (returned). A case that
+ * cannot be read is passed over (0). */
 static int case_bookings(ks_store *s, const char *id, kt_date from, kt_date to,
-                         int (*fn)(void *ctx, const ks_case_info *ci, kt_date day, const char *cw),
+                         int (*fn)(void *ctx, const ks_case_info *ci, const ks__booking_ev *b),
                          void *ctx) {
-    char *cj = NULL;
+    ks__booking_ev *v = NULL;
+    size_t n = 0;
     ks_error e;
-    if (ks_case_json(s, id, NULL, &cj, &e) != KS_OK) return e.status == KS_ENOMEM ? -1 : 0;
-    json_t *root = json_loads(cj, 0, NULL);
-    free(cj);
-    if (!root) return 0;
-    json_t *evs = json_object_get(root, "events"), *convs = json_object_get(root, "conversations");
-    kt_date last_contact = KT_NO_DATE; /* the latest conversation or no-show */
-    size_t i;
-    json_t *v;
-    json_array_foreach(convs, i, v) {
-        const char *d = json_string_value(json_object_get(v, "date"));
-        kt_date x;
-        if (d && kt_date_parse(d, strlen(d), &x) == KT_OK && (last_contact == KT_NO_DATE || x > last_contact))
-            last_contact = x;
-    }
-    json_array_foreach(evs, i, v) {
-        const char *t = json_string_value(json_object_get(v, "type"));
-        const char *d = json_string_value(json_object_get(v, "date"));
-        kt_date x;
-        if (t && d && !strcmp(t, "udeblivelse") && kt_date_parse(d, strlen(d), &x) == KT_OK &&
-            (last_contact == KT_NO_DATE || x > last_contact))
-            last_contact = x;
-    }
+    if (ks__case_bookings(s, id, &v, &n, &e) != KS_OK) return e.status == KS_ENOMEM ? -1 : 0;
     int rc = 0, have_info = 0;
     ks_case_info info;
-    json_array_foreach(evs, i, v) {
-        const char *t = json_string_value(json_object_get(v, "type"));
-        const char *d = json_string_value(json_object_get(v, "date"));
-        kt_date x;
-        if (!t || !d || strcmp(t, "booket") || kt_date_parse(d, strlen(d), &x) != KT_OK) continue;
-        if (x < from || x > to) continue;
-        if (last_contact != KT_NO_DATE && last_contact >= x) continue; /* closed */
+    for (size_t i = 0; i < n && !rc; i++) {
+        if (v[i].cancelled || v[i].closed || v[i].date == KT_NO_DATE) continue;
+        if (v[i].date < from || v[i].date > to) continue;
         if (!have_info && ks_case_info_get(s, id, &info, &e) != KS_OK) break;
         have_info = 1;
-        const char *cw = json_string_value(json_object_get(v, "caseworker"));
-        if ((rc = fn(ctx, &info, x, cw ? cw : ""))) break;
+        rc = fn(ctx, &info, &v[i]);
     }
-    json_decref(root);
+    free(v);
     return rc;
 }
 
-static int add_booking(void *ctx, const ks_case_info *info, kt_date day, const char *cw) {
+static int add_booking(void *ctx, const ks_case_info *info, const ks__booking_ev *b) {
     gather *g = ctx;
+    kt_date day = b->date;
+    const char *cw = b->caseworker;
     int32_t c = case_of(g, info->id, info->jobcenter, info->caseworker);
     int32_t w = *cw ? worker_of(g, info->jobcenter, cw) : -1;
     if (c < 0 || (*cw && w < 0)) return -1;
@@ -305,8 +282,12 @@ static int add_booking(void *ctx, const ks_case_info *info, kt_date day, const c
         void *np = realloc(g->bookings, nc * sizeof *g->bookings);
         if (!np) return -1;
         g->bookings = np;
+        np = realloc(g->booking_seq, nc * sizeof *g->booking_seq);
+        if (!np) return -1;
+        g->booking_seq = np;
         g->cap_bookings = nc;
     }
+    g->booking_seq[g->n_bookings] = b->seq;
     g->bookings[g->n_bookings++] = (kt_sched_booking){.case_ix = (uint32_t)c, .worker = w, .date = day};
     return 0;
 }
@@ -321,6 +302,8 @@ static int add_bookings_of(void *ctx, const char *id) {
 typedef struct bk_row {
     char case_id[65], jobcenter[65], caseworker[65];
     kt_date date;
+    long seq;
+    int moves;
 } bk_row;
 
 typedef struct bk_list {
@@ -331,8 +314,9 @@ typedef struct bk_list {
     size_t n, cap;
 } bk_list;
 
-static int bk_add(void *ctx, const ks_case_info *info, kt_date day, const char *cw) {
+static int bk_add(void *ctx, const ks_case_info *info, const ks__booking_ev *b) {
     bk_list *l = ctx;
+    const char *cw = b->caseworker;
     const char *who = *cw ? cw : info->caseworker;
     if (l->caseworker && strcmp(who, l->caseworker)) return 0;
     if (l->n == l->cap) {
@@ -346,7 +330,9 @@ static int bk_add(void *ctx, const ks_case_info *info, kt_date day, const char *
     snprintf(r->case_id, sizeof r->case_id, "%s", info->id);
     snprintf(r->jobcenter, sizeof r->jobcenter, "%s", info->jobcenter);
     snprintf(r->caseworker, sizeof r->caseworker, "%s", who);
-    r->date = day;
+    r->date = b->date;
+    r->seq = b->seq;
+    r->moves = b->moves;
     return 0;
 }
 
@@ -358,7 +344,8 @@ static int bk_case(void *ctx, const char *id) {
 static int cmp_bk(const void *a, const void *b) {
     const bk_row *x = a, *y = b;
     if (x->date != y->date) return x->date < y->date ? -1 : 1;
-    return strcmp(x->case_id, y->case_id);
+    int c = strcmp(x->case_id, y->case_id);
+    return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
 }
 
 int ks_bookings(ks_store *s, const char *jobcenter, const char *caseworker, kt_date from,
@@ -368,7 +355,8 @@ int ks_bookings(ks_store *s, const char *jobcenter, const char *caseworker, kt_d
     if (rc == KS_OK && l.n) qsort(l.v, l.n, sizeof *l.v, cmp_bk);
     for (size_t i = 0; rc == KS_OK && i < l.n; i++) {
         ks_booking b = {.case_id = l.v[i].case_id, .jobcenter = l.v[i].jobcenter,
-                        .caseworker = l.v[i].caseworker, .date = l.v[i].date};
+                        .caseworker = l.v[i].caseworker, .date = l.v[i].date,
+                        .seq = l.v[i].seq, .moves = l.v[i].moves};
         if (fn(ctx, &b)) break;
     }
     free(l.v);
@@ -442,6 +430,7 @@ static void gather_free(gather *g) {
     free(g->needs);
     free(g->rules);
     free(g->bookings);
+    free(g->booking_seq);
 }
 
 /* ---- booking --------------------------------------------------------------------- */
@@ -500,16 +489,24 @@ int ks_book(ks_store *s, const char *case_id, kt_date date, const char *casework
     if (!text) return ks__fail(err, KS_ENOMEM, "out of memory");
     rc = ks_record_ex(s, case_id, KS_EVENT, text, problem, ctx, seq, already, err);
     free(text);
-    if (rc != KS_OK || !warning || !warning_size) return rc;
-    /* warnings: a closed day; a day in no window of an open conversation duty */
+    if (rc == KS_OK && warning && warning_size) ks__book_warning(s, case_id, date, warning, warning_size);
+    return rc;
+}
+
+void ks__book_warning(ks_store *s, const char *case_id, kt_date date, char *warning,
+                      size_t warning_size) {
+    char day[11];
+    kt_date_format(date, day);
+    *warning = 0;
+    /* a closed day; a day in no window of an open conversation duty */
     if (kt_sched_closed_day(date)) {
         snprintf(warning, warning_size, "%s er en lukkedag (weekend, helligdag, grundlovsdag, "
                  "24. eller 31. december).", day);
-        return rc;
+        return;
     }
     win_find w = {.d = date};
     ks_error e2;
-    if (ks__case_windows(s, case_id, find_window, &w, &e2) != KS_OK || w.inside) return rc;
+    if (ks__case_windows(s, case_id, find_window, &w, &e2) != KS_OK || w.inside) return;
     if (w.best_rule) {
         char f[11], t[11];
         kt_date_format(w.from, f);
@@ -521,7 +518,6 @@ int ks_book(ks_store *s, const char *case_id, kt_date date, const char *casework
         snprintf(warning, warning_size,
                  "%s: sagen har ingen åben samtalepligt, som samtalen kan tælle for.", day);
     }
-    return rc;
 }
 
 /* ---- the schedule ---------------------------------------------------------------- */
@@ -559,12 +555,52 @@ static int cmp_need(const void *a, const void *b) {
     return strcmp(x->rule_name, y->rule_name);
 }
 
+/* The bookings by case and day, to give a booked proposal its booking's
+ * number (the scheduler keeps the case, day and worker, not which booking). */
+typedef struct bk_key {
+    uint32_t case_ix;
+    int32_t worker; /* -1: the case's */
+    kt_date date;
+    long seq;
+    int taken;
+} bk_key;
+
+static int cmp_bk_key(const void *a, const void *b) {
+    const bk_key *x = a, *y = b;
+    if (x->case_ix != y->case_ix) return x->case_ix < y->case_ix ? -1 : 1;
+    if (x->date != y->date) return x->date < y->date ? -1 : 1;
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static long booked_seq(bk_key *v, size_t n, const kt_sched_proposal *p) {
+    size_t lo = 0, hi = n;
+    while (lo < hi) { /* the first of the case's on or after the day */
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid].case_ix < p->case_ix || (v[mid].case_ix == p->case_ix && v[mid].date < p->date))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < n && v[i].case_ix == p->case_ix && v[i].date == p->date; i++)
+        if (!v[i].taken && (v[i].worker < 0 || v[i].worker == p->worker)) {
+            v[i].taken = 1;
+            return v[i].seq;
+        }
+    return 0;
+}
+
 static int emit(gather *g, const ks_schedule_query *q, const kt_sched_input *in,
                 const kt_sched_result *r, const uint32_t *worker_order,
                 const ks_schedule_sink *k) {
     ks_schedule_duty *duties = NULL;
     size_t cap = 0;
     int stop = 0;
+    bk_key *bks = malloc((g->n_bookings + 1) * sizeof *bks);
+    if (!bks) return -1;
+    for (size_t b = 0; b < g->n_bookings; b++)
+        bks[b] = (bk_key){g->bookings[b].case_ix, g->bookings[b].worker, g->bookings[b].date,
+                          g->booking_seq[b], 0};
+    qsort(bks, g->n_bookings, sizeof *bks, cmp_bk_key);
     for (size_t i = 0; k->item && !stop && i < r->n_proposals; i++) {
         const kt_sched_proposal *p = &r->proposals[i];
         const worker *w = &g->workers[p->worker];
@@ -573,7 +609,10 @@ static int emit(gather *g, const ks_schedule_query *q, const kt_sched_input *in,
             cap = p->n_met * 2u;
             free(duties);
             duties = malloc(cap * sizeof *duties);
-            if (!duties) return -1;
+            if (!duties) {
+                free(bks);
+                return -1;
+            }
         }
         for (size_t m = 0; m < p->n_met; m++) {
             const sneed *sn = &g->needs[r->met[p->met0 + m]];
@@ -586,9 +625,11 @@ static int emit(gather *g, const ks_schedule_query *q, const kt_sched_input *in,
                                .booked = p->booked, .late = p->late, .joint = p->joint,
                                .forms = p->forms, .agenda = p->agenda, .duties = duties,
                                .n_duties = p->n_met};
+        if (p->booked) it.seq = booked_seq(bks, g->n_bookings, p);
         stop = k->item(k->ctx, &it);
     }
     free(duties);
+    free(bks);
     for (size_t j = 0; k->day && !stop && j < g->n_workers; j++) {
         uint32_t wi = worker_order[j];
         const worker *w = &g->workers[wi];

@@ -49,7 +49,8 @@ same "text is Danish" "$("$K" db schedule | head -1)" "Planlægning pr. 2026-12-
 same "bad weeks" "$("$K" db schedule --weeks 27 >/dev/null 2>&1; echo $?)" "2"
 
 # A booking takes its slot and meets the duty whose window holds its day.
-same "book" "$("$K" db book s2 --date 2026-12-07 2>"$T/err")" "$(store_q "$DB" 'SELECT max(seq) FROM events')"
+BK=$("$K" db book s2 --date 2026-12-07 2>"$T/err")
+same "book" "$BK" "$(store_q "$DB" 'SELECT max(seq) FROM events')"
 same "book no warning" "$(cat "$T/err")" ""
 same "booked" "$("$K" db schedule --format csv 2>/dev/null | tail -n +2 | cut -d, -f1,4,5,10)" \
 "2026-12-03,s1,forslag,kh.first;all.four_in_six_75
@@ -86,6 +87,56 @@ same "unknown caseworker" "$("$K" db capacity set --caseworker nobody --slots 1 
 if store_is_pg; then del=$("$(store__psql)" -X -q -d "$DB" -c 'DELETE FROM capacity' 2>&1)
 else del=$(sqlite3 "$DB" 'DELETE FROM capacity' 2>&1); fi
 same "capacity is append-only" "$(echo "$del" | grep -c append-only)" "1"
+# Moving and cancelling a booking (its number BK, from `db book` and the
+# schedule's JSON): a correction of its event, the number kept. Monday 12-07
+# has two slots (above), cw-1 is away until 12-09.
+sched() { "$K" db schedule --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(" ".join("%s,%s,%s,%s" % (p["date"], p["case_id"], p["caseworker"], p["seq"] or "-") for p in d["proposals"]))'; }
+same "the booking's number in the schedule" "$(sched)" "2026-12-07,s1,cw-1,- 2026-12-07,s2,cw-1,$BK"
+n0=$(store_q "$DB" 'SELECT count(*) FROM events')
+same "move" "$("$K" db book s2 --move "$BK" --date 2026-12-10 2>"$T/err")" "$BK"
+same "move says" "$(cat "$T/err")" "kontakt: booking $BK of case s2 moved from 2026-12-07 to 2026-12-10 (cw-1) by event $((n0 + 1))"
+same "moved: a correction of the booking" "$(store_q "$DB" "SELECT kind || ' ' || corrects || ' ' || body FROM events WHERE seq = (SELECT max(seq) FROM events)")" \
+    "correction $BK {\"caseworker\":\"cw-1\",\"date\":\"2026-12-10\",\"type\":\"booket\"}"
+# 12-10 is past s2's kh.first [12-02, 12-09] (inside its four in six, so no
+# warning): the booking meets only the four, kh.first is proposed on Monday
+same "moved in the schedule" "$(sched)" "2026-12-07,s1,cw-1,- 2026-12-07,s2,cw-1,- 2026-12-10,s2,cw-1,$BK"
+"$K" db book s2 --move "$BK" --date 2026-12-10 >/dev/null 2>"$T/err" || bad "the same move again"
+same "the same move again writes nothing" "$(grep -c 'already: nothing was written' "$T/err") $(store_q "$DB" 'SELECT count(*) FROM events')" "1 $((n0 + 1))"
+# by the correction's number too; to another caseworker; the warning as booking's
+same "move by the correction's number" "$("$K" db book s2 --move "$((n0 + 1))" --date 2026-12-24 --caseworker cw-2 2>"$T/err")" "$BK"
+same "move to a closed day warns" "$(grep -c 'advarsel: 2026-12-24 er en lukkedag' "$T/err")" "1"
+same "moved to cw-2" "$(sched)" "2026-12-07,s1,cw-1,- 2026-12-07,s2,cw-1,- 2026-12-24,s2,cw-2,$BK"
+"$K" db book s2 --move "$BK" --date 2026-12-11 >/dev/null 2>"$T/err" || bad "move back"
+same "the caseworker stays the booking's" "$(sched)" "2026-12-07,s1,cw-1,- 2026-12-07,s2,cw-1,- 2026-12-11,s2,cw-2,$BK"
+# refused: no such event, another case's booking, an event that is no booking
+S1B=$(store_q "$DB" "SELECT min(seq) FROM events WHERE case_id = 's1' AND kind = 'event'")
+PERSON=$(store_q "$DB" "SELECT min(seq) FROM events WHERE case_id = 's2' AND kind = 'person'")
+same "no such event" "$("$K" db book s2 --move 9999 --date 2026-12-14 2>&1 >/dev/null; echo $?)" "kontakt: case s2 has no event 9999
+2"
+same "another case's booking" "$("$K" db book s2 --cancel "$S1B" 2>&1 >/dev/null; echo $?)" "kontakt: case s2 has no event $S1B
+2"
+same "not a booking" "$("$K" db book s2 --cancel "$PERSON" 2>&1 >/dev/null; echo $?)" "kontakt: event $PERSON of case s2 is not a booking (a \`booket\` event)
+2"
+same "bad number" "$("$K" db book s2 --move x1 --date 2026-12-14 >/dev/null 2>&1; echo $?)" "2"
+same "cancel takes no date" "$("$K" db book s2 --cancel "$BK" --date 2026-12-14 >/dev/null 2>&1; echo $?)" "2"
+same "move needs a date" "$("$K" db book s2 --move "$BK" >/dev/null 2>&1; echo $?)" "2"
+# cancelled: gone from the schedule (s2's duties proposed again); not twice
+same "cancel" "$("$K" db book s2 --cancel "$BK" 2>"$T/err")" "$BK"
+same "cancel says" "$(grep -c "booking $BK of case s2 (2026-12-11) cancelled by event" "$T/err")" "1"
+same "cancelled: a retraction" "$(store_q "$DB" "SELECT corrects || ' ' || body FROM events WHERE seq = (SELECT max(seq) FROM events)")" "$BK {\"retract\":true}"
+same "cancelled in the schedule" "$(sched)" "2026-12-07,s1,cw-1,- 2026-12-07,s2,cw-1,-"
+same "cancel again" "$("$K" db book s2 --cancel "$BK" 2>&1 >/dev/null; echo $?)" "kontakt: booking $BK of case s2 is cancelled already
+2"
+same "move a cancelled booking" "$("$K" db book s2 --move "$BK" --date 2026-12-14 >/dev/null 2>&1; echo $?)" "2"
+# closed: a conversation held on or after its day
+PAST=$("$K" db book s1 --date 2026-12-02 2>/dev/null)
+"$K" db record s1 --conversation 2026-12-03 --holder jobcenter --form fremmoede >/dev/null 2>&1 || bad "record"
+same "a closed booking" "$("$K" db book s1 --move "$PAST" --date 2026-12-14 2>&1 >/dev/null; echo $?)" "kontakt: booking $PAST of case s1 is closed: a conversation or no-show on 2026-12-03
+2"
+same "not before the latest conversation" "$("$K" db book s1 --move "$S1B" --date 2026-12-03 2>&1 >/dev/null | head -1)" \
+    "kontakt: s1: /date: on or before the case's latest conversation or no-show (expected a day after it)"
+same "moves and cancels logged" "$(store_q "$DB" "SELECT action FROM access_log WHERE action LIKE 'rebook%' OR action LIKE 'cancel:%' ORDER BY seq" | tr '\n' '|')" \
+    "rebook $((n0 + 1))|rebook:already $BK|rebook $((n0 + 2))|rebook $((n0 + 3))|cancel:booking $((n0 + 4))|"
 same "logged" "$(store_q "$DB" "SELECT count(DISTINCT substr(action, 1, 4)) FROM access_log WHERE action LIKE 'schedule%' OR action LIKE 'book%' OR action LIKE 'capacity%'")" "3"
 
 # ---- schema 5 -> 6: the forms and seed 004's number kept with each obligation ----

@@ -54,6 +54,7 @@ typedef struct prop {
     char case_id[24], cw[16];
     kt_date date;
     int booked, late;
+    long seq; /* a booking's number */
     duty d[8];
     int nd;
 } prop;
@@ -88,6 +89,7 @@ static int g_item(void *ctx, const ks_schedule_item *it) {
     p->date = it->date;
     p->booked = it->booked;
     p->late = it->late;
+    p->seq = it->seq;
     for (size_t i = 0; i < it->n_duties && i < 8; i++) {
         duty *d = &p->d[p->nd++];
         snprintf(d->case_id, sizeof d->case_id, "%s", it->case_id);
@@ -604,11 +606,178 @@ static int teardown_dir(void **st) {
     return system(cmd) == 0 ? 0 : -1;
 }
 
+/* A demo case (not `skip`) with an open conversation duty of at least two
+ * working days' window left in the horizon. */
+typedef struct other_need {
+    need n;
+    const char *skip;
+} other_need;
+
+static int other_need_of(void *ctx, const ks_worklist_item *it) {
+    other_need *o = ctx;
+    if (strcmp(it->kind, "samtale") || it->deadline < D(TODAY) + 14 || !strcmp(it->case_id, o->skip))
+        return 0;
+    snprintf(o->n.case_id, sizeof o->n.case_id, "%s", it->case_id);
+    o->n.from = it->window_from;
+    o->n.deadline = it->deadline;
+    return 1;
+}
+
+typedef struct bk_seen {
+    const char *case_id;
+    long seq;
+    kt_date date;
+    int moves, n;
+    char cw[65];
+} bk_seen;
+
+static int bk_seen_row(void *ctx, const ks_booking *b) {
+    bk_seen *x = ctx;
+    if (strcmp(b->case_id, x->case_id)) return 0;
+    x->n++;
+    x->seq = b->seq;
+    x->date = b->date;
+    x->moves = b->moves;
+    snprintf(x->cw, sizeof x->cw, "%s", b->caseworker);
+    return 0;
+}
+
+static bk_seen bookings_of(const char *case_id) {
+    bk_seen x = {.case_id = case_id};
+    ks_error e = {0};
+    assert_int_equal(ks_bookings(store, "demo", NULL, D(TODAY), D(TODAY) + 182, bk_seen_row, &x, &e),
+                     KS_OK);
+    return x;
+}
+
+static int first_seq(void *ctx, const ks_event_view *ev) {
+    long *s = ctx;
+    if (!*s) *s = ev->seq;
+    return 0;
+}
+
+/* Moving and cancelling a booking: the number kept, the schedule and the
+ * bookings follow; the refusals, each with its reason. */
+static void test_booking_move(void **st) {
+    (void)st;
+    ks_error e = {0};
+    need first = {0};
+    ks_worklist_query q;
+    ks_worklist_query_init(&q);
+    q.as_of = D(TODAY);
+    q.within_days = 60;
+    q.jobcenter = "demo";
+    assert_int_equal(ks_worklist(store, &q, first_need, &first, &e), KS_OK);
+    other_need o = {.skip = first.case_id};
+    assert_int_equal(ks_worklist(store, &q, other_need_of, &o, &e), KS_OK);
+    const char *id = o.n.case_id;
+    assert_true(id[0]);
+    kt_date d1 = o.n.from > D(TODAY) ? o.n.from : D(TODAY);
+    while (kt_sched_closed_day(d1)) d1++;
+    kt_date d2 = d1 + 1;
+    while (kt_sched_closed_day(d2)) d2++;
+    assert_true(d2 <= o.n.deadline && d2 <= horizon_end(6));
+    long bk = 0;
+    int already = 0;
+    char warn[300];
+    assert_int_equal(ks_book(store, id, d1, "cw-a", NULL, NULL, &bk, &already, warn, sizeof warn, &e),
+                     KS_OK);
+    bk_seen x = bookings_of(id);
+    assert_int_equal(x.n, 1);
+    assert_int_equal(x.seq, bk);
+    assert_int_equal(x.moves, 0);
+    /* moved: the same number, the new day, the caseworker kept */
+    ks_booking_change ch;
+    assert_int_equal(ks_book_move(store, id, bk, d2, NULL, NULL, NULL, &ch, &e), KS_OK);
+    assert_int_equal(ch.seq, bk);
+    assert_true(ch.correction > bk);
+    assert_int_equal(ch.already, 0);
+    assert_int_equal(ch.was_date, d1);
+    assert_int_equal(ch.date, d2);
+    assert_string_equal(ch.caseworker, "cw-a");
+    assert_string_equal(ch.warning, "");
+    x = bookings_of(id);
+    assert_int_equal(x.n, 1);
+    assert_int_equal(x.seq, bk);
+    assert_int_equal(x.date, d2);
+    assert_int_equal(x.moves, 1);
+    got g;
+    run(&g, 2, 6);
+    int seen = 0;
+    for (size_t i = 0; i < g.np; i++) {
+        if (strcmp(g.p[i].case_id, id) || !g.p[i].booked) continue;
+        seen++;
+        assert_int_equal(g.p[i].date, d2);
+        assert_int_equal(g.p[i].seq, bk);
+        assert_string_equal(g.p[i].cw, "cw-a");
+    }
+    assert_int_equal(seen, 1);
+    for (size_t i = 0; i < g.np; i++) assert_true(g.p[i].booked ? g.p[i].seq > 0 : g.p[i].seq == 0);
+    got_free(&g);
+    /* the same again: nothing written; by the correction's number; another caseworker */
+    long corr = ch.correction;
+    assert_int_equal(ks_book_move(store, id, bk, d2, "cw-a", NULL, NULL, &ch, &e), KS_OK);
+    assert_int_equal(ch.already, 1);
+    assert_int_equal(ch.correction, 0);
+    assert_int_equal(ks_book_move(store, id, corr, d1, "cw-b", NULL, NULL, &ch, &e), KS_OK);
+    assert_int_equal(ch.seq, bk);
+    assert_string_equal(ch.was_caseworker, "cw-a");
+    x = bookings_of(id);
+    assert_int_equal(x.date, d1);
+    assert_string_equal(x.cw, "cw-b");
+    assert_int_equal(x.moves, 2);
+    /* a closed day warns as a booking does */
+    assert_int_equal(ks_book_move(store, id, bk, D("2026-12-24"), NULL, NULL, NULL, &ch, &e), KS_OK);
+    assert_non_null(strstr(ch.warning, "lukkedag"));
+    /* refusals */
+    assert_int_equal(ks_book_move(store, id, 999999, d1, NULL, NULL, NULL, &ch, &e), KS_ENOTFOUND);
+    assert_int_equal(ch.refusal, KS_BOOKING_UNKNOWN);
+    long other = 0;
+    assert_int_equal(ks_book(store, first.case_id, D("2031-03-05"), NULL, NULL, NULL, &other, &already,
+                             warn, sizeof warn, &e), KS_OK);
+    assert_int_equal(ks_book_cancel(store, id, other, &ch, &e), KS_ENOTFOUND);
+    assert_int_equal(ch.refusal, KS_BOOKING_UNKNOWN);
+    long ev1 = 0;
+    assert_int_equal(ks_events_each(store, id, NULL, first_seq, &ev1, &e), KS_OK);
+    assert_int_equal(ks_book_cancel(store, id, ev1, &ch, &e), KS_EINVALID);
+    assert_int_equal(ch.refusal, KS_BOOKING_NOT_BOOKING);
+    assert_int_equal(ks_book_move(store, id, bk, KT_NO_DATE, NULL, NULL, NULL, &ch, &e), KS_EINVALID);
+    /* cancelled: gone from the bookings and the schedule; not twice */
+    assert_int_equal(ks_book_cancel(store, id, bk, &ch, &e), KS_OK);
+    assert_int_equal(ch.seq, bk);
+    assert_true(ch.correction > corr);
+    assert_int_equal(bookings_of(id).n, 0);
+    run(&g, 2, 6);
+    for (size_t i = 0; i < g.np; i++)
+        if (!strcmp(g.p[i].case_id, id) && g.p[i].booked) fail_msg("a cancelled booking is scheduled");
+    got_free(&g);
+    assert_int_equal(ks_book_cancel(store, id, bk, &ch, &e), KS_EINVALID);
+    assert_int_equal(ch.refusal, KS_BOOKING_CANCELLED);
+    assert_int_equal(ks_book_move(store, id, bk, d2, NULL, NULL, NULL, &ch, &e), KS_EINVALID);
+    assert_int_equal(ch.refusal, KS_BOOKING_CANCELLED);
+    /* closed: a conversation on its day */
+    long b2 = 0;
+    assert_int_equal(ks_book(store, id, d1, NULL, NULL, NULL, &b2, &already, warn, sizeof warn, &e),
+                     KS_OK);
+    assert_int_equal(already, 0); /* a new booking, not the cancelled one */
+    ks_set_today(store, d1);
+    char body[160], dd[11];
+    kt_date_format(d1, dd);
+    snprintf(body, sizeof body, "{\"date\":\"%s\",\"holder\":\"jobcenter\",\"form\":\"fremmoede\"}", dd);
+    long cs = 0;
+    assert_int_equal(ks_record(store, id, KS_CONVERSATION, body, NULL, NULL, &cs, &e), KS_OK);
+    assert_int_equal(ks_book_move(store, id, b2, d2, NULL, NULL, NULL, &ch, &e), KS_EINVALID);
+    assert_int_equal(ch.refusal, KS_BOOKING_CLOSED);
+    assert_int_equal(ks_book_cancel(store, id, b2, &ch, &e), KS_EINVALID);
+    assert_int_equal(ch.refusal, KS_BOOKING_CLOSED);
+    ks_set_today(store, D(TODAY));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_enough_capacity), cmocka_unit_test(test_half_capacity),
         cmocka_unit_test(test_deterministic),   cmocka_unit_test(test_capacity_events),
-        cmocka_unit_test(test_booking),
+        cmocka_unit_test(test_booking),         cmocka_unit_test(test_booking_move),
     };
     const struct CMUnitTest forms[] = {
         cmocka_unit_test(test_forms_tilbud_g2020),

@@ -189,6 +189,10 @@
     "unsupported-media-type": "Forespørgslen har et forkert format.",
     "not-implemented": "Serveren kan ikke dette endnu.",
     "response-too-large": "Svaret blev for stort til at blive vist.",
+    "booking-not-found": "Bookingen findes ikke på sagen. Hent planen igen.",
+    "not-a-booking": "Det er ikke en booket samtale.",
+    "booking-closed": "Samtalen er allerede holdt, eller borgeren er udeblevet. Den kan ikke flyttes eller aflyses.",
+    "booking-cancelled": "Samtalen er allerede aflyst.",
   };
   const STATUS_DA = {
     0: "Serveren svarer ikke. Tjek forbindelsen og prøv igen.",
@@ -209,6 +213,7 @@
     reason: "Begrundelse", what: "Hvad", topics: "Emner", benefits: "Ydelser", person: "Person",
     conversations: "Samtaler", events: "Hændelser", id: "Sagens id", birth_date: "Fødselsdato",
     caseworker: "Sagsbehandler", as_of: "Dato", within: "Periode", limit: "Antal", offset: "Side",
+    replaces: "Booking", cancel: "Aflysning",
   };
   // Danish readings of the engine's and the server's messages about a value;
   // anything else is "ugyldig værdi" (never the English text).
@@ -221,6 +226,7 @@
     [/too long|at most|too many/i, "er for lang eller for stor"],
     [/not an? (string|integer|number|boolean|object|array)|a JSON object|an array/i, "har en forkert type"],
     [/duplicate|twice|already/i, "findes allerede"],
+    [/on or before the case's latest/i, "ligger ikke efter sagens seneste samtale eller udeblivelse"],
     [/before the (benefit|person)|outside|after the/i, "ligger uden for den mulige periode"],
   ];
   K.fieldName = function (q) {

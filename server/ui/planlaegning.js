@@ -1,7 +1,10 @@
 /* planlaegning.js -- the page Planlægning (issue 14): a week per caseworker
  * with the proposed and booked conversations (GET /v1/schedule), the
  * over-full days and the duties that cannot be met on time; a proposal is
- * booked with one click (POST /v1/cases/{id}/bookings). docs/schedule.md. */
+ * booked with one click (POST /v1/cases/{id}/bookings); a booked one is
+ * moved ("Flyt": a new day and caseworker) or cancelled ("Aflys", after a
+ * confirmation) in a dialog, by the same POST with its number (replaces).
+ * docs/schedule.md. */
 "use strict";
 
 (function () {
@@ -15,7 +18,94 @@
     return K.addDays(iso, -dow);
   }
 
-  function entry(p, canBook, seq) {
+  // What the last booking, move or cancel said, shown once the week is redrawn.
+  let flash = null;
+
+  function after(seq, text, warning) {
+    if (seq !== K.pageSeq) return;
+    flash = { text, warning: warning ? K.daText(warning) : null };
+    K.announce(text + (warning ? " " + K.daText(warning) : ""));
+    K.route();
+  }
+
+  // A modal dialog (native <dialog>: focus kept inside, Escape closes);
+  // focus goes back to the button that opened it.
+  function dialog(title, opener, ...content) {
+    const d = h("dialog.plan-dialog", { "aria-labelledby": "plan-dialog-title" },
+      h("h2", { id: "plan-dialog-title", text: title }), ...content);
+    d.addEventListener("close", () => {
+      d.remove();
+      if (opener.isConnected) opener.focus();
+    });
+    document.body.append(d);
+    d.showModal();
+    return d;
+  }
+
+  const who = (p) => `${p.case_id} ${K.fmtDate(p.date)} hos ${p.caseworker}`;
+
+  function moveDialog(p, opener, seq, caseworkers, today) {
+    const dateIn = h("input", { id: "flyt-dato", name: "dato", type: "date", value: p.date, "aria-describedby": "flyt-dato-hint" });
+    const cwIn = h("input", { id: "flyt-cw", name: "sagsbehandler", value: p.caseworker, list: "flyt-cw-liste", autocomplete: "off" });
+    const errBox = h("div", { "aria-live": "polite" });
+    const submit = h("button", { type: "submit", text: "Flyt samtalen" });
+    let d;
+    const form = h("form", {
+      novalidate: true,
+      onsubmit: async (ev) => {
+        ev.preventDefault();
+        if (!dateIn.value) {
+          errBox.replaceChildren(h("p.notice.error", { role: "alert", text: "Vælg en dag." }));
+          dateIn.focus();
+          return;
+        }
+        submit.disabled = true;
+        const body = { replaces: p.seq, date: dateIn.value };
+        if (cwIn.value.trim()) body.caseworker = cwIn.value.trim();
+        const r = await K.api("POST", "/v1/cases/" + encodeURIComponent(p.case_id) + "/bookings", body);
+        if (r.status === 200) {
+          d.close();
+          after(seq, `Samtalen med ${p.case_id} er flyttet til ${K.fmtDate(r.data.date)} hos ${r.data.caseworker}.`, r.data.warning);
+        } else {
+          submit.disabled = false;
+          errBox.replaceChildren(K.problemBox(r.problem, "Samtalen kunne ikke flyttes."));
+        }
+      },
+    },
+      h("p", { text: `Samtalen med ${who(p)}.` }),
+      h("div.field", {}, h("label", { for: "flyt-dato", text: "Ny dag" }),
+        h("span.hint", { id: "flyt-dato-hint", text: `I dag er ${K.fmtDate(today)}.` }), dateIn),
+      h("div.field", {}, h("label", { for: "flyt-cw", text: "Sagsbehandler" }), cwIn,
+        h("datalist", { id: "flyt-cw-liste" }, caseworkers.map((c) => h("option", { value: c })))),
+      errBox,
+      h("div.actions", {}, submit,
+        h("button.secondary", { type: "button", text: "Fortryd", onclick: () => d.close() })));
+    d = dialog("Flyt samtale", opener, form);
+    dateIn.focus();
+  }
+
+  function cancelDialog(p, opener, seq) {
+    const errBox = h("div", { "aria-live": "polite" });
+    const yes = h("button.danger", { type: "button", text: "Aflys samtalen" });
+    const no = h("button.secondary", { type: "button", text: "Behold den", onclick: () => d.close() });
+    yes.addEventListener("click", async () => {
+      yes.disabled = true;
+      const r = await K.api("POST", "/v1/cases/" + encodeURIComponent(p.case_id) + "/bookings", { replaces: p.seq, cancel: true });
+      if (r.status === 200) {
+        d.close();
+        after(seq, `Samtalen med ${p.case_id} ${K.fmtDate(p.date)} er aflyst.`);
+      } else {
+        yes.disabled = false;
+        errBox.replaceChildren(K.problemBox(r.problem, "Samtalen kunne ikke aflyses."));
+      }
+    });
+    const d = dialog("Aflys samtale", opener,
+      h("p", { text: `Vil du aflyse samtalen med ${who(p)}? Borgeren skal have besked om aflysningen.` }),
+      errBox, h("div.actions", {}, yes, no));
+    no.focus();
+  }
+
+  function entry(p, canBook, seq, caseworkers, today) {
     const rules = p.duties.map((d) => d.rule).join(", ") || "ingen pligt";
     const parts = [
       h("a", { href: "#/borger/" + encodeURIComponent(p.case_id), text: p.case_id }),
@@ -26,6 +116,14 @@
     if (p.agenda) parts.push(h("span.muted", { text: " · dagsorden " + p.agenda.conversation }));
     if (p.booked) {
       parts.push(h("span.badge.met", { text: "booket" }));
+      if (canBook && p.seq) {
+        const label = `samtalen med ${p.case_id} ${K.fmtDate(p.date)}`;
+        const flyt = h("button.secondary.move", { type: "button", text: "Flyt", "aria-label": "Flyt " + label,
+          onclick: () => moveDialog(p, flyt, seq, caseworkers, today) });
+        const aflys = h("button.secondary.cancel", { type: "button", text: "Aflys", "aria-label": "Aflys " + label,
+          onclick: () => cancelDialog(p, aflys, seq) });
+        parts.push(h("span.actions", {}, flyt, aflys));
+      }
     } else if (canBook) {
       const b = h("button.secondary.book", {
         type: "button",
@@ -37,8 +135,7 @@
             { date: p.date, caseworker: p.caseworker });
           if (seq !== K.pageSeq) return;
           if (r.status === 200 || r.status === 201) {
-            K.announce("Samtalen med " + p.case_id + " er booket " + K.fmtDate(p.date) + ".");
-            K.route();
+            after(seq, "Samtalen med " + p.case_id + " er booket " + K.fmtDate(p.date) + ".", r.data.warning);
           } else {
             b.disabled = false;
             b.replaceWith(K.problemBox(r.problem, "Samtalen kunne ikke bookes."));
@@ -47,7 +144,7 @@
       });
       parts.push(" ", b);
     }
-    return h("li" + (p.booked ? ".booked" : ""), {}, ...parts);
+    return h("li" + (p.booked ? ".booked" : ""), { "data-case": p.case_id, "data-seq": p.seq || null }, ...parts);
   }
 
   async function planPage() {
@@ -91,6 +188,11 @@
     const d = r.data;
     const canBook = K.me && K.me.role !== "auditor";
     const parts = [];
+    if (flash) {
+      parts.push(h("div.notice.ok", {}, h("p", { text: flash.text })));
+      if (flash.warning) parts.push(h("div.notice", {}, h("p", {}, h("strong", { text: "Bemærk: " }), flash.warning)));
+      flash = null;
+    }
     for (const s of d.summary) {
       let t = `${s.conversations} samtaler foreslået og ${s.booked} booket i de næste ${d.weeks} uger. ` +
         `${s.short_duties} pligter kan ikke nås rettidigt med kapaciteten; der mangler ${s.extra_slots} pladser, og ${s.overfull_days} dage er overfyldte.`;
@@ -114,18 +216,19 @@
     for (const p of d.proposals) if (p.date >= start) cell(p.caseworker, p.date).items.push(p);
     const head = h("tr", {}, h("th", { scope: "col", text: "Sagsbehandler" }),
       days.map((day, i) => h("th", { scope: "col", text: `${DAYS[i]} ${K.fmtDate(day)}` })));
-    const rows = [...grid.keys()].sort().map((w) => h("tr", {},
+    const caseworkers = [...new Set(d.days.map((x) => x.caseworker))].sort();
+    const rows = [...grid.keys()].sort().map((w) => h("tr", { "data-caseworker": w },
       h("th", { scope: "row", text: w }),
       days.map((day, i) => {
         const c = grid.get(w).get(day);
-        const label = { "data-label": `${DAYS[i]} ${K.fmtDate(day)}` };
+        const label = { "data-label": `${DAYS[i]} ${K.fmtDate(day)}`, "data-date": day };
         if (!c || c.slots === null) return h("td.closed", label, h("span.muted", { text: day < today ? "–" : "lukket" }));
         return h("td" + (c.overfull ? ".overfull" : ""), label,
           h("div.muted", { text: `${c.used} af ${c.slots} pladser` + (c.overfull ? " · overfyldt" : "") }),
-          h("ul.plan", {}, c.items.map((p) => entry(p, canBook, seq))));
+          h("ul.plan", {}, c.items.map((p) => entry(p, canBook, seq, caseworkers, today))));
       })));
     parts.push(rows.length
-      ? h("table.week", {}, h("caption", { text: "Ugen pr. sagsbehandler" }), h("thead", {}, head), h("tbody", {}, rows))
+      ? h("div.table-wrap", {}, h("table.week", {}, h("caption", { text: "Ugen pr. sagsbehandler" }), h("thead", {}, head), h("tbody", {}, rows)))
       : h("p", { text: "Ingen sagsbehandlere med sager eller kapacitet." }));
     if (d.shortfall.length) {
       const what = (s) => (s.overdue ? "allerede overskredet; " : "") + (s.late ? `${s.late} efter fristen` : "") +

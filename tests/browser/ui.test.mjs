@@ -295,6 +295,75 @@ try {
     await p.context().close();
   });
 
+  await step("Planlægning at 360 px, by keyboard: move a booked conversation to another day and caseworker (Flyt), then cancel it (Aflys, confirmed); the week view shows each change", async () => {
+    const p = await newPage({ width: 360, height: 800 });
+    await login(p, process.env.TOKEN_CW);
+    await p.goto(BASE + "/#/planlaegning?uge=1");
+    await p.waitForSelector("table.week");
+    if (!(await p.$("table.week button.move"))) { // nothing booked this week: book a proposal
+      await p.click("table.week button.book");
+      await p.waitForSelector("table.week button.move");
+    }
+    const moveBtn = await p.$("table.week button.move");
+    const was = await moveBtn.evaluate((b) => ({
+      seq: b.closest("li").dataset.seq, caseId: b.closest("li").dataset.case,
+      date: b.closest("td").dataset.date, cw: b.closest("tr").dataset.caseworker,
+    }));
+    assert(was.seq && was.caseId && was.date && was.cw, "the booked entry has no number, case, day or caseworker: " + JSON.stringify(was));
+    // the target: an open day of another caseworker if there is one, else another day
+    const to = await p.evaluate((w) => {
+      const cells = [...document.querySelectorAll("table.week td[data-date]:not(.closed)")]
+        .map((td) => ({ date: td.dataset.date, cw: td.closest("tr").dataset.caseworker }))
+        .filter((c) => c.date !== w.date);
+      return cells.find((c) => c.cw !== w.cw) || cells[0];
+    }, was);
+    assert(to, "no other open day in the week");
+    // by keyboard: focus Flyt, Enter opens the dialog with the day field focused
+    await moveBtn.focus();
+    await p.keyboard.press("Enter");
+    await p.waitForSelector("dialog.plan-dialog[open]");
+    assert(await p.evaluate(() => document.activeElement.id) === "flyt-dato", "the day field has no focus");
+    const box = await p.$eval("dialog.plan-dialog", (d) => { const r = d.getBoundingClientRect(); return { left: r.left, right: r.right, w: window.innerWidth }; });
+    assert(box.left >= 0 && box.right <= box.w, "the dialog does not fit 360 px: " + JSON.stringify(box));
+    assert(/Ny dag/.test(await p.textContent("dialog.plan-dialog")), "no label Ny dag");
+    await shot(p, "17-planlaegning-flyt.png");
+    await p.fill("#flyt-dato", to.date);
+    await p.fill("#flyt-cw", to.cw);
+    await p.focus("#flyt-cw");
+    await p.keyboard.press("Enter"); // submits the form
+    const moved = `table.week tr[data-caseworker="${to.cw}"] td[data-date="${to.date}"] li.booked[data-seq="${was.seq}"]`;
+    await p.waitForSelector(moved);
+    assert(!(await p.$(`table.week tr[data-caseworker="${was.cw}"] td[data-date="${was.date}"] li[data-seq="${was.seq}"]`)), "the booking is still on its old day");
+    assert(/er flyttet til/.test(await p.textContent("#plan .notice.ok")), "no Danish confirmation of the move");
+    const listed = async () => p.evaluate(async () => {
+      const r = await fetch("/v1/bookings", { headers: { Authorization: "Bearer " + sessionStorage.getItem("kontakt.token") } });
+      return (await r.json()).bookings;
+    });
+    const b = (await listed()).find((x) => String(x.seq) === was.seq);
+    assert(b && b.date === to.date && b.caseworker === to.cw, "GET /v1/bookings after the move: " + JSON.stringify(b));
+    // Aflys: a confirmation; Escape keeps the booking, focus back on Aflys
+    const cancelSel = moved + " button.cancel";
+    await p.focus(cancelSel);
+    await p.keyboard.press("Enter");
+    await p.waitForSelector("dialog.plan-dialog[open]");
+    assert(/Vil du aflyse samtalen med/.test(await p.textContent("dialog.plan-dialog")), "no confirmation question");
+    await p.keyboard.press("Escape");
+    await p.waitForSelector("dialog.plan-dialog", { state: "detached" });
+    assert(await p.$(moved), "Escape cancelled the booking");
+    assert(await p.evaluate(() => document.activeElement.classList.contains("cancel")), "focus did not return to Aflys");
+    await p.keyboard.press("Enter");
+    await p.waitForSelector("dialog.plan-dialog[open]");
+    await p.click("dialog.plan-dialog button.danger");
+    await p.waitForSelector(`table.week li[data-seq="${was.seq}"]`, { state: "detached" });
+    assert(/er aflyst/.test(await p.textContent("#plan .notice.ok")), "no Danish confirmation of the cancel");
+    assert(!(await listed()).some((x) => String(x.seq) === was.seq), "the cancelled booking is still listed");
+    const overflowX = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert(overflowX <= 0, "the page scrolls sideways at 360 px by " + overflowX);
+    await noEnglish(p, "Planlægning (flyt, aflys)");
+    await shot(p, "18-planlaegning-aflyst.png");
+    await p.context().close();
+  });
+
   /* ---- the law of 2026 (second server, g2026 store, today 2027-01-15) ---- */
   const Q = process.env.QBASE;
   async function qpage(token, viewport) {
