@@ -39,6 +39,10 @@ void ks_db_close(ks_db *db) {
 ks_db_kind ks_db_kind_of(const ks_db *db) { return db->drv->kind; }
 int ks_db_exec(ks_db *db, const char *sql) { return db->drv->exec(db, sql); }
 int ks_db_prepare(ks_db *db, const char *sql, ks_q **out) { return db->drv->prepare(db, sql, out); }
+void ks_db_set_timeout(ks_db *db, long ms) {
+    if (db->drv->set_timeout) db->drv->set_timeout(db, ms);
+}
+long ks_db_timeout(const ks_db *db) { return db->drv->timeout ? db->drv->timeout(db) : 0; }
 const char *ks_db_errmsg(const ks_db *db) { return db->drv->errmsg(db); }
 ks_db_errclass ks_db_errclass_of(const ks_db *db) { return db->drv->errclass(db); }
 long ks_db_changes(const ks_db *db) { return db->drv->changes(db); }

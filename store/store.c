@@ -364,6 +364,9 @@ void ks_close(ks_store *s) {
 
 void ks_set_today(ks_store *s, kt_date today) { s->today = today; }
 
+void ks_set_db_timeout(ks_store *s, long ms) { ks_db_set_timeout(s->db, ms); }
+long ks_db_timeout_ms(const ks_store *s) { return ks_db_timeout(s->db); }
+
 kt_date ks_today(const ks_store *s) {
     if (s->today != KT_NO_DATE) return s->today;
     time_t now = time(NULL);
