@@ -85,6 +85,11 @@ void ks_set_actor(ks_store *s, const char *who);
  * gives up after a fifth of it (lock_timeout). docs/store.md, "PostgreSQL". */
 void ks_set_db_timeout(ks_store *s, long ms);
 long ks_db_timeout_ms(const ks_store *s);
+/* The default deadline of the stores opened from now on in this process
+ * (the server: a third of its request timeout); < 0: KONTAKT_DB_TIMEOUT or
+ * 10 s again. It bounds ks_open's connect too. */
+void ks_set_default_db_timeout(long ms);
+long ks_default_db_timeout(void);
 
 /* The jobcentre whose rows the connection may see and write, where the
  * database guards them per jobcentre (PostgreSQL's row-level security, for

@@ -12,7 +12,6 @@
 
 struct ksrv_store_pool {
     char *path;
-    long max_ms; /* the stores' statement deadline at most (0: as opened) */
     pthread_key_t key;
     int have_key;
     pthread_mutex_t mu;
@@ -30,14 +29,6 @@ struct ksrv_store_pool {
 
 #define LOG_BATCH_MAX 1024 /* rows per transaction */
 
-/* ks_open, with the statement deadline capped at the pool's max_ms (also
- * where KONTAKT_DB_TIMEOUT=0 asks for none: a server must not hang). */
-static int open_store(ksrv_store_pool *p, ks_store **st, ks_error *err) {
-    if (ks_open(p->path, KS_OPEN_CREATE, st, err) != KS_OK) return -1;
-    long d = ks_db_timeout_ms(*st);
-    if (p->max_ms > 0 && (d == 0 || d > p->max_ms)) ks_set_db_timeout(*st, p->max_ms);
-    return 0;
-}
 
 static void *logger_main(void *arg) {
     ksrv_store_pool *p = arg;
@@ -61,7 +52,7 @@ static void *logger_main(void *arg) {
         pthread_mutex_unlock(&p->log_mu);
 
         int ok = rows != NULL;
-        if (ok && !st && open_store(p, &st, &err) < 0) {
+        if (ok && !st && ks_open(p->path, KS_OPEN_CREATE, &st, &err) != KS_OK) {
             st = NULL;
             ok = 0;
         }
@@ -157,7 +148,11 @@ int ksrv_stores_open(const char *path, long max_ms, ksrv_store_pool **out, ks_er
     ksrv_store_pool *p = calloc(1, sizeof *p);
     *out = NULL;
     if (!p) return KSRV_ENOMEM;
-    p->max_ms = max_ms;
+    /* the deadline of every store the server opens (its threads', the
+     * logger's, the refresher's), its connects included; also where
+     * KONTAKT_DB_TIMEOUT=0 asks for none: a server must not hang */
+    long d = ks_default_db_timeout();
+    if (max_ms > 0 && (d == 0 || d > max_ms)) ks_set_default_db_timeout(max_ms);
     pthread_mutex_init(&p->mu, NULL);
     pthread_mutex_init(&p->log_mu, NULL);
     pthread_cond_init(&p->log_cv, NULL);
@@ -211,7 +206,7 @@ int ksrv_store_configured(const ksrv_store_pool *p) { return p && p->path; }
 static ks_store *thread_store(ksrv_store_pool *p, ks_error *err) {
     ks_store *st = pthread_getspecific(p->key);
     if (st) return st;
-    if (open_store(p, &st, err) < 0) return NULL;
+    if (ks_open(p->path, KS_OPEN_CREATE, &st, err) != KS_OK) return NULL;
     pthread_mutex_lock(&p->mu);
     if (p->n == p->cap) {
         size_t cap = p->cap ? p->cap * 2 : 8;

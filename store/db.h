@@ -79,6 +79,11 @@ int ks_db_prepare(ks_db *db, const char *sql, ks_q **out);
  * reconnect, and sets the session's lock_timeout to a fifth of it. */
 void ks_db_set_timeout(ks_db *db, long ms);
 long ks_db_timeout(const ks_db *db); /* 0 on SQLite */
+/* The default for connections opened from now on, in this process (the
+ * server sets it from its request timeout); < 0: back to KONTAKT_DB_TIMEOUT
+ * or 10 s. */
+void ks_db_set_default_timeout(long ms);
+long ks_db_default_timeout(void);
 
 const char *ks_db_errmsg(const ks_db *db);
 ks_db_errclass ks_db_errclass_of(const ks_db *db);

@@ -65,9 +65,9 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#define DEFAULT_TIMEOUT_MS 10000 /* without KONTAKT_DB_TIMEOUT */
 #define CANCEL_GRACE_MS 1000     /* past the deadline: for the cancel and its answer */
 #define CANCELS_MAX 8            /* cancel threads at once (see cancel_within) */
+#define HOLD_OFF_MS 1000         /* after a server that did not answer: not tried again before */
 
 typedef struct pg_db {
     ks_db base;
@@ -80,6 +80,9 @@ typedef struct pg_db {
     long default_ms;         /* what ks_db_set_timeout(db, -1) sets */
     long lock_ms;            /* the session's lock_timeout as we set it (0: the server's) */
     int late;                /* the last call met its deadline: LATE_* */
+    long long retry_at;      /* a dropped or timed-out connection is not made again before
+                              * (monotonic ms): the requests queued behind one that waited
+                              * for a server that does not answer fail at once */
     long changes;
     ks_db_errclass ecl;
     kt_sb err;               /* the last error's message ("" after a success) */
@@ -178,18 +181,6 @@ static void set_err(pg_db *db, const PGresult *r, int was_tx) {
 }
 
 /* --- the deadline ------------------------------------------------------------ */
-
-/* KONTAKT_DB_TIMEOUT (seconds, fractions allowed; 0: none), else 10 s. */
-static long default_timeout_ms(void) {
-    const char *e = getenv("KONTAKT_DB_TIMEOUT");
-    if (e && *e) {
-        char *end;
-        errno = 0;
-        double v = strtod(e, &end);
-        if (!errno && !*end && v >= 0 && v <= 86400) return (long)(v * 1000 + 0.5);
-    }
-    return DEFAULT_TIMEOUT_MS;
-}
 
 static long long now_ms(void) {
     struct timespec t;
@@ -369,6 +360,7 @@ static PGresult *await(pg_db *db, int sent) {
         }
         if (w == 0) {
             db->late = LATE_DROPPED;
+            db->retry_at = now_ms() + HOLD_OFF_MS;
             drop(db, &last);
             break;
         }
@@ -394,6 +386,7 @@ static int finish_connect(pg_db *db, int reset) {
             /* left half made: the next call starts again (ready() resets
              * whatever is not CONNECTION_OK) */
             db->late = LATE_CONNECT;
+            db->retry_at = now_ms() + HOLD_OFF_MS;
             break;
         }
         if (w < 0) break;
@@ -432,6 +425,12 @@ static int ready(pg_db *db) {
         return -1;
     }
     if (PQstatus(db->c) != CONNECTION_OK) { /* lost, dropped, or a connect cut short */
+        if (db->retry_at && now_ms() < db->retry_at) {
+            db->ecl = KS_DBE_TIMEOUT;
+            set_msg(db, "PostgreSQL did not answer a moment ago: not tried again yet");
+            return -1;
+        }
+        db->retry_at = 0;
         db->gen++;
         kt_sb_cut(&db->dealloc, 0); /* the new session has none of the old statements */
         if (!db->timeout_ms) {
@@ -881,7 +880,7 @@ int ks__db_pg_open(const char *uri, unsigned flags, ks_db **out, char *errbuf, s
     db->base.drv = &pg_driver;
     db->gen = 1;
     db->readonly = (flags & KS_DB_READONLY) != 0;
-    db->timeout_ms = db->default_ms = default_timeout_ms();
+    db->timeout_ms = db->default_ms = ks_db_default_timeout();
     /* The defaults come first: the URI (dbname, expanded) overrides them;
      * the encoding last, as the store's text is UTF-8. See the top of the
      * file for the values. */
