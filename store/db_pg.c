@@ -11,7 +11,7 @@
  *     their types from the statement. Where it cannot (`SELECT ? IS NULL`),
  *     the SQL must say, with CAST(? AS TEXT).
  *   - The first ks_q_step after a reset runs the statement
- *     (PQexecPrepared) and holds the whole result; steps walk its rows.
+ *     (PQsendQueryPrepared) and holds the whole result; steps walk its rows.
  *     Stepping after KS_Q_DONE runs it again, as SQLite does.
  *   - ks_db_exec uses the simple query protocol: several statements, no
  *     parameters.
@@ -33,17 +33,25 @@
  * ks_db_in_tx stays 1) until the caller's ROLLBACK, which resets and
  * succeeds (the server has dropped the transaction already).
  *
- * No call hangs. Unless the URI (or PGCONNECT_TIMEOUT) says otherwise:
- *   - connect_timeout=5: a connect or reset to an unreachable server gives
- *     up after 5 s (per address tried);
+ * No call hangs.
+ *   - Every call has a client-side deadline (ks_db_set_timeout; by default
+ *     KONTAKT_DB_TIMEOUT or 10 s, db.c): it is sent asynchronously and its
+ *     answer awaited with poll() (await()). Past the deadline the statement
+ *     is cancelled (PQcancel, on a thread: see cancel_within) and its answer
+ *     awaited CANCEL_GRACE_MS more; then the socket is shut, so libpq finds
+ *     the connection bad and the next call resets it as above. The call
+ *     fails with KS_DBE_TIMEOUT. A reset (and the connect at open) is made
+ *     asynchronously within the same deadline; a connection that met a
+ *     silent server is not made again for HOLD_OFF_MS.
+ *   - lock_timeout is a fifth of the deadline (set between transactions),
+ *     so that a row-lock wait ends as 55P03 (KS_DBE_BUSY, which the store
+ *     retries) before the deadline.
+ *   - With no deadline (0: the import, migrations) the connect and reset are
+ *     libpq's blocking ones, bounded by connect_timeout=5 unless the URI (or
+ *     PGCONNECT_TIMEOUT) says otherwise.
  *   - TCP keepalives after 10 s idle, every 5 s, 3 probes, and
- *     tcp_user_timeout=10000 ms: a server host that vanishes (a silent
- *     peer, no RST) is found within about 25 s while a call waits for a
- *     result, and within 10 s while sending. Both stay under the server's
- *     30 s request timeout. A live server acknowledges keepalives however
- *     long a query runs, so they never cut a long report short: that is why
- *     there is no client-side statement_timeout (a slow report is
- *     legitimate; an operator may still set one in the URI's options).
+ *     tcp_user_timeout=10000 ms: a server host that vanishes is found even
+ *     without a deadline (about 25 s while waiting, 10 s while sending).
  * Keepalives and tcp_user_timeout do not apply to Unix sockets (a local
  * server that dies closes the socket, which is found at once). */
 #include "db_driver.h"
