@@ -635,6 +635,7 @@ static void deadline(void **state) {
     exec_ok(b, "ROLLBACK");
     snprintf(sql, sizeof sql, "DROP TABLE dl_%d", (int)getpid());
     exec_ok(b, sql);
+    ks_db_close(b);
 
     /* no deadline: a slow statement runs to its end */
     ks_db_set_timeout(db, 0);
@@ -659,7 +660,14 @@ static void deadline(void **state) {
     kill((pid_t)pid, SIGCONT);
     assert_true(took >= 1.9 && took < 4); /* 1 s, then a grace of 1 s */
     assert_non_null(strstr(ks_db_errmsg(db), "connection was dropped"));
+    /* for a second it is not tried again (requests queued behind fail at
+     * once), then it connects again */
     long long v = 0;
+    double t1 = now_s();
+    assert_int_equal(try_scalar(q, &v), KS_Q_ERROR);
+    assert_int_equal(ks_db_errclass_of(db), KS_DBE_TIMEOUT);
+    assert_true(now_s() - t1 < 0.5);
+    nanosleep(&(struct timespec){1, 100000000L}, NULL);
     assert_int_equal(try_scalar(q, &v), KS_Q_ROW);
     assert_int_equal(v, 1);
     assert_true(scalar(db, "SELECT pg_backend_pid()") != pid);
