@@ -352,8 +352,8 @@ static PGresult *await(pg_db *db, int sent) {
         } else {
             PGresult *r = PQgetResult(c);
             if (!r) break;
+            ExecStatusType st = PQresultStatus(r); /* before keep, which may free r */
             keep(&last, r);
-            ExecStatusType st = PQresultStatus(r);
             if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT || st == PGRES_COPY_BOTH) break; /* not db.h's */
             continue;
         }
@@ -439,12 +439,12 @@ static int ready(pg_db *db) {
             return -1;
         }
         db->retry_at = 0;
+        db->late = LATE_NO;
         db->gen++;
         kt_sb_cut(&db->dealloc, 0); /* the new session has none of the old statements */
         if (!db->timeout_ms) {
             PQreset(db->c); /* bounded by connect_timeout */
             if (PQstatus(db->c) != CONNECTION_OK) {
-                db->late = LATE_NO;
                 set_err(db, NULL, 0);
                 return -1;
             }
