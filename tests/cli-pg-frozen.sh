@@ -142,16 +142,18 @@ kill -0 "$SPID" 2>/dev/null && ok || bad "the server is still the one started"
 
 # ---- a row lock held in psql ------------------------------------------------------------------
 PSQL=$(store__psql)
-# hold SECS: c2's row FOR UPDATE for SECS seconds, in the background; waits until it is held
+# hold SECS: c2's row FOR UPDATE for SECS seconds, in the background; waits
+# until psql says it holds it
 hold() {
+    rm -f "$T/held"
     "$PSQL" -X -q -A -t -d "$DB" -c "BEGIN" -c "SELECT id FROM cases WHERE id = 'c2' FOR UPDATE" \
-        -c "SELECT pg_sleep($1)" -c "COMMIT" >/dev/null 2>"$T/hold.err" &
+        -c "\\! touch '$T/held'" -c "SELECT pg_sleep($1)" -c "COMMIT" >/dev/null 2>"$T/hold.err" &
     HOLDER=$!
-    for _ in $(seq 1 100); do
-        [ "$(store_q "$DB" "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%'")" -ge 1 ] && return 0
+    for _ in $(seq 1 200); do
+        [ -f "$T/held" ] && return 0
         sleep 0.05
     done
-    bad "psql did not take the lock: $(cat "$T/hold.err")"
+    bad "psql did not take the lock in 10 s: $(cat "$T/hold.err"); $(store_q "$DB" "SELECT pid, state, wait_event, left(query, 60) FROM pg_stat_activity WHERE datname = current_database()" | tr '\n' ' ')"
 }
 n0=$(store_q "$DB" "SELECT count(*) FROM events WHERE case_id = 'c2' AND kind = 'conversation'")
 hold 10
