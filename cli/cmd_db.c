@@ -247,6 +247,7 @@ static int db_import(int argc, char **argv) {
         if (in != stdin) fclose(in);
         return st;
     }
+    ks_set_db_timeout(s, 0); /* bulk work: no statement deadline (index builds) */
     ks_import_result res;
     ks_error e = {0};
     int rc = ks_import(s, in, &o, print_problem, (void *)file, &res, &e);
@@ -756,6 +757,7 @@ static int db_refresh(int argc, char **argv) {
     if (as_of == KT_NO_DATE) as_of = ks_today(s);
     long n = 0;
     ks_error e = {0};
+    ks_set_db_timeout(s, 0); /* bulk work: no statement deadline */
     if (ks_refresh(s, as_of, &n, &e) == KS_OK) {
         char d[11];
         kt_date_format(as_of, d);
@@ -800,6 +802,7 @@ static int db_demo(int argc, char **argv) {
     if (st) return st;
     ks_import_result res;
     ks_error e = {0};
+    ks_set_db_timeout(s, 0); /* bulk work: no statement deadline */
     if (ks_demo(s, n, jc, &res, &e) == KS_OK) {
         db_log(s, &a.c, NULL, "demo");
         printf("%ld demo cases of jobcentre %s: %ld new, %ld events\n", n, jc, res.cases_new,
@@ -849,6 +852,7 @@ static int db_check(int argc, char **argv) {
     if (st) return st;
     ks_error e = {0};
     char *report = NULL;
+    ks_set_db_timeout(s, 0); /* whole-store queries: no statement deadline */
     if (ks_check(s, &report, &e) == KS_OK) {
         printf("%s: ok\n", a.c.path);
     } else {
@@ -902,6 +906,8 @@ static int db_copy(int argc, char **argv) {
     }
     ks_error e = {0};
     ks_copy_result r;
+    ks_set_db_timeout(a, 0); /* bulk work: no statement deadline */
+    ks_set_db_timeout(b, 0);
     if (ks_copy(a, b, &r, &e) == KS_OK)
         printf("%s -> %s: %ld cases, %ld events, %ld obligations, %ld plans, %ld tokens, "
                "%ld access-log rows, %ld idempotency records, %ld capacity events\n",

@@ -77,6 +77,20 @@ void ks_set_now(ks_store *s, const char *timestamp);
 /* Who writes: recorded_by of the events (default "unknown"). */
 void ks_set_actor(ks_store *s, const char *who);
 
+/* How long one statement may wait for the database, in milliseconds
+ * (PostgreSQL; nothing on SQLite): past it the statement is cancelled (the
+ * connection dropped if the server does not answer the cancel either) and
+ * the call fails with KS_EDB. 0: no limit (bulk work: an import, a copy);
+ * < 0: the default, KONTAKT_DB_TIMEOUT (seconds) or 10 s. A row-lock wait
+ * gives up after a fifth of it (lock_timeout). docs/store.md, "PostgreSQL". */
+void ks_set_db_timeout(ks_store *s, long ms);
+long ks_db_timeout_ms(const ks_store *s);
+/* The default deadline of the stores opened from now on in this process
+ * (the server: a third of its request timeout); < 0: KONTAKT_DB_TIMEOUT or
+ * 10 s again. It bounds ks_open's connect too. */
+void ks_set_default_db_timeout(long ms);
+long ks_default_db_timeout(void);
+
 /* The jobcentre whose rows the connection may see and write, where the
  * database guards them per jobcentre (PostgreSQL's row-level security, for
  * a role in kontakt_app): set for each request after its token is checked;

@@ -623,7 +623,9 @@ int ksrv_start(const ksrv_config *cfg, ksrv_server **out) {
         return KSRV_ENOMEM;
     }
     ks_error serr = {0};
-    int rc = ksrv_stores_open(cfg->db_path, &s->stores, &serr);
+    /* a third of the request timeout: a statement cut off, its cancel's
+     * grace and a reconnect fit in one request's time */
+    int rc = ksrv_stores_open(cfg->db_path, (long)cfg->timeout_s * 1000 / 3, &s->stores, &serr);
     if (rc == KSRV_ESTORE) ksrv_logf(s, "%s", serr.message);
     if (rc != KSRV_OK) {
         kt_engine_free(s->engine);

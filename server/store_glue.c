@@ -29,6 +29,7 @@ struct ksrv_store_pool {
 
 #define LOG_BATCH_MAX 1024 /* rows per transaction */
 
+
 static void *logger_main(void *arg) {
     ksrv_store_pool *p = arg;
     ks_store *st = NULL;
@@ -143,10 +144,15 @@ void ksrv_log_stats(ksrv_store_pool *p, unsigned long *rows, unsigned long *batc
     pthread_mutex_unlock(&p->log_mu);
 }
 
-int ksrv_stores_open(const char *path, ksrv_store_pool **out, ks_error *err) {
+int ksrv_stores_open(const char *path, long max_ms, ksrv_store_pool **out, ks_error *err) {
     ksrv_store_pool *p = calloc(1, sizeof *p);
     *out = NULL;
     if (!p) return KSRV_ENOMEM;
+    /* the deadline of every store the server opens (its threads', the
+     * logger's, the refresher's), its connects included; also where
+     * KONTAKT_DB_TIMEOUT=0 asks for none: a server must not hang */
+    long d = ks_default_db_timeout();
+    if (max_ms > 0 && (d == 0 || d > max_ms)) ks_set_default_db_timeout(max_ms);
     pthread_mutex_init(&p->mu, NULL);
     pthread_mutex_init(&p->log_mu, NULL);
     pthread_cond_init(&p->log_cv, NULL);

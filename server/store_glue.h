@@ -11,8 +11,10 @@ typedef struct ksrv_store_pool ksrv_store_pool;
 
 /* Opens the store once to check it (creating it if missing). path NULL: no
  * store (every store endpoint answers 503). KSRV_ESTORE with *err filled if
- * the file cannot be used. */
-int ksrv_stores_open(const char *path, ksrv_store_pool **out, ks_error *err);
+ * the file cannot be used. max_ms > 0: the statement deadline of the
+ * pool's stores (ks_set_db_timeout) is at most that, so that a database
+ * that does not answer gives 503 within the request timeout. */
+int ksrv_stores_open(const char *path, long max_ms, ksrv_store_pool **out, ks_error *err);
 void ksrv_stores_close(ksrv_store_pool *p);
 ksrv_store_pool *ksrv_stores(const ksrv_server *s);
 int ksrv_store_configured(const ksrv_store_pool *p);

@@ -2,7 +2,10 @@
  * (db_driver.h). */
 #include "db_driver.h"
 
+#include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 ks_db_kind ks_db_target_kind(const char *target, const char **rest) {
@@ -39,6 +42,27 @@ void ks_db_close(ks_db *db) {
 ks_db_kind ks_db_kind_of(const ks_db *db) { return db->drv->kind; }
 int ks_db_exec(ks_db *db, const char *sql) { return db->drv->exec(db, sql); }
 int ks_db_prepare(ks_db *db, const char *sql, ks_q **out) { return db->drv->prepare(db, sql, out); }
+static atomic_long default_timeout = -1; /* < 0: KONTAKT_DB_TIMEOUT or 10 s */
+
+void ks_db_set_default_timeout(long ms) { atomic_store(&default_timeout, ms < 0 ? -1 : ms); }
+
+long ks_db_default_timeout(void) {
+    long ms = atomic_load(&default_timeout);
+    if (ms >= 0) return ms;
+    const char *e = getenv("KONTAKT_DB_TIMEOUT"); /* seconds, fractions allowed; 0: none */
+    if (e && *e) {
+        char *end;
+        errno = 0;
+        double v = strtod(e, &end);
+        if (!errno && !*end && v >= 0 && v <= 86400) return (long)(v * 1000 + 0.5);
+    }
+    return 10000;
+}
+
+void ks_db_set_timeout(ks_db *db, long ms) {
+    if (db->drv->set_timeout) db->drv->set_timeout(db, ms);
+}
+long ks_db_timeout(const ks_db *db) { return db->drv->timeout ? db->drv->timeout(db) : 0; }
 const char *ks_db_errmsg(const ks_db *db) { return db->drv->errmsg(db); }
 ks_db_errclass ks_db_errclass_of(const ks_db *db) { return db->drv->errclass(db); }
 long ks_db_changes(const ks_db *db) { return db->drv->changes(db); }

@@ -43,7 +43,10 @@ typedef enum ks_db_errclass {
     KS_DBE_CONSTRAINT, /* a unique, primary-key or check constraint refused the write */
     KS_DBE_DAMAGED,    /* not a database of ours, or a damaged one */
     KS_DBE_CONN,       /* the connection to the server is lost (PostgreSQL) */
-    KS_DBE_NOMEM
+    KS_DBE_NOMEM,
+    KS_DBE_TIMEOUT     /* no answer within the statement deadline, or the server's
+                        * statement_timeout (PostgreSQL): the statement was cancelled, or
+                        * the connection dropped (the next call reconnects) */
 } ks_db_errclass;
 
 /* Open flags. */
@@ -66,6 +69,21 @@ ks_db_kind ks_db_kind_of(const ks_db *db);
 int ks_db_exec(ks_db *db, const char *sql);
 /* 0, or -1 (the statement could not be prepared). */
 int ks_db_prepare(ks_db *db, const char *sql, ks_q **out);
+
+/* The client-side deadline of each statement, in milliseconds (PostgreSQL;
+ * nothing on SQLite, whose calls do not wait on a peer): a statement not
+ * answered in time is cancelled, and if the server does not answer the
+ * cancel either, the connection is dropped; the call fails with
+ * KS_DBE_TIMEOUT. 0: none (bulk work: the import, index builds); < 0: the
+ * default, KONTAKT_DB_TIMEOUT (seconds) or 10 s. It also bounds a
+ * reconnect, and sets the session's lock_timeout to a fifth of it. */
+void ks_db_set_timeout(ks_db *db, long ms);
+long ks_db_timeout(const ks_db *db); /* 0 on SQLite */
+/* The default for connections opened from now on, in this process (the
+ * server sets it from its request timeout); < 0: back to KONTAKT_DB_TIMEOUT
+ * or 10 s. */
+void ks_db_set_default_timeout(long ms);
+long ks_db_default_timeout(void);
 
 const char *ks_db_errmsg(const ks_db *db);
 ks_db_errclass ks_db_errclass_of(const ks_db *db);

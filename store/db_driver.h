@@ -28,6 +28,8 @@ typedef struct ks_db_driver {
     void (*reset)(ks_q *q);
     void (*clear)(ks_q *q);
     void (*finalize)(ks_q *q);
+    void (*set_timeout)(ks_db *db, long ms); /* NULL: the backend has no deadline */
+    long (*timeout)(const ks_db *db);
 } ks_db_driver;
 
 struct ks_db {

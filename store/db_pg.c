@@ -11,7 +11,7 @@
  *     their types from the statement. Where it cannot (`SELECT ? IS NULL`),
  *     the SQL must say, with CAST(? AS TEXT).
  *   - The first ks_q_step after a reset runs the statement
- *     (PQexecPrepared) and holds the whole result; steps walk its rows.
+ *     (PQsendQueryPrepared) and holds the whole result; steps walk its rows.
  *     Stepping after KS_Q_DONE runs it again, as SQLite does.
  *   - ks_db_exec uses the simple query protocol: several statements, no
  *     parameters.
@@ -33,17 +33,25 @@
  * ks_db_in_tx stays 1) until the caller's ROLLBACK, which resets and
  * succeeds (the server has dropped the transaction already).
  *
- * No call hangs. Unless the URI (or PGCONNECT_TIMEOUT) says otherwise:
- *   - connect_timeout=5: a connect or reset to an unreachable server gives
- *     up after 5 s (per address tried);
+ * No call hangs.
+ *   - Every call has a client-side deadline (ks_db_set_timeout; by default
+ *     KONTAKT_DB_TIMEOUT or 10 s, db.c): it is sent asynchronously and its
+ *     answer awaited with poll() (await()). Past the deadline the statement
+ *     is cancelled (PQcancel, on a thread: see cancel_within) and its answer
+ *     awaited CANCEL_GRACE_MS more; then the socket is shut, so libpq finds
+ *     the connection bad and the next call resets it as above. The call
+ *     fails with KS_DBE_TIMEOUT. A reset (and the connect at open) is made
+ *     asynchronously within the same deadline; a connection that met a
+ *     silent server is not made again for HOLD_OFF_MS.
+ *   - lock_timeout is a fifth of the deadline (set between transactions),
+ *     so that a row-lock wait ends as 55P03 (KS_DBE_BUSY, which the store
+ *     retries) before the deadline.
+ *   - With no deadline (0: the import, migrations) the connect and reset are
+ *     libpq's blocking ones, bounded by connect_timeout=5 unless the URI (or
+ *     PGCONNECT_TIMEOUT) says otherwise.
  *   - TCP keepalives after 10 s idle, every 5 s, 3 probes, and
- *     tcp_user_timeout=10000 ms: a server host that vanishes (a silent
- *     peer, no RST) is found within about 25 s while a call waits for a
- *     result, and within 10 s while sending. Both stay under the server's
- *     30 s request timeout. A live server acknowledges keepalives however
- *     long a query runs, so they never cut a long report short: that is why
- *     there is no client-side statement_timeout (a slow report is
- *     legitimate; an operator may still set one in the URI's options).
+ *     tcp_user_timeout=10000 ms: a server host that vanishes is found even
+ *     without a deadline (about 25 s while waiting, 10 s while sending).
  * Keepalives and tcp_user_timeout do not apply to Unix sockets (a local
  * server that dies closes the socket, which is found at once). */
 #include "db_driver.h"
@@ -55,10 +63,19 @@
 #include <errno.h>
 #include <libpq-fe.h>
 #include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#define CANCEL_GRACE_MS 1000     /* past the deadline: for the cancel and its answer */
+#define CANCELS_MAX 8            /* cancel threads at once (see cancel_within) */
+#define HOLD_OFF_MS 1000         /* after a server that did not answer: not tried again before */
 
 typedef struct pg_db {
     ks_db base;
@@ -67,6 +84,13 @@ typedef struct pg_db {
     unsigned long next_name; /* statement names ks1, ks2, ... */
     int readonly;
     int lost_tx;             /* lost inside a transaction: calls fail until ROLLBACK */
+    long timeout_ms;         /* the client deadline of each call; 0: none */
+    long default_ms;         /* what ks_db_set_timeout(db, -1) sets */
+    long lock_ms;            /* the session's lock_timeout as we set it (0: the server's) */
+    int late;                /* the last call met its deadline: LATE_* */
+    long long retry_at;      /* a dropped or timed-out connection is not made again before
+                              * (monotonic ms): the requests queued behind one that waited
+                              * for a server that does not answer fail at once */
     long changes;
     ks_db_errclass ecl;
     kt_sb err;               /* the last error's message ("" after a success) */
@@ -88,6 +112,8 @@ typedef struct pg_q {
     int done;      /* KS_Q_DONE was returned: the next step runs again */
     int ncols;     /* from PQdescribePrepared, -1 until asked */
 } pg_q;
+
+enum { LATE_NO, LATE_CANCELLED, LATE_DROPPED, LATE_CONNECT };
 
 #define DB(d) ((pg_db *)(d))
 #define Q(q) ((pg_q *)(q))
@@ -114,12 +140,31 @@ static ks_db_errclass class_of_state(const char *st) {
     if (!strncmp(st, "08", 2) || !strcmp(st, "57P01") || !strcmp(st, "57P02") || !strcmp(st, "57P03"))
         return KS_DBE_CONN;
     if (!strcmp(st, "53200")) return KS_DBE_NOMEM;
+    if (!strcmp(st, "57014")) return KS_DBE_TIMEOUT; /* query_canceled: a statement_timeout, a cancel */
     return KS_DBE_OTHER;
+}
+
+/* A call that met its deadline (db->late). */
+static void set_late(pg_db *db, int was_tx) {
+    kt_sb m = {0};
+    kt_sb_fmt(&m, "PostgreSQL did not answer within %g s: %s", (double)db->timeout_ms / 1000.0,
+              db->late == LATE_CANCELLED ? "the statement was cancelled"
+              : db->late == LATE_DROPPED ? "nor to the cancel; the connection was dropped (the next call "
+                                           "connects again)"
+                                         : "the connection could not be made");
+    set_msg(db, m.err ? "PostgreSQL did not answer in time" : m.p);
+    kt_sb_free(&m);
+    db->ecl = KS_DBE_TIMEOUT;
+    if (was_tx && PQstatus(db->c) != CONNECTION_OK) db->lost_tx = 1;
 }
 
 /* Records a failed call: r is its result (may be NULL), was_tx whether a
  * transaction was open before it. */
 static void set_err(pg_db *db, const PGresult *r, int was_tx) {
+    if (db->late) {
+        set_late(db, was_tx);
+        return;
+    }
     const char *st = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
     const char *prim = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     if (prim) {
@@ -143,12 +188,235 @@ static void set_err(pg_db *db, const PGresult *r, int was_tx) {
     }
 }
 
+/* --- the deadline ------------------------------------------------------------ */
+
+static long long now_ms(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Waits until the connection's socket is ready for ev, or until the
+ * deadline (monotonic ms; 0: none). 1 ready, 0 the deadline passed, -1 no
+ * socket or poll failed. */
+static int wait_sock(PGconn *c, short ev, long long deadline) {
+    for (;;) {
+        int fd = PQsocket(c);
+        if (fd < 0) return -1;
+        int ms = -1;
+        if (deadline) {
+            long long left = deadline - now_ms();
+            if (left <= 0) return 0;
+            ms = left > INT_MAX ? INT_MAX : (int)left;
+        }
+        struct pollfd p = {fd, ev, 0};
+        int n = poll(&p, 1, ms);
+        if (n > 0) return 1;
+        if (n < 0 && errno != EINTR) return -1;
+    }
+}
+
+/* PQcancel blocks until the postmaster closes the cancel's connection, with
+ * no timeout of its own (libpq 15 has no asynchronous cancel), so a stopped
+ * or cut-off server would keep it forever. It therefore runs on a detached
+ * thread, which the caller waits for only until `until`; the thread ends
+ * whenever the postmaster answers or goes away, and frees what it holds.
+ * At most CANCELS_MAX run at once; past that no cancel is sent (the caller
+ * drops the connection instead). */
+typedef struct canceller {
+    PGcancel *pc;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int done; /* 1 delivered, -1 failed */
+    int refs; /* the thread's and the caller's */
+} canceller;
+
+static atomic_int cancels_running;
+
+static void canceller_unref(canceller *k) {
+    pthread_mutex_lock(&k->mu);
+    int last = --k->refs == 0;
+    pthread_mutex_unlock(&k->mu);
+    if (!last) return;
+    PQfreeCancel(k->pc);
+    pthread_cond_destroy(&k->cv);
+    pthread_mutex_destroy(&k->mu);
+    free(k);
+}
+
+static void *canceller_main(void *arg) {
+    canceller *k = arg;
+    char buf[256];
+    int ok = PQcancel(k->pc, buf, sizeof buf);
+    pthread_mutex_lock(&k->mu);
+    k->done = ok ? 1 : -1;
+    pthread_cond_signal(&k->cv);
+    pthread_mutex_unlock(&k->mu);
+    atomic_fetch_sub(&cancels_running, 1);
+    canceller_unref(k);
+    return NULL;
+}
+
+/* Asks the server to cancel the connection's running statement: 1 if the
+ * postmaster took the request before `until` (monotonic ms). */
+static int cancel_within(PGconn *c, long long until) {
+    if (atomic_fetch_add(&cancels_running, 1) >= CANCELS_MAX) {
+        atomic_fetch_sub(&cancels_running, 1);
+        return 0;
+    }
+    canceller *k = calloc(1, sizeof *k);
+    PGcancel *pc = k ? PQgetCancel(c) : NULL;
+    if (!pc) {
+        free(k);
+        atomic_fetch_sub(&cancels_running, 1);
+        return 0;
+    }
+    k->pc = pc;
+    k->refs = 2;
+    pthread_mutex_init(&k->mu, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&k->cv, &ca);
+    pthread_condattr_destroy(&ca);
+    pthread_attr_t ta;
+    pthread_attr_init(&ta);
+    pthread_attr_setdetachstate(&ta, PTHREAD_CREATE_DETACHED);
+    pthread_t t;
+    int started = pthread_create(&t, &ta, canceller_main, k) == 0;
+    pthread_attr_destroy(&ta);
+    if (!started) {
+        k->refs = 1;
+        atomic_fetch_sub(&cancels_running, 1);
+        canceller_unref(k);
+        return 0;
+    }
+    struct timespec ts = {(time_t)(until / 1000), (long)(until % 1000) * 1000000L};
+    pthread_mutex_lock(&k->mu);
+    while (!k->done && pthread_cond_timedwait(&k->cv, &k->mu, &ts) != ETIMEDOUT) {
+    }
+    int delivered = k->done > 0;
+    pthread_mutex_unlock(&k->mu);
+    canceller_unref(k);
+    return delivered;
+}
+
+/* The first error result stays (PQexec's way); otherwise the last result. */
+static void keep(PGresult **last, PGresult *r) {
+    if (*last && PQresultStatus(*last) == PGRES_FATAL_ERROR) {
+        PQclear(r);
+        return;
+    }
+    PQclear(*last);
+    *last = r;
+}
+
+/* Cuts the connection off: the socket shut, libpq finds the end at once
+ * (CONNECTION_BAD) and the next call connects again (ready()). Whatever
+ * result libpq makes of it is kept in *last. */
+static void drop(pg_db *db, PGresult **last) {
+    int fd = PQsocket(db->c);
+    if (fd >= 0) shutdown(fd, SHUT_RDWR);
+    PQconsumeInput(db->c);
+    PGresult *r;
+    for (int i = 0; i < 8 && (r = PQgetResult(db->c)) != NULL; i++) keep(last, r);
+}
+
+/* Ends a call begun with PQsetnonblocking(c, 1) and a PQsend* (sent: its
+ * return): sends it and waits for its results until the deadline, keeping
+ * the last (or the first error, as PQexec does). Past the deadline the
+ * statement is cancelled and its answer awaited for CANCEL_GRACE_MS more;
+ * then the connection is dropped. db->late says which (a result that came
+ * in the grace is still the statement's). NULL: no result (the
+ * connection's error message says why). */
+static PGresult *await(pg_db *db, int sent) {
+    PGconn *c = db->c;
+    PGresult *last = NULL;
+    db->late = LATE_NO;
+    long long deadline = db->timeout_ms ? now_ms() + db->timeout_ms : 0;
+    int flushing = 1;
+    while (sent) {
+        int w;
+        if (flushing) {
+            int f = PQflush(c);
+            if (f < 0) break;
+            if (f == 0) {
+                flushing = 0;
+                continue;
+            }
+            w = wait_sock(c, POLLIN | POLLOUT, deadline);
+            if (w > 0 && !PQconsumeInput(c)) break;
+        } else if (PQisBusy(c)) {
+            w = wait_sock(c, POLLIN, deadline);
+            if (w > 0 && !PQconsumeInput(c)) break;
+        } else {
+            PGresult *r = PQgetResult(c);
+            if (!r) break;
+            ExecStatusType st = PQresultStatus(r); /* before keep, which may free r */
+            keep(&last, r);
+            if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT || st == PGRES_COPY_BOTH) break; /* not db.h's */
+            continue;
+        }
+        if (w < 0) {
+            drop(db, &last);
+            break;
+        }
+        if (w == 0 && db->late == LATE_NO) {
+            db->late = LATE_CANCELLED;
+            deadline = now_ms() + CANCEL_GRACE_MS;
+            if (cancel_within(c, deadline)) continue; /* its answer, within the grace */
+        }
+        if (w == 0) {
+            db->late = LATE_DROPPED;
+            db->retry_at = now_ms() + HOLD_OFF_MS;
+            drop(db, &last);
+            break;
+        }
+    }
+    PQsetnonblocking(c, 0); /* blocking between calls: pg_copy.c's COPY expects it */
+    return last;
+}
+
+static PGresult *call_exec(pg_db *db, const char *sql) {
+    PQsetnonblocking(db->c, 1);
+    return await(db, PQsendQuery(db->c, sql));
+}
+
+/* Polls a connection begun with PQconnectStartParams or PQresetStart to its
+ * end, within the deadline. 0, or -1 with the error set. */
+static int finish_connect(pg_db *db, int reset) {
+    long long deadline = now_ms() + db->timeout_ms;
+    db->late = LATE_NO;
+    PostgresPollingStatusType ps = PQstatus(db->c) == CONNECTION_BAD ? PGRES_POLLING_FAILED : PGRES_POLLING_WRITING;
+    while (ps == PGRES_POLLING_READING || ps == PGRES_POLLING_WRITING) {
+        int w = wait_sock(db->c, ps == PGRES_POLLING_READING ? POLLIN : POLLOUT, deadline);
+        if (w == 0) {
+            /* left half made: the next call starts again (ready() resets
+             * whatever is not CONNECTION_OK) */
+            db->late = LATE_CONNECT;
+            db->retry_at = now_ms() + HOLD_OFF_MS;
+            break;
+        }
+        if (w < 0) break;
+        ps = reset ? PQresetPoll(db->c) : PQconnectPoll(db->c);
+    }
+    if (PQstatus(db->c) == CONNECTION_OK) return 0;
+    if (db->late) {
+        set_late(db, 0);
+    } else {
+        set_msg(db, PQerrorMessage(db->c));
+        db->ecl = KS_DBE_CONN;
+    }
+    return -1;
+}
+
 /* --- the connection --------------------------------------------------------- */
 
 /* Run after each connect and reset. */
 static int on_connect(pg_db *db) {
+    db->lock_ms = 0;
     if (!db->readonly) return 0;
-    PGresult *r = PQexec(db->c, "SET default_transaction_read_only = on");
+    PGresult *r = call_exec(db, "SET default_transaction_read_only = on");
     int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     if (!ok) set_err(db, r, 0);
     PQclear(r);
@@ -164,22 +432,52 @@ static int ready(pg_db *db) {
         set_msg(db, "the connection to PostgreSQL was lost inside a transaction: roll back first");
         return -1;
     }
-    if (PQstatus(db->c) == CONNECTION_BAD) {
-        PQreset(db->c);
+    if (PQstatus(db->c) != CONNECTION_OK) { /* lost, dropped, or a connect cut short */
+        if (db->retry_at && now_ms() < db->retry_at) {
+            db->ecl = KS_DBE_TIMEOUT;
+            set_msg(db, "PostgreSQL did not answer a moment ago: not tried again yet");
+            return -1;
+        }
+        db->retry_at = 0;
+        db->late = LATE_NO;
         db->gen++;
         kt_sb_cut(&db->dealloc, 0); /* the new session has none of the old statements */
-        if (PQstatus(db->c) != CONNECTION_OK) {
-            set_err(db, NULL, 0);
+        if (!db->timeout_ms) {
+            PQreset(db->c); /* bounded by connect_timeout */
+            if (PQstatus(db->c) != CONNECTION_OK) {
+                set_err(db, NULL, 0);
+                return -1;
+            }
+        } else if (!PQresetStart(db->c) || finish_connect(db, 1) < 0) {
+            if (!db->late) {
+                set_msg(db, PQerrorMessage(db->c));
+                db->ecl = KS_DBE_CONN;
+            }
             return -1;
         }
         if (on_connect(db) < 0) return -1;
     }
-    /* only between transactions: a DEALLOCATE that failed inside one would
-     * abort the caller's transaction */
+    /* Both only between transactions: a SET in one is undone by its
+     * rollback, a DEALLOCATE that failed would abort it. lock_timeout: a
+     * fifth of the deadline, so that a writer waiting for a case's row
+     * lock fails with 55P03 (KS_DBE_BUSY: the store tries again, up to
+     * five times) rather than meeting the deadline. */
+    long lock = db->timeout_ms ? (db->timeout_ms + 4) / 5 : 0;
+    if (lock != db->lock_ms && PQtransactionStatus(db->c) == PQTRANS_IDLE) {
+        char sql[48];
+        snprintf(sql, sizeof sql, "SET lock_timeout = %ld", lock);
+        PGresult *r = call_exec(db, sql);
+        if (PQresultStatus(r) == PGRES_COMMAND_OK) db->lock_ms = lock;
+        if (db->late) set_err(db, r, 0);
+        PQclear(r);
+        if (db->late) return -1;
+    }
     if (db->dealloc.len && PQtransactionStatus(db->c) == PQTRANS_IDLE) {
-        PGresult *r = PQexec(db->c, db->dealloc.p);
+        PGresult *r = call_exec(db, db->dealloc.p);
+        if (db->late) set_err(db, r, 0);
         PQclear(r); /* a failure only leaves statements behind until the session ends */
         kt_sb_cut(&db->dealloc, 0);
+        if (db->late) return -1;
     }
     return 0;
 }
@@ -229,7 +527,7 @@ static int pg_exec(ks_db *d, const char *sql) {
     }
     if (ready(db) < 0) return -1;
     int was_tx = in_tx_now(db);
-    PGresult *r = PQexec(db->c, sql);
+    PGresult *r = call_exec(db, sql);
     ExecStatusType st = PQresultStatus(r);
     if (r && (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY)) {
         note_changes(db, r);
@@ -342,7 +640,8 @@ static int rewrite(const char *sql, kt_sb *out, int *nparams, kt_sb *used, const
 static int server_prepare(pg_q *q) {
     pg_db *db = DB(q->base.db);
     int was_tx = in_tx_now(db);
-    PGresult *r = PQprepare(db->c, q->name, q->sql, q->nparams, q->types);
+    PQsetnonblocking(db->c, 1);
+    PGresult *r = await(db, PQsendPrepare(db->c, q->name, q->sql, q->nparams, q->types));
     if (PQresultStatus(r) != PGRES_COMMAND_OK) {
         set_err(db, r, was_tx);
         PQclear(r);
@@ -474,7 +773,9 @@ static int run(pg_q *q) {
     if (ready(db) < 0) return -1;
     if (q->gen != db->gen && server_prepare(q) < 0) return -1;
     int was_tx = in_tx_now(db);
-    PGresult *r = PQexecPrepared(db->c, q->name, q->nparams, (const char *const *)q->vals, q->lens, NULL, 0);
+    PQsetnonblocking(db->c, 1);
+    PGresult *r = await(db, PQsendQueryPrepared(db->c, q->name, q->nparams, (const char *const *)q->vals,
+                                                q->lens, NULL, 0));
     ExecStatusType st = PQresultStatus(r);
     if (r && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)) {
         note_changes(db, r);
@@ -507,7 +808,8 @@ static int pg_column_count(ks_q *kq) {
     if (q->ncols < 0) { /* asked before the first step: the server describes it */
         pg_db *db = DB(kq->db);
         if (ready(db) < 0 || (q->gen != db->gen && server_prepare(q) < 0)) return 0;
-        PGresult *r = PQdescribePrepared(db->c, q->name);
+        PQsetnonblocking(db->c, 1);
+        PGresult *r = await(db, PQsendDescribePrepared(db->c, q->name));
         if (PQresultStatus(r) == PGRES_COMMAND_OK) q->ncols = PQnfields(r);
         else set_err(db, r, in_tx_now(db));
         PQclear(r);
@@ -564,11 +866,14 @@ static int pg_in_tx(const ks_db *d) {
     return db->lost_tx || in_tx_now(db);
 }
 static void *pg_native(ks_db *d) { return DB(d)->c; }
+static void pg_set_timeout(ks_db *d, long ms) { DB(d)->timeout_ms = ms < 0 ? DB(d)->default_ms : ms; }
+static long pg_timeout(const ks_db *d) { return ((const pg_db *)d)->timeout_ms; }
 
 static const ks_db_driver pg_driver = {
     KS_DB_PG,   pg_close,        pg_exec,     pg_prepare,   pg_errmsg,     pg_errclass,  pg_changes,
     pg_in_tx,   pg_native,       pg_bind_text, pg_bind_int64, pg_bind_null, pg_step,     pg_column_count,
     pg_is_null, pg_text,         pg_bytes,    pg_col_int64,     pg_reset,      pg_clear,     pg_finalize,
+    pg_set_timeout, pg_timeout,
 };
 
 static void no_notices(void *arg, const char *message) { (void)arg, (void)message; }
@@ -583,6 +888,7 @@ int ks__db_pg_open(const char *uri, unsigned flags, ks_db **out, char *errbuf, s
     db->base.drv = &pg_driver;
     db->gen = 1;
     db->readonly = (flags & KS_DB_READONLY) != 0;
+    db->timeout_ms = db->default_ms = ks_db_default_timeout();
     /* The defaults come first: the URI (dbname, expanded) overrides them;
      * the encoding last, as the store's text is UTF-8. See the top of the
      * file for the values. */
@@ -598,9 +904,14 @@ int ks__db_pg_open(const char *uri, unsigned flags, ks_db **out, char *errbuf, s
     keys[k] = "dbname", vals[k++] = uri;
     keys[k] = "client_encoding", vals[k++] = "UTF8";
     keys[k] = NULL, vals[k] = NULL;
-    db->c = PQconnectdbParams(keys, vals, 1);
+    if (!db->timeout_ms) { /* bounded by connect_timeout */
+        db->c = PQconnectdbParams(keys, vals, 1);
+    } else {
+        db->c = PQconnectStartParams(keys, vals, 1);
+        if (db->c) finish_connect(db, 0);
+    }
     if (!db->c || PQstatus(db->c) != CONNECTION_OK) {
-        set_msg(db, db->c ? PQerrorMessage(db->c) : "out of memory");
+        if (!db->err.len) set_msg(db, db->c ? PQerrorMessage(db->c) : "out of memory");
         snprintf(errbuf, errlen, "PostgreSQL: %s", db->err.p);
         pg_close(&db->base);
         return -1;

@@ -82,7 +82,7 @@ static const ks_db_driver sqlite_driver = {
     KS_DB_SQLITE, sq_close,     sq_exec,       sq_prepare,      sq_errmsg,    sq_errclass,
     sq_changes,   sq_in_tx,     sq_native,     sq_bind_text,    sq_bind_int64, sq_bind_null,
     sq_step,      sq_column_count, sq_is_null, sq_text,         sq_bytes,     sq_int64,
-    sq_reset,     sq_clear,     sq_finalize,
+    sq_reset,     sq_clear,     sq_finalize,     NULL, NULL, /* no deadline: nothing waits on a peer */
 };
 
 int ks__db_sqlite_open(const char *path, unsigned flags, ks_db **out, char *errbuf, size_t errlen) {

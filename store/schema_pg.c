@@ -255,7 +255,10 @@ int ks__pg_migrate(ks_store *s, ks_error *err) {
     if (rc != KS_OK) return rc;
     if (v < KS_SCHEMA_VERSION && !(s->flags & KS_OPEN_READONLY)) {
         /* one transaction under the lock; another process may have made
-         * the schema meanwhile: looked at again under it */
+         * the schema meanwhile: looked at again under it. No deadline: a
+         * migration of a big store (an index build) takes what it takes. */
+        long deadline = ks_db_timeout(s->db);
+        ks_db_set_timeout(s->db, 0);
         rc = ks__exec(s, "BEGIN", err);
         if (rc == KS_OK) rc = ks__exec(s, KS_PG_SCHEMA_LOCK, err);
         if (rc == KS_OK) rc = pg_version(s, &v, err);
@@ -277,6 +280,7 @@ int ks__pg_migrate(ks_store *s, ks_error *err) {
             s->st[i] = NULL;
         }
         if (rc != KS_OK && ks_db_in_tx(s->db)) ks_db_exec(s->db, "ROLLBACK");
+        ks_db_set_timeout(s->db, deadline);
         if (rc != KS_OK) return rc;
     }
     s->version = (int)v;

@@ -364,6 +364,11 @@ void ks_close(ks_store *s) {
 
 void ks_set_today(ks_store *s, kt_date today) { s->today = today; }
 
+void ks_set_db_timeout(ks_store *s, long ms) { ks_db_set_timeout(s->db, ms); }
+long ks_db_timeout_ms(const ks_store *s) { return ks_db_timeout(s->db); }
+void ks_set_default_db_timeout(long ms) { ks_db_set_default_timeout(ms); }
+long ks_default_db_timeout(void) { return ks_db_default_timeout(); }
+
 kt_date ks_today(const ks_store *s) {
     if (s->today != KT_NO_DATE) return s->today;
     time_t now = time(NULL);

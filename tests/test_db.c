@@ -11,10 +11,13 @@
 
 #include "db.h"
 
+#include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 typedef struct backend {
@@ -564,6 +567,113 @@ static void lost_inside_transaction(void **state) {
     exec_ok(db, "DROP TABLE survive2");
 }
 
+/* --- the statement deadline (PostgreSQL) ------------------------------------- */
+
+static double now_s(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Steps q once, expecting it to fail for its deadline: the seconds it took. */
+static double step_late(ks_db *db, ks_q *q) {
+    double t0 = now_s();
+    assert_int_equal(ks_q_step(q), KS_Q_ERROR);
+    double took = now_s() - t0;
+    if (ks_db_errclass_of(db) != KS_DBE_TIMEOUT) fail_msg("not a timeout: %s", ks_db_errmsg(db));
+    return took;
+}
+
+/* A statement past its deadline is cancelled in about the deadline, and the
+ * connection goes on; a row-lock wait ends after lock_timeout (a fifth of
+ * the deadline) as KS_DBE_BUSY; none with no deadline. SQLite has none. */
+static void deadline(void **state) {
+    ks_db *db = *state;
+    if (ks_db_kind_of(db) == KS_DB_SQLITE) {
+        ks_db_set_timeout(db, 1000);
+        assert_int_equal(ks_db_timeout(db), 0);
+        return;
+    }
+    long def = ks_db_timeout(db);
+    assert_true(def > 0); /* 10 s, or KONTAKT_DB_TIMEOUT */
+    ks_db_set_timeout(db, 1000);
+    assert_int_equal(ks_db_timeout(db), 1000);
+
+    ks_q *q = prep(db, "SELECT pg_sleep(5)");
+    double took = step_late(db, q);
+    assert_true(took >= 0.9 && took < 2.5); /* cancelled at 1 s, answered at once */
+    assert_non_null(strstr(ks_db_errmsg(db), "did not answer within 1 s"));
+    assert_int_equal(scalar(db, "SELECT 7"), 7); /* the same session goes on */
+    ks_q_finalize(q);
+
+    /* inside a transaction: it is aborted, the caller rolls back */
+    double t0 = now_s();
+    exec_ok(db, "BEGIN");
+    assert_int_equal(ks_db_exec(db, "SELECT pg_sleep(5)"), -1);
+    assert_int_equal(ks_db_errclass_of(db), KS_DBE_TIMEOUT);
+    assert_true(now_s() - t0 < 2.5);
+    assert_int_equal(ks_db_in_tx(db), 1);
+    exec_ok(db, "ROLLBACK");
+    assert_int_equal(ks_db_in_tx(db), 0);
+    assert_int_equal(scalar(db, "SELECT 8"), 8);
+
+    /* a row lock held elsewhere: 55P03 after lock_timeout (200 ms) */
+    ks_db *b = open_db(&pg_be);
+    char sql[160];
+    snprintf(sql, sizeof sql, "CREATE TABLE dl_%d (id BIGINT PRIMARY KEY); INSERT INTO dl_%d VALUES (1)",
+             (int)getpid(), (int)getpid());
+    exec_ok(b, sql);
+    exec_ok(b, "BEGIN");
+    snprintf(sql, sizeof sql, "SELECT id FROM dl_%d FOR UPDATE", (int)getpid());
+    assert_int_equal(scalar(b, sql), 1);
+    q = prep(db, sql);
+    t0 = now_s();
+    assert_int_equal(ks_q_step(q), KS_Q_ERROR);
+    assert_int_equal(ks_db_errclass_of(db), KS_DBE_BUSY);
+    assert_true(now_s() - t0 < 0.9);
+    ks_q_finalize(q);
+    exec_ok(b, "ROLLBACK");
+    snprintf(sql, sizeof sql, "DROP TABLE dl_%d", (int)getpid());
+    exec_ok(b, sql);
+    ks_db_close(b);
+
+    /* no deadline: a slow statement runs to its end */
+    ks_db_set_timeout(db, 0);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM pg_sleep(1.2)"), 1);
+    ks_db_set_timeout(db, -1);
+    assert_int_equal(ks_db_timeout(db), def);
+
+    /* A server that does not answer at all, not even the cancel's effect
+     * (its backend stopped): the connection is dropped after the grace, and
+     * the next call connects again. Stopping the backend needs its user's
+     * rights (or root): skipped without them. */
+    ks_db_set_timeout(db, 1000);
+    long long pid = scalar(db, "SELECT pg_backend_pid()");
+    q = prep(db, "SELECT 1");
+    if (kill((pid_t)pid, SIGSTOP) != 0) {
+        printf("deadline: the dropped-connection part skipped (cannot stop the backend: %s)\n",
+               strerror(errno));
+        ks_q_finalize(q);
+        return;
+    }
+    took = step_late(db, q);
+    kill((pid_t)pid, SIGCONT);
+    assert_true(took >= 1.9 && took < 4); /* 1 s, then a grace of 1 s */
+    assert_non_null(strstr(ks_db_errmsg(db), "connection was dropped"));
+    /* for a second it is not tried again (requests queued behind fail at
+     * once), then it connects again */
+    long long v = 0;
+    double t1 = now_s();
+    assert_int_equal(try_scalar(q, &v), KS_Q_ERROR);
+    assert_int_equal(ks_db_errclass_of(db), KS_DBE_TIMEOUT);
+    assert_true(now_s() - t1 < 0.5);
+    nanosleep(&(struct timespec){1, 100000000L}, NULL);
+    assert_int_equal(try_scalar(q, &v), KS_Q_ROW);
+    assert_int_equal(v, 1);
+    assert_true(scalar(db, "SELECT pg_backend_pid()") != pid);
+    ks_q_finalize(q);
+}
+
 /* --- main ------------------------------------------------------------------ */
 
 typedef void (*test_fn)(void **);
@@ -583,6 +693,7 @@ static const struct {
     {"rerun_after_reset", rerun_after_reset},
     {"finalize_all", finalize_all},
     {"silent", silent},
+    {"deadline", deadline},
 }, faults[] = {
     {"reconnect_after_restart", reconnect_after_restart},
     {"reconnect_after_kill", reconnect_after_kill},
