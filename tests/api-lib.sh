@@ -41,8 +41,12 @@ JSONH=(-H 'Content-Type: application/json')
 api_done() { check_done "$@"; }
 
 # For checks written as `same WHAT "$(get TOKEN PATH; echo; py EXPR)" WANTED`:
-# get and post make the request with req and print its status (the body is
-# in $T/body); py prints EXPR of the last body, d being the body parsed.
+# get TOKEN PATH and post TOKEN PATH BODY [IDEMPOTENCY-KEY] make the request
+# with req and print its status (the body is in $T/body); py prints EXPR of
+# the last body, d being the body parsed.
 get() { req GET "$2" -H "$(AU "$1")"; printf %s "$STATUS"; }
-post() { req POST "$2" -H "$(AU "$1")" "${JSONH[@]}" --data-binary "$3"; printf %s "$STATUS"; }
+post() {
+    req POST "$2" -H "$(AU "$1")" "${JSONH[@]}" ${4:+-H "Idempotency-Key: $4"} --data-binary "$3"
+    printf %s "$STATUS"
+}
 py() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($1)" "$T/body"; }

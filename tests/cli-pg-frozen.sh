@@ -17,9 +17,7 @@
 set -u
 if [ -z "${KT_WATCHDOG:-}" ]; then export KT_WATCHDOG=1; exec timeout 300 bash "$0" "$@"; fi
 cd "$(dirname "$0")/.." || exit 1
-BUILD=${BUILD:-build}
-K="$PWD/$BUILD/kontakt"
-T=$(mktemp -d)
+. tests/check-lib.sh
 PIDS=()
 FROZEN=()
 thaw() { [ ${#FROZEN[@]} -gt 0 ] && kill -CONT "${FROZEN[@]}" 2>/dev/null; FROZEN=(); }
@@ -41,11 +39,6 @@ export KONTAKT_TEST_BACKEND=pg
 export KONTAKT_TODAY=2024-06-01
 TODAY=$KONTAKT_TODAY
 unset KONTAKT_NOW KONTAKT_DB KONTAKT_DB_TIMEOUT
-fails=0
-checks=0
-ok() { checks=$((checks + 1)); }
-bad() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; }
-same() { if [ "$2" == "$3" ]; then ok; else bad "$1: got '$2', wanted '$3'"; fi; }
 
 DB=$(store_new frozen) || exit 1
 for i in 1 2 3; do
@@ -172,5 +165,4 @@ case "$STATUS" in 201 | 503) ok ;; *) bad "c2 locked for 0.3 s: a recording: $ST
 same "c2 locked for 0.3 s: answered within the request timeout" "$CURLRC" 0
 wait "$HOLDER" 2>/dev/null
 
-echo "cli-pg-frozen: $checks checks, $fails failed"
-[ "$fails" -eq 0 ]
+check_done cli-pg-frozen

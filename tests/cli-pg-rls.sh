@@ -17,11 +17,7 @@
 # skipped where PostgreSQL is not installed.
 set -u
 if [ -z "${KT_WATCHDOG:-}" ]; then export KT_WATCHDOG=1; exec timeout 240 bash "$0" "$@"; fi
-BUILD=${BUILD:-build}
-K="$PWD/$BUILD/kontakt"
-T=$(mktemp -d)
-PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
+. tests/check-lib.sh
 if [ -z "${KONTAKT_TEST_PG:-}" ]; then
     . tests/pg-lib.sh
     pg_start
@@ -37,11 +33,6 @@ export KONTAKT_TEST_BACKEND=pg
 . tests/store-lib.sh
 export KONTAKT_TODAY=2024-06-01
 unset KONTAKT_NOW KONTAKT_DB
-fails=0
-checks=0
-ok() { checks=$((checks + 1)); }
-bad() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; }
-same() { if [ "$2" == "$3" ]; then ok; else bad "$1: got '$2', wanted '$3'"; fi; }
 PSQL=$(store__psql)
 # as ROLE-URI: SQL...; each -c in one session (a SET holds for the next)
 as() { local u=$1; shift; local a=(); for c in "$@"; do a+=(-c "$c"); done; "$PSQL" -X -q -A -t -v ON_ERROR_STOP=1 -d "$u" "${a[@]}" 2>"$T/psql.err"; }
@@ -162,5 +153,4 @@ same "the stored plan of a1 is the plan of all its events" \
 same "and its plan row" "$(store_q "$DB" "SELECT as_of, valid_until, plan_json FROM plans WHERE case_id = 'a1'")" \
     "$(store_q "$F" "SELECT as_of, valid_until, plan_json FROM plans WHERE case_id = 'a1'")"
 
-echo "cli-pg-rls: $checks checks, $fails failed"
-[ "$fails" -eq 0 ]
+check_done cli-pg-rls

@@ -23,9 +23,7 @@
 set -u
 if [ -z "${KT_WATCHDOG:-}" ]; then export KT_WATCHDOG=1; exec timeout 420 bash "$0" "$@"; fi
 cd "$(dirname "$0")/.." || exit 1
-BUILD=${BUILD:-build}
-K="$PWD/$BUILD/kontakt"
-T=$(mktemp -d)
+. tests/check-lib.sh
 PIDS=()
 stop_all() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done; }
 trap 'stop_all; rm -rf "$T"' EXIT
@@ -45,11 +43,6 @@ export KONTAKT_TEST_BACKEND=pg
 export KONTAKT_TODAY=2024-06-01
 TODAY=$KONTAKT_TODAY
 unset KONTAKT_NOW KONTAKT_DB
-fails=0
-checks=0
-ok() { checks=$((checks + 1)); }
-bad() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; }
-same() { if [ "$2" == "$3" ]; then ok; else bad "$1: got '$2', wanted '$3'"; fi; }
 
 # ---- the store: 12 cases of one jobcentre, the server's role -----------------------------
 DB=$(store_new servers) || exit 1
@@ -320,5 +313,4 @@ for f in "$T"/s*.log; do
     grep -q "Sanitizer\|runtime error" "$f" && bad "$(basename "$f"): $(grep -m3 "Sanitizer\|runtime error" "$f")" || ok
 done
 
-echo "cli-pg-servers: $checks checks, $fails failed"
-[ "$fails" -eq 0 ]
+check_done cli-pg-servers

@@ -13,16 +13,10 @@
 # Friday, both on time, seed 004's conversation 1.
 # On SQLite, and with KONTAKT_TEST_BACKEND=pg on PostgreSQL (tests/store-lib.sh).
 set -u
-BUILD=${BUILD:-build}
-K="$PWD/$BUILD/kontakt"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+. tests/check-lib.sh
 . tests/store-lib.sh
 DB=$(store_new s) || { echo "FAIL: no store"; exit 1; }
 export KONTAKT_TODAY=2026-12-03 KONTAKT_NOW=2026-12-03T08:00:00.000Z KONTAKT_DB="$DB"
-fails=0
-bad() { fails=$((fails + 1)); echo "FAIL: $*"; }
-same() { [ "$2" == "$3" ] || bad "$1: got '$2', wanted '$3'"; }
 
 P='"person":{"birth_date":"1985-06-15","youth_education":true,"vocational_education":true}'
 cat >"$T/cases.ndjson" <<EOF
@@ -175,4 +169,4 @@ sb fremmoede/uden_kontakt 1 2 3 4"
 "$K" db check --db "$T/v5.db" >/dev/null 2>&1 || bad "check after migration 5 -> 6"
 fi
 
-[ "$fails" -eq 0 ] || { echo "$fails failed"; exit 1; }
+check_done cli-schedule
