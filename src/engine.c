@@ -172,7 +172,10 @@ typedef struct course {
     /* per conversation (case order, sorted by date) */
     bool *in_course;
     uint8_t *form; /* kt_form_verdict */
-    uint8_t *elig; /* ELIG_HELD: held and in the course; ELIG_FORM: form FV_OK */
+    /* 1 << holder where the conversation is held, in the course and of a
+     * form that counts (FV_OK), else 0: one AND with a row's accepted
+     * holders answers all four questions (qualifies_q) */
+    uint8_t *okh;
     uint64_t *claimed;
     int first_in_person; /* index, or -1 */
     int8_t remote_as_of, standby_as_of; /* forms_on_as_of's, once known; -1 before */
@@ -185,9 +188,6 @@ typedef struct course {
     kt_date am[32]; /* see am_valid */
 } course;
 #define COURSE_CLEAR offsetof(course, first_met)
-
-#define ELIG_HELD 1u
-#define ELIG_FORM 2u
 
 typedef struct ctx {
     const kt_engine *e;
@@ -771,7 +771,6 @@ static kt_verdict conv_check(const ctx *x, const course *co, const kt_rule *row,
 /* What conv_check asks of a conversation for a row, taken out of the row
  * once per loop (rowq_of), and asked by qualifies_q. */
 typedef struct rowq {
-    uint8_t need;   /* bits of course.elig that must be set */
     uint8_t accept; /* holders whose conversations count (holder_ok) */
     uint32_t topic; /* the topic that must have been discussed, or 0 */
     uint64_t excludes;
@@ -783,17 +782,21 @@ static inline rowq rowq_of(const kt_rule *row) {
      * jobcentre does, a joint conversation where either of its holders does */
     const unsigned jc = (holders >> KT_HOLDER_JOBCENTER) & 1u, ak = (holders >> KT_HOLDER_A_KASSE) & 1u;
     const uint8_t accept = (uint8_t)(holders | jc << KT_HOLDER_ANDEN_AKTOER | (jc | ak) << KT_HOLDER_FAELLES);
-    return (rowq){.need = ELIG_HELD | ELIG_FORM,
-                  .accept = accept,
+    return (rowq){.accept = accept,
                   .topic = row->met_topic >= 0 ? 1u << row->met_topic : 0,
                   .excludes = row->excludes};
 }
 
+/* conv_check(...) == V_COUNTED for a conversation dated on or after the
+ * window's first day */
+static inline bool fits_q(const ctx *x, const course *co, const rowq *q, uint32_t i) {
+    return (co->okh[i] & q->accept) && (x->c->conversations[i].topics & q->topic) == q->topic &&
+           !(co->claimed[i] & q->excludes);
+}
+
 /* conv_check(...) == V_COUNTED */
 static inline bool qualifies_q(const ctx *x, const course *co, const rowq *q, uint32_t i, kt_date from) {
-    const kt_conversation *cv = &x->c->conversations[i];
-    return (co->elig[i] & q->need) == q->need && cv->date >= from && ((q->accept >> cv->holder) & 1u) &&
-           (cv->topics & q->topic) == q->topic && !(co->claimed[i] & q->excludes);
+    return x->c->conversations[i].date >= from && fits_q(x, co, q, i);
 }
 
 static bool qualifies(const ctx *x, const course *co, const kt_rule *row, uint32_t i, kt_date from) {
@@ -986,10 +989,11 @@ static void count_single(ctx *x, course *co, kt_ob *ob, kt_date count_until) {
         /* a window that opens after as_of has no conversation yet */
         uint32_t i0 = ob->from > x->as_of ? x->n_known : conv_from(x, ob->from);
         const rowq q = rowq_of(row);
+        /* from i0 on every conversation is dated on or after ob->from */
         for (uint32_t i = i0; i < x->n_known && n < need; i++) {
             const kt_conversation *cv = &x->c->conversations[i];
             if (count_until != KT_NO_DATE && cv->date > count_until) break;
-            if (!qualifies_q(x, co, &q, i, ob->from)) continue;
+            if (!fits_q(x, co, &q, i)) continue;
             counted[n++] = i;
             if (n == need) conv_met = cv->date;
         }
@@ -1506,7 +1510,7 @@ static int prepare_course(ctx *x, course *co) {
     co->gen = kt_engine_gen_on(x->e, co->S, &co->beyond);
     if (course_stops(x, co) != KT_OK) return KT_ENOMEM;
     uint32_t n = c->n_conversations;
-    /* one block: claimed (zeroed), then in_course and form (written below) */
+    /* one block: claimed (zeroed), then in_course, form and okh (written below) */
     size_t nb = ((size_t)n + 8) / 8 * 8;
     char *blk = kt_arena_get(&x->scratch, sizeof(uint64_t) * (n + 1) + 3 * nb);
     if (!blk) {
@@ -1517,25 +1521,30 @@ static int prepare_course(ctx *x, course *co) {
     memset(co->claimed, 0, sizeof(uint64_t) * (n + 1));
     co->in_course = (bool *)(blk + sizeof(uint64_t) * (n + 1));
     co->form = (uint8_t *)(blk + sizeof(uint64_t) * (n + 1) + nb);
-    co->elig = (uint8_t *)(blk + sizeof(uint64_t) * (n + 1) + 2 * nb);
-    co->in_course[n] = false;
-    co->form[n] = 0;
-    co->elig[n] = 0;
+    co->okh = (uint8_t *)(blk + sizeof(uint64_t) * (n + 1) + 2 * nb);
     co->first_in_person = -1;
     co->remote_as_of = co->standby_as_of = -1;
     co->forms_as_of[0] = co->forms_as_of[1] = -1;
     /* One pass: form_verdict(i) reads first_in_person only as "before i",
      * which is known by then (and i's own form is then fremmoede: FV_OK). */
-    for (uint32_t i = 0; i < n; i++) {
+    const uint32_t known = x->n_known;
+    for (uint32_t i = 0; i < known; i++) {
         const kt_conversation *cv = &c->conversations[i];
-        const bool in = i < x->n_known && in_course_span(co, cv->date);
+        const bool in = in_course_span(co, cv->date);
         if (co->first_in_person < 0 && in && cv->held && cv->form == KT_FORM_FREMMOEDE)
             co->first_in_person = (int)i;
         /* only read where in_course holds */
         const uint8_t fv = in ? (uint8_t)form_verdict(x, co, i) : FV_OK;
         co->in_course[i] = in;
         co->form[i] = fv;
-        co->elig[i] = (uint8_t)((in && cv->held ? ELIG_HELD : 0) | (fv == FV_OK ? ELIG_FORM : 0));
+        co->okh[i] = (uint8_t)(in && cv->held && fv == FV_OK ? 1u << cv->holder : 0);
+    }
+    /* conversations after as_of (few) and the one past the end are in no
+     * course (a loop: three memset calls cost more for so few) */
+    for (uint32_t i = known; i <= n; i++) {
+        co->in_course[i] = false;
+        co->form[i] = FV_OK;
+        co->okh[i] = 0;
     }
     return KT_OK;
 }
@@ -1613,7 +1622,7 @@ static void set_a_kasse(ctx *x) {
         const course *co = &x->courses[ob->course];
         kt_date d = ob->to != KT_NO_DATE ? ob->to : ob->from;
         uint32_t best = co->periods[0];
-        for (uint32_t k = 0; k < co->n_periods; k++) /* by from */
+        for (uint32_t k = 1; k < co->n_periods; k++) /* by from; the first is best at worst */
             if (c->periods[co->periods[k]].from <= d) best = co->periods[k];
         const kt_period *pd = &c->periods[best];
         if (!pd->a_kasse[0]) continue;
@@ -1794,6 +1803,12 @@ static inline void candidate(kt_date *best, kt_date as_of, kt_date d) {
     if (d > as_of && d < *best) *best = d;
 }
 
+/* candidate(d) and candidate(d + k), k > 0: d + k can only win where d is
+ * not after as_of, so one of the two is asked (d != KT_NO_DATE) */
+static inline void candidate2(kt_date *best, kt_date as_of, kt_date d, int k) {
+    candidate(best, as_of, d > as_of ? d : d + k);
+}
+
 /* The first day after the plan's as_of on which a plan computed for that
  * day may differ, from every fact of the case and the plan's own dates
  * (each a day on which some rule's answer can turn); FOREVER if none. A day
@@ -1816,10 +1831,7 @@ static kt_date changes_next(const kt_engine *e, const kt_case *c, const kt_plan 
         candidate(&best, a, q->from);
         candidate(&best, a, period_start_S(q));
         candidate(&best, a, period_known(q) - p->horizon); /* ahead: comes within the horizon */
-        if (q->to != KT_NO_DATE) {
-            candidate(&best, a, q->to);
-            candidate(&best, a, q->to + 1);
-        }
+        if (q->to != KT_NO_DATE) candidate2(&best, a, q->to, 1);
     }
     for (uint32_t i = 0; i < c->n_categories; i++) candidate(&best, a, c->categories[i].from);
     {   /* sorted by date: the first after a */
@@ -1834,22 +1846,14 @@ static kt_date changes_next(const kt_engine *e, const kt_case *c, const kt_plan 
     for (uint32_t i = 0; i < c->n_events; i++) {
         const kt_event *ev = &c->events[i];
         candidate(&best, a, ev->from);
-        if (ev->to != KT_NO_DATE) {
-            candidate(&best, a, ev->to);
-            candidate(&best, a, ev->to + 1);
-        }
-        if (ev->starts != KT_NO_DATE) {
-            candidate(&best, a, ev->starts);
-            candidate(&best, a, ev->starts + 1);
-        }
+        if (ev->to != KT_NO_DATE) candidate2(&best, a, ev->to, 1);
+        if (ev->starts != KT_NO_DATE) candidate2(&best, a, ev->starts, 1);
     }
     for (size_t i = 0; i < p->n_obs; i++) {
         const kt_ob *ob = &p->obs[i];
         candidate(&best, a, ob->from);
-        if (ob->to != KT_NO_DATE) {
-            candidate(&best, a, ob->to + 1);              /* open -> overdue */
-            candidate(&best, a, ob->to + GRACE_DAYS + 1); /* dp.monthly's grace */
-        }
+        /* open -> overdue on to + 1, dp.monthly's grace to + GRACE_DAYS + 1 */
+        if (ob->to != KT_NO_DATE) candidate2(&best, a, ob->to + 1, GRACE_DAYS);
     }
     for (size_t k = 0; k < p->n_courses; k++)
         if (p->course_end[k] != KT_NO_DATE) candidate(&best, a, p->course_end[k] + 1);
