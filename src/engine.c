@@ -572,6 +572,14 @@ static int course_categories(ctx *x, course *co) {
     return KT_OK;
 }
 
+/* The first generation that can hold a piece of [a, b]: those before the
+ * one in force on a end before a (the loops stop at the first that begins
+ * after b), so the pieces are those of a loop over every generation. */
+static inline int gen_first_piece(const kt_engine *e, kt_date a) {
+    const int g = kt_engine_gen_on(e, a, NULL);
+    return g < 0 ? 0 : g;
+}
+
 /* Adds the exemption pieces of a course: each exemption event, cut to the
  * days on which a generation that has the exemption is in force and to the
  * course's days. Then merges gaps and exemptions into the stopped days. */
@@ -608,7 +616,7 @@ static int course_stops(ctx *x, course *co) {
             if (nonstop) {
                 /* it belongs to the course running on its date or from */
                 if (ev->from < co->S || ev->from > course_end) continue;
-                for (int g = 0; g < KT_N_GENERATIONS; g++) {
+                for (int g = gen_first_piece(e, a); g < KT_N_GENERATIONS && e->first[g] <= b; g++) {
                     if (!(e->has_x[g] & xbit)) continue;
                     kt_date ga = e->first[g], gb = g + 1 < KT_N_GENERATIONS ? e->first[g + 1] - 1 : FOREVER;
                     kt_date pa = a > ga ? a : ga, pb = b < gb ? b : gb;
@@ -621,7 +629,7 @@ static int course_stops(ctx *x, course *co) {
             if (a < co->S) a = co->S;
             if (b > course_end) b = course_end;
             if (a > b) continue;
-            for (int g = 0; g < KT_N_GENERATIONS; g++) {
+            for (int g = gen_first_piece(e, a); g < KT_N_GENERATIONS && e->first[g] <= b; g++) {
                 if (!(e->has_x[g] & xbit)) continue;
                 kt_date ga = e->first[g], gb = g + 1 < KT_N_GENERATIONS ? e->first[g + 1] - 1 : FOREVER;
                 kt_date pa = a > ga ? a : ga, pb = b < gb ? b : gb;
@@ -1318,24 +1326,14 @@ static void eval_anchored(ctx *x, course *co, int slot) {
  * (kt_warning_text writes it when it is read). It is never a repeat: each
  * conversation is warned about once, and N, its place in the input, is its
  * own. */
+static __attribute__((noinline)) void warn_conversation_long(ctx *x, const kt_conversation *cv,
+                                                             const char *why, size_t why_len);
+
 static void warn_conversation(ctx *x, const kt_conversation *cv, const char *why, size_t why_len) {
     const char *const code = kt_conv_warning_code;
     size_t mlen = KT_CONV_WARNING_MLEN(why_len);
     if (mlen >= KT_WARNING_TEXT_MAX) { /* what the 256-byte message buffer of old would have cut */
-        char buf[256], ptr[32];
-        kt_sb b;
-        kt_sb_init(&b, buf, sizeof buf);
-        KT_SB_LIT(&b, "Samtalen ");
-        kt_sb_date(&b, cv->date);
-        KT_SB_LIT(&b, " tæller ikke med: ");
-        kt_sb_mem(&b, why, why_len);
-        KT_SB_LIT(&b, ".");
-        kt_sb_end(&b);
-        kt_sb_init(&b, ptr, sizeof ptr);
-        KT_SB_LIT(&b, "/conversations/");
-        kt_sb_int(&b, cv->index);
-        kt_sb_end(&b);
-        warn(x, code, buf, ptr);
+        warn_conversation_long(x, cv, why, why_len);
         return;
     }
     uint32_t plen = sizeof "/conversations/" - 1 + 1;
@@ -1345,6 +1343,25 @@ static void warn_conversation(ctx *x, const kt_conversation *cv, const char *why
     *w = (kt_warning){.code = code, .mlen = (uint32_t)mlen, .plen = plen, .why = why,
                       .why_len = (uint32_t)why_len, .date = cv->date, .conv = cv->index, .plain = true};
     x->p->n_warnings++;
+}
+
+/* warn_conversation's text cut as the 256-byte buffer of old cut it; out of
+ * line, so that the common call sets up no frame for its buffers */
+static void warn_conversation_long(ctx *x, const kt_conversation *cv, const char *why, size_t why_len) {
+    char buf[256], ptr[32];
+    kt_sb b;
+    kt_sb_init(&b, buf, sizeof buf);
+    KT_SB_LIT(&b, "Samtalen ");
+    kt_sb_date(&b, cv->date);
+    KT_SB_LIT(&b, " tæller ikke med: ");
+    kt_sb_mem(&b, why, why_len);
+    KT_SB_LIT(&b, ".");
+    kt_sb_end(&b);
+    kt_sb_init(&b, ptr, sizeof ptr);
+    KT_SB_LIT(&b, "/conversations/");
+    kt_sb_int(&b, cv->index);
+    kt_sb_end(&b);
+    warn(x, kt_conv_warning_code, buf, ptr);
 }
 
 static void warn_unused_conversations(ctx *x) {
