@@ -1554,7 +1554,8 @@ static int prepare_course(ctx *x, course *co) {
         const uint8_t fv = in ? (uint8_t)form_verdict(x, co, i) : FV_OK;
         co->in_course[i] = in;
         co->form[i] = fv;
-        co->okh[i] = (uint8_t)(in && cv->held && fv == FV_OK ? 1u << cv->holder : 0);
+        const unsigned ok = (unsigned)in & (unsigned)cv->held & (unsigned)(fv == FV_OK);
+        co->okh[i] = (uint8_t)(ok << cv->holder); /* without branches */
     }
     /* conversations after as_of (few) and the one past the end are in no
      * course (a loop: three memset calls cost more for so few) */
