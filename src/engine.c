@@ -151,6 +151,7 @@ typedef struct ivl {
 typedef struct course {
     const kt_engine *e;
     uint8_t benefit, group;
+    uint32_t idx;   /* its place in ctx.courses (co - x->courses, without the division) */
     kt_date S, end; /* end KT_NO_DATE = running */
     int Sy, Sm, Sd; /* S as year, month, day (prepare_course) */
     int age_S;      /* the person's age on S (prepare_course) */
@@ -181,13 +182,14 @@ typedef struct course {
     int8_t remote_as_of, standby_as_of; /* forms_on_as_of's, once known; -1 before */
     int16_t forms_as_of[2]; /* forms_on_as_of's answer by F_FIRST_OF_COURSE; -1 before */
     /* results that later slots build on: first_met and first_due hold only
-     * where first_done says so */
-    bool first_done[S_COUNT];
+     * where first_done says so (bit SB(slot): fewer bytes to clear per course) */
+    uint64_t first_done;
     /* ---- from here on not cleared when a course is made (COURSE_CLEAR) ---- */
     kt_date first_met[S_COUNT], first_due[S_COUNT];
     kt_date am[32]; /* see am_valid */
 } course;
 #define COURSE_CLEAR offsetof(course, first_met)
+_Static_assert(S_COUNT <= 64, "course.first_done and the claims hold one bit per slot");
 
 typedef struct ctx {
     const kt_engine *e;
@@ -535,8 +537,9 @@ static int build_courses(ctx *x) {
                  fmt_ptr(x, "/benefits", p->index, ""));
             if (cur->end < cur->S) x->n_courses--; /* nothing of it is left */
         }
-        cur = &x->courses[x->n_courses++];
+        cur = &x->courses[x->n_courses];
         memset(cur, 0, COURSE_CLEAR);
+        cur->idx = x->n_courses++;
         cur->e = x->e;
         cur->benefit = p->benefit;
         cur->S = period_start_S(p);
@@ -848,7 +851,7 @@ static inline kt_ob *new_ob(ctx *x, const course *co, const kt_rule *row, int ge
     if (p->n_obs == p->cap_obs && !grow_obs(x)) return NULL;
     kt_ob *ob = &p->obs[p->n_obs++];
     *ob = (kt_ob){.rule = row, .gen = (uint8_t)gen, .beyond = beyond, .gen_day = gen_day,
-                  .course = (uint8_t)(co - x->courses), .benefit = co->benefit, .group = co->group,
+                  .course = (uint8_t)co->idx, .benefit = co->benefit, .group = co->group,
                   .required = row->required, .met_on = KT_NO_DATE, .to = KT_NO_DATE};
     if (beyond) x->any_beyond = true;
     if (row->flags & F_PROVISIONAL) x->any_provisional = true;
@@ -1141,7 +1144,7 @@ static void eval_from_S(ctx *x, course *co, int slot, const kt_rule *row) {
     count_single(x, co, ob, KT_NO_DATE);
     ob->forms = forms_on_as_of(x, co, row);
     set_status(x, co, ob, false);
-    co->first_done[slot] = true;
+    co->first_done |= SB(slot);
     co->first_met[slot] = ob->met_on;
     co->first_due[slot] = ob->to;
 }
@@ -1181,7 +1184,7 @@ static void eval_recur(ctx *x, course *co, int slot) {
     kt_date A, open;
     if (proto->anchor == A_AFTER_FIRST) {
         int f = proto->first_slot;
-        if (!co->first_done[f]) return;
+        if (!(co->first_done & SB(f))) return;
         A = co->first_met[f] != KT_NO_DATE ? co->first_met[f] : co->first_due[f];
         if (A == KT_NO_DATE) return;
         open = A + 1;
