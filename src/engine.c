@@ -151,6 +151,7 @@ typedef struct ivl {
 typedef struct course {
     const kt_engine *e;
     uint8_t benefit, group;
+    uint32_t idx;   /* its place in ctx.courses (co - x->courses, without the division) */
     kt_date S, end; /* end KT_NO_DATE = running */
     int Sy, Sm, Sd; /* S as year, month, day (prepare_course) */
     int age_S;      /* the person's age on S (prepare_course) */
@@ -172,22 +173,23 @@ typedef struct course {
     /* per conversation (case order, sorted by date) */
     bool *in_course;
     uint8_t *form; /* kt_form_verdict */
-    uint8_t *elig; /* ELIG_HELD: held and in the course; ELIG_FORM: form FV_OK */
+    /* 1 << holder where the conversation is held, in the course and of a
+     * form that counts (FV_OK), else 0: one AND with a row's accepted
+     * holders answers all four questions (qualifies_q) */
+    uint8_t *okh;
     uint64_t *claimed;
     int first_in_person; /* index, or -1 */
     int8_t remote_as_of, standby_as_of; /* forms_on_as_of's, once known; -1 before */
     int16_t forms_as_of[2]; /* forms_on_as_of's answer by F_FIRST_OF_COURSE; -1 before */
     /* results that later slots build on: first_met and first_due hold only
-     * where first_done says so */
-    bool first_done[S_COUNT];
+     * where first_done says so (bit SB(slot): fewer bytes to clear per course) */
+    uint64_t first_done;
     /* ---- from here on not cleared when a course is made (COURSE_CLEAR) ---- */
     kt_date first_met[S_COUNT], first_due[S_COUNT];
     kt_date am[32]; /* see am_valid */
 } course;
 #define COURSE_CLEAR offsetof(course, first_met)
-
-#define ELIG_HELD 1u
-#define ELIG_FORM 2u
+_Static_assert(S_COUNT <= 64, "course.first_done and the claims hold one bit per slot");
 
 typedef struct ctx {
     const kt_engine *e;
@@ -535,8 +537,9 @@ static int build_courses(ctx *x) {
                  fmt_ptr(x, "/benefits", p->index, ""));
             if (cur->end < cur->S) x->n_courses--; /* nothing of it is left */
         }
-        cur = &x->courses[x->n_courses++];
+        cur = &x->courses[x->n_courses];
         memset(cur, 0, COURSE_CLEAR);
+        cur->idx = x->n_courses++;
         cur->e = x->e;
         cur->benefit = p->benefit;
         cur->S = period_start_S(p);
@@ -570,6 +573,14 @@ static int course_categories(ctx *x, course *co) {
         }
     }
     return KT_OK;
+}
+
+/* The first generation that can hold a piece of [a, b]: those before the
+ * one in force on a end before a (the loops stop at the first that begins
+ * after b), so the pieces are those of a loop over every generation. */
+static inline int gen_first_piece(const kt_engine *e, kt_date a) {
+    const int g = kt_engine_gen_on(e, a, NULL);
+    return g < 0 ? 0 : g;
 }
 
 /* Adds the exemption pieces of a course: each exemption event, cut to the
@@ -608,7 +619,7 @@ static int course_stops(ctx *x, course *co) {
             if (nonstop) {
                 /* it belongs to the course running on its date or from */
                 if (ev->from < co->S || ev->from > course_end) continue;
-                for (int g = 0; g < KT_N_GENERATIONS; g++) {
+                for (int g = gen_first_piece(e, a); g < KT_N_GENERATIONS && e->first[g] <= b; g++) {
                     if (!(e->has_x[g] & xbit)) continue;
                     kt_date ga = e->first[g], gb = g + 1 < KT_N_GENERATIONS ? e->first[g + 1] - 1 : FOREVER;
                     kt_date pa = a > ga ? a : ga, pb = b < gb ? b : gb;
@@ -621,7 +632,7 @@ static int course_stops(ctx *x, course *co) {
             if (a < co->S) a = co->S;
             if (b > course_end) b = course_end;
             if (a > b) continue;
-            for (int g = 0; g < KT_N_GENERATIONS; g++) {
+            for (int g = gen_first_piece(e, a); g < KT_N_GENERATIONS && e->first[g] <= b; g++) {
                 if (!(e->has_x[g] & xbit)) continue;
                 kt_date ga = e->first[g], gb = g + 1 < KT_N_GENERATIONS ? e->first[g + 1] - 1 : FOREVER;
                 kt_date pa = a > ga ? a : ga, pb = b < gb ? b : gb;
@@ -771,7 +782,6 @@ static kt_verdict conv_check(const ctx *x, const course *co, const kt_rule *row,
 /* What conv_check asks of a conversation for a row, taken out of the row
  * once per loop (rowq_of), and asked by qualifies_q. */
 typedef struct rowq {
-    uint8_t need;   /* bits of course.elig that must be set */
     uint8_t accept; /* holders whose conversations count (holder_ok) */
     uint32_t topic; /* the topic that must have been discussed, or 0 */
     uint64_t excludes;
@@ -783,17 +793,21 @@ static inline rowq rowq_of(const kt_rule *row) {
      * jobcentre does, a joint conversation where either of its holders does */
     const unsigned jc = (holders >> KT_HOLDER_JOBCENTER) & 1u, ak = (holders >> KT_HOLDER_A_KASSE) & 1u;
     const uint8_t accept = (uint8_t)(holders | jc << KT_HOLDER_ANDEN_AKTOER | (jc | ak) << KT_HOLDER_FAELLES);
-    return (rowq){.need = ELIG_HELD | ELIG_FORM,
-                  .accept = accept,
+    return (rowq){.accept = accept,
                   .topic = row->met_topic >= 0 ? 1u << row->met_topic : 0,
                   .excludes = row->excludes};
 }
 
+/* conv_check(...) == V_COUNTED for a conversation dated on or after the
+ * window's first day */
+static inline bool fits_q(const ctx *x, const course *co, const rowq *q, uint32_t i) {
+    return (co->okh[i] & q->accept) && (x->c->conversations[i].topics & q->topic) == q->topic &&
+           !(co->claimed[i] & q->excludes);
+}
+
 /* conv_check(...) == V_COUNTED */
 static inline bool qualifies_q(const ctx *x, const course *co, const rowq *q, uint32_t i, kt_date from) {
-    const kt_conversation *cv = &x->c->conversations[i];
-    return (co->elig[i] & q->need) == q->need && cv->date >= from && ((q->accept >> cv->holder) & 1u) &&
-           (cv->topics & q->topic) == q->topic && !(co->claimed[i] & q->excludes);
+    return x->c->conversations[i].date >= from && fits_q(x, co, q, i);
 }
 
 static bool qualifies(const ctx *x, const course *co, const kt_rule *row, uint32_t i, kt_date from) {
@@ -837,7 +851,7 @@ static inline kt_ob *new_ob(ctx *x, const course *co, const kt_rule *row, int ge
     if (p->n_obs == p->cap_obs && !grow_obs(x)) return NULL;
     kt_ob *ob = &p->obs[p->n_obs++];
     *ob = (kt_ob){.rule = row, .gen = (uint8_t)gen, .beyond = beyond, .gen_day = gen_day,
-                  .course = (uint8_t)(co - x->courses), .benefit = co->benefit, .group = co->group,
+                  .course = (uint8_t)co->idx, .benefit = co->benefit, .group = co->group,
                   .required = row->required, .met_on = KT_NO_DATE, .to = KT_NO_DATE};
     if (beyond) x->any_beyond = true;
     if (row->flags & F_PROVISIONAL) x->any_provisional = true;
@@ -986,10 +1000,11 @@ static void count_single(ctx *x, course *co, kt_ob *ob, kt_date count_until) {
         /* a window that opens after as_of has no conversation yet */
         uint32_t i0 = ob->from > x->as_of ? x->n_known : conv_from(x, ob->from);
         const rowq q = rowq_of(row);
+        /* from i0 on every conversation is dated on or after ob->from */
         for (uint32_t i = i0; i < x->n_known && n < need; i++) {
             const kt_conversation *cv = &x->c->conversations[i];
             if (count_until != KT_NO_DATE && cv->date > count_until) break;
-            if (!qualifies_q(x, co, &q, i, ob->from)) continue;
+            if (!fits_q(x, co, &q, i)) continue;
             counted[n++] = i;
             if (n == need) conv_met = cv->date;
         }
@@ -1129,7 +1144,7 @@ static void eval_from_S(ctx *x, course *co, int slot, const kt_rule *row) {
     count_single(x, co, ob, KT_NO_DATE);
     ob->forms = forms_on_as_of(x, co, row);
     set_status(x, co, ob, false);
-    co->first_done[slot] = true;
+    co->first_done |= SB(slot);
     co->first_met[slot] = ob->met_on;
     co->first_due[slot] = ob->to;
 }
@@ -1169,7 +1184,7 @@ static void eval_recur(ctx *x, course *co, int slot) {
     kt_date A, open;
     if (proto->anchor == A_AFTER_FIRST) {
         int f = proto->first_slot;
-        if (!co->first_done[f]) return;
+        if (!(co->first_done & SB(f))) return;
         A = co->first_met[f] != KT_NO_DATE ? co->first_met[f] : co->first_due[f];
         if (A == KT_NO_DATE) return;
         open = A + 1;
@@ -1314,24 +1329,14 @@ static void eval_anchored(ctx *x, course *co, int slot) {
  * (kt_warning_text writes it when it is read). It is never a repeat: each
  * conversation is warned about once, and N, its place in the input, is its
  * own. */
+static __attribute__((noinline)) void warn_conversation_long(ctx *x, const kt_conversation *cv,
+                                                             const char *why, size_t why_len);
+
 static void warn_conversation(ctx *x, const kt_conversation *cv, const char *why, size_t why_len) {
     const char *const code = kt_conv_warning_code;
     size_t mlen = KT_CONV_WARNING_MLEN(why_len);
     if (mlen >= KT_WARNING_TEXT_MAX) { /* what the 256-byte message buffer of old would have cut */
-        char buf[256], ptr[32];
-        kt_sb b;
-        kt_sb_init(&b, buf, sizeof buf);
-        KT_SB_LIT(&b, "Samtalen ");
-        kt_sb_date(&b, cv->date);
-        KT_SB_LIT(&b, " tæller ikke med: ");
-        kt_sb_mem(&b, why, why_len);
-        KT_SB_LIT(&b, ".");
-        kt_sb_end(&b);
-        kt_sb_init(&b, ptr, sizeof ptr);
-        KT_SB_LIT(&b, "/conversations/");
-        kt_sb_int(&b, cv->index);
-        kt_sb_end(&b);
-        warn(x, code, buf, ptr);
+        warn_conversation_long(x, cv, why, why_len);
         return;
     }
     uint32_t plen = sizeof "/conversations/" - 1 + 1;
@@ -1341,6 +1346,25 @@ static void warn_conversation(ctx *x, const kt_conversation *cv, const char *why
     *w = (kt_warning){.code = code, .mlen = (uint32_t)mlen, .plen = plen, .why = why,
                       .why_len = (uint32_t)why_len, .date = cv->date, .conv = cv->index, .plain = true};
     x->p->n_warnings++;
+}
+
+/* warn_conversation's text cut as the 256-byte buffer of old cut it; out of
+ * line, so that the common call sets up no frame for its buffers */
+static void warn_conversation_long(ctx *x, const kt_conversation *cv, const char *why, size_t why_len) {
+    char buf[256], ptr[32];
+    kt_sb b;
+    kt_sb_init(&b, buf, sizeof buf);
+    KT_SB_LIT(&b, "Samtalen ");
+    kt_sb_date(&b, cv->date);
+    KT_SB_LIT(&b, " tæller ikke med: ");
+    kt_sb_mem(&b, why, why_len);
+    KT_SB_LIT(&b, ".");
+    kt_sb_end(&b);
+    kt_sb_init(&b, ptr, sizeof ptr);
+    KT_SB_LIT(&b, "/conversations/");
+    kt_sb_int(&b, cv->index);
+    kt_sb_end(&b);
+    warn(x, kt_conv_warning_code, buf, ptr);
 }
 
 static void warn_unused_conversations(ctx *x) {
@@ -1506,7 +1530,7 @@ static int prepare_course(ctx *x, course *co) {
     co->gen = kt_engine_gen_on(x->e, co->S, &co->beyond);
     if (course_stops(x, co) != KT_OK) return KT_ENOMEM;
     uint32_t n = c->n_conversations;
-    /* one block: claimed (zeroed), then in_course and form (written below) */
+    /* one block: claimed (zeroed), then in_course, form and okh (written below) */
     size_t nb = ((size_t)n + 8) / 8 * 8;
     char *blk = kt_arena_get(&x->scratch, sizeof(uint64_t) * (n + 1) + 3 * nb);
     if (!blk) {
@@ -1517,25 +1541,31 @@ static int prepare_course(ctx *x, course *co) {
     memset(co->claimed, 0, sizeof(uint64_t) * (n + 1));
     co->in_course = (bool *)(blk + sizeof(uint64_t) * (n + 1));
     co->form = (uint8_t *)(blk + sizeof(uint64_t) * (n + 1) + nb);
-    co->elig = (uint8_t *)(blk + sizeof(uint64_t) * (n + 1) + 2 * nb);
-    co->in_course[n] = false;
-    co->form[n] = 0;
-    co->elig[n] = 0;
+    co->okh = (uint8_t *)(blk + sizeof(uint64_t) * (n + 1) + 2 * nb);
     co->first_in_person = -1;
     co->remote_as_of = co->standby_as_of = -1;
     co->forms_as_of[0] = co->forms_as_of[1] = -1;
     /* One pass: form_verdict(i) reads first_in_person only as "before i",
      * which is known by then (and i's own form is then fremmoede: FV_OK). */
-    for (uint32_t i = 0; i < n; i++) {
+    const uint32_t known = x->n_known;
+    for (uint32_t i = 0; i < known; i++) {
         const kt_conversation *cv = &c->conversations[i];
-        const bool in = i < x->n_known && in_course_span(co, cv->date);
+        const bool in = in_course_span(co, cv->date);
         if (co->first_in_person < 0 && in && cv->held && cv->form == KT_FORM_FREMMOEDE)
             co->first_in_person = (int)i;
         /* only read where in_course holds */
         const uint8_t fv = in ? (uint8_t)form_verdict(x, co, i) : FV_OK;
         co->in_course[i] = in;
         co->form[i] = fv;
-        co->elig[i] = (uint8_t)((in && cv->held ? ELIG_HELD : 0) | (fv == FV_OK ? ELIG_FORM : 0));
+        const unsigned ok = (unsigned)in & (unsigned)cv->held & (unsigned)(fv == FV_OK);
+        co->okh[i] = (uint8_t)(ok << cv->holder); /* without branches */
+    }
+    /* conversations after as_of (few) and the one past the end are in no
+     * course (a loop: three memset calls cost more for so few) */
+    for (uint32_t i = known; i <= n; i++) {
+        co->in_course[i] = false;
+        co->form[i] = FV_OK;
+        co->okh[i] = 0;
     }
     return KT_OK;
 }
@@ -1613,7 +1643,7 @@ static void set_a_kasse(ctx *x) {
         const course *co = &x->courses[ob->course];
         kt_date d = ob->to != KT_NO_DATE ? ob->to : ob->from;
         uint32_t best = co->periods[0];
-        for (uint32_t k = 0; k < co->n_periods; k++) /* by from */
+        for (uint32_t k = 1; k < co->n_periods; k++) /* by from; the first is best at worst */
             if (c->periods[co->periods[k]].from <= d) best = co->periods[k];
         const kt_period *pd = &c->periods[best];
         if (!pd->a_kasse[0]) continue;
@@ -1824,6 +1854,12 @@ static inline void candidate(kt_date *best, kt_date as_of, kt_date d) {
     if (d > as_of && d < *best) *best = d;
 }
 
+/* candidate(d) and candidate(d + k), k > 0: d + k can only win where d is
+ * not after as_of, so one of the two is asked (d != KT_NO_DATE) */
+static inline void candidate2(kt_date *best, kt_date as_of, kt_date d, int k) {
+    candidate(best, as_of, d > as_of ? d : d + k);
+}
+
 /* The first day after the plan's as_of on which a plan computed for that
  * day may differ, from every fact of the case and the plan's own dates
  * (each a day on which some rule's answer can turn); FOREVER if none. A day
@@ -1846,10 +1882,7 @@ static kt_date changes_next(const kt_engine *e, const kt_case *c, const kt_plan 
         candidate(&best, a, q->from);
         candidate(&best, a, period_start_S(q));
         candidate(&best, a, period_known(q) - p->horizon); /* ahead: comes within the horizon */
-        if (q->to != KT_NO_DATE) {
-            candidate(&best, a, q->to);
-            candidate(&best, a, q->to + 1);
-        }
+        if (q->to != KT_NO_DATE) candidate2(&best, a, q->to, 1);
     }
     for (uint32_t i = 0; i < c->n_categories; i++) candidate(&best, a, c->categories[i].from);
     {   /* sorted by date: the first after a */
@@ -1864,22 +1897,14 @@ static kt_date changes_next(const kt_engine *e, const kt_case *c, const kt_plan 
     for (uint32_t i = 0; i < c->n_events; i++) {
         const kt_event *ev = &c->events[i];
         candidate(&best, a, ev->from);
-        if (ev->to != KT_NO_DATE) {
-            candidate(&best, a, ev->to);
-            candidate(&best, a, ev->to + 1);
-        }
-        if (ev->starts != KT_NO_DATE) {
-            candidate(&best, a, ev->starts);
-            candidate(&best, a, ev->starts + 1);
-        }
+        if (ev->to != KT_NO_DATE) candidate2(&best, a, ev->to, 1);
+        if (ev->starts != KT_NO_DATE) candidate2(&best, a, ev->starts, 1);
     }
     for (size_t i = 0; i < p->n_obs; i++) {
         const kt_ob *ob = &p->obs[i];
         candidate(&best, a, ob->from);
-        if (ob->to != KT_NO_DATE) {
-            candidate(&best, a, ob->to + 1);              /* open -> overdue */
-            candidate(&best, a, ob->to + GRACE_DAYS + 1); /* dp.monthly's grace */
-        }
+        /* open -> overdue on to + 1, dp.monthly's grace to + GRACE_DAYS + 1 */
+        if (ob->to != KT_NO_DATE) candidate2(&best, a, ob->to + 1, GRACE_DAYS);
     }
     for (size_t k = 0; k < p->n_courses; k++)
         if (p->course_end[k] != KT_NO_DATE) candidate(&best, a, p->course_end[k] + 1);

@@ -139,12 +139,14 @@ void kt_plan_free(kt_plan *p) {
     if (!p) return;
     if (p->obs != p->obs_inline) free(p->obs);
     if (p->warnings != p->warnings_inline) free(p->warnings);
-    free(p->trace);
+    /* free(NULL) is a call into libc all the same: most plans have no
+     * trace, and the cache slot is mostly empty */
+    if (p->trace) free(p->trace);
     kt_arena_free(&p->arena);
 #if KT_PLAN_CACHE
     p = atomic_exchange_explicit(&plan_cache, p, memory_order_acq_rel);
 #endif
-    free(p);
+    if (p) free(p);
 }
 
 size_t kt_plan_count(const kt_plan *p) { return p->n_obs; }
