@@ -1666,11 +1666,11 @@ static void set_a_kasse(ctx *x) {
 static uint8_t agenda_next(const ctx *x, uint32_t k) {
     if (k >= 64 || !(x->p->agenda_courses >> k & 1)) return 0;
     const course *co = &x->courses[k];
+    /* the holders that count where the jobcentre's do (holder_ok) */
+    const uint8_t jc = 1u << KT_HOLDER_JOBCENTER | 1u << KT_HOLDER_ANDEN_AKTOER | 1u << KT_HOLDER_FAELLES;
     unsigned held = 0;
     for (uint32_t i = 0; i < x->n_known && held < KT_AGENDA_COUNT; i++)
-        if ((co->elig[i] & (ELIG_HELD | ELIG_FORM)) == (ELIG_HELD | ELIG_FORM) &&
-            holder_ok(1u << KT_HOLDER_JOBCENTER, x->c->conversations[i].holder))
-            held++;
+        if (co->okh[i] & jc) held++;
     return (uint8_t)(held < KT_AGENDA_COUNT ? held + 1 : 0);
 }
 
