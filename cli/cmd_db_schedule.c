@@ -325,7 +325,9 @@ static int sc_item(void *ctx, const ks_schedule_item *it) {
     kt_date_format(it->date, day);
     rules[0] = 0;
     size_t len = 0;
+    int provisional = 0;
     for (size_t i = 0; i < it->n_duties; i++) {
+        provisional |= it->duties[i].provisional;
         int w = snprintf(rules + len, sizeof rules - len, "%s%s", i ? (p->f == OUT_CSV ? ";" : ", ") : "",
                          it->duties[i].rule);
         if (w < 0 || (size_t)w >= sizeof rules - len) break;
@@ -337,9 +339,9 @@ static int sc_item(void *ctx, const ks_schedule_item *it) {
             if (it->forms >> k & 1u) json_array_append_new(f, json_string(kt_form_name(k)));
         for (size_t i = 0; i < it->n_duties; i++)
             json_array_append_new(
-                du, json_pack("{s:s,s:{s:o,s:o},s:b}", "rule", it->duties[i].rule, "window", "from",
+                du, json_pack("{s:s,s:{s:o,s:o},s:b,s:b}", "rule", it->duties[i].rule, "window", "from",
                               jdate(it->duties[i].window_from), "to", jdate(it->duties[i].deadline),
-                              "quota", it->duties[i].quota));
+                              "quota", it->duties[i].quota, "provisional", it->duties[i].provisional));
         json_t *ag = json_null();
         if (it->agenda >= 1 && it->agenda <= KT_AGENDA_COUNT) {
             const kt_agenda_item *a = &kt_agenda[it->agenda - 1];
@@ -377,9 +379,10 @@ static int sc_item(void *ctx, const ks_schedule_item *it) {
         forms_text(it->forms, forms, sizeof forms, "/");
         char ag[8] = "";
         if (it->agenda) snprintf(ag, sizeof ag, "%d", it->agenda);
-        printf("%s  %-16s %-16s %-7s %-26s %-9s %s%s%s\n", day, it->caseworker, it->case_id,
+        printf("%s  %-16s %-16s %-7s %-26s %-9s %s%s%s%s\n", day, it->caseworker, it->case_id,
                it->booked ? "booket" : "forslag", forms, ag[0] ? ag : "-", rules,
-               it->joint ? " [fælles med a-kassen]" : "", it->late ? " [efter fristen]" : "");
+               it->joint ? " [fælles med a-kassen]" : "", it->late ? " [efter fristen]" : "",
+               provisional ? " [foreløbig]" : "");
     }
     return 0;
 }
@@ -405,10 +408,11 @@ static int sc_short(void *ctx, const ks_schedule_short *sh) {
     if (p->f == OUT_JSON) {
         json_array_append_new(
             p->shortfall,
-            json_pack("{s:s,s:s,s:s,s:s,s:{s:o,s:o},s:i,s:i,s:b,s:b}", "jobcenter", sh->jobcenter,
+            json_pack("{s:s,s:s,s:s,s:s,s:{s:o,s:o},s:i,s:i,s:b,s:b,s:b}", "jobcenter", sh->jobcenter,
                       "caseworker", sh->caseworker, "case_id", sh->case_id, "rule", sh->rule,
                       "window", "from", jdate(sh->window_from), "to", jdate(sh->deadline), "late",
-                      sh->late, "missing", sh->missing, "overdue", sh->overdue, "quota", sh->quota));
+                      sh->late, "missing", sh->missing, "overdue", sh->overdue, "quota", sh->quota,
+                      "provisional", sh->provisional));
     } else if (p->f == OUT_TEXT) {
         char dl[11];
         kt_date_format(sh->deadline, dl);
@@ -418,7 +422,7 @@ static int sc_short(void *ctx, const ks_schedule_short *sh) {
         if (sh->overdue) printf(" allerede forfalden;");
         if (sh->late) printf(" %d efter fristen;", sh->late);
         if (sh->missing) printf(" %d uden tid i perioden;", sh->missing);
-        printf("%s\n", sh->quota ? " [75 %-regel]" : "");
+        printf("%s%s\n", sh->quota ? " [75 %-regel]" : "", sh->provisional ? " [foreløbig]" : "");
     }
     return 0;
 }

@@ -651,7 +651,8 @@ void ks_schedule_query_init(ks_schedule_query *q);
 typedef struct ks_schedule_duty {
     const char *rule;
     kt_date window_from, deadline;
-    int quota; /* 1: a g2026 quota duty */
+    int quota;       /* 1: a g2026 quota duty */
+    int provisional; /* 1: its rule rests on summaries, not the statute (rules.md): to be shown */
 } ks_schedule_duty;
 
 /* A proposed (or booked) conversation; strings live until the callback returns. */
@@ -677,6 +678,7 @@ typedef struct ks_schedule_short {
     int missing;     /* conversations not placed in the horizon */
     int overdue;     /* 1: the deadline was before as_of */
     int quota;
+    int provisional; /* as ks_schedule_duty's */
 } ks_schedule_short;
 
 /* A caseworker's working day in the horizon. */

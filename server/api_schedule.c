@@ -51,7 +51,8 @@ static int sj_item(void *ctx, const ks_schedule_item *it) {
         date_json(b, it->duties[i].window_from);
         kt_sb_str(b, ",\"to\":");
         date_json(b, it->duties[i].deadline);
-        kt_sb_fmt(b, "},\"quota\":%s}", it->duties[i].quota ? "true" : "false");
+        kt_sb_fmt(b, "},\"quota\":%s,\"provisional\":%s}", it->duties[i].quota ? "true" : "false",
+                  it->duties[i].provisional ? "true" : "false");
     }
     kt_sb_str(b, "],\"agenda\":");
     if (it->agenda >= 1 && it->agenda <= KT_AGENDA_COUNT) {
@@ -100,8 +101,9 @@ static int sj_short(void *ctx, const ks_schedule_short *s) {
     date_json(b, s->window_from);
     kt_sb_str(b, ",\"to\":");
     date_json(b, s->deadline);
-    kt_sb_fmt(b, "},\"late\":%d,\"missing\":%d,\"overdue\":%s,\"quota\":%s}", s->late, s->missing,
-              s->overdue ? "true" : "false", s->quota ? "true" : "false");
+    kt_sb_fmt(b, "},\"late\":%d,\"missing\":%d,\"overdue\":%s,\"quota\":%s,\"provisional\":%s}",
+              s->late, s->missing, s->overdue ? "true" : "false", s->quota ? "true" : "false",
+              s->provisional ? "true" : "false");
     return 0;
 }
 

@@ -94,6 +94,7 @@ typedef struct rule_info {
     const char *rule;  /* interned */
     uint8_t holders;
     int8_t usable;     /* 0: not the jobcentre's to hold (the a-kasse's) */
+    int8_t provisional; /* the row rests on summaries, not the statute (rules.md) */
 } rule_info;
 
 typedef struct worker {
@@ -213,6 +214,7 @@ static int32_t rule_of(gather *g, const char *gen, const char *rule) {
          * jobcentre's to plan; joint-only ones are (it takes part) */
         ri.usable = (ri.holders & (1u << KT_HOLDER_JOBCENTER)) ||
                     !(ri.holders & (1u << KT_HOLDER_A_KASSE));
+        ri.provisional = (row->flags & F_PROVISIONAL) != 0;
     }
     g->rules[g->n_rules] = ri;
     return (int32_t)g->n_rules++;
@@ -618,7 +620,8 @@ static int emit(gather *g, const ks_schedule_query *q, const kt_sched_input *in,
             const sneed *sn = &g->needs[r->met[p->met0 + m]];
             duties[m] = (ks_schedule_duty){.rule = g->rules[sn->rule].rule,
                                            .window_from = sn->n.from, .deadline = sn->n.to,
-                                           .quota = sn->n.quota};
+                                           .quota = sn->n.quota,
+                                           .provisional = g->rules[sn->rule].provisional};
         }
         ks_schedule_item it = {.jobcenter = w->jobcenter, .caseworker = w->caseworker,
                                .case_id = g->cases[p->case_ix].id, .date = p->date,
@@ -669,7 +672,8 @@ static int emit(gather *g, const ks_schedule_query *q, const kt_sched_input *in,
                                     .case_id = c->id, .rule = g->rules[sn->rule].rule,
                                     .window_from = sn->n.from, .deadline = sn->n.to,
                                     .late = oc->late, .missing = oc->unscheduled,
-                                    .overdue = sn->n.to < g->as_of, .quota = sn->n.quota};
+                                    .overdue = sn->n.to < g->as_of, .quota = sn->n.quota,
+                                    .provisional = g->rules[sn->rule].provisional};
             stop = k->shortfall(k->ctx, &sh);
         }
         free(sv);

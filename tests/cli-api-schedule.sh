@@ -37,6 +37,9 @@ start_server "$T/log" --db "$KONTAKT_DB" --today 2026-12-03
 same "schedule" "$(get "$CW" /v1/schedule)" 200
 same "proposals" "$(py '[(p["date"], p["case_id"], p["forms"], p["agenda"]["conversation"]) for p in d["proposals"]]')" \
 "[('2026-12-03', 's1', ['fremmoede'], 1), ('2026-12-04', 's2', ['fremmoede'], 1)]"
+same "duties marked: quota, provisional (g2026)" \
+    "$(py '[(x["rule"], x["quota"], x["provisional"]) for p in d["proposals"] if p["case_id"] == "s1" for x in p["duties"]]')" \
+    "[('kh.first', False, True), ('all.four_in_six_75', True, True)]"
 same "own jobcentre only" "$(py '[s["jobcenter"] for s in d["summary"]], d["to"], d["weeks"]')" "['jc'] 2027-01-10 6"
 same "auditor reads" "$(get "$AUD" '/v1/schedule?weeks=2&caseworker=cw-1')" 200
 same "two weeks" "$(py 'd["to"], len(d["days"])')" "2026-12-13 7"

@@ -50,6 +50,7 @@ KONTAKT_TODAY=2027-01-15 "$K" db import --db "$QDB" tests/data/quota-g2026.ndjso
     { echo "cli-browser: import of the g2026 cases failed"; exit 1; }
 QTOKEN_CW=$("$K" token create --db "$QDB" --jobcenter jc-A --role caseworker 2>/dev/null | head -1)
 QTOKEN_MGR=$("$K" token create --db "$QDB" --jobcenter jc-A --role manager 2>/dev/null | head -1)
+"$K" db capacity set --db "$QDB" --jobcenter jc-A --slots 3 >/dev/null 2>&1 || { echo "cli-browser: capacity of jc-A failed"; exit 1; }
 start_server "$T/qserver.log" --db "$QDB" --today 2027-01-15
 QPORT=$PORT
 PORT=$MAIN_PORT

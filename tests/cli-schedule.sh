@@ -40,6 +40,10 @@ print(d["from"], d["to"], p["forms"], p["agenda"]["conversation"], p["agenda"]["
       [x["window"]["to"] for x in p["duties"]], s["short_duties"], s["caseworkers"], len(d["days"]))')" \
 "2026-12-03 2027-01-10 ['fremmoede'] 1 004 ['2026-12-08', '2027-05-31'] 0 1 23"
 same "text is Danish" "$("$K" db schedule | head -1)" "Planlægning pr. 2026-12-03: 2026-12-03..2027-01-10 (6 uger)"
+# g2026's rules rest on summaries of the law (rules.md): every proposal says so
+n_prop=$("$K" db schedule | grep -c " forslag ")
+[ "$n_prop" -gt 0 ] && ok || bad "no proposal to see the mark on"
+same "provisional said" "$("$K" db schedule | grep -c 'forslag.*\[foreløbig\]')" "$("$K" db schedule | grep -c ' forslag ')"
 same "bad weeks" "$("$K" db schedule --weeks 27 >/dev/null 2>&1; echo $?)" "2"
 
 # A booking takes its slot and meets the duty whose window holds its day.
@@ -166,6 +170,8 @@ for c in ("k1", "k2", "sb"):
 ' "$T/v5.json")" "k1 fremmoede/telefon/digitalt 2 3 4
 k2 fremmoede/telefon/digitalt 0 0 0
 sb fremmoede/uden_kontakt 1 2 3 4"
+same "g2020-g2025b duties are settled law: no provisional mark" \
+    "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sorted({x["provisional"] for p in d["proposals"] for x in p["duties"]}))' "$T/v5.json")" "[False]"
 "$K" db check --db "$T/v5.db" >/dev/null 2>&1 || bad "check after migration 5 -> 6"
 fi
 

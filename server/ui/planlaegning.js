@@ -111,6 +111,13 @@
       h("a", { href: "#/borger/" + encodeURIComponent(p.case_id), text: p.case_id }),
       h("span.muted", { text: " " + rules }),
     ];
+    // the marks of its duties: a quota duty is the jobcentre's (the a-kasse's
+    // are not planned here); a provisional rule is said to be one
+    const marks = K.marks({
+      quota: p.duties.some((d) => d.quota) ? { holder: "jobcenter" } : null,
+      provisional: p.duties.some((d) => d.provisional),
+    });
+    if (marks) parts.push(marks);
     if (p.late) parts.push(h("span.badge.overdue", { text: "efter fristen" }));
     if (p.holder === "faelles") parts.push(h("span.badge", { text: "fælles med a-kassen" }));
     if (p.agenda) parts.push(h("span.muted", { text: " · dagsorden " + p.agenda.conversation }));

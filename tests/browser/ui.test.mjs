@@ -411,6 +411,23 @@ try {
     await b.context().close();
   });
 
+  await step("g2026 on Planlægning: a proposal for a quota duty carries the 75 %-regel and foreløbig marks", async () => {
+    const b = await qpage(process.env.QTOKEN_CW);
+    await b.goto(Q + "/#/planlaegning");
+    await b.waitForSelector("table.week, #plan .notice");
+    let li = await b.$("ul.plan li .mark.provisional");
+    for (let w = 0; !li && w < 5; w++) { // the first week with such a proposal
+      await b.click("text=Næste uge");
+      await b.waitForSelector("table.week");
+      li = await b.$("ul.plan li .mark.provisional");
+    }
+    assert(li, "no proposal says its rule is provisional");
+    const item = await li.evaluate((m) => m.closest("li").innerText);
+    assert(/75 %-regel/.test(item) && /foreløbig/.test(item), "the proposal's marks: " + item);
+    await noEnglish(b, "Planlægning (g2026)");
+    await b.context().close();
+  });
+
   await step("undtaget efter konkret vurdering: record, then Tilbagekald; the plan follows", async () => {
     const b = await qpage(process.env.QTOKEN_CW);
     await b.goto(Q + "/#/borger/u1");
