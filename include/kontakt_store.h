@@ -48,7 +48,7 @@ typedef struct ks_error {
 const char *ks_strerror(int status);
 
 /* The schema version this program writes (docs/store.md, "Migrations"). */
-#define KS_SCHEMA_VERSION 5
+#define KS_SCHEMA_VERSION 6
 /* PRAGMA application_id of a kontakt database: "KTKT". */
 #define KS_APPLICATION_ID 0x4B544B54
 
