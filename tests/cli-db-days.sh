@@ -152,7 +152,7 @@ cp tests/fixtures/store-v3.db "$T/v3.db"
 same "fixture at schema 3" "$(sqlite3 "$T/v3.db" 'PRAGMA user_version')" 3
 same "schema 3 had no rows for d1" "$(sqlite3 "$T/v3.db" "SELECT count(*) FROM obligations WHERE case_id = 'd1'")" 0
 KONTAKT_TODAY=2026-12-03 "$K" db worklist --db "$T/v3.db" --within 30 --format json >"$T/wl.json" 2>"$T/err" || bad "worklist of a schema-3 store: $(cat "$T/err")"
-same "migrated to 4 (and on to the current, 5)" "$(sqlite3 "$T/v3.db" 'PRAGMA user_version')" 5
+same "migrated to 4 (and on to the current, 6)" "$(sqlite3 "$T/v3.db" 'PRAGMA user_version')" 6
 same "every plan computed again, valid on the migration's day" "$(sqlite3 "$T/v3.db" "SELECT count(*) FROM plans WHERE as_of = '2026-12-02' AND valid_until >= '2026-12-03'")" 8
 same "and none is stale" "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["stale_plans"])' "$T/wl.json")" "0"
 same "d1 on the worklist at once" "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(" ".join(i["rule"] for i in d["items"] if i["case"] == "d1"))' "$T/wl.json")" "dp.a_kasse_first all.cv"

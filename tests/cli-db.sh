@@ -326,7 +326,7 @@ expect 2 "a schema-1 store opened read-only" "$K" db check --db "$T/v1.db"
 grep -q "older than this program" "$T/err" && ok || bad "read-only schema-1 message: $(cat "$T/err")"
 same "read-only open changed nothing" "$(sqlite3 "$T/v1.db" 'PRAGMA user_version')" 1
 KONTAKT_TODAY=2026-11-23 "$K" db worklist --db "$T/v1.db" --overdue-days -1 --format json >"$T/wl.json" && ok || bad "worklist of a schema-1 store"
-same "migrated to the current schema (5)" "$(sqlite3 "$T/v1.db" 'PRAGMA user_version')" 5
+same "migrated to the current schema (6)" "$(sqlite3 "$T/v1.db" 'PRAGMA user_version')" 6
 # The engine has changed since schema 1 (g2025a-g2026 came later), so the
 # migrated store is held to what a fresh import of its own export gives on
 # the same day (the saved worklist stays as the record of schema 1's).
@@ -355,7 +355,7 @@ expect 2 "a schema-2 store opened read-only" "$K" db check --db "$T/v2.db"
 grep -q "older than this program" "$T/err" && ok || bad "read-only schema-2 message: $(cat "$T/err")"
 v2_before=$(sqlite3 "$T/v2.db" "SELECT count(*), sum(status = 'met'), sum(status = 'open') FROM obligations")
 KONTAKT_TODAY=2026-12-15 "$K" db worklist --db "$T/v2.db" --overdue-days -1 --format json >/dev/null && ok || bad "worklist of a schema-2 store"
-same "schema 2 migrated to the current (5)" "$(sqlite3 "$T/v2.db" 'PRAGMA user_version')" 5
+same "schema 2 migrated to the current (6)" "$(sqlite3 "$T/v2.db" 'PRAGMA user_version')" 6
 same "the new columns" "$(sqlite3 "$T/v2.db" "SELECT group_concat(name) FROM pragma_table_info('obligations') WHERE name IN ('quota', 'provisional', 'a_kasse')")" "quota,provisional,a_kasse"
 # the a-kasse of p14's dagpenge period on every dagpenge obligation's deadline
 # (the engine fills it from g2025 on: an older engine leaves it NULL)
