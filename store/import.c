@@ -2084,7 +2084,7 @@ static int pgc_bulk_start(imp *im, pgc *p) {
      * server runs with wal_level=minimal, write no WAL for them) */
     if (rc == KS_OK) rc = ks__exec(s, "TRUNCATE cases, events, obligations, plans", im->err);
     /* the first seq of the events (pgc_events); the sequence is set past
-     * the last at the end (nothing else takes one meanwhile: the lock) */
+     * the last at the end (pgc_bulk_finish) */
     long next = 0;
     if (rc == KS_OK) rc = query_long(s, "SELECT nextval('events_seq')", "import", &next, im->err);
     if (rc != KS_OK) return rc;
@@ -2101,6 +2101,13 @@ static int pgc_bulk_start(imp *im, pgc *p) {
  * made again, statistics for the planner, then the lines that waited. */
 static int pgc_bulk_finish(imp *im, pgc *p) {
     int rc = ks__exec(im->s, "SET LOCAL maintenance_work_mem = '1GB'", im->err);
+    /* the sequence past the import's seqs; had anyone drawn from it
+     * meanwhile (every write of the store takes a locked table's row
+     * first, so none of ours does) the numbers could meet: refused */
+    long last = 0;
+    if (rc == KS_OK) rc = query_long(im->s, "SELECT last_value FROM events_seq", "import", &last, im->err);
+    if (rc == KS_OK && last != p->seq0)
+        rc = ks__fail(im->err, KS_EDB, "the events' sequence was drawn from during the import: run it again");
     if (rc == KS_OK && p->seq > p->seq0) {
         char sql[80];
         snprintf(sql, sizeof sql, "SELECT setval('events_seq', %lld)", p->seq - 1);
