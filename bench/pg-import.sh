@@ -61,6 +61,11 @@ if [[ ${BENCH_PG_KEEP:-0} == 1 ]]; then trap - EXIT; fi
 pg_psql "ALTER SYSTEM SET max_wal_size = '8GB'" >/dev/null
 pg_psql "ALTER SYSTEM SET shared_buffers = '512MB'" >/dev/null
 pg_psql "ALTER SYSTEM SET maintenance_work_mem = '256MB'" >/dev/null
+# and WAL buffers to match (the default, 16 MB with these shared_buffers,
+# had the import's backend waiting on WAL writes: 105 s against 90 s for
+# 1,000,000 cases, bench/README.md), new WAL segments not zero-filled first
+pg_psql "ALTER SYSTEM SET wal_buffers = '64MB'" >/dev/null
+pg_psql "ALTER SYSTEM SET wal_init_zero = off" >/dev/null
 # BENCH_PG_WAL=minimal: no WAL for tables made or truncated in the writing
 # transaction (an import into an empty store truncates them): a server
 # without replicas or point-in-time recovery. Default: replica, PostgreSQL's.
@@ -69,9 +74,14 @@ if [[ $WAL == minimal ]]; then
     pg_psql "ALTER SYSTEM SET wal_level = 'minimal'" >/dev/null
     pg_psql "ALTER SYSTEM SET max_wal_senders = 0" >/dev/null
 fi
-# BENCH_PG_LOG=1: the server logs each statement's duration; the import's
-# are summed per kind after it (where the server's time goes)
-[[ ${BENCH_PG_LOG:-0} == 1 ]] && pg_psql "ALTER SYSTEM SET log_min_duration_statement = 0" >/dev/null
+# BENCH_PG_LOG=1: the server logs each statement's duration and its
+# backend's CPU (log_statement_stats: the leader's, not the parallel
+# workers' of an index build); the import's are summed per kind after it
+# (where the server's time goes)
+if [[ ${BENCH_PG_LOG:-0} == 1 ]]; then
+    pg_psql "ALTER SYSTEM SET log_min_duration_statement = 0" >/dev/null
+    pg_psql "ALTER SYSTEM SET log_statement_stats = on" >/dev/null
+fi
 pg_restart
 URI=$(pg_createdb kontakt_bench)
 echo "cluster: $KONTAKT_TEST_PG ($(pg_psql 'SHOW server_version'); fsync=off, wal_level=$(pg_psql 'SHOW wal_level'))"
@@ -111,11 +121,23 @@ RATE=$(awk -v n="$N" -v s="$IMPORT_S" 'BEGIN { printf "%.0f", n / s }')
 COUNTS=$("$PG_PSQL" -X -q -A -t -d "$URI" -c "SELECT (SELECT count(*) FROM cases) || ' cases, ' || (SELECT count(*) FROM events) || ' events, ' || (SELECT count(*) FROM obligations) || ' obligations, ' || pg_size_pretty(pg_database_size(current_database()))")
 echo "import: $N cases in $IMPORT_S s = $RATE cases/s; $COUNTS"
 if [[ ${BENCH_PG_LOG:-0} == 1 ]]; then
-    say "the import's statements, server time per kind (s)"
-    sed -n 's/.*duration: \([0-9.]*\) ms  statement: \(COPY [a-z]*\|ALTER TABLE [a-z]* ADD CONSTRAINT [a-z_]*\|CREATE INDEX [a-z_]*\|ANALYZE\|TRUNCATE\|LOCK\|SELECT\).*/\2\t\1/p' \
-        "$PG_TMP/server.log" | awk -F'\t' '{ s[$1] += $2 } END { for (k in s) printf "%8.1f  %s\n", s[k] / 1000, k }' | sort -rn |
+    say "the import's statements per kind: wall and the backend's CPU (s)"
+    awk '
+      /duration: [0-9.]* ms  statement: / {
+        match($0, /duration: [0-9.]* ms/); d = substr($0, RSTART + 10, RLENGTH - 13) / 1000
+        match($0, /statement: .*/); st = substr($0, RSTART + 11)
+        if (st ~ /^COPY [a-z]*/) { split(st, a, /[ (]/); k = a[1] " " a[2] }
+        else if (st ~ /^ALTER TABLE [a-z.]* ADD CONSTRAINT/) { split(st, a, " "); k = "constraint " a[6] }
+        else if (st ~ /^CREATE (UNIQUE )?INDEX/) { split(st, a, " "); k = "index " (a[2] == "UNIQUE" ? a[4] : a[3]) }
+        else { split(st, a, " "); k = a[1] }
+        pend = k; W[k] += d; TW += d; next }
+      pend != "" && /s user, .* s system, .* s elapsed/ {
+        sub(/^[!\t ]*/, ""); split($0, f, " "); C[pend] += f[1] + f[4]; TC += f[1] + f[4]; pend = ""; next }
+      END { for (k in W) printf "%8.1f %8.1f  %s\n", W[k], C[k], k
+            printf "%8.1f %8.1f  all (wall, CPU)\n", TW, TC }' "$PG_TMP/server.log" | sort -k1 -rn |
         tee "$OUT/pg-import-phases.txt"
     pg_psql "ALTER SYSTEM SET log_min_duration_statement = -1" >/dev/null
+    pg_psql "ALTER SYSTEM SET log_statement_stats = off" >/dev/null
     pg_psql "SELECT pg_reload_conf()" >/dev/null
 fi
 "$PG_PSQL" -X -q -d "$URI" -c "VACUUM ANALYZE" >/dev/null

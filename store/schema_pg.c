@@ -180,15 +180,35 @@ static const char *const pg_migrations[KS_SCHEMA_VERSION] = {
     "CREATE POLICY by_jobcenter ON capacity TO kontakt_app"
     "  USING (jobcenter = current_setting('kontakt.jobcenter', true));"
     "UPDATE meta SET value = '5' WHERE key = 'schema_version';",
-    [5] = /* ---- 5 -> 6 (issue 14, Planlægning: forms and agenda from the
-           * engine): schema.c's two columns, and the index by deadline with
-           * them; every plan is then computed again (PG_REPLAN_FROM) */
+    [5] = /* ---- 5 -> 6 ----------------------------------------------------------
+           * (a) issue 14, Planlægning: schema.c's two columns, forms and agenda
+           *     (the engine's forms and seed 004's number); every plan is then
+           *     computed again (PG_REPLAN_FROM).
+           * (b) issue 13, 2 (the import): fewer and narrower indexes. An
+           *     import into an empty store builds every one of them again
+           *     (import.c, "PostgreSQL"), and on 1,000,000 cases they were
+           *     more than half of its time (bench/README.md, "PostgreSQL";
+           *     docs/store.md, "PostgreSQL").
+           *   - obligations_by_deadline: only the open work (the rows the
+           *     worklist, the forecast and the schedule ask for: status open
+           *     or overdue), and no INCLUDE columns (they made it a second
+           *     copy of the table). The timeliness and quota reports read
+           *     every status over months: a scan of the table.
+           *   - obligations_by_owner: a caseworker's open work, by
+           *     (caseworker, deadline); the jobcentre is a filter.
+           *   - events_case (case_id, seq) goes: the unique key (case_id,
+           *     identity) finds a case's events, and the few are sorted by seq.
+           * SQLite keeps its indexes (its planner has no such choice to make,
+           * and its import builds beside; schema.c). */
     "ALTER TABLE obligations ADD COLUMN forms integer NOT NULL DEFAULT 0;"
     "ALTER TABLE obligations ADD COLUMN agenda integer NOT NULL DEFAULT 0;"
+    "DROP INDEX events_case;"
     "DROP INDEX obligations_by_deadline;"
-    "CREATE INDEX obligations_by_deadline ON obligations(deadline, case_id, idx)"
-    "  INCLUDE (status, grp, rule, required, counted, kind, benefit, generation, window_from,"
-    "  stopped, beyond, course_end, quota, provisional, jobcenter, caseworker, forms, agenda);"
+    "CREATE INDEX obligations_by_deadline ON obligations(deadline)"
+    "  WHERE status IN ('open', 'overdue');"
+    "DROP INDEX obligations_by_owner;"
+    "CREATE INDEX obligations_by_owner ON obligations(caseworker, deadline)"
+    "  WHERE status IN ('open', 'overdue');"
     "UPDATE meta SET value = '6' WHERE key = 'schema_version';",
     /* ---- end of 5 -> 6 ---- */
 };

@@ -98,6 +98,13 @@ fi
 [ "$(store_q "$P" "SELECT count(*) FROM cases WHERE caseworker IS NULL AND id = 'esc-2'")" = 1 ] || fail "a null caseworker is not NULL"
 [ "$(store_q "$P" "SELECT count(*) FROM events WHERE recorded_at <> '2026-11-23T10:00:00.000Z' OR corrects IS NOT NULL")" = 0 ] ||
     fail "recorded_at/corrects of imported events"
+# into the empty store the events' seqs were the import's own (not the
+# sequence's per row): numbered in file order as SQLite numbers them, and
+# the sequence moved past the last (the merges below draw from it)
+seqs() { store_q "$1" "SELECT seq || ' ' || case_id || ' ' || identity FROM events ORDER BY seq" | cksum; }
+[ "$(seqs "$P")" = "$(seqs "$S")" ] || fail "the events' seqs differ from SQLite's"
+[ "$(store_q "$P" "SELECT last_value = (SELECT max(seq) FROM events) FROM events_seq")" = t ] ||
+    fail "events_seq not at the last seq: $(store_q "$P" "SELECT last_value, (SELECT max(seq) FROM events) FROM events_seq")"
 
 # a second import of the same file changes nothing
 count() { store_q "$P" "SELECT (SELECT count(*) FROM cases) || '/' || (SELECT count(*) FROM events) || '/' || (SELECT count(*) FROM obligations) || '/' || (SELECT count(*) FROM plans)"; }
