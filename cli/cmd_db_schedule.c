@@ -71,6 +71,23 @@ static int parse_weekdays(const char *v, unsigned *out) {
     return 0;
 }
 
+/* What every option loop here does first: --help or -h (2, the help
+ * printed), --db and --as (1, taken), a missing value for them (-1); 0:
+ * an argument of the caller's. */
+static int common_opt(db_common *c, int argc, char **argv, int *i, const char *help) {
+    const char *k = argv[*i];
+    if (!strcmp(k, "--help") || !strcmp(k, "-h")) {
+        fputs(help, stdout);
+        return 2;
+    }
+    return db_common_opt(c, argc, argv, i);
+}
+
+static int needs_value(const char *opt) {
+    fprintf(stderr, "kontakt: %s needs a value\n", opt);
+    return EXIT_INVALID;
+}
+
 int cmd_db_capacity(int argc, char **argv) {
     if (argc < 2 || strcmp(argv[1], "set")) {
         int help = argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"));
@@ -81,17 +98,11 @@ int cmd_db_capacity(int argc, char **argv) {
     ks_capacity_set cs = {.slots = -1, .from = KT_NO_DATE, .to = KT_NO_DATE};
     for (int i = 2; i < argc; i++) {
         const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(k, "--help") || !strcmp(k, "-h")) {
-            fputs(capacity_help, stdout);
-            return EXIT_OK;
-        }
-        int r = db_common_opt(&c, argc, argv, &i);
+        int r = common_opt(&c, argc, argv, &i, capacity_help);
+        if (r == 2) return EXIT_OK;
         if (r < 0) return EXIT_INVALID;
         if (r) continue;
-        if (!v) {
-            fprintf(stderr, "kontakt: %s needs a value\n", k);
-            return EXIT_INVALID;
-        }
+        if (!v) return needs_value(k);
         if (!strcmp(k, "--jobcenter")) cs.jobcenter = v;
         else if (!strcmp(k, "--caseworker")) cs.caseworker = v;
         else if (!strcmp(k, "--slots")) {
@@ -210,11 +221,8 @@ int cmd_db_book(int argc, char **argv) {
     long move = 0, cancel = 0;
     for (int i = 1; i < argc; i++) {
         const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(k, "--help") || !strcmp(k, "-h")) {
-            fputs(book_help, stdout);
-            return EXIT_OK;
-        }
-        int r = db_common_opt(&c, argc, argv, &i);
+        int r = common_opt(&c, argc, argv, &i, book_help);
+        if (r == 2) return EXIT_OK;
         if (r < 0) return EXIT_INVALID;
         if (r) continue;
         if (k[0] != '-') {
@@ -222,10 +230,7 @@ int cmd_db_book(int argc, char **argv) {
             case_id = k;
             continue;
         }
-        if (!v) {
-            fprintf(stderr, "kontakt: %s needs a value\n", k);
-            return EXIT_INVALID;
-        }
+        if (!v) return needs_value(k);
         if (!strcmp(k, "--date")) {
             if (cli_parse_date_arg("--date", v, &date)) return EXIT_INVALID;
         } else if (!strcmp(k, "--caseworker")) {
@@ -472,17 +477,11 @@ int cmd_db_schedule(int argc, char **argv) {
     out_format f = OUT_TEXT;
     for (int i = 1; i < argc; i++) {
         const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(k, "--help") || !strcmp(k, "-h")) {
-            fputs(schedule_help, stdout);
-            return EXIT_OK;
-        }
-        int r = db_common_opt(&c, argc, argv, &i);
+        int r = common_opt(&c, argc, argv, &i, schedule_help);
+        if (r == 2) return EXIT_OK;
         if (r < 0) return EXIT_INVALID;
         if (r) continue;
-        if (!v) {
-            fprintf(stderr, "kontakt: %s needs a value\n", k);
-            return EXIT_INVALID;
-        }
+        if (!v) return needs_value(k);
         if (!strcmp(k, "--weeks")) {
             if (cli_parse_int_arg("--weeks", v, 1, 26, &q.weeks)) return EXIT_INVALID;
         } else if (!strcmp(k, "--as-of")) {
