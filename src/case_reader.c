@@ -44,9 +44,13 @@
 /* A case is one block: a header with the room it has, then the kt_case and
  * its arrays. The last freed block is kept in one atomic slot and reused by
  * the next case that fits (a dense case is ~1.5 KiB, beyond glibc's
- * per-thread cache: malloc and free cost ~700 instructions); new blocks get
- * at least CASE_ROOM bytes so that one block serves most cases. Off under
- * AddressSanitizer, as the plan's (plan.c), so that it sees every case. */
+ * per-thread cache: malloc and free cost ~700 instructions). A new block's
+ * room is the case's size rounded up to a power of two, at least
+ * CASE_ROOM_MIN: a stream of cases soon keeps one block that fits them all,
+ * and a caller that holds many cases pays at most twice their size (a
+ * fixed 4 KiB made a 340-byte case take a page of its own: twelve times
+ * the memory, and a TLB miss per case). Off under AddressSanitizer, as the
+ * plan's (plan.c), so that it sees every case. */
 #if defined(__SANITIZE_ADDRESS__)
 #define KT_CASE_CACHE 0
 #elif defined(__has_feature)
@@ -63,7 +67,7 @@ typedef union case_block {
     max_align_t align;
 } case_block;
 
-#define CASE_ROOM 4096
+#define CASE_ROOM_MIN 512
 
 #if KT_CASE_CACHE
 static _Atomic(case_block *) case_cache;
@@ -79,7 +83,8 @@ kt_case *kt_case_alloc(size_t bytes) {
         free(b);
         b = NULL;
     }
-    if (room < CASE_ROOM) room = CASE_ROOM;
+    if (room < CASE_ROOM_MIN) room = CASE_ROOM_MIN;
+    else if (room <= KT_MAX_CASE_BYTES) room = (size_t)1 << (64 - __builtin_clzll((unsigned long long)room - 1));
 #endif
     if (!b) {
         if (room > SIZE_MAX - sizeof *b) return NULL;
