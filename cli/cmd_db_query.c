@@ -8,20 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum { OUT_TEXT, OUT_JSON, OUT_CSV } out_format;
-
-static int parse_format(const char *v, out_format *f) {
-    if (v && !strcmp(v, "text")) *f = OUT_TEXT;
-    else if (v && !strcmp(v, "json")) *f = OUT_JSON;
-    else if (v && !strcmp(v, "csv")) *f = OUT_CSV;
-    else {
-        fprintf(stderr, "kontakt: --format: expected text, json or csv, got '%s'\n", v ? v : "");
-        return -1;
-    }
-    return 0;
-}
-
-
 static void print_json_line(json_t *o, int *first) {
     char *t = json_dumps(o, JSON_COMPACT);
     json_decref(o);
@@ -92,7 +78,7 @@ static int query_opt(qargs *a, int argc, char **argv, int *i, const char *help) 
         if (!v) return db_needs_value(k), -1;
         a->jobcenter = v;
     } else if (!strcmp(k, "--format")) {
-        if (parse_format(v, &a->format)) return -1;
+        if (db_parse_format(v, &a->format)) return -1;
     } else {
         return 0;
     }

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum { OUT_TEXT, OUT_JSON, OUT_CSV } out_format;
 
 /* ---- capacity ----------------------------------------------------------------------- */
 
@@ -473,13 +472,7 @@ int cmd_db_schedule(int argc, char **argv) {
         } else if (!strcmp(k, "--overdue-days")) {
             if (cli_parse_int_arg("--overdue-days", v, -1, 36600, &q.overdue_days)) return EXIT_INVALID;
         } else if (!strcmp(k, "--format")) {
-            if (!strcmp(v, "text")) f = OUT_TEXT;
-            else if (!strcmp(v, "json")) f = OUT_JSON;
-            else if (!strcmp(v, "csv")) f = OUT_CSV;
-            else {
-                fprintf(stderr, "kontakt: --format: expected text, json or csv, got '%s'\n", v);
-                return EXIT_INVALID;
-            }
+            if (db_parse_format(v, &f)) return EXIT_INVALID;
         } else {
             return db_unknown(k, schedule_help);
         }

@@ -59,6 +59,17 @@ int db_unknown(const char *arg, const char *help) {
     return EXIT_INVALID;
 }
 
+int db_parse_format(const char *v, out_format *f) {
+    if (v && !strcmp(v, "text")) *f = OUT_TEXT;
+    else if (v && !strcmp(v, "json")) *f = OUT_JSON;
+    else if (v && !strcmp(v, "csv")) *f = OUT_CSV;
+    else {
+        fprintf(stderr, "kontakt: --format: expected text, json or csv, got '%s'\n", v ? v : "");
+        return -1;
+    }
+    return 0;
+}
+
 int db_close_out(ks_store *s, int st) {
     ks_close(s);
     if (fflush(stdout) != 0 && st == EXIT_OK) st = EXIT_FAIL;

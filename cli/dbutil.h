@@ -20,6 +20,9 @@ int db_base_opt(db_common *c, int argc, char **argv, int *i, const char *help);
 int db_needs_value(const char *opt);
 /* "kontakt: unknown option 'ARG'" and the help on stderr; EXIT_INVALID. */
 int db_unknown(const char *arg, const char *help);
+typedef enum { OUT_TEXT, OUT_JSON, OUT_CSV } out_format;
+/* --format V: text, json or csv; -1 (said on stderr) for anything else. */
+int db_parse_format(const char *v, out_format *f);
 /* Closes the store and flushes stdout: st, or EXIT_FAIL if st was EXIT_OK
  * and the output could not be written. */
 int db_close_out(ks_store *s, int st);
