@@ -37,15 +37,11 @@ echo "== GET /v1/cases/{id}, $CASES-case demo store, server $SRV_THREADS threads
 for c in $CONNS; do
     t=$((c < 2 ? 1 : 2))
     KT_TOKEN=$TOKEN KT_CASES=$CASES wrk -t"$t" -c"$c" -d"${SECS}s" --timeout 10s --latency -s bench/http-read.lua "$URL" >"$tmp/wrk-$c.txt"
-    rps=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$tmp/wrk-$c.txt")
-    p50=$(ms "$(awk '$1 == "50%" { print $2 }' "$tmp/wrk-$c.txt")")
-    p99=$(ms "$(awk '$1 == "99%" { print $2 }' "$tmp/wrk-$c.txt")")
-    non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$tmp/wrk-$c.txt")
-    sock=$(awk '/Socket errors:/ { gsub(",", ""); print $4 + $6 + $8 + $10 }' "$tmp/wrk-$c.txt")
+    wrk_figures "$tmp/wrk-$c.txt"
     v=ok
     if [ "$c" -ge 20 ] && awk -v p="$p99" -v t="$T_P99_MS" 'BEGIN { exit !(p >= t) }'; then v="BELOW TARGET"; MISSED=1; fi
     printf '%4d connections: %6s req/s   p50 %7s ms   p99 %7s ms   errors %s   %s\n' "$c" "$rps" "$p50" "$p99" \
-        $(( ${non2xx:-0} + ${sock:-0} )) "$v"
+        "$errors" "$v"
 done
 rows=$(sqlite3 "$tmp/bench.db" "SELECT count(*) FROM access_log WHERE action = 'read'" 2>/dev/null || echo "?")
 echo "access-log rows written: $rows"

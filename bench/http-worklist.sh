@@ -44,20 +44,15 @@ echo "== GET /v1/worklist, $cases-case store, server $SRV_THREADS threads, load 
 echo "   default answer: $size bytes, $summary"
 for c in 1 5 20; do
     t=$((c < 2 ? 1 : 2))
-    cpu0=$(awk '{ print $14 + $15 }' "/proc/$SPID/stat")
+    cpu0=$(server_ticks)
     KT_TOKEN=$TOKEN wrk -t"$t" -c"$c" -d"${SECS}s" --timeout 10s --latency -s bench/http-worklist.lua "$URL" >"$tmp/wrk-$c.txt"
-    cpu1=$(awk '{ print $14 + $15 }' "/proc/$SPID/stat")
-    rps=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$tmp/wrk-$c.txt")
-    nreq=$(awk '/requests in/ { print $1 }' "$tmp/wrk-$c.txt")
+    cpu1=$(server_ticks)
+    wrk_figures "$tmp/wrk-$c.txt"
     cpu=$(awk -v a="$cpu0" -v b="$cpu1" -v n="$nreq" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", n ? (b - a) * 1000 / hz / n : 0 }')
-    p50=$(ms "$(awk '$1 == "50%" { print $2 }' "$tmp/wrk-$c.txt")")
-    p99=$(ms "$(awk '$1 == "99%" { print $2 }' "$tmp/wrk-$c.txt")")
-    non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$tmp/wrk-$c.txt")
-    sock=$(awk '/Socket errors:/ { gsub(",", ""); print $4 + $6 + $8 + $10 }' "$tmp/wrk-$c.txt")
     v=ok
     if [ "$c" -ge 20 ] && awk -v p="$p99" -v t="$T_P99_MS" 'BEGIN { exit !(p >= t) }'; then v="BELOW TARGET"; MISSED=1; fi
     printf '%4d connections: %6s req/s   p50 %7s ms   p99 %7s ms   server CPU %5s ms/req   errors %s   %s\n' \
-        "$c" "$rps" "$p50" "$p99" "$cpu" $(( ${non2xx:-0} + ${sock:-0} )) "$v"
+        "$c" "$rps" "$p50" "$p99" "$cpu" "$errors" "$v"
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 if [[ $STRICT == 1 && $MISSED == 1 ]]; then exit 1; fi

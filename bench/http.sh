@@ -41,17 +41,15 @@ LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 declare -A RPS P99 ERR CPU
 for c in 100 1000; do
     echo "== wrk -t2 -c$c -d${SECS}s --latency POST /v1/plan ($(wc -c <"$CASE") bytes; server: $SRV_THREADS threads)"
-    cpu0=$(awk '{ print $14 + $15 }' "/proc/$SPID/stat")
+    cpu0=$(server_ticks)
     KT_CASE=$CASE wrk -t2 -c"$c" -d"${SECS}s" --timeout 5s --latency -s bench/http-post.lua "$URL" | tee "$tmp/wrk-$c.txt"
-    cpu1=$(awk '{ print $14 + $15 }' "/proc/$SPID/stat")
-    RPS[$c]=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$tmp/wrk-$c.txt")
-    P99[$c]=$(ms "$(awk '$1 == "99%" { print $2 }' "$tmp/wrk-$c.txt")")
-    sock=$(awk '/Socket errors:/ { gsub(",", ""); print $4 + $6 + $8 + $10 }' "$tmp/wrk-$c.txt")
-    non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$tmp/wrk-$c.txt")
-    ERR[$c]=$(( ${sock:-0} + ${non2xx:-0} ))
+    cpu1=$(server_ticks)
+    wrk_figures "$tmp/wrk-$c.txt"
+    RPS[$c]=$rps
+    P99[$c]=$p99
+    ERR[$c]=$errors
     # the server's own CPU per request: a figure other load on the machine barely moves
-    CPU[$c]=$(awk -v t=$((cpu1 - cpu0)) -v hz="$(getconf CLK_TCK)" -v f="$tmp/wrk-$c.txt" 'BEGIN {
-        while ((getline l < f) > 0) if (l ~ /requests in/) { split(l, a, " "); n = a[1] }
+    CPU[$c]=$(awk -v t=$((cpu1 - cpu0)) -v hz="$(getconf CLK_TCK)" -v n="$nreq" 'BEGIN {
         printf "%.1f", n ? t / hz / n * 1e6 : 0 }')
 done
 

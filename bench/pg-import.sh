@@ -37,15 +37,9 @@ mkdir -p "$OUT"
 # The input, shared with bench/run.sh and bench/store.sh (same *.params check).
 IN=$OUT/cases.ndjson
 [[ $N == 1000000 ]] || IN=$OUT/store-cases-$N.ndjson
-want="cases=$N seed=$SEED jobcenters=$JC gen=$(cat bench/gen.c store/synth.c store/synth.h | cksum | cut -d' ' -f1)"
-have=""
-[[ -f $IN.params ]] && have=$(cat "$IN.params")
-if [[ ! -f $IN || $have != "$want" ]]; then
-    say "generating $N cases"
-    "$OUT/kontakt-gen" --cases "$N" --seed "$SEED" --jobcenters "$JC" >"$IN.tmp"
-    mv "$IN.tmp" "$IN"
-    echo "$want" >"$IN.params"
-fi
+say "input"
+. bench/cases-lib.sh
+ensure_cases "$IN" "$N"
 
 say "cluster"
 set +e

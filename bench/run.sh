@@ -78,26 +78,9 @@ else
 fi
 
 # ---- inputs ------------------------------------------------------------------
-# ensure_cases FILE COUNT [MIX]: (re)generates FILE unless it was made with the
-# same count, seed, jobcentres, mix and generator source. Written aside and
-# renamed, so an interrupted run never leaves a half file that looks reusable.
-ensure_cases() {
-    local file=$1 count=$2 mix=${3:-default} want have=""
-    want="cases=$count seed=$SEED jobcenters=$JC mix=$mix gen=$(cat bench/gen.c store/synth.c store/synth.h | cksum | cut -d' ' -f1)"
-    [[ -f $file.params ]] && have=$(cat "$file.params")
-    if [[ -f $file && $have == "$want" ]]; then
-        echo "reusing $file ($count cases)"
-        return
-    fi
-    local t0 t1
-    t0=$(now_ns)
-    "$OUT/kontakt-gen" --cases "$count" --seed "$SEED" --jobcenters "$JC" --mix "$mix" >"$file.tmp"
-    t1=$(now_ns)
-    mv "$file.tmp" "$file"
-    echo "$want" >"$file.params"
-    awk -v n="$count" -v ns=$((t1 - t0)) -v f="$file" -v b="$(wc -c <"$file")" 'BEGIN {
-        printf "generated %s: %d cases, %.0f MB, %.0f cases/s\n", f, n, b / 1e6, n / (ns / 1e9) }'
-}
+# ensure_cases (bench/cases-lib.sh): the generated inputs, shared with
+# bench/store.sh and bench/pg-import.sh.
+. bench/cases-lib.sh
 
 say "inputs (seed $SEED)"
 BIG=$OUT/cases.ndjson

@@ -146,16 +146,9 @@ typedef struct args {
  * of them, -1 on error (printed), 2 for --help (printed), 0 otherwise. */
 static int base_opt(args *a, int argc, char **argv, int *i, const char *help) {
     const char *s = argv[*i];
-    if (strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0) {
-        fputs(help, stdout);
-        return 2;
-    }
-    int r = db_common_opt(&a->c, argc, argv, i);
-    if (r < 0) {
-        fprintf(stderr, "kontakt: %s needs a value\n", s);
-        return -1;
-    }
-    if (r) return 1;
+    int r = db_base_opt(&a->c, argc, argv, i, help);
+    if (r < 0) return db_needs_value(s), -1;
+    if (r) return r;
     if (s[0] != '-' || strcmp(s, "-") == 0) {
         if (a->npos == 3) {
             fprintf(stderr, "kontakt: too many arguments\n\n%s", help);
@@ -167,15 +160,23 @@ static int base_opt(args *a, int argc, char **argv, int *i, const char *help) {
     return 0;
 }
 
-static int unknown(const char *opt, const char *help) {
-    fprintf(stderr, "kontakt: unknown option '%s'\n\n%s", opt, help);
-    return EXIT_INVALID;
-}
-
+/* 0 if v is given, else -1 with db_needs_value's message. */
 static int need_value(const char *opt, const char *v) {
     if (v) return 0;
-    fprintf(stderr, "kontakt: %s needs a value\n", opt);
+    db_needs_value(opt);
     return -1;
+}
+
+/* The option loop of a command that takes only what base_opt takes: 0 to
+ * go on, or 1 with *st the exit status (help printed, or an error said). */
+static int base_opts_only(args *a, int argc, char **argv, const char *help, int *st) {
+    for (int i = 1; i < argc; i++) {
+        int r = base_opt(a, argc, argv, &i, help);
+        if (r == 2) return *st = EXIT_OK, 1;
+        if (r < 0) return *st = EXIT_INVALID, 1;
+        if (r == 0) return *st = db_unknown(argv[i], help), 1;
+    }
+    return 0;
 }
 
 static void print_problem(void *ctx, long line, const char *pointer, const char *message,
@@ -192,15 +193,11 @@ static void print_problem(void *ctx, long line, const char *pointer, const char 
 
 static int db_init(int argc, char **argv) {
     args a = {0};
-    for (int i = 1; i < argc; i++) {
-        int r = base_opt(&a, argc, argv, &i, init_help);
-        if (r == 2) return EXIT_OK;
-        if (r < 0) return EXIT_INVALID;
-        if (r == 0) return unknown(argv[i], init_help);
-    }
-    if (a.npos) return unknown(a.pos[0], init_help);
+    int st;
+    if (base_opts_only(&a, argc, argv, init_help, &st)) return st;
+    if (a.npos) return db_unknown(a.pos[0], init_help);
     ks_store *s;
-    int st = db_open(&a.c, KS_OPEN_CREATE, &s);
+    st = db_open(&a.c, KS_OPEN_CREATE, &s);
     if (st) return st;
     printf("%s: kontakt store, schema version %d\n", a.c.path, ks_schema_version(s));
     ks_close(s);
@@ -217,7 +214,7 @@ static int db_import(int argc, char **argv) {
         if (r < 0) return EXIT_INVALID;
         if (r) continue;
         if (strcmp(argv[i], "--jobcenter") == 0) {
-            if (need_value(argv[i], v)) return EXIT_INVALID;
+            if (!v) return db_needs_value(argv[i]);
             o.jobcenter = v;
             i++;
         } else if (strcmp(argv[i], "--format") == 0) {
@@ -228,7 +225,7 @@ static int db_import(int argc, char **argv) {
             o.format = strcmp(v, "csv") == 0 ? KS_FORMAT_CSV : KS_FORMAT_NDJSON;
             i++;
         } else {
-            return unknown(argv[i], import_help);
+            return db_unknown(argv[i], import_help);
         }
     }
     if (a.npos != 1) {
@@ -268,15 +265,11 @@ static int db_import(int argc, char **argv) {
 
 static int db_export(int argc, char **argv) {
     args a = {0};
-    for (int i = 1; i < argc; i++) {
-        int r = base_opt(&a, argc, argv, &i, export_help);
-        if (r == 2) return EXIT_OK;
-        if (r < 0) return EXIT_INVALID;
-        if (r == 0) return unknown(argv[i], export_help);
-    }
-    if (a.npos) return unknown(a.pos[0], export_help);
+    int st;
+    if (base_opts_only(&a, argc, argv, export_help, &st)) return st;
+    if (a.npos) return db_unknown(a.pos[0], export_help);
     ks_store *s;
-    int st = db_open(&a.c, 0, &s);
+    st = db_open(&a.c, 0, &s);
     if (st) return st;
     static char big[1 << 16];
     setvbuf(stdout, big, _IOFBF, sizeof big);
@@ -284,9 +277,7 @@ static int db_export(int argc, char **argv) {
     int rc = ks_export(s, cli_write_file, stdout, &e);
     if (rc == KS_OK) db_log(s, &a.c, NULL, "export");
     else st = db_fail(&e);
-    ks_close(s);
-    if (fflush(stdout) != 0 && st == EXIT_OK) st = EXIT_FAIL;
-    return st;
+    return db_close_out(s, st);
 }
 
 /* ---- record and correct: a body from options ---------------------------------------- */
@@ -492,7 +483,7 @@ static int db_record(int argc, char **argv, int correct) {
         else if (r == 0) {
             r = body_opt(&b, argc, argv, &i);
             if (r < 0) st = EXIT_INVALID;
-            else if (r == 0) st = unknown(argv[i], help);
+            else if (r == 0) st = db_unknown(argv[i], help);
         }
     }
     long target = 0;
@@ -559,7 +550,7 @@ static int db_assign(int argc, char **argv) {
             jobcenter = argv[++i];
             continue;
         }
-        return unknown(argv[i], assign_help);
+        return db_unknown(argv[i], assign_help);
     }
     if (a.npos < 1 || a.npos > 2) {
         fprintf(stderr, "kontakt: give CASE [CASEWORKER]\n\n%s", assign_help);
@@ -641,7 +632,7 @@ static int db_show(int argc, char **argv) {
             if (cli_parse_date_arg("--as-of", v, &as_of)) return EXIT_INVALID;
             i++;
         } else {
-            return unknown(argv[i], show_help);
+            return db_unknown(argv[i], show_help);
         }
     }
     if (a.npos != 1) {
@@ -727,9 +718,7 @@ out:
     kt_engine_free(eng);
     kt_case_free(c);
     free(cj);
-    ks_close(s);
-    if (fflush(stdout) != 0 && st == EXIT_OK) st = EXIT_FAIL;
-    return st;
+    return db_close_out(s, st);
 }
 
 /* ---- refresh, demo, access log, check ----------------------------------------------- */
@@ -747,10 +736,10 @@ static int db_refresh(int argc, char **argv) {
             if (cli_parse_date_arg("--as-of", v, &as_of)) return EXIT_INVALID;
             i++;
         } else {
-            return unknown(argv[i], refresh_help);
+            return db_unknown(argv[i], refresh_help);
         }
     }
-    if (a.npos) return unknown(a.pos[0], refresh_help);
+    if (a.npos) return db_unknown(a.pos[0], refresh_help);
     ks_store *s;
     int st = db_open(&a.c, 0, &s);
     if (st) return st;
@@ -785,14 +774,14 @@ static int db_demo(int argc, char **argv) {
             n = k;
             i++;
         } else if (!strcmp(argv[i], "--jobcenter")) {
-            if (need_value(argv[i], v)) return EXIT_INVALID;
+            if (!v) return db_needs_value(argv[i]);
             jc = v;
             i++;
         } else {
-            return unknown(argv[i], demo_help);
+            return db_unknown(argv[i], demo_help);
         }
     }
-    if (a.npos) return unknown(a.pos[0], demo_help);
+    if (a.npos) return db_unknown(a.pos[0], demo_help);
     if (n == 0) {
         fprintf(stderr, "kontakt: --cases N is missing\n\n%s", demo_help);
         return EXIT_INVALID;
@@ -822,15 +811,11 @@ static int print_log(void *ctx, const ks_access_entry *e) {
 
 static int db_access_log(int argc, char **argv) {
     args a = {0};
-    for (int i = 1; i < argc; i++) {
-        int r = base_opt(&a, argc, argv, &i, log_help);
-        if (r == 2) return EXIT_OK;
-        if (r < 0) return EXIT_INVALID;
-        if (r == 0) return unknown(argv[i], log_help);
-    }
-    if (a.npos > 1) return unknown(a.pos[1], log_help);
+    int st;
+    if (base_opts_only(&a, argc, argv, log_help, &st)) return st;
+    if (a.npos > 1) return db_unknown(a.pos[1], log_help);
     ks_store *s;
-    int st = db_open(&a.c, 0, &s);
+    st = db_open(&a.c, 0, &s);
     if (st) return st;
     ks_error e = {0};
     if (ks_access_log_list(s, a.npos ? a.pos[0] : NULL, print_log, NULL, &e) != KS_OK)
@@ -841,14 +826,10 @@ static int db_access_log(int argc, char **argv) {
 
 static int db_check(int argc, char **argv) {
     args a = {0};
-    for (int i = 1; i < argc; i++) {
-        int r = base_opt(&a, argc, argv, &i, check_help);
-        if (r == 2) return EXIT_OK;
-        if (r < 0) return EXIT_INVALID;
-        if (r == 0) return unknown(argv[i], check_help);
-    }
+    int st;
+    if (base_opts_only(&a, argc, argv, check_help, &st)) return st;
     ks_store *s;
-    int st = db_open(&a.c, KS_OPEN_READONLY, &s);
+    st = db_open(&a.c, KS_OPEN_READONLY, &s);
     if (st) return st;
     ks_error e = {0};
     char *report = NULL;
@@ -890,7 +871,7 @@ static int db_copy(int argc, char **argv) {
             from.who = to.who = argv[++i];
             continue;
         }
-        return unknown(o, copy_help);
+        return db_unknown(o, copy_help);
     }
     if (!from.path || !to.path || !*from.path || !*to.path) {
         fprintf(stderr, "kontakt: db copy needs --from STORE and --to STORE\n\n%s", copy_help);

@@ -8,20 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum { OUT_TEXT, OUT_JSON, OUT_CSV } out_format;
-
-static int parse_format(const char *v, out_format *f) {
-    if (v && !strcmp(v, "text")) *f = OUT_TEXT;
-    else if (v && !strcmp(v, "json")) *f = OUT_JSON;
-    else if (v && !strcmp(v, "csv")) *f = OUT_CSV;
-    else {
-        fprintf(stderr, "kontakt: --format: expected text, json or csv, got '%s'\n", v ? v : "");
-        return -1;
-    }
-    return 0;
-}
-
-
 static void print_json_line(json_t *o, int *first) {
     char *t = json_dumps(o, JSON_COMPACT);
     json_decref(o);
@@ -84,29 +70,20 @@ typedef struct qargs {
 /* 1 taken, 0 not ours, -1 bad, 2 help printed. */
 static int query_opt(qargs *a, int argc, char **argv, int *i, const char *help) {
     const char *k = argv[*i], *v = *i + 1 < argc ? argv[*i + 1] : NULL;
-    if (!strcmp(k, "--help") || !strcmp(k, "-h")) {
-        fputs(help, stdout);
-        return 2;
-    }
-    int r = db_common_opt(&a->c, argc, argv, i);
+    int r = db_base_opt(&a->c, argc, argv, i, help);
     if (r) return r;
     if (!strcmp(k, "--as-of")) {
         if (cli_parse_date_arg("--as-of", v, &a->as_of)) return -1;
     } else if (!strcmp(k, "--jobcenter")) {
-        if (!v) return fprintf(stderr, "kontakt: --jobcenter needs a value\n"), -1;
+        if (!v) return db_needs_value(k), -1;
         a->jobcenter = v;
     } else if (!strcmp(k, "--format")) {
-        if (parse_format(v, &a->format)) return -1;
+        if (db_parse_format(v, &a->format)) return -1;
     } else {
         return 0;
     }
     (*i)++;
     return 1;
-}
-
-static int unknown_opt(const char *arg, const char *help) {
-    fprintf(stderr, "kontakt: unknown option '%s'\n\n%s", arg, help);
-    return EXIT_INVALID;
 }
 
 /* A caseload query reads many cases: it is logged once, without a case,
@@ -191,14 +168,14 @@ int cmd_db_worklist(int argc, char **argv) {
             if (cli_parse_int_arg("--overdue-days", v, -1, 36600, &q.overdue_days))
                 return EXIT_INVALID;
         } else if (!strcmp(k, "--caseworker")) {
-            if (!v) return fprintf(stderr, "kontakt: --caseworker needs a value\n"), EXIT_INVALID;
+            if (!v) return db_needs_value(k);
             q.caseworker = v;
         } else if (!strcmp(k, "--limit")) {
             int n;
             if (cli_parse_int_arg("--limit", v, 0, 100000000, &n)) return EXIT_INVALID;
             limit = n;
         } else {
-            return unknown_opt(k, worklist_help);
+            return db_unknown(k, worklist_help);
         }
         i++;
     }
@@ -237,9 +214,7 @@ int cmd_db_worklist(int argc, char **argv) {
         }
         stale_line(&si, q.as_of, a.format == OUT_JSON ? -1 : a.format == OUT_CSV);
     }
-    ks_close(s);
-    if (fflush(stdout) != 0 && st == EXIT_OK) st = EXIT_FAIL;
-    return st;
+    return db_close_out(s, st);
 }
 
 /* ---- timeliness report ------------------------------------------------------------ */
@@ -460,9 +435,7 @@ static int quota_report(qargs *a, ks_quota_query *q) {
         stale_info si = stale_of(s, q->jobcenter, q->as_of);
         stale_line(&si, q->as_of, a->format != OUT_TEXT);
     }
-    ks_close(s);
-    if (fflush(stdout) != 0 && st == EXIT_OK) st = EXIT_FAIL;
-    return st;
+    return db_close_out(s, st);
 }
 
 int cmd_db_report(int argc, char **argv) {
@@ -510,10 +483,10 @@ int cmd_db_report(int argc, char **argv) {
             }
             q.by = (ks_report_by)b;
         } else if (!strcmp(k, "--group")) {
-            if (!v) return fprintf(stderr, "kontakt: --group needs a value\n"), EXIT_INVALID;
+            if (!v) return db_needs_value(k);
             q.group = v;
         } else {
-            return unknown_opt(k, report_help);
+            return db_unknown(k, report_help);
         }
         i++;
     }
@@ -569,9 +542,7 @@ int cmd_db_report(int argc, char **argv) {
     }
     json_decref(p.rows);
     json_decref(p.star);
-    ks_close(s);
-    if (fflush(stdout) != 0 && st == EXIT_OK) st = EXIT_FAIL;
-    return st;
+    return db_close_out(s, st);
 }
 
 /* ---- workload forecast ------------------------------------------------------------ */
@@ -654,7 +625,7 @@ int cmd_db_forecast(int argc, char **argv) {
             if (cli_parse_int_arg("--overdue-days", v, -1, 36600, &q.overdue_days))
                 st = EXIT_INVALID;
         } else {
-            st = unknown_opt(k, forecast_help);
+            st = db_unknown(k, forecast_help);
         }
         i++;
     }
@@ -692,8 +663,6 @@ int cmd_db_forecast(int argc, char **argv) {
         }
         stale_line(&si, q.as_of, a.format == OUT_JSON ? -1 : a.format == OUT_CSV);
     }
-    ks_close(s);
     kt_engine_free(eng);
-    if (fflush(stdout) != 0 && st == EXIT_OK) st = EXIT_FAIL;
-    return st;
+    return db_close_out(s, st);
 }

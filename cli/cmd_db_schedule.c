@@ -11,12 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum { OUT_TEXT, OUT_JSON, OUT_CSV } out_format;
-
-static int unknown(const char *arg, const char *help) {
-    fprintf(stderr, "kontakt: unknown option '%s'\n\n%s", arg, help);
-    return EXIT_INVALID;
-}
 
 /* ---- capacity ----------------------------------------------------------------------- */
 
@@ -71,23 +65,6 @@ static int parse_weekdays(const char *v, unsigned *out) {
     return 0;
 }
 
-/* What every option loop here does first: --help or -h (2, the help
- * printed), --db and --as (1, taken), a missing value for them (-1); 0:
- * an argument of the caller's. */
-static int common_opt(db_common *c, int argc, char **argv, int *i, const char *help) {
-    const char *k = argv[*i];
-    if (!strcmp(k, "--help") || !strcmp(k, "-h")) {
-        fputs(help, stdout);
-        return 2;
-    }
-    return db_common_opt(c, argc, argv, i);
-}
-
-static int needs_value(const char *opt) {
-    fprintf(stderr, "kontakt: %s needs a value\n", opt);
-    return EXIT_INVALID;
-}
-
 int cmd_db_capacity(int argc, char **argv) {
     if (argc < 2 || strcmp(argv[1], "set")) {
         int help = argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"));
@@ -98,11 +75,11 @@ int cmd_db_capacity(int argc, char **argv) {
     ks_capacity_set cs = {.slots = -1, .from = KT_NO_DATE, .to = KT_NO_DATE};
     for (int i = 2; i < argc; i++) {
         const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int r = common_opt(&c, argc, argv, &i, capacity_help);
+        int r = db_base_opt(&c, argc, argv, &i, capacity_help);
         if (r == 2) return EXIT_OK;
         if (r < 0) return EXIT_INVALID;
         if (r) continue;
-        if (!v) return needs_value(k);
+        if (!v) return db_needs_value(k);
         if (!strcmp(k, "--jobcenter")) cs.jobcenter = v;
         else if (!strcmp(k, "--caseworker")) cs.caseworker = v;
         else if (!strcmp(k, "--slots")) {
@@ -114,7 +91,7 @@ int cmd_db_capacity(int argc, char **argv) {
         } else if (!strcmp(k, "--to")) {
             if (cli_parse_date_arg("--to", v, &cs.to)) return EXIT_INVALID;
         } else {
-            return unknown(k, capacity_help);
+            return db_unknown(k, capacity_help);
         }
         i++;
     }
@@ -221,16 +198,16 @@ int cmd_db_book(int argc, char **argv) {
     long move = 0, cancel = 0;
     for (int i = 1; i < argc; i++) {
         const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int r = common_opt(&c, argc, argv, &i, book_help);
+        int r = db_base_opt(&c, argc, argv, &i, book_help);
         if (r == 2) return EXIT_OK;
         if (r < 0) return EXIT_INVALID;
         if (r) continue;
         if (k[0] != '-') {
-            if (case_id) return unknown(k, book_help);
+            if (case_id) return db_unknown(k, book_help);
             case_id = k;
             continue;
         }
-        if (!v) return needs_value(k);
+        if (!v) return db_needs_value(k);
         if (!strcmp(k, "--date")) {
             if (cli_parse_date_arg("--date", v, &date)) return EXIT_INVALID;
         } else if (!strcmp(k, "--caseworker")) {
@@ -240,7 +217,7 @@ int cmd_db_book(int argc, char **argv) {
         } else if (!strcmp(k, "--cancel")) {
             if (parse_seq(k, v, &cancel)) return EXIT_INVALID;
         } else {
-            return unknown(k, book_help);
+            return db_unknown(k, book_help);
         }
         i++;
     }
@@ -477,11 +454,11 @@ int cmd_db_schedule(int argc, char **argv) {
     out_format f = OUT_TEXT;
     for (int i = 1; i < argc; i++) {
         const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int r = common_opt(&c, argc, argv, &i, schedule_help);
+        int r = db_base_opt(&c, argc, argv, &i, schedule_help);
         if (r == 2) return EXIT_OK;
         if (r < 0) return EXIT_INVALID;
         if (r) continue;
-        if (!v) return needs_value(k);
+        if (!v) return db_needs_value(k);
         if (!strcmp(k, "--weeks")) {
             if (cli_parse_int_arg("--weeks", v, 1, 26, &q.weeks)) return EXIT_INVALID;
         } else if (!strcmp(k, "--as-of")) {
@@ -495,15 +472,9 @@ int cmd_db_schedule(int argc, char **argv) {
         } else if (!strcmp(k, "--overdue-days")) {
             if (cli_parse_int_arg("--overdue-days", v, -1, 36600, &q.overdue_days)) return EXIT_INVALID;
         } else if (!strcmp(k, "--format")) {
-            if (!strcmp(v, "text")) f = OUT_TEXT;
-            else if (!strcmp(v, "json")) f = OUT_JSON;
-            else if (!strcmp(v, "csv")) f = OUT_CSV;
-            else {
-                fprintf(stderr, "kontakt: --format: expected text, json or csv, got '%s'\n", v);
-                return EXIT_INVALID;
-            }
+            if (db_parse_format(v, &f)) return EXIT_INVALID;
         } else {
-            return unknown(k, schedule_help);
+            return db_unknown(k, schedule_help);
         }
         i++;
     }
@@ -556,7 +527,5 @@ int cmd_db_schedule(int argc, char **argv) {
     json_decref(p.days);
     json_decref(p.shortfall);
     json_decref(p.summary);
-    ks_close(s);
-    if (fflush(stdout) != 0 && st == EXIT_OK) st = EXIT_FAIL;
-    return st;
+    return db_close_out(s, st);
 }

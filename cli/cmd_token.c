@@ -21,16 +21,11 @@ int cmd_token(int argc, char **argv) {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int r = db_common_opt(&c, argc, argv, &i);
-        if (r < 0) {
-            fprintf(stderr, "kontakt: %s needs a value\n", a);
-            return EXIT_INVALID;
-        }
+        int r = db_base_opt(&c, argc, argv, &i, help);
+        if (r == 2) return EXIT_OK;
+        if (r < 0) return db_needs_value(a);
         if (r) continue;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            fputs(help, stdout);
-            return EXIT_OK;
-        } else if (!strcmp(a, "--jobcenter") && v) {
+        if (!strcmp(a, "--jobcenter") && v) {
             jc = v;
             i++;
         } else if (!strcmp(a, "--role") && v) {

@@ -40,6 +40,42 @@ int db_common_opt(db_common *c, int argc, char **argv, int *i) {
     return 0;
 }
 
+int db_base_opt(db_common *c, int argc, char **argv, int *i, const char *help) {
+    const char *k = argv[*i];
+    if (!strcmp(k, "--help") || !strcmp(k, "-h")) {
+        fputs(help, stdout);
+        return 2;
+    }
+    return db_common_opt(c, argc, argv, i);
+}
+
+int db_needs_value(const char *opt) {
+    fprintf(stderr, "kontakt: %s needs a value\n", opt);
+    return EXIT_INVALID;
+}
+
+int db_unknown(const char *arg, const char *help) {
+    fprintf(stderr, "kontakt: unknown option '%s'\n\n%s", arg, help);
+    return EXIT_INVALID;
+}
+
+int db_parse_format(const char *v, out_format *f) {
+    if (v && !strcmp(v, "text")) *f = OUT_TEXT;
+    else if (v && !strcmp(v, "json")) *f = OUT_JSON;
+    else if (v && !strcmp(v, "csv")) *f = OUT_CSV;
+    else {
+        fprintf(stderr, "kontakt: --format: expected text, json or csv, got '%s'\n", v ? v : "");
+        return -1;
+    }
+    return 0;
+}
+
+int db_close_out(ks_store *s, int st) {
+    ks_close(s);
+    if (fflush(stdout) != 0 && st == EXIT_OK) st = EXIT_FAIL;
+    return st;
+}
+
 int db_open(db_common *c, unsigned flags, ks_store **out) {
     if (!c->path) c->path = getenv("KONTAKT_DB");
     if (!c->path || !*c->path) {

@@ -12,6 +12,20 @@ typedef struct db_common {
 
 /* Handles --db and --as at argv[*i]: 1 taken, 0 not ours, -1 missing value. */
 int db_common_opt(db_common *c, int argc, char **argv, int *i);
+/* What every `db` option loop does first: --help or -h (2, help printed on
+ * stdout), then db_common_opt (1 taken, -1 a missing value, not printed);
+ * 0: an argument of the caller's. */
+int db_base_opt(db_common *c, int argc, char **argv, int *i, const char *help);
+/* "kontakt: OPT needs a value" on stderr; EXIT_INVALID. */
+int db_needs_value(const char *opt);
+/* "kontakt: unknown option 'ARG'" and the help on stderr; EXIT_INVALID. */
+int db_unknown(const char *arg, const char *help);
+typedef enum { OUT_TEXT, OUT_JSON, OUT_CSV } out_format;
+/* --format V: text, json or csv; -1 (said on stderr) for anything else. */
+int db_parse_format(const char *v, out_format *f);
+/* Closes the store and flushes stdout: st, or EXIT_FAIL if st was EXIT_OK
+ * and the output could not be written. */
+int db_close_out(ks_store *s, int st);
 /* Opens the store (KONTAKT_TODAY, KONTAKT_NOW from the environment); an
  * exit status, with the message printed. */
 int db_open(db_common *c, unsigned flags, ks_store **out);

@@ -22,6 +22,12 @@ typedef struct problems {
     size_t body_len;
 } problems;
 
+/* A list for the problems of the record in rq's body. */
+static void problems_init(problems *pr, const ksrv_req *rq) {
+    *pr = (problems){.n = 0, .body = rq->body, .body_len = rq->body_len};
+    kt_sb_init_grow(&pr->list, SB_DEFAULT_MAX);
+}
+
 /* Line and column (1-based) of the value of top-level member `key` in the
  * JSON object `s`, by a scan that skips strings and nested values. */
 static int locate_member(const char *s, size_t n, const char *key, size_t klen, int *line,
@@ -137,6 +143,19 @@ static void store_error(ksrv_req *rq, ksrv_resp *rs, int rc, const ks_error *err
         ksrv_problem(rs, 503, "store-unavailable", NULL, err->message, rq->path);
 }
 
+#define NOTHING_RECORDED "Nothing was recorded; see problems."
+
+/* A write the store refused (rc != KS_OK): 422 titled `title` with the
+ * problems collected (detail `nothing`), or the store's own message if it
+ * collected none; any other failure as store_error. */
+static void write_refused(ksrv_req *rq, ksrv_resp *rs, int rc, problems *pr, const ks_error *err,
+                          const char *title, const char *nothing) {
+    if (rc == KS_EINVALID)
+        problems_reply(rq, rs, pr, title, pr->n ? nothing : err->message);
+    else
+        store_error(rq, rs, rc, err);
+}
+
 /* The body as a JSON object: 400 for malformed JSON (with line and column),
  * 422 for anything but an object. NULL after filling the problem. */
 static json_t *body_object(ksrv_req *rq, ksrv_resp *rs) {
@@ -198,6 +217,18 @@ static int case_access(ksrv_req *rq, ksrv_resp *rs, ks_store *st, const char *ac
         return -1;
     }
     return 0;
+}
+
+/* What every recording handler does first: the store, the case of the path
+ * (case_access, logged as `action` if refused) and the body as a JSON
+ * object. The body (the caller's to json_decref), or NULL once answered. */
+static json_t *record_begin(ksrv_req *rq, ksrv_resp *rs, const char *action, ks_store **st,
+                            ks_case_info *ci) {
+    *st = ksrv_store(rq, rs);
+    if (!*st) return NULL;
+    /* another jobcentre's case is refused (and logged) whatever the body */
+    if (case_access(rq, rs, *st, action, ci)) return NULL;
+    return body_object(rq, rs);
 }
 
 /* The case as known at known_at (NULL = now) and its plan as of as_of. */
@@ -294,12 +325,12 @@ void api_case_get(ksrv_req *rq, ksrv_resp *rs) {
 /* A single problem about member `key` of the record sent, as 422. */
 static void record_problem(ksrv_req *rq, ksrv_resp *rs, const char *key, const char *message,
                            const char *expected) {
-    problems pr = {.n = 0, .body = rq->body, .body_len = rq->body_len};
-    kt_sb_init_grow(&pr.list, SB_DEFAULT_MAX);
+    problems pr;
+    problems_init(&pr, rq);
     char ptr[64];
     snprintf(ptr, sizeof ptr, "/%s", key);
     collect(&pr, 0, ptr, message, expected, 0);
-    problems_reply(rq, rs, &pr, "Not a valid event", "Nothing was recorded; see problems.");
+    problems_reply(rq, rs, &pr, "Not a valid event", NOTHING_RECORDED);
     kt_sb_free(&pr.list);
 }
 
@@ -413,8 +444,8 @@ static void record_undtaget(ksrv_req *rq, ksrv_resp *rs, ks_store *st, json_t *j
             reply_case(rq, rs, st, rq->param, 200, NULL, KT_NO_DATE, 0, 0);
         return;
     }
-    problems pr = {.n = 0, .body = rq->body, .body_len = rq->body_len};
-    kt_sb_init_grow(&pr.list, SB_DEFAULT_MAX);
+    problems pr;
+    problems_init(&pr, rq);
     long seq = 0;
     const char *action = "record:undtaget";
     /* the write and its access-log row in one transaction */
@@ -426,22 +457,17 @@ static void record_undtaget(ksrv_req *rq, ksrv_resp *rs, ks_store *st, json_t *j
         ks_log_next_write(st, rq->who, rq->jobcenter, rq->param, action, 0);
         rc = ks_record(st, rq->param, KS_EVENT, rq->body, collect, &pr, &seq, &err);
     }
-    if (rc == KS_EINVALID)
-        problems_reply(rq, rs, &pr, "Not a valid event",
-                       pr.n ? "Nothing was recorded; see problems." : err.message);
-    else if (rc != KS_OK)
-        store_error(rq, rs, rc, &err);
+    if (rc != KS_OK)
+        write_refused(rq, rs, rc, &pr, &err, "Not a valid event", NOTHING_RECORDED);
     else
         reply_case(rq, rs, st, rq->param, 201, NULL, KT_NO_DATE, seq, 0);
     kt_sb_free(&pr.list);
 }
 
 static void record(ksrv_req *rq, ksrv_resp *rs, ks_kind kind, const char *action) {
-    ks_store *st = ksrv_store(rq, rs);
-    if (!st) return;
-    ks_case_info ci; /* another jobcentre's case is refused (and logged) whatever the body */
-    if (case_access(rq, rs, st, action, &ci)) return;
-    json_t *j = body_object(rq, rs);
+    ks_store *st;
+    ks_case_info ci;
+    json_t *j = record_begin(rq, rs, action, &st, &ci);
     if (!j) return;
     const char *type = json_string_value(json_object_get(j, "type"));
     if (kind == KS_EVENT && type && strcmp(type, "undtaget_konkret_vurdering") == 0) {
@@ -450,20 +476,18 @@ static void record(ksrv_req *rq, ksrv_resp *rs, ks_kind kind, const char *action
         return;
     }
     json_decref(j);
-    problems pr = {.n = 0, .body = rq->body, .body_len = rq->body_len};
-    kt_sb_init_grow(&pr.list, SB_DEFAULT_MAX);
+    problems pr;
+    problems_init(&pr, rq);
     ks_error err = {0};
     long seq = 0;
     int already = 0;
     /* the record and its access-log row are one transaction: both or neither */
     ks_log_next_write(st, rq->who, rq->jobcenter, rq->param, action, 0);
     int rc = ks_record_ex(st, rq->param, kind, rq->body, collect, &pr, &seq, &already, &err);
-    if (rc == KS_EINVALID) {
-        problems_reply(rq, rs, &pr,
-                       kind == KS_CONVERSATION ? "Not a valid conversation" : "Not a valid event",
-                       pr.n ? "Nothing was recorded; see problems." : err.message);
-    } else if (rc != KS_OK) {
-        store_error(rq, rs, rc, &err);
+    if (rc != KS_OK) {
+        write_refused(rq, rs, rc, &pr, &err,
+                      kind == KS_CONVERSATION ? "Not a valid conversation" : "Not a valid event",
+                      NOTHING_RECORDED);
     } else {
         /* the same record again (a retry, a double click): 200, nothing written */
         reply_case(rq, rs, st, rq->param, already ? 200 : 201, NULL, KT_NO_DATE, seq, already);
@@ -564,18 +588,23 @@ static void idem_end(ksrv_req *rq, ksrv_resp *rs, idem *im) {
     free(kept);
 }
 
-static void record_idem(ksrv_req *rq, ksrv_resp *rs, ks_kind kind, const char *action) {
+/* Every POST handler under its Idempotency-Key, if it has one. */
+static void idempotent(ksrv_req *rq, ksrv_resp *rs, void (*handle)(ksrv_req *, ksrv_resp *)) {
     idem im;
     if (idem_begin(rq, rs, &im)) return;
-    record(rq, rs, kind, action);
+    handle(rq, rs);
     idem_end(rq, rs, &im);
 }
 
-void api_case_conversation(ksrv_req *rq, ksrv_resp *rs) {
-    record_idem(rq, rs, KS_CONVERSATION, "record:conversation");
+static void record_conversation(ksrv_req *rq, ksrv_resp *rs) {
+    record(rq, rs, KS_CONVERSATION, "record:conversation");
 }
 
-void api_case_event(ksrv_req *rq, ksrv_resp *rs) { record_idem(rq, rs, KS_EVENT, "record:event"); }
+static void record_event(ksrv_req *rq, ksrv_resp *rs) { record(rq, rs, KS_EVENT, "record:event"); }
+
+void api_case_conversation(ksrv_req *rq, ksrv_resp *rs) { idempotent(rq, rs, record_conversation); }
+
+void api_case_event(ksrv_req *rq, ksrv_resp *rs) { idempotent(rq, rs, record_event); }
 
 /* ---- POST /v1/cases/{id}/bookings (issue 14, Planlægning) -------------------------
  * {"date": D, "caseworker": C (optional, default the case's)}: a `booket`
@@ -590,11 +619,9 @@ void api_case_event(ksrv_req *rq, ksrv_resp *rs) { record_idem(rq, rs, KS_EVENT,
 static void rebook(ksrv_req *rq, ksrv_resp *rs, ks_store *st, const ks_case_info *ci, json_t *j);
 
 static void book(ksrv_req *rq, ksrv_resp *rs) {
-    ks_store *st = ksrv_store(rq, rs);
-    if (!st) return;
+    ks_store *st;
     ks_case_info ci;
-    if (case_access(rq, rs, st, "book", &ci)) return;
-    json_t *j = body_object(rq, rs);
+    json_t *j = record_begin(rq, rs, "book", &st, &ci);
     if (!j) return;
     if (json_object_get(j, "replaces") || json_object_get(j, "cancel")) {
         rebook(rq, rs, st, &ci, j);
@@ -617,8 +644,8 @@ static void book(ksrv_req *rq, ksrv_resp *rs) {
     char cw[65] = "";
     if (cv && json_is_string(cv)) snprintf(cw, sizeof cw, "%s", json_string_value(cv));
     json_decref(j);
-    problems pr = {.n = 0, .body = rq->body, .body_len = rq->body_len};
-    kt_sb_init_grow(&pr.list, SB_DEFAULT_MAX);
+    problems pr;
+    problems_init(&pr, rq);
     ks_error err = {0};
     long seq = 0;
     int already = 0;
@@ -626,11 +653,8 @@ static void book(ksrv_req *rq, ksrv_resp *rs) {
     ks_log_next_write(st, rq->who, rq->jobcenter, rq->param, "book", 0);
     int rc = ks_book(st, rq->param, d, cw[0] ? cw : NULL, collect, &pr, &seq, &already, warning,
                      sizeof warning, &err);
-    if (rc == KS_EINVALID) {
-        problems_reply(rq, rs, &pr, "Not a valid booking",
-                       pr.n ? "Nothing was recorded; see problems." : err.message);
-    } else if (rc != KS_OK) {
-        store_error(rq, rs, rc, &err);
+    if (rc != KS_OK) {
+        write_refused(rq, rs, rc, &pr, &err, "Not a valid booking", NOTHING_RECORDED);
     } else {
         ksrv_json_ok(rs, already ? 200 : 201);
         kt_sb *b = &rs->body;
@@ -699,8 +723,8 @@ static void rebook(ksrv_req *rq, ksrv_resp *rs, ks_store *st, const ks_case_info
     }
     long seq = (long)json_integer_value(rv);
     const char *cw = json_string_value(wv);
-    problems pr = {.n = 0, .body = rq->body, .body_len = rq->body_len};
-    kt_sb_init_grow(&pr.list, SB_DEFAULT_MAX);
+    problems pr;
+    problems_init(&pr, rq);
     ks_error err = {0};
     ks_booking_change ch;
     ks_log_next_write(st, rq->who, rq->jobcenter, rq->param, cancel ? "cancel:booking" : "rebook", 1);
@@ -712,11 +736,8 @@ static void rebook(ksrv_req *rq, ksrv_resp *rs, ks_store *st, const ks_case_info
     if (rc != KS_OK && ch.refusal > KS_BOOKING_OK && ch.refusal <= KS_BOOKING_CANCELLED) {
         ksrv_problem(rs, ch.refusal == KS_BOOKING_UNKNOWN ? 404 : 422, why[ch.refusal], NULL,
                      err.message, rq->path);
-    } else if (rc == KS_EINVALID) {
-        problems_reply(rq, rs, &pr, "Not a valid booking",
-                       pr.n ? "Nothing was recorded; see problems." : err.message);
     } else if (rc != KS_OK) {
-        store_error(rq, rs, rc, &err);
+        write_refused(rq, rs, rc, &pr, &err, "Not a valid booking", NOTHING_RECORDED);
     } else {
         ksrv_json_ok(rs, 200);
         kt_sb *b = &rs->body;
@@ -743,12 +764,7 @@ static void rebook(ksrv_req *rq, ksrv_resp *rs, ks_store *st, const ks_case_info
     kt_sb_free(&pr.list);
 }
 
-void api_case_booking(ksrv_req *rq, ksrv_resp *rs) {
-    idem im;
-    if (idem_begin(rq, rs, &im)) return;
-    book(rq, rs);
-    idem_end(rq, rs, &im);
-}
+void api_case_booking(ksrv_req *rq, ksrv_resp *rs) { idempotent(rq, rs, book); }
 
 /* ---- GET /v1/cases/{id}/calendar.ics ------------------------------------------- */
 
@@ -789,12 +805,7 @@ void api_case_calendar(ksrv_req *rq, ksrv_resp *rs) {
 
 static void cases_create(ksrv_req *rq, ksrv_resp *rs);
 
-void api_cases_create(ksrv_req *rq, ksrv_resp *rs) {
-    idem im;
-    if (idem_begin(rq, rs, &im)) return;
-    cases_create(rq, rs);
-    idem_end(rq, rs, &im);
-}
+void api_cases_create(ksrv_req *rq, ksrv_resp *rs) { idempotent(rq, rs, cases_create); }
 
 static void cases_create(ksrv_req *rq, ksrv_resp *rs) {
     if (ksrv_require_json(rq, rs)) return;
@@ -868,11 +879,9 @@ static void cases_create(ksrv_req *rq, ksrv_resp *rs) {
     ks_log_next_write(st, NULL, NULL, NULL, NULL, 0);
     if (f) fclose(f);
     free(line);
-    if (rc == KS_EINVALID) {
-        problems_reply(rq, rs, &pr, "The case was not stored",
-                       pr.n ? "Nothing was written; see problems." : err.message);
-    } else if (rc != KS_OK) {
-        store_error(rq, rs, rc, &err);
+    if (rc != KS_OK) {
+        write_refused(rq, rs, rc, &pr, &err, "The case was not stored",
+                      "Nothing was written; see problems.");
     } else {
         reply_case(rq, rs, st, id, exists ? 200 : 201, NULL, KT_NO_DATE, 0, 0);
     }

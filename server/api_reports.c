@@ -340,23 +340,36 @@ static int report_period(ksrv_req *rq, ksrv_resp *rs, kt_date *from, kt_date *to
            ksrv_query_date(rq, rs, "as_of", as_of);
 }
 
+/* The `by` query parameter, read by parse (-1 for a value it does not
+ * know): *by set if given. Nonzero: answered 400 naming the `expected`. */
+static int report_by(ksrv_req *rq, ksrv_resp *rs, int (*parse)(const char *),
+                     const char *expected, int *by) {
+    const char *v = ksrv_query(rq, "by");
+    if (!v) return 0;
+    int b = parse(v);
+    if (b < 0) {
+        ksrv_problem_field(rs, 400, "", "by", "unknown value", expected, rq->path);
+        return 1;
+    }
+    *by = b;
+    return 0;
+}
+
+/* Nonzero (answered 400) if the period ends before it begins. */
+static int period_backwards(ksrv_req *rq, ksrv_resp *rs, kt_date from, kt_date to) {
+    if (to >= from) return 0;
+    ksrv_problem_field(rs, 400, "", "to", "before from", "a date on or after from", rq->path);
+    return 1;
+}
+
 void api_timeliness(ksrv_req *rq, ksrv_resp *rs) {
     ks_report_query q = {.by = KS_BY_GROUP};
     if (report_period(rq, rs, &q.from, &q.to, &q.as_of)) return;
-    const char *by = ksrv_query(rq, "by");
-    if (by) {
-        int b = ks_report_by_parse(by);
-        if (b < 0) {
-            ksrv_problem_field(rs, 400, "", "by", "unknown value",
-                               "one of all, group, month, jobcenter, caseworker", rq->path);
-            return;
-        }
-        q.by = (ks_report_by)b;
-    }
-    if (q.to < q.from) {
-        ksrv_problem_field(rs, 400, "", "to", "before from", "a date on or after from", rq->path);
+    int by = q.by;
+    if (report_by(rq, rs, ks_report_by_parse, "one of all, group, month, jobcenter, caseworker", &by))
         return;
-    }
+    q.by = (ks_report_by)by;
+    if (period_backwards(rq, rs, q.from, q.to)) return;
     q.jobcenter = rq->jobcenter;
     ks_store *st = ksrv_store(rq, rs);
     if (!st) return;
@@ -461,20 +474,10 @@ void api_quota(ksrv_req *rq, ksrv_resp *rs) {
     if (report_period(rq, rs, &q.from, &q.to, &q.as_of) || query_bool(rq, rs, "rolling", &q.rolling) ||
         query_bool(rq, rs, "star", &q.star))
         return;
-    const char *by = ksrv_query(rq, "by");
-    if (by) {
-        int b = ks_quota_by_parse(by);
-        if (b < 0) {
-            ksrv_problem_field(rs, 400, "", "by", "unknown value",
-                               "one of month, jobcenter, a_kasse, group", rq->path);
-            return;
-        }
-        q.by = (ks_quota_by)b;
-    }
-    if (q.to < q.from) {
-        ksrv_problem_field(rs, 400, "", "to", "before from", "a date on or after from", rq->path);
-        return;
-    }
+    int by = q.by;
+    if (report_by(rq, rs, ks_quota_by_parse, "one of month, jobcenter, a_kasse, group", &by)) return;
+    q.by = (ks_quota_by)by;
+    if (period_backwards(rq, rs, q.from, q.to)) return;
     q.jobcenter = rq->jobcenter; /* a token sees its own jobcentre's cases only */
     ks_store *st = ksrv_store(rq, rs);
     if (!st) return;

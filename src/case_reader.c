@@ -1244,8 +1244,8 @@ static bool read_person(rd *r, person *pe) {
            bool_of(&voc, false, &pe->voc) && bool_of(&rep, false, &pe->rep);
 }
 
-static void sort_conversations(kt_conversation *v, uint32_t n) {
-    /* stable insertion sort by date, as json_in.c */
+void kt_conversations_sort(kt_conversation *v, uint32_t n) {
+    /* insertion sort: cases hold tens of conversations, mostly in order */
     for (uint32_t i = 1; i < n; i++) {
         if (v[i - 1].date <= v[i].date) continue; /* in order already: the common case */
         kt_conversation x = v[i];
@@ -1343,7 +1343,7 @@ static bool read_case(rd *r, kt_case **out) {
     if (nk) memcpy(c->categories, r->cats.p, nk * sizeof(kt_category_at));
     if (nc) memcpy(c->conversations, r->convs.p, nc * sizeof(kt_conversation));
     if (ne) memcpy(c->events, r->events.p, ne * sizeof(kt_event));
-    sort_conversations(c->conversations, nc);
+    kt_conversations_sort(c->conversations, nc);
     *out = c;
     return true;
 }

@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define KT_FAST_UNSURE 1
 
@@ -30,6 +31,11 @@ int kt_case_parse_jansson(const char *json, size_t len, kt_case **out, kt_proble
 /* A zeroed block for a case of `bytes` bytes (the kt_case and its arrays),
  * for kt_case_free; NULL out of memory. Both readers allocate through it. */
 kt_case *kt_case_alloc(size_t bytes);
+
+/* Sorts a case's conversations by date, stably (the input's order among
+ * those of one day): both readers, so that they build the same case. */
+struct kt_conversation;
+void kt_conversations_sort(struct kt_conversation *v, uint32_t n);
 
 /* A CPR number is DDMMYY-NNNN or ten digits (possibly inside a longer id). */
 bool kt_looks_like_cpr(const char *s, size_t n);

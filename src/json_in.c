@@ -528,19 +528,6 @@ static size_t count_categories(const json_t *bs) {
     return n;
 }
 
-static void sort_conversations(kt_conversation *v, uint32_t n) {
-    /* stable insertion sort: cases hold tens of conversations */
-    for (uint32_t i = 1; i < n; i++) {
-        kt_conversation x = v[i];
-        uint32_t j = i;
-        while (j > 0 && v[j - 1].date > x.date) {
-            v[j] = v[j - 1];
-            j--;
-        }
-        v[j] = x;
-    }
-}
-
 static void locate_all(kt_problems *pr, const char *json, size_t len) {
     for (size_t i = 0; i < pr->n; i++)
         kt_json_locate(json, len, pr->items[i].pointer, &pr->items[i].line, &pr->items[i].column);
@@ -600,7 +587,7 @@ int kt_case_parse_jansson(const char *json, size_t len, kt_case **out, kt_proble
     w.c = c;
     walk_case(&w, root, &bs, &cs, &es);
     json_decref(root);
-    sort_conversations(c->conversations, c->n_conversations);
+    kt_conversations_sort(c->conversations, c->n_conversations);
     kt_problems_free(pr);
     *out = c;
     return KT_OK;

@@ -168,6 +168,10 @@ int ks__import_recover(ks_store *s, ks_error *err);
 
 /* schema.c */
 int ks__migrate(ks_store *s, ks_error *err);
+/* Either backend, once its migration is done or not to be done: the store
+ * is at schema version v (s->version); refused (KS_EFOREIGN) if that is
+ * none (an empty database) or older than this program's (opened read-only). */
+int ks__schema_usable(ks_store *s, long v, ks_error *err);
 /* Computes every stored plan again, each as of the day it was computed for
  * (a migration's new columns; either backend, inside the caller's
  * transaction). A case the engine no longer accepts keeps its rows. */

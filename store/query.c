@@ -245,6 +245,23 @@ static const char *key_expr(ks_report_by by) {
 #define STAR_WHERE                                                                               \
     "o.rule = 'all.four_in_six' AND o.generation >= 'g2020' AND o.generation < 'g2026'"
 
+/* Prepares one of the report's statements with what both bind: ?1 from,
+ * ?2 to, ?3 the day (as_of), ?4 the jobcentre and ?5 the group (NULL, for
+ * any, when not given). */
+static int report_prepare(ks_store *s, const char *sql, const char *from, const char *to,
+                          const char *today, const ks_report_query *q, ks_q **out,
+                          ks_error *err) {
+    ks_q *st = NULL;
+    if (ks__prepare(s, sql, &st) != 0) return ks__dbfail(s, err, "report");
+    ks_q_bind_text_static(st, 1, from, -1);
+    ks_q_bind_text_static(st, 2, to, -1);
+    ks_q_bind_text_static(st, 3, today, -1);
+    if (q->jobcenter) ks_q_bind_text_static(st, 4, q->jobcenter, -1);
+    if (q->group) ks_q_bind_text_static(st, 5, q->group, -1);
+    *out = st;
+    return KS_OK;
+}
+
 int ks_report(ks_store *s, const ks_report_query *q, ks_report_fn row, ks_star_fn star,
               void *ctx, ks_error *err) {
     if (q->from == KT_NO_DATE || q->to == KT_NO_DATE || q->to < q->from)
@@ -271,14 +288,8 @@ int ks_report(ks_store *s, const ks_report_query *q, ks_report_fn row, ks_star_f
              " GROUP BY k, k2 ORDER BY k, k2",
              key, key2);
     ks_q *st = NULL;
-    if (ks__prepare(s, sql, &st) != 0)
-        return ks__dbfail(s, err, "report");
-    ks_q_bind_text_static(st, 1, from, -1);
-    ks_q_bind_text_static(st, 2, to, -1);
-    ks_q_bind_text_static(st, 3, today, -1);
-    if (q->jobcenter) ks_q_bind_text_static(st, 4, q->jobcenter, -1);
-    if (q->group) ks_q_bind_text_static(st, 5, q->group, -1);
-    int rc = KS_OK, r = KS_Q_DONE, stop = 0;
+    int rc = report_prepare(s, sql, from, to, today, q, &st, err), r = KS_Q_DONE, stop = 0;
+    if (rc != KS_OK) return rc;
     while (row && !stop && (r = ks_q_step(st)) == KS_Q_ROW) {
         ks_report_row rw;
         rw.key = col_str(st, 0);
@@ -309,13 +320,8 @@ int ks_report(ks_store *s, const ks_report_query *q, ks_report_fn row, ks_star_f
              "   AND (?4 IS NULL OR c.jobcenter = ?4) AND (?5 IS NULL OR o.grp = ?5)"
              " GROUP BY k, k2 ORDER BY k, k2",
              key, key2);
-    if (ks__prepare(s, sql, &st) != 0)
-        return ks__dbfail(s, err, "report");
-    ks_q_bind_text_static(st, 1, from, -1);
-    ks_q_bind_text_static(st, 2, to, -1);
-    ks_q_bind_text_static(st, 3, today, -1);
-    if (q->jobcenter) ks_q_bind_text_static(st, 4, q->jobcenter, -1);
-    if (q->group) ks_q_bind_text_static(st, 5, q->group, -1);
+    rc = report_prepare(s, sql, from, to, today, q, &st, err);
+    if (rc != KS_OK) return rc;
     stop = 0;
     while (!stop && (r = ks_q_step(st)) == KS_Q_ROW) {
         ks_star_row sr;

@@ -320,19 +320,21 @@ int ks__replan_all(ks_store *s, ks_error *err) {
     return rc;
 }
 
+int ks__schema_usable(ks_store *s, long v, ks_error *err) {
+    s->version = (int)v;
+    if (v == 0) return ks__fail(err, KS_EFOREIGN, "an empty database: `kontakt db init` first");
+    if (v < KS_SCHEMA_VERSION)
+        return ks__fail(err, KS_EFOREIGN,
+                        "schema version %ld is older than this program's (%d): open it once "
+                        "for writing to bring it up to date", v, KS_SCHEMA_VERSION);
+    return KS_OK;
+}
+
 int ks__migrate(ks_store *s, ks_error *err) {
     long v;
     int rc = current_version(s, &v, err);
     if (rc != KS_OK) return rc;
-    if (v == KS_SCHEMA_VERSION || (s->flags & KS_OPEN_READONLY)) {
-        s->version = (int)v;
-        if (v == 0) return ks__fail(err, KS_EFOREIGN, "an empty database: `kontakt db init` first");
-        if (v < KS_SCHEMA_VERSION)
-            return ks__fail(err, KS_EFOREIGN,
-                            "schema version %ld is older than this program's (%d): open it once "
-                            "for writing to bring it up to date", v, KS_SCHEMA_VERSION);
-        return KS_OK;
-    }
+    if (v == KS_SCHEMA_VERSION || (s->flags & KS_OPEN_READONLY)) return ks__schema_usable(s, v, err);
     rc = ks__exec(s, ks__begin_write_sql(s), err);
     if (rc != KS_OK) return rc;
     s->in_tx = 1;

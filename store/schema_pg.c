@@ -303,13 +303,7 @@ int ks__pg_migrate(ks_store *s, ks_error *err) {
         ks_db_set_timeout(s->db, deadline);
         if (rc != KS_OK) return rc;
     }
-    s->version = (int)v;
-    if (v == 0) return ks__fail(err, KS_EFOREIGN, "an empty database: `kontakt db init` first");
-    if (v < KS_SCHEMA_VERSION)
-        return ks__fail(err, KS_EFOREIGN,
-                        "schema version %ld is older than this program's (%d): open it once "
-                        "for writing to bring it up to date", v, KS_SCHEMA_VERSION);
-    return KS_OK;
+    return ks__schema_usable(s, v, err);
 }
 
 /* ---- ks_check: what the constraints do not already guarantee --------------- */

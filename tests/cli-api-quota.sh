@@ -62,10 +62,11 @@ log_has() { "$K" db access-log "$1" | grep -q -- "$2" || bad "access log of $1 h
 Q='/v1/reports/quota?from=2026-09-01&to=2026-12-31&rolling=false'
 same "quota caseworker refused" "$(get "$A_CW" "$Q")" 403
 same "quota no token" "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT$Q")" 401
-same "quota bad by" "$(get "$A_MGR" '/v1/reports/quota?by=week'; echo; py 'd["problems"][0]["parameter"]')" "400
-by"
+same "quota bad by" "$(get "$A_MGR" '/v1/reports/quota?by=week'; echo; py 'd["problems"][0]["parameter"], d["problems"][0]["expected"]')" "400
+by one of month, jobcenter, a_kasse, group"
 same "quota bad date" "$(get "$A_MGR" '/v1/reports/quota?from=2026-13-01')" 400
-same "quota to before from" "$(get "$A_MGR" '/v1/reports/quota?from=2026-12-01&to=2026-09-01')" 400
+same "quota to before from" "$(get "$A_MGR" '/v1/reports/quota?from=2026-12-01&to=2026-09-01'; echo; py 'd["problems"][0]["parameter"], d["problems"][0]["message"]')" "400
+to before from"
 same "quota bad rolling" "$(get "$A_MGR" '/v1/reports/quota?rolling=ja')" 400
 code=$(get "$A_MGR" "$Q")
 if [ "$code" = 400 ] && grep -q 'not implemented' "$T/body"; then

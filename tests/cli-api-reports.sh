@@ -84,8 +84,10 @@ same "timeliness A" "$(get "$A_MGR" '/v1/reports/timeliness?from=2026-11-01&to=2
 same "timeliness B" "$(get "$B_MGR" '/v1/reports/timeliness?from=2026-11-01&to=2026-11-30&by=all'; echo; py '[(r["met"], r["missed"], r["on_time_share"]) for r in d["rows"]]')" \
 "200
 [(0, 1, 0.0)]"
-same "timeliness bad by" "$(get "$A_MGR" '/v1/reports/timeliness?by=week')" 400
-same "timeliness to before from" "$(get "$A_MGR" '/v1/reports/timeliness?from=2026-11-30&to=2026-11-01')" 400
+same "timeliness bad by" "$(get "$A_MGR" '/v1/reports/timeliness?by=week'; echo; py 'd["problems"][0]["parameter"], d["problems"][0]["expected"]')" "400
+by one of all, group, month, jobcenter, caseworker"
+same "timeliness to before from" "$(get "$A_MGR" '/v1/reports/timeliness?from=2026-11-30&to=2026-11-01'; echo; py 'd["problems"][0]["parameter"], d["problems"][0]["message"]')" "400
+to before from"
 
 same "forecast caseworker refused" "$(get "$A_CW" /v1/forecast)" 403
 same "forecast A" "$(get "$A_MGR" '/v1/forecast?weeks=2'; echo; py '[(w["week"], w["from"], w["due"]) for w in d["weeks"]]')" \

@@ -184,7 +184,7 @@ sys.exit(0 if a != b else 1)
 PY
 LAST="POST conversation invalid (422, pointers into the record with line/column)"
 req POST /v1/cases/borger-17/conversations "${JSONH[@]}" -H "$(AU "$TA")" --data-binary $'{"date": "2024-05-3",\n "holder": "jobcentre", "form": "fremmoede"}'
-expect 422 application/problem+json && json 'sorted(p["pointer"] for p in d["problems"]) == ["/date", "/holder"] and [(p["line"], p["column"]) for p in d["problems"] if p["pointer"] == "/holder"] == [(2, 12)]'
+expect 422 application/problem+json && json 'd["title"] == "Not a valid conversation" and d["detail"] == "Nothing was recorded; see problems." and sorted(p["pointer"] for p in d["problems"]) == ["/date", "/holder"] and [(p["line"], p["column"]) for p in d["problems"] if p["pointer"] == "/holder"] == [(2, 12)]'
 LAST="POST conversation malformed (400)"
 req POST /v1/cases/borger-17/conversations "${JSONH[@]}" -H "$(AU "$TA")" --data-binary '{"date": '
 expect 400 application/problem+json && json 'd["problems"][0]["line"] == 1'
@@ -199,7 +199,7 @@ req POST /v1/cases/borger-17/events "${JSONH[@]}" -H "$(AU "$TM")" --data-binary
 expect 201 application/json && json 'd["case"]["events"][-1]["type"] == "barsel"'
 LAST="POST event invalid (422)"
 req POST /v1/cases/borger-17/events "${JSONH[@]}" -H "$(AU "$TA")" --data-binary '{"type":"nope","date":"2024-07-01"}'
-expect 422 application/problem+json && json '"/type" in [p["pointer"] for p in d["problems"]]'
+expect 422 application/problem+json && json 'd["title"] == "Not a valid event" and d["detail"] == "Nothing was recorded; see problems." and "/type" in [p["pointer"] for p in d["problems"]]'
 
 # ---- calendar --------------------------------------------------------------------------------
 LAST="GET calendar.ics"

@@ -34,6 +34,23 @@ exits 2 "show without a store" env -u KONTAKT_DB "$K" db show a1
 exits 2 "show on a missing file" "$K" db show a1 --db "$T/missing.db"
 exits 0 "init" "$K" db init
 exits 0 "init again" "$K" db init
+# the option loops' shared messages (cli/dbutil.c: db_needs_value, db_unknown)
+exits 2 "export --db without a value" "$K" db export --db
+grep -qx 'kontakt: --db needs a value' "$T/err" && ok || bad "export --db: needs a value"
+exits 2 "token --as without a value" "$K" token list --as
+grep -qx 'kontakt: --as needs a value' "$T/err" && ok || bad "token --as: needs a value"
+exits 2 "init --bogus" "$K" db init --bogus
+grep -qx "kontakt: unknown option '--bogus'" "$T/err" && grep -q '^usage: kontakt db init' "$T/err" &&
+    ok || bad "init --bogus: unknown option and the help"
+exits 2 "worklist --caseworker without a value" "$K" db worklist --caseworker
+grep -qx 'kontakt: --caseworker needs a value' "$T/err" && ok || bad "worklist --caseworker: needs a value"
+exits 2 "report --bogus" "$K" db report --bogus
+grep -qx "kontakt: unknown option '--bogus'" "$T/err" && grep -q '^usage: kontakt db report' "$T/err" &&
+    ok || bad "report --bogus: unknown option and the help"
+exits 2 "capacity set --slots without a value" "$K" db capacity set --slots
+grep -qx 'kontakt: --slots needs a value' "$T/err" && ok || bad "capacity --slots: needs a value"
+exits 0 "schedule --help" "$K" db schedule --help
+grep -q '^usage: kontakt db schedule' "$T/out" && ok || bad "schedule --help on stdout"
 
 # ---- import -------------------------------------------------------------------------
 exits 2 "import: a line without jobcenter and no --jobcenter" "$K" db import "$T/cases.ndjson"
