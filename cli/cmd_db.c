@@ -147,7 +147,7 @@ typedef struct args {
 static int base_opt(args *a, int argc, char **argv, int *i, const char *help) {
     const char *s = argv[*i];
     int r = db_base_opt(&a->c, argc, argv, i, help);
-    if (r < 0) return db_needs_value(s), -1;
+    if (r < 0) return -1;
     if (r) return r;
     if (s[0] != '-' || strcmp(s, "-") == 0) {
         if (a->npos == 3) {

@@ -23,7 +23,7 @@ int cmd_token(int argc, char **argv) {
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         int r = db_base_opt(&c, argc, argv, &i, help);
         if (r == 2) return EXIT_OK;
-        if (r < 0) return db_needs_value(a);
+        if (r < 0) return EXIT_INVALID;
         if (r) continue;
         if (!strcmp(a, "--jobcenter") && v) {
             jc = v;

@@ -22,7 +22,8 @@ int db_fail(const ks_error *e) {
     return db_exit_status(e->status);
 }
 
-int db_common_opt(db_common *c, int argc, char **argv, int *i) {
+/* --db and --as at argv[*i]: 1 taken, 0 not ours, -1 missing value. */
+static int db_common_opt(db_common *c, int argc, char **argv, int *i) {
     const char *a = argv[*i];
     const char *v = *i + 1 < argc ? argv[*i + 1] : NULL;
     if (strcmp(a, "--db") == 0) {
@@ -46,7 +47,9 @@ int db_base_opt(db_common *c, int argc, char **argv, int *i, const char *help) {
         fputs(help, stdout);
         return 2;
     }
-    return db_common_opt(c, argc, argv, i);
+    int r = db_common_opt(c, argc, argv, i);
+    if (r < 0) db_needs_value(k);
+    return r;
 }
 
 int db_needs_value(const char *opt) {

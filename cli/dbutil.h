@@ -10,11 +10,9 @@ typedef struct db_common {
     const char *who;  /* --as NAME, else $USER */
 } db_common;
 
-/* Handles --db and --as at argv[*i]: 1 taken, 0 not ours, -1 missing value. */
-int db_common_opt(db_common *c, int argc, char **argv, int *i);
 /* What every `db` option loop does first: --help or -h (2, help printed on
- * stdout), then db_common_opt (1 taken, -1 a missing value, not printed);
- * 0: an argument of the caller's. */
+ * stdout), then --db and --as (1 taken; -1 a missing value, said on stderr
+ * as db_needs_value says it); 0: an argument of the caller's. */
 int db_base_opt(db_common *c, int argc, char **argv, int *i, const char *help);
 /* "kontakt: OPT needs a value" on stderr; EXIT_INVALID. */
 int db_needs_value(const char *opt);

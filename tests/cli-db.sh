@@ -39,6 +39,12 @@ exits 2 "export --db without a value" "$K" db export --db
 grep -qx 'kontakt: --db needs a value' "$T/err" && ok || bad "export --db: needs a value"
 exits 2 "token --as without a value" "$K" token list --as
 grep -qx 'kontakt: --as needs a value' "$T/err" && ok || bad "token --as: needs a value"
+# --db and --as without a value are said once by every db command (db_base_opt)
+for c in "db worklist --db" "db report --as" "db forecast --db" "db book --as" "db schedule --db" \
+    "db capacity set --as" "token list --db" "db init --db"; do
+    exits 2 "$c without a value" "$K" $c
+    [ "$(cat "$T/err")" = "kontakt: ${c##* } needs a value" ] && ok || bad "$c: needs a value, once"
+done
 exits 2 "init --bogus" "$K" db init --bogus
 grep -qx "kontakt: unknown option '--bogus'" "$T/err" && grep -q '^usage: kontakt db init' "$T/err" &&
     ok || bad "init --bogus: unknown option and the help"
