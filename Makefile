@@ -56,7 +56,7 @@ ALL_LIBS = $(BUILD)/libkontakt-server.a $(BUILD)/libkontakt-store.a $(BUILD)/lib
 TEST_SRC = $(wildcard tests/test_*.c)
 TEST_BIN = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all test unit golden clean fuzz bench lint format run
+.PHONY: all test clean fuzz bench lint format run store-libs
 all: $(BUILD)/kontakt
 
 $(BUILD)/%.o: %.c $(wildcard include/*.h src/*.h cli/*.h store/*.h server/*.h)
@@ -98,6 +98,10 @@ fuzz:
 
 bench: $(BUILD)/kontakt
 	bench/run.sh
+
+# What a program linked with libkontakt-store.a needs (bench/store.sh)
+store-libs:
+	@echo $(STORE_LIBS) $(LIBS)
 
 run: $(BUILD)/kontakt
 	BUILD=$(BUILD) server/run-demo.sh

@@ -34,7 +34,8 @@ make --no-print-directory "$BUILD/kontakt" "$BUILD/libkontakt.a" "$BUILD/libkont
 mkdir -p "$OUT"
 "$CC" -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -O2 bench/gen.c store/synth.c -o "$OUT/kontakt-gen"
 "$CC" -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -O2 -Iinclude bench/bench_store.c \
-    -o "$OUT/bench-store" "$BUILD/libkontakt-store.a" "$BUILD/libkontakt.a" -lsqlite3 -lnettle -ljansson
+    -o "$OUT/bench-store" "$BUILD/libkontakt-store.a" "$BUILD/libkontakt.a" \
+    $(make --no-print-directory -s store-libs) # word-split: SQLite, nettle, libpq where built with it
 
 # The input, shared with bench/run.sh (same file, same *.params check).
 IN=$OUT/cases.ndjson
