@@ -122,14 +122,19 @@ int ks_record(ks_store *s, const char *case_id, ks_kind kind, const char *body,
 
 /* Each write below is tried again if PostgreSQL refused it for a deadlock or
  * a serialization failure (ks__retry; never on SQLite), with its
- * access-log row (ks_log_next_write) pending again. */
+ * access-log row (ks_log_next_write) pending again. The row belongs to this
+ * write alone: written with it, or dropped however the write ended, never
+ * left for the next one. */
 #define KS_RETRYING(s, call)                                                                   \
     do {                                                                                       \
         int pending_ = (s)->log_pending, rc_;                                                  \
         for (int try_ = 0;; try_++) {                                                          \
             (s)->log_pending = pending_;                                                       \
             rc_ = (call);                                                                      \
-            if (!ks__retry((s), rc_, try_)) return rc_;                                        \
+            if (!ks__retry((s), rc_, try_)) {                                                  \
+                (s)->log_pending = 0;                                                          \
+                return rc_;                                                                    \
+            }                                                                                  \
         }                                                                                      \
     } while (0)
 
@@ -144,18 +149,13 @@ static int record_once(ks_store *s, const char *case_id, ks_kind kind, const cha
                        ks_problem_fn problem, void *ctx, long *seq, int *already, ks_error *err) {
     if (already) *already = 0;
     if (kind != KS_BENEFIT && kind != KS_CATEGORY && kind != KS_CONVERSATION && kind != KS_EVENT) {
-        s->log_pending = 0;
         return ks__fail(err, KS_EINVALID, "only benefits, categories, conversations and events are "
                                           "recorded; a person is changed by a correction");
     }
     json_t *v = parse_object(body, problem, ctx);
-    if (!v) {
-        s->log_pending = 0;
-        return ks__fail(err, KS_EINVALID, "the record is not a JSON object");
-    }
+    if (!v) return ks__fail(err, KS_EINVALID, "the record is not a JSON object");
     if (body_has_cpr(v, problem, ctx)) {
         json_decref(v);
-        s->log_pending = 0;
         return ks__fail(err, KS_EINVALID, "the record holds a CPR number: refused");
     }
     char *canon = ks__canon(v);
@@ -163,16 +163,12 @@ static int record_once(ks_store *s, const char *case_id, ks_kind kind, const cha
     snprintf(bn, sizeof bn, "%s", json_string_value(json_object_get(v, "benefit")) ? json_string_value(json_object_get(v, "benefit")) : "?");
     snprintf(bf, sizeof bf, "%s", json_string_value(json_object_get(v, "from")) ? json_string_value(json_object_get(v, "from")) : "?");
     json_decref(v);
-    if (!canon) {
-        s->log_pending = 0;
-        return ks__fail(err, KS_ENOMEM, "out of memory");
-    }
+    if (!canon) return ks__fail(err, KS_ENOMEM, "out of memory");
     if (kind == KS_BENEFIT) snprintf(base, sizeof base, "benefit:%s:%s", bn, bf);
     else ks__content_identity(canon, base); /* the k-th of the same content: "BASE#k" */
     ks_evlist l = {0};
     int rc = ks__begin(s, err);
     if (rc != KS_OK) {
-        s->log_pending = 0;
         free(canon);
         return rc;
     }
@@ -255,10 +251,7 @@ int ks_correct(ks_store *s, const char *case_id, long target, const char *body,
 static int correct_once(ks_store *s, const char *case_id, long target, const char *body,
                         ks_problem_fn problem, void *ctx, long *seq, ks_error *err) {
     json_t *v = body ? parse_object(body, problem, ctx) : json_pack("{s:b}", "retract", 1);
-    if (!v) {
-        s->log_pending = 0;
-        return ks__fail(err, KS_EINVALID, "the correction is not a JSON object");
-    }
+    if (!v) return ks__fail(err, KS_EINVALID, "the correction is not a JSON object");
     char *canon = ks__canon(v);
     json_decref(v);
     if (!canon) return ks__fail(err, KS_ENOMEM, "out of memory");
@@ -300,10 +293,7 @@ int ks_assign(ks_store *s, const char *case_id, const char *caseworker, ks_error
 static int assign_once(ks_store *s, const char *case_id, const char *caseworker, ks_error *err) {
     if (caseworker) {
         int rc = ks__check_id("caseworker", caseworker, err);
-        if (rc != KS_OK) {
-            s->log_pending = 0;
-            return rc;
-        }
+        if (rc != KS_OK) return rc;
     }
     json_t *v = json_pack("{s:s?}", "caseworker", caseworker);
     char *canon = v ? ks__canon(v) : NULL;
@@ -353,10 +343,7 @@ static int assign_jobcenter_once(ks_store *s, const char *case_id, const char *j
                                  char *from, ks_error *err) {
     int rc = ks__check_id("jobcentre", jobcenter, err);
     if (rc == KS_OK) rc = ks__begin(s, err);
-    if (rc != KS_OK) {
-        s->log_pending = 0;
-        return rc;
-    }
+    if (rc != KS_OK) return rc;
     char cur[65] = "", cw[65] = "";
     rc = case_exists(s, case_id, cur, cw, err);
     if (from) snprintf(from, 65, "%s", cur);
@@ -397,7 +384,6 @@ static int assign_jobcenter_once(ks_store *s, const char *case_id, const char *j
             rc = ks__write_pending_log(s, 0, err);
         }
     }
-    s->log_pending = 0;
     if (rc == KS_OK) rc = ks__commit(s, err);
     else ks__rollback(s);
     return rc;
