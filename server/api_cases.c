@@ -809,23 +809,9 @@ void api_cases_create(ksrv_req *rq, ksrv_resp *rs) { idempotent(rq, rs, cases_cr
 
 static void cases_create(ksrv_req *rq, ksrv_resp *rs) {
     if (ksrv_require_json(rq, rs)) return;
-    if (rq->body_len == 0) {
-        ksrv_problem_field(rs, 400, "", NULL, "the body is empty", "a case as JSON", rq->path);
-        return;
-    }
     /* first the engine's own check, for problems with line and column */
-    kt_case *c = NULL;
-    kt_problems *kp = NULL;
-    int krc = kt_case_parse(rq->body, rq->body_len, &c, &kp);
-    if (krc == KT_EINVALID) {
-        ksrv_problem_case(rs, kp, rq->path);
-        kt_problems_free(kp);
-        return;
-    }
-    if (krc != KT_OK) {
-        ksrv_problem(rs, krc == KT_ELIMIT ? 422 : 503, NULL, NULL, kt_strerror(krc), rq->path);
-        return;
-    }
+    kt_case *c;
+    if (ksrv_parse_case(rq, rs, &c)) return;
     char id[KSRV_MAX_PARAM];
     snprintf(id, sizeof id, "%s", kt_case_id(c));
     kt_case_free(c);

@@ -19,29 +19,10 @@ void api_plan(ksrv_req *rq, ksrv_resp *rs) {
     o.today = rq->today;
     if (ksrv_query_date(rq, rs, "as_of", &o.as_of)) return;
     if (ksrv_query_int(rq, rs, "horizon", 0, 36500, &o.horizon_days)) return;
-    if (rq->body_len == 0) {
-        ksrv_problem_field(rs, 400, "", NULL, "the body is empty", "a case as JSON", rq->path);
-        return;
-    }
-    kt_case *c = NULL;
-    kt_problems *pr = NULL;
-    int rc = kt_case_parse(rq->body, rq->body_len, &c, &pr);
-    if (rc == KT_EINVALID) {
-        ksrv_problem_case(rs, pr, rq->path);
-        kt_problems_free(pr);
-        return;
-    }
-    if (rc == KT_ELIMIT) {
-        ksrv_problem(rs, 422, "limit", NULL, "The case exceeds one of the engine's limits.",
-                     rq->path);
-        return;
-    }
-    if (rc != KT_OK) {
-        ksrv_problem(rs, 503, NULL, NULL, kt_strerror(rc), rq->path);
-        return;
-    }
+    kt_case *c;
+    if (ksrv_parse_case(rq, rs, &c)) return;
     kt_plan *p = NULL;
-    rc = kt_plan_compute(ksrv_engine(rq->srv), c, &o, &p);
+    int rc = kt_plan_compute(ksrv_engine(rq->srv), c, &o, &p);
     kt_case_free(c);
     if (rc != KT_OK) {
         ksrv_problem(rs, rc == KT_EARG ? 422 : 503, rc == KT_EARG ? "no-plan" : NULL, NULL,

@@ -33,6 +33,25 @@ int ksrv_query_int(ksrv_req *rq, ksrv_resp *rs, const char *name, int lo, int hi
     return 0;
 }
 
+int ksrv_parse_case(ksrv_req *rq, ksrv_resp *rs, kt_case **c) {
+    *c = NULL;
+    if (rq->body_len == 0) {
+        ksrv_problem_field(rs, 400, "", NULL, "the body is empty", "a case as JSON", rq->path);
+        return -1;
+    }
+    kt_problems *pr = NULL;
+    int rc = kt_case_parse(rq->body, rq->body_len, c, &pr);
+    if (rc == KT_OK) return 0;
+    if (rc == KT_EINVALID)
+        ksrv_problem_case(rs, pr, rq->path);
+    else if (rc == KT_ELIMIT)
+        ksrv_problem(rs, 422, "limit", NULL, "The case exceeds one of the engine's limits.", rq->path);
+    else
+        ksrv_problem(rs, 503, NULL, NULL, kt_strerror(rc), rq->path);
+    kt_problems_free(pr);
+    return -1;
+}
+
 int ksrv_require_json(ksrv_req *rq, ksrv_resp *rs) {
     const char *ct = rq->content_type;
     if (!ct) return 0;

@@ -103,6 +103,10 @@ int ksrv_query_date(ksrv_req *rq, ksrv_resp *rs, const char *name, kt_date *out)
 int ksrv_query_int(ksrv_req *rq, ksrv_resp *rs, const char *name, int lo, int hi, int *out);
 /* 415 unless the request's Content-Type is absent or JSON. */
 int ksrv_require_json(ksrv_req *rq, ksrv_resp *rs);
+/* The body as a case (*c, the caller's to kt_case_free), or -1 after
+ * answering: 400 for an empty body or malformed JSON, 422 for an invalid
+ * case or one past the engine's limits, 503 out of memory. */
+int ksrv_parse_case(ksrv_req *rq, ksrv_resp *rs, kt_case **c);
 void ksrv_json_ok(ksrv_resp *rs, int status);
 
 /* ---- handlers ------------------------------------------------------------------- */
