@@ -203,9 +203,6 @@ typedef struct ctx {
     int gen_as_of; /* kt_engine_generation_on(as_of) */
     bool any_beyond, any_provisional, any_dp, any_g2020_after6;
     uint32_t event_types; /* bit t: an event of type t known by as_of */
-    bool cf_valid;     /* conv_from's last answer: cf_i for cf_d */
-    kt_date cf_d;
-    uint32_t cf_i;
     uint32_t n_known; /* conversations dated on or before as_of (a prefix: sorted) */
     bool birth_known;
     int by, bm, bd; /* the birth date as year, month, day, once birth_known */
@@ -969,19 +966,17 @@ static void trace_explain(ctx *x, const course *co, kt_ob *ob, const uint32_t *c
 /* The first conversation (sorted by date) on or after d: those before it
  * could only give V_BEFORE_WINDOW for a window from d. */
 static uint32_t conv_from(ctx *x, kt_date d) {
-    /* windows of several slots open on the same day (S, mostly) */
-    if (x->cf_valid && x->cf_d == d) return x->cf_i;
-    const kt_conversation *v = x->c->conversations;
-    uint32_t lo = 0, hi = x->c->n_conversations;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (v[mid].date < d) lo = mid + 1;
-        else hi = mid;
+    /* without branches on the dates (a conditional move a step): the steps
+     * depend on the count only, so nothing here is mispredicted per call */
+    const kt_conversation *v = x->c->conversations, *b = v;
+    uint32_t len = x->c->n_conversations;
+    if (len == 0) return 0;
+    while (len > 1) {
+        const uint32_t half = len / 2;
+        b = b[half].date < d ? b + half : b;
+        len -= half;
     }
-    x->cf_valid = true;
-    x->cf_d = d;
-    x->cf_i = lo;
-    return lo;
+    return (uint32_t)(b - v) + (b->date < d);
 }
 
 static inline void trace(ctx *x, const course *co, kt_ob *ob, const uint32_t *counted, int n_counted,
