@@ -155,7 +155,7 @@ typedef struct course {
     kt_date S, end; /* end KT_NO_DATE = running */
     int Sy, Sm, Sd; /* S as year, month, day (prepare_course) */
     int age_S;      /* the person's age on S (prepare_course) */
-    uint32_t am_valid; /* add_months_S: bit n set when am[n] is known */
+    int Sk;         /* S's month counted from January KT_MSTART_YEAR (add_months_S) */
     int gen;        /* on S */
     bool beyond;
     uint32_t *periods; /* indices into case periods, by from */
@@ -186,7 +186,6 @@ typedef struct course {
     uint64_t first_done;
     /* ---- from here on not cleared when a course is made (COURSE_CLEAR) ---- */
     kt_date first_met[S_COUNT], first_due[S_COUNT];
-    kt_date am[32]; /* see am_valid */
 } course;
 #define COURSE_CLEAR offsetof(course, first_met)
 _Static_assert(S_COUNT <= 64, "course.first_done and the claims hold one bit per slot");
@@ -346,14 +345,14 @@ static bool in_course_span(const course *co, kt_date d) {
 
 /* ---- the benefit clock ------------------------------------------------------------ */
 
-/* kt_add_months(co->S, n) */
+/* kt_add_months(co->S, n): kt_engine_add_months with S's month counted once
+ * (co->Sk); no cache, whose test went either way from one call to the next */
 static inline kt_date add_months_S(course *co, int n) {
-    if ((unsigned)n < 32u) { /* the same few month counts come back for every rule */
-        if (!(co->am_valid & (1u << n))) {
-            co->am[n] = kt_engine_add_months(co->e, co->Sy, co->Sm, co->Sd, n);
-            co->am_valid |= 1u << n;
-        }
-        return co->am[n];
+    const int k = co->Sk + n;
+    if ((unsigned)k < (unsigned)KT_MSTART_MONTHS) {
+        const kt_date a = co->e->mstart[k];
+        const int dim = co->e->mstart[k + 1] - a;
+        return a + (co->Sd < dim ? co->Sd : dim) - 1;
     }
     return kt_engine_add_months(co->e, co->Sy, co->Sm, co->Sd, n);
 }
@@ -1514,6 +1513,7 @@ static void warn_under18_adult(ctx *x) {
 static int prepare_course(ctx *x, course *co) {
     const kt_case *c = x->c;
     kt_date_to_ymd(co->S, &co->Sy, &co->Sm, &co->Sd);
+    co->Sk = (co->Sy - KT_MSTART_YEAR) * 12 + (co->Sm - 1);
     /* kt_age_on(c->birth_date, co->S), with the birth date taken apart once */
     if (!x->birth_known) {
         kt_date_to_ymd(c->birth_date, &x->by, &x->bm, &x->bd);
