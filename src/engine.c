@@ -1722,13 +1722,25 @@ static int compute_one(const kt_engine *e, const kt_case *c, const kt_plan_optio
     *out = NULL;
     kt_plan *p = kt_plan_alloc();
     if (!p) return KT_ENOMEM;
-    /* zero from valid_until up to the generations: id, the generations and
-     * the arena are written below, all of them */
-    memset(&p->valid_until, 0, offsetof(kt_plan, gen_names) - offsetof(kt_plan, valid_until));
+    /* every field from valid_until up to the generations, one by one (id,
+     * the generations and the arena are written below): a memset of them
+     * was a `rep stos`, slow to start and a mispredicted end */
+    p->valid_until = 0;
     p->obs = p->obs_inline;
+    p->n_obs = 0;
     p->cap_obs = KT_PLAN_INLINE_OBS;
     p->warnings = p->warnings_inline;
+    p->n_warnings = 0;
     p->cap_warnings = KT_PLAN_INLINE_WARNINGS;
+    p->courses = NULL;
+    p->n_courses = 0;
+    p->course_end = NULL;
+    p->agenda_courses = 0;
+    p->course_agenda = NULL;
+    p->conversations = NULL;
+    p->n_conversations = 0;
+    p->trace = NULL;
+    p->n_trace = p->cap_trace = 0;
     kt_arena_init_buf(&p->arena, p->arena_inline, sizeof p->arena_inline);
     memcpy(p->id, c->id, sizeof p->id);
     p->as_of = as_of;
@@ -1737,8 +1749,21 @@ static int compute_one(const kt_engine *e, const kt_case *c, const kt_plan_optio
     memcpy(p->gen_names, e->gen_names, sizeof p->gen_names);
     memcpy(p->gen_first, e->first, sizeof p->gen_first);
 
-    ctx x = {.e = e, .c = c, .p = p, .as_of = as_of, .last_listed = as_of + o->horizon_days,
-             .next_unlisted = FOREVER};
+    /* field by field, not `= {...}`, whose zeroing was a `rep stos`; the
+     * rest (gen_as_of, n_known, by, bm, bd, adult, scratch) is set below */
+    ctx x;
+    x.e = e;
+    x.c = c;
+    x.p = p;
+    x.as_of = as_of;
+    x.last_listed = as_of + o->horizon_days;
+    x.courses = NULL;
+    x.n_courses = 0;
+    x.oom = 0;
+    x.any_beyond = x.any_provisional = x.any_dp = x.any_g2020_after6 = false;
+    x.event_types = 0;
+    x.birth_known = false;
+    x.next_unlisted = FOREVER;
     /* the scratch of one call starts on the stack: most cases need no more */
     max_align_t scratch_buf[SCRATCH_STACK / sizeof(max_align_t)];
     kt_arena_init_buf(&x.scratch, scratch_buf, sizeof scratch_buf);
