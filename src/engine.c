@@ -184,10 +184,33 @@ typedef struct course {
     /* results that later slots build on: first_met and first_due hold only
      * where first_done says so (bit SB(slot): fewer bytes to clear per course) */
     uint64_t first_done;
-    /* ---- from here on not cleared when a course is made (COURSE_CLEAR) ---- */
+    /* ---- from here on not cleared when a course is made (course_clear) ---- */
     kt_date first_met[S_COUNT], first_due[S_COUNT];
 } course;
-#define COURSE_CLEAR offsetof(course, first_met)
+
+/* Every field before first_met zero, one by one: a memset of them was a
+ * `rep stos`, slow to start and with a mispredicted end. */
+static inline void course_clear(course *co) {
+    co->e = NULL;
+    co->benefit = co->group = 0;
+    co->idx = 0;
+    co->S = co->end = 0;
+    co->Sy = co->Sm = co->Sd = co->age_S = co->Sk = co->gen = 0;
+    co->beyond = false;
+    co->periods = NULL;
+    co->n_periods = 0;
+    co->gaps = co->exempt = co->nsx = co->stops = NULL;
+    co->n_gaps = co->n_exempt = co->n_nsx = co->n_stops = 0;
+    co->cats = NULL;
+    co->n_cats = 0;
+    co->in_course = NULL;
+    co->form = co->okh = NULL;
+    co->claimed = NULL;
+    co->first_in_person = 0;
+    co->remote_as_of = co->standby_as_of = 0;
+    co->forms_as_of[0] = co->forms_as_of[1] = 0;
+    co->first_done = 0;
+}
 _Static_assert(S_COUNT <= 64, "course.first_done and the claims hold one bit per slot");
 
 typedef struct ctx {
@@ -534,7 +557,7 @@ static int build_courses(ctx *x) {
             if (cur->end < cur->S) x->n_courses--; /* nothing of it is left */
         }
         cur = &x->courses[x->n_courses];
-        memset(cur, 0, COURSE_CLEAR);
+        course_clear(cur);
         cur->idx = x->n_courses++;
         cur->e = x->e;
         cur->benefit = p->benefit;
