@@ -1548,15 +1548,14 @@ static int prepare_course(ctx *x, course *co) {
     co->gen = kt_engine_gen_on(x->e, co->S, &co->beyond);
     if (course_stops(x, co) != KT_OK) return KT_ENOMEM;
     uint32_t n = c->n_conversations;
-    /* one block: claimed (zeroed), then in_course, form and okh (written below) */
+    /* one block: claimed, in_course, form and okh, all written below */
     size_t nb = ((size_t)n + 8) / 8 * 8;
     char *blk = kt_arena_get(&x->scratch, sizeof(uint64_t) * (n + 1) + 3 * nb);
     if (!blk) {
         x->oom = 1;
         return KT_ENOMEM;
     }
-    co->claimed = (uint64_t *)(void *)blk;
-    memset(co->claimed, 0, sizeof(uint64_t) * (n + 1));
+    co->claimed = (uint64_t *)(void *)blk; /* zeroed in the loops below, not by a memset call */
     co->in_course = (bool *)(blk + sizeof(uint64_t) * (n + 1));
     co->form = (uint8_t *)(blk + sizeof(uint64_t) * (n + 1) + nb);
     co->okh = (uint8_t *)(blk + sizeof(uint64_t) * (n + 1) + 2 * nb);
@@ -1573,6 +1572,7 @@ static int prepare_course(ctx *x, course *co) {
             co->first_in_person = (int)i;
         /* only read where in_course holds */
         const uint8_t fv = in ? (uint8_t)form_verdict(x, co, i) : FV_OK;
+        co->claimed[i] = 0;
         co->in_course[i] = in;
         co->form[i] = fv;
         const unsigned ok = (unsigned)in & (unsigned)cv->held & (unsigned)(fv == FV_OK);
@@ -1581,6 +1581,7 @@ static int prepare_course(ctx *x, course *co) {
     /* conversations after as_of (few) and the one past the end are in no
      * course (a loop: three memset calls cost more for so few) */
     for (uint32_t i = known; i <= n; i++) {
+        co->claimed[i] = 0;
         co->in_course[i] = false;
         co->form[i] = FV_OK;
         co->okh[i] = 0;
