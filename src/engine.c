@@ -184,7 +184,8 @@ typedef struct course {
     /* results that later slots build on: first_met and first_due hold only
      * where first_done says so (bit SB(slot): fewer bytes to clear per course) */
     uint64_t first_done;
-    /* ---- from here on not cleared when a course is made (course_clear) ---- */
+    /* ---- from here on not cleared when a course is made; a field above
+     * is to be cleared in course_clear ---- */
     kt_date first_met[S_COUNT], first_due[S_COUNT];
 } course;
 
@@ -213,6 +214,7 @@ static inline void course_clear(course *co) {
 }
 _Static_assert(S_COUNT <= 64, "course.first_done and the claims hold one bit per slot");
 
+/* compute_one sets every field, one by one: a new field is to be set there */
 typedef struct ctx {
     const kt_engine *e;
     const kt_case *c;
