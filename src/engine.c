@@ -155,7 +155,7 @@ typedef struct course {
     kt_date S, end; /* end KT_NO_DATE = running */
     int Sy, Sm, Sd; /* S as year, month, day (prepare_course) */
     int age_S;      /* the person's age on S (prepare_course) */
-    uint32_t am_valid; /* add_months_S: bit n set when am[n] is known */
+    int Sk;         /* S's month counted from January KT_MSTART_YEAR (add_months_S) */
     int gen;        /* on S */
     bool beyond;
     uint32_t *periods; /* indices into case periods, by from */
@@ -184,13 +184,37 @@ typedef struct course {
     /* results that later slots build on: first_met and first_due hold only
      * where first_done says so (bit SB(slot): fewer bytes to clear per course) */
     uint64_t first_done;
-    /* ---- from here on not cleared when a course is made (COURSE_CLEAR) ---- */
+    /* ---- from here on not cleared when a course is made; a field above
+     * is to be cleared in course_clear ---- */
     kt_date first_met[S_COUNT], first_due[S_COUNT];
-    kt_date am[32]; /* see am_valid */
 } course;
-#define COURSE_CLEAR offsetof(course, first_met)
+
+/* Every field before first_met zero, one by one: a memset of them was a
+ * `rep stos`, slow to start and with a mispredicted end. */
+static inline void course_clear(course *co) {
+    co->e = NULL;
+    co->benefit = co->group = 0;
+    co->idx = 0;
+    co->S = co->end = 0;
+    co->Sy = co->Sm = co->Sd = co->age_S = co->Sk = co->gen = 0;
+    co->beyond = false;
+    co->periods = NULL;
+    co->n_periods = 0;
+    co->gaps = co->exempt = co->nsx = co->stops = NULL;
+    co->n_gaps = co->n_exempt = co->n_nsx = co->n_stops = 0;
+    co->cats = NULL;
+    co->n_cats = 0;
+    co->in_course = NULL;
+    co->form = co->okh = NULL;
+    co->claimed = NULL;
+    co->first_in_person = 0;
+    co->remote_as_of = co->standby_as_of = 0;
+    co->forms_as_of[0] = co->forms_as_of[1] = 0;
+    co->first_done = 0;
+}
 _Static_assert(S_COUNT <= 64, "course.first_done and the claims hold one bit per slot");
 
+/* compute_one sets every field, one by one: a new field is to be set there */
 typedef struct ctx {
     const kt_engine *e;
     const kt_case *c;
@@ -203,9 +227,6 @@ typedef struct ctx {
     int gen_as_of; /* kt_engine_generation_on(as_of) */
     bool any_beyond, any_provisional, any_dp, any_g2020_after6;
     uint32_t event_types; /* bit t: an event of type t known by as_of */
-    bool cf_valid;     /* conv_from's last answer: cf_i for cf_d */
-    kt_date cf_d;
-    uint32_t cf_i;
     uint32_t n_known; /* conversations dated on or before as_of (a prefix: sorted) */
     bool birth_known;
     int by, bm, bd; /* the birth date as year, month, day, once birth_known */
@@ -349,14 +370,14 @@ static bool in_course_span(const course *co, kt_date d) {
 
 /* ---- the benefit clock ------------------------------------------------------------ */
 
-/* kt_add_months(co->S, n) */
+/* kt_add_months(co->S, n): kt_engine_add_months with S's month counted once
+ * (co->Sk); no cache, whose test went either way from one call to the next */
 static inline kt_date add_months_S(course *co, int n) {
-    if ((unsigned)n < 32u) { /* the same few month counts come back for every rule */
-        if (!(co->am_valid & (1u << n))) {
-            co->am[n] = kt_engine_add_months(co->e, co->Sy, co->Sm, co->Sd, n);
-            co->am_valid |= 1u << n;
-        }
-        return co->am[n];
+    const int k = co->Sk + n;
+    if ((unsigned)k < (unsigned)KT_MSTART_MONTHS) {
+        const kt_date a = co->e->mstart[k];
+        const int dim = co->e->mstart[k + 1] - a;
+        return a + (co->Sd < dim ? co->Sd : dim) - 1;
     }
     return kt_engine_add_months(co->e, co->Sy, co->Sm, co->Sd, n);
 }
@@ -538,7 +559,7 @@ static int build_courses(ctx *x) {
             if (cur->end < cur->S) x->n_courses--; /* nothing of it is left */
         }
         cur = &x->courses[x->n_courses];
-        memset(cur, 0, COURSE_CLEAR);
+        course_clear(cur);
         cur->idx = x->n_courses++;
         cur->e = x->e;
         cur->benefit = p->benefit;
@@ -969,19 +990,17 @@ static void trace_explain(ctx *x, const course *co, kt_ob *ob, const uint32_t *c
 /* The first conversation (sorted by date) on or after d: those before it
  * could only give V_BEFORE_WINDOW for a window from d. */
 static uint32_t conv_from(ctx *x, kt_date d) {
-    /* windows of several slots open on the same day (S, mostly) */
-    if (x->cf_valid && x->cf_d == d) return x->cf_i;
-    const kt_conversation *v = x->c->conversations;
-    uint32_t lo = 0, hi = x->c->n_conversations;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (v[mid].date < d) lo = mid + 1;
-        else hi = mid;
+    /* without branches on the dates (a conditional move a step): the steps
+     * depend on the count only, so nothing here is mispredicted per call */
+    const kt_conversation *v = x->c->conversations, *b = v;
+    uint32_t len = x->c->n_conversations;
+    if (len == 0) return 0;
+    while (len > 1) {
+        const uint32_t half = len / 2;
+        b = b[half].date < d ? b + half : b;
+        len -= half;
     }
-    x->cf_valid = true;
-    x->cf_d = d;
-    x->cf_i = lo;
-    return lo;
+    return (uint32_t)(b - v) + (b->date < d);
 }
 
 static inline void trace(ctx *x, const course *co, kt_ob *ob, const uint32_t *counted, int n_counted,
@@ -1519,6 +1538,7 @@ static void warn_under18_adult(ctx *x) {
 static int prepare_course(ctx *x, course *co) {
     const kt_case *c = x->c;
     kt_date_to_ymd(co->S, &co->Sy, &co->Sm, &co->Sd);
+    co->Sk = (co->Sy - KT_MSTART_YEAR) * 12 + (co->Sm - 1);
     /* kt_age_on(c->birth_date, co->S), with the birth date taken apart once */
     if (!x->birth_known) {
         kt_date_to_ymd(c->birth_date, &x->by, &x->bm, &x->bd);
@@ -1530,15 +1550,14 @@ static int prepare_course(ctx *x, course *co) {
     co->gen = kt_engine_gen_on(x->e, co->S, &co->beyond);
     if (course_stops(x, co) != KT_OK) return KT_ENOMEM;
     uint32_t n = c->n_conversations;
-    /* one block: claimed (zeroed), then in_course, form and okh (written below) */
+    /* one block: claimed, in_course, form and okh, all written below */
     size_t nb = ((size_t)n + 8) / 8 * 8;
     char *blk = kt_arena_get(&x->scratch, sizeof(uint64_t) * (n + 1) + 3 * nb);
     if (!blk) {
         x->oom = 1;
         return KT_ENOMEM;
     }
-    co->claimed = (uint64_t *)(void *)blk;
-    memset(co->claimed, 0, sizeof(uint64_t) * (n + 1));
+    co->claimed = (uint64_t *)(void *)blk; /* zeroed in the loops below, not by a memset call */
     co->in_course = (bool *)(blk + sizeof(uint64_t) * (n + 1));
     co->form = (uint8_t *)(blk + sizeof(uint64_t) * (n + 1) + nb);
     co->okh = (uint8_t *)(blk + sizeof(uint64_t) * (n + 1) + 2 * nb);
@@ -1555,6 +1574,7 @@ static int prepare_course(ctx *x, course *co) {
             co->first_in_person = (int)i;
         /* only read where in_course holds */
         const uint8_t fv = in ? (uint8_t)form_verdict(x, co, i) : FV_OK;
+        co->claimed[i] = 0;
         co->in_course[i] = in;
         co->form[i] = fv;
         const unsigned ok = (unsigned)in & (unsigned)cv->held & (unsigned)(fv == FV_OK);
@@ -1563,6 +1583,7 @@ static int prepare_course(ctx *x, course *co) {
     /* conversations after as_of (few) and the one past the end are in no
      * course (a loop: three memset calls cost more for so few) */
     for (uint32_t i = known; i <= n; i++) {
+        co->claimed[i] = 0;
         co->in_course[i] = false;
         co->form[i] = FV_OK;
         co->okh[i] = 0;
@@ -1727,13 +1748,25 @@ static int compute_one(const kt_engine *e, const kt_case *c, const kt_plan_optio
     *out = NULL;
     kt_plan *p = kt_plan_alloc();
     if (!p) return KT_ENOMEM;
-    /* zero from valid_until up to the generations: id, the generations and
-     * the arena are written below, all of them */
-    memset(&p->valid_until, 0, offsetof(kt_plan, gen_names) - offsetof(kt_plan, valid_until));
+    /* every field from valid_until up to the generations, one by one (id,
+     * the generations and the arena are written below): a memset of them
+     * was a `rep stos`, slow to start and a mispredicted end */
+    p->valid_until = 0;
     p->obs = p->obs_inline;
+    p->n_obs = 0;
     p->cap_obs = KT_PLAN_INLINE_OBS;
     p->warnings = p->warnings_inline;
+    p->n_warnings = 0;
     p->cap_warnings = KT_PLAN_INLINE_WARNINGS;
+    p->courses = NULL;
+    p->n_courses = 0;
+    p->course_end = NULL;
+    p->agenda_courses = 0;
+    p->course_agenda = NULL;
+    p->conversations = NULL;
+    p->n_conversations = 0;
+    p->trace = NULL;
+    p->n_trace = p->cap_trace = 0;
     kt_arena_init_buf(&p->arena, p->arena_inline, sizeof p->arena_inline);
     memcpy(p->id, c->id, sizeof p->id);
     p->as_of = as_of;
@@ -1742,8 +1775,21 @@ static int compute_one(const kt_engine *e, const kt_case *c, const kt_plan_optio
     memcpy(p->gen_names, e->gen_names, sizeof p->gen_names);
     memcpy(p->gen_first, e->first, sizeof p->gen_first);
 
-    ctx x = {.e = e, .c = c, .p = p, .as_of = as_of, .last_listed = as_of + o->horizon_days,
-             .next_unlisted = FOREVER};
+    /* field by field, not `= {...}`, whose zeroing was a `rep stos`; the
+     * rest (gen_as_of, n_known, by, bm, bd, adult, scratch) is set below */
+    ctx x;
+    x.e = e;
+    x.c = c;
+    x.p = p;
+    x.as_of = as_of;
+    x.last_listed = as_of + o->horizon_days;
+    x.courses = NULL;
+    x.n_courses = 0;
+    x.oom = 0;
+    x.any_beyond = x.any_provisional = x.any_dp = x.any_g2020_after6 = false;
+    x.event_types = 0;
+    x.birth_known = false;
+    x.next_unlisted = FOREVER;
     /* the scratch of one call starts on the stack: most cases need no more */
     max_align_t scratch_buf[SCRATCH_STACK / sizeof(max_align_t)];
     kt_arena_init_buf(&x.scratch, scratch_buf, sizeof scratch_buf);
