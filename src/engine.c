@@ -184,37 +184,12 @@ typedef struct course {
     /* results that later slots build on: first_met and first_due hold only
      * where first_done says so (bit SB(slot): fewer bytes to clear per course) */
     uint64_t first_done;
-    /* ---- from here on not cleared when a course is made; a field above
-     * is to be cleared in course_clear ---- */
+    /* ---- from here on not cleared when a course is made (COURSE_CLEAR) ---- */
     kt_date first_met[S_COUNT], first_due[S_COUNT];
 } course;
-
-/* Every field before first_met zero, one by one: a memset of them was a
- * `rep stos`, slow to start and with a mispredicted end. */
-static inline void course_clear(course *co) {
-    co->e = NULL;
-    co->benefit = co->group = 0;
-    co->idx = 0;
-    co->S = co->end = 0;
-    co->Sy = co->Sm = co->Sd = co->age_S = co->Sk = co->gen = 0;
-    co->beyond = false;
-    co->periods = NULL;
-    co->n_periods = 0;
-    co->gaps = co->exempt = co->nsx = co->stops = NULL;
-    co->n_gaps = co->n_exempt = co->n_nsx = co->n_stops = 0;
-    co->cats = NULL;
-    co->n_cats = 0;
-    co->in_course = NULL;
-    co->form = co->okh = NULL;
-    co->claimed = NULL;
-    co->first_in_person = 0;
-    co->remote_as_of = co->standby_as_of = 0;
-    co->forms_as_of[0] = co->forms_as_of[1] = 0;
-    co->first_done = 0;
-}
+#define COURSE_CLEAR offsetof(course, first_met)
 _Static_assert(S_COUNT <= 64, "course.first_done and the claims hold one bit per slot");
 
-/* compute_one sets every field, one by one: a new field is to be set there */
 typedef struct ctx {
     const kt_engine *e;
     const kt_case *c;
@@ -559,7 +534,7 @@ static int build_courses(ctx *x) {
             if (cur->end < cur->S) x->n_courses--; /* nothing of it is left */
         }
         cur = &x->courses[x->n_courses];
-        course_clear(cur);
+        memset(cur, 0, COURSE_CLEAR);
         cur->idx = x->n_courses++;
         cur->e = x->e;
         cur->benefit = p->benefit;
@@ -1748,25 +1723,13 @@ static int compute_one(const kt_engine *e, const kt_case *c, const kt_plan_optio
     *out = NULL;
     kt_plan *p = kt_plan_alloc();
     if (!p) return KT_ENOMEM;
-    /* every field from valid_until up to the generations, one by one (id,
-     * the generations and the arena are written below): a memset of them
-     * was a `rep stos`, slow to start and a mispredicted end */
-    p->valid_until = 0;
+    /* zero from valid_until up to the generations: id, the generations and
+     * the arena are written below, all of them */
+    memset(&p->valid_until, 0, offsetof(kt_plan, gen_names) - offsetof(kt_plan, valid_until));
     p->obs = p->obs_inline;
-    p->n_obs = 0;
     p->cap_obs = KT_PLAN_INLINE_OBS;
     p->warnings = p->warnings_inline;
-    p->n_warnings = 0;
     p->cap_warnings = KT_PLAN_INLINE_WARNINGS;
-    p->courses = NULL;
-    p->n_courses = 0;
-    p->course_end = NULL;
-    p->agenda_courses = 0;
-    p->course_agenda = NULL;
-    p->conversations = NULL;
-    p->n_conversations = 0;
-    p->trace = NULL;
-    p->n_trace = p->cap_trace = 0;
     kt_arena_init_buf(&p->arena, p->arena_inline, sizeof p->arena_inline);
     memcpy(p->id, c->id, sizeof p->id);
     p->as_of = as_of;
@@ -1775,21 +1738,8 @@ static int compute_one(const kt_engine *e, const kt_case *c, const kt_plan_optio
     memcpy(p->gen_names, e->gen_names, sizeof p->gen_names);
     memcpy(p->gen_first, e->first, sizeof p->gen_first);
 
-    /* field by field, not `= {...}`, whose zeroing was a `rep stos`; the
-     * rest (gen_as_of, n_known, by, bm, bd, adult, scratch) is set below */
-    ctx x;
-    x.e = e;
-    x.c = c;
-    x.p = p;
-    x.as_of = as_of;
-    x.last_listed = as_of + o->horizon_days;
-    x.courses = NULL;
-    x.n_courses = 0;
-    x.oom = 0;
-    x.any_beyond = x.any_provisional = x.any_dp = x.any_g2020_after6 = false;
-    x.event_types = 0;
-    x.birth_known = false;
-    x.next_unlisted = FOREVER;
+    ctx x = {.e = e, .c = c, .p = p, .as_of = as_of, .last_listed = as_of + o->horizon_days,
+             .next_unlisted = FOREVER};
     /* the scratch of one call starts on the stack: most cases need no more */
     max_align_t scratch_buf[SCRATCH_STACK / sizeof(max_align_t)];
     kt_arena_init_buf(&x.scratch, scratch_buf, sizeof scratch_buf);

@@ -112,8 +112,6 @@ struct kt_plan {
     char id[KT_MAX_ID_LEN + 1];
     kt_date as_of;
     int horizon;
-    /* compute_one (engine.c) sets the fields from valid_until through
-     * cap_trace one by one: a field added among them is to be set there */
     kt_date valid_until; /* kt_plan_valid_until */
     kt_ob *obs;
     size_t n_obs, cap_obs;
