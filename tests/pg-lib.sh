@@ -133,6 +133,20 @@ pg_start() {
     return 0
 }
 
+# pg_own_start: a cluster of the test's own, never the run's shared one
+# (for a test that stops or kills it), for a kontakt built with libpq.
+# 0 started; 2 skip (said why); 1 failed. pg_start's EXIT trap stops it.
+pg_own_start() {
+    unset KONTAKT_TEST_PG
+    pg_start
+    local rc=$?
+    [ "$rc" -eq 0 ] || return "$rc"
+    if "${K:-$BUILD/kontakt}" db check --db "postgresql://" 2>&1 | grep -q "built without PostgreSQL"; then
+        echo "skipped: ${K:-$BUILD/kontakt} was built without PostgreSQL (libpq)"
+        return 2
+    fi
+}
+
 pg_restart() {
     pg__as "$PG_CTL" -D "$PG_DATA" -l "$PG_TMP/server.log" -o "$PG_OPTS" -m fast -w -t 30 restart >/dev/null 2>&1 || {
         echo "pg-lib: restart failed:"; tail -20 "$PG_TMP/server.log"; return 1; }

@@ -66,6 +66,23 @@ store_server() {
     echo "$1" | sed 's|://[^@/]*@|://kt_srv@|'
 }
 
+# store_caseload NAME N: a store of N jobparat kontanthjælp cases of jc-1
+# (c1..cN, begun 2024-05-01 on, cw-1's), imported. Sets DB, SRV (what
+# store_server gives) and TA (a caseworker's token); 1 and a message on
+# stdout if any step fails. Writes $T/cases.ndjson.
+store_caseload() {
+    local k=${K:-$BUILD/kontakt} i
+    DB=$(store_new "$1") || { echo "store_new $1"; return 1; }
+    for i in $(seq 1 "$2"); do
+        printf '{"id":"c%d","jobcenter":"jc-1","caseworker":"cw-1","person":{"birth_date":"1985-06-15","youth_education":true,"vocational_education":true},"benefits":[{"benefit":"kontanthjaelp","from":"2024-05-%02d","first_inquiry":"2024-05-%02d","categories":[{"from":"2024-05-%02d","category":"jobparat"}]}]}\n' \
+            "$i" "$((i + 1))" "$i" "$((i + 1))"
+    done >"$T/cases.ndjson"
+    SRV=$(store_server "$DB") || { echo "the server's role"; return 1; }
+    "$k" db import --db "$DB" "$T/cases.ndjson" >/dev/null 2>"$T/err" || { echo "import: $(cat "$T/err")"; return 1; }
+    TA=$("$k" token create --db "$DB" --jobcenter jc-1 --role caseworker 2>/dev/null | head -1)
+    [ -n "$TA" ] || { echo "no token"; return 1; }
+}
+
 store_q() {
     case "$1" in
     postgresql://* | postgres://*)
